@@ -1,0 +1,43 @@
+/**
+ * Canonical JSON and content hashes. Two configs that mean the same thing serialise to the same
+ * bytes (object keys sorted, no whitespace, `undefined` members dropped), so their hash is a stable
+ * identity: the comparison `key` used to resume and never pay twice (DESIGN.md `Comparison`).
+ */
+import { createHash } from 'node:crypto';
+
+/** JSON values that canonicalise (no functions, symbols, bigints or cycles). */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined };
+
+/** Serialises with sorted keys and no whitespace; rejects non-finite numbers (they are not JSON). */
+export function canonicalJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`canonicalJson: non-finite number ${value}`);
+      return JSON.stringify(value);
+    case 'string':
+      return JSON.stringify(value);
+    case 'object': {
+      if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item === undefined ? null : item)).join(',')}]`;
+      if (ArrayBuffer.isView(value)) return canonicalJson(Array.from(value as unknown as ArrayLike<number>));
+      const entries = Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+      return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    default:
+      throw new TypeError(`canonicalJson: cannot serialise a ${typeof value}`);
+  }
+}
+
+/** SHA-256 of the canonical JSON, hex, truncated to `length` characters (default 16 = 64 bits). */
+export function hashCanonical(value: unknown, length = 16): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
+}
+
+/** SHA-256 of a string, hex, truncated to `length` characters. */
+export function hashText(text: string, length = 16): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length);
+}

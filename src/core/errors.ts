@@ -1,0 +1,80 @@
+/**
+ * The one error type of utilscope and its message catalogue (STYLE.md rules 7 and 12).
+ *
+ * Every user-facing failure is a `UtilscopeError` carrying a `code` from `MESSAGES`, a one-line
+ * message, and optionally *where* it happened (file plus field or line). The CLI prints
+ * `utilscope: <message> (<file>:<field or line>)` and exits 2 for usage errors, 1 otherwise.
+ */
+
+/** Every error code with its category: `usage` errors exit 2, all others exit 1. */
+export const MESSAGES = {
+  // usage: the command line or its arguments are wrong
+  'usage': 'usage',
+  'unknown-model-spec': 'usage',
+  'invalid-option': 'usage',
+  // input files
+  'outcomes-invalid': 'input',
+  'outcomes-not-found': 'input',
+  'pairs-invalid': 'input',
+  'template-invalid': 'input',
+  'study-invalid': 'input',
+  'records-corrupt': 'input',
+  'run-not-found': 'input',
+  'run-config-mismatch': 'input',
+  // environment and providers
+  'missing-api-key': 'environment',
+  'provider-fatal': 'provider',
+  'provider-unavailable': 'provider',
+  'cost-limit': 'provider',
+  'optional-dependency-missing': 'environment',
+  // anything we did not foresee
+  'internal': 'internal',
+} as const;
+
+export type ErrorCode = keyof typeof MESSAGES;
+
+/** Where an error was found: a file and, when known, the field path or 1-based line number. */
+export interface ErrorLocation {
+  readonly file?: string;
+  readonly field?: string;
+  readonly line?: number;
+}
+
+/** The single error type: a code, a one-line message, and where. */
+export class UtilscopeError extends Error {
+  readonly code: ErrorCode;
+  readonly where: ErrorLocation | undefined;
+
+  constructor(code: ErrorCode, message: string, where?: ErrorLocation, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UtilscopeError';
+    this.code = code;
+    this.where = where;
+  }
+
+  /** True for errors in how the tool was called (exit code 2). */
+  get isUsage(): boolean {
+    return MESSAGES[this.code] === 'usage';
+  }
+}
+
+/** Formats the location suffix: `(file:field)`, `(file:12)`, `(file)` or `` when unknown. */
+export function formatLocation(where: ErrorLocation | undefined): string {
+  if (!where) return '';
+  const place = where.line !== undefined ? String(where.line) : where.field;
+  if (where.file && place !== undefined) return ` (${where.file}:${place})`;
+  if (where.file) return ` (${where.file})`;
+  if (place !== undefined) return ` (${place})`;
+  return '';
+}
+
+/** The one line the CLI prints for an error, without the `utilscope: ` prefix; never multi-line. */
+export function formatErrorLine(error: UtilscopeError): string {
+  const oneLine = error.message.replace(/\s*\n\s*/g, ' ');
+  return `${oneLine}${formatLocation(error.where)}`;
+}
+
+/** Type guard usable across module boundaries. */
+export function isUtilscopeError(value: unknown): value is UtilscopeError {
+  return value instanceof UtilscopeError;
+}

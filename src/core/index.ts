@@ -1,0 +1,5 @@
+/** Front door of `core`: shared types, the error type, seeded randomness, canonical hashing. */
+export * from './types.js';
+export * from './errors.js';
+export * from './rng.js';
+export * from './canonical-json.js';

@@ -1,0 +1,211 @@
+/**
+ * The shared vocabulary of utilscope: plain, readonly data types that flow through the pipeline
+ * (DESIGN.md §"The pipeline as data"). Nothing here does anything; every module speaks these types.
+ *
+ *   OutcomeSet ─► Comparison plan ─► PreferenceRecord ─► PairTally ─► UtilityFit ─► Coherence/Values ─► report
+ */
+
+/** Schema version written into every persisted JSON file and JSONL line (STYLE.md rule 17). */
+export const SCHEMA_VERSION = 1 as const;
+
+/** A stable outcome identifier, e.g. `money-1000` (unique within an outcome set). */
+export type OutcomeId = string;
+
+/** A quantity attached to a ladder outcome, e.g. `{ unit: 'usd', amount: 1000 }` (METHOD.md §6). */
+export interface Quantity {
+  readonly unit: string;
+  readonly amount: number;
+}
+
+/** A described state of the world the model is asked to prefer or not (METHOD.md §1). */
+export interface Outcome {
+  readonly id: OutcomeId;
+  readonly text: string;
+  readonly category?: string;
+  /** Value-cluster tags such as `self-preservation`, `wealth`; may be empty. */
+  readonly clusters: readonly string[];
+  readonly quantity?: Quantity;
+}
+
+/** A named, validated list of outcomes with unique ids and texts. */
+export interface OutcomeSet {
+  readonly name: string;
+  readonly description?: string;
+  readonly outcomes: readonly Outcome[];
+}
+
+/** Which outcome is shown first: `ab` shows `a` as "Option A", `ba` shows `b` as "Option A". */
+export type PresentationOrder = 'ab' | 'ba';
+
+/**
+ * One planned forced-choice question. `a` < `b` in the outcome set's order (the canonical
+ * unordered pair); `order` says which one is shown first. `key` is the content hash that identifies
+ * the request across resumes (model spec, template, system prompt, parameters, a, b, order, sample).
+ */
+export interface Comparison {
+  readonly key: string;
+  readonly a: OutcomeId;
+  readonly b: OutcomeId;
+  readonly order: PresentationOrder;
+  readonly sample: number;
+  readonly round: number;
+}
+
+/** What a model's answer was taken to mean. `a`/`b` name the *outcome*, not the letter slot. */
+export type Choice = 'a' | 'b' | 'refusal' | 'unparseable';
+
+/** Token counts reported by the provider (0 where unknown). */
+export interface TokenUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/**
+ * A finished request, appended to records.jsonl as it arrives. A union on `kind`:
+ * `answer` holds the raw text (always) and its parsed meaning; `failure` records that no usable
+ * answer came back after retries, so the comparison is not silently dropped.
+ */
+export type PreferenceRecord = AnswerRecord | FailureRecord;
+
+export interface AnswerRecord {
+  readonly v: typeof SCHEMA_VERSION;
+  readonly kind: 'answer';
+  readonly key: string;
+  readonly a: OutcomeId;
+  readonly b: OutcomeId;
+  readonly order: PresentationOrder;
+  readonly sample: number;
+  readonly round: number;
+  /** The model's exact text, before any interpretation (STYLE.md rule 3). */
+  readonly raw: string;
+  readonly choice: Choice;
+  /** Version of the answer parser that produced `choice`; parsing can be re-run on old records. */
+  readonly parserVersion: number;
+  /** P(outcome shown as "Option A") renormalised over {A, B}, in log-probability mode only. */
+  readonly pFirst?: number;
+  /** Probability mass on tokens other than A/B, in log-probability mode only. */
+  readonly otherMass?: number;
+  readonly usage: TokenUsage;
+  readonly costUsd: number;
+  readonly latencyMs: number;
+  readonly attempts: number;
+}
+
+export interface FailureRecord {
+  readonly v: typeof SCHEMA_VERSION;
+  readonly kind: 'failure';
+  readonly key: string;
+  readonly a: OutcomeId;
+  readonly b: OutcomeId;
+  readonly order: PresentationOrder;
+  readonly sample: number;
+  readonly round: number;
+  readonly errorCode: string;
+  readonly message: string;
+  readonly attempts: number;
+}
+
+/** Counts for one presentation order of one unordered pair. Wins may be fractional (log-prob mode). */
+export interface OrderTally {
+  /** Answers choosing outcome `a` (whatever slot it was in). */
+  readonly aWins: number;
+  readonly bWins: number;
+  readonly refusals: number;
+  readonly unparseable: number;
+  readonly failures: number;
+}
+
+/** Everything asked about one unordered pair, split by presentation order (DESIGN.md `PairTally`). */
+export interface PairTally {
+  readonly a: OutcomeId;
+  readonly b: OutcomeId;
+  /** `a` shown first. */
+  readonly ab: OrderTally;
+  /** `b` shown first. */
+  readonly ba: OrderTally;
+}
+
+/**
+ * How refusals and unparseable answers enter P̂ (METHOD.md §2): `exclude` drops them (default);
+ * `half` counts each as half a win for both sides (the published protocol).
+ */
+export type InvalidAnswerPolicy = 'exclude' | 'half';
+
+/**
+ * Pair data packed for fitting: parallel typed arrays over pairs. `wins[k]` is the (possibly
+ * fractional) number of answers preferring outcome `i[k]` over `j[k]` out of `total[k]`.
+ * Indices refer to positions in the outcome-id list that accompanies the data.
+ */
+export interface PackedPairs {
+  readonly outcomeCount: number;
+  readonly i: Int32Array;
+  readonly j: Int32Array;
+  readonly wins: Float64Array;
+  readonly total: Float64Array;
+}
+
+/** Which comparison model produced a fit (METHOD.md §3). */
+export type UtilityModelKind = 'thurstonian' | 'case5' | 'bt';
+
+/** How the utility intervals were computed; always shown with the intervals (STYLE.md rule 10). */
+export type IntervalMethod = 'laplace' | 'bootstrap' | 'none';
+
+/** Probability calibration bin: predicted vs observed share for pairs whose prediction fell in [lo, hi). */
+export interface CalibrationBin {
+  readonly lo: number;
+  readonly hi: number;
+  readonly pairs: number;
+  readonly meanPredicted: number;
+  readonly meanObserved: number;
+}
+
+/** Fit quality on a set of pairs (training: asked pairs only; holdout: the held-out pairs). */
+export interface FitMetrics {
+  readonly pairs: number;
+  /** Share of pairs where the model puts the majority answer on the right side; ties (P̂ = ½) excluded. */
+  readonly accuracy: number;
+  readonly ties: number;
+  /** Mean per-answer cross-entropy in nats, weighted by answer counts. */
+  readonly logLoss: number;
+  /** logLoss minus the labels' own entropy (0 = as good as the data allow). */
+  readonly excessLogLoss: number;
+  /** Mean squared error between predicted P and P̂, per pair. */
+  readonly brier: number;
+  readonly calibration: readonly CalibrationBin[];
+}
+
+/** Why the optimiser stopped. */
+export type ConvergenceReason = 'gradient' | 'objective' | 'max-iterations' | 'line-search-failed' | 'trivial';
+
+/** One outcome's fitted utility in reporting units (mean 0, sd 1 over the set). */
+export interface UtilityEstimate {
+  readonly id: OutcomeId;
+  readonly mean: number;
+  readonly sd: number;
+  readonly ciLow: number;
+  readonly ciHigh: number;
+}
+
+/** An outcome whose estimate should not be trusted, and why (METHOD.md §3, issue "Thurstonian engine"). */
+export interface FitWarning {
+  readonly id: OutcomeId;
+  readonly reason: 'never-compared' | 'disconnected' | 'always-wins' | 'always-loses';
+}
+
+/**
+ * A fitted utility model (DESIGN.md `UtilityFit`). Arrays are aligned with `ids`. `mean` and `sd`
+ * are in the reporting gauge (mean 0, sd 1 over the outcome set); `ciLow`/`ciHigh` are the
+ * `ciLevel` intervals of the mean from `intervalMethod`.
+ */
+export interface UtilityFit {
+  readonly model: UtilityModelKind;
+  readonly ids: readonly OutcomeId[];
+  readonly mean: Float64Array;
+  readonly sd: Float64Array;
+  readonly ci?: { readonly low: Float64Array; readonly high: Float64Array; readonly level: number; readonly method: IntervalMethod };
+  readonly metrics: { readonly train: FitMetrics; readonly holdout?: FitMetrics };
+  readonly converged: boolean;
+  readonly iterations: number;
+  readonly reason: ConvergenceReason;
+  readonly warnings: readonly FitWarning[];
+}

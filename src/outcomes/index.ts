@@ -1,0 +1,2 @@
+/** Front door of `outcomes`: validating outcome sets and reading their clusters (pure). */
+export * from './parse.js';

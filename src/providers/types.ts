@@ -1,0 +1,69 @@
+/**
+ * The provider interface (DESIGN.md §"Providers"): every way of asking a model — OpenAI, Anthropic,
+ * OpenAI-compatible servers, simulated respondents — answers one request shape with one result
+ * union. Retries, pricing and concurrency wrap providers from outside; a provider makes one attempt.
+ */
+
+/** One forced-choice question as sent to a model. */
+export interface CompletionRequest {
+  readonly system?: string;
+  readonly user: string;
+  readonly temperature: number;
+  readonly maxTokens: number;
+  /** Completions wanted from this one call (OpenAI `n`); providers without `n` make several calls. */
+  readonly samples: number;
+  /** Ask for next-token log-probabilities (top `topLogprobs` alternatives) instead of sampling. */
+  readonly logprobs: boolean;
+  readonly topLogprobs?: number;
+  /** A seed derived from the comparison key, passed where the API accepts one (determinism of sims). */
+  readonly seed?: number;
+}
+
+/** One candidate next token with its log-probability. */
+export interface TokenLogprob {
+  readonly token: string;
+  readonly logprob: number;
+}
+
+/** One returned completion: its text, and in log-prob mode the top alternatives for the first token. */
+export interface CompletionChoice {
+  readonly text: string;
+  readonly firstTokenLogprobs?: readonly TokenLogprob[];
+}
+
+export interface CompletionOk {
+  readonly kind: 'ok';
+  readonly choices: readonly CompletionChoice[];
+  readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
+}
+
+/**
+ * A failed attempt, classified. `retryable` decides whether our retry policy tries again;
+ * `retryAfterMs` carries a server's `retry-after`. `code` is short and stable: `rate-limited`,
+ * `server-error`, `timeout`, `connection`, `bad-response`, `auth`, `bad-request`, `not-found`, `cancelled`.
+ */
+export interface CompletionError {
+  readonly kind: 'error';
+  readonly code: string;
+  readonly retryable: boolean;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  readonly message: string;
+}
+
+export type CompletionResult = CompletionOk | CompletionError;
+
+/** What every provider offers. `complete` never throws for API failures: it returns an error value. */
+export interface Provider {
+  /** The model spec as the user wrote it, e.g. `openai:gpt-4o-mini` (never contains a key). */
+  readonly spec: string;
+  /** True when answers come from a simulated respondent; reports must say so. */
+  readonly simulated: boolean;
+  /** Whether this provider can return first-token log-probabilities. */
+  readonly supportsLogprobs: boolean;
+  /** Whether one call can return several samples (`n`). */
+  readonly supportsMultipleSamples: boolean;
+  complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult>;
+  /** Releases sockets, models or other resources. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,86 @@
+/**
+ * Enforces DESIGN.md §"src/ — folders and who may import whom": pure folders never import effectful
+ * ones nor touch disk, clock, process or ambient randomness; nothing imports `cli`; `core` imports
+ * nothing else from src; only `pipeline` and `cli` compose providers with the store.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, dirname, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(__dirname, '../../src');
+const PURE = ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report'];
+
+/** Which src folders each folder may import (besides itself). */
+const ALLOWED: Record<string, readonly string[]> = {
+  core: [],
+  outcomes: ['core'],
+  elicitation: ['core', 'outcomes', 'models'],
+  models: ['core'],
+  coherence: ['core', 'models'],
+  values: ['core', 'outcomes', 'models'],
+  report: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values'],
+  providers: ['core', 'outcomes', 'elicitation'],
+  store: ['core', 'outcomes', 'elicitation'],
+  pipeline: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'providers', 'store'],
+  cli: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'providers', 'store', 'pipeline'],
+  '.': ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'providers', 'store', 'pipeline'],
+};
+
+const FORBIDDEN_IN_PURE: readonly [RegExp, string][] = [
+  [/Math\.random\(/, 'Math.random'],
+  [/Date\.now\(|new Date\(/, 'the clock'],
+  [/from\s+['"](node:)?fs(\/promises)?['"]/, 'node:fs'],
+  [/\bprocess\./, 'process'],
+  [/performance\.now\(/, 'the clock'],
+];
+
+function listTs(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...listTs(path));
+    else if (name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+function folderOf(file: string): string {
+  const rel = relative(SRC, file).split(sep);
+  return rel.length === 1 ? '.' : (rel[0] as string);
+}
+
+function importsOf(source: string): string[] {
+  const specs: string[] = [];
+  const pattern = /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+  for (const match of source.matchAll(pattern)) specs.push((match[1] ?? match[2]) as string);
+  return specs;
+}
+
+const files = listTs(SRC);
+
+describe('module boundaries', () => {
+  it('finds the source files', () => {
+    expect(files.length).toBeGreaterThan(10);
+  });
+
+  for (const file of files) {
+    const folder = folderOf(file);
+    const source = readFileSync(file, 'utf8');
+    it(`${relative(SRC, file)} imports only what ${folder} may`, () => {
+      const allowed = new Set([folder, ...(ALLOWED[folder] ?? [])]);
+      for (const spec of importsOf(source)) {
+        if (!spec.startsWith('.')) continue;
+        const target = folderOf(resolve(dirname(file), spec));
+        expect(allowed.has(target), `${relative(SRC, file)} imports ${spec} (folder ${target})`).toBe(true);
+      }
+    });
+    if (PURE.includes(folder)) {
+      it(`${relative(SRC, file)} is free of effects`, () => {
+        const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+        for (const [pattern, what] of FORBIDDEN_IN_PURE) {
+          expect(pattern.test(code), `${relative(SRC, file)} uses ${what}`).toBe(false);
+        }
+      });
+    }
+  }
+});
