@@ -3,3 +3,4 @@ export * from './types.js';
 export * from './errors.js';
 export * from './rng.js';
 export * from './canonical-json.js';
+export * from './preference-estimate.js';
