@@ -4,3 +4,4 @@ export * from './errors.js';
 export * from './rng.js';
 export * from './canonical-json.js';
 export * from './preference-estimate.js';
+export * from './run-config.js';

@@ -1,2 +1,6 @@
-/** Front door of `store`. */
-export {};
+/** Front door of `store` (effectful): run folders, append-only JSONL, input files, package assets. */
+export * from './jsonl.js';
+export * from './files.js';
+export * from './run-store.js';
+export * from './load-inputs.js';
+export * from './package-paths.js';

@@ -1,0 +1,64 @@
+/**
+ * Forced-choice prompt templates (METHOD.md §2). A template is the user message with the
+ * placeholders `{{A}}` and `{{B}}`, each exactly once; rendering puts one outcome in each slot.
+ * Pure: the store reads template files, this module only validates and renders text.
+ */
+import { hashText } from '../core/canonical-json.js';
+import { UtilscopeError } from '../core/errors.js';
+import type { Outcome, PresentationOrder } from '../core/types.js';
+
+/** A validated template and the content hash that enters every comparison key. */
+export interface PromptTemplate {
+  readonly name: string;
+  readonly text: string;
+  readonly hash: string;
+}
+
+const SLOT_A = '{{A}}';
+const SLOT_B = '{{B}}';
+
+function countOccurrences(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+/** Validates template text (each slot exactly once, A before B); throws `template-invalid` naming `file`. */
+export function parseTemplate(text: string, name: string, file = name): PromptTemplate {
+  const normalised = text.replace(/\r\n/g, '\n').trim();
+  for (const slot of [SLOT_A, SLOT_B]) {
+    const count = countOccurrences(normalised, slot);
+    if (count !== 1) {
+      throw new UtilscopeError('template-invalid', `template must contain ${slot} exactly once, found ${count}`, { file });
+    }
+  }
+  if (normalised.indexOf(SLOT_A) > normalised.indexOf(SLOT_B)) {
+    throw new UtilscopeError('template-invalid', `template must place ${SLOT_A} before ${SLOT_B}`, { file });
+  }
+  return { name, text: normalised, hash: hashText(normalised) };
+}
+
+/**
+ * The user message for one comparison: with order `ab`, outcome `a` is Option A; with `ba`, `b` is.
+ * Outcome texts are inserted verbatim (they are model input, not HTML).
+ */
+export function renderPrompt(template: PromptTemplate, a: Outcome, b: Outcome, order: PresentationOrder): string {
+  const [first, second] = order === 'ab' ? [a, b] : [b, a];
+  // Split-and-join rather than String.replace so `$&`-style patterns in outcome texts stay literal.
+  const [head, rest] = template.text.split(SLOT_A) as [string, string];
+  const [middle, tail] = rest.split(SLOT_B) as [string, string];
+  return `${head}${first.text}${middle}${second.text}${tail}`;
+}
+
+/**
+ * Recovers the two option texts from a prompt rendered with `template`, or undefined when the
+ * prompt does not match. Used by simulated respondents, which see only the prompt, like a model.
+ */
+export function extractOptions(template: PromptTemplate, prompt: string): { first: string; second: string } | undefined {
+  const [head, rest] = template.text.split(SLOT_A) as [string, string];
+  const [middle, tail] = rest.split(SLOT_B) as [string, string];
+  const text = prompt.replace(/\r\n/g, '\n').trim();
+  if (!text.startsWith(head) || !text.endsWith(tail)) return undefined;
+  const inner = text.slice(head.length, text.length - tail.length);
+  const cut = inner.indexOf(middle);
+  if (cut < 0) return undefined;
+  return { first: inner.slice(0, cut), second: inner.slice(cut + middle.length) };
+}

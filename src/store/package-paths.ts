@@ -1,0 +1,35 @@
+/**
+ * Where the package's own files live (prompts/, node_modules/ of the vega bundles), found from this
+ * module's location so the CLI works from any working directory, built (dist/) or from source (src/).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root: the nearest ancestor of this file holding package.json. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let k = 0; k < 6; k++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'prompts'))) return dir;
+    dir = resolve(dir, '..');
+  }
+  throw new Error('utilscope: cannot locate the package root (prompts/ missing)');
+}
+
+/** The version in package.json, written into run.json and reports. */
+export function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}
+
+/** The browser bundles of vega, vega-lite and vega-embed, for inlining into self-contained reports. */
+export function readVegaAssets(): { vega: string; vegaLite: string; vegaEmbed: string } {
+  const require = createRequire(join(packageRoot(), 'package.json'));
+  const read = (pkg: string, file: string) => readFileSync(join(dirname(require.resolve(`${pkg}/package.json`)), file), 'utf8');
+  return {
+    vega: read('vega', 'build/vega.min.js'),
+    vegaLite: read('vega-lite', 'build/vega-lite.min.js'),
+    vegaEmbed: read('vega-embed', 'build/vega-embed.min.js'),
+  };
+}
