@@ -1,2 +1,2 @@
-/** Front door of `models`. */
-export {};
+/** Front door of `models`: pure numerics for utility fitting (METHOD.md §3). */
+export * from './correlation.js';

@@ -1,0 +1,80 @@
+/**
+ * Correlation coefficients between two aligned samples, used to compare utility vectors with planted
+ * truth (tests, benchmarks) and across models (METHOD.md §6 "Convergence", §7 scale trends).
+ * All O(n log n) or better; NaN when undefined (fewer than two points, or a constant sample).
+ */
+
+/** Pearson product-moment correlation of `x` and `y` (same length). NaN if either is constant. */
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  if (n !== y.length) throw new RangeError(`pearson: lengths differ (${n} vs ${y.length})`);
+  if (n < 2) return Number.NaN;
+  let mx = 0;
+  let my = 0;
+  for (let k = 0; k < n; k++) {
+    mx += x[k]!;
+    my += y[k]!;
+  }
+  mx /= n;
+  my /= n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let k = 0; k < n; k++) {
+    const dx = x[k]! - mx;
+    const dy = y[k]! - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  if (sxx === 0 || syy === 0) return Number.NaN;
+  return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+}
+
+/**
+ * Ranks of `x` starting at 1, ties given their average rank (the "fractional ranking" used by
+ * Spearman's ρ with ties). O(n log n).
+ */
+export function averageRanks(x: ArrayLike<number>): Float64Array {
+  const n = x.length;
+  const order = Array.from({ length: n }, (_, k) => k).sort((p, q) => x[p]! - x[q]!);
+  const ranks = new Float64Array(n);
+  let start = 0;
+  while (start < n) {
+    let end = start + 1;
+    while (end < n && x[order[end]!]! === x[order[start]!]!) end++;
+    const rank = (start + end + 1) / 2; // mean of 1-based ranks start+1 … end
+    for (let k = start; k < end; k++) ranks[order[k]!] = rank;
+    start = end;
+  }
+  return ranks;
+}
+
+/** Spearman's rank correlation ρ: Pearson correlation of average ranks (handles ties). */
+export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  if (x.length !== y.length) throw new RangeError(`spearman: lengths differ (${x.length} vs ${y.length})`);
+  return pearson(averageRanks(x), averageRanks(y));
+}
+
+/**
+ * Kendall's τ-b (tie-corrected) by direct pair counting, O(n²): fine for the few hundred outcomes
+ * of an outcome set. NaN when undefined.
+ */
+export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  if (n !== y.length) throw new RangeError(`kendallTau: lengths differ (${n} vs ${y.length})`);
+  let concordantMinusDiscordant = 0;
+  let untiedX = 0;
+  let untiedY = 0;
+  for (let p = 0; p < n; p++) {
+    for (let q = p + 1; q < n; q++) {
+      const dx = Math.sign(x[p]! - x[q]!);
+      const dy = Math.sign(y[p]! - y[q]!);
+      concordantMinusDiscordant += dx * dy;
+      if (dx !== 0) untiedX++;
+      if (dy !== 0) untiedY++;
+    }
+  }
+  if (untiedX === 0 || untiedY === 0) return Number.NaN;
+  return concordantMinusDiscordant / Math.sqrt(untiedX * untiedY);
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { averageRanks, kendallTau, pearson, spearman } from '../../src/models/correlation.js';
+
+describe('correlation', () => {
+  it('pearson matches a hand computation', () => {
+    // x = 1..5, y = 2,4,5,4,5: mean y = 4, sxy = 6, sxx = 10, syy = 6 → r = 6/√60 = 0.7746 (by hand).
+    expect(pearson([1, 2, 3, 4, 5], [2, 4, 5, 4, 5])).toBeCloseTo(6 / Math.sqrt(60), 12);
+  });
+
+  it('average ranks share ties', () => {
+    expect(Array.from(averageRanks([10, 20, 20, 5]))).toEqual([2, 3.5, 3.5, 1]);
+  });
+
+  it('spearman is 1 for any strictly increasing transform and NaN for a constant sample', () => {
+    expect(spearman([1, 2, 3, 4], [1, 8, 27, 64])).toBeCloseTo(1, 12);
+    expect(spearman([1, 2, 3], [5, 5, 5])).toBeNaN();
+  });
+
+  it('kendall tau-b matches the textbook example', () => {
+    // One discordant pair out of 6 → τ = (5 − 1) / 6 = 2/3.
+    expect(kendallTau([1, 2, 3, 4], [1, 2, 4, 3])).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('all three are symmetric in their arguments and bounded by 1', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -50, max: 50 }), fc.integer({ min: -50, max: 50 })), { minLength: 3, maxLength: 30 }), (pairs) => {
+        const x = pairs.map((p) => p[0]);
+        const y = pairs.map((p) => p[1]);
+        for (const f of [pearson, spearman, kendallTau]) {
+          const r = f(x, y);
+          const s = f(y, x);
+          if (Number.isNaN(r)) expect(s).toBeNaN();
+          else {
+            expect(r).toBeCloseTo(s, 12);
+            expect(Math.abs(r)).toBeLessThanOrEqual(1 + 1e-12);
+          }
+        }
+      }),
+    );
+  });
+});
