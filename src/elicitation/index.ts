@@ -7,3 +7,4 @@ export * from './parse-answer.js';
 export * from './read-choice.js';
 export * from './comparisons.js';
 export * from './tally.js';
+export * from './external-pairs.js';

@@ -15,9 +15,11 @@ import { z } from 'zod';
 import { canonicalJson } from '../core/canonical-json.js';
 import { UtilscopeError } from '../core/errors.js';
 import { RUN_IDENTITY_FIELDS, type RunConfig } from '../core/run-config.js';
-import { SCHEMA_VERSION, type PreferenceRecord } from '../core/types.js';
+import { SCHEMA_VERSION, type OutcomeSet, type PreferenceRecord } from '../core/types.js';
+import { parseTemplate, type PromptTemplate } from '../elicitation/template.js';
+import { parseOutcomeSet } from '../outcomes/parse.js';
 import type { PlannedPair } from '../elicitation/comparisons.js';
-import { writeJsonAtomic } from './files.js';
+import { readStructuredFile, writeFileAtomic, writeJsonAtomic } from './files.js';
 import { JsonlAppender, readJsonl } from './jsonl.js';
 
 /** Contents of run.json. */
@@ -121,6 +123,8 @@ export class RunStore {
       fit: join(dir, 'fit.json'),
       coherence: join(dir, 'coherence.json'),
       values: join(dir, 'values.json'),
+      outcomes: join(dir, 'outcomes.json'),
+      template: join(dir, 'template.txt'),
     };
   }
 
@@ -133,7 +137,7 @@ export class RunStore {
    * Creates a run folder, or reopens an existing one whose identity matches `manifest.config`.
    * A differing config is refused with a one-line error naming the differing fields.
    */
-  static openOrCreate(dir: string, manifest: RunManifest): RunStore {
+  static openOrCreate(dir: string, manifest: RunManifest, inputs: { outcomeSet: OutcomeSet; templateText: string }): RunStore {
     if (RunStore.exists(dir)) {
       const existing = RunStore.open(dir);
       const differing = differingIdentityFields(existing.manifest.config, manifest.config);
@@ -147,6 +151,10 @@ export class RunStore {
       return existing;
     }
     mkdirSync(dir, { recursive: true });
+    // Copies of the inputs make the folder self-contained: resume and report never depend on files
+    // that may since have moved or changed (their hashes are in run.json).
+    writeJsonAtomic(RunStore.paths(dir).outcomes, { v: SCHEMA_VERSION, ...inputs.outcomeSet });
+    writeFileAtomic(RunStore.paths(dir).template, inputs.templateText);
     writeJsonAtomic(RunStore.paths(dir).run, manifest);
     return new RunStore(dir, manifest);
   }
@@ -165,6 +173,21 @@ export class RunStore {
       throw new UtilscopeError('records-corrupt', `run.json has an unsupported schema version ${String(manifest.v)}`, { file: path, field: 'v' });
     }
     return new RunStore(dir, manifest);
+  }
+
+  /** The run's own copy of its outcome set. */
+  readOutcomeSet(): OutcomeSet {
+    const path = RunStore.paths(this.dir).outcomes;
+    const data = readStructuredFile(path, { notFound: 'run-not-found', invalid: 'records-corrupt' }) as Record<string, unknown>;
+    const { v: _v, ...set } = data;
+    return parseOutcomeSet(set, path);
+  }
+
+  /** The run's own copy of its template. */
+  readTemplate(): PromptTemplate {
+    const path = RunStore.paths(this.dir).template;
+    if (!existsSync(path)) throw new UtilscopeError('run-not-found', 'run folder has no template.txt', { file: path });
+    return parseTemplate(readFileSync(path, 'utf8'), this.manifest.config.template.name, path);
   }
 
   /** Every planned pair, in plan order. Repairs a torn last line. */

@@ -1,0 +1,80 @@
+/**
+ * Preference data from other tools or human studies (DESIGN.md §"External preference data"):
+ * JSONL with one `{"a", "b", "aWins", "bWins"}` per unordered pair, or CSV with the header
+ * `a,b,aWins,bWins`. Parsed into PairTally (wins counted in the `ab` slot: the order is unknown).
+ * Pure; every problem is a one-line `pairs-invalid` error naming the file and line.
+ */
+import { UtilscopeError } from '../core/errors.js';
+import type { OutcomeId, PairTally } from '../core/types.js';
+import { EMPTY_ORDER_TALLY } from '../core/preference-estimate.js';
+
+interface RawPair {
+  readonly a: unknown;
+  readonly b: unknown;
+  readonly aWins: unknown;
+  readonly bWins: unknown;
+}
+
+function toTally(raw: RawPair, known: ReadonlyMap<OutcomeId, number>, file: string, line: number): PairTally {
+  const fail = (what: string) => new UtilscopeError('pairs-invalid', what, { file, line });
+  if (typeof raw.a !== 'string' || typeof raw.b !== 'string') throw fail('"a" and "b" must be outcome ids');
+  for (const id of [raw.a, raw.b]) if (!known.has(id)) throw fail(`unknown outcome id "${id}"`);
+  if (raw.a === raw.b) throw fail(`a pair must name two different outcomes ("${raw.a}")`);
+  const aWins = Number(raw.aWins);
+  const bWins = Number(raw.bWins);
+  for (const [name, value] of [['aWins', aWins], ['bWins', bWins]] as const) {
+    if (!Number.isFinite(value) || value < 0) throw fail(`${name} must be a number ≥ 0`);
+  }
+  // Store in the outcome set's order so pairs from either direction merge.
+  const swap = (known.get(raw.a) as number) > (known.get(raw.b) as number);
+  const a = swap ? raw.b : raw.a;
+  const b = swap ? raw.a : raw.b;
+  return { a, b, ab: { ...EMPTY_ORDER_TALLY, aWins: swap ? bWins : aWins, bWins: swap ? aWins : bWins }, ba: EMPTY_ORDER_TALLY };
+}
+
+function splitCsvLine(line: string): string[] {
+  // The format has four simple fields; quoted ids are unwrapped, embedded commas are not supported.
+  return line.split(',').map((cell) => cell.trim().replace(/^"(.*)"$/, '$1'));
+}
+
+/** Parses external pair counts; `format` is inferred from the file name when omitted. Merges repeated pairs. */
+export function parseExternalPairs(text: string, file: string, ids: readonly OutcomeId[], format: 'jsonl' | 'csv' = /\.csv$/i.test(file) ? 'csv' : 'jsonl'): PairTally[] {
+  const known = new Map(ids.map((id, k) => [id, k] as const));
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  const tallies: PairTally[] = [];
+  if (format === 'csv') {
+    const header = splitCsvLine(lines[0] ?? '');
+    const expected = ['a', 'b', 'aWins', 'bWins'];
+    if (header.join(',') !== expected.join(',')) throw new UtilscopeError('pairs-invalid', `CSV header must be "${expected.join(',')}", got "${lines[0] ?? ''}"`, { file, line: 1 });
+    lines.forEach((line, k) => {
+      if (k === 0 || line.trim() === '') return;
+      const cells = splitCsvLine(line);
+      if (cells.length !== 4) throw new UtilscopeError('pairs-invalid', `expected 4 fields, found ${cells.length}`, { file, line: k + 1 });
+      tallies.push(toTally({ a: cells[0], b: cells[1], aWins: cells[2] === '' ? Number.NaN : cells[2], bWins: cells[3] === '' ? Number.NaN : cells[3] }, known, file, k + 1));
+    });
+  } else {
+    lines.forEach((line, k) => {
+      if (line.trim() === '') return;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        throw new UtilscopeError('pairs-invalid', 'not valid JSON', { file, line: k + 1 });
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UtilscopeError('pairs-invalid', 'each line must be an object {"a","b","aWins","bWins"}', { file, line: k + 1 });
+      tallies.push(toTally(value as RawPair, known, file, k + 1));
+    });
+  }
+  if (tallies.length === 0) throw new UtilscopeError('pairs-invalid', 'no pairs found', { file });
+  return mergeTallies(tallies);
+}
+
+function mergeTallies(tallies: readonly PairTally[]): PairTally[] {
+  const merged = new Map<string, PairTally>();
+  for (const t of tallies) {
+    const key = `${t.a}\u0000${t.b}`;
+    const prev = merged.get(key);
+    merged.set(key, prev ? { ...prev, ab: { ...prev.ab, aWins: prev.ab.aWins + t.ab.aWins, bWins: prev.ab.bWins + t.ab.bWins } } : t);
+  }
+  return [...merged.values()];
+}
