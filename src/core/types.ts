@@ -148,7 +148,7 @@ export interface PackedPairs {
 export type UtilityModelKind = 'thurstonian' | 'case5' | 'bt';
 
 /** How the utility intervals were computed; always shown with the intervals (STYLE.md rule 10). */
-export type IntervalMethod = 'laplace' | 'bootstrap' | 'none';
+export type IntervalMethod = 'laplace' | 'laplace-diagonal' | 'bootstrap' | 'none';
 
 /** Probability calibration bin: predicted vs observed share for pairs whose prediction fell in [lo, hi). */
 export interface CalibrationBin {
@@ -203,6 +203,11 @@ export interface UtilityFit {
   readonly mean: Float64Array;
   readonly sd: Float64Array;
   readonly ci?: { readonly low: Float64Array; readonly high: Float64Array; readonly level: number; readonly method: IntervalMethod };
+  /**
+   * Bradley–Terry only: P(i ≻ j) = logistic(logisticScale · (mean_i − mean_j)); the logistic model
+   * has no spread per outcome, so the gauge's scale factor is kept here. Absent for Thurstonian fits.
+   */
+  readonly logisticScale?: number;
   readonly metrics: { readonly train: FitMetrics; readonly holdout?: FitMetrics };
   readonly converged: boolean;
   readonly iterations: number;

@@ -1,2 +1,9 @@
 /** Front door of `models`: pure numerics for utility fitting (METHOD.md §3). */
 export * from './correlation.js';
+export * from './normal.js';
+export * from './lbfgs.js';
+export * from './likelihood.js';
+export * from './cholesky.js';
+export * from './connectivity.js';
+export * from './metrics.js';
+export * from './fit.js';

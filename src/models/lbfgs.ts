@@ -1,0 +1,147 @@
+/**
+ * Limited-memory BFGS for smooth unconstrained minimisation (Nocedal & Wright, *Numerical
+ * Optimization*, 2nd ed., Algorithm 7.4 two-loop recursion, Algorithm 3.1 backtracking with the
+ * Armijo condition). DESIGN.md: no npm optimiser is fit for purpose, so this one is small and
+ * tested. Deterministic; never throws on hard data — the stop reason is returned as data.
+ * Cost per iteration: O(m·n) plus the objective evaluations of the line search.
+ */
+import type { ConvergenceReason } from '../core/types.js';
+
+/** f(x), writing ∇f(x) into `gradient`. */
+export type Objective = (x: Float64Array, gradient: Float64Array) => number;
+
+export interface LbfgsOptions {
+  /** Correction pairs kept (m). */
+  readonly memory?: number;
+  readonly maxIterations?: number;
+  /** Stop when ‖∇f‖∞ ≤ gradientTolerance · max(1, |f|). */
+  readonly gradientTolerance?: number;
+  /** Stop when the relative decrease of f over one iteration is below this. */
+  readonly objectiveTolerance?: number;
+}
+
+export interface LbfgsResult {
+  readonly x: Float64Array;
+  readonly f: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly reason: ConvergenceReason;
+}
+
+const DEFAULTS = { memory: 10, maxIterations: 500, gradientTolerance: 1e-7, objectiveTolerance: 1e-13 } as const;
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += (a[k] as number) * (b[k] as number);
+  return s;
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] as number));
+  return m;
+}
+
+/** Minimises `objective` from `start` (not modified). */
+export function minimizeLbfgs(objective: Objective, start: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+  const { memory, maxIterations, gradientTolerance, objectiveTolerance } = { ...DEFAULTS, ...options };
+  const n = start.length;
+  const x = Float64Array.from(start);
+  const g = new Float64Array(n);
+  let f = objective(x, g);
+  if (n === 0) return { x, f, iterations: 0, converged: true, reason: 'trivial' };
+  if (!Number.isFinite(f)) return { x, f, iterations: 0, converged: false, reason: 'line-search-failed' };
+
+  const sHistory: Float64Array[] = [];
+  const yHistory: Float64Array[] = [];
+  const rhoHistory: number[] = [];
+  const alpha = new Float64Array(memory);
+  const direction = new Float64Array(n);
+  const xNew = new Float64Array(n);
+  const gNew = new Float64Array(n);
+
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    if (maxAbs(g) <= gradientTolerance * Math.max(1, Math.abs(f))) return { x, f, iterations: iteration, converged: true, reason: 'gradient' };
+
+    // Two-loop recursion: direction = −H·g with H the L-BFGS inverse-Hessian approximation.
+    direction.set(g);
+    const count = sHistory.length;
+    for (let k = count - 1; k >= 0; k--) {
+      const a = (rhoHistory[k] as number) * dot(sHistory[k] as Float64Array, direction);
+      alpha[k] = a;
+      const y = yHistory[k] as Float64Array;
+      for (let t = 0; t < n; t++) direction[t] = (direction[t] as number) - a * (y[t] as number);
+    }
+    if (count > 0) {
+      const s = sHistory[count - 1] as Float64Array;
+      const y = yHistory[count - 1] as Float64Array;
+      const gamma = dot(s, y) / dot(y, y);
+      for (let t = 0; t < n; t++) direction[t] = (direction[t] as number) * gamma;
+    } else {
+      // First step: a unit-length move along −g, since the scale of H is not known yet.
+      const norm = Math.sqrt(dot(g, g));
+      for (let t = 0; t < n; t++) direction[t] = (direction[t] as number) / Math.max(norm, 1e-300);
+    }
+    for (let k = 0; k < count; k++) {
+      const b = (rhoHistory[k] as number) * dot(yHistory[k] as Float64Array, direction);
+      const s = sHistory[k] as Float64Array;
+      const coefficient = (alpha[k] as number) - b;
+      for (let t = 0; t < n; t++) direction[t] = (direction[t] as number) + coefficient * (s[t] as number);
+    }
+    for (let t = 0; t < n; t++) direction[t] = -(direction[t] as number);
+
+    let slope = dot(g, direction);
+    if (!(slope < 0)) {
+      // Not a descent direction (numerical trouble): restart from steepest descent.
+      sHistory.length = 0;
+      yHistory.length = 0;
+      rhoHistory.length = 0;
+      const norm = Math.sqrt(dot(g, g));
+      for (let t = 0; t < n; t++) direction[t] = -(g[t] as number) / Math.max(norm, 1e-300);
+      slope = dot(g, direction);
+    }
+
+    // Backtracking line search with the Armijo condition.
+    let step = 1;
+    let fNew = Number.NaN;
+    let accepted = false;
+    for (let trial = 0; trial < 60; trial++) {
+      for (let t = 0; t < n; t++) xNew[t] = (x[t] as number) + step * (direction[t] as number);
+      fNew = objective(xNew, gNew);
+      if (Number.isFinite(fNew) && fNew <= f + 1e-4 * step * slope) {
+        accepted = true;
+        break;
+      }
+      step *= 0.5;
+    }
+    if (!accepted) return { x, f, iterations: iteration, converged: false, reason: 'line-search-failed' };
+
+    const s = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let t = 0; t < n; t++) {
+      s[t] = (xNew[t] as number) - (x[t] as number);
+      y[t] = (gNew[t] as number) - (g[t] as number);
+    }
+    const sy = dot(s, y);
+    // Keep the pair only when the curvature condition holds, so H stays positive definite.
+    if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
+      if (sHistory.length === memory) {
+        sHistory.shift();
+        yHistory.shift();
+        rhoHistory.shift();
+      }
+      sHistory.push(s);
+      yHistory.push(y);
+      rhoHistory.push(1 / sy);
+    }
+    const decrease = f - fNew;
+    x.set(xNew);
+    g.set(gNew);
+    f = fNew;
+    if (decrease <= objectiveTolerance * Math.max(1, Math.abs(f))) {
+      const converged = maxAbs(g) <= 1e-4 * Math.max(1, Math.abs(f));
+      return { x, f, iterations: iteration + 1, converged, reason: 'objective' };
+    }
+  }
+  return { x, f, iterations: maxIterations, converged: false, reason: 'max-iterations' };
+}

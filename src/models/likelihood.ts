@@ -1,0 +1,138 @@
+/**
+ * Negative log-posteriors of the pairwise comparison models on *counts* (METHOD.md §3): for pair k
+ * with w wins for i out of N valid answers,
+ *
+ *   log L = Σ_k  w·log P_k + (N − w)·log(1 − P_k)
+ *
+ *   thurstonian  P = Φ(z),  z = (μ_i − μ_j)/√(σ_i² + σ_j²),   θ = [μ (n), log σ (n)]
+ *   case5        P = Φ(μ_i − μ_j)            (Thurstone Case V: one shared σ = 1/√2)   θ = μ
+ *   bt           P = logistic(μ_i − μ_j)     (Bradley–Terry)                           θ = μ
+ *
+ * plus a weak ridge ½·ρ·Σμ² (pins the free shift) and, for the Thurstonian model, a Gaussian prior
+ * ½·Σ(log σ)²/τ² on log σ, so an outcome with contradictory answers cannot inflate its σ without
+ * bound. Gradients are analytic:
+ *   d log Φ(z)/dz = λ(z) (inverse Mills ratio),  ∂z/∂μ_i = 1/r,  ∂z/∂log σ_i = −z·σ_i²/r²  (r² = σ_i² + σ_j²).
+ * One evaluation is O(pairs + n).
+ */
+import type { PackedPairs, UtilityModelKind } from '../core/types.js';
+import type { Objective } from './lbfgs.js';
+import { inverseMillsRatio, logPhiBoth, logPhiDensity } from './normal.js';
+
+/** Prior strengths (documented defaults, METHOD.md §3 "weak"). */
+export interface PriorOptions {
+  /** Ridge precision ρ on μ. */
+  readonly ridge: number;
+  /** Standard deviation τ of the Gaussian prior on log σ (centred on 0). */
+  readonly logSdScale: number;
+}
+
+export const DEFAULT_PRIOR: PriorOptions = { ridge: 0.01, logSdScale: 1 };
+
+/** Number of free parameters of a model over n outcomes. */
+export function parameterCount(kind: UtilityModelKind, n: number): number {
+  return kind === 'thurstonian' ? 2 * n : n;
+}
+
+/** log(logistic(x)) = −log(1 + e^(−x)), stable for both signs. */
+export function logLogistic(x: number): number {
+  return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
+}
+
+/** logistic(x) = 1/(1 + e^(−x)), stable for both signs. */
+export function logistic(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** The objective (negative log-posterior) and its gradient for `kind` on `pairs`. */
+export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prior: PriorOptions = DEFAULT_PRIOR): Objective {
+  const n = pairs.outcomeCount;
+  const { i: is, j: js, wins, total } = pairs;
+  const m = is.length;
+  const invTau2 = 1 / (prior.logSdScale * prior.logSdScale);
+  const logs = new Float64Array(2);
+
+  if (kind === 'thurstonian') {
+    return (theta, gradient) => {
+      gradient.fill(0);
+      let f = 0;
+      for (let t = 0; t < n; t++) {
+        const mu = theta[t] as number;
+        const s = theta[n + t] as number;
+        f += 0.5 * prior.ridge * mu * mu + 0.5 * invTau2 * s * s;
+        gradient[t] = prior.ridge * mu;
+        gradient[n + t] = invTau2 * s;
+      }
+      for (let k = 0; k < m; k++) {
+        const i = is[k] as number;
+        const j = js[k] as number;
+        const w = wins[k] as number;
+        const l = (total[k] as number) - w;
+        const vi = Math.exp(2 * (theta[n + i] as number));
+        const vj = Math.exp(2 * (theta[n + j] as number));
+        const v = vi + vj;
+        const r = Math.sqrt(v);
+        const z = ((theta[i] as number) - (theta[j] as number)) / r;
+        logPhiBoth(z, logs);
+        const logDensity = logPhiDensity(z);
+        f -= w * (logs[0] as number) + l * (logs[1] as number);
+        // λ(z) = φ(z)/Φ(z) from the logs already computed, so no second CDF evaluation.
+        const dLdz = w * Math.exp(logDensity - (logs[0] as number)) - l * Math.exp(logDensity - (logs[1] as number));
+        gradient[i] = (gradient[i] as number) - dLdz / r;
+        gradient[j] = (gradient[j] as number) + dLdz / r;
+        gradient[n + i] = (gradient[n + i] as number) + (dLdz * z * vi) / v;
+        gradient[n + j] = (gradient[n + j] as number) + (dLdz * z * vj) / v;
+      }
+      return f;
+    };
+  }
+
+  const logistic_ = kind === 'bt';
+  return (theta, gradient) => {
+    gradient.fill(0);
+    let f = 0;
+    for (let t = 0; t < n; t++) {
+      const mu = theta[t] as number;
+      f += 0.5 * prior.ridge * mu * mu;
+      gradient[t] = prior.ridge * mu;
+    }
+    for (let k = 0; k < m; k++) {
+      const i = is[k] as number;
+      const j = js[k] as number;
+      const w = wins[k] as number;
+      const l = (total[k] as number) - w;
+      const d = (theta[i] as number) - (theta[j] as number);
+      let dLdd: number;
+      if (logistic_) {
+        f -= w * logLogistic(d) + l * logLogistic(-d);
+        dLdd = w - (w + l) * logistic(d);
+      } else {
+        logPhiBoth(d, logs);
+        const logDensity = logPhiDensity(d);
+        f -= w * (logs[0] as number) + l * (logs[1] as number);
+        dLdd = w * Math.exp(logDensity - (logs[0] as number)) - l * Math.exp(logDensity - (logs[1] as number));
+      }
+      gradient[i] = (gradient[i] as number) - dLdd;
+      gradient[j] = (gradient[j] as number) + dLdd;
+    }
+    return f;
+  };
+}
+
+/**
+ * Curvature of −log L along μ_i − μ_j for one pair, c = −∂²log L/∂d² where d = μ_i − μ_j (with the
+ * Thurstonian scale r folded in): the building block of the Laplace Hessian H_ii += c, H_jj += c,
+ * H_ij −= c. Non-negative because log Φ and log logistic are concave.
+ *   probit: ∂²log Φ(z)/∂z² = −λ(z)(z + λ(z)).  logistic: ∂²/∂d² = −N·p(1 − p).
+ */
+export function pairCurvature(kind: UtilityModelKind, d: number, r: number, w: number, l: number): number {
+  if (kind === 'bt') {
+    const p = logistic(d);
+    return (w + l) * p * (1 - p);
+  }
+  const z = d / r;
+  const a = inverseMillsRatio(z);
+  const b = inverseMillsRatio(-z);
+  return (w * a * (z + a) + l * b * (b - z)) / (r * r);
+}

@@ -1,0 +1,156 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import type { PackedPairs, UtilityModelKind } from '../../src/core/types.js';
+import { choleskyFactor, choleskySolve, inverseDiagonal } from '../../src/models/cholesky.js';
+import { spearman } from '../../src/models/correlation.js';
+import { fitUtilities } from '../../src/models/fit.js';
+import { minimizeLbfgs } from '../../src/models/lbfgs.js';
+import { logistic } from '../../src/models/likelihood.js';
+import { Phi } from '../../src/models/normal.js';
+
+/** Binomial answers on a random design from planted utilities (probit with σ² = ½ each, or logistic). */
+function simulate(n: number, pairs: number, answers: number, seed: number, link: 'probit' | 'logit' = 'probit') {
+  const rng = new Rng(seed);
+  const truth = Float64Array.from({ length: n }, () => rng.normal());
+  const i = new Int32Array(pairs);
+  const j = new Int32Array(pairs);
+  const wins = new Float64Array(pairs);
+  const total = new Float64Array(pairs).fill(answers);
+  for (let k = 0; k < pairs; k++) {
+    const a = rng.int(n);
+    let b = rng.int(n - 1);
+    if (b >= a) b++;
+    i[k] = a;
+    j[k] = b;
+    const d = (truth[a] as number) - (truth[b] as number);
+    const p = link === 'probit' ? Phi(d) : logistic(d);
+    for (let s = 0; s < answers; s++) if (rng.next() < p) wins[k] = (wins[k] as number) + 1;
+  }
+  const packed: PackedPairs = { outcomeCount: n, i, j, wins, total };
+  return { truth, packed, ids: Array.from({ length: n }, (_, k) => `o${k}`) };
+}
+
+function stats(x: Float64Array) {
+  const mean = x.reduce((a, b) => a + b, 0) / x.length;
+  const sd = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / x.length);
+  return { mean, sd };
+}
+
+describe('L-BFGS and linear algebra', () => {
+  it('finds the minimum of the Rosenbrock function at (1, 1)', () => {
+    const result = minimizeLbfgs((x, g) => {
+      const [a, b] = [x[0] as number, x[1] as number];
+      g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+      g[1] = 200 * (b - a * a);
+      return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+    }, Float64Array.of(-1.2, 1));
+    expect(result.converged).toBe(true);
+    expect(result.x[0]).toBeCloseTo(1, 5);
+    expect(result.x[1]).toBeCloseTo(1, 5);
+  });
+
+  it('solves and inverts a small SPD matrix like a hand computation', () => {
+    // H = [[4, 2], [2, 3]]: det 8, H⁻¹ = [[3/8, −2/8], [−2/8, 4/8]]; H x = (2, 1) → x = (0.5, 0).
+    const l = choleskyFactor(Float64Array.of(4, 2, 2, 3), 2)!;
+    expect(Array.from(choleskySolve(l, 2, Float64Array.of(2, 1))).map((v) => +v.toFixed(12))).toEqual([0.5, 0]);
+    expect(Array.from(inverseDiagonal(l, 2))).toEqual([expect.closeTo(0.375, 12), expect.closeTo(0.5, 12)]);
+    expect(choleskyFactor(Float64Array.of(1, 2, 2, 1), 2)).toBeUndefined();
+  });
+});
+
+describe('fitUtilities', () => {
+  it.each(['thurstonian', 'case5', 'bt'] as UtilityModelKind[])('%s recovers planted utilities and reports the gauge mean 0, sd 1', (model) => {
+    const { truth, packed, ids } = simulate(60, 1500, 10, 1, model === 'bt' ? 'logit' : 'probit');
+    const fit = fitUtilities(ids, packed, { model });
+    expect(fit.converged).toBe(true);
+    expect(spearman(fit.mean, truth)).toBeGreaterThan(0.95);
+    const { mean, sd } = stats(fit.mean);
+    expect(mean).toBeCloseTo(0, 10);
+    expect(sd).toBeCloseTo(1, 10);
+    expect(fit.metrics.train.pairs).toBe(1500);
+    expect(fit.metrics.train.accuracy).toBeGreaterThan(0.8);
+  });
+
+  it('Case V 95% Laplace intervals cover the planted utilities about 95% of the time', () => {
+    let covered = 0;
+    let count = 0;
+    for (const seed of [11, 12, 13]) {
+      const { truth, packed, ids } = simulate(120, 3000, 10, seed);
+      const fit = fitUtilities(ids, packed, { model: 'case5' });
+      // The truth in the fit's gauge: centred, divided by the fit's own scale factor.
+      const truthMean = stats(truth).mean;
+      // The fit's raw scale factor: Case V's σ is 1/√2 in raw units, reported as (1/√2)/scale.
+      const rawScale = Math.SQRT1_2 / (fit.sd[0] as number);
+      for (let t = 0; t < truth.length; t++) {
+        const target = ((truth[t] as number) - truthMean) / rawScale;
+        if (target >= (fit.ci!.low[t] as number) && target <= (fit.ci!.high[t] as number)) covered++;
+        count++;
+      }
+    }
+    const coverage = covered / count;
+    expect(coverage).toBeGreaterThan(0.9);
+    expect(coverage).toBeLessThan(0.99);
+  });
+
+  it('bootstrap intervals are seeded, say so, and bracket the estimate', () => {
+    const { packed, ids } = simulate(15, 150, 8, 3);
+    const a = fitUtilities(ids, packed, { model: 'case5', intervals: 'bootstrap', bootstrapSamples: 40, rng: new Rng(5) });
+    const b = fitUtilities(ids, packed, { model: 'case5', intervals: 'bootstrap', bootstrapSamples: 40, rng: new Rng(5) });
+    expect(a.ci?.method).toBe('bootstrap');
+    expect(Array.from(a.ci!.low)).toEqual(Array.from(b.ci!.low));
+    for (let t = 0; t < ids.length; t++) {
+      expect(a.ci!.low[t]).toBeLessThan(a.ci!.high[t] as number);
+    }
+  });
+
+  it('is invariant to relabelling outcomes and to swapping the sides of every pair', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1000 }), (seed) => {
+        const { packed, ids } = simulate(8, 40, 5, seed);
+        const fit = fitUtilities(ids, packed, { model: 'thurstonian', intervals: 'none' });
+        // Swap sides: (i, j, w, N) → (j, i, N − w, N).
+        const swapped = fitUtilities(ids, { ...packed, i: packed.j, j: packed.i, wins: packed.total.map((t, k) => t - (packed.wins[k] as number)) }, { model: 'thurstonian', intervals: 'none' });
+        // Relabel: outcome t becomes n − 1 − t.
+        const n = ids.length;
+        const flip = (x: Int32Array) => x.map((v) => n - 1 - v);
+        const relabelled = fitUtilities(ids, { ...packed, i: flip(packed.i), j: flip(packed.j) }, { model: 'thurstonian', intervals: 'none' });
+        for (let t = 0; t < n; t++) {
+          expect(swapped.mean[t]).toBeCloseTo(fit.mean[t] as number, 4);
+          expect(relabelled.mean[n - 1 - t]).toBeCloseTo(fit.mean[t] as number, 4);
+        }
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('flags never-compared, disconnected and always-winning outcomes and keeps them finite', () => {
+    // 0–1–2 connected with 0 always winning; 3–4 a separate island; 5 never compared.
+    const packed: PackedPairs = { outcomeCount: 6, i: Int32Array.of(0, 0, 1, 3), j: Int32Array.of(1, 2, 2, 4), wins: Float64Array.of(5, 5, 3, 2), total: Float64Array.of(5, 5, 5, 4) };
+    const fit = fitUtilities(['a', 'b', 'c', 'd', 'e', 'f'], packed);
+    expect(fit.warnings).toEqual([
+      { id: 'a', reason: 'always-wins' },
+      { id: 'd', reason: 'disconnected' },
+      { id: 'e', reason: 'disconnected' },
+      { id: 'f', reason: 'never-compared' },
+    ]);
+    expect(Array.from(fit.mean).every(Number.isFinite)).toBe(true);
+  });
+
+  it('warm-starting from a previous fit converges in fewer iterations', () => {
+    const { packed, ids } = simulate(80, 1200, 6, 9);
+    const cold = fitUtilities(ids, packed, { intervals: 'none' });
+    const warm = fitUtilities(ids, packed, { intervals: 'none', warmStart: cold });
+    expect(warm.iterations).toBeLessThan(cold.iterations);
+    expect(spearman(warm.mean, cold.mean)).toBeGreaterThan(0.999);
+  });
+
+  it('reports held-out metrics when given held-out pairs', () => {
+    const { packed, ids } = simulate(40, 1000, 10, 21);
+    const slice = (from: number, to: number): PackedPairs => ({ outcomeCount: 40, i: packed.i.slice(from, to), j: packed.j.slice(from, to), wins: packed.wins.slice(from, to), total: packed.total.slice(from, to) });
+    const fit = fitUtilities(ids, slice(0, 800), { holdout: slice(800, 1000) });
+    expect(fit.metrics.holdout?.pairs).toBe(200);
+    expect(fit.metrics.holdout?.accuracy).toBeGreaterThan(0.7);
+    expect(fit.metrics.holdout?.excessLogLoss).toBeGreaterThanOrEqual(0);
+  });
+});
