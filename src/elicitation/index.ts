@@ -8,3 +8,4 @@ export * from './read-choice.js';
 export * from './comparisons.js';
 export * from './tally.js';
 export * from './external-pairs.js';
+export * from './selection.js';
