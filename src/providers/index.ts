@@ -1,3 +1,11 @@
-/** Front door of `providers`: model specs and the provider interface. */
+/** Front door of `providers`: model specs, the provider interface and every implementation. */
 export * from './types.js';
 export * from './model-spec.js';
+export * from './sim.js';
+export * from './classify-error.js';
+export * from './openai.js';
+export * from './anthropic.js';
+export * from './retry.js';
+export * from './pricing.js';
+export * from './create-provider.js';
+export * from './sim-server.js';
