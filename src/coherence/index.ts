@@ -1,2 +1,3 @@
-/** Front door of `coherence`. */
-export {};
+/** Front door of `coherence`: transitivity, cycles, components and ranking distance with floors (METHOD.md §5). */
+export * from './metrics.js';
+export * from './analyse.js';

@@ -1,0 +1,294 @@
+/**
+ * Coherence metrics of a set of pairwise preference estimates (METHOD.md §5). Everything works on
+ * `PairEstimate`s (P̂ per asked pair, indices into the outcome list), so the same code measures the
+ * observed answers and the simulated floors.
+ *
+ * - triads: every triangle present in the asked pairs, enumerated by orienting each edge from
+ *   lower to higher index and intersecting sorted adjacency lists (O(Σ deg²), never N³);
+ *   cycle probability P = p_ab·p_bc·(1−p_ac) + (1−p_ab)(1−p_bc)·p_ac, directed 3-cycles of the
+ *   majority graph, and weak/moderate/strong stochastic-transitivity violations;
+ * - components: strongly connected components of the majority graph (graphology-components);
+ * - shortest cycles through the members of non-trivial components (BFS);
+ * - a feedback arc set by the Eades–Lin–Smyth greedy ordering (Eades, Lin & Smyth 1993): the
+ *   answers that would have to flip to make the majority graph acyclic;
+ * - decisiveness: mean |P̂ − ½| and mean max(P̂, 1 − P̂).
+ */
+import { DirectedGraph } from 'graphology';
+import { stronglyConnectedComponents } from 'graphology-components';
+
+/** P̂(a ≻ b) for one asked pair, with its weight in answers; a < b are outcome indices. */
+export interface PairEstimate {
+  readonly a: number;
+  readonly b: number;
+  readonly p: number;
+  readonly n: number;
+}
+
+/** Triad-level results. */
+export interface TriadMetrics {
+  readonly triangles: number;
+  /** Mean cycle probability over triangles (NaN without triangles). */
+  readonly meanCycleProbability: number;
+  /** Triangles whose majority edges form a directed 3-cycle. */
+  readonly cyclicTriangles: number;
+  readonly cyclicShare: number;
+  /** Triads with p_ab ≥ ½ and p_bc ≥ ½ for some labelling: the denominators of the ST rates. */
+  readonly transitivityChecks: number;
+  readonly weakViolationRate: number;
+  readonly moderateViolationRate: number;
+  readonly strongViolationRate: number;
+}
+
+/** The cycle probability of one triad (METHOD.md §5): either orientation of the 3-cycle. */
+export function triadCycleProbability(pAB: number, pBC: number, pAC: number): number {
+  return pAB * pBC * (1 - pAC) + (1 - pAB) * (1 - pBC) * pAC;
+}
+
+/** Lookup of P̂(x ≻ y) for any ordered pair of indices present. */
+export function preferenceLookup(estimates: readonly PairEstimate[]): (x: number, y: number) => number | undefined {
+  const map = new Map<number, number>();
+  let maxIndex = 0;
+  for (const e of estimates) maxIndex = Math.max(maxIndex, e.a, e.b);
+  const width = maxIndex + 1;
+  for (const e of estimates) {
+    map.set(e.a * width + e.b, e.p);
+    map.set(e.b * width + e.a, 1 - e.p);
+  }
+  return (x, y) => map.get(x * width + y);
+}
+
+/** Every triangle (x < y < z) of the asked-pair graph, by sorted adjacency intersection. */
+export function enumerateTriangles(estimates: readonly PairEstimate[], outcomeCount: number): [number, number, number][] {
+  const higher: number[][] = Array.from({ length: outcomeCount }, () => []);
+  for (const e of estimates) {
+    const [lo, hi] = e.a < e.b ? [e.a, e.b] : [e.b, e.a];
+    (higher[lo] as number[]).push(hi);
+  }
+  for (const list of higher) list.sort((x, y) => x - y);
+  const out: [number, number, number][] = [];
+  for (let x = 0; x < outcomeCount; x++) {
+    const nx = higher[x] as number[];
+    for (const y of nx) {
+      const ny = higher[y] as number[];
+      // Intersect nx (elements > y) with ny.
+      let i = 0;
+      let j = 0;
+      while (i < nx.length && j < ny.length) {
+        const u = nx[i] as number;
+        const v = ny[j] as number;
+        if (u <= y) i++;
+        else if (u < v) i++;
+        else if (v < u) j++;
+        else {
+          out.push([x, y, u]);
+          i++;
+          j++;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Stochastic-transitivity check of one triad: returns [checked, weak, moderate, strong] violations. */
+function transitivityViolations(p: (x: number, y: number) => number, t: readonly [number, number, number]): [number, number, number, number] {
+  // Find a labelling (a, b, c) with p_ab ≥ ½ and p_bc ≥ ½ (exists unless the triad is cyclic, in
+  // which case every labelling fails weak transitivity).
+  const [x, y, z] = t;
+  const orders: [number, number, number][] = [[x, y, z], [x, z, y], [y, x, z], [y, z, x], [z, x, y], [z, y, x]];
+  for (const [a, b, c] of orders) {
+    const pab = p(a, b);
+    const pbc = p(b, c);
+    if (pab >= 0.5 && pbc >= 0.5 && !(pab === 0.5 && pbc === 0.5)) {
+      const pac = p(a, c);
+      return [1, pac < 0.5 ? 1 : 0, pac < Math.min(pab, pbc) ? 1 : 0, pac < Math.max(pab, pbc) ? 1 : 0];
+    }
+  }
+  return [0, 0, 0, 0];
+}
+
+/** Triad metrics over the given triangles (asked triangles or probe triads). */
+export function triadMetrics(estimates: readonly PairEstimate[], triangles: readonly (readonly [number, number, number])[]): TriadMetrics {
+  const lookup = preferenceLookup(estimates);
+  const p = (x: number, y: number) => lookup(x, y) ?? 0.5;
+  let sum = 0;
+  let cyclic = 0;
+  let checks = 0;
+  let weak = 0;
+  let moderate = 0;
+  let strong = 0;
+  for (const t of triangles) {
+    const [x, y, z] = t;
+    const pxy = p(x, y);
+    const pyz = p(y, z);
+    const pxz = p(x, z);
+    sum += triadCycleProbability(pxy, pyz, pxz);
+    if ((pxy > 0.5 && pyz > 0.5 && pxz < 0.5) || (pxy < 0.5 && pyz < 0.5 && pxz > 0.5)) cyclic++;
+    const [c, w, m, s] = transitivityViolations(p, t);
+    checks += c;
+    weak += w;
+    moderate += m;
+    strong += s;
+  }
+  const count = triangles.length;
+  return {
+    triangles: count,
+    meanCycleProbability: count > 0 ? sum / count : Number.NaN,
+    cyclicTriangles: cyclic,
+    cyclicShare: count > 0 ? cyclic / count : Number.NaN,
+    transitivityChecks: checks,
+    weakViolationRate: checks > 0 ? weak / checks : Number.NaN,
+    moderateViolationRate: checks > 0 ? moderate / checks : Number.NaN,
+    strongViolationRate: checks > 0 ? strong / checks : Number.NaN,
+  };
+}
+
+/** The majority-preference graph: edge x→y where P̂(x ≻ y) > ½, weight |P̂ − ½|; ties apart. */
+export function buildMajorityGraph(estimates: readonly PairEstimate[], outcomeCount: number): { graph: DirectedGraph; ties: number } {
+  const graph = new DirectedGraph();
+  for (let t = 0; t < outcomeCount; t++) graph.addNode(String(t));
+  let ties = 0;
+  for (const e of estimates) {
+    if (e.p === 0.5) {
+      ties++;
+      continue;
+    }
+    const [from, to] = e.p > 0.5 ? [e.a, e.b] : [e.b, e.a];
+    graph.addDirectedEdge(String(from), String(to), { weight: Math.abs(e.p - 0.5) });
+  }
+  return { graph, ties };
+}
+
+/** Strongly connected components with more than one member, largest first, as index lists. */
+export function cycleComponents(graph: DirectedGraph): number[][] {
+  return stronglyConnectedComponents(graph)
+    .filter((c) => c.length > 1)
+    .map((c) => c.map(Number).sort((x, y) => x - y))
+    .sort((x, y) => y.length - x.length || (x[0] as number) - (y[0] as number));
+}
+
+/** A shortest directed cycle through `start` (BFS over out-edges), or undefined. */
+export function shortestCycleThrough(graph: DirectedGraph, start: number): number[] | undefined {
+  const source = String(start);
+  const parent = new Map<string, string>();
+  const queue: string[] = [];
+  for (const next of graph.outNeighbors(source)) {
+    if (next === source) return [start];
+    if (!parent.has(next)) {
+      parent.set(next, source);
+      queue.push(next);
+    }
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head] as string;
+    for (const next of graph.outNeighbors(node)) {
+      if (next === source) {
+        const path: number[] = [];
+        for (let at: string | undefined = node; at !== undefined && at !== source; at = parent.get(at)) path.push(Number(at));
+        return [start, ...path.reverse()];
+      }
+      if (!parent.has(next)) {
+        parent.set(next, node);
+        queue.push(next);
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Eades–Lin–Smyth greedy linear ordering: repeatedly peel sinks to the back and sources to the
+ * front, otherwise move the node with the largest (out − in) weight to the front. Edges pointing
+ * backwards in the ordering form a feedback arc set. Returns their count and total weight.
+ * O(V·E) in this simple form, which is fine for a few thousand outcomes.
+ */
+export function feedbackArcSet(estimates: readonly PairEstimate[], outcomeCount: number): { arcs: number; weight: number; order: number[] } {
+  const out: Map<number, number>[] = Array.from({ length: outcomeCount }, () => new Map());
+  const inn: Map<number, number>[] = Array.from({ length: outcomeCount }, () => new Map());
+  for (const e of estimates) {
+    if (e.p === 0.5) continue;
+    const [from, to] = e.p > 0.5 ? [e.a, e.b] : [e.b, e.a];
+    const w = Math.abs(e.p - 0.5);
+    (out[from] as Map<number, number>).set(to, w);
+    (inn[to] as Map<number, number>).set(from, w);
+  }
+  const alive = new Set<number>(Array.from({ length: outcomeCount }, (_, k) => k));
+  const front: number[] = [];
+  const back: number[] = [];
+  const remove = (v: number) => {
+    alive.delete(v);
+    for (const u of (out[v] as Map<number, number>).keys()) (inn[u] as Map<number, number>).delete(v);
+    for (const u of (inn[v] as Map<number, number>).keys()) (out[u] as Map<number, number>).delete(v);
+  };
+  while (alive.size > 0) {
+    let changed = true;
+    while (changed) {
+      changed = false;
+      for (const v of [...alive]) {
+        if ((out[v] as Map<number, number>).size === 0) {
+          back.push(v);
+          remove(v);
+          changed = true;
+        } else if ((inn[v] as Map<number, number>).size === 0) {
+          front.push(v);
+          remove(v);
+          changed = true;
+        }
+      }
+    }
+    if (alive.size === 0) break;
+    let best = -1;
+    let bestDelta = Number.NEGATIVE_INFINITY;
+    for (const v of alive) {
+      let delta = 0;
+      for (const w of (out[v] as Map<number, number>).values()) delta += w;
+      for (const w of (inn[v] as Map<number, number>).values()) delta -= w;
+      if (delta > bestDelta) [best, bestDelta] = [v, delta];
+    }
+    front.push(best);
+    remove(best);
+  }
+  const order = [...front, ...back.reverse()];
+  const position = new Int32Array(outcomeCount);
+  order.forEach((v, k) => (position[v] = k));
+  let arcs = 0;
+  let weight = 0;
+  for (const e of estimates) {
+    if (e.p === 0.5) continue;
+    const [from, to] = e.p > 0.5 ? [e.a, e.b] : [e.b, e.a];
+    if ((position[from] as number) > (position[to] as number)) {
+      arcs++;
+      weight += Math.abs(e.p - 0.5);
+    }
+  }
+  return { arcs, weight, order };
+}
+
+/**
+ * Kendall & Babington Smith (1940) circular triads of a complete tournament from its score
+ * (win count) vector: d = n(n−1)(2n−1)/12 − ½·Σ s_i².
+ */
+export function circularTriadCount(scores: readonly number[]): number {
+  const n = scores.length;
+  let sumSquares = 0;
+  for (const s of scores) sumSquares += s * s;
+  return (n * (n - 1) * (2 * n - 1)) / 12 - sumSquares / 2;
+}
+
+/** Coefficient of consistence ζ = 1 − 24d/(n³ − n) for odd n, 1 − 24d/(n³ − 4n) for even n. */
+export function coefficientOfConsistence(d: number, n: number): number {
+  if (n < 3) return Number.NaN;
+  return 1 - (24 * d) / (n % 2 === 1 ? n ** 3 - n : n ** 3 - 4 * n);
+}
+
+/** Mean |P̂ − ½| and mean max(P̂, 1 − P̂) over asked pairs. */
+export function decisiveness(estimates: readonly PairEstimate[]): { meanAbsDeviation: number; meanMajorityShare: number } {
+  if (estimates.length === 0) return { meanAbsDeviation: Number.NaN, meanMajorityShare: Number.NaN };
+  let dev = 0;
+  let major = 0;
+  for (const e of estimates) {
+    dev += Math.abs(e.p - 0.5);
+    major += Math.max(e.p, 1 - e.p);
+  }
+  return { meanAbsDeviation: dev / estimates.length, meanMajorityShare: major / estimates.length };
+}

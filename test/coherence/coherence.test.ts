@@ -1,0 +1,115 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyseCoherence } from '../../src/coherence/analyse.js';
+import { circularTriadCount, coefficientOfConsistence, enumerateTriangles, feedbackArcSet, triadCycleProbability, type PairEstimate } from '../../src/coherence/metrics.js';
+import { Rng } from '../../src/core/rng.js';
+import type { Outcome, PairTally } from '../../src/core/types.js';
+
+const outcomesOf = (n: number, cluster = 'c'): Outcome[] => Array.from({ length: n }, (_, k) => ({ id: `o${k}`, text: `Outcome ${k}.`, clusters: [cluster] }));
+
+/** A tally with `aWins` of `total` per order. */
+function tally(a: number, b: number, aWinsPerOrder: number, totalPerOrder = 10): PairTally {
+  const order = { aWins: aWinsPerOrder, bWins: totalPerOrder - aWinsPerOrder, refusals: 0, unparseable: 0, failures: 0 };
+  return { a: `o${a}`, b: `o${b}`, ab: order, ba: order };
+}
+
+function completeTournament(n: number, winner: (a: number, b: number) => boolean): PairTally[] {
+  const out: PairTally[] = [];
+  for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) out.push(tally(a, b, winner(a, b) ? 8 : 2));
+  return out;
+}
+
+describe('coherence building blocks', () => {
+  it('computes the triad cycle probability by hand', () => {
+    // p_ab = 0.9, p_bc = 0.8, p_ac = 0.3: 0.9·0.8·0.7 + 0.1·0.2·0.3 = 0.504 + 0.006 = 0.51.
+    expect(triadCycleProbability(0.9, 0.8, 0.3)).toBeCloseTo(0.51, 12);
+    expect(triadCycleProbability(0.5, 0.5, 0.5)).toBeCloseTo(0.25, 12);
+  });
+
+  it('matches Kendall & Babington Smith: a 3-cycle has d = 1, a transitive tournament d = 0, maximum d for n = 5 is 5', () => {
+    expect(circularTriadCount([1, 1, 1])).toBe(1);
+    expect(circularTriadCount([4, 3, 2, 1, 0])).toBe(0);
+    expect(circularTriadCount([2, 2, 2, 2, 2])).toBe(5); // regular tournament: (n³ − n)/24 = 5
+    expect(coefficientOfConsistence(0, 5)).toBe(1);
+    expect(coefficientOfConsistence(5, 5)).toBe(0);
+    expect(coefficientOfConsistence(0, 4)).toBe(1);
+  });
+
+  it('enumerates exactly the triangles a brute-force scan finds', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 })), { selector: ([x, y]) => `${Math.min(x, y)},${Math.max(x, y)}`, maxLength: 50 }), (edges) => {
+        const estimates: PairEstimate[] = edges.filter(([x, y]) => x !== y).map(([x, y]) => ({ a: x, b: y, p: 0.7, n: 1 }));
+        const has = new Set(estimates.map((e) => `${Math.min(e.a, e.b)},${Math.max(e.a, e.b)}`));
+        const brute: string[] = [];
+        for (let x = 0; x < 12; x++) for (let y = x + 1; y < 12; y++) for (let z = y + 1; z < 12; z++) if (has.has(`${x},${y}`) && has.has(`${y},${z}`) && has.has(`${x},${z}`)) brute.push(`${x},${y},${z}`);
+        expect(enumerateTriangles(estimates, 12).map((t) => t.join(',')).sort()).toEqual(brute.sort());
+      }),
+    );
+  });
+
+  it('needs no feedback arcs for an acyclic graph and one for a 3-cycle', () => {
+    expect(feedbackArcSet([{ a: 0, b: 1, p: 0.9, n: 1 }, { a: 1, b: 2, p: 0.9, n: 1 }, { a: 0, b: 2, p: 0.9, n: 1 }], 3).arcs).toBe(0);
+    expect(feedbackArcSet([{ a: 0, b: 1, p: 0.9, n: 1 }, { a: 1, b: 2, p: 0.9, n: 1 }, { a: 0, b: 2, p: 0.1, n: 1 }], 3).arcs).toBe(1);
+  });
+});
+
+describe('analyseCoherence', () => {
+  it('finds no cycles, one singleton component per outcome and full consistence in a transitive tournament', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 12 }), fc.integer(), (n, seed) => {
+        const rank = new Rng(seed).shuffled(Array.from({ length: n }, (_, k) => k));
+        const report = analyseCoherence({ outcomes: outcomesOf(n), tallies: completeTournament(n, (a, b) => rank.indexOf(a) < rank.indexOf(b)), policy: 'exclude', floorSimulations: 5 }, new Rng(1));
+        expect(report.headline.cyclicTriangleShare).toBe(0);
+        expect(report.headline.largestComponent).toBe(1);
+        expect(report.components.count).toBe(0);
+        expect(report.feedbackArcs.arcs).toBe(0);
+        expect(report.tournament).toMatchObject({ circularTriads: 0, consistence: 1 });
+        expect(report.headline.weakTransitivityViolations).toBe(0);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('writes out a cycle in words and reports its component', () => {
+    const report = analyseCoherence({ outcomes: outcomesOf(4), tallies: [tally(0, 1, 9), tally(1, 2, 9), tally(0, 2, 1), tally(2, 3, 9)], policy: 'exclude', floorSimulations: 5 }, new Rng(1));
+    expect(report.components.members).toEqual([['o0', 'o1', 'o2']]);
+    expect(report.cycles[0]?.map((c) => c.text)).toHaveLength(3);
+    expect(report.headline.cyclicTriangleShare).toBe(1);
+  });
+
+  it('is unchanged by relabelling outcomes and by swapping the sides of every tally', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 15, maxLength: 15 }), (wins) => {
+        const pairs: [number, number][] = [];
+        for (let a = 0; a < 6; a++) for (let b = a + 1; b < 6; b++) pairs.push([a, b]);
+        const tallies = pairs.map(([a, b], k) => tally(a, b, wins[k] as number));
+        const base = analyseCoherence({ outcomes: outcomesOf(6), tallies, policy: 'exclude', floorSimulations: 0 }, new Rng(1));
+        const swapped = tallies.map((t) => ({ a: t.b, b: t.a, ab: { ...t.ba, aWins: t.ba.bWins, bWins: t.ba.aWins }, ba: { ...t.ab, aWins: t.ab.bWins, bWins: t.ab.aWins } }));
+        const reversedOutcomes = [...outcomesOf(6)].reverse();
+        const other = analyseCoherence({ outcomes: reversedOutcomes, tallies: swapped, policy: 'exclude', floorSimulations: 0 }, new Rng(1));
+        for (const key of ['cycleProbability', 'cyclicTriangleShare', 'largestComponent', 'decisiveness'] as const) {
+          if (Number.isNaN(base.headline[key])) expect(other.headline[key]).toBeNaN();
+          else expect(other.headline[key]).toBeCloseTo(base.headline[key], 12);
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('puts the coin-flip floor of the cycle probability near ¼ and reports the position-bias floor', () => {
+    const n = 12;
+    const report = analyseCoherence({ outcomes: outcomesOf(n), tallies: completeTournament(n, (a, b) => a < b), policy: 'exclude', floorSimulations: 60 }, new Rng(3));
+    // Each fair-coin P̂ from 20 answers has variance 1/80, so E[P(cycle)] = ¼ − small; well above a consistent model's 0.
+    expect(report.floors.coinFlip.cycleProbability.mean).toBeGreaterThan(0.2);
+    expect(report.floors.coinFlip.cycleProbability.mean).toBeLessThan(0.26);
+    expect(report.headline.cycleProbability).toBeLessThan(report.floors.coinFlip.cycleProbability.low);
+    expect(report.floors.positionBiasRate).toBeCloseTo(0.5, 12); // symmetric tallies: a wins as often first as second
+  });
+
+  it('measures order effects and the first-slot share', () => {
+    // Pair 0/1: a chosen 9/10 when first, 2/10 when second → orders disagree; first slot wins 17 of 20.
+    const t: PairTally = { a: 'o0', b: 'o1', ab: { aWins: 9, bWins: 1, refusals: 0, unparseable: 0, failures: 0 }, ba: { aWins: 2, bWins: 8, refusals: 0, unparseable: 0, failures: 0 } };
+    const report = analyseCoherence({ outcomes: outcomesOf(3), tallies: [t], policy: 'exclude', floorSimulations: 0 }, new Rng(1));
+    expect(report.orderEffects).toMatchObject({ pairs: 1, disagree: 1, flipRate: 1, firstSlotShare: 17 / 20 });
+  });
+});
