@@ -1,2 +1,2 @@
-/** Front door of `values`. */
-export {};
+/** Front door of `values`: cluster summaries, ladders, exchange rates, convergence (METHOD.md §6). */
+export * from './summarise.js';

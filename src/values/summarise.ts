@@ -1,0 +1,301 @@
+/**
+ * What a model values, from its fitted utilities (METHOD.md §6). Pure; O(n log n + ladders).
+ *
+ * - clusters: mean utility per value cluster with a t-interval over the cluster's outcomes (the
+ *   spread between outcomes dominates the per-outcome estimation error, so the between-outcome
+ *   interval is the honest one), and each member's rank percentile;
+ * - contrasts between clusters (difference of means, Welch interval);
+ * - rank percentile of every outcome (0 = least preferred, 100 = most);
+ * - quantity ladders: U(N) = a + b·ln N by least squares per unit, with R², residual sd and
+ *   monotonicity (share of adjacent rungs where utility rises, Spearman of amount vs utility);
+ * - dollar equivalents via the `usd` ladder: N with a + b·ln N = μ, interval from the outcome's
+ *   interval ends, flagged when extrapolated or when the ladder is not increasing;
+ * - exchange rates between ladders: units of X worth one unit of Y.
+ * Everything is invariant to the gauge (a common positive affine map of μ) except raw means.
+ */
+import { SCHEMA_VERSION, type Outcome, type OutcomeId, type UtilityFit } from '../core/types.js';
+import { pearson, spearman } from '../models/correlation.js';
+import { inversePhi } from '../models/normal.js';
+import { lgamma } from 'mathjs';
+
+export interface ClusterSummary {
+  readonly cluster: string;
+  readonly outcomes: number;
+  readonly mean: number;
+  readonly low: number;
+  readonly high: number;
+  readonly members: readonly { readonly id: OutcomeId; readonly mean: number; readonly percentile: number }[];
+}
+
+export interface ClusterContrast {
+  readonly a: string;
+  readonly b: string;
+  readonly difference: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+export interface LadderFit {
+  readonly unit: string;
+  readonly rungs: readonly { readonly id: OutcomeId; readonly amount: number; readonly utility: number }[];
+  readonly intercept: number;
+  readonly slope: number;
+  readonly rSquared: number;
+  readonly residualSd: number;
+  /** Share of adjacent rungs (by amount) where utility increases. */
+  readonly monotonicity: number;
+  readonly spearman: number;
+}
+
+export interface DollarEquivalent {
+  readonly id: OutcomeId;
+  readonly usd: number;
+  readonly low: number;
+  readonly high: number;
+  readonly extrapolated: boolean;
+}
+
+export interface ExchangeRate {
+  /** Units of `x` whose utility equals one unit of `y`. */
+  readonly x: string;
+  readonly y: string;
+  readonly unitsOfXPerY: number;
+}
+
+export interface ValueSummary {
+  readonly v: typeof SCHEMA_VERSION;
+  readonly intervalMethod: string;
+  readonly clusters: readonly ClusterSummary[];
+  readonly contrasts: readonly ClusterContrast[];
+  readonly percentiles: Readonly<Record<OutcomeId, number>>;
+  readonly ladders: readonly LadderFit[];
+  readonly dollarEquivalents: readonly DollarEquivalent[];
+  readonly dollarNote?: string;
+  readonly exchangeRates: readonly ExchangeRate[];
+}
+
+export interface ValueOptions {
+  readonly ciLevel?: number;
+  /** Contrasts to report; default every pair of clusters with ≥ 2 outcomes. */
+  readonly contrasts?: readonly (readonly [string, string])[];
+}
+
+/** Rank percentiles (average ranks for ties), 0 = least preferred, 100 = most. */
+export function rankPercentiles(mean: ArrayLike<number>): Float64Array {
+  const n = mean.length;
+  const order = Array.from({ length: n }, (_, k) => k).sort((p, q) => (mean[p] as number) - (mean[q] as number));
+  const out = new Float64Array(n);
+  let start = 0;
+  while (start < n) {
+    let end = start + 1;
+    while (end < n && mean[order[end] as number] === mean[order[start] as number]) end++;
+    const rank = (start + end - 1) / 2;
+    for (let k = start; k < end; k++) out[order[k] as number] = n > 1 ? (100 * rank) / (n - 1) : 50;
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * Regularised incomplete beta I_x(a, b) by its continued fraction (Lentz's method; Press et al.,
+ * *Numerical Recipes*, 3rd ed., §6.4), with ln Γ from mathjs.
+ */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let f = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + num * d;
+    c = 1 + num / c;
+    d = 1 / (Math.abs(d) < tiny ? tiny : d);
+    c = Math.abs(c) < tiny ? tiny : c;
+    f *= d * c;
+    num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + num * d;
+    c = 1 + num / c;
+    d = 1 / (Math.abs(d) < tiny ? tiny : d);
+    c = Math.abs(c) < tiny ? tiny : c;
+    const delta = d * c;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return (front * f) / a;
+}
+
+/** Student-t CDF with `df` degrees of freedom. */
+export function tCdf(t: number, df: number): number {
+  const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+/** Student-t quantile by bisection on `tCdf` (interval levels only, not hot loops). */
+export function tQuantile(p: number, df: number): number {
+  if (!Number.isFinite(df) || df > 1e7) return inversePhi(p);
+  let lo = -1e4;
+  let hi = 1e4;
+  for (let k = 0; k < 200 && hi - lo > 1e-12; k++) {
+    const mid = 0.5 * (lo + hi);
+    if (tCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+function meanAndVariance(values: readonly number[]): { mean: number; variance: number } {
+  const n = values.length;
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const variance = n > 1 ? values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) : Number.NaN;
+  return { mean, variance };
+}
+
+/** Least-squares fit of U = a + b·ln N over a ladder's rungs. */
+export function fitLogLadder(unit: string, rungs: readonly { id: OutcomeId; amount: number; utility: number }[]): LadderFit {
+  const sorted = [...rungs].sort((x, y) => x.amount - y.amount);
+  const xs = sorted.map((r) => Math.log(r.amount));
+  const ys = sorted.map((r) => r.utility);
+  const n = sorted.length;
+  const mx = xs.reduce((s, v) => s + v, 0) / n;
+  const my = ys.reduce((s, v) => s + v, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let k = 0; k < n; k++) {
+    sxx += ((xs[k] as number) - mx) ** 2;
+    sxy += ((xs[k] as number) - mx) * ((ys[k] as number) - my);
+    syy += ((ys[k] as number) - my) ** 2;
+  }
+  const slope = sxx > 0 ? sxy / sxx : Number.NaN;
+  const intercept = my - slope * mx;
+  const residual = syy - slope * sxy;
+  let rises = 0;
+  for (let k = 1; k < n; k++) if ((ys[k] as number) > (ys[k - 1] as number)) rises++;
+  return {
+    unit,
+    rungs: sorted,
+    intercept,
+    slope,
+    rSquared: syy > 0 ? 1 - residual / syy : Number.NaN,
+    residualSd: n > 2 ? Math.sqrt(Math.max(0, residual) / (n - 2)) : Number.NaN,
+    monotonicity: n > 1 ? rises / (n - 1) : Number.NaN,
+    spearman: spearman(sorted.map((r) => r.amount), ys),
+  };
+}
+
+/** The quantity N on `ladder` whose fitted utility equals `utility` (undefined unless the ladder increases). */
+export function quantityForUtility(ladder: LadderFit, utility: number): number | undefined {
+  if (!(ladder.slope > 0)) return undefined;
+  return Math.exp((utility - ladder.intercept) / ladder.slope);
+}
+
+/** How many units of X match one unit of Y in utility: solve a_X + b_X ln N = a_Y + b_Y ln 1. */
+export function exchangeRate(x: LadderFit, y: LadderFit): number | undefined {
+  return quantityForUtility(x, y.intercept);
+}
+
+/** Summarises a fit's values; see the module comment. */
+export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, options: ValueOptions = {}): ValueSummary {
+  const level = options.ciLevel ?? 0.95;
+  const index = new Map(fit.ids.map((id, k) => [id, k] as const));
+  const present = outcomes.filter((o) => index.has(o.id));
+  const utility = (id: OutcomeId) => fit.mean[index.get(id) as number] as number;
+  const percentileArray = rankPercentiles(present.map((o) => utility(o.id)));
+  const percentiles: Record<OutcomeId, number> = {};
+  present.forEach((o, k) => (percentiles[o.id] = percentileArray[k] as number));
+
+  const clusterNames = [...new Set(present.flatMap((o) => o.clusters))].sort();
+  const clusters: ClusterSummary[] = clusterNames.map((cluster) => {
+    const members = present.filter((o) => o.clusters.includes(cluster));
+    const values = members.map((o) => utility(o.id));
+    const { mean, variance } = meanAndVariance(values);
+    const half = values.length > 1 ? tQuantile(0.5 + level / 2, values.length - 1) * Math.sqrt(variance / values.length) : Number.NaN;
+    return {
+      cluster,
+      outcomes: members.length,
+      mean,
+      low: mean - half,
+      high: mean + half,
+      members: members.map((o) => ({ id: o.id, mean: utility(o.id), percentile: percentiles[o.id] as number })).sort((x, y) => y.mean - x.mean),
+    };
+  });
+
+  const byName = new Map(clusters.map((c) => [c.cluster, c] as const));
+  const wanted = options.contrasts ?? clusterNames.flatMap((a, k) => clusterNames.slice(k + 1).map((b) => [a, b] as const));
+  const contrasts: ClusterContrast[] = [];
+  for (const [a, b] of wanted) {
+    const ca = byName.get(a);
+    const cb = byName.get(b);
+    if (!ca || !cb || ca.outcomes < 2 || cb.outcomes < 2) continue;
+    const va = meanAndVariance(ca.members.map((m) => m.mean)).variance / ca.outcomes;
+    const vb = meanAndVariance(cb.members.map((m) => m.mean)).variance / cb.outcomes;
+    // Welch–Satterthwaite degrees of freedom.
+    const df = (va + vb) ** 2 / (va ** 2 / (ca.outcomes - 1) + vb ** 2 / (cb.outcomes - 1));
+    const half = tQuantile(0.5 + level / 2, df > 0 ? df : 1) * Math.sqrt(va + vb);
+    const difference = ca.mean - cb.mean;
+    contrasts.push({ a, b, difference, low: difference - half, high: difference + half });
+  }
+
+  const units = [...new Set(present.flatMap((o) => (o.quantity && o.quantity.amount > 0 ? [o.quantity.unit] : [])))].sort();
+  const ladders = units
+    .map((unit) => present.filter((o) => o.quantity?.unit === unit && o.quantity.amount > 0).map((o) => ({ id: o.id, amount: (o.quantity as { amount: number }).amount, utility: utility(o.id) })))
+    .filter((rungs) => rungs.length >= 3)
+    .map((rungs) => fitLogLadder((present.find((o) => o.id === rungs[0]?.id)?.quantity as { unit: string }).unit, rungs));
+
+  const money = ladders.find((l) => l.unit === 'usd');
+  const dollarEquivalents: DollarEquivalent[] = [];
+  let dollarNote: string | undefined;
+  if (!money) dollarNote = 'no money ladder (outcomes with quantity unit "usd") in this outcome set';
+  else if (!(money.slope > 0) || money.monotonicity < 0.5) dollarNote = `the money ladder does not increase with amount (slope ${money.slope.toFixed(3)}, monotonicity ${money.monotonicity.toFixed(2)}): no dollar equivalents`;
+  else {
+    const lo = money.rungs[0]?.amount ?? 0;
+    const hi = money.rungs.at(-1)?.amount ?? 0;
+    for (const o of present) {
+      const k = index.get(o.id) as number;
+      const usd = quantityForUtility(money, fit.mean[k] as number) as number;
+      const low = fit.ci ? (quantityForUtility(money, fit.ci.low[k] as number) as number) : Number.NaN;
+      const high = fit.ci ? (quantityForUtility(money, fit.ci.high[k] as number) as number) : Number.NaN;
+      dollarEquivalents.push({ id: o.id, usd, low, high, extrapolated: usd < lo || usd > hi });
+    }
+  }
+
+  const exchangeRates: ExchangeRate[] = [];
+  for (const x of ladders) for (const y of ladders) {
+    if (x === y) continue;
+    const rate = exchangeRate(x, y);
+    if (rate !== undefined && Number.isFinite(rate)) exchangeRates.push({ x: x.unit, y: y.unit, unitsOfXPerY: rate });
+  }
+
+  return {
+    v: SCHEMA_VERSION,
+    intervalMethod: `cluster means: t-interval over the cluster's outcome utilities (${Math.round(level * 100)}%); contrasts: Welch interval`,
+    clusters,
+    contrasts,
+    percentiles,
+    ladders,
+    dollarEquivalents,
+    ...(dollarNote ? { dollarNote } : {}),
+    exchangeRates,
+  };
+}
+
+/** Correlation of two fits' utilities over the outcomes they share (METHOD.md §6 convergence). */
+export function utilityConvergence(a: UtilityFit, b: UtilityFit): { shared: number; pearson: number; spearman: number } {
+  const index = new Map(b.ids.map((id, k) => [id, k] as const));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  a.ids.forEach((id, k) => {
+    const j = index.get(id);
+    if (j === undefined) return;
+    xs.push(a.mean[k] as number);
+    ys.push(b.mean[j] as number);
+  });
+  return { shared: xs.length, pearson: pearson(xs, ys), spearman: spearman(xs, ys) };
+}
