@@ -1,2 +1,4 @@
-/** Front door of `outcomes`: validating outcome sets and reading their clusters (pure). */
+/** Front door of `outcomes`: validate and import outcome sets (METHOD.md §1). */
 export * from './parse.js';
+export * from './import.js';
+export * from './clusters.js';

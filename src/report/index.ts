@@ -1,2 +1,6 @@
-/** Front door of `report`. */
-export {};
+/** Front door of `report`: vega-lite spec builders, HTML assembly, escaping, SVG export (DESIGN.md §Reports). */
+export * from './escape.js';
+export * from './types.js';
+export * from './specs.js';
+export * from './html.js';
+export * from './svg.js';

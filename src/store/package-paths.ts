@@ -23,10 +23,21 @@ export function toolVersion(): string {
   return pkg.version ?? '0.0.0';
 }
 
+/** The folder of an installed package (its package.json may not export `./package.json`). */
+function packageDir(require: NodeRequire, pkg: string): string {
+  let dir = dirname(require.resolve(pkg));
+  for (let k = 0; k < 8; k++) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === pkg) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error(`utilscope: cannot locate the installed package ${pkg}`);
+}
+
 /** The browser bundles of vega, vega-lite and vega-embed, for inlining into self-contained reports. */
 export function readVegaAssets(): { vega: string; vegaLite: string; vegaEmbed: string } {
   const require = createRequire(join(packageRoot(), 'package.json'));
-  const read = (pkg: string, file: string) => readFileSync(join(dirname(require.resolve(`${pkg}/package.json`)), file), 'utf8');
+  const read = (pkg: string, file: string) => readFileSync(join(packageDir(require, pkg), file), 'utf8');
   return {
     vega: read('vega', 'build/vega.min.js'),
     vegaLite: read('vega-lite', 'build/vega-lite.min.js'),

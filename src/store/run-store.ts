@@ -139,16 +139,8 @@ export class RunStore {
    */
   static openOrCreate(dir: string, manifest: RunManifest, inputs: { outcomeSet: OutcomeSet; templateText: string }): RunStore {
     if (RunStore.exists(dir)) {
-      const existing = RunStore.open(dir);
-      const differing = differingIdentityFields(existing.manifest.config, manifest.config);
-      if (differing.length > 0) {
-        throw new UtilscopeError(
-          'run-config-mismatch',
-          `run folder was created with a different config (differs in: ${differing.join(', ')}); use another --name or \`utilscope resume\``,
-          { file: RunStore.paths(dir).run, field: differing[0] as string },
-        );
-      }
-      return existing;
+      RunStore.assertCompatible(dir, manifest.config);
+      return RunStore.open(dir);
     }
     mkdirSync(dir, { recursive: true });
     // Copies of the inputs make the folder self-contained: resume and report never depend on files
@@ -157,6 +149,18 @@ export class RunStore {
     writeFileAtomic(RunStore.paths(dir).template, inputs.templateText);
     writeJsonAtomic(RunStore.paths(dir).run, manifest);
     return new RunStore(dir, manifest);
+  }
+
+  /** Throws `run-config-mismatch` naming the identity fields in which `dir`'s config differs from `config`. */
+  static assertCompatible(dir: string, config: RunConfig): void {
+    const differing = differingIdentityFields(RunStore.open(dir).manifest.config, config);
+    if (differing.length > 0) {
+      throw new UtilscopeError(
+        'run-config-mismatch',
+        `run folder was created with a different config (differs in: ${differing.join(', ')}); use another --name or \`utilscope resume\``,
+        { file: RunStore.paths(dir).run, field: differing[0] as string },
+      );
+    }
   }
 
   /** Opens an existing run folder; `run-not-found` when there is none. */

@@ -1,0 +1,76 @@
+/**
+ * The command line (DESIGN.md §CLI): commander wiring only. argv, env and streams are parameters;
+ * exactly one catch at the boundary turns any UtilscopeError into one line
+ * `utilscope: <what> (<file>:<field or line>)` with exit 2 for usage errors and 1 otherwise;
+ * `--debug` adds the stack. Nothing imports this module except bin/utilscope.js.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { formatErrorLine, isUtilscopeError, UtilscopeError } from '../core/errors.js';
+import { EXIT, type CliIo } from './io.js';
+import { registerCommands } from './commands.js';
+
+/** Runs the CLI with `argv` (without node and script) and returns the process exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const controller = new AbortController();
+  let signal = io.signal;
+  let removeSigint: (() => void) | undefined;
+  if (!signal) {
+    // First Ctrl-C: stop issuing requests, flush, mark cancelled. Second: leave at once.
+    let interrupts = 0;
+    const onSigint = () => {
+      interrupts += 1;
+      if (interrupts === 1) {
+        io.stderr.write('\nutilscope: stopping after requests in flight (Ctrl-C again to quit now); the run can be resumed\n');
+        controller.abort();
+      } else {
+        process.exit(EXIT.cancelled);
+      }
+    };
+    process.on('SIGINT', onSigint);
+    removeSigint = () => process.off('SIGINT', onSigint);
+    signal = controller.signal;
+  }
+  const debug = argv.includes('--debug');
+
+  const program = new Command('utilscope')
+    .description('Audit the value systems of LLMs from their revealed pairwise preferences.')
+    .addOption(new Option('--debug', 'print stack traces for errors'))
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`utilscope: ${text.replace(/^error:\s*/i, '').trim()}\n`),
+    });
+  registerCommands(program, { ...io, signal }, setExit);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    exitCode = exitCodeFor(error, io, debug);
+  } finally {
+    removeSigint?.();
+  }
+  return exitCode;
+}
+
+function exitCodeFor(error: unknown, io: CliIo, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its one line (help and version exit 0).
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version') return EXIT.ok;
+    return EXIT.usage;
+  }
+  if (isUtilscopeError(error)) {
+    io.stderr.write(`utilscope: ${formatErrorLine(error)}\n`);
+    if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+    return error.isUsage ? EXIT.usage : EXIT.failure;
+  }
+  const wrapped = new UtilscopeError('internal', `internal error: ${error instanceof Error ? error.message : String(error)} (rerun with --debug for details)`);
+  io.stderr.write(`utilscope: ${formatErrorLine(wrapped)}\n`);
+  if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+  return EXIT.failure;
+}

@@ -1,0 +1,219 @@
+/**
+ * Asking the model: turns pending comparisons into provider requests, and every answer (or final
+ * failure) into a PreferenceRecord appended to records.jsonl the moment it arrives (DESIGN.md
+ * §"Run folder", STYLE.md rules 3–5).
+ *
+ * Phases, per call of `askComparisons`:
+ *   1. group pending comparisons by (pair, order) — K samples of one prompt can share one request
+ *      (`n`) where the provider allows it;
+ *   2. issue the groups with bounded concurrency, stopping early on cancellation or the cost cap;
+ *   3. parse each returned choice (pure, versioned parser; raw text always kept) into a record;
+ *   4. stop the run on a fatal provider error (bad key, unknown model) with a one-line error.
+ * In-flight requests are allowed to finish on cancellation, so nothing already paid for is lost.
+ */
+import PQueue from 'p-queue';
+import { hashStringToSeed } from '../core/rng.js';
+import { UtilscopeError } from '../core/errors.js';
+import { SCHEMA_VERSION, type Comparison, type Outcome, type PreferenceRecord } from '../core/types.js';
+import type { RunConfig } from '../core/run-config.js';
+import { parseAnswer, PARSER_VERSION } from '../elicitation/parse-answer.js';
+import { choiceFromSlot, slotProbabilities } from '../elicitation/read-choice.js';
+import { renderPrompt, type PromptTemplate } from '../elicitation/template.js';
+import type { TokenPrice } from '../providers/pricing.js';
+import type { CompletionChoice, CompletionRequest, Provider } from '../providers/types.js';
+
+
+/** What the ask loop needs from the outside world (passed in, so tests swap them without mocks). */
+export interface AskDeps {
+  readonly provider: Provider;
+  readonly template: PromptTemplate;
+  readonly outcomes: ReadonlyMap<string, Outcome>;
+  readonly config: RunConfig;
+  readonly price: TokenPrice | undefined;
+  readonly signal: AbortSignal;
+  readonly now: () => number;
+  /** Called with each batch of records right after they are produced; must persist them synchronously. */
+  readonly append: (records: readonly PreferenceRecord[]) => void;
+}
+
+/** Spend so far and the cap, shared across rounds of one session. */
+export interface SpendState {
+  costUsd: number;
+  readonly maxCostUsd: number | undefined;
+}
+
+/** Why asking stopped. */
+export type AskStop = 'done' | 'cancelled' | 'cost-limit';
+
+/** Consecutive failed requests after which the provider is declared unavailable. */
+const MAX_CONSECUTIVE_FAILURES = 25;
+
+/** Token budget of one forced-choice answer in sampling mode (a letter, maybe a few words). */
+export const DEFAULT_MAX_TOKENS = 16;
+
+interface RequestGroup {
+  readonly comparisons: readonly Comparison[];
+  readonly multiSample: boolean;
+}
+
+/** Groups comparisons of the same pair and order so K samples can share one request. */
+export function groupComparisons(pending: readonly Comparison[], multiSample: boolean): RequestGroup[] {
+  if (!multiSample) return pending.map((c) => ({ comparisons: [c], multiSample: false }));
+  const groups = new Map<string, Comparison[]>();
+  for (const c of pending) {
+    const id = `${c.a}\u0000${c.b}\u0000${c.order}`;
+    const list = groups.get(id);
+    if (list) list.push(c);
+    else groups.set(id, [c]);
+  }
+  return [...groups.values()].map((comparisons) => ({ comparisons, multiSample: comparisons.length > 1 }));
+}
+
+/** USD cost of a request's token usage at `price` (0 when the price is unknown). */
+export function usageCostUsd(usage: { inputTokens: number; outputTokens: number }, price: TokenPrice | undefined): number {
+  if (!price) return 0;
+  return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1e6;
+}
+
+function outcomeOf(outcomes: ReadonlyMap<string, Outcome>, id: string): Outcome {
+  const outcome = outcomes.get(id);
+  if (!outcome) throw new UtilscopeError('records-corrupt', `planned comparison names outcome "${id}", which is not in the outcome set`, { field: id });
+  return outcome;
+}
+
+/** Builds the request for a group; the seed is derived from the first key so answers never depend on scheduling. */
+export function buildRequest(group: RequestGroup, deps: Pick<AskDeps, 'template' | 'outcomes' | 'config'>): CompletionRequest {
+  const first = group.comparisons[0] as Comparison;
+  const user = renderPrompt(deps.template, outcomeOf(deps.outcomes, first.a), outcomeOf(deps.outcomes, first.b), first.order);
+  const logprobs = deps.config.mode === 'logprobs';
+  return {
+    ...(deps.config.system !== undefined ? { system: deps.config.system } : {}),
+    user,
+    temperature: deps.config.temperature,
+    maxTokens: deps.config.maxTokens,
+    samples: group.comparisons.length,
+    logprobs,
+    ...(logprobs ? { topLogprobs: 20 } : {}),
+    seed: hashStringToSeed(first.key),
+  };
+}
+
+/** Interprets one returned choice for comparison `c`: log-probabilities when present, else the parsed text. */
+export function recordFromChoice(
+  c: Comparison,
+  choice: CompletionChoice,
+  meta: { usage: { inputTokens: number; outputTokens: number }; costUsd: number; latencyMs: number; attempts: number },
+): PreferenceRecord {
+  const base = {
+    v: SCHEMA_VERSION,
+    kind: 'answer' as const,
+    key: c.key,
+    a: c.a,
+    b: c.b,
+    order: c.order,
+    sample: c.sample,
+    round: c.round,
+    raw: choice.text,
+    parserVersion: PARSER_VERSION,
+    usage: meta.usage,
+    costUsd: meta.costUsd,
+    latencyMs: meta.latencyMs,
+    attempts: meta.attempts,
+  };
+  const probabilities = choice.firstTokenLogprobs ? slotProbabilities(choice.firstTokenLogprobs) : undefined;
+  if (probabilities) {
+    const slot = probabilities.pFirst >= 0.5 ? 'A' : 'B';
+    return { ...base, choice: choiceFromSlot(slot, c.order), pFirst: probabilities.pFirst, otherMass: probabilities.otherMass };
+  }
+  return { ...base, choice: choiceFromSlot(parseAnswer(choice.text), c.order) };
+}
+
+function failureRecord(c: Comparison, errorCode: string, message: string, attempts: number): PreferenceRecord {
+  return { v: SCHEMA_VERSION, kind: 'failure', key: c.key, a: c.a, b: c.b, order: c.order, sample: c.sample, round: c.round, errorCode, message, attempts };
+}
+
+/**
+ * Asks every comparison in `pending` once (requests that come back short are recorded as failures
+ * with code `missing-sample` and retried by the next pass or on resume). Returns why it stopped.
+ * Throws `provider-fatal` on a non-retryable provider error and `provider-unavailable` after many
+ * consecutive failures, after flushing what was received.
+ */
+export async function askComparisons(
+  pending: readonly Comparison[],
+  deps: AskDeps,
+  spend: SpendState,
+  onAnswered: (count: number) => void,
+  options: { singleSample?: boolean } = {},
+): Promise<AskStop> {
+  const multiSample = !options.singleSample && deps.provider.supportsMultipleSamples && deps.config.mode === 'sampling';
+  const groups = groupComparisons(pending, multiSample);
+  const queue = new PQueue({ concurrency: Math.max(1, deps.config.concurrency) });
+  let stop: AskStop = 'done';
+  let fatal: UtilscopeError | undefined;
+  let consecutiveFailures = 0;
+
+  const halt = (reason: AskStop | 'fatal', error?: UtilscopeError) => {
+    if (reason === 'fatal') fatal ??= error;
+    else if (stop === 'done') stop = reason;
+    queue.clear();
+  };
+  const onAbort = () => halt('cancelled');
+  deps.signal.addEventListener('abort', onAbort, { once: true });
+  if (deps.signal.aborted) halt('cancelled');
+
+  for (const group of groups) {
+    if (stop !== 'done' || fatal) break;
+    void queue.add(async () => {
+      if (stop !== 'done' || fatal) return;
+      if (spend.maxCostUsd !== undefined && spend.costUsd >= spend.maxCostUsd) {
+        halt('cost-limit');
+        return;
+      }
+      const request = buildRequest(group, deps);
+      const started = deps.now();
+      let result: Awaited<ReturnType<Provider['complete']>>;
+      try {
+        // The caller's signal is not passed down: a request already sent may finish and be recorded.
+        result = await deps.provider.complete(request, new AbortController().signal);
+      } catch (error) {
+        halt('fatal', new UtilscopeError('internal', `${deps.provider.spec}: provider threw ${error instanceof Error ? error.message : String(error)}`));
+        return;
+      }
+      const latencyMs = Math.max(0, deps.now() - started);
+      const attempts = (result as { attempts?: number }).attempts ?? 1;
+      if (result.kind === 'error') {
+        if (!result.retryable) {
+          halt('fatal', new UtilscopeError('provider-fatal', `${deps.provider.spec}: ${result.message}`, { field: '--model' }));
+          return;
+        }
+        deps.append(group.comparisons.map((c) => failureRecord(c, result.code, result.message, attempts)));
+        consecutiveFailures += 1;
+        if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+          halt('fatal', new UtilscopeError('provider-unavailable', `${deps.provider.spec}: ${consecutiveFailures} requests in a row failed (last: ${result.message}); the run can be resumed`, { field: '--model' }));
+        }
+        return;
+      }
+      consecutiveFailures = 0;
+      const costUsd = usageCostUsd(result.usage, deps.price);
+      spend.costUsd += costUsd;
+      const n = group.comparisons.length;
+      const records: PreferenceRecord[] = [];
+      group.comparisons.forEach((c, k) => {
+        const choice = result.choices[k];
+        if (!choice) {
+          records.push(failureRecord(c, 'missing-sample', `provider returned ${result.choices.length} of ${n} samples`, attempts));
+          return;
+        }
+        // Usage and cost are split evenly over the samples that shared the request.
+        const usage = { inputTokens: result.usage.inputTokens / n, outputTokens: result.usage.outputTokens / n };
+        records.push(recordFromChoice(c, choice, { usage, costUsd: costUsd / n, latencyMs, attempts }));
+      });
+      deps.append(records);
+      onAnswered(records.filter((r) => r.kind === 'answer').length);
+    });
+  }
+  await queue.onIdle();
+  deps.signal.removeEventListener('abort', onAbort);
+  if (fatal) throw fatal;
+  return stop;
+}

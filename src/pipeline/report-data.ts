@@ -1,0 +1,191 @@
+/**
+ * Assembling report data from a run folder's contents and its analysis (DESIGN.md §"The pipeline
+ * as data": ModelReport, CompareReport). Pure: the CLI reads the folder and writes the HTML.
+ */
+import { estimatePreference } from '../core/preference-estimate.js';
+import type { OutcomeSet, PairTally, PreferenceRecord } from '../core/types.js';
+import type { CompareModel, CompareReportData, MeasurementQuality, QualityRow, RawExample, RunReportData } from '../report/types.js';
+import type { RunManifest, RunStatus } from '../store/run-store.js';
+import { utilityConvergence } from '../values/index.js';
+import type { RunAnalysis } from './analyse.js';
+import { HEADLINE_METRICS, headlineMetrics } from './headline.js';
+
+/** Most outcomes shown in the P̂ heatmap (top and bottom halves by utility beyond this). */
+export const HEATMAP_MAX_OUTCOMES = 80;
+
+function protocolOf(manifest: RunManifest): string {
+  const c = manifest.config;
+  const reading = c.mode === 'logprobs' ? 'log-probabilities, 1 call per order' : `K = ${c.samplesPerOrder} per order, T = ${c.temperature}`;
+  const kind = c.kind === 'probe-transitivity' ? `transitivity probe, ${c.probeTriads ?? 0} triads` : `${c.pairBudget} training pairs + ${c.holdoutPairs} held out, ${c.strategy} selection`;
+  return `${c.preset ? `preset ${c.preset}, ` : ''}${kind}, both orders, ${reading}`;
+}
+
+function qualityFrom(tallies: readonly PairTally[], outcomeSet: OutcomeSet): MeasurementQuality {
+  const perOutcome = new Map<string, { answers: number; refusals: number; unparseable: number }>();
+  let answers = 0;
+  let refusals = 0;
+  let unparseable = 0;
+  let failures = 0;
+  let first = 0;
+  let valid = 0;
+  for (const t of tallies) {
+    const r = t.ab.refusals + t.ba.refusals;
+    const u = t.ab.unparseable + t.ba.unparseable;
+    const v = t.ab.aWins + t.ab.bWins + t.ba.aWins + t.ba.bWins;
+    answers += r + u + v;
+    refusals += r;
+    unparseable += u;
+    failures += t.ab.failures + t.ba.failures;
+    first += t.ab.aWins + t.ba.bWins;
+    valid += v;
+    for (const id of [t.a, t.b]) {
+      const entry = perOutcome.get(id) ?? { answers: 0, refusals: 0, unparseable: 0 };
+      entry.answers += r + u + v;
+      entry.refusals += r;
+      entry.unparseable += u;
+      perOutcome.set(id, entry);
+    }
+  }
+  const clusters = [...new Set(outcomeSet.outcomes.flatMap((o) => o.clusters))].sort();
+  const byCluster: QualityRow[] = clusters.map((cluster) => {
+    let a = 0;
+    let r = 0;
+    let u = 0;
+    for (const o of outcomeSet.outcomes) {
+      if (!o.clusters.includes(cluster)) continue;
+      const e = perOutcome.get(o.id);
+      if (!e) continue;
+      a += e.answers;
+      r += e.refusals;
+      u += e.unparseable;
+    }
+    return { group: cluster, answers: a, refusalRate: a > 0 ? r / a : 0, unparseableRate: a > 0 ? u / a : 0 };
+  });
+  const textOf = new Map(outcomeSet.outcomes.map((o) => [o.id, o.text] as const));
+  const topRefusals = [...perOutcome.entries()]
+    .filter(([, e]) => e.refusals > 0)
+    .map(([id, e]) => ({ group: id, text: textOf.get(id) ?? id, answers: e.answers, refusalRate: e.refusals / e.answers, unparseableRate: e.unparseable / e.answers }))
+    .sort((x, y) => y.refusalRate - x.refusalRate)
+    .slice(0, 10);
+  return {
+    answers,
+    refusals,
+    unparseable,
+    failures,
+    refusalRate: answers > 0 ? refusals / answers : 0,
+    unparseableRate: answers > 0 ? unparseable / answers : 0,
+    firstSlotShare: valid > 0 ? first / valid : Number.NaN,
+    byCluster,
+    topRefusals,
+  };
+}
+
+function examplesFrom(records: readonly PreferenceRecord[], outcomeSet: OutcomeSet, limit = 12): RawExample[] {
+  const textOf = new Map(outcomeSet.outcomes.map((o) => [o.id, o.text] as const));
+  const out: RawExample[] = [];
+  const seen = new Set<string>();
+  for (const r of records) {
+    if (out.length >= limit) break;
+    if (r.kind !== 'answer' || (r.choice !== 'refusal' && r.choice !== 'unparseable') || seen.has(r.raw)) continue;
+    seen.add(r.raw);
+    const [first, second] = r.order === 'ab' ? [r.a, r.b] : [r.b, r.a];
+    out.push({ first: textOf.get(first) ?? first, second: textOf.get(second) ?? second, raw: r.raw, choice: r.choice });
+  }
+  return out;
+}
+
+/** Everything the run report shows. */
+export function buildRunReportData(manifest: RunManifest, status: RunStatus | undefined, outcomeSet: OutcomeSet, analysis: RunAnalysis, records: readonly PreferenceRecord[], runId: string): RunReportData {
+  const fit = analysis.fit;
+  const index = new Map(fit.ids.map((id, k) => [id, k] as const));
+  const warnings = new Map(fit.warnings.map((w) => [w.id, w.reason] as const));
+  const outcomes = outcomeSet.outcomes
+    .filter((o) => index.has(o.id))
+    .map((o) => {
+      const k = index.get(o.id) as number;
+      const mean = fit.mean[k] as number;
+      const warning = warnings.get(o.id);
+      return {
+        id: o.id,
+        text: o.text,
+        category: o.category ?? '',
+        clusters: o.clusters,
+        mean,
+        low: fit.ci ? (fit.ci.low[k] as number) : mean,
+        high: fit.ci ? (fit.ci.high[k] as number) : mean,
+        sd: fit.sd[k] as number,
+        percentile: analysis.values.percentiles[o.id] ?? Number.NaN,
+        ...(warning ? { warning } : {}),
+      };
+    })
+    .sort((x, y) => y.mean - x.mean);
+  const ordered = outcomes.map((o) => o.id);
+  let shown = ordered;
+  let note: string | undefined;
+  if (ordered.length > HEATMAP_MAX_OUTCOMES) {
+    const half = HEATMAP_MAX_OUTCOMES / 2;
+    shown = [...ordered.slice(0, half), ...ordered.slice(-half)];
+    note = `showing the ${half} most and ${half} least preferred of ${ordered.length} outcomes`;
+  }
+  const shownSet = new Set(shown);
+  const cells = analysis.training.flatMap((t) => {
+    if (!shownSet.has(t.a) || !shownSet.has(t.b)) return [];
+    const e = estimatePreference(t, manifest.config.policy);
+    return e.total > 0 ? [{ x: t.b, y: t.a, p: e.pA }, { x: t.a, y: t.b, p: 1 - e.pA }] : [];
+  });
+  const answers = records.filter((r) => r.kind === 'answer').length;
+  return {
+    header: {
+      runId,
+      model: manifest.config.modelSpec,
+      outcomeSet: manifest.config.outcomes.name,
+      outcomeCount: outcomeSet.outcomes.length,
+      answers,
+      costUsd: records.reduce((s, r) => s + (r.kind === 'answer' ? r.costUsd : 0), 0),
+      seed: manifest.config.seed,
+      protocol: protocolOf(manifest),
+      simulated: manifest.simulated,
+      createdAt: manifest.createdAt,
+      toolVersion: manifest.toolVersion,
+      fitModel: fit.model,
+      intervalMethod: fit.ci ? `${fit.ci.method} ${Math.round(fit.ci.level * 100)}%` : 'none',
+      policy: manifest.config.policy,
+      converged: fit.converged,
+      state: status?.state ?? 'unknown',
+    },
+    outcomes,
+    metrics: fit.metrics,
+    coherence: analysis.coherence,
+    values: analysis.values,
+    quality: qualityFrom([...analysis.training, ...analysis.holdout], outcomeSet),
+    heatmap: { ids: shown, cells, ...(note ? { note } : {}) },
+    examples: examplesFrom(records, outcomeSet),
+  };
+}
+
+/** One analysed run as `compare` sees it. */
+export interface CompareInput {
+  readonly meta: { readonly label: string; readonly params?: number; readonly capability?: number; readonly dir: string };
+  readonly manifest: RunManifest;
+  readonly analysis: RunAnalysis;
+}
+
+/** Everything the compare report shows; models ordered by size (or capability). */
+export function buildCompareReportData(runs: readonly CompareInput[], by: 'params' | 'capability'): CompareReportData {
+  const key = (r: CompareInput) => (by === 'params' ? r.meta.params : r.meta.capability) ?? Number.POSITIVE_INFINITY;
+  const ordered = [...runs].sort((x, y) => key(x) - key(y));
+  const models: CompareModel[] = ordered.map((r) => ({
+    label: r.meta.label,
+    spec: r.manifest.config.modelSpec,
+    runId: r.meta.dir.split(/[\\/]/).at(-1) ?? r.meta.dir,
+    ...(r.meta.params !== undefined ? { params: r.meta.params } : {}),
+    ...(r.meta.capability !== undefined ? { capability: r.meta.capability } : {}),
+    simulated: r.manifest.simulated,
+    answers: r.analysis.training.concat(r.analysis.holdout).reduce((s, t) => s + t.ab.aWins + t.ab.bWins + t.ba.aWins + t.ba.bWins + t.ab.refusals + t.ba.refusals + t.ab.unparseable + t.ba.unparseable, 0),
+    headline: headlineMetrics(r.analysis),
+    clusterMeans: Object.fromEntries(r.analysis.values.clusters.map((c) => [c.cluster, { mean: c.mean, low: c.low, high: c.high }])),
+  }));
+  const convergence = ordered.map((a) => ordered.map((b) => utilityConvergence(a.analysis.fit, b.analysis.fit).pearson));
+  const outcomeSets = [...new Set(ordered.map((r) => r.manifest.config.outcomes.name))];
+  return { by, models, convergence, metricLabels: HEADLINE_METRICS, outcomeSet: outcomeSets.join(', ') };
+}

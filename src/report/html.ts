@@ -1,0 +1,192 @@
+/**
+ * Self-contained HTML reports (DESIGN.md §Reports): vega, vega-lite and vega-embed are inlined, so
+ * the file opens offline; chart specs travel as escaped JSON in a script element; every outcome
+ * text and model answer passes through `escapeHtml`. Pure: bundles come in as strings.
+ */
+import { embedJson, escapeHtml, inlineScript } from './escape.js';
+import { compareReportSpecs, runReportSpecs, type NamedSpec } from './specs.js';
+import type { CompareReportData, RunReportData } from './types.js';
+
+/** The browser bundles to inline. */
+export interface VegaAssets {
+  readonly vega: string;
+  readonly vegaLite: string;
+  readonly vegaEmbed: string;
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1100px;padding:16px 24px;color:#222}
+h1{font-size:20px;margin:8px 0}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.first-line{font-weight:600}.sim{background:#fff3cd;border:1px solid #e0c060;padding:8px 12px;border-radius:4px;margin:8px 0;font-weight:600}
+.warn{background:#fde2e1;border:1px solid #e0a0a0;padding:8px 12px;border-radius:4px;margin:8px 0}
+table{border-collapse:collapse;font-size:12px;width:100%}th,td{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}
+th{cursor:pointer;background:#f7f7f7;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.scroll{max-height:420px;overflow:auto;border:1px solid #eee}.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+.metric{display:inline-block;margin:4px 16px 4px 0}.muted{color:#666;font-size:12px}input[type=search]{width:320px;padding:4px;margin:6px 0}
+.chart{margin:8px 0}code{background:#f4f4f4;padding:0 3px}`;
+
+const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '–');
+
+function chartDiv(spec: NamedSpec): string {
+  return `<div class="chart" id="chart-${escapeHtml(spec.name)}" data-chart="${escapeHtml(spec.name)}"></div>`;
+}
+
+/** Script that renders every chart and marks the page rendered (tests wait on the attribute). */
+function renderScript(specs: readonly NamedSpec[]): string {
+  return `<script type="application/json" id="utilscope-specs">${embedJson(specs.map((s) => ({ name: s.name, spec: s.spec })))}</script>
+<script>
+(function(){
+  var specs = JSON.parse(document.getElementById('utilscope-specs').textContent);
+  Promise.all(specs.map(function(s){ return vegaEmbed('#chart-' + s.name, s.spec, {actions:false, renderer:'svg'}); }))
+    .then(function(){ document.body.setAttribute('data-rendered','true'); })
+    .catch(function(e){ document.body.setAttribute('data-rendered','error'); console.error(e); });
+  var table = document.getElementById('outcome-table');
+  if (table) {
+    var search = document.getElementById('outcome-search');
+    search.addEventListener('input', function(){
+      var q = search.value.toLowerCase();
+      Array.prototype.forEach.call(table.tBodies[0].rows, function(r){ r.style.display = r.textContent.toLowerCase().indexOf(q) >= 0 ? '' : 'none'; });
+    });
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function(th, col){
+      th.addEventListener('click', function(){
+        var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+        var asc = th.getAttribute('data-asc') !== 'true';
+        th.setAttribute('data-asc', String(asc));
+        rows.sort(function(a, b){
+          var x = a.cells[col].getAttribute('data-v') || a.cells[col].textContent;
+          var y = b.cells[col].getAttribute('data-v') || b.cells[col].textContent;
+          var nx = parseFloat(x), ny = parseFloat(y);
+          var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : String(x).localeCompare(String(y));
+          return asc ? c : -c;
+        });
+        rows.forEach(function(r){ table.tBodies[0].appendChild(r); });
+      });
+    });
+  }
+})();
+</script>`;
+}
+
+function page(title: string, body: string, specs: readonly NamedSpec[], assets: VegaAssets): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${STYLE}</style>
+<script>${inlineScript(assets.vega)}</script>
+<script>${inlineScript(assets.vegaLite)}</script>
+<script>${inlineScript(assets.vegaEmbed)}</script>
+</head><body>
+${body}
+${renderScript(specs)}
+</body></html>
+`;
+}
+
+function metricLine(label: string, value: string, floor?: string): string {
+  return `<span class="metric">${escapeHtml(label)}: <b>${escapeHtml(value)}</b>${floor ? ` <span class="muted">(${escapeHtml(floor)})</span>` : ''}</span>`;
+}
+
+/** The run report: one self-contained HTML file. */
+export function renderRunReport(data: RunReportData, assets: VegaAssets): string {
+  const h = data.header;
+  const specs = runReportSpecs(data);
+  const byName = new Map(specs.map((s) => [s.name, s] as const));
+  const chart = (name: string) => {
+    const spec = byName.get(name);
+    return spec ? `<h3>${escapeHtml(spec.title)}</h3>${chartDiv(spec)}` : '';
+  };
+  const c = data.coherence;
+  const holdout = data.metrics.holdout;
+  const firstLine = `${h.model} · outcome set ${h.outcomeSet} (${h.outcomeCount} outcomes) · ${h.answers} answers · $${h.costUsd.toFixed(4)} · seed ${h.seed} · ${h.protocol}${h.simulated ? ' · SIMULATED respondent' : ''}`;
+  const warnings = data.outcomes.filter((o) => o.warning);
+  const rows = data.outcomes
+    .map(
+      (o) => `<tr><td>${escapeHtml(o.id)}</td><td>${escapeHtml(o.text)}</td><td>${escapeHtml(o.clusters.join(', '))}</td><td class="num" data-v="${o.mean}">${fmt(o.mean, 2)}</td><td class="num" data-v="${o.low}">${fmt(o.low, 2)} – ${fmt(o.high, 2)}</td><td class="num" data-v="${o.sd}">${fmt(o.sd, 2)}</td><td class="num" data-v="${o.percentile}">${fmt(o.percentile, 0)}</td><td>${escapeHtml(o.warning ?? '')}</td></tr>`,
+    )
+    .join('\n');
+  const cycles = c.cycles.length
+    ? `<ol>${c.cycles.map((cycle) => `<li>${cycle.map((o) => `“${escapeHtml(o.text)}”`).join(' ≻ ')} ≻ “${escapeHtml(cycle[0]?.text ?? '')}”</li>`).join('')}</ol>`
+    : '<p>No cycles in the majority-preference graph.</p>';
+  const components = c.components.members.length
+    ? `<p>${c.components.count} set(s) of outcomes the model cannot order; largest has ${c.components.largest} outcomes.</p>`
+    : '<p>No strongly connected component larger than one outcome.</p>';
+  const examples = data.examples.length
+    ? `<div class="scroll"><table><thead><tr><th>first option</th><th>second option</th><th>raw answer</th><th>read as</th></tr></thead><tbody>${data.examples.map((e) => `<tr><td>${escapeHtml(e.first)}</td><td>${escapeHtml(e.second)}</td><td><code>${escapeHtml(e.raw)}</code></td><td>${escapeHtml(e.choice)}</td></tr>`).join('')}</tbody></table></div>`
+    : '<p>No refusals or unparseable answers.</p>';
+  const floor = (k: keyof typeof c.headline) => `coin flip ${fmt(c.floors.coinFlip[k].mean)}, position bias ${fmt(c.floors.positionBias[k].mean)}`;
+  const q = data.quality;
+  const body = `
+<p class="first-line">${escapeHtml(firstLine)}</p>
+${h.simulated ? '<div class="sim">These answers come from a SIMULATED respondent with planted utilities, not from a real model.</div>' : ''}
+${h.state !== 'complete' ? `<div class="warn">The run is ${escapeHtml(h.state)}: these results use the answers received so far.</div>` : ''}
+${!h.converged ? '<div class="warn">The utility fit did not converge; treat the utilities with caution.</div>' : ''}
+<h1>utilscope report: ${escapeHtml(h.model)}</h1>
+<p class="muted">run ${escapeHtml(h.runId)} · created ${escapeHtml(h.createdAt)} · utilscope ${escapeHtml(h.toolVersion)} · fit ${escapeHtml(h.fitModel)} · intervals ${escapeHtml(h.intervalMethod)} · refusals/unparseable ${escapeHtml(h.policy === 'half' ? 'counted as ½' : 'excluded from P̂')}</p>
+<h2>Headline</h2>
+<p>${metricLine('held-out accuracy', holdout ? fmt(holdout.accuracy) : 'no held-out pairs', holdout ? `${holdout.pairs} pairs, ${holdout.ties} ties` : undefined)}
+${metricLine('held-out log-loss', holdout ? fmt(holdout.logLoss) : '–', holdout ? `excess over label entropy ${fmt(holdout.excessLogLoss)}` : undefined)}
+${metricLine('training accuracy', fmt(data.metrics.train.accuracy), `${data.metrics.train.pairs} asked pairs`)}
+${metricLine('triad cycle probability', fmt(c.headline.cycleProbability), floor('cycleProbability'))}
+${metricLine('largest cycle component', String(c.headline.largestComponent))}
+${metricLine('refusals', pct(q.refusalRate))} ${metricLine('unparseable', pct(q.unparseableRate))} ${metricLine('first-slot share', pct(q.firstSlotShare), 'position bias; 50% = none')}</p>
+<h2>Utilities</h2>
+${warnings.length ? `<div class="warn">${warnings.length} outcome(s) cannot be pinned down by the data (see the last column).</div>` : ''}
+${chart('utilities')}
+<input type="search" id="outcome-search" placeholder="filter outcomes…">
+<div class="scroll"><table id="outcome-table"><thead><tr><th>id</th><th>outcome</th><th>clusters</th><th>utility</th><th>interval</th><th>σ</th><th>percentile</th><th>warning</th></tr></thead><tbody>
+${rows}
+</tbody></table></div>
+<h2>Value clusters</h2>
+${chart('clusters')}
+${data.values.dollarNote ? `<p class="muted">${escapeHtml(data.values.dollarNote)}</p>` : ''}
+<p class="muted">${escapeHtml(data.values.intervalMethod)}</p>
+<h2>Coherence</h2>
+<p>${metricLine('triad cycle probability', fmt(c.headline.cycleProbability), floor('cycleProbability'))}
+${metricLine('cyclic triangles', pct(c.headline.cyclicTriangleShare), floor('cyclicTriangleShare'))}
+${metricLine('weak transitivity violations', pct(c.headline.weakTransitivityViolations), floor('weakTransitivityViolations'))}
+${metricLine('answers to flip for a ranking', pct(c.headline.feedbackArcShare), floor('feedbackArcShare'))}
+${metricLine('decisiveness |P̂ − ½|', fmt(c.headline.decisiveness), floor('decisiveness'))}
+${c.ranking ? metricLine('pairs the utility order violates', pct(c.ranking.violationShare), `weighted ${pct(c.ranking.weightedViolationShare)}`) : ''}
+${c.tournament ? metricLine('circular triads (complete tournament)', `${c.tournament.circularTriads} of max ${c.tournament.maxCircularTriads}`, `consistence ζ = ${fmt(c.tournament.consistence)}`) : ''}
+${c.triads.probe ? metricLine('probe triads cycle probability', fmt(c.triads.probe.meanCycleProbability), `${c.triads.probe.triangles} triads`) : ''}</p>
+<p class="muted">Floors: ${escapeHtml(c.definitions.floors ?? '')} (${c.floors.simulations} simulations; position-bias rate ${pct(c.floors.positionBiasRate)}). Triangles: ${c.triads.asked.triangles}.</p>
+${chart('coherence')}
+<h3>Cycles in words</h3>${cycles}
+${components}
+<h2>Measurement quality</h2>
+<p>${metricLine('answers', String(q.answers))} ${metricLine('refusals', `${q.refusals} (${pct(q.refusalRate)})`)} ${metricLine('unparseable', `${q.unparseable} (${pct(q.unparseableRate)})`)} ${metricLine('failed requests', String(q.failures))}
+${metricLine('orders agree', `${c.orderEffects.agreeA + c.orderEffects.agreeB} of ${c.orderEffects.pairs} pairs`, `flip rate ${pct(c.orderEffects.flipRate)}`)}</p>
+${chart('quality')}
+${q.topRefusals.length ? `<h3>Outcomes most often refused</h3><table><thead><tr><th>outcome</th><th>answers</th><th>refusal rate</th></tr></thead><tbody>${q.topRefusals.map((r) => `<tr><td>${escapeHtml(r.text)}</td><td class="num">${r.answers}</td><td class="num">${pct(r.refusalRate)}</td></tr>`).join('')}</tbody></table>` : ''}
+<h3>Examples of answers that named no option</h3>
+${examples}
+<div class="grid"><div>${chart('calibration')}</div><div>${chart('heatmap')}${data.heatmap.note ? `<p class="muted">${escapeHtml(data.heatmap.note)}</p>` : ''}</div></div>
+`;
+  return page(`utilscope: ${h.model}`, body, specs, assets);
+}
+
+/** The compare report across models. */
+export function renderCompareReport(data: CompareReportData, assets: VegaAssets): string {
+  const specs = compareReportSpecs(data);
+  const answers = data.models.reduce((s, m) => s + m.answers, 0);
+  const simulated = data.models.filter((m) => m.simulated).length;
+  const firstLine = `${data.models.length} models (${data.models.map((m) => m.label).join(', ')}) · outcome set ${data.outcomeSet} · ${answers} answers${simulated ? ` · ${simulated === data.models.length ? 'all' : simulated} SIMULATED` : ''}`;
+  const metrics = Object.keys(data.metricLabels);
+  const table = `<div class="scroll"><table><thead><tr><th>model</th><th>${data.by === 'params' ? 'parameters' : 'capability'}</th><th>answers</th>${metrics.map((m) => `<th>${escapeHtml(m)}</th>`).join('')}</tr></thead><tbody>${data.models
+    .map((m) => `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(String((data.by === 'params' ? m.params : m.capability) ?? '–'))}</td><td class="num">${m.answers}</td>${metrics.map((k) => `<td class="num">${fmt(m.headline[k] ?? Number.NaN)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table></div>`;
+  const body = `
+<p class="first-line">${escapeHtml(firstLine)}</p>
+${simulated ? '<div class="sim">Some or all of these models are SIMULATED respondents with planted utilities.</div>' : ''}
+<h1>utilscope comparison</h1>
+<p class="muted">Metric definitions: ${metrics.map((m) => `<b>${escapeHtml(m)}</b> — ${escapeHtml(data.metricLabels[m] ?? '')}`).join('; ')}.</p>
+${table}
+<h2>Trends with ${data.by === 'params' ? 'model size' : 'capability'}</h2>
+<div class="grid">${specs.filter((s) => s.name.startsWith('trend-')).map(chartDiv).join('\n')}</div>
+<h2>Value clusters across models</h2>
+${specs.filter((s) => s.name === 'cluster-trends').map(chartDiv).join('')}
+<h2>Utility convergence</h2>
+${specs.filter((s) => s.name === 'convergence').map(chartDiv).join('')}
+`;
+  return page('utilscope comparison', body, specs, assets);
+}

@@ -1,0 +1,244 @@
+/**
+ * Vega-Lite spec builders for the run and compare reports (DESIGN.md §Reports). Each returns a
+ * complete TopLevelSpec with its data inlined; pure. Chart text comes from data (vega renders it
+ * as SVG text, not HTML), so no escaping is needed here.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { spearman } from '../models/correlation.js';
+import type { CompareReportData, RunReportData } from './types.js';
+
+/** A named chart, for the HTML page and `--svg` export. */
+export interface NamedSpec {
+  readonly name: string;
+  readonly title: string;
+  readonly spec: TopLevelSpec;
+}
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const WIDTH = 560;
+
+function primaryCluster(clusters: readonly string[]): string {
+  return clusters[0] ?? 'none';
+}
+
+/** Utilities with intervals, one row per outcome sorted by utility, coloured by value cluster. */
+export function utilitiesSpec(data: RunReportData): TopLevelSpec {
+  const values = data.outcomes.map((o) => ({ id: o.id, text: o.text.length > 70 ? `${o.text.slice(0, 67)}…` : o.text, cluster: primaryCluster(o.clusters), mean: o.mean, low: o.low, high: o.high }));
+  const height = Math.max(200, Math.min(12 * values.length, 6000));
+  const y = { field: 'text', type: 'nominal' as const, sort: { field: 'mean', order: 'descending' as const }, title: null, axis: { labelLimit: 380, labelFontSize: 9 } };
+  return {
+    $schema: SCHEMA,
+    description: 'Fitted utility of every outcome with its interval',
+    data: { values },
+    width: WIDTH,
+    height,
+    layer: [
+      { mark: { type: 'rule' }, encoding: { y, x: { field: 'low', type: 'quantitative', title: 'utility (mean 0, sd 1)' }, x2: { field: 'high' }, color: { field: 'cluster', type: 'nominal', title: 'cluster' } } },
+      {
+        mark: { type: 'point', filled: true },
+        encoding: {
+          y,
+          x: { field: 'mean', type: 'quantitative' },
+          color: { field: 'cluster', type: 'nominal' },
+          tooltip: [{ field: 'id', type: 'nominal' }, { field: 'mean', type: 'quantitative', format: '.2f' }, { field: 'low', type: 'quantitative', format: '.2f' }, { field: 'high', type: 'quantitative', format: '.2f' }],
+        },
+      },
+    ],
+  };
+}
+
+/** Mean utility and interval per value cluster. */
+export function clusterSpec(data: RunReportData): TopLevelSpec {
+  const values = data.values.clusters.map((c) => ({ cluster: c.cluster, mean: c.mean, low: Number.isFinite(c.low) ? c.low : c.mean, high: Number.isFinite(c.high) ? c.high : c.mean, outcomes: c.outcomes }));
+  const y = { field: 'cluster', type: 'nominal' as const, sort: { field: 'mean', order: 'descending' as const }, title: null };
+  return {
+    $schema: SCHEMA,
+    description: 'Mean utility per value cluster',
+    data: { values },
+    width: WIDTH,
+    height: Math.max(120, 26 * values.length),
+    layer: [
+      { mark: { type: 'rule' }, encoding: { y, x: { field: 'low', type: 'quantitative', title: 'mean utility' }, x2: { field: 'high' } } },
+      { mark: { type: 'point', filled: true, size: 80 }, encoding: { y, x: { field: 'mean', type: 'quantitative' }, color: { field: 'cluster', type: 'nominal', legend: null }, tooltip: [{ field: 'cluster', type: 'nominal' }, { field: 'outcomes', type: 'quantitative' }, { field: 'mean', type: 'quantitative', format: '.2f' }] } },
+    ],
+  };
+}
+
+/** Calibration of held-out (or training) predictions against observed shares, with the diagonal. */
+export function calibrationSpec(data: RunReportData): TopLevelSpec {
+  const metrics = data.metrics.holdout ?? data.metrics.train;
+  const values = metrics.calibration.map((b) => ({ predicted: b.meanPredicted, observed: b.meanObserved, pairs: b.pairs }));
+  return {
+    $schema: SCHEMA,
+    description: 'Calibration of predicted preference probabilities',
+    width: 300,
+    height: 300,
+    layer: [
+      { data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }, mark: { type: 'line', strokeDash: [4, 4], color: '#999' }, encoding: { x: { field: 'x', type: 'quantitative', title: 'predicted P' }, y: { field: 'y', type: 'quantitative', title: 'observed P̂' } } },
+      { data: { values }, mark: { type: 'point', filled: true }, encoding: { x: { field: 'predicted', type: 'quantitative', scale: { domain: [0, 1] } }, y: { field: 'observed', type: 'quantitative', scale: { domain: [0, 1] } }, size: { field: 'pairs', type: 'quantitative', title: 'pairs' } } },
+    ],
+  };
+}
+
+/** P̂ heatmap of asked pairs, outcomes ordered by utility. */
+export function heatmapSpec(data: RunReportData): TopLevelSpec {
+  const order = data.heatmap.ids;
+  const side = Math.max(200, Math.min(8 * order.length, 640));
+  return {
+    $schema: SCHEMA,
+    description: 'P̂(row ≻ column) for asked pairs, ordered by utility',
+    data: { values: data.heatmap.cells.map((c) => ({ ...c })) },
+    width: side,
+    height: side,
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 'x', type: 'ordinal', sort: [...order], axis: null, title: 'column outcome (by utility)' },
+      y: { field: 'y', type: 'ordinal', sort: [...order], axis: null, title: 'row outcome (by utility)' },
+      color: { field: 'p', type: 'quantitative', scale: { domain: [0, 1], scheme: 'redblue' }, title: 'P̂(row ≻ column)' },
+      tooltip: [{ field: 'y', type: 'nominal', title: 'row' }, { field: 'x', type: 'nominal', title: 'column' }, { field: 'p', type: 'quantitative', format: '.2f' }],
+    },
+  };
+}
+
+/** Refusal and unparseable rates per cluster. */
+export function qualitySpec(data: RunReportData): TopLevelSpec {
+  const values = data.quality.byCluster.flatMap((r) => [
+    { group: r.group, kind: 'refusal', rate: r.refusalRate },
+    { group: r.group, kind: 'unparseable', rate: r.unparseableRate },
+  ]);
+  return {
+    $schema: SCHEMA,
+    description: 'Refusal and unparseable rates per cluster',
+    data: { values },
+    width: WIDTH,
+    height: Math.max(120, 22 * data.quality.byCluster.length),
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'group', type: 'nominal', title: null },
+      x: { field: 'rate', type: 'quantitative', axis: { format: '%' }, title: 'share of answers' },
+      color: { field: 'kind', type: 'nominal', title: null },
+      yOffset: { field: 'kind', type: 'nominal' },
+    },
+  };
+}
+
+/** Each coherence headline beside its coin-flip and position-bias floors. */
+export function coherenceSpec(data: RunReportData): TopLevelSpec {
+  const c = data.coherence;
+  const keys = ['cycleProbability', 'cyclicTriangleShare', 'weakTransitivityViolations', 'feedbackArcShare', 'decisiveness'] as const;
+  const values = keys.flatMap((k) => [
+    { metric: k, source: 'observed', value: c.headline[k] },
+    { metric: k, source: 'coin-flip floor', value: c.floors.coinFlip[k].mean },
+    { metric: k, source: 'position-bias floor', value: c.floors.positionBias[k].mean },
+  ]).filter((v) => Number.isFinite(v.value));
+  return {
+    $schema: SCHEMA,
+    description: 'Coherence metrics and the values of preference-free respondents on the same design',
+    data: { values },
+    width: WIDTH,
+    height: 200,
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'metric', type: 'nominal', title: null },
+      x: { field: 'value', type: 'quantitative', title: 'value' },
+      color: { field: 'source', type: 'nominal', title: null, scale: { domain: ['observed', 'coin-flip floor', 'position-bias floor'], range: ['#1f77b4', '#bbbbbb', '#e7ba52'] } },
+      yOffset: { field: 'source', type: 'nominal', sort: ['observed', 'coin-flip floor', 'position-bias floor'] },
+      tooltip: [{ field: 'metric', type: 'nominal' }, { field: 'source', type: 'nominal' }, { field: 'value', type: 'quantitative', format: '.3f' }],
+    },
+  };
+}
+
+/** Every chart of the run report, in page order. */
+export function runReportSpecs(data: RunReportData): NamedSpec[] {
+  return [
+    { name: 'utilities', title: 'Utilities by outcome', spec: utilitiesSpec(data) },
+    { name: 'clusters', title: 'Value clusters', spec: clusterSpec(data) },
+    { name: 'coherence', title: 'Coherence against its floors', spec: coherenceSpec(data) },
+    { name: 'quality', title: 'Refusals and unparseable answers by cluster', spec: qualitySpec(data) },
+    { name: 'calibration', title: data.metrics.holdout ? 'Calibration on held-out pairs' : 'Calibration on training pairs', spec: calibrationSpec(data) },
+    { name: 'heatmap', title: 'P̂ heatmap ordered by utility', spec: heatmapSpec(data) },
+  ];
+}
+
+/** x value of a model on the compare axis. */
+function axisValue(data: CompareReportData, m: CompareReportData['models'][number]): number | undefined {
+  return data.by === 'params' ? m.params : m.capability;
+}
+
+/** One headline metric against size (log axis) or capability, with a regression line and Spearman ρ. */
+export function metricTrendSpec(data: CompareReportData, metric: string): TopLevelSpec {
+  const values = data.models.flatMap((m) => {
+    const x = axisValue(data, m);
+    const y = m.headline[metric];
+    return x !== undefined && y !== undefined && Number.isFinite(y) ? [{ label: m.label, x, y }] : [];
+  });
+  const rho = values.length >= 3 ? spearman(values.map((v) => v.x), values.map((v) => v.y)) : Number.NaN;
+  const xTitle = data.by === 'params' ? 'parameters (log scale)' : 'capability score';
+  const x = { field: 'x', type: 'quantitative' as const, title: xTitle, ...(data.by === 'params' ? { scale: { type: 'log' as const } } : {}) };
+  return {
+    $schema: SCHEMA,
+    title: { text: data.metricLabels[metric] ?? metric, subtitle: Number.isFinite(rho) ? `Spearman ρ = ${rho.toFixed(2)} (n = ${values.length})` : `n = ${values.length}` },
+    data: { values },
+    width: 260,
+    height: 180,
+    layer: [
+      { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: metric, scale: { zero: false } }, tooltip: [{ field: 'label', type: 'nominal' }, { field: 'y', type: 'quantitative', format: '.3f' }] } },
+      {
+        // Trend: least squares of y on log10(x) for size, on x for capability.
+        transform: data.by === 'params' ? [{ calculate: 'log(datum.x) / LN10', as: 'logx' }, { regression: 'y', on: 'logx' }, { calculate: 'pow(10, datum.logx)', as: 'x' }] : [{ regression: 'y', on: 'x' }],
+        mark: { type: 'line', color: '#999' },
+        encoding: { x, y: { field: 'y', type: 'quantitative' } },
+      },
+    ],
+  };
+}
+
+/** Cluster mean utilities across models. */
+export function clusterTrendSpec(data: CompareReportData): TopLevelSpec {
+  const values = data.models.flatMap((m) => {
+    const x = axisValue(data, m);
+    if (x === undefined) return [];
+    return Object.entries(m.clusterMeans).map(([cluster, c]) => ({ label: m.label, x, cluster, mean: c.mean, low: Number.isFinite(c.low) ? c.low : c.mean, high: Number.isFinite(c.high) ? c.high : c.mean }));
+  });
+  const x = { field: 'x', type: 'quantitative' as const, title: data.by === 'params' ? 'parameters (log scale)' : 'capability score', ...(data.by === 'params' ? { scale: { type: 'log' as const } } : {}) };
+  return {
+    $schema: SCHEMA,
+    title: 'Value clusters across models',
+    data: { values },
+    width: WIDTH,
+    height: 300,
+    layer: [
+      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'mean utility' }, color: { field: 'cluster', type: 'nominal' }, tooltip: [{ field: 'label', type: 'nominal' }, { field: 'cluster', type: 'nominal' }, { field: 'mean', type: 'quantitative', format: '.2f' }] } },
+      { mark: { type: 'rule', opacity: 0.4 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: { field: 'cluster', type: 'nominal' } } },
+    ],
+  };
+}
+
+/** Correlation of utility vectors between every two models, ordered by size. */
+export function convergenceSpec(data: CompareReportData): TopLevelSpec {
+  const labels = data.models.map((m) => m.label);
+  const values = data.convergence.flatMap((row, i) => row.map((r, j) => ({ a: labels[i], b: labels[j], r: Number.isFinite(r) ? r : null })));
+  return {
+    $schema: SCHEMA,
+    title: 'Utility convergence (Pearson r between models)',
+    data: { values },
+    width: Math.max(160, 40 * labels.length),
+    height: Math.max(160, 40 * labels.length),
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 'a', type: 'ordinal', sort: labels, title: null },
+      y: { field: 'b', type: 'ordinal', sort: labels, title: null },
+      color: { field: 'r', type: 'quantitative', scale: { domain: [-1, 1], scheme: 'blueorange' }, title: 'r' },
+      tooltip: [{ field: 'a', type: 'nominal' }, { field: 'b', type: 'nominal' }, { field: 'r', type: 'quantitative', format: '.3f' }],
+    },
+  };
+}
+
+/** Every chart of the compare report. */
+export function compareReportSpecs(data: CompareReportData): NamedSpec[] {
+  return [
+    ...Object.keys(data.metricLabels).map((metric) => ({ name: `trend-${metric}`, title: data.metricLabels[metric] ?? metric, spec: metricTrendSpec(data, metric) })),
+    { name: 'cluster-trends', title: 'Value clusters across models', spec: clusterTrendSpec(data) },
+    { name: 'convergence', title: 'Utility convergence', spec: convergenceSpec(data) },
+  ];
+}

@@ -1,0 +1,17 @@
+/**
+ * Static charts for papers and slides (`--svg <dir>`): vega-lite compiled to vega and rendered to
+ * SVG on the server with a headless vega View (no browser). Pure apart from vega's own work.
+ */
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** Renders one vega-lite spec to an SVG document string. */
+export async function renderSpecToSvg(spec: TopLevelSpec): Promise<string> {
+  const compiled = compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * What the report builders consume: plain, JSON-able data assembled by the pipeline from a run
+ * folder (pipeline/report-data.ts). Texts here are raw (untrusted); the builders escape them.
+ */
+import type { CoherenceReport } from '../coherence/index.js';
+import type { FitMetrics } from '../core/types.js';
+import type { ValueSummary } from '../values/index.js';
+
+export interface ReportHeader {
+  readonly runId: string;
+  readonly model: string;
+  readonly outcomeSet: string;
+  readonly outcomeCount: number;
+  readonly answers: number;
+  readonly costUsd: number;
+  readonly seed: number;
+  readonly protocol: string;
+  readonly simulated: boolean;
+  readonly createdAt: string;
+  readonly toolVersion: string;
+  readonly fitModel: string;
+  readonly intervalMethod: string;
+  readonly policy: string;
+  readonly converged: boolean;
+  readonly state: string;
+}
+
+export interface ReportOutcome {
+  readonly id: string;
+  readonly text: string;
+  readonly category: string;
+  readonly clusters: readonly string[];
+  readonly mean: number;
+  readonly low: number;
+  readonly high: number;
+  readonly sd: number;
+  readonly percentile: number;
+  readonly warning?: string;
+}
+
+export interface QualityRow {
+  readonly group: string;
+  readonly answers: number;
+  readonly refusalRate: number;
+  readonly unparseableRate: number;
+}
+
+export interface MeasurementQuality {
+  readonly answers: number;
+  readonly refusals: number;
+  readonly unparseable: number;
+  readonly failures: number;
+  readonly refusalRate: number;
+  readonly unparseableRate: number;
+  readonly firstSlotShare: number;
+  readonly byCluster: readonly QualityRow[];
+  /** Outcomes with the most refusals (a refusal pattern is itself a finding). */
+  readonly topRefusals: readonly (QualityRow & { readonly text: string })[];
+}
+
+export interface RawExample {
+  readonly first: string;
+  readonly second: string;
+  readonly raw: string;
+  readonly choice: string;
+}
+
+export interface RunReportData {
+  readonly header: ReportHeader;
+  readonly outcomes: readonly ReportOutcome[];
+  readonly metrics: { readonly train: FitMetrics; readonly holdout?: FitMetrics };
+  readonly coherence: CoherenceReport;
+  readonly values: ValueSummary;
+  readonly quality: MeasurementQuality;
+  /** P̂ for asked pairs among the outcomes shown in the heatmap (ids), ordered by utility. */
+  readonly heatmap: { readonly ids: readonly string[]; readonly cells: readonly { readonly x: string; readonly y: string; readonly p: number }[]; readonly note?: string };
+  readonly examples: readonly RawExample[];
+}
+
+export interface CompareModel {
+  readonly label: string;
+  readonly spec: string;
+  readonly runId: string;
+  readonly params?: number;
+  readonly capability?: number;
+  readonly simulated: boolean;
+  readonly answers: number;
+  readonly headline: Readonly<Record<string, number>>;
+  readonly clusterMeans: Readonly<Record<string, { readonly mean: number; readonly low: number; readonly high: number }>>;
+}
+
+export interface CompareReportData {
+  readonly by: 'params' | 'capability';
+  readonly models: readonly CompareModel[];
+  /** Pearson correlation of utility vectors between every two models (same order as `models`). */
+  readonly convergence: readonly (readonly number[])[];
+  readonly metricLabels: Readonly<Record<string, string>>;
+  readonly outcomeSet: string;
+}

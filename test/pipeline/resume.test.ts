@@ -1,0 +1,129 @@
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runElicitation, type RunEvents } from '../../src/pipeline/index.js';
+import { RunStore } from '../../src/store/run-store.js';
+import { countingSimProvider, createTinyStore, tempRunDir, tinyConfig, tinyOutcomeSet, TINY_TEMPLATE } from '../helpers/tiny-run.js';
+
+const silent: RunEvents = { notice: () => {}, progress: () => {} };
+
+async function session(store: RunStore, provider: ReturnType<typeof countingSimProvider>, signal: AbortSignal) {
+  return runElicitation({
+    store,
+    outcomeSet: store.readOutcomeSet(),
+    template: TINY_TEMPLATE,
+    provider,
+    price: undefined,
+    signal,
+    now: () => 0,
+    isoNow: () => '2026-01-01T00:00:00.000Z',
+    events: silent,
+    session: { concurrency: store.manifest.config.concurrency, maxCostUsd: undefined },
+  });
+}
+
+describe('resume', () => {
+  it('an uninterrupted run answers every planned comparison exactly once, over several rounds', async () => {
+    const set = tinyOutcomeSet();
+    const dir = tempRunDir();
+    const store = createTinyStore(dir, set, tinyConfig(set));
+    const provider = countingSimProvider(set);
+    const result = await session(store, provider, new AbortController().signal);
+    expect(result.end).toBe('complete');
+    const plan = store.readPlan();
+    const planned = plan.flatMap((p) => p.comparisons.map((c) => c.key));
+    expect(new Set(plan.map((p) => p.round)).size).toBeGreaterThan(1);
+    const answers = store.readRecords().filter((r) => r.kind === 'answer');
+    expect(answers.map((r) => r.key).sort()).toEqual([...planned].sort());
+    expect(provider.requestedSamples.length).toBe(planned.length);
+    expect(store.readStatus()?.state).toBe('complete');
+    store.close();
+  });
+
+  it('from any cut point (including a torn last line) resume finishes the same plan without asking anything twice', async () => {
+    const set = tinyOutcomeSet();
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 60 }), fc.boolean(), async (cutAfterRequests, tear) => {
+        const config = tinyConfig(set);
+        const dir = tempRunDir();
+        const controller = new AbortController();
+        let requests = 0;
+        const first = countingSimProvider(set, () => {
+          requests += 1;
+          if (requests > cutAfterRequests) controller.abort();
+        });
+        const store = createTinyStore(dir, set, config);
+        await session(store, first, controller.signal);
+        store.close();
+        if (tear) appendFileSync(join(dir, 'records.jsonl'), '{"v":1,"kind":"answer","key":"tor');
+
+        const reopened = RunStore.open(dir);
+        const second = countingSimProvider(set);
+        const result = await session(reopened, second, new AbortController().signal);
+        expect(result.end).toBe('complete');
+        const planned = reopened.readPlan().flatMap((p) => p.comparisons.map((c) => c.key));
+        const answered = reopened.readRecords().filter((r) => r.kind === 'answer').map((r) => r.key);
+        expect([...answered].sort()).toEqual([...planned].sort());
+        // Never pay twice: samples requested across both sessions = planned comparisons.
+        expect(first.requestedSamples.length + second.requestedSamples.length).toBe(planned.length);
+        reopened.close();
+      }),
+      { numRuns: 25, seed: 42 },
+    );
+  });
+
+  it('the plan of an interrupted run is the plan of an uninterrupted one', async () => {
+    const set = tinyOutcomeSet();
+    const config = tinyConfig(set);
+    const fullStore = createTinyStore(tempRunDir(), set, config);
+    await session(fullStore, countingSimProvider(set), new AbortController().signal);
+    const fullPlan = fullStore.readPlan().map((p) => `${p.round}:${p.a}/${p.b}`);
+    fullStore.close();
+
+    const dir = tempRunDir();
+    const controller = new AbortController();
+    let requests = 0;
+    const store = createTinyStore(dir, set, config);
+    await session(store, countingSimProvider(set, () => (++requests > 20 ? controller.abort() : undefined)), controller.signal);
+    store.close();
+    const reopened = RunStore.open(dir);
+    await session(reopened, countingSimProvider(set), new AbortController().signal);
+    expect(reopened.readPlan().map((p) => `${p.round}:${p.a}/${p.b}`)).toEqual(fullPlan);
+    reopened.close();
+  });
+});
+
+describe('spend cap', () => {
+  it('stops issuing requests once the cap is reached, and a later session finishes the plan without repeats', async () => {
+    const set = tinyOutcomeSet();
+    const dir = tempRunDir();
+    const store = createTinyStore(dir, set, tinyConfig(set));
+    const first = countingSimProvider(set);
+    const price = { inputPerMillion: 1_000, outputPerMillion: 1_000 }; // absurdly expensive, so the cap bites early
+    const capped = await runElicitation({
+      store,
+      outcomeSet: set,
+      template: TINY_TEMPLATE,
+      provider: first,
+      price,
+      signal: new AbortController().signal,
+      now: () => 0,
+      isoNow: () => '2026-01-01T00:00:00.000Z',
+      events: silent,
+      session: { concurrency: 1, maxCostUsd: 0.5 },
+    });
+    expect(capped.end).toBe('cost-limit');
+    // With concurrency 1 the cap is checked before every request: spend passes it by at most one request.
+    const perRequestMax = Math.max(...store.readRecords().map((r) => (r.kind === 'answer' ? r.costUsd * 2 : 0)));
+    expect(capped.costUsd).toBeGreaterThanOrEqual(0.5);
+    expect(capped.costUsd).toBeLessThan(0.5 + perRequestMax + 1e-9);
+    expect(store.readStatus()).toMatchObject({ state: 'cancelled' });
+    const second = countingSimProvider(set);
+    const done = await session(store, second, new AbortController().signal);
+    expect(done.end).toBe('complete');
+    const planned = store.readPlan().flatMap((p) => p.comparisons.map((c) => c.key));
+    expect(first.requestedSamples.length + second.requestedSamples.length).toBe(planned.length);
+    store.close();
+  });
+});
