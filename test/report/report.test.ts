@@ -117,7 +117,7 @@ describe('HTML reports in a browser', () => {
         expect(await page.locator('[data-chart] svg').count()).toBe(charts);
         expect(errors).toEqual([]);
         expect(network).toEqual([]);
-        expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+        expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
         if (path === runPath) {
           expect(await page.locator('#outcome-table tbody tr').count()).toBe(9);
           await page.fill('#outcome-search', 'pwned');
