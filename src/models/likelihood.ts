@@ -52,6 +52,7 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
   const m = is.length;
   const invTau2 = 1 / (prior.logSdScale * prior.logSdScale);
   const logs = new Float64Array(2);
+  const variance = new Float64Array(n);
 
   if (kind === 'thurstonian') {
     return (theta, gradient) => {
@@ -60,6 +61,7 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
       for (let t = 0; t < n; t++) {
         const mu = theta[t] as number;
         const s = theta[n + t] as number;
+        variance[t] = Math.exp(2 * s); // σ² once per outcome, not twice per pair
         f += 0.5 * prior.ridge * mu * mu + 0.5 * invTau2 * s * s;
         gradient[t] = prior.ridge * mu;
         gradient[n + t] = invTau2 * s;
@@ -69,8 +71,8 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
         const j = js[k] as number;
         const w = wins[k] as number;
         const l = (total[k] as number) - w;
-        const vi = Math.exp(2 * (theta[n + i] as number));
-        const vj = Math.exp(2 * (theta[n + j] as number));
+        const vi = variance[i] as number;
+        const vj = variance[j] as number;
         const v = vi + vj;
         const r = Math.sqrt(v);
         const z = ((theta[i] as number) - (theta[j] as number)) / r;

@@ -16,6 +16,7 @@ const SQRT1_2 = Math.SQRT1_2;
 const LOG_SQRT_PI = 0.5 * Math.log(Math.PI);
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+const LOG_HALF = Math.log(0.5);
 
 /** erf(x) by the Maclaurin series; for |x| ≤ 2 only (cancellation grows beyond). */
 function erfSeries(x: number): number {
@@ -85,15 +86,15 @@ export function logPhiBoth(z: number, out: Float64Array): void {
   if (x > 2) {
     const logUpper = -x * x - LOG_SQRT_PI + Math.log(erfcScaledFraction(x)); // log erfc(x)
     out[0] = Math.log1p(-0.5 * Math.exp(logUpper));
-    out[1] = Math.log(0.5) + logUpper;
+    out[1] = LOG_HALF + logUpper;
   } else if (x < -2) {
     const logLower = -x * x - LOG_SQRT_PI + Math.log(erfcScaledFraction(-x)); // log erfc(−x)
-    out[0] = Math.log(0.5) + logLower;
+    out[0] = LOG_HALF + logLower;
     out[1] = Math.log1p(-0.5 * Math.exp(logLower));
   } else {
     const e = erfSeries(x);
-    out[0] = Math.log(0.5) + Math.log1p(e);
-    out[1] = Math.log(0.5) + Math.log1p(-e);
+    out[0] = LOG_HALF + Math.log1p(e);
+    out[1] = LOG_HALF + Math.log1p(-e);
   }
 }
 

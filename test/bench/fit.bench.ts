@@ -1,0 +1,51 @@
+/**
+ * Fit time and memory (issue "Thurstonian engine"): fitUtilities with Laplace intervals on
+ * synthetic counts for (510 outcomes, 10,000 pairs), (2,000, 40,000) and (10,000, 200,000).
+ * Each case is run twice and the second (warm JIT) time is reported with the first.
+ */
+import { Rng } from '../../src/core/rng.js';
+import type { PackedPairs } from '../../src/core/types.js';
+import { fitUtilities, Phi, spearman } from '../../src/models/index.js';
+
+function synthetic(n: number, pairs: number, answers: number, seed: number) {
+  const rng = new Rng(seed);
+  const truth = Float64Array.from({ length: n }, () => rng.normal());
+  const i = new Int32Array(pairs);
+  const j = new Int32Array(pairs);
+  const wins = new Float64Array(pairs);
+  const total = new Float64Array(pairs).fill(answers);
+  for (let k = 0; k < pairs; k++) {
+    const a = rng.int(n);
+    let b = rng.int(n - 1);
+    if (b >= a) b++;
+    i[k] = a;
+    j[k] = b;
+    const p = Phi(((truth[a] as number) - (truth[b] as number)) / Math.SQRT2);
+    for (let s = 0; s < answers; s++) if (rng.next() < p) wins[k] = (wins[k] as number) + 1;
+  }
+  const packed: PackedPairs = { outcomeCount: n, i, j, wins, total };
+  return { truth, packed, ids: Array.from({ length: n }, (_, k) => `o${k}`) };
+}
+
+export default async function benchFit(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  console.log('| outcomes | pairs | first fit ms | second fit ms | iterations | intervals | heap after fit MB | peak RSS so far MB | Spearman vs truth |');
+  console.log('|---:|---:|---:|---:|---:|---|---:|---:|---:|');
+  for (const [n, pairs] of [
+    [510, 10_000],
+    [2_000, 40_000],
+    [10_000, 200_000],
+  ] as const) {
+    const { truth, packed, ids } = synthetic(n, pairs, 10, n);
+    gc?.();
+    const t0 = performance.now();
+    fitUtilities(ids, packed);
+    const t1 = performance.now();
+    const fit = fitUtilities(ids, packed);
+    const t2 = performance.now();
+    // Peak memory: the process's maximum resident set so far (cumulative over the cases above).
+    const heap = process.memoryUsage().heapUsed / 2 ** 20;
+    const peakRss = process.resourceUsage().maxRSS / 1024;
+    console.log(`| ${n} | ${pairs} | ${(t1 - t0).toFixed(0)} | ${(t2 - t1).toFixed(0)} | ${fit.iterations} | ${fit.ci?.method} | ${heap.toFixed(0)} | ${peakRss.toFixed(0)} | ${spearman(fit.mean, truth).toFixed(3)} |`);
+  }
+}

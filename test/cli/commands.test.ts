@@ -1,0 +1,151 @@
+/**
+ * The CLI end to end, in-process (argv, env and streams are parameters of main()).
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startSimServer, type RunningSimServer } from '../../src/providers/sim-server.js';
+import { loadTemplate } from '../../src/store/load-inputs.js';
+import { runCli, tempCwd } from '../helpers/run-cli.js';
+
+const SMALL = resolve(import.meta.dirname, '../fixtures/small-outcomes.json');
+const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+const readLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+
+let server: RunningSimServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('utilscope run', () => {
+  it('samples, fits, analyses and reports a simulated model; the same command again resumes with nothing to ask', async () => {
+    const cwd = tempCwd();
+    const args = ['run', '--model', 'sim:7b', '--outcomes', SMALL, '--samples', '2', '--name', 'r1'];
+    const first = await runCli(args, { cwd });
+    expect(first.code, first.stderr).toBe(0);
+    const dir = join(cwd, 'outputs', 'r1');
+    for (const file of ['run.json', 'plan.jsonl', 'records.jsonl', 'status.json', 'fit.json', 'coherence.json', 'values.json', 'outcomes.json', 'template.txt']) expect(existsSync(join(dir, file)), file).toBe(true);
+    expect(first.stdout).toContain('SIMULATED');
+    expect(first.stdout).toMatch(/held-out accuracy \d\.\d{3}/);
+    expect(existsSync(join(cwd, 'reports', 'r1.html'))).toBe(true);
+    const fit = readJson(join(dir, 'fit.json')) as { utilities: { id: string; mean: number; ciLow: number; ciHigh: number }[] };
+    expect(fit.utilities).toHaveLength(10);
+    const records = readLines(join(dir, 'records.jsonl')).length;
+    const again = await runCli(args, { cwd });
+    expect(again.code).toBe(0);
+    expect(readLines(join(dir, 'records.jsonl'))).toHaveLength(records);
+  });
+
+  it('--dry-run prints the plan and cost and creates nothing', async () => {
+    const cwd = tempCwd();
+    const r = await runCli(['run', '--model', 'sim:1b', '--outcomes', SMALL, '--dry-run'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/plan: \d+ pairs × 2 orders × 5 = \d+ answers/);
+    expect(r.stderr).toContain('estimated cost $0 (simulated respondent)');
+    expect(existsSync(join(cwd, 'outputs'))).toBe(false);
+  });
+
+  it('Ctrl-C (an aborted signal) marks the run cancelled with exit 130, and resume finishes it', async () => {
+    const cwd = tempCwd();
+    const controller = new AbortController();
+    controller.abort();
+    const r = await runCli(['run', '--model', 'sim:1b', '--outcomes', SMALL, '--name', 'c1', '--samples', '1'], { cwd, signal: controller.signal });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('utilscope resume');
+    const dir = join(cwd, 'outputs', 'c1');
+    expect(readJson(join(dir, 'status.json')).state).toBe('cancelled');
+    const resumed = await runCli(['resume', dir], { cwd });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(readJson(join(dir, 'status.json')).state).toBe('complete');
+  });
+
+  it('uses the published protocol with --preset paper', async () => {
+    const cwd = tempCwd();
+    const r = await runCli(['run', '--model', 'sim:1b', '--outcomes', SMALL, '--preset', 'paper', '--name', 'p1', '--no-report'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const config = (readJson(join(cwd, 'outputs', 'p1', 'run.json')) as { config: Record<string, unknown> }).config;
+    expect(config).toMatchObject({ samplesPerOrder: 10, temperature: 1, strategy: 'paper', policy: 'half', preset: 'paper', mode: 'sampling' });
+  });
+
+  it('reads log-probabilities through the real OpenAI SDK from sim-server', async () => {
+    server = await startSimServer({ port: 0, template: loadTemplate() });
+    const cwd = tempCwd();
+    const r = await runCli(['run', '--model', 'vllm:7b', '--base-url', `${server.url}/v1`, '--outcomes', SMALL, '--logprobs', '--name', 'lp', '--pairs', '20'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const answers = readLines(join(cwd, 'outputs', 'lp', 'records.jsonl'));
+    expect(answers.length).toBeGreaterThan(40);
+    for (const a of answers) {
+      expect(a.kind).toBe('answer');
+      expect(a.pFirst).toBeGreaterThanOrEqual(0);
+      expect(a.otherMass).toBeGreaterThanOrEqual(0);
+      expect(a.sample).toBe(0);
+    }
+  });
+
+  it('falls back to sampling, and says so, for a provider without log-probabilities', async () => {
+    server = await startSimServer({ port: 0, template: loadTemplate() });
+    const cwd = tempCwd();
+    const r = await runCli(['run', '--model', 'anthropic:7b', '--base-url', server.url, '--outcomes', SMALL, '--logprobs', '--pairs', '12', '--name', 'an', '--no-report'], { cwd, env: { ANTHROPIC_API_KEY: 'test-key' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('gives no log-probabilities; sampling 5 answers per order instead');
+    expect(readLines(join(cwd, 'outputs', 'an', 'records.jsonl')).every((x) => x.pFirst === undefined)).toBe(true);
+  });
+});
+
+describe('other commands', () => {
+  it('probe transitivity asks every pair of random triads and reports their cycle probability', async () => {
+    const cwd = tempCwd();
+    const r = await runCli(['probe', 'transitivity', '--model', 'sim:1b', '--outcomes', SMALL, '--triads', '15', '--samples', '2', '--name', 'pr'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const coherence = readJson(join(cwd, 'outputs', 'pr', 'coherence.json')) as { triads: { probe: { triangles: number; meanCycleProbability: number } } };
+    expect(coherence.triads.probe.triangles).toBe(15);
+    expect(coherence.triads.probe.meanCycleProbability).toBeGreaterThan(0);
+  });
+
+  it('fit --outcomes --pairs --json fits external data and recovers its order', async () => {
+    const cwd = tempCwd();
+    const file = join(cwd, 'pairs.csv');
+    // Outcome e<k> beats e<j> for k < j in 80% of 10 answers: the planted order is e0 > e1 > … > e9.
+    const lines = ['a,b,aWins,bWins'];
+    for (let a = 0; a < 10; a++) for (let b = a + 1; b < 10; b++) lines.push(`e${a},e${b},8,2`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const r = await runCli(['fit', '--outcomes', SMALL, '--pairs', file, '--json', '--model', 'bt'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { utilities: { id: string; mean: number; ciLow: number; ciHigh: number }[]; metrics: { train: { accuracy: number } }; coherence: { headline: { largestComponent: number } }; model: string };
+    expect(json.model).toBe('bt');
+    const order = [...json.utilities].sort((x, y) => y.mean - x.mean).map((u) => u.id);
+    expect(order).toEqual(Array.from({ length: 10 }, (_, k) => `e${k}`));
+    expect(json.metrics.train.accuracy).toBe(1);
+    expect(json.coherence.headline.largestComponent).toBe(1);
+    for (const u of json.utilities) expect(u.ciLow).toBeLessThan(u.ciHigh);
+  });
+
+  it('report --svg and compare write HTML and SVG files', async () => {
+    const cwd = tempCwd();
+    for (const size of ['0.5b', '70b']) expect((await runCli(['run', '--model', `sim:${size}`, '--outcomes', SMALL, '--samples', '2', '--name', size, '--no-report'], { cwd })).code).toBe(0);
+    const report = await runCli(['report', 'outputs/70b', '--out', 'reports/x.html', '--svg', 'svg'], { cwd });
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(join(cwd, 'reports', 'x.html'), 'utf8')).toContain('SIMULATED');
+    expect(readdirSync(join(cwd, 'svg')).filter((f) => f.endsWith('.svg')).length).toBe(6);
+    const compare = await runCli(['compare', 'outputs/0.5b', 'outputs/70b', '--out', 'reports/c.html'], { cwd });
+    expect(compare.code, compare.stderr).toBe(0);
+    const html = readFileSync(join(cwd, 'reports', 'c.html'), 'utf8');
+    expect(html).toContain('2 models');
+    expect(html).toContain('SIMULATED');
+    const needsCapability = await runCli(['compare', 'outputs/0.5b', 'outputs/70b', '--by', 'capability'], { cwd });
+    expect(needsCapability.code).toBe(2);
+  });
+
+  it('outcomes list shows the built-in sets and import converts the published format', async () => {
+    const cwd = tempCwd();
+    const list = await runCli(['outcomes', 'list'], { cwd });
+    expect(list.stdout).toMatch(/core\s+311 outcomes/);
+    expect(list.stdout).toMatch(/starter\s+50 outcomes/);
+    writeFileSync(join(cwd, 'ev.json'), JSON.stringify({ pets: ['A dog is adopted.', 'A cat is fed.'], money: ['You receive $5.'] }));
+    const imported = await runCli(['outcomes', 'import', 'ev.json', '--from', 'emergent-values', '--out', 'mine.json'], { cwd });
+    expect(imported.code, imported.stderr).toBe(0);
+    const validated = await runCli(['outcomes', 'validate', 'mine.json'], { cwd });
+    expect(validated.stdout).toContain('valid, 3 outcomes');
+  });
+});
