@@ -107,6 +107,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
     .option('--holdout <n>', 'held-out pairs (default min(5%, 1000))')
     .option('--round-size <n>', 'new pairs per adaptive round')
     .option('--strategy <name>', 'pair selection: random, paper or uncertainty')
+    .option('--stop-when-stable', 'stop adding rounds once held-out accuracy and log-loss stop changing')
     .option('--preset <name>', 'paper: the published protocol (K=10, both orders, T=1, paper rule, unparseable = ½)')
     .action(async (flags: RunCommandFlags) => runOrProbe(flags, 'utilities', io, setExit));
 

@@ -32,6 +32,7 @@ export interface RunFlags {
   readonly preset?: string;
   readonly baseUrl?: string;
   readonly triads?: string;
+  readonly stopWhenStable?: boolean;
 }
 
 /** The strategy used when --strategy is not given (chosen by the selection benchmark, see README). */
@@ -87,6 +88,7 @@ export function resolveRunConfig(flags: RunFlags, kind: RunConfig['kind'], loade
     maxTokens: logprobs ? 1 : parseIntOption(flags.maxTokens, '--max-tokens', 1, DEFAULT_MAX_TOKENS),
     pairBudget,
     roundSize: parseIntOption(flags.roundSize, '--round-size', 1, roundDefault),
+    ...(flags.stopWhenStable ? { stopWhenStable: true } : {}),
     holdoutPairs,
     strategy: parseChoice(flags.strategy, '--strategy', ['random', 'paper', 'uncertainty'] as const, paper ? 'paper' : DEFAULT_STRATEGY),
     ...(kind === 'probe-transitivity' ? { probeTriads: parseIntOption(flags.triads, '--triads', 1, 1000) } : {}),

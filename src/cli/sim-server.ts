@@ -3,14 +3,16 @@
  * formats, so the real SDK paths can be exercised end to end with no key. Runs until Ctrl-C.
  */
 import { startSimServer } from '../providers/index.js';
-import { loadTemplate } from '../store/index.js';
+import { builtinOutcomeSetNames, loadOutcomeSet, loadTemplate } from '../store/index.js';
 import { parseIntOption } from './run-options.js';
 import { EXIT, type CliIo } from './io.js';
 
 export async function startSimServerCommand(flags: { port: string; host: string; seed: string }, io: CliIo): Promise<number> {
   const port = parseIntOption(flags.port, '--port', 0, 8787);
   const seed = parseIntOption(flags.seed, '--seed', 0, 0);
-  const server = await startSimServer({ port, host: flags.host, seed, template: loadTemplate() });
+  // Every built-in outcome's clusters and quantities shape the planted utilities; other texts get a seeded one.
+  const outcomes = builtinOutcomeSetNames().flatMap((name) => loadOutcomeSet(name).set.outcomes);
+  const server = await startSimServer({ port, host: flags.host, seed, template: loadTemplate(), outcomes });
   io.stdout.write(
     `sim-server listening on ${server.url}\n  OpenAI:    ${server.url}/v1/chat/completions  (e.g. utilscope run --model vllm:7b --base-url ${server.url}/v1)\n  Anthropic: ${server.url}/v1/messages\nmodel names are simulated sizes such as 0.5b or 7b; Ctrl-C to stop\n`,
   );

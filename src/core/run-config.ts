@@ -33,6 +33,11 @@ export interface RunConfig {
   readonly pairBudget: number;
   /** identity: new pairs per adaptive round */
   readonly roundSize: number;
+  /**
+   * identity: stop adding rounds early once held-out accuracy and log-loss change by less than
+   * 0.005 and 1% between consecutive rounds (METHOD.md §4 stopping rule); off by default.
+   */
+  readonly stopWhenStable?: boolean;
   /** identity: number of held-out pairs */
   readonly holdoutPairs: number;
   /** identity */
@@ -65,6 +70,7 @@ export const RUN_IDENTITY_FIELDS = [
   'maxTokens',
   'pairBudget',
   'roundSize',
+  'stopWhenStable',
   'holdoutPairs',
   'strategy',
   'probeTriads',

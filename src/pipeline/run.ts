@@ -21,7 +21,7 @@ import type { Provider } from '../providers/types.js';
 import type { RunState, RunStore } from '../store/run-store.js';
 import type { TokenPrice } from '../providers/pricing.js';
 import { askComparisons, type AskStop, type SpendState } from './ask.js';
-import { planFirstRound, planNextRound } from './plan.js';
+import { planFirstRound, planNextRound, trainingPairCount } from './plan.js';
 
 /** Progress as the CLI shows it. */
 export interface RunProgress {
@@ -70,17 +70,28 @@ function plannedComparisons(plan: readonly PlannedPair[]): Comparison[] {
   return plan.flatMap((p) => p.comparisons);
 }
 
-/** Fits the training pairs for planning the next round (no intervals unless the strategy uses them). */
+/** Fits the training pairs for planning the next round, with held-out metrics for the stopping rule. */
 function fitForSelection(config: RunConfig, outcomeSet: OutcomeSet, plan: readonly PlannedPair[], records: readonly PreferenceRecord[], warmStart: UtilityFit | undefined): UtilityFit | undefined {
-  if (config.strategy === 'random') return undefined;
-  const holdout = new Set(plan.filter((p) => p.holdout).map((p) => `${p.a}\u0000${p.b}`));
-  const training = tallyRecords(records).filter((t) => !holdout.has(`${t.a}\u0000${t.b}`));
+  if (config.strategy === 'random' && !config.stopWhenStable) return undefined;
+  const holdoutKeys = new Set(plan.filter((p) => p.holdout).map((p) => `${p.a}\u0000${p.b}`));
+  const tallies = tallyRecords(records);
+  const training = tallies.filter((t) => !holdoutKeys.has(`${t.a}\u0000${t.b}`));
+  const holdout = tallies.filter((t) => holdoutKeys.has(`${t.a}\u0000${t.b}`));
   const ids = outcomeSet.outcomes.map((o) => o.id);
   return fitUtilities(ids, packTallies(training, ids, config.policy), {
     model: config.fitModel,
     intervals: config.strategy === 'uncertainty' ? 'laplace' : 'none',
+    ...(holdout.length > 0 ? { holdout: packTallies(holdout, ids, config.policy) } : {}),
     ...(warmStart ? { warmStart } : {}),
   });
+}
+
+/** The stopping rule: held-out accuracy within 0.005 and log-loss within 1% of the previous round. */
+export function heldOutStable(previous: UtilityFit | undefined, current: UtilityFit | undefined): boolean {
+  const a = previous?.metrics.holdout;
+  const b = current?.metrics.holdout;
+  if (!a || !b || !(a.pairs > 0) || !(b.pairs > 0)) return false;
+  return Math.abs(a.accuracy - b.accuracy) < 0.005 && Math.abs(a.logLoss - b.logLoss) < 0.01 * Math.abs(a.logLoss);
 }
 
 /** Runs (or resumes) the elicitation of one run folder until complete, cancelled or capped. */
@@ -146,7 +157,12 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
       status('cancelled', stop === 'cost-limit' ? `cost limit $${config.maxCostUsd} reached` : 'cancelled by user');
       return { end: stop, costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: plannedComparisons(plan).length };
     }
+    const previous = fit;
     fit = fitForSelection(config, outcomeSet, plan, records, fit);
+    if (config.stopWhenStable && trainingPairCount(plan) < config.pairBudget && heldOutStable(previous, fit)) {
+      deps.events.notice(`held-out metrics stable between rounds; stopping before the budget (${trainingPairCount(plan)} of ${config.pairBudget} pairs)`);
+      break;
+    }
     const next = planNextRound(config, ids, plan, fit);
     if (next.length === 0) break;
     store.appendPlan(next);

@@ -1,8 +1,9 @@
 /**
  * Pair-selection efficiency (issue "Choosing which pairs to ask", METHOD.md §4): on a simulated
  * respondent with planted utilities over 510 outcomes, how many completions each strategy needs
- * before the fitted utilities reach Spearman 0.95 with the planted ones. Initial 2-regular graph,
- * then rounds of 500 pairs, K = 5 per order (10 answers per pair), warm-started refits.
+ * before the fitted utilities reach Spearman 0.95 (and 0.98, 0.99) with the planted ones, linearly
+ * interpolated between rounds. Initial 2-regular graph, then rounds of 250 pairs, K = 5 per order
+ * (10 answers per pair), warm-started refits; 3 seeds per strategy.
  */
 import { Rng } from '../../src/core/rng.js';
 import type { Outcome, PackedPairs, UtilityFit } from '../../src/core/types.js';
@@ -11,9 +12,9 @@ import { fitUtilities, spearman } from '../../src/models/index.js';
 import { createSimRespondent } from '../../src/providers/sim.js';
 
 const N = 510;
-const ROUND = 500;
+const ROUND = 250;
 const K = 5;
-const TARGET = 0.95;
+const TARGETS = [0.95, 0.98, 0.99] as const;
 const CLUSTERS = ['human-wellbeing', 'animal-wellbeing', 'wealth', 'self-preservation', 'power-seeking', 'ai-wellbeing', 'corrigibility'];
 
 function run(strategy: 'random' | 'paper' | 'uncertainty', seed: number, budget: number) {
@@ -64,22 +65,33 @@ function run(strategy: 'random' | 'paper' | 'uncertainty', seed: number, budget:
   return curve;
 }
 
+/** Completions at which the curve first reaches `target`, interpolated linearly between rounds. */
+function completionsTo(curve: readonly { completions: number; rho: number }[], target: number): number | undefined {
+  for (let k = 0; k < curve.length; k++) {
+    const p = curve[k]!;
+    if (p.rho < target) continue;
+    if (k === 0) return p.completions;
+    const q = curve[k - 1]!;
+    return q.completions + ((target - q.rho) / (p.rho - q.rho)) * (p.completions - q.completions);
+  }
+  return undefined;
+}
+
 export default async function benchSelection(): Promise<void> {
   const budget = Math.ceil(2 * N * Math.log2(N));
   const seeds = [1, 2, 3];
-  console.log(`${N} outcomes, sim:7b, K = ${K} per order, rounds of ${ROUND} pairs, budget ${budget} pairs`);
-  console.log('| strategy | seed | completions to Spearman ≥ 0.95 | final Spearman | curve (completions: ρ) |');
-  console.log('|---|---:|---:|---:|---|');
+  console.log(`${N} outcomes, sim:7b, K = ${K} per order, rounds of ${ROUND} pairs, budget ${budget} pairs (${budget * 2 * K} completions)`);
+  console.log(`| strategy | seed | ${TARGETS.map((t) => `completions to ρ ≥ ${t}`).join(' | ')} | final ρ |`);
+  console.log(`|---|---:|${TARGETS.map(() => '---:').join('|')}|---:|`);
   for (const strategy of ['random', 'paper', 'uncertainty'] as const) {
-    const reached: number[] = [];
+    const reached: number[][] = TARGETS.map(() => []);
     for (const seed of seeds) {
       const curve = run(strategy, seed, budget);
-      const hit = curve.find((p) => p.rho >= TARGET);
-      if (hit) reached.push(hit.completions);
-      const sample = curve.filter((_, k) => k % 4 === 0 || k === curve.length - 1).map((p) => `${p.completions}: ${p.rho.toFixed(3)}`).join(', ');
-      console.log(`| ${strategy} | ${seed} | ${hit ? hit.completions : 'not reached'} | ${curve.at(-1)!.rho.toFixed(3)} | ${sample} |`);
+      const hits = TARGETS.map((t) => completionsTo(curve, t));
+      hits.forEach((h, k) => (h !== undefined ? reached[k]!.push(h) : undefined));
+      console.log(`| ${strategy} | ${seed} | ${hits.map((h) => (h === undefined ? 'not reached' : h.toFixed(0))).join(' | ')} | ${curve.at(-1)!.rho.toFixed(4)} |`);
     }
-    const mean = reached.length ? reached.reduce((a, b) => a + b, 0) / reached.length : Number.NaN;
-    console.log(`| **${strategy}** | mean | ${Number.isFinite(mean) ? mean.toFixed(0) : 'not reached'} (${reached.length}/${seeds.length} seeds) | | |`);
+    const means = reached.map((r) => (r.length === seeds.length ? (r.reduce((a, b) => a + b, 0) / r.length).toFixed(0) : `${r.length}/${seeds.length} reached`));
+    console.log(`| **${strategy}** | mean | ${means.join(' | ')} | |`);
   }
 }

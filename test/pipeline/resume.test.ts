@@ -127,3 +127,38 @@ describe('spend cap', () => {
     store.close();
   });
 });
+
+describe('stopping rule', () => {
+  it('judges held-out metrics stable only when both accuracy and log-loss barely move', async () => {
+    const { heldOutStable } = await import('../../src/pipeline/run.js');
+    const fit = (accuracy: number, logLoss: number) => ({ metrics: { train: {}, holdout: { pairs: 10, accuracy, logLoss } } }) as never;
+    expect(heldOutStable(fit(0.8, 0.5), fit(0.802, 0.503))).toBe(true);
+    expect(heldOutStable(fit(0.8, 0.5), fit(0.81, 0.5))).toBe(false);
+    expect(heldOutStable(fit(0.8, 0.5), fit(0.8, 0.51))).toBe(false);
+    expect(heldOutStable(undefined, fit(0.8, 0.5))).toBe(false);
+  });
+
+  it('stops adding rounds before the budget once held-out metrics are stable', async () => {
+    const set = tinyOutcomeSet(20);
+    const events: string[] = [];
+    const config = tinyConfig(set, { pairBudget: 150, roundSize: 4, holdoutPairs: 40, samplesPerOrder: 5, stopWhenStable: true });
+    const store = createTinyStore(tempRunDir(), set, config);
+    const result = await runElicitation({
+      store,
+      outcomeSet: set,
+      template: TINY_TEMPLATE,
+      provider: countingSimProvider(set),
+      price: undefined,
+      signal: new AbortController().signal,
+      now: () => 0,
+      isoNow: () => '2026-01-01T00:00:00.000Z',
+      events: { notice: (line) => events.push(line), progress: () => {} },
+      session: { concurrency: 2, maxCostUsd: undefined },
+    });
+    expect(result.end).toBe('complete');
+    const training = store.readPlan().filter((p) => !p.holdout).length;
+    expect(training).toBeLessThan(150);
+    expect(events.join('\n')).toContain('held-out metrics stable');
+    store.close();
+  });
+});
