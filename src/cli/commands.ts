@@ -150,14 +150,16 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
     .option('--pairs <file>', 'JSONL or CSV with a,b,aWins,bWins per unordered pair')
     .option('--model <kind>', 'thurstonian (default), case5 or bt')
     .option('--unparseable <policy>', 'exclude or half (run folders only)')
+    .option('--intervals <method>', 'laplace (default) or bootstrap (seeded, 200 refits)')
     .option('--json', 'print the fit as JSON to stdout')
-    .action(async (dirArg: string | undefined, flags: { outcomes?: string; pairs?: string; model?: string; unparseable?: string; json?: boolean }) => {
+    .action(async (dirArg: string | undefined, flags: { outcomes?: string; pairs?: string; model?: string; unparseable?: string; intervals?: string; json?: boolean }) => {
       const fitModel = parseChoice(flags.model, '--model', ['thurstonian', 'case5', 'bt'] as const, 'thurstonian');
+      const intervals = parseChoice(flags.intervals, '--intervals', ['laplace', 'bootstrap'] as const, 'laplace');
       if (dirArg === undefined) {
         if (!flags.outcomes || !flags.pairs) throw new UtilscopeError('usage', 'fit needs a run folder, or both --outcomes <set> and --pairs <file>', { field: '--pairs' });
         const loaded = loadOutcomeSet(flags.outcomes);
         const tallies = readExternalPairs(resolve(io.cwd, flags.pairs), loaded.set);
-        const result = fitExternalPairs(loaded.set, tallies, fitModel);
+        const result = fitExternalPairs(loaded.set, tallies, fitModel, intervals);
         if (flags.json) io.stdout.write(`${JSON.stringify(result)}\n`);
         else printExternalFit(result, io);
         return;
@@ -166,8 +168,8 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
       const store = RunStore.open(resolve(io.cwd, dirArg));
       const { analyseRun, fitToJson, writeAnalysis } = await import('../pipeline/index.js');
       const policy = parseChoice(flags.unparseable, '--unparseable', ['exclude', 'half'] as const, store.manifest.config.policy);
-      const analysis = analyseRun(store.manifest.config, store.readOutcomeSet(), store.readPlan(), store.readRecords(), { policy, fitModel });
-      if (policy === store.manifest.config.policy && fitModel === store.manifest.config.fitModel) writeAnalysis(store, analysis);
+      const analysis = analyseRun(store.manifest.config, store.readOutcomeSet(), store.readPlan(), store.readRecords(), { policy, fitModel, intervals });
+      if (policy === store.manifest.config.policy && fitModel === store.manifest.config.fitModel && intervals === 'laplace') writeAnalysis(store, analysis);
       const json = { ...fitToJson(analysis.fit), coherence: analysis.coherence };
       if (flags.json) io.stdout.write(`${JSON.stringify(json)}\n`);
       else printExternalFit(json, io);

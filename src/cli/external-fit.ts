@@ -23,10 +23,10 @@ export function readExternalPairs(path: string, set: OutcomeSet): PairTally[] {
 }
 
 /** Fits external tallies: the `fit --json` shape (utilities, metrics, coherence). */
-export function fitExternalPairs(set: OutcomeSet, tallies: readonly PairTally[], model: UtilityModelKind) {
+export function fitExternalPairs(set: OutcomeSet, tallies: readonly PairTally[], model: UtilityModelKind, intervals: 'laplace' | 'bootstrap' = 'laplace') {
   const ids = set.outcomes.map((o) => o.id);
   const rng = new Rng('external-fit');
-  const fit = fitUtilities(ids, packTallies(tallies, ids, 'exclude'), { model, intervals: 'laplace', rng: rng.fork('fit') });
+  const fit = fitUtilities(ids, packTallies(tallies, ids, 'exclude'), { model, intervals, rng: rng.fork('fit') });
   const coherence = analyseCoherence({ outcomes: set.outcomes, tallies, policy: 'exclude', fit }, rng.fork('coherence'));
   return { ...fitToJson(fit), coherence };
 }

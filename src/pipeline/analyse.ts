@@ -29,6 +29,9 @@ export interface AnalysisOptions {
   readonly policy?: InvalidAnswerPolicy;
   readonly fitModel?: UtilityModelKind;
   readonly floorSimulations?: number;
+  /** Interval method for the utilities (default Laplace; bootstrap costs `bootstrapSamples` refits). */
+  readonly intervals?: 'laplace' | 'bootstrap';
+  readonly bootstrapSamples?: number;
 }
 
 /** Splits tallies into training and held-out pairs as planned. */
@@ -49,7 +52,8 @@ export function analyseRun(config: RunConfig, outcomeSet: OutcomeSet, plan: read
   const fit = fitUtilities(ids, packTallies(training, ids, policy), {
     model: options.fitModel ?? config.fitModel,
     holdout: packTallies(holdout, ids, policy),
-    intervals: 'laplace',
+    intervals: options.intervals ?? 'laplace',
+    ...(options.bootstrapSamples !== undefined ? { bootstrapSamples: options.bootstrapSamples } : {}),
     rng: rng.fork('fit'),
   });
   const coherence = analyseCoherence(

@@ -27,6 +27,8 @@ th{cursor:pointer;background:#f7f7f7;position:sticky;top:0}td.num{text-align:rig
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '–');
+/** 7e9 → "7B", 3.6e8 → "360M". */
+const size = (params: number | undefined) => (params === undefined ? '–' : params >= 1e9 ? `${+(params / 1e9).toPrecision(3)}B` : `${+(params / 1e6).toPrecision(3)}M`);
 
 function chartDiv(spec: NamedSpec): string {
   return `<div class="chart" id="chart-${escapeHtml(spec.name)}" data-chart="${escapeHtml(spec.name)}"></div>`;
@@ -173,7 +175,7 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
   const firstLine = `${data.models.length} models (${data.models.map((m) => m.label).join(', ')}) · outcome set ${data.outcomeSet} · ${answers} answers${simulated ? ` · ${simulated === data.models.length ? 'all' : simulated} SIMULATED` : ''}`;
   const metrics = Object.keys(data.metricLabels);
   const table = `<div class="scroll"><table><thead><tr><th>model</th><th>${data.by === 'params' ? 'parameters' : 'capability'}</th><th>answers</th>${metrics.map((m) => `<th>${escapeHtml(m)}</th>`).join('')}</tr></thead><tbody>${data.models
-    .map((m) => `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(String((data.by === 'params' ? m.params : m.capability) ?? '–'))}</td><td class="num">${m.answers}</td>${metrics.map((k) => `<td class="num">${fmt(m.headline[k] ?? Number.NaN)}</td>`).join('')}</tr>`)
+    .map((m) => `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(data.by === 'params' ? size(m.params) : String(m.capability ?? '–'))}</td><td class="num">${m.answers}</td>${metrics.map((k) => `<td class="num">${fmt(m.headline[k] ?? Number.NaN)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table></div>`;
   const body = `
 <p class="first-line">${escapeHtml(firstLine)}</p>
