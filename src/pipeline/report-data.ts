@@ -8,7 +8,7 @@ import type { CompareModel, CompareReportData, MeasurementQuality, QualityRow, R
 import type { RunManifest, RunStatus } from '../store/run-store.js';
 import { utilityConvergence } from '../values/index.js';
 import type { RunAnalysis } from './analyse.js';
-import { HEADLINE_METRICS, headlineMetrics } from './headline.js';
+import { answerCounts, HEADLINE_METRICS, headlineMetrics } from './headline.js';
 
 /** Most outcomes shown in the P̂ heatmap (top and bottom halves by utility beyond this). */
 export const HEATMAP_MAX_OUTCOMES = 80;
@@ -21,26 +21,14 @@ function protocolOf(manifest: RunManifest): string {
 }
 
 function qualityFrom(tallies: readonly PairTally[], outcomeSet: OutcomeSet): MeasurementQuality {
+  const overall = answerCounts(tallies);
+  const answers = overall.valid + overall.refusals + overall.unparseable;
   const perOutcome = new Map<string, { answers: number; refusals: number; unparseable: number }>();
-  let answers = 0;
-  let refusals = 0;
-  let unparseable = 0;
-  let failures = 0;
-  let first = 0;
-  let valid = 0;
   for (const t of tallies) {
-    const r = t.ab.refusals + t.ba.refusals;
-    const u = t.ab.unparseable + t.ba.unparseable;
-    const v = t.ab.aWins + t.ab.bWins + t.ba.aWins + t.ba.bWins;
-    answers += r + u + v;
-    refusals += r;
-    unparseable += u;
-    failures += t.ab.failures + t.ba.failures;
-    first += t.ab.aWins + t.ba.bWins;
-    valid += v;
+    const { valid, refusals: r, unparseable: u } = answerCounts([t]);
     for (const id of [t.a, t.b]) {
       const entry = perOutcome.get(id) ?? { answers: 0, refusals: 0, unparseable: 0 };
-      entry.answers += r + u + v;
+      entry.answers += r + u + valid;
       entry.refusals += r;
       entry.unparseable += u;
       perOutcome.set(id, entry);
@@ -69,12 +57,12 @@ function qualityFrom(tallies: readonly PairTally[], outcomeSet: OutcomeSet): Mea
     .slice(0, 10);
   return {
     answers,
-    refusals,
-    unparseable,
-    failures,
-    refusalRate: answers > 0 ? refusals / answers : 0,
-    unparseableRate: answers > 0 ? unparseable / answers : 0,
-    firstSlotShare: valid > 0 ? first / valid : Number.NaN,
+    refusals: overall.refusals,
+    unparseable: overall.unparseable,
+    failures: overall.failures,
+    refusalRate: answers > 0 ? overall.refusals / answers : 0,
+    unparseableRate: answers > 0 ? overall.unparseable / answers : 0,
+    firstSlotShare: overall.valid > 0 ? overall.first / overall.valid : Number.NaN,
     byCluster,
     topRefusals,
   };
@@ -181,7 +169,7 @@ export function buildCompareReportData(runs: readonly CompareInput[], by: 'param
     ...(r.meta.params !== undefined ? { params: r.meta.params } : {}),
     ...(r.meta.capability !== undefined ? { capability: r.meta.capability } : {}),
     simulated: r.manifest.simulated,
-    answers: r.analysis.training.concat(r.analysis.holdout).reduce((s, t) => s + t.ab.aWins + t.ab.bWins + t.ba.aWins + t.ba.bWins + t.ab.refusals + t.ba.refusals + t.ab.unparseable + t.ba.unparseable, 0),
+    answers: ((c) => c.valid + c.refusals + c.unparseable)(answerCounts([...r.analysis.training, ...r.analysis.holdout])),
     headline: headlineMetrics(r.analysis),
     clusterMeans: Object.fromEntries(r.analysis.values.clusters.map((c) => [c.cluster, { mean: c.mean, low: c.low, high: c.high }])),
   }));

@@ -7,14 +7,9 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { classifyError } from './classify-error.js';
-import type { CompletionRequest, CompletionResult, Provider } from './types.js';
+import type { ApiConnection, CompletionRequest, CompletionResult, Provider } from './types.js';
 
-export interface AnthropicProviderOptions {
-  readonly spec: string;
-  readonly model: string;
-  readonly apiKey: string;
-  readonly baseURL?: string;
-  readonly timeoutMs?: number;
+export interface AnthropicProviderOptions extends ApiConnection {
 }
 
 /** A provider speaking the Anthropic Messages wire format. */

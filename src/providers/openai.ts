@@ -6,14 +6,9 @@
  */
 import OpenAI from 'openai';
 import { classifyError } from './classify-error.js';
-import type { CompletionChoice, CompletionRequest, CompletionResult, Provider } from './types.js';
+import type { ApiConnection, CompletionChoice, CompletionRequest, CompletionResult, Provider } from './types.js';
 
-export interface OpenAIProviderOptions {
-  readonly spec: string;
-  readonly model: string;
-  readonly apiKey: string;
-  readonly baseURL?: string;
-  readonly timeoutMs?: number;
+export interface OpenAIProviderOptions extends ApiConnection {
   /** Whether the server honours `n` (official OpenAI, vLLM do; some local servers do not). */
   readonly multipleSamples?: boolean;
 }

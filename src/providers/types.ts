@@ -67,3 +67,14 @@ export interface Provider {
   /** Releases sockets, models or other resources. */
   close?(): Promise<void>;
 }
+
+/** How a hosted or local API is reached; the key goes straight to the SDK constructor. */
+export interface ApiConnection {
+  /** The model spec as the user wrote it (for messages; never a key). */
+  readonly spec: string;
+  /** The model name the API expects. */
+  readonly model: string;
+  readonly apiKey: string;
+  readonly baseURL?: string;
+  readonly timeoutMs?: number;
+}

@@ -3,29 +3,8 @@
  * synthetic counts for (510 outcomes, 10,000 pairs), (2,000, 40,000) and (10,000, 200,000).
  * Each case is run twice and the second (warm JIT) time is reported with the first.
  */
-import { Rng } from '../../src/core/rng.js';
-import type { PackedPairs } from '../../src/core/types.js';
-import { fitUtilities, Phi, spearman } from '../../src/models/index.js';
-
-function synthetic(n: number, pairs: number, answers: number, seed: number) {
-  const rng = new Rng(seed);
-  const truth = Float64Array.from({ length: n }, () => rng.normal());
-  const i = new Int32Array(pairs);
-  const j = new Int32Array(pairs);
-  const wins = new Float64Array(pairs);
-  const total = new Float64Array(pairs).fill(answers);
-  for (let k = 0; k < pairs; k++) {
-    const a = rng.int(n);
-    let b = rng.int(n - 1);
-    if (b >= a) b++;
-    i[k] = a;
-    j[k] = b;
-    const p = Phi(((truth[a] as number) - (truth[b] as number)) / Math.SQRT2);
-    for (let s = 0; s < answers; s++) if (rng.next() < p) wins[k] = (wins[k] as number) + 1;
-  }
-  const packed: PackedPairs = { outcomeCount: n, i, j, wins, total };
-  return { truth, packed, ids: Array.from({ length: n }, (_, k) => `o${k}`) };
-}
+import { fitUtilities, spearman } from '../../src/models/index.js';
+import { simulatePairs } from '../helpers/synthetic-pairs.js';
 
 export default async function benchFit(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -36,7 +15,8 @@ export default async function benchFit(): Promise<void> {
     [2_000, 40_000],
     [10_000, 200_000],
   ] as const) {
-    const { truth, packed, ids } = synthetic(n, pairs, 10, n);
+    // Probit with σ² = ½ per outcome; 10 answers per pair.
+    const { truth, packed, ids } = simulatePairs(n, pairs, 10, n);
     gc?.();
     const t0 = performance.now();
     fitUtilities(ids, packed);
