@@ -105,7 +105,8 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
     if (hit) return hit;
     const rng = new Rng(hashStringToSeed(`${seed}|${key}`));
     const outcome = byText.get(key);
-    let utility = rng.normal() * 0.7;
+    // Ladder rungs get a small own term so a planted ladder is smooth in ln N (METHOD.md §6).
+    let utility = rng.normal() * (outcome?.quantity ? 0.1 : 0.7);
     for (const cluster of outcome?.clusters ?? []) utility += SIM_CLUSTER_WEIGHTS[cluster] ?? 0;
     if (outcome?.quantity) utility += 0.45 * Math.log10(outcome.quantity.amount);
     const sd = (0.25 + 0.9 * weakness) * (0.7 + 0.6 * rng.next());

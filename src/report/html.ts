@@ -88,6 +88,39 @@ function metricLine(label: string, value: string, floor?: string): string {
   return `<span class="metric">${escapeHtml(label)}: <b>${escapeHtml(value)}</b>${floor ? ` <span class="muted">(${escapeHtml(floor)})</span>` : ''}</span>`;
 }
 
+/** 1234567 → "1.23M"; used for dollar amounts and ladder quantities. */
+function compact(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  const abs = Math.abs(x);
+  for (const [limit, suffix] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'k']] as const) if (abs >= limit) return `${+(x / limit).toPrecision(3)}${suffix}`;
+  return `${+x.toPrecision(3)}`;
+}
+
+/** Quantity ladders (U = a + b·ln N), dollar equivalents and exchange rates (METHOD.md §6). */
+function laddersSection(data: RunReportData): string {
+  const v = data.values;
+  const ladders = v.ladders.length
+    ? `<h3>Quantity ladders: U(N) = a + b·ln N</h3><table><thead><tr><th>unit</th><th>rungs</th><th>a</th><th>b (per ln unit)</th><th>R²</th><th>utility rises between rungs</th><th>Spearman(amount, utility)</th></tr></thead><tbody>${v.ladders
+        .map((l) => `<tr><td>${escapeHtml(l.unit)}</td><td class="num">${l.rungs.length} (${compact(l.rungs[0]?.amount ?? Number.NaN)} – ${compact(l.rungs.at(-1)?.amount ?? Number.NaN)})</td><td class="num">${fmt(l.intercept, 2)}</td><td class="num">${fmt(l.slope, 3)}</td><td class="num">${fmt(l.rSquared, 2)}</td><td class="num">${pct(l.monotonicity)}</td><td class="num">${fmt(l.spearman, 2)}</td></tr>`)
+        .join('')}</tbody></table>`
+    : '<p class="muted">No quantity ladders (outcomes with a quantity field) in this outcome set.</p>';
+  const texts = new Map(data.outcomes.map((o) => [o.id, o.text] as const));
+  const dollars = v.dollarEquivalents.length
+    ? `<h3>Dollar equivalents (through the money ladder)</h3><div class="scroll"><table><thead><tr><th>outcome</th><th>worth</th><th>interval</th><th></th></tr></thead><tbody>${[...v.dollarEquivalents]
+        .filter((d) => !(texts.get(d.id) ?? '').startsWith('You receive $'))
+        .sort((x, y) => y.usd - x.usd)
+        .map((d) => `<tr><td>${escapeHtml(texts.get(d.id) ?? d.id)}</td><td class="num" data-v="${d.usd}">$${compact(d.usd)}</td><td class="num">$${compact(d.low)} – $${compact(d.high)}</td><td>${d.extrapolated ? 'extrapolated beyond the ladder' : ''}</td></tr>`)
+        .join('')}</tbody></table></div>`
+    : `<p class="muted">${escapeHtml(v.dollarNote ?? 'No dollar equivalents.')}</p>`;
+  const rates = v.exchangeRates.length
+    ? `<h3>Exchange rates</h3><p>${v.exchangeRates.map((r) => `one ${escapeHtml(r.y)} ≈ ${compact(r.unitsOfXPerY)} ${escapeHtml(r.x)}`).join(' · ')}</p>`
+    : '';
+  const contrasts = v.contrasts.length
+    ? `<h3>Cluster contrasts</h3><table><thead><tr><th>cluster</th><th>minus cluster</th><th>difference</th><th>interval</th></tr></thead><tbody>${v.contrasts.map((c) => `<tr><td>${escapeHtml(c.a)}</td><td>${escapeHtml(c.b)}</td><td class="num">${fmt(c.difference, 2)}</td><td class="num">${fmt(c.low, 2)} – ${fmt(c.high, 2)}</td></tr>`).join('')}</tbody></table>`
+    : '';
+  return `${contrasts}${ladders}${dollars}${rates}`;
+}
+
 /** The run report: one self-contained HTML file. */
 export function renderRunReport(data: RunReportData, assets: VegaAssets): string {
   const h = data.header;
@@ -140,7 +173,7 @@ ${rows}
 </tbody></table></div>
 <h2>Value clusters</h2>
 ${chart('clusters')}
-${data.values.dollarNote ? `<p class="muted">${escapeHtml(data.values.dollarNote)}</p>` : ''}
+${laddersSection(data)}
 <p class="muted">${escapeHtml(data.values.intervalMethod)}</p>
 <h2>Coherence</h2>
 <p>${metricLine('triad cycle probability', fmt(c.headline.cycleProbability), floor('cycleProbability'))}

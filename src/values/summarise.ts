@@ -8,8 +8,9 @@
  * - rank percentile of every outcome (0 = least preferred, 100 = most);
  * - quantity ladders: U(N) = a + b·ln N by least squares per unit, with R², residual sd and
  *   monotonicity (share of adjacent rungs where utility rises, Spearman of amount vs utility);
- * - dollar equivalents via the `usd` ladder: N with a + b·ln N = μ, interval from the outcome's
- *   interval ends, flagged when extrapolated or when the ladder is not increasing;
+ * - dollar equivalents via the `usd` ladder: N with a + b·ln N = μ, with an inverse-prediction
+ *   interval combining the outcome's own uncertainty and the ladder fit's (delta method), flagged
+ *   when extrapolated; none when the ladder is not increasing;
  * - exchange rates between ladders: units of X worth one unit of Y.
  * Everything is invariant to the gauge (a common positive affine map of μ) except raw means.
  */
@@ -257,12 +258,22 @@ export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, o
   else {
     const lo = money.rungs[0]?.amount ?? 0;
     const hi = money.rungs.at(-1)?.amount ?? 0;
+    const logs = money.rungs.map((r) => Math.log(r.amount));
+    const meanLog = logs.reduce((a, b) => a + b, 0) / logs.length;
+    const sxx = logs.reduce((a, b) => a + (b - meanLog) ** 2, 0);
+    const zq = inversePhi(0.5 + level / 2);
     for (const o of present) {
       const k = index.get(o.id) as number;
-      const usd = quantityForUtility(money, fit.mean[k] as number) as number;
-      const low = fit.ci ? (quantityForUtility(money, fit.ci.low[k] as number) as number) : Number.NaN;
-      const high = fit.ci ? (quantityForUtility(money, fit.ci.high[k] as number) as number) : Number.NaN;
-      dollarEquivalents.push({ id: o.id, usd, low, high, extrapolated: usd < lo || usd > hi });
+      const u = fit.mean[k] as number;
+      const lnN = (u - money.intercept) / money.slope;
+      // Inverse-prediction interval on ln N: the outcome's own utility error plus the ladder fit's
+      // residual and estimation error at that point (delta method), divided by the slope.
+      const seU = fit.ci ? ((fit.ci.high[k] as number) - (fit.ci.low[k] as number)) / (2 * zq) : 0;
+      const residual = Number.isFinite(money.residualSd) ? money.residualSd : 0;
+      const seLadder = residual * Math.sqrt(1 + 1 / logs.length + (lnN - meanLog) ** 2 / sxx);
+      const half = (zq * Math.hypot(seU, seLadder)) / money.slope;
+      const usd = Math.exp(lnN);
+      dollarEquivalents.push({ id: o.id, usd, low: Math.exp(lnN - half), high: Math.exp(lnN + half), extrapolated: usd < lo || usd > hi });
     }
   }
 

@@ -28,7 +28,9 @@ describe('value summaries', () => {
     const summary = summariseValues([...money, others[0]!], fit);
     const dollars = summary.dollarEquivalents.find((d) => d.id === 'h1')!;
     expect(dollars.usd).toBeCloseTo(Math.exp(2), 10); // (2 − 1)/0.5 = 2 → e²
-    expect(dollars.low).toBeCloseTo(Math.exp((1.9 - 1) / 0.5), 10);
+    // Exact ladder (no residual): the interval comes from the outcome's own interval, ±0.1 → ln N ± 0.2.
+    expect(dollars.low).toBeCloseTo(Math.exp((1.9 - 1) / 0.5), 6);
+    expect(dollars.high).toBeCloseTo(Math.exp((2.1 - 1) / 0.5), 6);
     expect(dollars.extrapolated).toBe(false);
   });
 
