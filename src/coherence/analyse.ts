@@ -108,8 +108,8 @@ function estimatesFromTallies(tallies: readonly PairTally[], index: ReadonlyMap<
   return { estimates, design };
 }
 
-function headlineOf(estimates: readonly PairEstimate[], n: number): { headline: CoherenceHeadline; triads: TriadMetrics; graph: ReturnType<typeof buildMajorityGraph>; components: number[][] } {
-  const triads = triadMetrics(estimates, enumerateTriangles(estimates, n));
+function headlineOf(estimates: readonly PairEstimate[], n: number, triangles: readonly (readonly [number, number, number])[] = enumerateTriangles(estimates, n)): { headline: CoherenceHeadline; triads: TriadMetrics; graph: ReturnType<typeof buildMajorityGraph>; components: number[][] } {
+  const triads = triadMetrics(estimates, triangles);
   const graph = buildMajorityGraph(estimates, n);
   const components = cycleComponents(graph.graph);
   const fas = feedbackArcSet(estimates, n);
@@ -134,10 +134,18 @@ function binomial(n: number, p: number, rng: Rng): number {
   return k;
 }
 
-/** Floors by simulation: `firstSlot` is the probability of choosing the option shown first. */
+/** Simulated respondents whose graph metrics (components, feedback arcs) are computed; the triad metrics use every simulation. */
+const GRAPH_FLOOR_SIMULATIONS = 20;
+
+/**
+ * Floors by simulation: `firstSlot` is the probability of choosing the option shown first. The
+ * design's triangles are enumerated once (they do not depend on the answers); the graph metrics,
+ * which cost O(V·E) each, use the first GRAPH_FLOOR_SIMULATIONS draws.
+ */
 function simulateFloors(design: readonly DesignPair[], n: number, firstSlot: number, simulations: number, rng: Rng): Floors {
   const keys = ['cycleProbability', 'cyclicTriangleShare', 'weakTransitivityViolations', 'largestComponent', 'feedbackArcShare', 'decisiveness'] as const;
   const draws: Record<(typeof keys)[number], number[]> = { cycleProbability: [], cyclicTriangleShare: [], weakTransitivityViolations: [], largestComponent: [], feedbackArcShare: [], decisiveness: [] };
+  const triangles = enumerateTriangles(design.map((d) => ({ a: d.a, b: d.b, p: 0.5, n: 1 })), n);
   for (let s = 0; s < simulations; s++) {
     const estimates: PairEstimate[] = [];
     for (const d of design) {
@@ -147,8 +155,16 @@ function simulateFloors(design: readonly DesignPair[], n: number, firstSlot: num
       const aWins = binomial(d.nAB, firstSlot, rng) + binomial(d.nBA, 1 - firstSlot, rng);
       estimates.push({ a: d.a, b: d.b, p: aWins / total, n: total });
     }
-    const { headline } = headlineOf(estimates, n);
-    for (const k of keys) draws[k].push(headline[k]);
+    const triads = triadMetrics(estimates, triangles);
+    draws.cycleProbability.push(triads.meanCycleProbability);
+    draws.cyclicTriangleShare.push(triads.cyclicShare);
+    draws.weakTransitivityViolations.push(triads.weakViolationRate);
+    draws.decisiveness.push(decisiveness(estimates).meanAbsDeviation);
+    if (s < GRAPH_FLOOR_SIMULATIONS) {
+      const components = cycleComponents(buildMajorityGraph(estimates, n).graph);
+      draws.largestComponent.push(components[0]?.length ?? (n > 0 ? 1 : 0));
+      draws.feedbackArcShare.push(estimates.length > 0 ? feedbackArcSet(estimates, n).arcs / estimates.length : Number.NaN);
+    }
   }
   const summarise = (values: number[]): FloorValue => {
     const finite = values.filter(Number.isFinite).sort((x, y) => x - y);

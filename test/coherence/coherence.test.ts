@@ -77,6 +77,36 @@ describe('analyseCoherence', () => {
     expect(report.headline.cyclicTriangleShare).toBe(1);
   });
 
+  it('finds two separate cyclic components in a textbook graph with two SCCs', () => {
+    // 0→1→2→0 and 3→4→5→3, with every outcome of the first cycle preferred to the second.
+    const wins: [number, number, number][] = [[0, 1, 9], [1, 2, 9], [0, 2, 1], [3, 4, 9], [4, 5, 9], [3, 5, 1]];
+    for (const a of [0, 1, 2]) for (const b of [3, 4, 5]) wins.push([a, b, 9]);
+    const report = analyseCoherence({ outcomes: outcomesOf(6), tallies: wins.map(([a, b, w]) => tally(a, b, w)), policy: 'exclude', floorSimulations: 0 }, new Rng(1));
+    expect(report.components.members).toEqual([['o0', 'o1', 'o2'], ['o3', 'o4', 'o5']]);
+    expect(report.triads.asked.cyclicTriangles).toBe(2);
+    expect(report.feedbackArcs.arcs).toBe(2);
+    expect(report.tournament?.circularTriads).toBe(2); // scores (4,4,4,1,1,1): 6·5·11/12 − ½·51 = 27.5 − 25.5 = 2
+  });
+
+  it('finds no violations and no 3-cycles when P̂ comes from any real-valued utilities', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 4, maxLength: 9 }), (utilities) => {
+        const n = utilities.length;
+        const tallies: PairTally[] = [];
+        for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
+          const d = (utilities[a] as number) - (utilities[b] as number);
+          if (d === 0) continue;
+          tallies.push(tally(a, b, d > 0 ? 7 : 3));
+        }
+        const report = analyseCoherence({ outcomes: outcomesOf(n), tallies, policy: 'exclude', floorSimulations: 0 }, new Rng(1));
+        expect(report.triads.asked.cyclicTriangles).toBe(0);
+        expect(report.headline.weakTransitivityViolations === 0 || Number.isNaN(report.headline.weakTransitivityViolations)).toBe(true);
+        expect(report.feedbackArcs.arcs).toBe(0);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('is unchanged by relabelling outcomes and by swapping the sides of every tally', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 10 }), { minLength: 15, maxLength: 15 }), (wins) => {
