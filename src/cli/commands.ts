@@ -262,7 +262,8 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
     .option('--port <N>', 'port (0 = any free port)', '8787')
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--seed <N>', 'respondent seed', '0')
-    .action(async (flags: { port: string; host: string; seed: string }) => {
+    .option('--fail-rate <share>', 'inject 429/500 errors into this share of requests (testing retries)')
+    .action(async (flags: { port: string; host: string; seed: string; failRate?: string }) => {
       setExit(await startSimServerCommand(flags, io));
     });
   void SCHEMA_VERSION;

@@ -41,7 +41,9 @@ export function buildProvider(config: RunConfig, outcomeSet: OutcomeSet, templat
     seed: config.seed,
   });
   if (provider.simulated) return provider;
-  return withRetry(provider, {}, { sleep, now: io.now ?? Date.now, random: Math.random });
+  // UTILSCOPE_RETRY_BASE_MS shortens the first backoff (default 1000 ms), e.g. against local test servers.
+  const base = Number(io.env.UTILSCOPE_RETRY_BASE_MS);
+  return withRetry(provider, Number.isFinite(base) && base >= 0 ? { baseDelayMs: base } : {}, { sleep, now: io.now ?? Date.now, random: Math.random });
 }
 
 /** The model's price, or undefined when unknown (local servers and simulations cost 0). */

@@ -26,7 +26,7 @@ function emptyOrder(): MutableOrderTally {
  * Counts records per unordered pair and order. When a key has several records (a failure later
  * retried on resume), the last one wins, so nothing is counted twice. Log-probability answers add
  * their probability as a fractional win; sampled answers add 1 to one side.
- * Pairs come out in first-seen order.
+ * Pairs come out sorted by pair key.
  */
 export function tallyRecords(records: Iterable<PreferenceRecord>): PairTally[] {
   const latest = new Map<string, PreferenceRecord>();
@@ -66,7 +66,11 @@ export function tallyRecords(records: Iterable<PreferenceRecord>): PairTally[] {
         break;
     }
   }
-  return [...byPair.values()].map((e) => ({ a: e.a, b: e.b, ab: freeze(e.ab), ba: freeze(e.ba) }));
+  // Sorted by pair, so everything downstream (fit summation order, seeded floors) depends on the
+  // records' content only, not on the order in which concurrent answers happened to arrive.
+  return [...byPair.entries()]
+    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+    .map(([, e]) => ({ a: e.a, b: e.b, ab: freeze(e.ab), ba: freeze(e.ba) }));
 }
 
 function freeze(t: MutableOrderTally): OrderTally {

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Outcome } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
+import { Rng } from '../core/rng.js';
 import { createSimRespondent, parseSimSize, simComplete, type SimRespondent } from './sim.js';
 import type { CompletionRequest } from './types.js';
 
@@ -19,6 +20,12 @@ export interface SimServerOptions {
   readonly template: PromptTemplate;
   /** Outcomes whose clusters and quantities shape the planted utilities (texts not listed get a seeded utility). */
   readonly outcomes?: readonly Outcome[];
+  /**
+   * Share of requests answered with an injected error (alternately 429 with retry-after 0 and 500),
+   * chosen by a seeded generator, to exercise retry paths end to end. Answers to the requests that
+   * do get through are unchanged (they depend on the request seed only).
+   */
+  readonly failRate?: number;
 }
 
 export interface RunningSimServer {
@@ -53,8 +60,10 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 export async function startSimServer(options: SimServerOptions): Promise<RunningSimServer> {
   const respondents = new Map<number, SimRespondent>();
   let counter = 0;
+  const faults = new Rng(`sim-server-faults|${options.seed ?? 0}`);
+  let injected = 0;
   const respondentFor = (model: unknown): SimRespondent | undefined => {
-    const name = typeof model === 'string' ? model.replace(/^sim:/, '') : '';
+    const name = typeof model === 'string' ? model.replace(/^sim[:-]?/, '') : '';
     const params = parseSimSize(name);
     if (params === undefined) return undefined;
     let r = respondents.get(params);
@@ -73,6 +82,14 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
     }
     if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/messages')) {
       send(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'not_found' } });
+      return;
+    }
+    if (options.failRate && faults.next() < options.failRate) {
+      injected++;
+      if (injected % 2 === 1) {
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
+        res.end(JSON.stringify({ error: { message: 'injected rate limit', type: 'rate_limit_error' } }));
+      } else send(res, 500, { error: { message: 'injected server error', type: 'server_error' } });
       return;
     }
     let body: ChatBody;

@@ -53,6 +53,18 @@ describe('tallies', () => {
     expect(t?.ba.bWins).toBeCloseTo(0.8, 12);
   });
 
+  it('do not depend on the order in which records arrived', () => {
+    const records: PreferenceRecord[] = [];
+    for (const [k, [a, b]] of [['x', 'y'], ['y', 'z'], ['x', 'z']].entries()) {
+      records.push({ ...answer(`k${k}a`, 'ab', 'a'), a: a as string, b: b as string }, { ...answer(`k${k}b`, 'ba', 'b'), a: a as string, b: b as string });
+    }
+    fc.assert(
+      fc.property(fc.shuffledSubarray(records, { minLength: records.length }), (shuffled) => {
+        expect(tallyRecords(shuffled)).toEqual(tallyRecords(records));
+      }),
+    );
+  });
+
   it('pack into typed arrays indexed by outcome position, skipping pairs without valid answers', () => {
     const tallies = tallyRecords([answer('k1', 'ab', 'a'), answer('k2', 'ba', 'a')]);
     const packed = packTallies([...tallies, { a: 'y', b: 'z', ab: { aWins: 0, bWins: 0, refusals: 2, unparseable: 0, failures: 0 }, ba: { aWins: 0, bWins: 0, refusals: 0, unparseable: 0, failures: 0 } }], ['x', 'y', 'z'], 'exclude');

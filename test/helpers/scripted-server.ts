@@ -7,7 +7,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { deferred } from './wait-for.js';
 
-export type ScriptEntry = { status: number; body: unknown; headers?: Record<string, string> } | 'hang';
+export type ScriptEntry = { status: number; body: unknown; headers?: Record<string, string> } | 'hang' | 'drop';
 
 export interface LoggedRequest {
   readonly path: string;
@@ -34,6 +34,10 @@ export async function startScriptedServer(script: ScriptEntry[]): Promise<Script
       requests.push({ path: req.url ?? '', headers: req.headers, body: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} });
       for (const w of waiters.filter((x) => requests.length >= x.n)) w.resolve();
       const entry = script.shift() ?? { status: 500, body: { error: { message: 'script exhausted' } } };
+      if (entry === 'drop') {
+        req.socket.destroy(); // the connection dies mid-request
+        return;
+      }
       if (entry === 'hang') {
         held.push(res);
         return;

@@ -109,6 +109,13 @@ describe('OpenAI wire format', () => {
     expect(await pending).toMatchObject({ kind: 'ok', attempts: 2 });
   });
 
+  it('retries a dropped connection', async () => {
+    const server = await scripted('drop', { status: 200, body: openAIBody(['B']) });
+    const { deps } = instantRetry();
+    const provider = withRetry(createOpenAIProvider({ spec: 'vllm:x', model: 'x', apiKey: 'k', baseURL: `${server.url}/v1` }), {}, deps);
+    expect(await provider.complete({ ...request, samples: 1 })).toMatchObject({ kind: 'ok', attempts: 2, choices: [{ text: 'B' }] });
+  });
+
   it('reports a refused connection as retryable after bounded attempts', async () => {
     const { sleeps, deps } = instantRetry();
     const provider = withRetry(createOpenAIProvider({ spec: 'vllm:x', model: 'x', apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1' }), { maxAttempts: 3 }, deps);
