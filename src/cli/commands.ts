@@ -108,6 +108,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
     .option('--round-size <n>', 'new pairs per adaptive round')
     .option('--strategy <name>', 'pair selection: random, paper or uncertainty')
     .option('--stop-when-stable', 'stop adding rounds once held-out accuracy and log-loss stop changing')
+    .option('--pseudo-labels', 'the published final step: add confident predictions as hard labels and refit (inflates training metrics)')
     .option('--preset <name>', 'paper: the published protocol (K=10, both orders, T=1, paper rule, unparseable = ½)')
     .action(async (flags: RunCommandFlags) => runOrProbe(flags, 'utilities', io, setExit));
 
@@ -151,8 +152,9 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
     .option('--model <kind>', 'thurstonian (default), case5 or bt')
     .option('--unparseable <policy>', 'exclude or half (run folders only)')
     .option('--intervals <method>', 'laplace (default) or bootstrap (seeded, 200 refits)')
+    .option('--pseudo-labels', 'add confident predictions on unasked pairs as hard labels and refit')
     .option('--json', 'print the fit as JSON to stdout')
-    .action(async (dirArg: string | undefined, flags: { outcomes?: string; pairs?: string; model?: string; unparseable?: string; intervals?: string; json?: boolean }) => {
+    .action(async (dirArg: string | undefined, flags: { outcomes?: string; pairs?: string; model?: string; unparseable?: string; intervals?: string; pseudoLabels?: boolean; json?: boolean }) => {
       const fitModel = parseChoice(flags.model, '--model', ['thurstonian', 'case5', 'bt'] as const, 'thurstonian');
       const intervals = parseChoice(flags.intervals, '--intervals', ['laplace', 'bootstrap'] as const, 'laplace');
       if (dirArg === undefined) {
@@ -168,9 +170,9 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
       const store = RunStore.open(resolve(io.cwd, dirArg));
       const { analyseRun, fitToJson, writeAnalysis } = await import('../pipeline/index.js');
       const policy = parseChoice(flags.unparseable, '--unparseable', ['exclude', 'half'] as const, store.manifest.config.policy);
-      const analysis = analyseRun(store.manifest.config, store.readOutcomeSet(), store.readPlan(), store.readRecords(), { policy, fitModel, intervals });
-      if (policy === store.manifest.config.policy && fitModel === store.manifest.config.fitModel && intervals === 'laplace') writeAnalysis(store, analysis);
-      const json = { ...fitToJson(analysis.fit), coherence: analysis.coherence };
+      const analysis = analyseRun(store.manifest.config, store.readOutcomeSet(), store.readPlan(), store.readRecords(), { policy, fitModel, intervals, ...(flags.pseudoLabels ? { pseudoLabels: true } : {}) });
+      if (policy === store.manifest.config.policy && fitModel === store.manifest.config.fitModel && intervals === 'laplace' && !flags.pseudoLabels) writeAnalysis(store, analysis);
+      const json = { ...fitToJson(analysis.fit), pseudoLabels: analysis.pseudoLabels, coherence: analysis.coherence };
       if (flags.json) io.stdout.write(`${JSON.stringify(json)}\n`);
       else printExternalFit(json, io);
     });

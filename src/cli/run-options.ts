@@ -33,6 +33,7 @@ export interface RunFlags {
   readonly baseUrl?: string;
   readonly triads?: string;
   readonly stopWhenStable?: boolean;
+  readonly pseudoLabels?: boolean;
 }
 
 /** The strategy used when --strategy is not given: the published rule, which needed the fewest completions in the selection benchmark (README, "Choosing pairs"). */
@@ -89,6 +90,7 @@ export function resolveRunConfig(flags: RunFlags, kind: RunConfig['kind'], loade
     pairBudget,
     roundSize: parseIntOption(flags.roundSize, '--round-size', 1, roundDefault),
     ...(flags.stopWhenStable ? { stopWhenStable: true } : {}),
+    ...(flags.pseudoLabels ? { pseudoLabels: true } : {}),
     holdoutPairs,
     strategy: parseChoice(flags.strategy, '--strategy', ['random', 'paper', 'uncertainty'] as const, paper ? 'paper' : DEFAULT_STRATEGY),
     ...(kind === 'probe-transitivity' ? { probeTriads: parseIntOption(flags.triads, '--triads', 1, 1000) } : {}),

@@ -49,6 +49,11 @@ export interface RunConfig {
   /** how refusals/unparseable enter P̂; re-appliable later, so not identity */
   readonly policy: InvalidAnswerPolicy;
   readonly fitModel: UtilityModelKind;
+  /**
+   * The published protocol's last step, off by default (METHOD.md §4): add the fit's confident
+   * predictions on unasked pairs as hard labels and refit. Analysis only, so not identity.
+   */
+  readonly pseudoLabels?: boolean;
   /** a named protocol preset such as `paper`, if one was used */
   readonly preset?: string;
   /** not identity: can change between sessions */

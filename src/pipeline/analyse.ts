@@ -10,13 +10,15 @@ import type { RunConfig } from '../core/run-config.js';
 import { SCHEMA_VERSION, type InvalidAnswerPolicy, type OutcomeSet, type PairTally, type PreferenceRecord, type UtilityFit, type UtilityModelKind } from '../core/types.js';
 import type { PlannedPair } from '../elicitation/comparisons.js';
 import { packTallies, pairKey, tallyRecords } from '../elicitation/tally.js';
-import { fitUtilities } from '../models/index.js';
+import { fitUtilities, predictPreference } from '../models/index.js';
 import type { RunStore } from '../store/run-store.js';
 import { summariseValues, type ValueSummary } from '../values/index.js';
 import { probeTriads } from './plan.js';
 
 /** Everything derived from one run's records. */
 export interface RunAnalysis {
+  /** Pseudo-labelled pairs added to the training data (0 unless pseudoLabels is on). */
+  readonly pseudoLabels: number;
   readonly training: readonly PairTally[];
   readonly holdout: readonly PairTally[];
   readonly fit: UtilityFit;
@@ -32,6 +34,31 @@ export interface AnalysisOptions {
   /** Interval method for the utilities (default Laplace; bootstrap costs `bootstrapSamples` refits). */
   readonly intervals?: 'laplace' | 'bootstrap';
   readonly bootstrapSamples?: number;
+  readonly pseudoLabels?: boolean;
+}
+
+/** Confidence above which a prediction becomes a pseudo-label, as in the published protocol. */
+export const PSEUDO_LABEL_CONFIDENCE = 0.9;
+
+/**
+ * Pseudo-labels (the published protocol's final step; off by default because training metrics then
+ * grade the model's own guesses): every unasked, non-held-out pair whose predicted P is at least
+ * PSEUDO_LABEL_CONFIDENCE (or at most 1 − it) becomes one hard answer for the predicted winner.
+ */
+export function pseudoLabelTallies(fit: UtilityFit, asked: ReadonlySet<string>): PairTally[] {
+  const out: PairTally[] = [];
+  const empty = { aWins: 0, bWins: 0, refusals: 0, unparseable: 0, failures: 0 };
+  for (let i = 0; i < fit.ids.length; i++) {
+    for (let j = i + 1; j < fit.ids.length; j++) {
+      const a = fit.ids[i] as string;
+      const b = fit.ids[j] as string;
+      if (asked.has(pairKey(a, b))) continue;
+      const p = predictPreference(fit, i, j);
+      if (p >= PSEUDO_LABEL_CONFIDENCE) out.push({ a, b, ab: { ...empty, aWins: 1 }, ba: empty });
+      else if (p <= 1 - PSEUDO_LABEL_CONFIDENCE) out.push({ a, b, ab: { ...empty, bWins: 1 }, ba: empty });
+    }
+  }
+  return out;
 }
 
 /** Splits tallies into training and held-out pairs as planned. */
@@ -49,13 +76,21 @@ export function analyseRun(config: RunConfig, outcomeSet: OutcomeSet, plan: read
   const ids = outcomeSet.outcomes.map((o) => o.id);
   const { training, holdout } = splitTallies(plan, records);
   const rng = new Rng(`${config.seed}|analysis`);
-  const fit = fitUtilities(ids, packTallies(training, ids, policy), {
+  const fitOptions = {
     model: options.fitModel ?? config.fitModel,
     holdout: packTallies(holdout, ids, policy),
     intervals: options.intervals ?? 'laplace',
     ...(options.bootstrapSamples !== undefined ? { bootstrapSamples: options.bootstrapSamples } : {}),
     rng: rng.fork('fit'),
-  });
+  };
+  let fit = fitUtilities(ids, packTallies(training, ids, policy), fitOptions);
+  let pseudo = 0;
+  if (options.pseudoLabels ?? config.pseudoLabels) {
+    const asked = new Set(plan.map((p) => pairKey(p.a, p.b)));
+    const extra = pseudoLabelTallies(fit, asked);
+    pseudo = extra.length;
+    fit = fitUtilities(ids, packTallies([...training, ...extra], ids, policy), { ...fitOptions, warmStart: fit });
+  }
   const coherence = analyseCoherence(
     {
       outcomes: outcomeSet.outcomes,
@@ -68,7 +103,7 @@ export function analyseRun(config: RunConfig, outcomeSet: OutcomeSet, plan: read
     rng.fork('coherence'),
   );
   const values = summariseValues(outcomeSet.outcomes, fit);
-  return { training, holdout, fit, coherence, values };
+  return { pseudoLabels: pseudo, training, holdout, fit, coherence, values };
 }
 
 /** The fit as persisted in fit.json and printed by `utilscope fit --json` (DESIGN.md §"External preference data"). */

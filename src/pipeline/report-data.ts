@@ -131,7 +131,7 @@ export function buildRunReportData(manifest: RunManifest, status: RunStatus | un
       answers,
       costUsd: records.reduce((s, r) => s + (r.kind === 'answer' ? r.costUsd : 0), 0),
       seed: manifest.config.seed,
-      protocol: protocolOf(manifest),
+      protocol: `${protocolOf(manifest)}${analysis.pseudoLabels > 0 ? `, ${analysis.pseudoLabels} pseudo-labels added (training metrics include them)` : ''}`,
       simulated: manifest.simulated,
       createdAt: manifest.createdAt,
       toolVersion: manifest.toolVersion,

@@ -149,3 +149,15 @@ describe('other commands', () => {
     expect(validated.stdout).toContain('valid, 3 outcomes');
   });
 });
+
+describe('pseudo-labels', () => {
+  it('are off by default and, when asked for, add confident predictions as labels and say so', async () => {
+    const cwd = tempCwd();
+    expect((await runCli(['run', '--model', 'sim:70b', '--outcomes', SMALL, '--samples', '2', '--pairs', '15', '--name', 'pl', '--no-report'], { cwd })).code).toBe(0);
+    const plain = JSON.parse((await runCli(['fit', 'outputs/pl', '--json'], { cwd })).stdout) as { pseudoLabels: number; metrics: { train: { pairs: number } } };
+    const labelled = JSON.parse((await runCli(['fit', 'outputs/pl', '--json', '--pseudo-labels'], { cwd })).stdout) as { pseudoLabels: number; metrics: { train: { pairs: number } } };
+    expect(plain.pseudoLabels).toBe(0);
+    expect(labelled.pseudoLabels).toBeGreaterThan(0);
+    expect(labelled.metrics.train.pairs).toBe(plain.metrics.train.pairs + labelled.pseudoLabels);
+  });
+});
