@@ -43,12 +43,13 @@ export function choleskySolve(l: Float64Array, n: number, b: Float64Array): Floa
 
 /**
  * diag(H⁻¹) from L: H⁻¹ = L⁻ᵀL⁻¹, so (H⁻¹)_ii = Σ_k (L⁻¹)_ki². Column i of L⁻¹ is computed by
- * forward substitution starting at row i (entries above are zero).
+ * forward substitution starting at row i (entries above are zero). `count` limits the result to
+ * the first entries (a leading block's variances).
  */
-export function inverseDiagonal(l: Float64Array, n: number): Float64Array {
-  const diag = new Float64Array(n);
+export function inverseDiagonal(l: Float64Array, n: number, count = n): Float64Array {
+  const diag = new Float64Array(count);
   const column = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < count; i++) {
     column.fill(0, i);
     column[i] = 1 / (l[i * n + i] as number);
     let sum = (column[i] as number) ** 2;

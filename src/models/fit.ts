@@ -18,7 +18,7 @@ import { comparisonGraphWarnings } from './connectivity.js';
 import { minimizeLbfgs } from './lbfgs.js';
 import { createObjective, DEFAULT_PRIOR, pairCurvature, parameterCount, type PriorOptions } from './likelihood.js';
 import { evaluateFit } from './metrics.js';
-import { inversePhi } from './normal.js';
+import { inverseMillsRatio, inversePhi } from './normal.js';
 
 export interface FitOptions {
   readonly model?: UtilityModelKind;
@@ -97,6 +97,65 @@ function gauge(mu: Float64Array): { shift: number; scale: number } {
   return { shift: mean, scale: sd > 1e-12 ? sd : 1 };
 }
 
+/** Above this many outcomes the Thurstonian intervals hold σ at its estimate instead of using the joint (μ, log σ) Hessian. */
+export const JOINT_LAPLACE_MAX_OUTCOMES = 700;
+
+/**
+ * The joint Hessian of the Thurstonian negative log-posterior in θ = (μ, log σ), dense 2n×2n.
+ * Per pair (f = −log L, z = d/r, g = ∂log L/∂z, h = ∂²log L/∂z², v = σ_i² + σ_j², s = log σ):
+ *   ∂²f/∂a∂b = −(h·z_a·z_b + g·z_ab), with z_μi = 1/r, z_si = −z·v_i/v,
+ *   z_μi,si = −v_i/(v·r), z_μi,sj = −v_j/(v·r), z_si,si = z·v_i(v_i − 2v_j)/v², z_si,sj = 3z·v_i·v_j/v²
+ * (z_μj,· = −z_μi,· by symmetry), plus the priors' diagonal terms. Integrating over σ this way
+ * widens the μ intervals that holding σ fixed would leave too narrow.
+ */
+function jointThurstonianHessian(raw: RawSolution, pairs: PackedPairs, prior: PriorOptions): Float64Array {
+  const n = raw.mu.length;
+  const size = 2 * n;
+  const sigma = raw.sigma as Float64Array;
+  const hess = new Float64Array(size * size);
+  const add = (p: number, q: number, value: number) => {
+    hess[p * size + q] = (hess[p * size + q] as number) + value;
+    if (p !== q) hess[q * size + p] = (hess[q * size + p] as number) + value;
+  };
+  const invTau2 = 1 / (prior.logSdScale * prior.logSdScale);
+  for (let t = 0; t < n; t++) {
+    add(t, t, prior.ridge);
+    add(n + t, n + t, invTau2);
+  }
+  for (let k = 0; k < pairs.i.length; k++) {
+    const total = pairs.total[k] as number;
+    if (!(total > 0)) continue;
+    const i = pairs.i[k] as number;
+    const j = pairs.j[k] as number;
+    const w = pairs.wins[k] as number;
+    const l = total - w;
+    const vi = (sigma[i] as number) ** 2;
+    const vj = (sigma[j] as number) ** 2;
+    const v = vi + vj;
+    const r = Math.sqrt(v);
+    const z = ((raw.mu[i] as number) - (raw.mu[j] as number)) / r;
+    const a = inverseMillsRatio(z);
+    const b = inverseMillsRatio(-z);
+    const g = w * a - l * b;
+    const h = -w * a * (z + a) - l * b * (b - z);
+    // First derivatives of z over (μ_i, μ_j, s_i, s_j) and the second-derivative matrix of z.
+    const idx = [i, j, n + i, n + j];
+    const dz = [1 / r, -1 / r, (-z * vi) / v, (-z * vj) / v];
+    const d2 = [
+      [0, 0, -vi / (v * r), -vj / (v * r)],
+      [0, 0, vi / (v * r), vj / (v * r)],
+      [-vi / (v * r), vi / (v * r), (z * vi * (vi - 2 * vj)) / (v * v), (3 * z * vi * vj) / (v * v)],
+      [-vj / (v * r), vj / (v * r), (3 * z * vi * vj) / (v * v), (z * vj * (vj - 2 * vi)) / (v * v)],
+    ];
+    for (let p = 0; p < 4; p++) {
+      for (let q = p; q < 4; q++) {
+        add(idx[p] as number, idx[q] as number, -(h * (dz[p] as number) * (dz[q] as number) + g * (d2[p]![q] as number)));
+      }
+    }
+  }
+  return hess;
+}
+
 /** Raw-unit variances of the centred μ (μ_i − mean μ) from the Laplace approximation. */
 function laplaceCentredVariances(kind: UtilityModelKind, raw: RawSolution, pairs: PackedPairs, prior: PriorOptions): { variances: Float64Array; diagonalOnly: boolean } {
   const n = raw.mu.length;
@@ -119,6 +178,22 @@ function laplaceCentredVariances(kind: UtilityModelKind, raw: RawSolution, pairs
     }
   }
   if (!h) return { variances: diag.map((d) => 1 / d), diagonalOnly: true };
+  if (kind === 'thurstonian' && n <= JOINT_LAPLACE_MAX_OUTCOMES) {
+    const joint = jointThurstonianHessian(raw, pairs, prior);
+    const lj = choleskyFactor(joint, 2 * n);
+    if (lj) {
+      // The μ block of the joint inverse: C·[1; 0] for the row sums, and its diagonal.
+      const ones = new Float64Array(2 * n);
+      ones.fill(1, 0, n);
+      const rowSums = choleskySolve(lj, 2 * n, ones);
+      let total = 0;
+      for (let t = 0; t < n; t++) total += rowSums[t] as number;
+      const cDiag = inverseDiagonal(lj, 2 * n, n);
+      const variances = new Float64Array(n);
+      for (let t = 0; t < n; t++) variances[t] = Math.max(0, (cDiag[t] as number) - (2 * (rowSums[t] as number)) / n + total / (n * n));
+      return { variances, diagonalOnly: false };
+    }
+  }
   for (let t = 0; t < n; t++) h[t * n + t] = diag[t] as number;
   const l = choleskyFactor(h, n);
   if (!l) return { variances: diag.map((d) => 1 / d), diagonalOnly: true };
