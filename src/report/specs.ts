@@ -152,7 +152,7 @@ export function coherenceSpec(data: RunReportData): TopLevelSpec {
 export function runReportSpecs(data: RunReportData): NamedSpec[] {
   return [
     { name: 'utilities', title: 'Utilities by outcome', spec: utilitiesSpec(data) },
-    { name: 'clusters', title: 'Value clusters', spec: clusterSpec(data) },
+    { name: 'clusters', title: 'Mean utility per value cluster (95% interval)', spec: clusterSpec(data) },
     { name: 'coherence', title: 'Coherence against its floors', spec: coherenceSpec(data) },
     { name: 'quality', title: 'Refusals and unparseable answers by cluster', spec: qualitySpec(data) },
     { name: 'calibration', title: data.metrics.holdout ? 'Calibration on held-out pairs' : 'Calibration on training pairs', spec: calibrationSpec(data) },
