@@ -16,7 +16,7 @@
  */
 import type { PackedPairs, UtilityModelKind } from '../core/types.js';
 import type { Objective } from './lbfgs.js';
-import { inverseMillsRatio, logPhiBoth, logPhiDensity } from './normal.js';
+import { inverseMillsRatio, normalPairTerms } from './normal.js';
 
 /** Prior strengths (documented defaults, METHOD.md §3 "weak"). */
 export interface PriorOptions {
@@ -51,7 +51,7 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
   const { i: is, j: js, wins, total } = pairs;
   const m = is.length;
   const invTau2 = 1 / (prior.logSdScale * prior.logSdScale);
-  const logs = new Float64Array(2);
+  const terms = new Float64Array(4);
   const variance = new Float64Array(n);
 
   if (kind === 'thurstonian') {
@@ -76,11 +76,9 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
         const v = vi + vj;
         const r = Math.sqrt(v);
         const z = ((theta[i] as number) - (theta[j] as number)) / r;
-        logPhiBoth(z, logs);
-        const logDensity = logPhiDensity(z);
-        f -= w * (logs[0] as number) + l * (logs[1] as number);
-        // λ(z) = φ(z)/Φ(z) from the logs already computed, so no second CDF evaluation.
-        const dLdz = w * Math.exp(logDensity - (logs[0] as number)) - l * Math.exp(logDensity - (logs[1] as number));
+        normalPairTerms(z, terms);
+        f -= w * (terms[0] as number) + l * (terms[1] as number);
+        const dLdz = w * (terms[2] as number) - l * (terms[3] as number);
         gradient[i] = (gradient[i] as number) - dLdz / r;
         gradient[j] = (gradient[j] as number) + dLdz / r;
         gradient[n + i] = (gradient[n + i] as number) + (dLdz * z * vi) / v;
@@ -110,10 +108,9 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
         f -= w * logLogistic(d) + l * logLogistic(-d);
         dLdd = w - (w + l) * logistic(d);
       } else {
-        logPhiBoth(d, logs);
-        const logDensity = logPhiDensity(d);
-        f -= w * (logs[0] as number) + l * (logs[1] as number);
-        dLdd = w * Math.exp(logDensity - (logs[0] as number)) - l * Math.exp(logDensity - (logs[1] as number));
+        normalPairTerms(d, terms);
+        f -= w * (terms[0] as number) + l * (terms[1] as number);
+        dLdd = w * (terms[2] as number) - l * (terms[3] as number);
       }
       gradient[i] = (gradient[i] as number) - dLdd;
       gradient[j] = (gradient[j] as number) + dLdd;
