@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PackedPairs } from '../../src/core/types.js';
 import { createObjective } from '../../src/models/likelihood.js';
-import { inverseMillsRatio, inversePhi, logPhi, Phi } from '../../src/models/normal.js';
+import { inverseMillsRatio, inversePhi, logPhi, normalPairTerms, Phi } from '../../src/models/normal.js';
 
 describe('normal distribution', () => {
   // Reference values: R 4.x `pnorm(z)` / `pnorm(z, log.p = TRUE)`, which agree with
@@ -44,6 +44,31 @@ describe('normal distribution', () => {
         if (Math.abs(z) < 7) expect(inversePhi(Phi(z))).toBeCloseTo(z, 9);
       }),
     );
+  });
+});
+
+describe('the fitting kernel', () => {
+  it('agrees with log Φ and the inverse Mills ratio everywhere, including across its branch points', () => {
+    const out = new Float64Array(4);
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ min: -40, max: 40, noNaN: true }), fc.constantFrom(-2 * Math.SQRT2, 2 * Math.SQRT2, -8 * Math.SQRT2, 0)), (z) => {
+        normalPairTerms(z, out);
+        expect(out[0]).toBeCloseTo(logPhi(z), 12);
+        expect(out[1]).toBeCloseTo(logPhi(-z), 12);
+        for (const [value, reference] of [[out[2], inverseMillsRatio(z)], [out[3], inverseMillsRatio(-z)]] as [number, number][]) {
+          if (reference < 1e-300) expect(value).toBeLessThan(1e-300); // both underflow far in the upper tail
+          else expect(value / reference).toBeCloseTo(1, 11);
+        }
+      }),
+    );
+  });
+
+  it('is continuous where the tail approximation takes over (x = 2 and x = 8, z = x√2)', () => {
+    for (const x of [2, 8]) {
+      const below = logPhi(-x * Math.SQRT2 * (1 - 1e-12));
+      const above = logPhi(-x * Math.SQRT2 * (1 + 1e-12));
+      expect(Math.abs(below - above) / Math.abs(below)).toBeLessThan(1e-10);
+    }
   });
 });
 
