@@ -78,7 +78,7 @@ export function parseStudy(data: unknown, file: string): Study {
 export const DEMO_STUDY: Study = {
   name: 'demo',
   outcomes: 'starter',
-  protocol: { samples: 5, pairs: 'auto', seed: 1 },
+  protocol: { samples: 5, pairs: 'auto', holdout: 200, seed: 1 },
   models: ['0.5b', '1.5b', '3b', '7b', '14b', '70b'].map((size) => ({ spec: `sim:${size}`, label: `sim ${size.toUpperCase()}` })),
 };
 
