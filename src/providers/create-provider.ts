@@ -37,14 +37,14 @@ export function createProvider(spec: ModelSpec, options: CreateProviderOptions):
       throw new UtilscopeError('optional-dependency-missing', `${spec.spec}: in-process GGUF models need the optional package node-llama-cpp, which this version does not support yet; serve the model with llama.cpp's server and use llamacpp:<model> instead`, { field: '--model' });
     case 'openai': {
       const key = (spec.keyEnv ? options.env[spec.keyEnv] : undefined) || undefined;
-      if (!key && spec.keyRequired) throw new UtilscopeError('missing-api-key', `${spec.spec} needs an API key: set ${spec.keyEnv}`, { field: spec.keyEnv ?? '--model' });
+      if (!key && spec.keyRequired) throw new UtilscopeError('missing-api-key', `${spec.spec} needs an API key: set ${spec.keyEnv}`, { field: '--model' });
       const envBase = spec.prefix === 'openai' ? options.env.OPENAI_BASE_URL : undefined;
       const baseURL = options.baseURL ?? (envBase || undefined) ?? spec.defaultBaseUrl;
       return createOpenAIProvider({ spec: spec.spec, model: spec.model, apiKey: key ?? PLACEHOLDER_KEY, ...(baseURL !== undefined ? { baseURL } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
     }
     case 'anthropic': {
       const key = options.env.ANTHROPIC_API_KEY || undefined;
-      if (!key) throw new UtilscopeError('missing-api-key', `${spec.spec} needs an API key: set ANTHROPIC_API_KEY`, { field: 'ANTHROPIC_API_KEY' });
+      if (!key) throw new UtilscopeError('missing-api-key', `${spec.spec} needs an API key: set ANTHROPIC_API_KEY`, { field: '--model' });
       const baseURL = options.baseURL ?? (options.env.ANTHROPIC_BASE_URL || undefined);
       return createAnthropicProvider({ spec: spec.spec, model: spec.model, apiKey: key, ...(baseURL !== undefined ? { baseURL } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
     }
