@@ -80,6 +80,11 @@ describe('outcome import', () => {
     expect(errorOf(() => importOutcomes('id,text,category,clusters\nx,"open,z,w\n', 'csv', 'bad.csv')).code).toBe('outcomes-invalid');
     expect(errorOf(() => importOutcomes('[1, 2]', 'list', 'l.json')).where).toEqual({ file: 'l.json', field: '[0]' });
     expect(errorOf(() => importOutcomes('{"a": "not a list"}', 'emergent-values', 'e.json')).where).toEqual({ file: 'e.json', field: 'a' });
+    expect(errorOf(() => importOutcomes('["a list", "not an object"]', 'emergent-values', 'e.json')).message).toContain('expected an object');
+    expect(errorOf(() => importOutcomes('{"a": ["One.", 2, "Three."]}', 'emergent-values', 'e.json')).where).toEqual({ file: 'e.json', field: 'a' });
+    const duplicate = errorOf(() => importOutcomes('{"a": ["Same text.", "Other."], "b": ["Same text."]}', 'emergent-values', 'e.json'));
+    expect(duplicate.message).toMatch(/duplicate/i);
+    expect(duplicate.where?.file).toBe('e.json');
     expect(errorOf(() => importOutcomes('["only one.", "two."]', 'list', 'l.json')).code).toBe('outcomes-invalid'); // fewer than 3
   });
 
