@@ -130,8 +130,10 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
     deps.events.progress({ round: plan.reduce((m, p) => Math.max(m, p.round), 0), answered: answered.size, planned: plannedComparisons(plan).length, costUsd: spend.costUsd });
 
   status('running');
+  let withoutLogprobs = 0;
   const append = (batch: readonly PreferenceRecord[]) => {
     for (const record of batch) {
+      if (config.mode === 'logprobs' && record.kind === 'answer' && record.pFirst === undefined) withoutLogprobs++;
       store.appendRecord(record);
       records.push(record);
       if (record.kind === 'answer') answered.add(record.key);
@@ -169,6 +171,9 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
     plan = [...plan, ...next];
   }
   progress();
+  if (withoutLogprobs > 0) {
+    deps.events.notice(`${withoutLogprobs} answers came back without log-probabilities; they were read from their text as sampled answers`);
+  }
   status('complete');
   return { end: 'complete', costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: plannedComparisons(plan).length };
 }
