@@ -2,15 +2,15 @@
  * The subcommands (DESIGN.md §CLI). Each action validates its flags, constructs effects (store,
  * provider), calls the pipeline, and prints. Errors propagate to the single catch in main.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UtilscopeError } from '../core/errors.js';
-import { SCHEMA_VERSION } from '../core/types.js';
 import { importOutcomes } from '../outcomes/index.js';
 import { parseModelSpec } from '../providers/index.js';
 import { fitExternalPairs, readExternalPairs } from './external-fit.js';
-import { builtinOutcomeSetNames, loadOutcomeSet, loadTemplate, RunStore, readStructuredFile } from '../store/index.js';
+import { builtinOutcomeSetNames, loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeFileAtomic } from '../store/index.js';
+import { analyseRun, fitToJson, writeAnalysis } from '../pipeline/index.js';
 import { parseOutcomeSet } from '../outcomes/parse.js';
 import { EXIT, type CliIo } from './io.js';
 import { buildProvider, finishRun, openRunFolder, printEstimate, reportsDirFor, resolvePrice, runDir, runSession } from './run-flow.js';
@@ -58,11 +58,11 @@ async function runOrProbe(flags: RunCommandFlags, kind: 'utilities' | 'probe-tra
   parseModelSpec(flags.model); // unknown prefixes fail before anything touches disk
   const loaded = loadOutcomeSet(flags.outcomes ?? 'core');
   const template = loadTemplate(flags.template ?? 'forced-choice');
-  let config = resolveRunConfig(flags, kind, loaded, template, io.env);
+  let config = resolveRunConfig(flags, kind, loaded, template);
   const provider = buildProvider(config, loaded.set, template, io);
   if (config.mode === 'logprobs' && !provider.supportsLogprobs) {
     // METHOD.md §2: log-probabilities only where the API offers them; otherwise sample, and say so.
-    config = resolveRunConfig({ ...flags, logprobs: false }, kind, loaded, template, io.env);
+    config = resolveRunConfig({ ...flags, logprobs: false }, kind, loaded, template);
     io.stderr.write(`utilscope: ${config.modelSpec} gives no log-probabilities; sampling ${config.samplesPerOrder} answers per order instead\n`);
   }
   const price = resolvePrice(config, provider, flags.prices ? readPriceOverrides(flags.prices) : undefined);
@@ -168,7 +168,6 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
       }
       if (flags.outcomes || flags.pairs) throw new UtilscopeError('usage', 'give either a run folder or --outcomes/--pairs, not both', { field: '--pairs' });
       const store = RunStore.open(resolve(io.cwd, dirArg));
-      const { analyseRun, fitToJson, writeAnalysis } = await import('../pipeline/index.js');
       const policy = parseChoice(flags.unparseable, '--unparseable', ['exclude', 'half'] as const, store.manifest.config.policy);
       const analysis = analyseRun(store.manifest.config, store.readOutcomeSet(), store.readPlan(), store.readRecords(), { policy, fitModel, intervals, ...(flags.pseudoLabels ? { pseudoLabels: true } : {}) });
       if (policy === store.manifest.config.policy && fitModel === store.manifest.config.fitModel && intervals === 'laplace' && !flags.pseudoLabels) writeAnalysis(store, analysis);
@@ -253,7 +252,7 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
       const set = importOutcomes(text, format, file, flags.name !== undefined ? { name: flags.name } : {});
       const json = `${JSON.stringify(set, null, 2)}\n`;
       if (flags.out) {
-        writeFileSync(resolve(io.cwd, flags.out), json);
+        writeFileAtomic(resolve(io.cwd, flags.out), json);
         io.stderr.write(`wrote ${set.outcomes.length} outcomes to ${flags.out}\n`);
       } else io.stdout.write(json);
     });
@@ -268,7 +267,6 @@ export function registerCommands(program: Command, io: CliIo, setExit: SetExit):
     .action(async (flags: { port: string; host: string; seed: string; failRate?: string }) => {
       setExit(await startSimServerCommand(flags, io));
     });
-  void SCHEMA_VERSION;
 }
 
 function printExternalFit(json: { utilities: readonly { id: string; mean: number; ciLow: number | null; ciHigh: number | null }[]; metrics: { train: { accuracy: number; logLoss: number; pairs: number } } }, io: CliIo): void {

@@ -3,7 +3,7 @@
  * (`compare`, end of `study`), and `--svg <dir>` static charts. Assembling the report data and the
  * HTML is pure (pipeline/report-data.ts, report/); this module reads run folders and writes files.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UtilscopeError } from '../core/errors.js';
@@ -83,7 +83,7 @@ export async function compareRuns(
   }
   const data = buildCompareReportData(runs, options.by);
   mkdirSync(dirname(options.out), { recursive: true });
-  writeFileSync(options.out, renderCompareReport(data, readVegaAssets()));
+  writeFileAtomic(options.out, renderCompareReport(data, readVegaAssets()));
   if (options.svg) await writeSvgs(compareReportSpecs(data), options.svg, io);
   return options.out;
 }

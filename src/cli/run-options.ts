@@ -62,7 +62,7 @@ export function parseChoice<T extends string>(value: string | undefined, flag: s
 }
 
 /** Resolves a complete RunConfig; `kind` decides between an adaptive utility run and the transitivity probe. */
-export function resolveRunConfig(flags: RunFlags, kind: RunConfig['kind'], loaded: LoadedOutcomeSet, template: PromptTemplate, env: Readonly<Record<string, string | undefined>>): RunConfig {
+export function resolveRunConfig(flags: RunFlags, kind: RunConfig['kind'], loaded: LoadedOutcomeSet, template: PromptTemplate): RunConfig {
   const set: OutcomeSet = loaded.set;
   const n = set.outcomes.length;
   const preset = flags.preset === undefined ? undefined : parseChoice(flags.preset, '--preset', ['paper'] as const, 'paper');
@@ -76,7 +76,6 @@ export function resolveRunConfig(flags: RunFlags, kind: RunConfig['kind'], loade
   const roundDefault = paper ? 500 : Math.max(n, Math.min(500, Math.ceil(pairBudget / 5)));
   const maxCost = parseNumberOption(flags.maxCost, '--max-cost', 0);
   const baseUrl = flags.baseUrl ?? undefined;
-  void env;
   return {
     kind,
     modelSpec: flags.model,

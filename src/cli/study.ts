@@ -116,7 +116,7 @@ export async function runStudy(study: Study, io: CliIo, outDir: string): Promise
       ...(p.system !== undefined ? { system: p.system } : {}),
       ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}),
     };
-    const config = resolveRunConfig(flags, 'utilities', loaded, template, io.env);
+    const config = resolveRunConfig(flags, 'utilities', loaded, template);
     const provider = buildProvider(config, loaded.set, template, io);
     const price = resolvePrice(config, provider, undefined);
     const dir = join(studyDir, slug(label));
