@@ -6,6 +6,7 @@
  * O(pairs · α(n)) with union–find.
  */
 import type { FitWarning, OutcomeId, PackedPairs } from '../core/types.js';
+import { forEachAnsweredPair } from './pairs.js';
 
 function find(parent: Int32Array, x: number): number {
   let root = x;
@@ -24,12 +25,7 @@ export function comparisonGraphWarnings(ids: readonly OutcomeId[], pairs: Packed
   const parent = Int32Array.from({ length: n }, (_, k) => k);
   const degree = new Float64Array(n);
   const wins = new Float64Array(n);
-  for (let k = 0; k < pairs.i.length; k++) {
-    const total = pairs.total[k] as number;
-    if (!(total > 0)) continue;
-    const i = pairs.i[k] as number;
-    const j = pairs.j[k] as number;
-    const w = pairs.wins[k] as number;
+  forEachAnsweredPair(pairs, (i, j, w, total) => {
     degree[i] = (degree[i] as number) + total;
     degree[j] = (degree[j] as number) + total;
     wins[i] = (wins[i] as number) + w;
@@ -37,7 +33,7 @@ export function comparisonGraphWarnings(ids: readonly OutcomeId[], pairs: Packed
     const ri = find(parent, i);
     const rj = find(parent, j);
     if (ri !== rj) parent[ri] = rj;
-  }
+  });
   const size = new Map<number, number>();
   for (let t = 0; t < n; t++) if ((degree[t] as number) > 0) size.set(find(parent, t), (size.get(find(parent, t)) ?? 0) + 1);
   let largest = -1;

@@ -16,6 +16,7 @@ import type { IntervalMethod, OutcomeId, PackedPairs, UtilityFit, UtilityModelKi
 import { choleskyFactor, choleskySolve, inverseDiagonal } from './cholesky.js';
 import { comparisonGraphWarnings } from './connectivity.js';
 import { minimizeLbfgs } from './lbfgs.js';
+import { forEachAnsweredPair } from './pairs.js';
 import { createObjective, DEFAULT_PRIOR, pairCurvature, parameterCount, type PriorOptions } from './likelihood.js';
 import { evaluateFit } from './metrics.js';
 import { inverseMillsRatio, inversePhi } from './normal.js';
@@ -122,12 +123,7 @@ function jointThurstonianHessian(raw: RawSolution, pairs: PackedPairs, prior: Pr
     add(t, t, prior.ridge);
     add(n + t, n + t, invTau2);
   }
-  for (let k = 0; k < pairs.i.length; k++) {
-    const total = pairs.total[k] as number;
-    if (!(total > 0)) continue;
-    const i = pairs.i[k] as number;
-    const j = pairs.j[k] as number;
-    const w = pairs.wins[k] as number;
+  forEachAnsweredPair(pairs, (i, j, w, total) => {
     const l = total - w;
     const vi = (sigma[i] as number) ** 2;
     const vj = (sigma[j] as number) ** 2;
@@ -152,7 +148,7 @@ function jointThurstonianHessian(raw: RawSolution, pairs: PackedPairs, prior: Pr
         add(idx[p] as number, idx[q] as number, -(h * (dz[p] as number) * (dz[q] as number) + g * (d2[p]![q] as number)));
       }
     }
-  }
+  });
   return hess;
 }
 
@@ -162,12 +158,7 @@ function laplaceCentredVariances(kind: UtilityModelKind, raw: RawSolution, pairs
   const diagonalOnly = n > FULL_LAPLACE_MAX_OUTCOMES;
   const diag = new Float64Array(n).fill(prior.ridge);
   const h = diagonalOnly ? undefined : new Float64Array(n * n);
-  for (let k = 0; k < pairs.i.length; k++) {
-    const total = pairs.total[k] as number;
-    if (!(total > 0)) continue;
-    const i = pairs.i[k] as number;
-    const j = pairs.j[k] as number;
-    const w = pairs.wins[k] as number;
+  forEachAnsweredPair(pairs, (i, j, w, total) => {
     const r = raw.sigma ? Math.hypot(raw.sigma[i] as number, raw.sigma[j] as number) : 1;
     const c = pairCurvature(kind, (raw.mu[i] as number) - (raw.mu[j] as number), r, w, total - w);
     diag[i] = (diag[i] as number) + c;
@@ -176,7 +167,7 @@ function laplaceCentredVariances(kind: UtilityModelKind, raw: RawSolution, pairs
       h[i * n + j] = (h[i * n + j] as number) - c;
       h[j * n + i] = (h[j * n + i] as number) - c;
     }
-  }
+  });
   if (!h) return { variances: diag.map((d) => 1 / d), diagonalOnly: true };
   if (kind === 'thurstonian' && n <= JOINT_LAPLACE_MAX_OUTCOMES) {
     const joint = jointThurstonianHessian(raw, pairs, prior);

@@ -7,3 +7,4 @@ export * from './cholesky.js';
 export * from './connectivity.js';
 export * from './metrics.js';
 export * from './fit.js';
+export * from './pairs.js';
