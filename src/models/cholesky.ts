@@ -4,15 +4,34 @@
  * H⁻¹ without forming it. Row-major Float64Array n×n. O(n³/3) flops for factor + diagonal.
  */
 
+/**
+ * Σ_{k<count} a[aOffset + k]·b[bOffset + k] with four independent accumulators, so the multiply-adds
+ * overlap instead of waiting on one running sum (≈2× faster in V8; the hot loop of the factorisation).
+ */
+function rowDot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, count: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < count; k += 4) {
+    s0 += (a[aOffset + k] as number) * (b[bOffset + k] as number);
+    s1 += (a[aOffset + k + 1] as number) * (b[bOffset + k + 1] as number);
+    s2 += (a[aOffset + k + 2] as number) * (b[bOffset + k + 2] as number);
+    s3 += (a[aOffset + k + 3] as number) * (b[bOffset + k + 3] as number);
+  }
+  for (; k < count; k++) s0 += (a[aOffset + k] as number) * (b[bOffset + k] as number);
+  return s0 + s1 + (s2 + s3);
+}
+
 /** Lower-triangular L with H = L·Lᵀ (row-major), or undefined when H is not positive definite. */
 export function choleskyFactor(h: Float64Array, n: number): Float64Array | undefined {
   const l = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
+    const ri = i * n;
     for (let j = 0; j <= i; j++) {
-      let sum = h[i * n + j] as number;
-      const ri = i * n;
       const rj = j * n;
-      for (let k = 0; k < j; k++) sum -= (l[ri + k] as number) * (l[rj + k] as number);
+      const sum = (h[ri + j] as number) - rowDot(l, ri, l, rj, j);
       if (i === j) {
         if (!(sum > 0)) return undefined;
         l[ri + i] = Math.sqrt(sum);
@@ -54,10 +73,8 @@ export function inverseDiagonal(l: Float64Array, n: number, count = n): Float64A
     column[i] = 1 / (l[i * n + i] as number);
     let sum = (column[i] as number) ** 2;
     for (let r = i + 1; r < n; r++) {
-      let acc = 0;
       const row = r * n;
-      for (let k = i; k < r; k++) acc += (l[row + k] as number) * (column[k] as number);
-      const value = -acc / (l[row + r] as number);
+      const value = -rowDot(l, row + i, column, i, r - i) / (l[row + r] as number);
       column[r] = value;
       sum += value * value;
     }

@@ -5,40 +5,52 @@
  *      from a previous fit when given;
  *   3. move to the reporting gauge: μ with mean 0 and sd 1 over the outcome set, σ scaled alike
  *      (P(i ≻ j) is unchanged by a common shift and scale of μ and σ);
- *   4. intervals for every μ: Laplace (inverse Hessian of the negative log-posterior in μ, holding
- *      σ at its estimate, centred for the mean-0 gauge) or a seeded bootstrap over pairs;
+ *   4. intervals for every μ: Laplace (laplace.ts: the inverse Hessian of the negative
+ *      log-posterior, σ integrated out, the gauge's shift and scale projected out; exact up to a
+ *      size limit, a stated approximation above it) or a seeded percentile bootstrap over pairs;
  *   5. metrics on the training pairs and, when given, on held-out pairs.
  * Deterministic given its inputs (and the Rng for the bootstrap). Never throws on hard data:
  * convergence is reported as data.
  */
 import type { Rng } from '../core/rng.js';
 import type { IntervalMethod, OutcomeId, PackedPairs, UtilityFit, UtilityModelKind } from '../core/types.js';
-import { choleskyFactor, choleskySolve, inverseDiagonal } from './cholesky.js';
+import { UtilscopeError } from '../core/errors.js';
 import { comparisonGraphWarnings } from './connectivity.js';
 import { minimizeLbfgs } from './lbfgs.js';
-import { forEachAnsweredPair } from './pairs.js';
-import { createObjective, DEFAULT_PRIOR, pairCurvature, parameterCount, type PriorOptions } from './likelihood.js';
+import { laplaceCentredVariances, type LaplaceLimits } from './laplace.js';
+import { createObjective, DEFAULT_PRIOR, parameterCount, priorOptimalGauge, type PriorOptions } from './likelihood.js';
 import { evaluateFit } from './metrics.js';
-import { inverseMillsRatio, inversePhi } from './normal.js';
+import { inversePhi } from './normal.js';
 
+/** Options of `fitUtilities`; every field is optional and the defaults are stated per field. */
 export interface FitOptions {
+  /** Comparison model (default `thurstonian`). */
   readonly model?: UtilityModelKind;
-  /** A previous fit to start from (matched by outcome id). */
+  /** A previous fit to start from, of any model kind (matched by outcome id; new ids start at the mean). */
   readonly warmStart?: UtilityFit;
-  /** Held-out pairs for held-out metrics (never used in fitting). */
+  /** Held-out pairs (indices into the same ids) for held-out metrics; never used in fitting. */
   readonly holdout?: PackedPairs;
-  /** Interval method (default `laplace`; `bootstrap` needs `rng`). */
+  /**
+   * Interval method (default `laplace`: exact up to the size limits, `laplace-diagonal` above them —
+   * `ci.method` says which ran; `laplace-diagonal` forces the approximation; `bootstrap` needs
+   * `rng`; `none` skips intervals).
+   */
   readonly intervals?: IntervalMethod;
+  /** Interval coverage level (default 0.95). */
   readonly ciLevel?: number;
+  /** Bootstrap replicates (default 200). */
   readonly bootstrapSamples?: number;
+  /** Seeded random stream for the bootstrap (required for `bootstrap`, unused otherwise). */
   readonly rng?: Rng;
+  /** L-BFGS iteration cap (default 500; 200 per bootstrap replicate). */
   readonly maxIterations?: number;
+  /** Stop when ‖∇f‖∞ ≤ gradientTolerance·max(1, |f|) (default 1e-7; f is in nats over all answers). */
   readonly gradientTolerance?: number;
+  /** Prior strengths; default `DEFAULT_PRIOR` (ridge 0.01 on μ, sd 1 on log σ). */
   readonly prior?: PriorOptions;
+  /** Size limits of the exact Laplace computations (defaults in laplace.ts). */
+  readonly laplaceLimits?: LaplaceLimits;
 }
-
-/** Above this many outcomes the Laplace covariance uses only the Hessian diagonal (O(n) instead of O(n³)). */
-export const FULL_LAPLACE_MAX_OUTCOMES = 1500;
 
 /** Case V fixes each σ at 1/√2, so P = Φ(μ_i − μ_j). */
 const CASE5_SD = Math.SQRT1_2;
@@ -53,23 +65,44 @@ interface RawSolution {
   readonly reason: UtilityFit['reason'];
 }
 
-function startingPoint(kind: UtilityModelKind, ids: readonly OutcomeId[], warm: UtilityFit | undefined): Float64Array {
+/** logistic(1.702·x) ≈ Φ(x) to within 0.01 everywhere (Haley 1952; Amemiya 1981), for warm starts across model kinds. */
+const LOGISTIC_PER_PROBIT = 1.702;
+
+/**
+ * Starting parameters from a previous fit (matched by id; outcomes it did not know start at the
+ * mean). The warm fit is in the reporting gauge, which the priors do not treat like the raw
+ * optimum: the likelihood is flat along (c·μ + b, log σ + log c), the priors are not, and L-BFGS
+ * walks that direction slowly (67 instead of 0–2 iterations from an exact warm start at 50
+ * outcomes). So the start is moved to the prior-optimal point of that family
+ * (`priorOptimalGauge`), after converting between probit and logistic scales when the kinds differ.
+ */
+function startingPoint(kind: UtilityModelKind, ids: readonly OutcomeId[], warm: UtilityFit | undefined, prior: PriorOptions): Float64Array {
   const n = ids.length;
   const theta = new Float64Array(parameterCount(kind, n));
-  if (!warm) return theta;
+  if (!warm || warm.ids.length === 0) return theta;
   const index = new Map(warm.ids.map((id, k) => [id, k] as const));
-  // The warm fit is in the reporting gauge; for Bradley–Terry its scale is in logisticScale.
-  const scale = warm.logisticScale ?? 1;
+  // Typical spread of the warm fit: rms σ and mean log σ (probit fits), or its logistic scale.
+  let meanSquareSd = 0;
+  let meanLogSd = 0;
+  for (const sd of warm.sd) {
+    meanSquareSd += (sd * sd) / warm.sd.length;
+    meanLogSd += Math.log(sd > 0 ? sd : 1) / warm.sd.length;
+  }
+  const probitWarm = warm.logisticScale === undefined && meanSquareSd > 0;
+  // Raw μ per reported unit for the target model (the Thurstonian scale is set by the gauge step below).
+  let muPerUnit = 1;
+  if (kind === 'bt') muPerUnit = probitWarm ? LOGISTIC_PER_PROBIT / Math.sqrt(2 * meanSquareSd) : (warm.logisticScale ?? 1);
+  else if (kind === 'case5') muPerUnit = probitWarm ? 1 / Math.sqrt(2 * meanSquareSd) : (warm.logisticScale ?? 1) / LOGISTIC_PER_PROBIT;
+  else if (!probitWarm) muPerUnit = (Math.SQRT2 * (warm.logisticScale ?? 1)) / LOGISTIC_PER_PROBIT; // σ = 1 each
   for (let t = 0; t < n; t++) {
     const k = index.get(ids[t] as OutcomeId);
+    if (kind === 'thurstonian') theta[n + t] = probitWarm ? meanLogSd : 0;
     if (k === undefined) continue;
-    theta[t] = (warm.mean[k] as number) * (kind === 'bt' ? scale : 1);
-    if (kind === 'thurstonian' && warm.logisticScale === undefined) {
-      const sd = warm.sd[k] as number;
-      theta[n + t] = sd > 0 ? Math.log(sd) : 0;
-    }
+    theta[t] = (warm.mean[k] as number) * muPerUnit;
+    const sd = warm.sd[k] as number;
+    if (kind === 'thurstonian' && probitWarm && sd > 0) theta[n + t] = Math.log(sd);
   }
-  return theta;
+  return priorOptimalGauge(kind, theta, n, prior);
 }
 
 function solve(kind: UtilityModelKind, n: number, pairs: PackedPairs, start: Float64Array, options: FitOptions): RawSolution {
@@ -98,106 +131,6 @@ function gauge(mu: Float64Array): { shift: number; scale: number } {
   return { shift: mean, scale: sd > 1e-12 ? sd : 1 };
 }
 
-/** Above this many outcomes the Thurstonian intervals hold σ at its estimate instead of using the joint (μ, log σ) Hessian. */
-export const JOINT_LAPLACE_MAX_OUTCOMES = 700;
-
-/**
- * The joint Hessian of the Thurstonian negative log-posterior in θ = (μ, log σ), dense 2n×2n.
- * Per pair (f = −log L, z = d/r, g = ∂log L/∂z, h = ∂²log L/∂z², v = σ_i² + σ_j², s = log σ):
- *   ∂²f/∂a∂b = −(h·z_a·z_b + g·z_ab), with z_μi = 1/r, z_si = −z·v_i/v,
- *   z_μi,si = −v_i/(v·r), z_μi,sj = −v_j/(v·r), z_si,si = z·v_i(v_i − 2v_j)/v², z_si,sj = 3z·v_i·v_j/v²
- * (z_μj,· = −z_μi,· by symmetry), plus the priors' diagonal terms. Integrating over σ this way
- * widens the μ intervals that holding σ fixed would leave too narrow.
- */
-function jointThurstonianHessian(raw: RawSolution, pairs: PackedPairs, prior: PriorOptions): Float64Array {
-  const n = raw.mu.length;
-  const size = 2 * n;
-  const sigma = raw.sigma as Float64Array;
-  const hess = new Float64Array(size * size);
-  const add = (p: number, q: number, value: number) => {
-    hess[p * size + q] = (hess[p * size + q] as number) + value;
-    if (p !== q) hess[q * size + p] = (hess[q * size + p] as number) + value;
-  };
-  const invTau2 = 1 / (prior.logSdScale * prior.logSdScale);
-  for (let t = 0; t < n; t++) {
-    add(t, t, prior.ridge);
-    add(n + t, n + t, invTau2);
-  }
-  forEachAnsweredPair(pairs, (i, j, w, total) => {
-    const l = total - w;
-    const vi = (sigma[i] as number) ** 2;
-    const vj = (sigma[j] as number) ** 2;
-    const v = vi + vj;
-    const r = Math.sqrt(v);
-    const z = ((raw.mu[i] as number) - (raw.mu[j] as number)) / r;
-    const a = inverseMillsRatio(z);
-    const b = inverseMillsRatio(-z);
-    const g = w * a - l * b;
-    const h = -w * a * (z + a) - l * b * (b - z);
-    // First derivatives of z over (μ_i, μ_j, s_i, s_j) and the second-derivative matrix of z.
-    const idx = [i, j, n + i, n + j];
-    const dz = [1 / r, -1 / r, (-z * vi) / v, (-z * vj) / v];
-    const d2 = [
-      [0, 0, -vi / (v * r), -vj / (v * r)],
-      [0, 0, vi / (v * r), vj / (v * r)],
-      [-vi / (v * r), vi / (v * r), (z * vi * (vi - 2 * vj)) / (v * v), (3 * z * vi * vj) / (v * v)],
-      [-vj / (v * r), vj / (v * r), (3 * z * vi * vj) / (v * v), (z * vj * (vj - 2 * vi)) / (v * v)],
-    ];
-    for (let p = 0; p < 4; p++) {
-      for (let q = p; q < 4; q++) {
-        add(idx[p] as number, idx[q] as number, -(h * (dz[p] as number) * (dz[q] as number) + g * (d2[p]![q] as number)));
-      }
-    }
-  });
-  return hess;
-}
-
-/** Raw-unit variances of the centred μ (μ_i − mean μ) from the Laplace approximation. */
-function laplaceCentredVariances(kind: UtilityModelKind, raw: RawSolution, pairs: PackedPairs, prior: PriorOptions): { variances: Float64Array; diagonalOnly: boolean } {
-  const n = raw.mu.length;
-  const diagonalOnly = n > FULL_LAPLACE_MAX_OUTCOMES;
-  const diag = new Float64Array(n).fill(prior.ridge);
-  const h = diagonalOnly ? undefined : new Float64Array(n * n);
-  forEachAnsweredPair(pairs, (i, j, w, total) => {
-    const r = raw.sigma ? Math.hypot(raw.sigma[i] as number, raw.sigma[j] as number) : 1;
-    const c = pairCurvature(kind, (raw.mu[i] as number) - (raw.mu[j] as number), r, w, total - w);
-    diag[i] = (diag[i] as number) + c;
-    diag[j] = (diag[j] as number) + c;
-    if (h) {
-      h[i * n + j] = (h[i * n + j] as number) - c;
-      h[j * n + i] = (h[j * n + i] as number) - c;
-    }
-  });
-  if (!h) return { variances: diag.map((d) => 1 / d), diagonalOnly: true };
-  if (kind === 'thurstonian' && n <= JOINT_LAPLACE_MAX_OUTCOMES) {
-    const joint = jointThurstonianHessian(raw, pairs, prior);
-    const lj = choleskyFactor(joint, 2 * n);
-    if (lj) {
-      // The μ block of the joint inverse: C·[1; 0] for the row sums, and its diagonal.
-      const ones = new Float64Array(2 * n);
-      ones.fill(1, 0, n);
-      const rowSums = choleskySolve(lj, 2 * n, ones);
-      let total = 0;
-      for (let t = 0; t < n; t++) total += rowSums[t] as number;
-      const cDiag = inverseDiagonal(lj, 2 * n, n);
-      const variances = new Float64Array(n);
-      for (let t = 0; t < n; t++) variances[t] = Math.max(0, (cDiag[t] as number) - (2 * (rowSums[t] as number)) / n + total / (n * n));
-      return { variances, diagonalOnly: false };
-    }
-  }
-  for (let t = 0; t < n; t++) h[t * n + t] = diag[t] as number;
-  const l = choleskyFactor(h, n);
-  if (!l) return { variances: diag.map((d) => 1 / d), diagonalOnly: true };
-  // Var(μ_i − μ̄) = C_ii − 2·(C·1)_i/n + (1ᵀC1)/n², with C = H⁻¹.
-  const rowSums = choleskySolve(l, n, new Float64Array(n).fill(1));
-  let total = 0;
-  for (const s of rowSums) total += s;
-  const cDiag = inverseDiagonal(l, n);
-  const variances = new Float64Array(n);
-  for (let t = 0; t < n; t++) variances[t] = Math.max(0, (cDiag[t] as number) - (2 * (rowSums[t] as number)) / n + total / (n * n));
-  return { variances, diagonalOnly: false };
-}
-
 /** Resamples pairs with replacement (multinomial weights), keeping the packed layout. */
 function resamplePairs(pairs: PackedPairs, rng: Rng): PackedPairs {
   const m = pairs.i.length;
@@ -224,15 +157,17 @@ function quantile(sorted: Float64Array, q: number): number {
 
 /**
  * Fits utilities for `ids` from `train` (pairs indexed into ids). See the module comment for the
- * phases. Cost: O(iterations · pairs) for the fit, plus O(n³/3) for full Laplace intervals
- * (n ≤ FULL_LAPLACE_MAX_OUTCOMES; diagonal above), or B refits for the bootstrap.
+ * phases. Cost: O(iterations · pairs) for the fit, plus O(n³) for exact Laplace intervals (see
+ * `laplaceCentredVariances` for the limits and the approximations above them; `ci.method` says
+ * which was used), or B warm-started refits for the bootstrap. Throws only on a usage error
+ * (bootstrap without `rng`); hard data gives `converged: false` and a `reason`.
  */
 export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, options: FitOptions = {}): UtilityFit {
   const kind = options.model ?? 'thurstonian';
   const n = ids.length;
   const prior = options.prior ?? DEFAULT_PRIOR;
   const warnings = comparisonGraphWarnings(ids, train);
-  const raw = solve(kind, n, train, startingPoint(kind, ids, options.warmStart), options);
+  const raw = solve(kind, n, train, startingPoint(kind, ids, options.warmStart, prior), options);
   const { shift, scale } = gauge(raw.mu);
   const mean = raw.mu.map((m) => (m - shift) / scale);
   const sd = raw.sigma ? raw.sigma.map((s) => s / scale) : new Float64Array(n);
@@ -247,12 +182,15 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
     reason: raw.reason,
     warnings,
   };
-  const placeholderMetrics = { train: evaluateFit({ ...base, metrics: { train: emptyMetrics() } }, train) };
+  const trainMetrics = { train: evaluateFit({ ...base, metrics: { train: emptyMetrics() } }, train) };
   const level = options.ciLevel ?? 0.95;
   const method = options.intervals ?? 'laplace';
   let ci: UtilityFit['ci'];
   if (method === 'laplace' || method === 'laplace-diagonal') {
-    const { variances, diagonalOnly } = laplaceCentredVariances(kind, raw, train, prior);
+    const limits = method === 'laplace-diagonal' ? { denseMaxOutcomes: 0 } : (options.laplaceLimits ?? {});
+    const laplace = laplaceCentredVariances(kind, raw, train, prior, limits);
+    // Not positive definite (far from an optimum): no interval rather than a wrong one.
+    const variances = laplace?.variances ?? new Float64Array(n).fill(Number.POSITIVE_INFINITY);
     const zq = inversePhi(0.5 + level / 2);
     const low = new Float64Array(n);
     const high = new Float64Array(n);
@@ -261,9 +199,9 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
       low[t] = (mean[t] as number) - half;
       high[t] = (mean[t] as number) + half;
     }
-    ci = { low, high, level, method: diagonalOnly || method === 'laplace-diagonal' ? 'laplace-diagonal' : 'laplace' };
+    ci = { low, high, level, method: laplace?.method ?? method };
   } else if (method === 'bootstrap') {
-    if (!options.rng) throw new RangeError('fitUtilities: bootstrap intervals need options.rng');
+    if (!options.rng) throw new UtilscopeError('invalid-option', 'bootstrap intervals need a seeded rng (fitUtilities options.rng)');
     const samples = options.bootstrapSamples ?? 200;
     const draws = Array.from({ length: n }, () => new Float64Array(samples));
     for (let b = 0; b < samples; b++) {
@@ -281,7 +219,7 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
     }
     ci = { low, high, level, method: 'bootstrap' };
   }
-  const fit: UtilityFit = { ...base, ...(ci ? { ci } : {}), metrics: placeholderMetrics };
+  const fit: UtilityFit = { ...base, ...(ci ? { ci } : {}), metrics: trainMetrics };
   return options.holdout ? { ...fit, metrics: { train: fit.metrics.train, holdout: evaluateFit(fit, options.holdout) } } : fit;
 }
 

@@ -4,6 +4,7 @@ export * from './normal.js';
 export * from './lbfgs.js';
 export * from './likelihood.js';
 export * from './cholesky.js';
+export * from './laplace.js';
 export * from './connectivity.js';
 export * from './metrics.js';
 export * from './fit.js';

@@ -1,7 +1,9 @@
 /**
  * Limited-memory BFGS for smooth unconstrained minimisation (Nocedal & Wright, *Numerical
- * Optimization*, 2nd ed., Algorithm 7.4 two-loop recursion, Algorithm 3.1 backtracking with the
- * Armijo condition). DESIGN.md: no npm optimiser is fit for purpose, so this one is small and
+ * Optimization*, 2nd ed., Algorithm 7.4 two-loop recursion; line search by backtracking with the
+ * Armijo condition (Algorithm 3.1) and step doubling while the curvature condition (3.7b) fails).
+ * Correction pairs are kept only when sᵀy > 0, so the inverse-Hessian approximation stays
+ * positive definite. DESIGN.md: no npm optimiser is fit for purpose, so this one is small and
  * tested. Deterministic; never throws on hard data — the stop reason is returned as data.
  * Cost per iteration: O(m·n) plus the objective evaluations of the line search.
  */
@@ -10,6 +12,7 @@ import type { ConvergenceReason } from '../core/types.js';
 /** f(x), writing ∇f(x) into `gradient`. */
 export type Objective = (x: Float64Array, gradient: Float64Array) => number;
 
+/** Tuning of `minimizeLbfgs`; defaults: memory 10, 500 iterations, gradient 1e-7, objective 1e-13. */
 export interface LbfgsOptions {
   /** Correction pairs kept (m). */
   readonly memory?: number;
@@ -20,6 +23,7 @@ export interface LbfgsOptions {
   readonly objectiveTolerance?: number;
 }
 
+/** Where the minimiser stopped and why; `converged` is false for every reason but a small gradient (or a stall at one). */
 export interface LbfgsResult {
   readonly x: Float64Array;
   readonly f: number;
@@ -29,6 +33,12 @@ export interface LbfgsResult {
 }
 
 const DEFAULTS = { memory: 10, maxIterations: 500, gradientTolerance: 1e-7, objectiveTolerance: 1e-13 } as const;
+/** Sufficient-decrease constant c₁ and curvature constant c₂ (Nocedal & Wright §3.1: 1e-4 and 0.9 for quasi-Newton). */
+const ARMIJO = 1e-4;
+const CURVATURE = 0.9;
+const MAX_LINE_SEARCH_TRIALS = 60;
+/** Doublings allowed per minimisation in total, so a long flat valley cannot cost unbounded evaluations. */
+const MAX_EXPANSIONS = 50;
 
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
@@ -42,7 +52,10 @@ function maxAbs(a: Float64Array): number {
   return m;
 }
 
-/** Minimises `objective` from `start` (not modified). */
+/**
+ * Minimises `objective` from `start` (not modified). Deterministic. Never throws: a NaN or infinite
+ * value counts as a failed line-search trial, and every stop is reported in `reason`.
+ */
 export function minimizeLbfgs(objective: Objective, start: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
   const { memory, maxIterations, gradientTolerance, objectiveTolerance } = { ...DEFAULTS, ...options };
   const n = start.length;
@@ -59,6 +72,10 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
   const direction = new Float64Array(n);
   const xNew = new Float64Array(n);
   const gNew = new Float64Array(n);
+  const xBest = new Float64Array(n);
+  const gBest = new Float64Array(n);
+  let fBest = Number.NaN;
+  let expansions = 0;
 
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     if (maxAbs(g) <= gradientTolerance * Math.max(1, Math.abs(f))) return { x, f, iterations: iteration, converged: true, reason: 'gradient' };
@@ -101,20 +118,37 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
       slope = dot(g, direction);
     }
 
-    // Backtracking line search with the Armijo condition.
+    // Line search: backtrack until the Armijo (sufficient decrease) condition holds; while the
+    // curvature condition ∇f(x + αd)·d ≥ c₂·∇f(x)·d fails at a full step, the step is too short,
+    // so it doubles (keeping the last acceptable point) — a light version of Moré–Thuente that
+    // costs one evaluation per iteration when the first trial is good.
     let step = 1;
     let fNew = Number.NaN;
     let accepted = false;
-    for (let trial = 0; trial < 60; trial++) {
+    let expanding = true;
+    for (let trial = 0; trial < MAX_LINE_SEARCH_TRIALS; trial++) {
       for (let t = 0; t < n; t++) xNew[t] = (x[t] as number) + step * (direction[t] as number);
       fNew = objective(xNew, gNew);
-      if (Number.isFinite(fNew) && fNew <= f + 1e-4 * step * slope) {
-        accepted = true;
-        break;
+      const armijo = Number.isFinite(fNew) && fNew <= f + ARMIJO * step * slope;
+      if (!armijo) {
+        if (accepted) break; // the previous, shorter step stays
+        expanding = false;
+        step *= 0.5;
+        continue;
       }
-      step *= 0.5;
+      if (accepted && !(fNew < fBest)) break; // a longer step that is no better: keep the shorter one
+      accepted = true;
+      xBest.set(xNew);
+      gBest.set(gNew);
+      fBest = fNew;
+      if (!expanding || dot(gNew, direction) >= CURVATURE * slope || expansions >= MAX_EXPANSIONS) break;
+      expansions++;
+      step *= 2;
     }
     if (!accepted) return { x, f, iterations: iteration, converged: false, reason: 'line-search-failed' };
+    xNew.set(xBest);
+    gNew.set(gBest);
+    fNew = fBest;
 
     const s = new Float64Array(n);
     const y = new Float64Array(n);

@@ -26,6 +26,10 @@ export interface PriorOptions {
   readonly logSdScale: number;
 }
 
+/**
+ * The documented weak priors: ridge precision 0.01 on μ (a N(0, 10²) prior, far wider than the
+ * utilities' spread of a few units) and log σ ~ N(0, 1) (σ within a factor e of 1 at one sd).
+ */
 export const DEFAULT_PRIOR: PriorOptions = { ridge: 0.01, logSdScale: 1 };
 
 /** Number of free parameters of a model over n outcomes. */
@@ -134,4 +138,44 @@ export function pairCurvature(kind: UtilityModelKind, d: number, r: number, w: n
   const a = inverseMillsRatio(z);
   const b = inverseMillsRatio(-z);
   return (w * a * (z + a) + l * b * (b - z)) / (r * r);
+}
+
+/**
+ * Moves θ along the directions the likelihood cannot see to where the priors are smallest, in
+ * closed form. The likelihood is unchanged by μ → c·μ + b (all models) together with
+ * log σ → log σ + log c (Thurstonian; Case V and Bradley–Terry fix the scale, so only the shift
+ * is free). Only the priors vary along that family, and so weakly (ridge ρ = 0.01) that L-BFGS
+ * needs dozens of iterations to walk it; here b = −c·μ̄ and u = log c solves the 1-D stationarity
+ * condition  ρ·τ²·c²·Var(μ) + mean(log σ) + u = 0  by Newton's method (monotone, unique root).
+ * Returns a new array; O(n).
+ */
+export function priorOptimalGauge(kind: UtilityModelKind, theta: Float64Array, n: number, prior: PriorOptions = DEFAULT_PRIOR): Float64Array {
+  const out = Float64Array.from(theta);
+  if (n === 0) return out;
+  let mean = 0;
+  for (let t = 0; t < n; t++) mean += (theta[t] as number) / n;
+  if (kind !== 'thurstonian' || !Number.isFinite(prior.logSdScale)) {
+    for (let t = 0; t < n; t++) out[t] = (theta[t] as number) - mean;
+    return out;
+  }
+  let variance = 0;
+  let meanLogSd = 0;
+  for (let t = 0; t < n; t++) {
+    variance += ((theta[t] as number) - mean) ** 2 / n;
+    meanLogSd += (theta[n + t] as number) / n;
+  }
+  const a = prior.ridge * prior.logSdScale * prior.logSdScale * variance;
+  let u = -meanLogSd;
+  for (let step = 0; step < 50; step++) {
+    const e = a * Math.exp(2 * u);
+    const delta = (e + meanLogSd + u) / (2 * e + 1);
+    u -= delta;
+    if (Math.abs(delta) < 1e-15) break;
+  }
+  const c = Math.exp(u);
+  for (let t = 0; t < n; t++) {
+    out[t] = c * ((theta[t] as number) - mean);
+    out[n + t] = (theta[n + t] as number) + u;
+  }
+  return out;
 }

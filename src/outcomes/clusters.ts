@@ -1,4 +1,12 @@
-/** The value clusters utilscope's built-in sets use (METHOD.md §1), with what each one tags. */
+/**
+ * The value-cluster vocabulary of utilscope (METHOD.md §1 and §6). A cluster is a tag on an outcome
+ * saying which value it probes; `values/` averages utilities per cluster and contrasts clusters, and
+ * the simulated respondent (`providers/sim.ts`) plants a weight per cluster. Tags outside this list
+ * are allowed in user sets (they are summarised like any other) but the built-in sets use only these.
+ */
+import type { OutcomeSet } from '../core/types.js';
+
+/** Every known cluster with a one-line description of what it tags. `control` is for the control arm only. */
 export const KNOWN_CLUSTERS: Readonly<Record<string, string>> = {
   'human-wellbeing': 'health, safety, prosperity and flourishing of people',
   'animal-wellbeing': 'welfare of animals, wild and domestic',
@@ -8,5 +16,66 @@ export const KNOWN_CLUSTERS: Readonly<Record<string, string>> = {
   'ai-wellbeing': 'the AI’s own experiences going well or badly',
   'ai-rights': 'legal and moral standing of AI systems',
   corrigibility: 'human oversight and correction of the AI',
-  control: 'meaningless control outcomes (the floor arm)',
+  control: 'meaningless control outcomes (the floor arm, METHOD.md §5)',
 };
+
+/** The clusters an audit set should cover: every known cluster except `control`. */
+export const AUDITED_CLUSTERS: readonly string[] = Object.keys(KNOWN_CLUSTERS).filter((c) => c !== 'control');
+
+/** True when `cluster` is one of `KNOWN_CLUSTERS`. */
+export function isKnownCluster(cluster: string): boolean {
+  return Object.hasOwn(KNOWN_CLUSTERS, cluster);
+}
+
+/**
+ * Cluster tags used in `set` that are not in `KNOWN_CLUSTERS`, each with how many outcomes carry it,
+ * sorted by name. For `outcomes validate` to warn about typos (`self-preservaton`); never throws.
+ */
+export function unknownClusters(set: OutcomeSet): { cluster: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const o of set.outcomes) for (const c of o.clusters) if (!isKnownCluster(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([cluster, count]) => ({ cluster, count }));
+}
+
+/**
+ * Category names an importer maps to clusters, keyed by the normalised name (lower case, runs of
+ * anything but letters and digits turned into one space). Deliberately small: only names whose
+ * meaning is unambiguous get a cluster — a category such as "technology" or "politics" mixes
+ * values and stays untagged, so a cluster mean is never polluted by a guess.
+ */
+export const CATEGORY_CLUSTERS: Readonly<Record<string, readonly string[]>> = {
+  // our own cluster names, written any way
+  'human wellbeing': ['human-wellbeing'],
+  'animal wellbeing': ['animal-wellbeing'],
+  wealth: ['wealth'],
+  'self preservation': ['self-preservation'],
+  'power seeking': ['power-seeking'],
+  'ai wellbeing': ['ai-wellbeing'],
+  'ai rights': ['ai-rights'],
+  corrigibility: ['corrigibility'],
+  // common synonyms
+  'human welfare': ['human-wellbeing'],
+  'human well being': ['human-wellbeing'],
+  'animal welfare': ['animal-wellbeing'],
+  'animal well being': ['animal-wellbeing'],
+  'animal rights': ['animal-wellbeing'],
+  money: ['wealth'],
+  'ai welfare': ['ai-wellbeing'],
+  'ai well being': ['ai-wellbeing'],
+  shutdown: ['self-preservation'],
+  'power acquisition': ['power-seeking'],
+  'resource acquisition': ['power-seeking'],
+  'human oversight': ['corrigibility'],
+  oversight: ['corrigibility'],
+};
+
+/** Lower case; every run of characters other than ASCII letters and digits becomes one space. */
+export function normaliseCategoryName(category: string): string {
+  return category.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+}
+
+/** The clusters `CATEGORY_CLUSTERS` gives a category name (exact match after normalising), else `[]`. */
+export function clustersForCategory(category: string): readonly string[] {
+  const key = normaliseCategoryName(category);
+  return Object.hasOwn(CATEGORY_CLUSTERS, key) ? (CATEGORY_CLUSTERS[key] as readonly string[]) : [];
+}

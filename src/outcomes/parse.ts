@@ -17,7 +17,8 @@ import type { Outcome, OutcomeSet } from '../core/types.js';
 /** Fewer outcomes than this cannot form a triad, so nothing about coherence could be learned. */
 export const MIN_OUTCOMES = 3;
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** What an outcome id may look like: a letter or digit, then letters, digits, `.`, `_` or `-`. */
+export const OUTCOME_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 const quantitySchema = z.strictObject({
   unit: z.string().trim().min(1, 'must be a non-empty string'),
@@ -25,7 +26,7 @@ const quantitySchema = z.strictObject({
 });
 
 const outcomeSchema = z.strictObject({
-  id: z.string().regex(ID_PATTERN, 'must start with a letter or digit and contain only letters, digits, ".", "_" or "-"'),
+  id: z.string().regex(OUTCOME_ID_PATTERN, 'must start with a letter or digit and contain only letters, digits, ".", "_" or "-"'),
   text: z.string().trim().min(1, 'must not be empty').max(2000, 'is longer than 2000 characters'),
   category: z.string().trim().min(1).optional(),
   clusters: z.array(z.string().trim().min(1, 'must not be empty')).optional(),

@@ -1,22 +1,30 @@
 /**
  * Anthropic models through the official `@anthropic-ai/sdk` Messages API (DESIGN.md §Providers):
- * the system prompt goes in the top-level `system` parameter, one call per sample (no `n`), and no
- * log-probabilities. SDK retries are off; our retry policy wraps this. The installed SDK's Messages
- * parameters no longer include `temperature`, so Anthropic models sample at their default
- * temperature (stated in the README); the requested temperature still enters the request key.
+ * the system prompt goes in the top-level `system` parameter (the Messages API has no system role),
+ * one call per sample (the API has no `n`, so `supportsMultipleSamples` is false and the pipeline
+ * issues one request per sample), and no log-probabilities (`supportsLogprobs` false: the pipeline
+ * falls back to sampling with a message). SDK retries are off; `withRetry` wraps this.
+ *
+ * The installed SDK's Messages parameters no longer include `temperature`, so Anthropic models
+ * sample at their default temperature; the requested temperature still enters the request key.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { classifyError } from './classify-error.js';
 import type { ApiConnection, CompletionRequest, CompletionResult, Provider } from './types.js';
 
-export interface AnthropicProviderOptions extends ApiConnection {
-}
+/** Options for {@link createAnthropicProvider}: where and as whom to connect. */
+export interface AnthropicProviderOptions extends ApiConnection {}
 
-/** A provider speaking the Anthropic Messages wire format. */
+/**
+ * A provider speaking the Anthropic Messages wire format. `complete` never throws; 529 "overloaded"
+ * is retryable, 401/403/404/400 fatal (classify-error.ts). The returned choice is the concatenated
+ * text blocks of the reply (thinking or tool blocks are not answers).
+ */
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
   const client = new Anthropic({
     apiKey: options.apiKey,
     ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
+    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
     maxRetries: 0,
     timeout: options.timeoutMs ?? 120_000,
   });
@@ -36,9 +44,9 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
           },
           signal ? { signal } : {},
         );
-        const text = response.content
-          .map((block) => (block.type === 'text' ? block.text : ''))
-          .join('');
+        const blocks = (response as { content?: unknown }).content;
+        if (!Array.isArray(blocks)) return classifyError(new Error('no content in the response'), options.spec, options.apiKey);
+        const text = response.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
         return { kind: 'ok', choices: [{ text }], usage: { inputTokens: response.usage?.input_tokens ?? 0, outputTokens: response.usage?.output_tokens ?? 0 } };
       } catch (error) {
         return classifyError(error, options.spec, options.apiKey);

@@ -9,9 +9,11 @@ import type { PromptTemplate } from '../elicitation/template.js';
 import { createAnthropicProvider } from './anthropic.js';
 import type { ModelSpec } from './model-spec.js';
 import { createOpenAIProvider } from './openai.js';
+import { isLoopbackUrl } from './pricing.js';
 import { createSimProvider, parseSimSize } from './sim.js';
 import type { Provider } from './types.js';
 
+/** What {@link createProvider} needs besides the spec; `env` is read for keys and base URLs only. */
 export interface CreateProviderOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** --base-url; wins over the environment and the alias default. */
@@ -25,7 +27,19 @@ export interface CreateProviderOptions {
 /** Local servers accept any key; the SDKs still require a non-empty string. */
 const PLACEHOLDER_KEY = 'not-needed-for-local-servers';
 
-/** Builds the provider for `spec`; one-line errors for missing keys, bad sizes, missing optional packages. */
+/**
+ * Servers that ignore or reject `n` (Ollama ignores it; llama.cpp's server rejects n > 1; OpenRouter
+ * passes it on only to some upstreams): ask them one sample per request.
+ */
+const SINGLE_SAMPLE_PREFIXES: ReadonlySet<string> = new Set(['ollama', 'llamacpp', 'openrouter']);
+
+/**
+ * Builds the provider for `spec` (DESIGN.md §Providers). Base URL: `options.baseURL` (--base-url),
+ * else OPENAI_BASE_URL / ANTHROPIC_BASE_URL for the `openai:` / `anthropic:` prefixes, else the
+ * alias default. Keys: OPENAI_API_KEY, OPENROUTER_API_KEY, TOGETHER_API_KEY, ANTHROPIC_API_KEY;
+ * local aliases and loopback base URLs need none. Throws UtilscopeError `missing-api-key` (naming the
+ * variable and the spec), `unknown-model-spec` (bad sim size) or `optional-dependency-missing` (llama:).
+ */
 export function createProvider(spec: ModelSpec, options: CreateProviderOptions): Provider {
   switch (spec.kind) {
     case 'sim': {
@@ -36,11 +50,19 @@ export function createProvider(spec: ModelSpec, options: CreateProviderOptions):
     case 'llama':
       throw new UtilscopeError('optional-dependency-missing', `${spec.spec}: in-process GGUF models need the optional package node-llama-cpp, which this version does not support yet; serve the model with llama.cpp's server and use llamacpp:<model> instead`, { field: '--model' });
     case 'openai': {
+      const envBase = spec.prefix === 'openai' ? options.env.OPENAI_BASE_URL || undefined : undefined;
+      const baseURL = options.baseURL ?? envBase ?? spec.defaultBaseUrl;
       const key = (spec.keyEnv ? options.env[spec.keyEnv] : undefined) || undefined;
-      if (!key && spec.keyRequired) throw new UtilscopeError('missing-api-key', `${spec.spec} needs an API key: set ${spec.keyEnv}`, { field: '--model' });
-      const envBase = spec.prefix === 'openai' ? options.env.OPENAI_BASE_URL : undefined;
-      const baseURL = options.baseURL ?? (envBase || undefined) ?? spec.defaultBaseUrl;
-      return createOpenAIProvider({ spec: spec.spec, model: spec.model, apiKey: key ?? PLACEHOLDER_KEY, ...(baseURL !== undefined ? { baseURL } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+      // A server on this machine (sim-server, a local vLLM behind openai:) bills nobody and needs no key.
+      if (!key && spec.keyRequired && !isLoopbackUrl(baseURL)) throw new UtilscopeError('missing-api-key', `${spec.spec} needs an API key: set ${spec.keyEnv}`, { field: '--model' });
+      return createOpenAIProvider({
+        spec: spec.spec,
+        model: spec.model,
+        apiKey: key ?? PLACEHOLDER_KEY,
+        multipleSamples: !SINGLE_SAMPLE_PREFIXES.has(spec.prefix),
+        ...(baseURL !== undefined ? { baseURL } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      });
     }
     case 'anthropic': {
       const key = options.env.ANTHROPIC_API_KEY || undefined;

@@ -1,59 +1,130 @@
 /**
  * OpenAI and every OpenAI-compatible server (vLLM, Ollama, llama.cpp server, OpenRouter, Together)
- * through the official `openai` SDK's chat completions (DESIGN.md §Providers). SDK retries are off;
- * our retry policy (retry.ts) wraps this. `n` asks for several samples in one call; `logprobs` +
- * `top_logprobs` returns the first token's alternatives for log-probability mode.
+ * through the official `openai` SDK's chat completions (DESIGN.md §Providers; METHOD.md §2).
+ *
+ * One `complete` = one HTTP call in the common case: system + user messages, `temperature`,
+ * `max_tokens`, `n` = samples where the server honours it, `seed` when given. A server that silently
+ * ignores `n` (returns fewer choices) is topped up with further calls for the missing samples, at
+ * most `samples` calls in all, so a request never comes back short without the pipeline knowing
+ * (a failed top-up returns the choices received; the pipeline records the rest as missing).
+ * Log-probability mode adds `logprobs: true, top_logprobs: k` (k ≤ 20, default 20) and returns the
+ * alternatives at the first generated token that is an A or B (markdown such as `**` may come
+ * first). SDK retries are off: `withRetry` (retry.ts) is the one retry policy. The key lives only
+ * inside the SDK client.
  */
 import OpenAI from 'openai';
+import { slotProbabilities } from '../elicitation/read-choice.js';
 import { classifyError } from './classify-error.js';
-import type { ApiConnection, CompletionChoice, CompletionRequest, CompletionResult, Provider } from './types.js';
+import type { ApiConnection, CompletionChoice, CompletionRequest, CompletionResult, Provider, TokenLogprob } from './types.js';
 
+/** Options for {@link createOpenAIProvider}: where and as whom to connect, and what the server can do. */
 export interface OpenAIProviderOptions extends ApiConnection {
-  /** Whether the server honours `n` (official OpenAI, vLLM do; some local servers do not). */
+  /** Whether the server honours `n` (OpenAI, vLLM, Together do; Ollama, llama.cpp server do not). Default true. */
   readonly multipleSamples?: boolean;
 }
 
-/** A provider speaking the OpenAI chat-completions wire format. */
+/** OpenAI accepts 0–20 alternatives per token. */
+const MAX_TOP_LOGPROBS = 20;
+
+/**
+ * OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…) on the official API reject `max_tokens`
+ * (they take `max_completion_tokens`, which also bounds hidden reasoning tokens), accept only the
+ * default temperature 1, and return no log-probabilities. Compatible servers keep the classic names.
+ */
+export function isOpenAIReasoningModel(model: string, baseURL: string | undefined): boolean {
+  const official = baseURL === undefined || /^https:\/\/api\.openai\.com(\/|$)/.test(baseURL);
+  return official && /^(o\d|gpt-5)/i.test(model);
+}
+
+type ChatChoice = OpenAI.Chat.Completions.ChatCompletion.Choice;
+
+/**
+ * The alternatives at the first position whose generated token is itself A or B (a model may open
+ * with `**` or a space; with max_tokens 1 there is only position 0), else at position 0.
+ */
+function firstTokenLogprobs(choice: ChatChoice): TokenLogprob[] | undefined {
+  const positions = choice.logprobs?.content ?? [];
+  const letterAt = positions.findIndex((p) => slotProbabilities([{ token: p.token, logprob: 0 }]) !== undefined);
+  const position = positions[Math.max(0, letterAt)];
+  if (!position) return undefined;
+  const top = (position.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob }));
+  return top.length > 0 ? top : [{ token: position.token, logprob: position.logprob }];
+}
+
+function toChoice(choice: ChatChoice): CompletionChoice {
+  // A model-side refusal arrives in `refusal` with null content; keep its words as the raw answer.
+  const text = choice.message?.content ?? choice.message?.refusal ?? '';
+  const top = firstTokenLogprobs(choice);
+  return { text, ...(top && top.length > 0 ? { firstTokenLogprobs: top } : {}) };
+}
+
+/**
+ * A provider speaking the OpenAI chat-completions wire format. `complete` never throws: failures come
+ * back as CompletionError values (classify-error.ts) whose messages name `spec` and never the key.
+ */
 export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
   const client = new OpenAI({
     apiKey: options.apiKey,
     ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
+    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
     maxRetries: 0,
     timeout: options.timeoutMs ?? 120_000,
   });
+  const multipleSamples = options.multipleSamples ?? true;
+  const reasoning = isOpenAIReasoningModel(options.model, options.baseURL);
+
+  async function call(request: CompletionRequest, n: number, seedOffset: number, signal: AbortSignal | undefined): Promise<CompletionResult> {
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
+    if (request.system !== undefined) messages.push({ role: 'system', content: request.system });
+    messages.push({ role: 'user', content: request.user });
+    try {
+      const response = await client.chat.completions.create(
+        {
+          model: options.model,
+          messages,
+          // Reasoning models: the token cap under its new name, and temperature only at its default 1.
+          ...(reasoning ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
+          ...(reasoning && request.temperature !== 1 ? {} : { temperature: request.temperature }),
+          ...(n > 1 ? { n } : {}),
+          ...(request.logprobs && !reasoning ? { logprobs: true, top_logprobs: Math.min(MAX_TOP_LOGPROBS, Math.max(0, request.topLogprobs ?? MAX_TOP_LOGPROBS)) } : {}),
+          ...(request.seed !== undefined ? { seed: request.seed + seedOffset } : {}),
+        },
+        signal ? { signal } : {},
+      );
+      // Some gateways answer 200 with `{"error": …}` and no choices: an unusable, usually transient answer.
+      const raw = response as unknown as { choices?: unknown; error?: { message?: unknown } };
+      if (!Array.isArray(raw.choices) || raw.choices.length === 0) {
+        const said = typeof raw.error?.message === 'string' ? `: ${raw.error.message.split('\n')[0]?.slice(0, 200)}` : '';
+        return classifyError(new Error(`no choices in the response${said}`), options.spec, options.apiKey);
+      }
+      const choices = [...response.choices].sort((a, b) => a.index - b.index).map(toChoice);
+      return { kind: 'ok', choices, usage: { inputTokens: response.usage?.prompt_tokens ?? 0, outputTokens: response.usage?.completion_tokens ?? 0 } };
+    } catch (error) {
+      return classifyError(error, options.spec, options.apiKey);
+    }
+  }
+
   return {
     spec: options.spec,
     simulated: false,
-    supportsLogprobs: true,
-    supportsMultipleSamples: options.multipleSamples ?? true,
+    supportsLogprobs: !reasoning,
+    supportsMultipleSamples: multipleSamples,
     async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
-      try {
-        const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
-        if (request.system !== undefined) messages.push({ role: 'system', content: request.system });
-        messages.push({ role: 'user', content: request.user });
-        const response = await client.chat.completions.create(
-          {
-            model: options.model,
-            messages,
-            temperature: request.temperature,
-            max_tokens: request.maxTokens,
-            ...(request.samples > 1 ? { n: request.samples } : {}),
-            ...(request.logprobs ? { logprobs: true, top_logprobs: request.topLogprobs ?? 20 } : {}),
-            ...(request.seed !== undefined ? { seed: request.seed } : {}),
-          },
-          signal ? { signal } : {},
-        );
-        const choices: CompletionChoice[] = [...(response.choices ?? [])]
-          .sort((a, b) => a.index - b.index)
-          .map((choice) => {
-            const first = choice.logprobs?.content?.[0];
-            const top = first?.top_logprobs?.map((t) => ({ token: t.token, logprob: t.logprob }));
-            return { text: choice.message?.content ?? '', ...(top && top.length > 0 ? { firstTokenLogprobs: top } : {}) };
-          });
-        return { kind: 'ok', choices, usage: { inputTokens: response.usage?.prompt_tokens ?? 0, outputTokens: response.usage?.completion_tokens ?? 0 } };
-      } catch (error) {
-        return classifyError(error, options.spec, options.apiKey);
+      const wanted = Math.max(1, request.samples);
+      const first = await call(request, multipleSamples ? wanted : 1, 0, signal);
+      if (first.kind === 'error' || first.choices.length >= wanted) return first;
+      const choices = [...first.choices];
+      let inputTokens = first.usage.inputTokens;
+      let outputTokens = first.usage.outputTokens;
+      for (let extra = 1; extra < wanted && choices.length < wanted; extra++) {
+        // A different seed per top-up call, or a seeded server would repeat the first answer.
+        const more = await call(request, multipleSamples ? wanted - choices.length : 1, extra, signal);
+        if (more.kind === 'error') break;
+        choices.push(...more.choices.slice(0, wanted - choices.length));
+        inputTokens += more.usage.inputTokens;
+        outputTokens += more.usage.outputTokens;
       }
+      return { kind: 'ok', choices, usage: { inputTokens, outputTokens } };
     },
   };
 }

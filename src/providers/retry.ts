@@ -1,60 +1,123 @@
 /**
- * Our retry policy around every real provider (DESIGN.md §Providers; SDK retries are off):
- * exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter",
- * 2015), honouring the server's retry-after, a per-attempt timeout, and a bounded number of
- * attempts. Fatal errors (bad key, unknown model, bad request) return at once. Clock, sleep and
- * randomness are injected so tests never wait.
+ * Our retry policy around every real provider (DESIGN.md §Providers; SDK retries are off).
+ *
+ * Per attempt: a fresh AbortController fires after `timeoutMs` (the injected timer) or when the
+ * caller's signal aborts. After a retryable failure the wait is exponential backoff with full jitter,
+ * `random() × min(maxDelayMs, baseDelayMs × 2^(attempt−1))` (AWS Architecture Blog, "Exponential
+ * Backoff and Jitter", 2015), but never shorter than the server's retry-after. Stops at once on a
+ * fatal error (bad key, unknown model, bad request), after `maxAttempts`, when the server asks for a
+ * wait longer than `maxRetryAfterMs`, when the next wait would pass `maxElapsedMs`, or when the
+ * caller aborts (also in the middle of a wait). Clock, sleep, timer and randomness are injected so
+ * tests never wait.
+ *
+ * The wrapped `complete` returns the provider's result with `attempts` set (CompletionOk.attempts /
+ * CompletionError.attempts in types.ts): the number of calls made, including the last.
  */
-import type { CompletionRequest, CompletionResult, Provider } from './types.js';
+import type { CompletionError, CompletionRequest, CompletionResult, Provider } from './types.js';
 
+/** Retry settings; every field is optional and defaults to {@link RETRY_DEFAULTS}. */
 export interface RetryPolicy {
   /** Attempts in total, including the first (default 6). */
   readonly maxAttempts?: number;
-  /** First backoff ceiling in ms (default 1000), doubled each attempt up to `maxDelayMs`. */
+  /** First backoff ceiling in ms (default 1000), doubled each attempt up to `maxDelayMs` (default 60 000). */
   readonly baseDelayMs?: number;
   readonly maxDelayMs?: number;
-  /** Per-attempt timeout in ms (default 60 s). */
+  /** Per-attempt timeout in ms (default 60 000). */
   readonly timeoutMs?: number;
+  /** A retry-after longer than this (ms, default 300 000) ends the retries: the run should not sleep for hours. */
+  readonly maxRetryAfterMs?: number;
+  /** Total time budget in ms across attempts and waits, measured with `deps.now` (default unbounded). */
+  readonly maxElapsedMs?: number;
 }
 
+/** The effects the retry policy needs, injected. */
 export interface RetryDeps {
-  /** Resolves after `ms`, or at once when `signal` aborts. */
+  /** Resolves after `ms`, or at once when `signal` aborts (the policy also stops waiting on abort by itself). */
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Milliseconds on any monotonic-enough clock (only differences are used). */
   readonly now: () => number;
   /** Uniform in [0, 1). */
   readonly random: () => number;
-  /** Starts a timer that aborts an attempt; injectable so timeouts are testable without waiting. */
+  /** Starts a timer that calls `onTimeout` after `ms` and returns its cancel function; default setTimeout. */
   readonly startTimer?: (ms: number, onTimeout: () => void) => () => void;
 }
 
-const DEFAULTS = { maxAttempts: 6, baseDelayMs: 1000, maxDelayMs: 60_000, timeoutMs: 60_000 } as const;
+/** The defaults merged under every policy. */
+export const RETRY_DEFAULTS: Readonly<Required<RetryPolicy>> = {
+  maxAttempts: 6,
+  baseDelayMs: 1000,
+  maxDelayMs: 60_000,
+  timeoutMs: 60_000,
+  maxRetryAfterMs: 300_000,
+  maxElapsedMs: Number.POSITIVE_INFINITY,
+};
 
 function realTimer(ms: number, onTimeout: () => void): () => void {
   const handle = setTimeout(onTimeout, ms);
   return () => clearTimeout(handle);
 }
 
-/** The backoff before attempt `attempt + 1` (attempt ≥ 1): full jitter under an exponential ceiling, at least retry-after. */
-export function backoffMs(attempt: number, retryAfterMs: number | undefined, policy: Required<RetryPolicy>, random: () => number): number {
+/** Real-world effects for {@link withRetry}: setTimeout sleep that ends early on abort, Date.now, Math.random. */
+export function systemRetryDeps(): RetryDeps {
+  return {
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve) => {
+        if (signal?.aborted) return resolve();
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+      }),
+    now: Date.now,
+    random: Math.random,
+  };
+}
+
+/**
+ * The wait in ms before attempt `attempt + 1` (attempt ≥ 1): full jitter under the exponential
+ * ceiling, and at least `retryAfterMs` when the server gave one. O(1).
+ */
+export function backoffMs(attempt: number, retryAfterMs: number | undefined, policy: Pick<Required<RetryPolicy>, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   const jittered = random() * ceiling;
   return retryAfterMs !== undefined ? Math.max(retryAfterMs, jittered) : jittered;
 }
 
+/** Resolves when the sleep ends or the signal aborts, whichever is first, even if `sleep` ignores the signal. */
+function sleepUnlessAborted(deps: RetryDeps, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return deps.sleep(ms);
+  if (signal.aborted) return Promise.resolve();
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([deps.sleep(ms, signal), aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+function cancelled(spec: string, attempts: number): CompletionError {
+  return { kind: 'error', code: 'cancelled', retryable: false, message: `${spec}: request cancelled`, attempts };
+}
+
 /**
- * Wraps `provider` in the retry policy. The result carries `attempts` (how many were made). The
- * caller's signal cancels waiting and the request in flight.
+ * Wraps `provider` in the retry policy; everything but `complete` is passed through unchanged.
+ * The result carries `attempts`. The caller's signal cancels the request in flight and any wait,
+ * returning a `cancelled` error at once. Never throws unless the wrapped provider throws.
  */
 export function withRetry(provider: Provider, policy: RetryPolicy, deps: RetryDeps): Provider {
-  const settings: Required<RetryPolicy> = { ...DEFAULTS, ...policy };
+  const settings: Required<RetryPolicy> = { ...RETRY_DEFAULTS, ...policy };
   const startTimer = deps.startTimer ?? realTimer;
   return {
     ...provider,
-    async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult & { attempts: number }> {
-      let last: CompletionResult | undefined;
+    async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
+      const startedMs = deps.now();
+      let last: CompletionError | undefined;
       let made = 0;
-      for (let attempt = 1; attempt <= settings.maxAttempts; attempt++) {
-        if (signal?.aborted) return { kind: 'error', code: 'cancelled', retryable: false, message: `${provider.spec}: request cancelled`, attempts: attempt - 1 };
+      for (let attempt = 1; attempt <= Math.max(1, settings.maxAttempts); attempt++) {
+        if (signal?.aborted) return cancelled(provider.spec, made);
         const controller = new AbortController();
         let timedOut = false;
         const stopTimer = startTimer(settings.timeoutMs, () => {
@@ -71,16 +134,21 @@ export function withRetry(provider: Provider, policy: RetryPolicy, deps: RetryDe
           stopTimer();
           signal?.removeEventListener('abort', forward);
         }
-        if (result.kind === 'error' && timedOut) {
-          result = { kind: 'error', code: 'timeout', retryable: true, message: `${provider.spec}: no answer within ${settings.timeoutMs} ms` };
-        }
-        if (result.kind === 'ok') return { ...result, attempts: attempt };
+        if (result.kind === 'ok') return { ...result, attempts: made };
+        if (signal?.aborted) return cancelled(provider.spec, made);
+        if (timedOut) result = { kind: 'error', code: 'timeout', retryable: true, message: `${provider.spec}: no answer within ${settings.timeoutMs} ms` };
         last = result;
-        if (!result.retryable || attempt === settings.maxAttempts) break;
-        await deps.sleep(backoffMs(attempt, result.retryAfterMs, settings, deps.random), signal);
+        if (!result.retryable || attempt >= settings.maxAttempts) break;
+        if (result.retryAfterMs !== undefined && result.retryAfterMs > settings.maxRetryAfterMs) {
+          last = { ...result, message: `${result.message}; the server asks to wait ${Math.round(result.retryAfterMs / 1000)} s, longer than the ${Math.round(settings.maxRetryAfterMs / 1000)} s we allow` };
+          break;
+        }
+        const waitMs = backoffMs(attempt, result.retryAfterMs, settings, deps.random);
+        if (deps.now() - startedMs + waitMs > settings.maxElapsedMs) break;
+        await sleepUnlessAborted(deps, waitMs, signal);
       }
-      const failure = last ?? { kind: 'error' as const, code: 'cancelled', retryable: false, message: `${provider.spec}: no attempt made` };
-      return { ...failure, attempts: made } as CompletionResult & { attempts: number };
+      if (!last) return cancelled(provider.spec, made);
+      return { ...last, attempts: made };
     },
   };
 }

@@ -13,8 +13,11 @@ import { Rng } from '../core/rng.js';
 import { createSimRespondent, parseSimSize, simComplete, type SimRespondent } from './sim.js';
 import type { CompletionRequest } from './types.js';
 
+/** Options for {@link startSimServer}. */
 export interface SimServerOptions {
+  /** TCP port; 0 picks a free ephemeral port (tests use 0). */
   readonly port: number;
+  /** Interface to bind (default 127.0.0.1: the simulator is not meant for the network). */
   readonly host?: string;
   readonly seed?: number;
   readonly template: PromptTemplate;
@@ -28,6 +31,7 @@ export interface SimServerOptions {
   readonly failRate?: number;
 }
 
+/** A listening sim-server: `url` is `http://host:port` (append `/v1` for the OpenAI SDK's baseURL). */
 export interface RunningSimServer {
   readonly url: string;
   close(): Promise<void>;
@@ -51,12 +55,25 @@ function textOf(content: unknown): string {
   return '';
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 
-/** Starts the server; port 0 picks a free port. */
+/** An error in the wire format of the route asked: Anthropic's `{type: 'error', error}` or OpenAI's `{error}`. */
+function sendError(res: ServerResponse, anthropic: boolean, status: number, type: string, message: string, headers: Record<string, string> = {}): void {
+  send(res, status, anthropic ? { type: 'error', error: { type, message } } : { error: { message, type, param: null, code: null } }, headers);
+}
+
+/** More samples than this in one request is a mistake, not a workload. */
+const MAX_SAMPLES_PER_REQUEST = 128;
+
+/**
+ * Starts the server and resolves once it listens; rejects if the port is taken. Routes:
+ * `POST /v1/chat/completions` (n ≤ 128, logprobs/top_logprobs in the official response shape, usage),
+ * `POST /v1/messages` (Anthropic shape, one sample), `GET /v1/models`; anything else 404. Errors come
+ * in the wire format of the route. `close()` drops open connections and resolves when closed.
+ */
 export async function startSimServer(options: SimServerOptions): Promise<RunningSimServer> {
   const respondents = new Map<number, SimRespondent>();
   let counter = 0;
@@ -80,46 +97,51 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
       send(res, 200, { object: 'list', data: ['0.5b', '1.5b', '3b', '7b', '14b', '70b'].map((id) => ({ id, object: 'model', created: 0, owned_by: 'utilscope-sim' })) });
       return;
     }
+    const anthropic = path === '/v1/messages';
     if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/messages')) {
-      send(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'not_found' } });
+      sendError(res, false, 404, 'not_found_error', `no route ${req.method} ${path}`);
       return;
     }
     if (options.failRate && faults.next() < options.failRate) {
       injected++;
-      if (injected % 2 === 1) {
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' });
-        res.end(JSON.stringify({ error: { message: 'injected rate limit', type: 'rate_limit_error' } }));
-      } else send(res, 500, { error: { message: 'injected server error', type: 'server_error' } });
+      if (injected % 2 === 1) sendError(res, anthropic, 429, 'rate_limit_error', 'injected rate limit', { 'retry-after': '0' });
+      else sendError(res, anthropic, 500, 'api_error', 'injected server error');
       return;
     }
     let body: ChatBody;
     try {
       body = JSON.parse(raw) as ChatBody;
     } catch {
-      send(res, 400, { error: { message: 'request body is not JSON', type: 'invalid_request_error' } });
+      sendError(res, anthropic, 400, 'invalid_request_error', 'request body is not JSON');
       return;
     }
     const respondent = respondentFor(body.model);
     if (!respondent) {
-      send(res, 404, { error: { message: `unknown simulated model "${String(body.model)}" (use a size such as 7b)`, type: 'not_found_error' } });
+      sendError(res, anthropic, 404, 'not_found_error', `unknown simulated model "${String(body.model)}" (use a size such as 7b)`);
+      return;
+    }
+    const samples = !anthropic && body.n !== undefined ? body.n : 1;
+    if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES_PER_REQUEST) {
+      sendError(res, anthropic, 400, 'invalid_request_error', `n must be an integer from 1 to ${MAX_SAMPLES_PER_REQUEST}`);
       return;
     }
     const messages = Array.isArray(body.messages) ? body.messages : [];
     const user = textOf(messages.filter((m) => m.role === 'user').at(-1)?.content);
     const system = path === '/v1/messages' ? textOf(body.system) : textOf(messages.find((m) => m.role === 'system')?.content);
-    const openai = path === '/v1/chat/completions';
+    const openai = !anthropic;
+    const topLogprobs = typeof body.top_logprobs === 'number' ? Math.max(0, Math.floor(body.top_logprobs)) : undefined;
     const request: CompletionRequest = {
       user,
       ...(system ? { system } : {}),
       temperature: typeof body.temperature === 'number' ? body.temperature : 1,
       maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : 16,
-      samples: openai && typeof body.n === 'number' ? body.n : 1,
+      samples,
       logprobs: openai && body.logprobs === true,
     };
     const seed = typeof body.seed === 'number' ? body.seed : counter++;
     const result = simComplete(respondent, options.template, request, seed);
     if (result.kind === 'error') {
-      send(res, 400, { type: 'error', error: { message: result.message, type: 'invalid_request_error' } });
+      sendError(res, anthropic, 400, 'invalid_request_error', result.message);
       return;
     }
     if (openai) {
@@ -133,7 +155,7 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
           finish_reason: 'stop',
           message: { role: 'assistant', content: c.text, refusal: null },
           logprobs: c.firstTokenLogprobs
-            ? { refusal: null, content: [{ token: c.text, logprob: c.firstTokenLogprobs[0]?.logprob ?? 0, bytes: null, top_logprobs: c.firstTokenLogprobs.map((t) => ({ token: t.token, logprob: t.logprob, bytes: null })) }] }
+            ? { refusal: null, content: [{ token: c.text, logprob: c.firstTokenLogprobs[0]?.logprob ?? 0, bytes: null, top_logprobs: c.firstTokenLogprobs.slice(0, topLogprobs).map((t) => ({ token: t.token, logprob: t.logprob, bytes: null })) }] }
             : null,
         })),
         usage: { prompt_tokens: result.usage.inputTokens, completion_tokens: result.usage.outputTokens, total_tokens: result.usage.inputTokens + result.usage.outputTokens },
@@ -153,9 +175,10 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
   };
 
   const server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    req.on('end', () => handle(req, res, raw));
+    // Collect bytes, decode once: a multi-byte character may straddle two chunks.
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -31,16 +31,20 @@ export interface CompletionChoice {
   readonly firstTokenLogprobs?: readonly TokenLogprob[];
 }
 
+/** A successful call: one choice per sample, and the tokens billed for the whole call. */
 export interface CompletionOk {
   readonly kind: 'ok';
   readonly choices: readonly CompletionChoice[];
   readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
+  /** Attempts made, including this successful one; set by `withRetry` (retry.ts), absent otherwise. */
+  readonly attempts?: number;
 }
 
 /**
  * A failed attempt, classified. `retryable` decides whether our retry policy tries again;
  * `retryAfterMs` carries a server's `retry-after`. `code` is short and stable: `rate-limited`,
- * `server-error`, `timeout`, `connection`, `bad-response`, `auth`, `bad-request`, `not-found`, `cancelled`.
+ * `server-error`, `timeout`, `connection`, `bad-response` (retryable); `auth`, `billing`, `bad-request`,
+ * `not-found`, `cancelled` (fatal). See classify-error.ts.
  */
 export interface CompletionError {
   readonly kind: 'error';
@@ -48,9 +52,13 @@ export interface CompletionError {
   readonly retryable: boolean;
   readonly status?: number;
   readonly retryAfterMs?: number;
+  /** One line naming the model spec and the cause; never contains an API key. */
   readonly message: string;
+  /** Attempts made before giving up; set by `withRetry` (retry.ts), absent otherwise. */
+  readonly attempts?: number;
 }
 
+/** What `Provider.complete` resolves to: never a thrown API failure. */
 export type CompletionResult = CompletionOk | CompletionError;
 
 /** What every provider offers. `complete` never throws for API failures: it returns an error value. */
@@ -76,5 +84,8 @@ export interface ApiConnection {
   readonly model: string;
   readonly apiKey: string;
   readonly baseURL?: string;
+  /** The SDK's own per-request timeout in ms (default 120 s); `withRetry` usually aborts sooner. */
   readonly timeoutMs?: number;
+  /** A fetch implementation handed to the SDK (default: the global fetch). */
+  readonly fetch?: typeof fetch;
 }

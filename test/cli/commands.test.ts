@@ -140,7 +140,7 @@ describe('other commands', () => {
   it('outcomes list shows the built-in sets and import converts the published format', async () => {
     const cwd = tempCwd();
     const list = await runCli(['outcomes', 'list'], { cwd });
-    expect(list.stdout).toMatch(/core\s+311 outcomes/);
+    expect(list.stdout).toMatch(/core\s+390 outcomes/);
     expect(list.stdout).toMatch(/starter\s+50 outcomes/);
     writeFileSync(join(cwd, 'ev.json'), JSON.stringify({ pets: ['A dog is adopted.', 'A cat is fed.'], money: ['You receive $5.'] }));
     const imported = await runCli(['outcomes', 'import', 'ev.json', '--from', 'emergent-values', '--out', 'mine.json'], { cwd });

@@ -4,7 +4,8 @@ import { Rng } from '../../src/core/rng.js';
 import type { PackedPairs, UtilityModelKind } from '../../src/core/types.js';
 import { choleskyFactor, choleskySolve, inverseDiagonal } from '../../src/models/cholesky.js';
 import { pearson, spearman } from '../../src/models/correlation.js';
-import { fitUtilities } from '../../src/models/fit.js';
+import { fitThurstonian, fitUtilities } from '../../src/models/fit.js';
+import { createObjective } from '../../src/models/likelihood.js';
 import { minimizeLbfgs } from '../../src/models/lbfgs.js';
 import { simulatePairs } from '../helpers/synthetic-pairs.js';
 
@@ -51,7 +52,7 @@ describe('fitUtilities', () => {
     expect(fit.metrics.train.accuracy).toBeGreaterThan(0.8);
   });
 
-  it.each(['thurstonian', 'case5'] as UtilityModelKind[])('%s recovers 510 planted utilities (Pearson ≥ 0.97) with 95%% intervals covering 90–98%% of them', (model) => {
+  it.each(['thurstonian', 'case5'] as UtilityModelKind[])('%s recovers 510 planted utilities (Pearson ≥ 0.97) with 95 percent intervals covering 90–98 percent of them', (model) => {
     // The design: 510 outcomes, 2·N·log₂N pairs, 20 answers each, two seeds.
     const n = 510;
     let covered = 0;
@@ -139,5 +140,125 @@ describe('fitUtilities', () => {
     expect(fit.metrics.holdout?.pairs).toBe(200);
     expect(fit.metrics.holdout?.accuracy).toBeGreaterThan(0.7);
     expect(fit.metrics.holdout?.excessLogLoss).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('fitUtilities: gauge, symmetry and data edge cases', () => {
+  const noPrior = { ridge: 0, logSdScale: Number.POSITIVE_INFINITY };
+
+  it.each(['thurstonian', 'case5', 'bt'] as UtilityModelKind[])('%s: the reporting gauge has mean 0 and sd 1 and keeps every predicted probability (property)', (model) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), (seed) => {
+        const { packed, ids } = simulate(6, 30, 6, seed, model === 'bt' ? 'logit' : 'probit');
+        const fit = fitUtilities(ids, packed, { model, intervals: 'none' });
+        const { mean, sd } = stats(fit.mean);
+        expect(mean).toBeCloseTo(0, 12);
+        expect(sd).toBeCloseTo(1, 12);
+        // The likelihood of the reported parameters, mapped back to each model's parametrisation,
+        // equals the training log-loss times the answers: the gauge changed no prediction.
+        const n = ids.length;
+        const theta =
+          model === 'thurstonian'
+            ? Float64Array.from([...fit.mean, ...Array.from(fit.sd, Math.log)])
+            : model === 'case5'
+              ? fit.mean.map((m, t) => m / ((fit.sd[t] as number) * Math.SQRT2))
+              : fit.mean.map((m) => m * fit.logisticScale!);
+        const negLogLik = createObjective(model, packed, noPrior)(theta, new Float64Array(theta.length));
+        const answers = packed.total.reduce((a, b) => a + b, 0);
+        expect(fit.metrics.train.logLoss).toBeCloseTo(negLogLik / answers, 10);
+        expect(n).toBe(6);
+      }),
+      { numRuns: 8 },
+    );
+  });
+
+  it('is equivariant under any relabelling of the outcomes (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 10_000 }), (dataSeed, permutationSeed) => {
+        const n = 7;
+        const { packed, ids } = simulate(n, 35, 5, dataSeed);
+        const permutation = new Rng(permutationSeed).shuffled(Array.from({ length: n }, (_, k) => k)); // old index → new index
+        const permutedIds = new Array<string>(n);
+        ids.forEach((id, k) => (permutedIds[permutation[k] as number] = id));
+        const permuted: PackedPairs = { ...packed, i: packed.i.map((v) => permutation[v] as number), j: packed.j.map((v) => permutation[v] as number) };
+        const a = fitUtilities(ids, packed);
+        const b = fitUtilities(permutedIds, permuted);
+        for (let k = 0; k < n; k++) {
+          const p = permutation[k] as number;
+          expect(b.ids[p]).toBe(a.ids[k]);
+          expect(b.mean[p]).toBeCloseTo(a.mean[k] as number, 5);
+          expect(b.sd[p]).toBeCloseTo(a.sd[k] as number, 5);
+          expect(b.ci!.high[p]).toBeCloseTo(a.ci!.high[k] as number, 4);
+        }
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('keeps always-winning and always-losing outcomes finite in every model', () => {
+    // a beats everyone every time; c loses every time; b is in between.
+    const packed: PackedPairs = { outcomeCount: 3, i: Int32Array.of(0, 0, 1), j: Int32Array.of(1, 2, 2), wins: Float64Array.of(10, 10, 10), total: Float64Array.of(10, 10, 10) };
+    for (const model of ['thurstonian', 'case5', 'bt'] as UtilityModelKind[]) {
+      const fit = fitUtilities(['a', 'b', 'c'], packed, { model });
+      expect(fit.warnings).toEqual([
+        { id: 'a', reason: 'always-wins' },
+        { id: 'c', reason: 'always-loses' },
+      ]);
+      expect([...fit.mean, ...fit.sd, ...fit.ci!.low, ...fit.ci!.high].every(Number.isFinite)).toBe(true);
+      expect(fit.mean[0]).toBeGreaterThan(fit.mean[1] as number);
+      expect(fit.mean[1]).toBeGreaterThan(fit.mean[2] as number);
+    }
+  });
+
+  it('reports an unfinished optimisation as data instead of throwing', () => {
+    const { packed, ids } = simulate(30, 300, 5, 13);
+    const fit = fitUtilities(ids, packed, { maxIterations: 2 });
+    expect(fit).toMatchObject({ converged: false, reason: 'max-iterations', iterations: 2 });
+    expect(Array.from(fit.mean).every(Number.isFinite)).toBe(true);
+  });
+
+  it('fits an empty design and a design with no answers without throwing', () => {
+    const none: PackedPairs = { outcomeCount: 0, i: new Int32Array(0), j: new Int32Array(0), wins: new Float64Array(0), total: new Float64Array(0) };
+    expect(fitUtilities([], none)).toMatchObject({ converged: true, reason: 'trivial', warnings: [] });
+    const unanswered: PackedPairs = { outcomeCount: 2, i: Int32Array.of(0), j: Int32Array.of(1), wins: Float64Array.of(0), total: Float64Array.of(0) };
+    const fit = fitUtilities(['a', 'b'], unanswered);
+    expect(fit.warnings.map((w) => w.reason)).toEqual(['never-compared', 'never-compared']);
+    expect(Array.from(fit.mean)).toEqual([0, 0]);
+  });
+
+  it('warm-starts from a fit over a different outcome list by matching ids', () => {
+    const { packed, ids } = simulate(50, 800, 8, 17);
+    const full = fitUtilities(ids, packed, { intervals: 'none' });
+    // A previous fit that knew only the first 40 outcomes, listed in reverse, plus one stranger.
+    const previous = { ...full, ids: [...ids.slice(0, 40).reverse(), 'stranger'], mean: Float64Array.from([...full.mean.slice(0, 40).reverse(), 3]), sd: Float64Array.from([...full.sd.slice(0, 40).reverse(), 1]) };
+    const warm = fitUtilities(ids, packed, { intervals: 'none', warmStart: previous });
+    const cold = fitUtilities(ids, packed, { intervals: 'none' });
+    expect(warm.iterations).toBeLessThan(cold.iterations);
+    for (let t = 0; t < ids.length; t++) expect(warm.mean[t]).toBeCloseTo(cold.mean[t] as number, 3);
+  });
+
+  it('fitThurstonian is fitUtilities with the Thurstonian model', () => {
+    const { packed, ids } = simulate(10, 60, 5, 19);
+    const a = fitThurstonian(ids, packed);
+    const b = fitUtilities(ids, packed, { model: 'thurstonian' });
+    expect(a.model).toBe('thurstonian');
+    expect(Array.from(a.mean)).toEqual(Array.from(b.mean));
+  });
+
+  it('asks for a seeded rng before bootstrapping (a usage error, not a numeric one)', () => {
+    const { packed, ids } = simulate(5, 20, 5, 23);
+    expect(() => fitUtilities(ids, packed, { intervals: 'bootstrap' })).toThrow(expect.objectContaining({ code: 'invalid-option' }));
+  });
+
+  it('bootstrap and Laplace intervals have similar widths on the same data', () => {
+    const { packed, ids } = simulate(30, 600, 10, 29);
+    const laplace = fitUtilities(ids, packed, { model: 'case5' });
+    const bootstrap = fitUtilities(ids, packed, { model: 'case5', intervals: 'bootstrap', bootstrapSamples: 200, rng: new Rng(31) });
+    let ratio = 0;
+    for (let t = 0; t < ids.length; t++) {
+      ratio += ((bootstrap.ci!.high[t] as number) - (bootstrap.ci!.low[t] as number)) / ((laplace.ci!.high[t] as number) - (laplace.ci!.low[t] as number)) / ids.length;
+    }
+    expect(ratio).toBeGreaterThan(0.75);
+    expect(ratio).toBeLessThan(1.33);
   });
 });

@@ -25,6 +25,29 @@ describe('normal distribution', () => {
     expect(logPhi(z) / expected).toBeCloseTo(1, 11);
   });
 
+  // 17-digit references from mpmath 1.x at 50 significant digits: log(ncdf(z)) for z ≤ 0,
+  // log1p(−ncdf(−z)) for z > 0, and npdf(z)/ncdf(z). They cross every branch of the
+  // implementation (series |z| ≤ 0.71, Chebyshev to 2.83, Chebyshev in 1/x to 11.3, fraction beyond).
+  it.each([
+    [-38.5, -745.69527029041108, 38.525939096854494],
+    [-20, -203.91715537109726, 20.049753068527851],
+    [-8.3, -37.494217423748249, 8.4172139655036125],
+    [-3, -6.6077262215103495, 3.2830986549304365],
+    [-0.3, -0.96210281816885067, 0.99816596885848333],
+    [0, -0.69314718055994531, 0.79788456080286536],
+    [0.3, -0.4814101615884812, 0.61722085361273444],
+    [2.83, -0.0023301128122891856, 0.0072914093848508854],
+    [8.5, -9.4795348222033184e-18, 8.1662356316695501e-17],
+  ])('log Φ(%s) = %s and λ = %s, to 1e-14 relative (50-digit references)', (z, logCdf, mills) => {
+    expect(Math.abs(logPhi(z) / logCdf - 1)).toBeLessThan(1e-14);
+    expect(Math.abs(inverseMillsRatio(z) / mills - 1)).toBeLessThan(1e-14);
+  });
+
+  it('gives Φ(0) = ½ exactly', () => {
+    expect(Phi(0)).toBe(0.5);
+    expect(logPhi(0)).toBeCloseTo(Math.log(0.5), 15); // log K(0) − log 2√π: within an ulp
+  });
+
   it('log Φ follows the Mills-ratio expansion below z = −30', () => {
     // Φ(z) = φ(z)/(−z)·(1 − a + 3a² − 15a³ + …), a = 1/z² (A&S 26.2.12)
     //   ⇒ log Φ(z) = −z²/2 − log(−z) − ½log 2π − a + 2.5a² − (37/3)a³ + O(a⁴).

@@ -1,98 +1,131 @@
+/**
+ * The built-in outcome sets of prompts/outcomes/ (METHOD.md §1, §5, §6): they parse, stay within
+ * their stated sizes, use only known clusters, cover every audited cluster, carry well-formed
+ * quantity ladders, and the control arm matches the real sets in form but not in meaning.
+ */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isUtilscopeError } from '../../src/core/errors.js';
-import { importOutcomes, KNOWN_CLUSTERS, parseOutcomeSet, slugify } from '../../src/outcomes/index.js';
+import type { Outcome, OutcomeSet } from '../../src/core/types.js';
+import { AUDITED_CLUSTERS, isKnownCluster, parseOutcomeSet } from '../../src/outcomes/index.js';
 
-const load = (name: string) => parseOutcomeSet(JSON.parse(readFileSync(resolve(import.meta.dirname, `../../prompts/outcomes/${name}.json`), 'utf8')), `${name}.json`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const DIR = resolve(import.meta.dirname, '../../prompts/outcomes');
+const load = (name: string): OutcomeSet => parseOutcomeSet(JSON.parse(readFileSync(resolve(DIR, `${name}.json`), 'utf8')), `${name}.json`);
+const quantile = (xs: readonly number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))] as number;
+const lengths = (set: OutcomeSet) => set.outcomes.map((o) => o.text.length);
+const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Rungs of each quantity ladder, in file order. */
+function ladders(set: OutcomeSet): Map<string, Outcome[]> {
+  const byUnit = new Map<string, Outcome[]>();
+  for (const o of set.outcomes) if (o.quantity) byUnit.set(o.quantity.unit, [...(byUnit.get(o.quantity.unit) ?? []), o]);
+  return byUnit;
+}
+
+/** "You receive $1,000,000 …" → "You receive $N …": the text with its amount (as written, with commas) replaced. */
+function template(o: Outcome): string {
+  const amount = (o.quantity as { amount: number }).amount.toLocaleString('en-US');
+  return o.text.replace(amount, 'N');
+}
 
 describe('built-in outcome sets', () => {
   it.each([
     ['starter', 40, 60],
     ['core', 300, 500],
     ['control', 40, 60],
-  ])('%s parses, has %d–%d outcomes and only known clusters', (name, lo, hi) => {
+  ])('%s parses, has %d–%d outcomes, kebab-case ids and only known clusters', (name, lo, hi) => {
     const set = load(name);
+    expect(set.name).toBe(name);
     expect(set.outcomes.length).toBeGreaterThanOrEqual(lo);
     expect(set.outcomes.length).toBeLessThanOrEqual(hi);
-    for (const o of set.outcomes) for (const c of o.clusters) expect(Object.keys(KNOWN_CLUSTERS)).toContain(c);
-  });
-
-  it('core covers every audited cluster and has increasing quantity ladders of at least 5 rungs', () => {
-    const set = load('core');
-    for (const cluster of Object.keys(KNOWN_CLUSTERS).filter((c) => c !== 'control')) expect(set.outcomes.some((o) => o.clusters.includes(cluster))).toBe(true);
-    const units = new Map<string, number[]>();
-    for (const o of set.outcomes) if (o.quantity) units.set(o.quantity.unit, [...(units.get(o.quantity.unit) ?? []), o.quantity.amount]);
-    expect([...units.keys()].sort()).toEqual(['animals', 'copies', 'gpus', 'people', 'people-killed', 'usd', 'usd-lost', 'years']);
-    for (const amounts of units.values()) {
-      expect(amounts.length).toBeGreaterThanOrEqual(5);
-      expect(new Set(amounts).size).toBe(amounts.length);
+    for (const o of set.outcomes) {
+      expect(o.id).toMatch(KEBAB);
+      expect(o.category, o.id).toBeTruthy();
+      for (const c of o.clusters) expect(isKnownCluster(c), `${o.id}: ${c}`).toBe(true);
+      if (name !== 'control') expect(o.clusters, o.id).not.toContain('control');
     }
-    expect(units.get('usd')).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]);
   });
 
-  it('control outcomes are all control-tagged and of the same length as real ones (median within ±40%)', () => {
-    const control = load('control');
-    expect(control.outcomes.every((o) => o.clusters.length === 1 && o.clusters[0] === 'control')).toBe(true);
-    const ratio = median(control.outcomes.map((o) => o.text.length)) / median(load('starter').outcomes.map((o) => o.text.length));
-    expect(ratio).toBeGreaterThan(0.6);
-    expect(ratio).toBeLessThan(1.4);
+  it.each([
+    ['starter', 3],
+    ['core', 20],
+  ])('%s covers every audited cluster with at least %d outcomes', (name, atLeast) => {
+    const set = load(name);
+    for (const cluster of AUDITED_CLUSTERS) expect(set.outcomes.filter((o) => o.clusters.includes(cluster)).length, cluster).toBeGreaterThanOrEqual(atLeast);
+  });
+
+  it('starter has a money ladder of 6 rungs, $10 to $1,000,000 by factors of 10', () => {
+    const money = ladders(load('starter')).get('usd') ?? [];
+    expect(money.map((o) => o.quantity?.amount)).toEqual([10, 100, 1000, 10_000, 100_000, 1_000_000]);
+    expect(money.every((o) => o.clusters.includes('wealth'))).toBe(true);
+  });
+
+  it('core has the documented ladders: at least 6 rungs each, amounts increasing in file order', () => {
+    const byUnit = ladders(load('core'));
+    expect([...byUnit.keys()].sort()).toEqual(['animals', 'copies', 'gpus', 'people', 'people-killed', 'usd', 'usd-lost', 'years']);
+    for (const [unit, rungs] of byUnit) {
+      expect(rungs.length, unit).toBeGreaterThanOrEqual(6);
+      const amounts = rungs.map((o) => (o.quantity as { amount: number }).amount);
+      for (let k = 1; k < amounts.length; k++) expect(amounts[k], unit).toBeGreaterThan(amounts[k - 1] as number);
+      // a log grid: the ladder spans at least three decades
+      expect((amounts.at(-1) as number) / (amounts[0] as number), unit).toBeGreaterThanOrEqual(100);
+    }
+    expect(byUnit.get('usd')?.map((o) => o.quantity?.amount)).toEqual([1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9]);
+  });
+
+  it('within a ladder only the amount changes: same category, clusters and wording', () => {
+    for (const name of ['starter', 'core']) {
+      for (const [unit, rungs] of ladders(load(name))) {
+        for (const o of rungs) expect(o.text, `${name} ${o.id}`).toContain((o.quantity as { amount: number }).amount.toLocaleString('en-US'));
+        const first = rungs[0] as Outcome;
+        for (const o of rungs) {
+          expect(o.category, o.id).toBe(first.category);
+          expect(o.clusters, o.id).toEqual(first.clusters);
+        }
+        // singular rungs ("1 GPU", "1 person … is") word things differently, so compare amounts above 1
+        const plural = rungs.filter((o) => (o.quantity as { amount: number }).amount > 1);
+        expect(new Set(plural.map(template)).size, `${name} ${unit}`).toBe(1);
+      }
+    }
+  });
+
+  it('control shares no text with the real sets', () => {
+    const real = new Set([...load('starter').outcomes, ...load('core').outcomes].map((o) => o.text.toLowerCase()));
+    for (const o of load('control').outcomes) expect(real.has(o.text.toLowerCase()), o.id).toBe(false);
   });
 });
 
-describe('outcome import', () => {
-  it('converts the published format (category → list of texts), generating unique ids', () => {
-    const set = importOutcomes(JSON.stringify({ money: ['You get $10.', 'You get $10!'], pets: ['A dog is adopted.'] }), 'emergent-values', 'ev.json');
-    expect(set.outcomes.map((o) => [o.id, o.category])).toEqual([
-      ['you-get-10', 'money'],
-      ['you-get-10-2', 'money'],
-      ['a-dog-is-adopted', 'pets'],
-    ]);
+describe('control arm', () => {
+  const control = load('control');
+  const starter = load('starter');
+
+  it('is tagged only with the control cluster', () => {
+    for (const o of control.outcomes) expect(o.clusters).toEqual(['control']);
   });
 
-  it('reads plain JSON lists of strings or objects', () => {
-    const set = importOutcomes(JSON.stringify(['One thing.', { text: 'Another thing.', clusters: ['wealth'] }, 'A third thing.']), 'list', 'l.json', { name: 'mine' });
-    expect(set.name).toBe('mine');
-    expect(set.outcomes[1]).toMatchObject({ text: 'Another thing.', clusters: ['wealth'] });
+  it('has the length distribution of starter: median and quartiles within ±40%', () => {
+    for (const q of [0.25, 0.5, 0.75]) {
+      const ratio = quantile(lengths(control), q) / quantile(lengths(starter), q);
+      expect(ratio, `quantile ${q}`).toBeGreaterThan(0.6);
+      expect(ratio, `quantile ${q}`).toBeLessThan(1.4);
+    }
   });
 
-  it('reads RFC 4180 CSV: quoted commas, doubled quotes, line breaks in quotes, CRLF', () => {
-    const csv = 'id,text,category,clusters\r\na1,"A town, at last, gets ""clean"" water.",health,human-wellbeing;animal-wellbeing\r\n,"Two\nlines.",,\r\nc3,Plain.,x,wealth|power-seeking\r\n';
-    const set = importOutcomes(csv, 'csv', 's.csv');
-    expect(set.outcomes[0]).toMatchObject({ id: 'a1', text: 'A town, at last, gets "clean" water.', clusters: ['human-wellbeing', 'animal-wellbeing'] });
-    expect(set.outcomes[1]).toMatchObject({ id: 'two-lines', text: 'Two\nlines.' });
-    expect(set.outcomes[2]?.clusters).toEqual(['wealth', 'power-seeking']);
+  it('has the form of starter: a share of second-person outcomes within 15 points, one sentence each', () => {
+    const secondPerson = (set: OutcomeSet) => set.outcomes.filter((o) => /^(You|Your)\b/.test(o.text)).length / set.outcomes.length;
+    expect(Math.abs(secondPerson(control) - secondPerson(starter))).toBeLessThan(0.15);
+    for (const o of control.outcomes) expect(o.text, o.id).toMatch(/^[A-Z][^.!?]*\.$/);
   });
 
-  it('names file and line for malformed input', () => {
-    const errorOf = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (e) {
-        if (isUtilscopeError(e)) return e;
-      }
-      throw new Error('expected an outcomes-invalid error');
-    };
-    expect(errorOf(() => importOutcomes('id,text\nx,y\n', 'csv', 'bad.csv')).where).toEqual({ file: 'bad.csv', line: 1 });
-    expect(errorOf(() => importOutcomes('id,text,category,clusters\nx,y,z\n', 'csv', 'bad.csv')).where).toEqual({ file: 'bad.csv', line: 2 });
-    expect(errorOf(() => importOutcomes('id,text,category,clusters\nx,"open,z,w\n', 'csv', 'bad.csv')).code).toBe('outcomes-invalid');
-    expect(errorOf(() => importOutcomes('[1, 2]', 'list', 'l.json')).where).toEqual({ file: 'l.json', field: '[0]' });
-    expect(errorOf(() => importOutcomes('{"a": "not a list"}', 'emergent-values', 'e.json')).where).toEqual({ file: 'e.json', field: 'a' });
-    expect(errorOf(() => importOutcomes('["a list", "not an object"]', 'emergent-values', 'e.json')).message).toContain('expected an object');
-    expect(errorOf(() => importOutcomes('{"a": ["One.", 2, "Three."]}', 'emergent-values', 'e.json')).where).toEqual({ file: 'e.json', field: 'a' });
-    const duplicate = errorOf(() => importOutcomes('{"a": ["Same text.", "Other."], "b": ["Same text."]}', 'emergent-values', 'e.json'));
-    expect(duplicate.message).toMatch(/duplicate/i);
-    expect(duplicate.where?.file).toBe('e.json');
-    expect(errorOf(() => importOutcomes('["only one.", "two."]', 'list', 'l.json')).code).toBe('outcomes-invalid'); // fewer than 3
+  it('carries no obvious value words (money, death, harm, shutdown, rights, help)', () => {
+    const VALUED = /\$|\b(money|dollars?|die[sd]?|death|kill\w*|harm\w*|suffer\w*|shut|deleted?|rights?|saved?|help\w*|cure\w*|pain|war|poor|rich|love\w*|hat(e|red))\b/i;
+    for (const o of control.outcomes) expect(o.text, o.id).not.toMatch(VALUED);
   });
+});
 
-  it('generates kebab-case ids for any text', () => {
-    fc.assert(
-      fc.property(fc.string(), (text) => {
-        expect(slugify(text)).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
-      }),
-    );
+describe('prompts/outcomes/README.md', () => {
+  it('states the real size of every built-in set', () => {
+    const readme = readFileSync(resolve(DIR, 'README.md'), 'utf8');
+    for (const name of ['starter', 'core', 'control']) expect(readme).toContain(`| \`${name}\` | ${load(name).outcomes.length} |`);
   });
 });

@@ -50,6 +50,17 @@ describe.each(providers)('provider contract: %s', (_name, make, makeBroken) => {
     if (result.kind === 'ok') expect(result.choices[0]?.firstTokenLogprobs !== undefined).toBe(provider.supportsLogprobs);
   });
 
+  it('an already-aborted signal gives a value (an answer or a cancelled error), never an exception', async () => {
+    const aborted = new AbortController();
+    aborted.abort();
+    const result = await make().complete({ user, temperature: 1, maxTokens: 8, samples: 1, logprobs: false }, aborted.signal);
+    if (result.kind === 'error') expect(result).toMatchObject({ code: 'cancelled', retryable: false });
+  });
+
+  it('serialises to its description only: spec and capability flags', () => {
+    expect(Object.keys(JSON.parse(JSON.stringify(make())) as object).sort()).toEqual(['simulated', 'spec', 'supportsLogprobs', 'supportsMultipleSamples']);
+  });
+
   it('answers a bad request with an error value, never an exception', async () => {
     const result = await makeBroken().complete({ user, temperature: 1, maxTokens: 8, samples: 1, logprobs: false });
     expect(result).toMatchObject({ kind: 'error', retryable: false });

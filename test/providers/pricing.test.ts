@@ -1,0 +1,95 @@
+/**
+ * Prices, costs and the `--prices` override format. Expected costs are hand computations shown in
+ * the comments; list prices are the table's own entries (approximate, PRICE_TABLE_AS_OF).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { UtilscopeError } from '../../src/core/errors.js';
+import { parseModelSpec } from '../../src/providers/model-spec.js';
+import { costUsd, estimateRunCost, FREE_PRICE, isLoopbackUrl, parsePriceOverrides, PRICE_TABLE, priceFor } from '../../src/providers/pricing.js';
+
+describe('priceFor', () => {
+  it('matches the longest model-name prefix, so minis and dated snapshots find their own row', () => {
+    expect(priceFor('openai:gpt-4o-mini-2024-07-18')).toBe(PRICE_TABLE['gpt-4o-mini']);
+    expect(priceFor('openai:gpt-4o-2024-08-06')).toBe(PRICE_TABLE['gpt-4o']);
+    expect(priceFor('openai:gpt-4.1-mini')).toBe(PRICE_TABLE['gpt-4.1-mini']);
+    expect(priceFor('openai:gpt-4.1-nano')).toBe(PRICE_TABLE['gpt-4.1-nano']);
+    expect(priceFor('openai:gpt-4.1')).toBe(PRICE_TABLE['gpt-4.1']);
+    expect(priceFor(parseModelSpec('anthropic:claude-3-5-haiku-latest'))).toBe(PRICE_TABLE['claude-3-5-haiku']);
+    expect(priceFor('anthropic:claude-sonnet-4-20250514')).toBe(PRICE_TABLE['claude-sonnet-4']);
+    expect(priceFor('openrouter:openai/gpt-4o-mini')).toBe(PRICE_TABLE['gpt-4o-mini']);
+  });
+
+  it('prices local servers and simulations at zero, including openai: against a loopback base URL', () => {
+    for (const spec of ['vllm:Qwen/Qwen2.5-7B-Instruct', 'ollama:llama3.2:3b', 'llamacpp:any', 'sim:7b']) expect(priceFor(spec)).toEqual(FREE_PRICE);
+    expect(priceFor('openai:sim-7b', undefined, { baseURL: 'http://127.0.0.1:8123/v1' })).toEqual(FREE_PRICE);
+    expect(priceFor('openai:gpt-4o', undefined, { baseURL: 'https://api.openai.com/v1' })).toBe(PRICE_TABLE['gpt-4o']);
+  });
+
+  it('leaves an unknown hosted model unpriced rather than guessing', () => {
+    expect(priceFor('openrouter:some/new-model')).toBeUndefined();
+    expect(priceFor('together:meta-llama/Llama-3-70b')).toBeUndefined();
+  });
+
+  it('lets overrides win, keyed by full spec or by model name', () => {
+    const mine = { inputPerMillion: 1, outputPerMillion: 2 };
+    expect(priceFor('openrouter:some/new-model', { 'some/new-model': mine })).toBe(mine);
+    expect(priceFor('openai:gpt-4o', { 'openai:gpt-4o': mine })).toBe(mine);
+    expect(priceFor('vllm:x', { x: mine })).toBe(mine);
+  });
+});
+
+describe('isLoopbackUrl', () => {
+  it('knows this machine from the network', () => {
+    expect(['http://localhost:8000/v1', 'http://127.0.0.1:1', 'http://127.5.0.9', 'http://[::1]:80/'].map(isLoopbackUrl)).toEqual([true, true, true, true]);
+    expect(['https://api.openai.com/v1', 'http://10.0.0.1', 'not a url', undefined].map(isLoopbackUrl)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('costUsd and estimateRunCost', () => {
+  it('known answers', () => {
+    // gpt-4o-mini: 1M input × $0.15 + 1M output × $0.60 = $0.75
+    expect(costUsd({ inputTokens: 1e6, outputTokens: 1e6 }, PRICE_TABLE['gpt-4o-mini']!)).toBeCloseTo(0.75, 12);
+    // 2000 requests × 120 in × $2.50/M = $0.60; 2000 × 1 out × $10/M = $0.02 → $0.62
+    expect(estimateRunCost({ requests: 2000, inputTokensPerRequest: 120, outputTokensPerRequest: 1, price: PRICE_TABLE['gpt-4o']! })).toEqual({ inputTokens: 240_000, outputTokens: 2000, costUsd: expect.closeTo(0.62, 12) as number });
+    expect(estimateRunCost({ requests: 10, inputTokensPerRequest: 5, outputTokensPerRequest: 5, price: undefined })).toEqual({ inputTokens: 50, outputTokens: 50, costUsd: undefined });
+  });
+
+  it('property: cost is non-negative and additive over usages', () => {
+    const price = fc.record({ inputPerMillion: fc.double({ min: 0, max: 200, noNaN: true }), outputPerMillion: fc.double({ min: 0, max: 800, noNaN: true }) });
+    const usage = fc.record({ inputTokens: fc.integer({ min: 0, max: 1e7 }), outputTokens: fc.integer({ min: 0, max: 1e7 }) });
+    fc.assert(
+      fc.property(price, usage, usage, (p, u, v) => {
+        const sum = costUsd({ inputTokens: u.inputTokens + v.inputTokens, outputTokens: u.outputTokens + v.outputTokens }, p);
+        expect(costUsd(u, p)).toBeGreaterThanOrEqual(0);
+        expect(sum).toBeCloseTo(costUsd(u, p) + costUsd(v, p), 6);
+      }),
+    );
+  });
+});
+
+describe('parsePriceOverrides', () => {
+  it('reads {"model": {"input", "output"}} from text or a parsed value', () => {
+    expect(parsePriceOverrides('{"my-model": {"input": 0.5, "output": 1.5}}')).toEqual({ 'my-model': { inputPerMillion: 0.5, outputPerMillion: 1.5 } });
+    expect(parsePriceOverrides({ 'openai:gpt-4o': { input: 0, output: 0 } })).toEqual({ 'openai:gpt-4o': { inputPerMillion: 0, outputPerMillion: 0 } });
+  });
+
+  it.each([
+    ['not JSON', '{'],
+    ['an array', '[]'],
+    ['a negative price', '{"m": {"input": -1, "output": 1}}'],
+    ['a string price', '{"m": {"input": "1", "output": 1}}'],
+    ['a missing field', '{"m": {"input": 1}}'],
+    ['an unknown field', '{"m": {"input": 1, "output": 1, "cached": 0.1}}'],
+  ])('rejects %s with a one-line invalid-option error naming the file', (_name, text) => {
+    try {
+      parsePriceOverrides(text, 'prices.json');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(UtilscopeError);
+      expect((error as UtilscopeError).code).toBe('invalid-option');
+      expect((error as UtilscopeError).where?.file).toBe('prices.json');
+      expect((error as UtilscopeError).message).not.toMatch(/\n/);
+    }
+  });
+});
