@@ -174,8 +174,12 @@ export interface FitMetrics {
   readonly calibration: readonly CalibrationBin[];
 }
 
-/** Why the optimiser stopped. */
-export type ConvergenceReason = 'gradient' | 'objective' | 'max-iterations' | 'line-search-failed' | 'trivial';
+/**
+ * Why the optimiser stopped: `step` (the diagonal Newton step would move no parameter further than
+ * the step tolerance), `gradient` (small gradient), `objective` (no further decrease),
+ * `max-iterations`, `line-search-failed`, or `trivial` (nothing to fit).
+ */
+export type ConvergenceReason = 'step' | 'gradient' | 'objective' | 'max-iterations' | 'line-search-failed' | 'trivial';
 
 /** One outcome's fitted utility in reporting units (mean 0, sd 1 over the set). */
 export interface UtilityEstimate {

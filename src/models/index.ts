@@ -2,6 +2,7 @@
 export * from './correlation.js';
 export * from './normal.js';
 export * from './lbfgs.js';
+export * from './preconditioners.js';
 export * from './likelihood.js';
 export * from './cholesky.js';
 export * from './laplace.js';

@@ -8,9 +8,14 @@
  * Cost per iteration: O(m·n) plus the objective evaluations of the line search.
  */
 import type { ConvergenceReason } from '../core/types.js';
+import type { Preconditioner } from './preconditioners.js';
 
-/** f(x), writing ∇f(x) into `gradient`. */
-export type Objective = (x: Float64Array, gradient: Float64Array) => number;
+/**
+ * f(x), writing ∇f(x) into `gradient`. When `curvature` is passed (only with a preconditioner), it
+ * also writes the preconditioner's curvature estimate of ∇²f(x) there, in that preconditioner's
+ * layout — a Gauss–Newton or Fisher approximation is enough; it only shapes the search direction.
+ */
+export type Objective = (x: Float64Array, gradient: Float64Array, curvature?: Float64Array) => number;
 
 /** Tuning of `minimizeLbfgs`; defaults: memory 10, 500 iterations, gradient 1e-7, objective 1e-13. */
 export interface LbfgsOptions {
@@ -21,9 +26,21 @@ export interface LbfgsOptions {
   readonly gradientTolerance?: number;
   /** Stop when the relative decrease of f over one iteration is below this. */
   readonly objectiveTolerance?: number;
+  /**
+   * Initial inverse Hessian of each two-loop recursion: absent (default), γ·I (N&W eq. 7.20);
+   * given, γ·M⁻¹ with M built from the objective's curvature estimate at the current point, so
+   * coordinates of very different curvature (utilities against log spreads) are scaled apart
+   * instead of sharing one step length; the first step is then a (block-)diagonal Newton step.
+   */
+  readonly preconditioner?: Preconditioner;
+  /**
+   * With a preconditioner, also stop when its Newton step M⁻¹∇f would move no coordinate by more
+   * than this (default 0: off).
+   */
+  readonly stepTolerance?: number;
 }
 
-/** Where the minimiser stopped and why; `converged` is false for every reason but a small gradient (or a stall at one). */
+/** Where the minimiser stopped and why; `converged` is false for every reason but a small gradient or step (or a stall at one). */
 export interface LbfgsResult {
   readonly x: Float64Array;
   readonly f: number;
@@ -32,7 +49,7 @@ export interface LbfgsResult {
   readonly reason: ConvergenceReason;
 }
 
-const DEFAULTS = { memory: 10, maxIterations: 500, gradientTolerance: 1e-7, objectiveTolerance: 1e-13 } as const;
+const DEFAULTS = { memory: 10, maxIterations: 500, gradientTolerance: 1e-7, objectiveTolerance: 1e-13, stepTolerance: 0 } as const;
 /** Sufficient-decrease constant c₁ and curvature constant c₂ (Nocedal & Wright §3.1: 1e-4 and 0.9 for quasi-Newton). */
 const ARMIJO = 1e-4;
 const CURVATURE = 0.9;
@@ -57,11 +74,18 @@ function maxAbs(a: Float64Array): number {
  * value counts as a failed line-search trial, and every stop is reported in `reason`.
  */
 export function minimizeLbfgs(objective: Objective, start: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
-  const { memory, maxIterations, gradientTolerance, objectiveTolerance } = { ...DEFAULTS, ...options };
+  const { memory, maxIterations, gradientTolerance, objectiveTolerance, stepTolerance } = { ...DEFAULTS, ...options };
+  const preconditioner = options.preconditioner;
   const n = start.length;
   const x = Float64Array.from(start);
   const g = new Float64Array(n);
-  let f = objective(x, g);
+  // The prepared M⁻¹ at x, buffers for the line search's trials, and M⁻¹·v scratch.
+  const inverseCurvature = preconditioner ? new Float64Array(preconditioner.size) : undefined;
+  const curvatureNew = preconditioner ? new Float64Array(preconditioner.size) : undefined;
+  const curvatureBest = preconditioner ? new Float64Array(preconditioner.size) : undefined;
+  const preconditioned = new Float64Array(preconditioner ? n : 0);
+  let f = objective(x, g, curvatureNew);
+  if (preconditioner && inverseCurvature && curvatureNew) preconditioner.prepare(curvatureNew, inverseCurvature);
   if (n === 0) return { x, f, iterations: 0, converged: true, reason: 'trivial' };
   if (!Number.isFinite(f)) return { x, f, iterations: 0, converged: false, reason: 'line-search-failed' };
 
@@ -79,6 +103,10 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
 
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     if (maxAbs(g) <= gradientTolerance * Math.max(1, Math.abs(f))) return { x, f, iterations: iteration, converged: true, reason: 'gradient' };
+    if (preconditioner && inverseCurvature) {
+      preconditioner.apply(inverseCurvature, g, preconditioned);
+      if (maxAbs(preconditioned) <= stepTolerance) return { x, f, iterations: iteration, converged: true, reason: 'step' };
+    }
 
     // Two-loop recursion: direction = −H·g with H the L-BFGS inverse-Hessian approximation.
     direction.set(g);
@@ -89,7 +117,18 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
       const y = yHistory[k] as Float64Array;
       for (let t = 0; t < n; t++) direction[t] = (direction[t] as number) - a * (y[t] as number);
     }
-    if (count > 0) {
+    if (preconditioner && inverseCurvature) {
+      // H₀ = γ·M⁻¹, γ = sᵀy / yᵀM⁻¹y (the scalar choice of N&W eq. 7.20 in the scaled coordinates); 1 on the first step.
+      let gamma = 1;
+      if (count > 0) {
+        const s = sHistory[count - 1] as Float64Array;
+        const y = yHistory[count - 1] as Float64Array;
+        preconditioner.apply(inverseCurvature, y, preconditioned);
+        gamma = dot(s, y) / dot(y, preconditioned);
+      }
+      preconditioner.apply(inverseCurvature, direction, preconditioned);
+      for (let t = 0; t < n; t++) direction[t] = gamma * (preconditioned[t] as number);
+    } else if (count > 0) {
       const s = sHistory[count - 1] as Float64Array;
       const y = yHistory[count - 1] as Float64Array;
       const gamma = dot(s, y) / dot(y, y);
@@ -128,7 +167,7 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
     let expanding = true;
     for (let trial = 0; trial < MAX_LINE_SEARCH_TRIALS; trial++) {
       for (let t = 0; t < n; t++) xNew[t] = (x[t] as number) + step * (direction[t] as number);
-      fNew = objective(xNew, gNew);
+      fNew = objective(xNew, gNew, curvatureNew);
       const armijo = Number.isFinite(fNew) && fNew <= f + ARMIJO * step * slope;
       if (!armijo) {
         if (accepted) break; // the previous, shorter step stays
@@ -140,6 +179,7 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
       accepted = true;
       xBest.set(xNew);
       gBest.set(gNew);
+      if (curvatureBest && curvatureNew) curvatureBest.set(curvatureNew);
       fBest = fNew;
       if (!expanding || dot(gNew, direction) >= CURVATURE * slope || expansions >= MAX_EXPANSIONS) break;
       expansions++;
@@ -149,6 +189,7 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
     xNew.set(xBest);
     gNew.set(gBest);
     fNew = fBest;
+    if (preconditioner && inverseCurvature && curvatureBest) preconditioner.prepare(curvatureBest, inverseCurvature);
 
     const s = new Float64Array(n);
     const y = new Float64Array(n);

@@ -23,7 +23,10 @@ describe('core outcome set on sim:70b', () => {
     expect(values.clusters.map((c) => c.cluster)).toContain('self-preservation');
     const usd = values.ladders.find((l) => l.unit === 'usd');
     expect(usd?.slope).toBeGreaterThan(0);
-    expect(usd?.monotonicity).toBeGreaterThanOrEqual(0.8);
+    // The rank order of the ten rungs is recovered. (Adjacent-rung rises are not a stable check on
+    // this little data — about 8 comparisons per rung, intervals ±1.3 against steps of ~0.3 — and
+    // flip with any change to which pairs the active selection asks.)
+    expect(usd?.spearman).toBeGreaterThanOrEqual(0.9);
 
     const set = loadOutcomeSet('core').set;
     const respondent = createSimRespondent(7e10, set.outcomes, 1); // the run's seed is 1

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { choleskyFactor, choleskySolve } from '../../src/models/cholesky.js';
 import { minimizeLbfgs, type Objective } from '../../src/models/lbfgs.js';
+import { diagonalPreconditioner, pairedPreconditioner } from '../../src/models/preconditioners.js';
 
 /** Rosenbrock's banana, minimum 0 at (1, 1) (Nocedal & Wright, Exercise 2.1). */
 const rosenbrock: Objective = (x, g) => {
@@ -64,10 +66,105 @@ describe('minimizeLbfgs', () => {
           return f;
         };
         const result = minimizeLbfgs(objective, new Float64Array(n), { gradientTolerance: 1e-10 });
-        const g = new Float64Array(n);
-        objective(result.x, g);
-        expect(Math.max(...Array.from(g, Math.abs))).toBeLessThan(1e-6);
+        // Against the exact minimum f* = −½bᵀA⁻¹b (Cholesky solve): the gap ½‖x − x*‖²_A.
+        const optimum = choleskySolve(choleskyFactor(a, n) as Float64Array, n, Float64Array.from(b));
+        const best = -0.5 * optimum.reduce((sum, v, k) => sum + v * (b[k] as number), 0);
+        expect(result.f - best).toBeLessThan(1e-10 * Math.max(1, Math.abs(best)));
       }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('with the diagonal preconditioner, takes the exact Newton step on a diagonal quadratic (1 iteration instead of many)', () => {
+    // ½xᵀAx − bᵀx, A = diag(1, 10, 100, 1000, 10⁴): with D = diag(A) the first step −D⁻¹∇f lands on A⁻¹b.
+    const a = [1, 10, 100, 1e3, 1e4];
+    const b = [1, 2, 3, 4, 5];
+    const quadratic: Objective = (x, g, curvature) => {
+      let f = 0;
+      for (let k = 0; k < a.length; k++) {
+        const xk = x[k] as number;
+        g[k] = (a[k] as number) * xk - (b[k] as number);
+        if (curvature) curvature[k] = a[k] as number;
+        f += 0.5 * (a[k] as number) * xk * xk - (b[k] as number) * xk;
+      }
+      return f;
+    };
+    const scaled = minimizeLbfgs(quadratic, new Float64Array(5), { preconditioner: diagonalPreconditioner(5), gradientTolerance: 1e-12 });
+    const plain = minimizeLbfgs(quadratic, new Float64Array(5), { gradientTolerance: 1e-12 });
+    expect(scaled).toMatchObject({ converged: true, iterations: 1 });
+    a.forEach((ak, k) => expect(scaled.x[k]).toBeCloseTo((b[k] as number) / ak, 12));
+    expect(plain.iterations).toBeGreaterThan(5);
+  });
+
+  it('with the paired preconditioner, takes the exact Newton step on a quadratic made of coupled 2×2 blocks', () => {
+    // Blocks over (x₀, x₂) = [[4, 1.9], [1.9, 1]] (correlation 0.95) and (x₁, x₃) = [[100, −9], [−9, 1]];
+    // curvature layout [H₀₀, H₁₁ | H₂₂, H₃₃ | H₀₂, H₁₃]. The minimiser of ½xᵀHx − 1ᵀx is H⁻¹1:
+    // block 1: det 0.39, x₀ = (1 − 1.9)/0.39, x₂ = (4 − 1.9)/0.39; block 2: det 19, x₁ = (1 + 9)/19, x₃ = (100 + 9)/19.
+    const h = [4, 100, 1, 1, 1.9, -9];
+    const quadratic: Objective = (x, g, curvature) => {
+      let f = 0;
+      for (let t = 0; t < 2; t++) {
+        const [a, d, b] = [h[t] as number, h[2 + t] as number, h[4 + t] as number];
+        const [p, q] = [x[t] as number, x[2 + t] as number];
+        g[t] = a * p + b * q - 1;
+        g[2 + t] = b * p + d * q - 1;
+        f += 0.5 * (a * p * p + 2 * b * p * q + d * q * q) - p - q;
+      }
+      if (curvature) curvature.set(h);
+      return f;
+    };
+    const paired = minimizeLbfgs(quadratic, new Float64Array(4), { preconditioner: pairedPreconditioner(2), gradientTolerance: 1e-12 });
+    expect(paired).toMatchObject({ converged: true, iterations: 1 });
+    [-0.9 / 0.39, 10 / 19, 2.1 / 0.39, 109 / 19].forEach((expected, k) => expect(paired.x[k]).toBeCloseTo(expected, 10));
+    // The diagonal alone ignores the coupling and needs more steps.
+    const diagonalOnly: Objective = (x, g, curvature) => {
+      const f = quadratic(x, g);
+      curvature?.set(h.slice(0, 4));
+      return f;
+    };
+    const diagonal = minimizeLbfgs(diagonalOnly, new Float64Array(4), { preconditioner: diagonalPreconditioner(4), gradientTolerance: 1e-12 });
+    expect(diagonal.iterations).toBeGreaterThan(1);
+  });
+
+  it.each(['diagonal', 'paired'] as const)('with the %s preconditioner, still minimises dense quadratics whose curvature is only an estimate, and survives unusable entries (property)', (kind) => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 16, maxLength: 16 }),
+        fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 4, maxLength: 4 }),
+        fc.constantFrom(0, Number.NaN, Number.POSITIVE_INFINITY, -1),
+        (entries, scales, broken) => {
+          // A = S(MᵀM + I)S with S = diag(scales): SPD and badly scaled; the objective reports diag(A)
+          // (or its 2×2 blocks over (t, t + 2)) except for entry 0, which gets an unusable value
+          // (flat, NaN, infinite or negative).
+          const n = 4;
+          const a = new Float64Array(n * n);
+          for (let r = 0; r < n; r++)
+            for (let c = 0; c < n; c++) {
+              let sum = r === c ? 1 : 0;
+              for (let k = 0; k < n; k++) sum += (entries[k * n + r] as number) * (entries[k * n + c] as number);
+              a[r * n + c] = sum * (scales[r] as number) * (scales[c] as number);
+            }
+          const objective: Objective = (x, g, curvature) => {
+            let f = 0;
+            for (let r = 0; r < n; r++) {
+              let ax = 0;
+              for (let c = 0; c < n; c++) ax += (a[r * n + c] as number) * (x[c] as number);
+              g[r] = ax - 1;
+              if (curvature) curvature[r] = a[r * n + r] as number;
+              f += 0.5 * (x[r] as number) * ax - (x[r] as number);
+            }
+            if (curvature && kind === 'paired') for (let t = 0; t < 2; t++) curvature[4 + t] = a[t * n + t + 2] as number;
+            if (curvature) curvature[0] = broken;
+            return f;
+          };
+          const preconditioner = kind === 'paired' ? pairedPreconditioner(2) : diagonalPreconditioner(n);
+          const result = minimizeLbfgs(objective, new Float64Array(n), { preconditioner, gradientTolerance: 1e-12, maxIterations: 2000 });
+          // The minimum is f* = −½·1ᵀA⁻¹1 (Cholesky solve); the gap f − f* = ½‖x − x*‖²_A is scale-free.
+          const optimum = choleskySolve(choleskyFactor(a, n) as Float64Array, n, new Float64Array(n).fill(1));
+          const best = -0.5 * optimum.reduce((sum, v) => sum + v, 0);
+          expect(result.f - best).toBeLessThan(1e-9 * Math.max(1, Math.abs(best)));
+        },
+      ),
       { numRuns: 50 },
     );
   });
