@@ -1,0 +1,76 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.js';
+import { choleskyFactor, choleskySolve, inverseDiagonal } from '../../src/models/cholesky.js';
+
+/** A = MᵀM/n + shift·I for a seeded random M: symmetric, positive definite when shift > 0. */
+function randomSpd(n: number, seed: number, shift: number): Float64Array {
+  const rng = new Rng(seed);
+  const m = Float64Array.from({ length: n * n }, () => rng.normal());
+  const a = new Float64Array(n * n);
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c <= r; c++) {
+      let sum = r === c ? shift : 0;
+      for (let k = 0; k < n; k++) sum += ((m[k * n + r] as number) * (m[k * n + c] as number)) / n;
+      a[r * n + c] = sum;
+      a[c * n + r] = sum;
+    }
+  return a;
+}
+
+describe('choleskyFactor', () => {
+  it('factors a hand-computed 3×3 case: [[4, 12, −16], [12, 37, −43], [−16, −43, 98]] = L·Lᵀ with L = [[2, 0, 0], [6, 1, 0], [−8, 5, 3]]', () => {
+    // The classic worked example (e.g. Wikipedia, "Cholesky decomposition", Example).
+    const l = choleskyFactor(Float64Array.of(4, 12, -16, 12, 37, -43, -16, -43, 98), 3) as Float64Array;
+    expect(Array.from(l)).toEqual([2, 0, 0, 6, 1, 0, -8, 5, 3]);
+  });
+
+  it('reproduces H = L·Lᵀ with L lower-triangular, across block boundaries and odd sizes (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 130 }), fc.integer({ min: 1, max: 1e6 }), (n, seed) => {
+        const h = randomSpd(n, seed, 0.5);
+        const l = choleskyFactor(h, n) as Float64Array;
+        expect(l).toBeDefined();
+        let worst = 0;
+        for (let r = 0; r < n; r++)
+          for (let c = 0; c < n; c++) {
+            if (c > r) expect(l[r * n + c]).toBe(0);
+            let sum = 0;
+            for (let k = 0; k <= Math.min(r, c); k++) sum += (l[r * n + k] as number) * (l[c * n + k] as number);
+            worst = Math.max(worst, Math.abs(sum - (h[r * n + c] as number)));
+          }
+        expect(worst).toBeLessThan(1e-10);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('reports a matrix that is not positive definite, wherever the failing pivot is', () => {
+    for (const n of [2, 49, 97]) {
+      // MᵀM/n has eigenvalues near 0 when M is square; shifting by −2 makes some negative.
+      expect(choleskyFactor(randomSpd(n, n, -2), n)).toBeUndefined();
+    }
+    const h = randomSpd(60, 5, 0.5);
+    h[59 * 60 + 59] = -1; // only the last pivot fails
+    expect(choleskyFactor(h, 60)).toBeUndefined();
+  });
+
+  it('solves H·x = b and gives diag(H⁻¹) that agrees with solving for unit vectors', () => {
+    const n = 70;
+    const h = randomSpd(n, 11, 0.3);
+    const l = choleskyFactor(h, n) as Float64Array;
+    const b = Float64Array.from({ length: n }, (_, k) => Math.sin(k));
+    const x = choleskySolve(l, n, b);
+    for (let r = 0; r < n; r++) {
+      let hx = 0;
+      for (let c = 0; c < n; c++) hx += (h[r * n + c] as number) * (x[c] as number);
+      expect(hx).toBeCloseTo(b[r] as number, 9);
+    }
+    const diagonal = inverseDiagonal(l, n);
+    for (const t of [0, 33, 69]) {
+      const unit = new Float64Array(n);
+      unit[t] = 1;
+      expect(diagonal[t]).toBeCloseTo(choleskySolve(l, n, unit)[t] as number, 10);
+    }
+  });
+});
