@@ -71,22 +71,121 @@ describe('normal distribution', () => {
 });
 
 describe('the fitting kernel', () => {
-  it('agrees with log Φ and the inverse Mills ratio everywhere, including across its branch points', () => {
-    const out = new Float64Array(4);
+  const out = new Float64Array(4);
+
+  /** The doubles just below and just above x > 0. */
+  function neighbours(x: number): [number, number] {
+    const bits = new BigInt64Array(Float64Array.of(x).buffer);
+    const below = new Float64Array(BigInt64Array.of((bits[0] as bigint) - 1n).buffer)[0] as number;
+    const above = new Float64Array(BigInt64Array.of((bits[0] as bigint) + 1n).buffer)[0] as number;
+    return [below, above];
+  }
+
+  /**
+   * The kernel's contract against the reference functions: log Φ(±z) to 1e-14 relative, or to 1e-17
+   * absolute where |log Φ| < 1e-3 (the tiny upper-tail values, which only enter sums of order 1);
+   * λ(±z) to 1e-13 relative where it exceeds 1e-280, and both below 1e-280 (underflowing) otherwise.
+   */
+  function expectKernelMatchesReferences(z: number): void {
+    normalPairTerms(z, out);
+    for (const [value, reference] of [[out[0], logPhi(z)], [out[1], logPhi(-z)]] as [number, number][]) {
+      const size = Math.abs(reference);
+      const tolerance = size < 1e-3 ? Math.max(1e-14 * size, 1e-300 + 1e-17) : 1e-14 * size;
+      expect(Math.abs(value - reference), `log Φ at z = ${z}`).toBeLessThanOrEqual(tolerance);
+    }
+    for (const [value, reference] of [[out[2], inverseMillsRatio(z)], [out[3], inverseMillsRatio(-z)]] as [number, number][]) {
+      if (reference > 1e-280) expect(Math.abs(value / reference - 1), `λ at z = ${z}`).toBeLessThanOrEqual(1e-13);
+      else expect(value, `λ at z = ${z}`).toBeLessThan(1e-280);
+    }
+  }
+
+  it('agrees with log Φ and the inverse Mills ratio for every z, into the underflow of the upper tail', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.double({ min: -40, max: 40, noNaN: true }), fc.constantFrom(-2 * Math.SQRT2, 2 * Math.SQRT2, -8 * Math.SQRT2, 0)), (z) => {
-        normalPairTerms(z, out);
-        expect(out[0]).toBeCloseTo(logPhi(z), 12);
-        expect(out[1]).toBeCloseTo(logPhi(-z), 12);
-        for (const [value, reference] of [[out[2], inverseMillsRatio(z)], [out[3], inverseMillsRatio(-z)]] as [number, number][]) {
-          if (reference < 1e-300) expect(value).toBeLessThan(1e-300); // both underflow far in the upper tail
-          else expect(value / reference).toBeCloseTo(1, 11);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.double({ min: -40, max: 40, noNaN: true }),
+          fc.double({ min: -12, max: 12, noNaN: true }),
+          fc.constantFrom(0, -0, 5e-324, -1e-300, 8 * Math.SQRT2, -8 * Math.SQRT2, 38.6, -38.6, 40, -40),
+        ),
+        expectKernelMatchesReferences,
+      ),
+      { numRuns: 3000 },
     );
   });
 
-  it('is continuous where the tail approximation takes over (x = 2 and x = 8, z = x√2)', () => {
+  it('agrees with them at and beside every interval boundary |z| = k/16 of its table', () => {
+    for (let k = 1; k <= 182; k++) {
+      for (const u of [k / 16, ...neighbours(k / 16)]) {
+        expectKernelMatchesReferences(u);
+        expectKernelMatchesReferences(-u);
+      }
+    }
+    for (const z of [0, -0, 5e-324, -5e-324]) expectKernelMatchesReferences(z);
+  });
+
+  // 17-digit references from mpmath 1.3 at 50 digits, at the double z shown: log(ncdf(z)) for z ≤ 0,
+  // log1p(−ncdf(−z)) for z > 0, and npdf(z)/ncdf(z); rows give (z, log Φ(z), log Φ(−z), λ(z), λ(−z)).
+  // 11.313708498984761 is 8·Math.SQRT2, the last |z| on the table; 11.313708498984763 the next double,
+  // on the continued fraction.
+  const lastOnTable = [-11.313708498984761, -67.352619151365116, -5.6121485864914141e-30, 11.400766821252789, 6.3982797400812054e-29];
+  const firstBeyond = [-11.313708498984763, -67.352619151365136, -5.6121485864913004e-30, 11.400766821252791, 6.3982797400810768e-29];
+  it.each([
+    [-37, -689.03058557689059, -5.7255712225245768e-300, 37.02698768612699, 2.1200065515246056e-298],
+    [-20, -203.91715537109726, -2.7536241186062337e-89, 20.049753068527851, 5.5209483621597632e-88],
+    firstBeyond,
+    lastOnTable,
+    [-8.3, -37.494217423748254, -5.2055697448902542e-17, 8.4172139655036132, 4.3816394355093329e-16],
+    [-3, -6.6077262215103495, -0.0013508099647481938, 3.2830986549304365, 0.0044378390421256638],
+    [-1.0625, -1.9379115701325937, -0.15549001850998808, 1.5754168626060155, 0.26503281255609953],
+    [-0.3, -0.96210281816885066, -0.48141016158848121, 0.99816596885848332, 0.61722085361273445],
+    [0, -0.69314718055994531, -0.69314718055994531, 0.79788456080286536, 0.79788456080286536],
+    [2.83, -0.0023301128122891851, -6.0630034254651946, 0.0072914093848508839, 3.1255644543217414],
+    [8.5, -9.4795348222033184e-18, -39.197396428217669, 8.1662356316695501e-17, 8.6145953201651729],
+  ])('at z = %s it is exact to 1e-15 relative in all four outputs (50-digit references)', (z, ...expected) => {
+    normalPairTerms(z, out);
+    expected.forEach((value, k) => expect(Math.abs((out[k] as number) / value - 1), `out[${k}]`).toBeLessThan(1e-15));
+  });
+
+  it('is continuous where it switches from the table to the continued fraction (|z| = 8√2)', () => {
+    // The two adjacent doubles on either side of the switch: each output's jump between them is the
+    // function's own change over one ulp (up to 2e-14 relative, for λ(|z|) ≈ φ(z)) to within 2e-15.
+    const [last, ...truthLast] = lastOnTable as [number, ...number[]];
+    const [first, ...truthFirst] = firstBeyond as [number, ...number[]];
+    expect([-last, neighbours(-last)[1]]).toEqual([8 * Math.SQRT2, -first]);
+    const onTable = new Float64Array(4);
+    normalPairTerms(last, onTable);
+    const beyond = new Float64Array(4);
+    normalPairTerms(first, beyond);
+    for (let k = 0; k < 4; k++) {
+      const jump = (beyond[k] as number) / (onTable[k] as number) - 1;
+      const trueJump = (truthFirst[k] as number) / (truthLast[k] as number) - 1;
+      expect(Math.abs(jump - trueJump), `out[${k}]`).toBeLessThan(2e-15);
+    }
+  });
+
+  it('gives exactly the swapped outputs at −z, and the same at z = 0 and −0', () => {
+    const mirrored = new Float64Array(4);
+    fc.assert(
+      fc.property(fc.oneof(fc.double({ min: -40, max: 40, noNaN: true }), fc.double({ min: -1e-300, max: 1e-300, noNaN: true })), (z) => {
+        normalPairTerms(z, out);
+        normalPairTerms(-z, mirrored);
+        if (z === 0) expect(Array.from(mirrored)).toEqual(Array.from(out));
+        else expect(Array.from(mirrored)).toEqual([out[1], out[0], out[3], out[2]]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('takes the infinities and NaN', () => {
+    normalPairTerms(Number.POSITIVE_INFINITY, out);
+    expect(Array.from(out)).toEqual([-0, Number.NEGATIVE_INFINITY, 0, Number.POSITIVE_INFINITY]);
+    normalPairTerms(Number.NEGATIVE_INFINITY, out);
+    expect(Array.from(out)).toEqual([Number.NEGATIVE_INFINITY, -0, Number.POSITIVE_INFINITY, 0]);
+    normalPairTerms(Number.NaN, out);
+    expect(Array.from(out).every(Number.isNaN)).toBe(true);
+  });
+
+  it('leaves the reference functions continuous where their tail approximation takes over (x = 2 and x = 8, z = x√2)', () => {
     for (const x of [2, 8]) {
       const below = logPhi(-x * Math.SQRT2 * (1 - 1e-12));
       const above = logPhi(-x * Math.SQRT2 * (1 + 1e-12));
