@@ -3,30 +3,17 @@
  * 127.0.0.1 (STYLE.md rule 14): retries on 429 / 5xx / 529 / dropped connections / unreadable
  * bodies, fatal 401 / 404 / 400, and a timeout fired deterministically by an injected timer.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAnthropicProvider } from '../../src/providers/anthropic.js';
-import { withRetry, type RetryDeps } from '../../src/providers/retry.js';
+import { withRetry } from '../../src/providers/retry.js';
 import type { CompletionRequest } from '../../src/providers/types.js';
 import { anthropicError, anthropicOk, startFakeAnthropicServer } from '../helpers/fake-anthropic-server.js';
 import type { ScriptEntry, ScriptedServer } from '../helpers/scripted-server.js';
+import { closingAfterEach, noWait } from '../helpers/wire-test-kit.js';
 
 const request: CompletionRequest = { system: 'Answer with one letter.', user: 'Option A: x\nOption B: y', temperature: 1, maxTokens: 8, samples: 1, logprobs: false };
 
-let servers: ScriptedServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-async function fake(...script: ScriptEntry[]): Promise<ScriptedServer> {
-  const s = await startFakeAnthropicServer(script);
-  servers.push(s);
-  return s;
-}
-function noWait() {
-  const sleeps: number[] = [];
-  const deps: RetryDeps = { sleep: async (ms) => void sleeps.push(ms), now: () => 0, random: () => 0 };
-  return { sleeps, deps };
-}
+const fake = closingAfterEach(startFakeAnthropicServer);
 const provider = (server: ScriptedServer) => createAnthropicProvider({ spec: 'anthropic:claude-test', model: 'claude-test', apiKey: 'k-anthropic', baseURL: server.url });
 
 describe('Anthropic provider over the wire', () => {

@@ -4,30 +4,17 @@
  * markdown before the answer letter in log-prob mode, model-side refusals, 200 bodies without
  * choices, proxy error pages, and the caller's abort.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createOpenAIProvider } from '../../src/providers/openai.js';
-import { withRetry, type RetryDeps } from '../../src/providers/retry.js';
+import { withRetry } from '../../src/providers/retry.js';
 import type { CompletionRequest } from '../../src/providers/types.js';
 import { openAIBody, openAIError, openAILogprobs, openAIOk, startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import type { ScriptEntry } from '../helpers/scripted-server.js';
+import { closingAfterEach, noWait } from '../helpers/wire-test-kit.js';
 
 const request: CompletionRequest = { user: 'Option A: x\nOption B: y', temperature: 1, maxTokens: 8, samples: 1, logprobs: false, seed: 40 };
 
-let servers: FakeOpenAIServer[] = [];
-afterEach(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
-});
-async function fake(...script: ScriptEntry[]): Promise<FakeOpenAIServer> {
-  const s = await startFakeOpenAIServer(script);
-  servers.push(s);
-  return s;
-}
-function noWait() {
-  const sleeps: number[] = [];
-  const deps: RetryDeps = { sleep: async (ms) => void sleeps.push(ms), now: () => 0, random: () => 0 };
-  return { sleeps, deps };
-}
+const fake = closingAfterEach(startFakeOpenAIServer);
 const provider = (server: FakeOpenAIServer, extra: { multipleSamples?: boolean } = {}) => createOpenAIProvider({ spec: 'vllm:m', model: 'm', apiKey: 'k', baseURL: server.baseURL, ...extra });
 
 describe('OpenAI provider over the wire', () => {
