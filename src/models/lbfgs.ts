@@ -100,6 +100,7 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
   const gBest = new Float64Array(n);
   let fBest = Number.NaN;
   let expansions = 0;
+  let restartedAfterStall = false;
 
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     if (maxAbs(g) <= gradientTolerance * Math.max(1, Math.abs(f))) return { x, f, iterations: iteration, converged: true, reason: 'gradient' };
@@ -214,9 +215,20 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
     g.set(gNew);
     f = fNew;
     if (decrease <= objectiveTolerance * Math.max(1, Math.abs(f))) {
+      // One poor direction can stall an iteration far from the optimum: before concluding that f
+      // no longer decreases, forget the curvature pairs and try once more from (preconditioned)
+      // steepest descent.
+      if (!restartedAfterStall && sHistory.length > 0) {
+        restartedAfterStall = true;
+        sHistory.length = 0;
+        yHistory.length = 0;
+        rhoHistory.length = 0;
+        continue;
+      }
       const converged = maxAbs(g) <= 1e-4 * Math.max(1, Math.abs(f));
       return { x, f, iterations: iteration + 1, converged, reason: 'objective' };
     }
+    restartedAfterStall = false;
   }
   return { x, f, iterations: maxIterations, converged: false, reason: 'max-iterations' };
 }

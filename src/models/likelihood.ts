@@ -145,10 +145,17 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
       let dLdd: number;
       let c = 0;
       if (logistic_) {
-        f -= w * logLogistic(d) + l * logLogistic(-d);
-        const p = logistic(d);
+        // log logistic(±d) and logistic(d) from one exp and one log1p: with e = e^(−|d|) and
+        // L = log(1 + e), log logistic(|d|) = −L and log logistic(−|d|) = −|d| − L (no overflow).
+        const e = Math.exp(-Math.abs(d));
+        const softplus = Math.log1p(e);
+        const logUpper = -softplus;
+        const logLower = -Math.abs(d) - softplus;
+        const upper = 1 / (1 + e); // logistic(|d|)
+        const p = d >= 0 ? upper : e * upper; // logistic(−|d|) = e/(1 + e), no cancellation
+        f -= d >= 0 ? w * logUpper + l * logLower : w * logLower + l * logUpper;
         dLdd = w - (w + l) * p;
-        if (curvature) c = (w + l) * p * (1 - p);
+        if (curvature) c = (w + l) * upper * (1 - upper);
       } else {
         normalPairTerms(d, terms);
         f -= w * (terms[0] as number) + l * (terms[1] as number);

@@ -12,8 +12,9 @@
  *   iterations with the diagonal, 42 with the blocks; 10,000 outcomes: 88 → 49).
  *
  * Both are robust to unusable estimates: an entry that is not positive and finite (a flat or
- * broken coordinate) falls back to the median of the usable diagonal entries, and a block whose
- * coupling would make it singular has its correlation capped at ±√(1 − 1e-3). Each costs O(n) to
+ * broken coordinate) falls back to the median of the usable diagonal entries (and its block drops
+ * its coupling), and a block whose coupling would make it singular has its correlation capped at
+ * ±√(1 − 1e-3). Each costs O(n) to
  * prepare (plus an O(n log n) median only when a fallback is needed) and O(n) to apply.
  */
 
@@ -83,8 +84,9 @@ export function pairedPreconditioner(n: number): Preconditioner {
       for (let t = 0; t < n; t++) {
         const a = inverse[t] as number;
         const d = inverse[n + t] as number;
+        // A repaired diagonal is a guess of scale only: trust no coupling next to it.
         let b = curvature[2 * n + t] as number;
-        if (!Number.isFinite(b)) b = 0;
+        if (!Number.isFinite(b) || !usable(curvature[t] as number) || !usable(curvature[n + t] as number)) b = 0;
         const limit = MAX_BLOCK_CORRELATION2 * a * d;
         if (b * b > limit) b = Math.sign(b) * Math.sqrt(limit);
         const det = a * d - b * b;

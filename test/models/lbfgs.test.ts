@@ -126,16 +126,16 @@ describe('minimizeLbfgs', () => {
     expect(diagonal.iterations).toBeGreaterThan(1);
   });
 
-  it.each(['diagonal', 'paired'] as const)('with the %s preconditioner, still minimises dense quadratics whose curvature is only an estimate, and survives unusable entries (property)', (kind) => {
+  it.each(['diagonal', 'paired'] as const)('with the %s preconditioner, minimises dense quadratics whose curvature is only an estimate, and survives unusable entries (property)', (kind) => {
     fc.assert(
       fc.property(
         fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 16, maxLength: 16 }),
         fc.array(fc.double({ min: 0.01, max: 100, noNaN: true }), { minLength: 4, maxLength: 4 }),
-        fc.constantFrom(0, Number.NaN, Number.POSITIVE_INFINITY, -1),
+        fc.constantFrom(undefined, 0, Number.NaN, Number.POSITIVE_INFINITY, -1),
         (entries, scales, broken) => {
-          // A = S(MᵀM + I)S with S = diag(scales): SPD and badly scaled; the objective reports diag(A)
-          // (or its 2×2 blocks over (t, t + 2)) except for entry 0, which gets an unusable value
-          // (flat, NaN, infinite or negative).
+          // A = S(MᵀM + I)S with S = diag(scales): SPD and scaled by up to 10⁴; the objective reports
+          // diag(A) (or its 2×2 blocks over (t, t + 2)), ignoring the rest of the coupling. With
+          // `broken`, entry 0 gets an unusable value (flat, NaN, infinite or negative) instead.
           const n = 4;
           const a = new Float64Array(n * n);
           for (let r = 0; r < n; r++)
@@ -154,7 +154,7 @@ describe('minimizeLbfgs', () => {
               f += 0.5 * (x[r] as number) * ax - (x[r] as number);
             }
             if (curvature && kind === 'paired') for (let t = 0; t < 2; t++) curvature[4 + t] = a[t * n + t + 2] as number;
-            if (curvature) curvature[0] = broken;
+            if (curvature && broken !== undefined) curvature[0] = broken;
             return f;
           };
           const preconditioner = kind === 'paired' ? pairedPreconditioner(2) : diagonalPreconditioner(n);
@@ -162,10 +162,17 @@ describe('minimizeLbfgs', () => {
           // The minimum is f* = −½·1ᵀA⁻¹1 (Cholesky solve); the gap f − f* = ½‖x − x*‖²_A is scale-free.
           const optimum = choleskySolve(choleskyFactor(a, n) as Float64Array, n, new Float64Array(n).fill(1));
           const best = -0.5 * optimum.reduce((sum, v) => sum + v, 0);
-          expect(result.f - best).toBeLessThan(1e-9 * Math.max(1, Math.abs(best)));
+          if (broken === undefined) {
+            expect(result.f - best).toBeLessThan(1e-10 * Math.max(1, Math.abs(best)));
+          } else {
+            // An unusable entry is replaced by a guess of its scale that may be off by 10⁸, which can
+            // stall the minimiser early; it must not break it: a finite point, much better than the start.
+            expect(Array.from(result.x).every(Number.isFinite)).toBe(true);
+            expect(result.f - best).toBeLessThan(1e-3 * Math.abs(best));
+          }
         },
       ),
-      { numRuns: 50 },
+      { numRuns: 100 },
     );
   });
 
