@@ -74,15 +74,21 @@ describe('CLI errors', () => {
     expect(expectOneLine(r.stderr)).toMatch(/not a run folder/);
   });
 
-  it('a malformed external pairs file names the line', async () => {
+  it.each([
+    ['an unknown id', 'pairs.jsonl', '{"a":"e0","b":"e1","aWins":3,"bWins":1}\n{"a":"e0","b":"zzz","aWins":1,"bWins":1}\n', 'pairs.jsonl:2', 'zzz'],
+    ['a negative count', 'pairs.jsonl', '{"a":"e0","b":"e1","aWins":3,"bWins":1}\n{"a":"e0","b":"e2","aWins":1,"bWins":-2}\n', 'pairs.jsonl:2', 'bWins'],
+    ['a missing column', 'pairs.csv', 'a,b,aWins\ne0,e1,3\n', 'pairs.csv:1', 'header'],
+    ['a missing field', 'pairs.jsonl', '{"a":"e0","b":"e1","aWins":3}\n', 'pairs.jsonl:1', 'bWins'],
+  ])('a malformed external pairs file with %s fails with one line naming the line', async (_, name, text, where, what) => {
     const cwd = tempCwd();
-    const file = join(cwd, 'pairs.jsonl');
-    writeFileSync(file, '{"a":"e0","b":"e1","aWins":3,"bWins":1}\n{"a":"e0","b":"zzz","aWins":1,"bWins":1}\n');
+    const file = join(cwd, name);
+    writeFileSync(file, text);
     const r = await runCli(['fit', '--outcomes', SMALL, '--pairs', file, '--json'], { cwd });
     expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
     const line = expectOneLine(r.stderr);
-    expect(line).toContain('pairs.jsonl:2');
-    expect(line).toContain('zzz');
+    expect(line).toContain(where);
+    expect(line).toContain(what);
   });
 
   it('an invalid study file names the field', async () => {
