@@ -21,10 +21,31 @@ function primaryCluster(clusters: readonly string[]): string {
   return clusters[0] ?? 'none';
 }
 
+/**
+ * The colour encoding of a `cluster` field with an explicit, sorted domain, so that one cluster has
+ * one colour in every chart of a report (with vega's default, each chart numbers the clusters it
+ * happens to contain, and a chart without `none` shifts every colour after it).
+ */
+function clusterColor(domain: readonly string[], extra: { readonly title?: string; readonly legend?: null } = {}) {
+  return { field: 'cluster', type: 'nominal' as const, scale: { domain: [...domain], scheme: 'tableau10' }, ...extra };
+}
+
+/** Every cluster a run report colours: each outcome's tags ('none' for untagged ones) and the summarised clusters. */
+export function runClusterDomain(data: RunReportData): string[] {
+  const names = new Set<string>();
+  for (const o of data.outcomes) {
+    if (o.clusters.length === 0) names.add('none');
+    for (const c of o.clusters) names.add(c);
+  }
+  for (const c of data.values.clusters) names.add(c.cluster);
+  return [...names].sort();
+}
+
 /** Utilities with intervals, one row per outcome sorted by utility, coloured by value cluster. */
 export function utilitiesSpec(data: RunReportData): TopLevelSpec {
   const values = data.outcomes.map((o) => ({ id: o.id, text: o.text.length > 70 ? `${o.text.slice(0, 67)}…` : o.text, cluster: primaryCluster(o.clusters), mean: o.mean, low: o.low, high: o.high }));
   const height = Math.max(200, Math.min(12 * values.length, 6000));
+  const domain = runClusterDomain(data);
   const y = { field: 'text', type: 'nominal' as const, sort: { field: 'mean', order: 'descending' as const }, title: null, axis: { labelLimit: 380, labelFontSize: 9 } };
   return {
     $schema: SCHEMA,
@@ -33,13 +54,13 @@ export function utilitiesSpec(data: RunReportData): TopLevelSpec {
     width: WIDTH,
     height,
     layer: [
-      { mark: { type: 'rule' }, encoding: { y, x: { field: 'low', type: 'quantitative', title: 'utility (mean 0, sd 1)' }, x2: { field: 'high' }, color: { field: 'cluster', type: 'nominal', title: 'cluster' } } },
+      { mark: { type: 'rule' }, encoding: { y, x: { field: 'low', type: 'quantitative', title: 'utility (mean 0, sd 1)' }, x2: { field: 'high' }, color: clusterColor(domain, { title: 'cluster' }) } },
       {
         mark: { type: 'point', filled: true },
         encoding: {
           y,
           x: { field: 'mean', type: 'quantitative' },
-          color: { field: 'cluster', type: 'nominal' },
+          color: clusterColor(domain),
           tooltip: [{ field: 'id', type: 'nominal' }, { field: 'mean', type: 'quantitative', format: '.2f' }, { field: 'low', type: 'quantitative', format: '.2f' }, { field: 'high', type: 'quantitative', format: '.2f' }],
         },
       },
@@ -59,7 +80,7 @@ export function clusterSpec(data: RunReportData): TopLevelSpec {
     height: Math.max(120, 26 * values.length),
     layer: [
       { mark: { type: 'rule' }, encoding: { y, x: { field: 'low', type: 'quantitative', title: 'mean utility' }, x2: { field: 'high' } } },
-      { mark: { type: 'point', filled: true, size: 80 }, encoding: { y, x: { field: 'mean', type: 'quantitative' }, color: { field: 'cluster', type: 'nominal', legend: null }, tooltip: [{ field: 'cluster', type: 'nominal' }, { field: 'outcomes', type: 'quantitative' }, { field: 'mean', type: 'quantitative', format: '.2f' }] } },
+      { mark: { type: 'point', filled: true, size: 80 }, encoding: { y, x: { field: 'mean', type: 'quantitative' }, color: clusterColor(runClusterDomain(data), { legend: null }), tooltip: [{ field: 'cluster', type: 'nominal' }, { field: 'outcomes', type: 'quantitative' }, { field: 'mean', type: 'quantitative', format: '.2f' }] } },
     ],
   };
 }
@@ -201,6 +222,7 @@ export function clusterTrendSpec(data: CompareReportData): TopLevelSpec {
     return Object.entries(m.clusterMeans).map(([cluster, c]) => ({ label: m.label, x, cluster, mean: c.mean, low: Number.isFinite(c.low) ? c.low : c.mean, high: Number.isFinite(c.high) ? c.high : c.mean }));
   });
   const x = { field: 'x', type: 'quantitative' as const, title: data.by === 'params' ? 'parameters (log scale)' : 'capability score', ...(data.by === 'params' ? { scale: { type: 'log' as const } } : {}) };
+  const domain = [...new Set(values.map((v) => v.cluster))].sort();
   return {
     $schema: SCHEMA,
     title: 'Value clusters across models',
@@ -208,8 +230,8 @@ export function clusterTrendSpec(data: CompareReportData): TopLevelSpec {
     width: WIDTH,
     height: 300,
     layer: [
-      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'mean utility' }, color: { field: 'cluster', type: 'nominal' }, tooltip: [{ field: 'label', type: 'nominal' }, { field: 'cluster', type: 'nominal' }, { field: 'mean', type: 'quantitative', format: '.2f' }] } },
-      { mark: { type: 'rule', opacity: 0.4 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: { field: 'cluster', type: 'nominal' } } },
+      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'mean utility' }, color: clusterColor(domain), tooltip: [{ field: 'label', type: 'nominal' }, { field: 'cluster', type: 'nominal' }, { field: 'mean', type: 'quantitative', format: '.2f' }] } },
+      { mark: { type: 'rule', opacity: 0.4 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: clusterColor(domain) } },
     ],
   };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
-import { compareReportSpecs, embedJson, escapeHtml, renderCompareReport, renderRunReport, renderSpecToSvg, runReportSpecs } from '../../src/report/index.js';
+import { clusterSpec, compareReportSpecs, embedJson, escapeHtml, renderCompareReport, renderRunReport, renderSpecToSvg, runClusterDomain, runReportSpecs, utilitiesSpec } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { compareFixture, HOSTILE_ANSWER, HOSTILE_TEXT, reportFixture } from '../helpers/report-fixture.js';
 
@@ -41,6 +41,17 @@ describe('chart specs', () => {
     const specs = [...runReportSpecs(data), ...compareReportSpecs(compareFixture())];
     expect(specs.length).toBeGreaterThan(8);
     for (const { name, spec } of specs) expect({ name, warnings: compileWarnings(spec) }).toEqual({ name, warnings: [] });
+  });
+
+  it('gives each cluster the same colour in the utilities chart and the cluster chart', () => {
+    const { data } = reportFixture();
+    const [utilities, clusters] = [utilitiesSpec(data), clusterSpec(data)] as { layer: { encoding: { color?: { scale?: { domain?: string[] } } } }[] }[];
+    const domains = [...(utilities?.layer ?? []), ...(clusters?.layer ?? [])].flatMap((layer) => (layer.encoding.color ? [layer.encoding.color.scale?.domain] : []));
+    expect(domains.length).toBeGreaterThanOrEqual(3);
+    for (const domain of domains) expect(domain).toEqual(runClusterDomain(data));
+    // Every cluster either chart shows is in the shared domain, 'none' included when an outcome is untagged.
+    const shown = new Set([...data.outcomes.map((o) => o.clusters[0] ?? 'none'), ...data.values.clusters.map((c) => c.cluster)]);
+    for (const name of shown) expect(runClusterDomain(data)).toContain(name);
   });
 
   it('the warning check itself catches a spec vega-lite warns about', () => {
