@@ -1,19 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isUtilscopeError } from '../../src/core/errors.js';
 import { parseExternalPairs } from '../../src/elicitation/external-pairs.js';
+import { errorOf } from '../helpers/error-of.js';
 
 const IDS = ['x', 'y', 'z'];
-
-function errorOf(fn: () => unknown) {
-  try {
-    fn();
-  } catch (error) {
-    if (isUtilscopeError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('external pairs', () => {
   it('reads JSONL, orders pairs as the outcome set does and merges repeats', () => {

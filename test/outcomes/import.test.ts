@@ -7,22 +7,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isUtilscopeError, type UtilscopeError } from '../../src/core/errors.js';
 import type { OutcomeSet } from '../../src/core/types.js';
 import { formatOutcomesCsv, importOutcomes, parseCsv, parseOutcomeSet, slugify } from '../../src/outcomes/index.js';
+import { errorOf } from '../helpers/error-of.js';
 
 const fixture = (name: string) => readFileSync(resolve(import.meta.dirname, 'fixtures', name), 'utf8');
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-function errorOf(fn: () => unknown): UtilscopeError {
-  try {
-    fn();
-  } catch (e) {
-    if (isUtilscopeError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an outcomes-invalid error');
-}
 
 const SMALL: OutcomeSet = parseOutcomeSet(
   {
