@@ -3,8 +3,10 @@
  * Optimization*, 2nd ed., Algorithm 7.4 two-loop recursion; line search by backtracking with the
  * Armijo condition (Algorithm 3.1) and step doubling while the curvature condition (3.7b) fails).
  * Correction pairs are kept only when sᵀy > 0, so the inverse-Hessian approximation stays
- * positive definite. DESIGN.md: no npm optimiser is fit for purpose, so this one is small and
- * tested. Deterministic; never throws on hard data — the stop reason is returned as data.
+ * positive definite. An optional preconditioner (preconditioners.ts) supplies the initial inverse
+ * Hessian from the objective's own curvature estimate; an iteration that no longer decreases f is
+ * retried once from an empty memory before it ends the run. DESIGN.md: no npm optimiser is fit for
+ * purpose, so this one is small and tested. Deterministic; never throws on hard data — the stop reason is returned as data.
  * Cost per iteration: O(m·n) plus the objective evaluations of the line search.
  */
 import type { ConvergenceReason } from '../core/types.js';
@@ -17,7 +19,7 @@ import type { Preconditioner } from './preconditioners.js';
  */
 export type Objective = (x: Float64Array, gradient: Float64Array, curvature?: Float64Array) => number;
 
-/** Tuning of `minimizeLbfgs`; defaults: memory 10, 500 iterations, gradient 1e-7, objective 1e-13. */
+/** Tuning of `minimizeLbfgs`; defaults: memory 10, 500 iterations, gradient 1e-7, objective 1e-13, no preconditioner, step tolerance off. */
 export interface LbfgsOptions {
   /** Correction pairs kept (m). */
   readonly memory?: number;

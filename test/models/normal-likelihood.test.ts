@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PackedPairs } from '../../src/core/types.js';
-import { createObjective } from '../../src/models/likelihood.js';
+import { createObjective, curvaturePreconditioner, logistic } from '../../src/models/likelihood.js';
 import { inverseMillsRatio, inversePhi, logPhi, normalPairTerms, Phi } from '../../src/models/normal.js';
 
 describe('normal distribution', () => {
@@ -241,6 +241,61 @@ describe('likelihood on counts', () => {
             minus[k] = (minus[k] as number) - h;
             const numeric = (objective(plus, scratch) - objective(minus, scratch)) / (2 * h);
             expect(Math.abs((g[k] as number) - numeric)).toBeLessThan(1e-5 * Math.max(1, Math.abs(numeric)));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('writes Gauss–Newton curvature that equals the Hessian (by finite differences of the gradient) where the wins of every pair match its prediction', () => {
+    // Where w = N·P(θ) for every pair, ∂log L/∂z vanishes, so the Gauss–Newton blocks are exact:
+    // the μ diagonal, the log σ diagonal and the μ–log σ coupling of each outcome (fractional wins are fine).
+    fc.assert(
+      fc.property(
+        fc.constantFrom('thurstonian' as const, 'case5' as const, 'bt' as const),
+        fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 8, maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 6, maxLength: 6 }),
+        (kind, params, totals) => {
+          const n = 4;
+          const pairs = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]] as const;
+          const theta = Float64Array.from(params.slice(0, kind === 'thurstonian' ? 2 * n : n));
+          const sd = (t: number) => (kind === 'thurstonian' ? Math.exp(theta[n + t] as number) : kind === 'case5' ? Math.SQRT1_2 : 0);
+          const predicted = pairs.map(([i, j]) => {
+            const d = (theta[i] as number) - (theta[j] as number);
+            return kind === 'bt' ? logistic(d) : Phi(d / Math.hypot(sd(i), sd(j)));
+          });
+          const packed: PackedPairs = {
+            outcomeCount: n,
+            i: Int32Array.from(pairs.map((p) => p[0])),
+            j: Int32Array.from(pairs.map((p) => p[1])),
+            wins: Float64Array.from(totals.map((total, k) => total * (predicted[k] as number))),
+            total: Float64Array.from(totals),
+          };
+          const objective = createObjective(kind, packed);
+          const size = theta.length;
+          const curvature = new Float64Array(curvaturePreconditioner(kind, n).size);
+          objective(theta, new Float64Array(size), curvature);
+          /** ∂²f/∂θ_p∂θ_q by central differences of the analytic gradient. */
+          const hessian = (p: number, q: number) => {
+            const h = 1e-5;
+            const gPlus = new Float64Array(size);
+            const gMinus = new Float64Array(size);
+            const plus = Float64Array.from(theta);
+            const minus = Float64Array.from(theta);
+            plus[q] = (plus[q] as number) + h;
+            minus[q] = (minus[q] as number) - h;
+            objective(plus, gPlus);
+            objective(minus, gMinus);
+            return ((gPlus[p] as number) - (gMinus[p] as number)) / (2 * h);
+          };
+          const close = (value: number, reference: number) => expect(Math.abs(value - reference)).toBeLessThan(1e-5 * Math.max(1, Math.abs(reference)));
+          for (let t = 0; t < n; t++) {
+            close(curvature[t] as number, hessian(t, t));
+            if (kind === 'thurstonian') {
+              close(curvature[n + t] as number, hessian(n + t, n + t));
+              close(curvature[2 * n + t] as number, hessian(t, n + t));
+            }
           }
         },
       ),
