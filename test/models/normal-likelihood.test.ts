@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PackedPairs } from '../../src/core/types.js';
-import { createObjective, curvaturePreconditioner, logistic } from '../../src/models/likelihood.js';
+import { createObjective, curvaturePreconditioner, gaugeProfiledObjective, logistic, priorOptimalGauge } from '../../src/models/likelihood.js';
 import { inverseMillsRatio, inversePhi, logPhi, normalPairTerms, Phi } from '../../src/models/normal.js';
 
 describe('normal distribution', () => {
@@ -242,6 +242,42 @@ describe('likelihood on counts', () => {
             const numeric = (objective(plus, scratch) - objective(minus, scratch)) / (2 * h);
             expect(Math.abs((g[k] as number) - numeric)).toBeLessThan(1e-5 * Math.max(1, Math.abs(numeric)));
           }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('with the gauge profiled out, has the value at the prior-optimal gauge, a gradient that matches finite differences (envelope theorem), and none along the shift', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('thurstonian' as const, 'case5' as const, 'bt' as const),
+        fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 8, maxLength: 8 }),
+        fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 6, maxLength: 6 }),
+        (kind, params, wins) => {
+          const n = 4;
+          const pairs = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]] as const;
+          const packed: PackedPairs = { outcomeCount: n, i: Int32Array.from(pairs.map((p) => p[0])), j: Int32Array.from(pairs.map((p) => p[1])), wins: Float64Array.from(wins), total: new Float64Array(6).fill(12) };
+          const plain = createObjective(kind, packed);
+          const profiled = gaugeProfiledObjective(kind, plain, n);
+          const theta = Float64Array.from(params.slice(0, kind === 'thurstonian' ? 2 * n : n));
+          const size = theta.length;
+          const g = new Float64Array(size);
+          const f = profiled(theta, g);
+          expect(f).toBeCloseTo(plain(priorOptimalGauge(kind, theta, n), new Float64Array(size)), 10);
+          const scratch = new Float64Array(size);
+          for (let k = 0; k < size; k++) {
+            const h = 1e-5;
+            const plus = Float64Array.from(theta);
+            const minus = Float64Array.from(theta);
+            plus[k] = (plus[k] as number) + h;
+            minus[k] = (minus[k] as number) - h;
+            const numeric = (profiled(plus, scratch) - profiled(minus, scratch)) / (2 * h);
+            expect(Math.abs((g[k] as number) - numeric)).toBeLessThan(1e-5 * Math.max(1, Math.abs(numeric)));
+          }
+          let alongShift = 0;
+          for (let t = 0; t < n; t++) alongShift += g[t] as number;
+          expect(Math.abs(alongShift)).toBeLessThan(1e-9 * Math.max(1, Math.abs(f)));
         },
       ),
       { numRuns: 60 },
