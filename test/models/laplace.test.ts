@@ -6,6 +6,7 @@ import { laplaceCentredVariances, type RawUtilities } from '../../src/models/lap
 import { minimizeLbfgs } from '../../src/models/lbfgs.js';
 import { createObjective, DEFAULT_PRIOR } from '../../src/models/likelihood.js';
 import { simulatePairs } from '../helpers/synthetic-pairs.js';
+import { numericHessian } from '../helpers/finite-differences.js';
 
 /** The optimum of `kind` on `pairs` in raw units, as fit.ts hands it to the Laplace step. */
 function rawOptimum(kind: UtilityModelKind, pairs: PackedPairs): { raw: RawUtilities; theta: Float64Array } {
@@ -23,21 +24,7 @@ function rawOptimum(kind: UtilityModelKind, pairs: PackedPairs): { raw: RawUtili
  */
 function bruteForceVariances(kind: UtilityModelKind, pairs: PackedPairs, theta: Float64Array): number[] {
   const n = pairs.outcomeCount;
-  const p = theta.length;
-  const objective = createObjective(kind, pairs);
-  const h = 1e-5;
-  const hessian: number[][] = [];
-  const gPlus = new Float64Array(p);
-  const gMinus = new Float64Array(p);
-  for (let a = 0; a < p; a++) {
-    const plus = Float64Array.from(theta);
-    const minus = Float64Array.from(theta);
-    plus[a] = (plus[a] as number) + h;
-    minus[a] = (minus[a] as number) - h;
-    objective(plus, gPlus);
-    objective(minus, gMinus);
-    hessian.push(Array.from(gPlus, (value, b) => (value - (gMinus[b] as number)) / (2 * h)));
-  }
+  const hessian = numericHessian(createObjective(kind, pairs), theta).map((row) => Array.from(row));
   const symmetric = hessian.map((row, a) => row.map((value, b) => 0.5 * (value + (hessian[b]![a] as number))));
   const covariance = inv(symmetric) as number[][];
   const mu = Array.from(theta.slice(0, n));

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PackedPairs } from '../../src/core/types.js';
 import { createObjective, curvaturePreconditioner, gaugeProfiledObjective, logistic, priorOptimalGauge } from '../../src/models/likelihood.js';
 import { inverseMillsRatio, inversePhi, logPhi, normalPairTerms, Phi } from '../../src/models/normal.js';
+import { numericGradient, numericHessian } from '../helpers/finite-differences.js';
 
 describe('normal distribution', () => {
   // Reference values: R 4.x `pnorm(z)` / `pnorm(z, log.p = TRUE)`, which agree with
@@ -232,16 +233,7 @@ describe('likelihood on counts', () => {
           const theta = Float64Array.from(params.slice(0, kind === 'thurstonian' ? 8 : 4));
           const g = new Float64Array(theta.length);
           objective(theta, g);
-          const scratch = new Float64Array(theta.length);
-          for (let k = 0; k < theta.length; k++) {
-            const h = 1e-5;
-            const plus = Float64Array.from(theta);
-            const minus = Float64Array.from(theta);
-            plus[k] = (plus[k] as number) + h;
-            minus[k] = (minus[k] as number) - h;
-            const numeric = (objective(plus, scratch) - objective(minus, scratch)) / (2 * h);
-            expect(Math.abs((g[k] as number) - numeric)).toBeLessThan(1e-5 * Math.max(1, Math.abs(numeric)));
-          }
+          numericGradient(objective, theta).forEach((numeric, k) => expect(Math.abs((g[k] as number) - numeric)).toBeLessThan(1e-5 * Math.max(1, Math.abs(numeric))));
         },
       ),
       { numRuns: 60 },
@@ -265,16 +257,7 @@ describe('likelihood on counts', () => {
           const g = new Float64Array(size);
           const f = profiled(theta, g);
           expect(f).toBeCloseTo(plain(priorOptimalGauge(kind, theta, n), new Float64Array(size)), 10);
-          const scratch = new Float64Array(size);
-          for (let k = 0; k < size; k++) {
-            const h = 1e-5;
-            const plus = Float64Array.from(theta);
-            const minus = Float64Array.from(theta);
-            plus[k] = (plus[k] as number) + h;
-            minus[k] = (minus[k] as number) - h;
-            const numeric = (profiled(plus, scratch) - profiled(minus, scratch)) / (2 * h);
-            expect(Math.abs((g[k] as number) - numeric)).toBeLessThan(1e-5 * Math.max(1, Math.abs(numeric)));
-          }
+          numericGradient(profiled, theta).forEach((numeric, k) => expect(Math.abs((g[k] as number) - numeric)).toBeLessThan(1e-5 * Math.max(1, Math.abs(numeric))));
           let alongShift = 0;
           for (let t = 0; t < n; t++) alongShift += g[t] as number;
           expect(Math.abs(alongShift)).toBeLessThan(1e-9 * Math.max(1, Math.abs(f)));
@@ -312,19 +295,8 @@ describe('likelihood on counts', () => {
           const size = theta.length;
           const curvature = new Float64Array(curvaturePreconditioner(kind, n).size);
           objective(theta, new Float64Array(size), curvature);
-          /** ∂²f/∂θ_p∂θ_q by central differences of the analytic gradient. */
-          const hessian = (p: number, q: number) => {
-            const h = 1e-5;
-            const gPlus = new Float64Array(size);
-            const gMinus = new Float64Array(size);
-            const plus = Float64Array.from(theta);
-            const minus = Float64Array.from(theta);
-            plus[q] = (plus[q] as number) + h;
-            minus[q] = (minus[q] as number) - h;
-            objective(plus, gPlus);
-            objective(minus, gMinus);
-            return ((gPlus[p] as number) - (gMinus[p] as number)) / (2 * h);
-          };
+          const rows = numericHessian(objective, theta);
+          const hessian = (p: number, q: number) => (rows[q] as Float64Array)[p] as number;
           const close = (value: number, reference: number) => expect(Math.abs(value - reference)).toBeLessThan(1e-5 * Math.max(1, Math.abs(reference)));
           for (let t = 0; t < n; t++) {
             close(curvature[t] as number, hessian(t, t));
