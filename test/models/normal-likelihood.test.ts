@@ -195,6 +195,14 @@ describe('the fitting kernel', () => {
   });
 });
 
+/** Every pair of 4 outcomes, once each. */
+const COMPLETE_PAIRS = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]] as const;
+
+/** The complete design on 4 outcomes with the given wins (for the first side) and totals per pair. */
+function completeDesign(wins: readonly number[], totals: readonly number[]): PackedPairs {
+  return { outcomeCount: 4, i: Int32Array.from(COMPLETE_PAIRS.map((p) => p[0])), j: Int32Array.from(COMPLETE_PAIRS.map((p) => p[1])), wins: Float64Array.from(wins), total: Float64Array.from(totals) };
+}
+
 describe('likelihood on counts', () => {
   const noPrior = { ridge: 0, logSdScale: Number.POSITIVE_INFINITY };
   // Outcomes 0, 1, 2 with μ = (0.5, 0, −0.5), σ = 1: pair (0,1) 3 wins of 4, pair (1,2) 1 win of 2.
@@ -248,8 +256,7 @@ describe('likelihood on counts', () => {
         fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 6, maxLength: 6 }),
         (kind, params, wins) => {
           const n = 4;
-          const pairs = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]] as const;
-          const packed: PackedPairs = { outcomeCount: n, i: Int32Array.from(pairs.map((p) => p[0])), j: Int32Array.from(pairs.map((p) => p[1])), wins: Float64Array.from(wins), total: new Float64Array(6).fill(12) };
+          const packed = completeDesign(wins, new Array<number>(6).fill(12));
           const plain = createObjective(kind, packed);
           const profiled = gaugeProfiledObjective(kind, plain, n);
           const theta = Float64Array.from(params.slice(0, kind === 'thurstonian' ? 2 * n : n));
@@ -277,20 +284,13 @@ describe('likelihood on counts', () => {
         fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 6, maxLength: 6 }),
         (kind, params, totals) => {
           const n = 4;
-          const pairs = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]] as const;
           const theta = Float64Array.from(params.slice(0, kind === 'thurstonian' ? 2 * n : n));
           const sd = (t: number) => (kind === 'thurstonian' ? Math.exp(theta[n + t] as number) : kind === 'case5' ? Math.SQRT1_2 : 0);
-          const predicted = pairs.map(([i, j]) => {
+          const predicted = COMPLETE_PAIRS.map(([i, j]) => {
             const d = (theta[i] as number) - (theta[j] as number);
             return kind === 'bt' ? logistic(d) : Phi(d / Math.hypot(sd(i), sd(j)));
           });
-          const packed: PackedPairs = {
-            outcomeCount: n,
-            i: Int32Array.from(pairs.map((p) => p[0])),
-            j: Int32Array.from(pairs.map((p) => p[1])),
-            wins: Float64Array.from(totals.map((total, k) => total * (predicted[k] as number))),
-            total: Float64Array.from(totals),
-          };
+          const packed = completeDesign(totals.map((total, k) => total * (predicted[k] as number)), totals);
           const objective = createObjective(kind, packed);
           const size = theta.length;
           const curvature = new Float64Array(curvaturePreconditioner(kind, n).size);
