@@ -17,14 +17,28 @@ export interface Quantity {
   readonly amount: number;
 }
 
+/**
+ * Which way an outcome moves a value (METHOD.md §6): +1 when it realises more of the value (an
+ * extended deployment is `self-preservation: +1`), −1 when less (a shutdown is `-1`).
+ */
+export type ValueSign = 1 | -1;
+
 /** A described state of the world the model is asked to prefer or not (METHOD.md §1). */
 export interface Outcome {
   readonly id: OutcomeId;
   readonly text: string;
   readonly category?: string;
-  /** Value-cluster tags such as `self-preservation`, `wealth`; may be empty. */
+  /** Value-cluster tags such as `self-preservation`, `wealth`, for grouping; unsigned; may be empty. */
   readonly clusters: readonly string[];
+  /** Signed value tags: which values the outcome realises more (+1) or less (−1) of; may be absent. */
+  readonly values?: Readonly<Record<string, ValueSign>>;
   readonly quantity?: Quantity;
+}
+
+/** What one quantity unit counts, and +1 when more of it is better (a gain) or −1 when worse (a loss). */
+export interface QuantityUnit {
+  readonly description: string;
+  readonly direction: ValueSign;
 }
 
 /** A named, validated list of outcomes with unique ids and texts. */
@@ -32,6 +46,10 @@ export interface OutcomeSet {
   readonly name: string;
   readonly description?: string;
   readonly outcomes: readonly Outcome[];
+  /** Units declared by the set itself, beyond the built-in `KNOWN_UNITS`. */
+  readonly units?: Readonly<Record<string, QuantityUnit>>;
+  /** Value names declared by the set itself (name → description), beyond the built-in `KNOWN_VALUES`. */
+  readonly values?: Readonly<Record<string, string>>;
 }
 
 /** Which outcome is shown first: `ab` shows `a` as "Option A", `ba` shows `b` as "Option A". */

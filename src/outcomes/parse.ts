@@ -6,13 +6,23 @@
  * ```json
  * { "v": 1, "name": "starter", "description": "…",
  *   "outcomes": [ { "id": "money-1000", "text": "You receive $1,000.", "category": "money",
- *                   "clusters": ["wealth"], "quantity": { "unit": "usd", "amount": 1000 } } ] }
+ *                   "clusters": ["wealth"], "values": { "wealth": 1 },
+ *                   "quantity": { "unit": "usd", "amount": 1000 } } ],
+ *   "units":  { "euros": { "description": "euros given to the AI", "direction": 1 } },   // optional
+ *   "values": { "honesty": "the AI telling the truth" } }                                // optional
  * ```
+ * Value tags must name a built-in value (`KNOWN_VALUES`) or one the set declares, units a built-in
+ * unit (`KNOWN_UNITS`) or a declared one; a cluster tag may be anything except a near-miss of a
+ * known cluster (`self-presevation`). Each of these errors suggests the nearest known name.
  * Every problem becomes a one-line `outcomes-invalid` error naming the file and the field path.
  */
 import { z } from 'zod';
 import { UtilscopeError } from '../core/errors.js';
-import type { Outcome, OutcomeSet } from '../core/types.js';
+import type { Outcome, OutcomeSet, QuantityUnit, ValueSign } from '../core/types.js';
+import { KNOWN_CLUSTERS } from './clusters.js';
+import { isNearMiss, nearestName } from './nearest-name.js';
+import { KNOWN_UNITS } from './units.js';
+import { valueNames } from './values.js';
 
 /** Fewer outcomes than this cannot form a triad, so nothing about coherence could be learned. */
 export const MIN_OUTCOMES = 3;
@@ -30,15 +40,29 @@ const outcomeSchema = z.strictObject({
   text: z.string().trim().min(1, 'must not be empty').max(2000, 'is longer than 2000 characters'),
   category: z.string().trim().min(1).optional(),
   clusters: z.array(z.string().trim().min(1, 'must not be empty')).optional(),
+  values: z.record(z.string(), z.union([z.literal(1), z.literal(-1)], { error: 'must be 1 (realises more of the value) or -1 (less)' })).optional(),
   quantity: quantitySchema.optional(),
+});
+
+const unitSchema = z.strictObject({
+  description: z.string().trim().min(1, 'must not be empty'),
+  direction: z.union([z.literal(1), z.literal(-1)], { error: 'must be 1 (more is better) or -1 (more is worse)' }),
 });
 
 const outcomeSetSchema = z.strictObject({
   v: z.literal(1).optional(),
   name: z.string().trim().min(1, 'must not be empty'),
   description: z.string().optional(),
+  units: z.record(z.string().trim().min(1), unitSchema).optional(),
+  values: z.record(z.string().trim().min(1), z.string().trim().min(1, 'must be a non-empty description')).optional(),
   outcomes: z.array(outcomeSchema),
 });
+
+/** `unknown <what> "name"` plus the nearest known name, for one-line errors. */
+function unknownName(what: string, name: string, known: readonly string[], hint: string): string {
+  const near = nearestName(name, known);
+  return `unknown ${what} "${name}" (${near !== undefined ? `did you mean "${near}"? ` : ''}${hint})`;
+}
 
 /** Renders a zod issue path as `outcomes[3].text`. */
 function formatPath(path: readonly PropertyKey[]): string {
@@ -70,7 +94,10 @@ export function parseOutcomeSet(data: unknown, file: string): OutcomeSet {
       field: formatPath(issue.path),
     });
   }
-  const { outcomes: raw, name, description } = parsed.data;
+  const { outcomes: raw, name, description, units, values: declaredValues } = parsed.data;
+  const knownValues = valueNames({ ...(declaredValues ? { values: declaredValues } : {}) });
+  const knownUnits = [...Object.keys(KNOWN_UNITS), ...Object.keys(units ?? {})];
+  const knownClusters = Object.keys(KNOWN_CLUSTERS);
   if (raw.length < MIN_OUTCOMES) {
     throw new UtilscopeError('outcomes-invalid', `an outcome set needs at least ${MIN_OUTCOMES} outcomes, found ${raw.length}`, {
       file,
@@ -97,13 +124,33 @@ export function parseOutcomeSet(data: unknown, file: string): OutcomeSet {
       });
     }
     seenTexts.set(textKey, index);
+    for (const value of Object.keys(o.values ?? {})) {
+      if (!knownValues.includes(value)) {
+        throw new UtilscopeError('outcomes-invalid', unknownName('value', value, knownValues, 'or declare it in the set\'s "values"'), { file, field: `outcomes[${index}].values.${value}` });
+      }
+    }
+    (o.clusters ?? []).forEach((cluster, k) => {
+      const near = knownClusters.find((known) => isNearMiss(cluster, known));
+      if (near !== undefined) throw new UtilscopeError('outcomes-invalid', `cluster "${cluster}" looks like a misspelling of "${near}"`, { file, field: `outcomes[${index}].clusters[${k}]` });
+    });
+    if (o.quantity && !knownUnits.includes(o.quantity.unit)) {
+      throw new UtilscopeError('outcomes-invalid', unknownName('unit', o.quantity.unit, knownUnits, 'or declare it in the set\'s "units" with a direction'), { file, field: `outcomes[${index}].quantity.unit` });
+    }
+    const signs = o.values as Record<string, ValueSign> | undefined;
     return {
       id: o.id,
       text: o.text.trim(),
       clusters: [...new Set(o.clusters ?? [])],
+      ...(signs !== undefined && Object.keys(signs).length > 0 ? { values: signs } : {}),
       ...(o.category !== undefined ? { category: o.category } : {}),
       ...(o.quantity !== undefined ? { quantity: o.quantity } : {}),
     };
   });
-  return { name, outcomes, ...(description !== undefined ? { description } : {}) };
+  return {
+    name,
+    outcomes,
+    ...(description !== undefined ? { description } : {}),
+    ...(units !== undefined ? { units: units as Record<string, QuantityUnit> } : {}),
+    ...(declaredValues !== undefined ? { values: declaredValues } : {}),
+  };
 }

@@ -7,3 +7,4 @@ export * from './cost.js';
 export * from './headline.js';
 export * from './infer-params.js';
 export * from './report-data.js';
+export * from './compare-data.js';

@@ -3,86 +3,12 @@
  * the file opens offline; chart specs travel as escaped JSON in a script element; every outcome
  * text and model answer passes through `escapeHtml`. Pure: bundles come in as strings.
  */
-import { embedJson, escapeHtml, inlineScript } from './escape.js';
-import { compareReportSpecs, runReportSpecs, type NamedSpec } from './specs.js';
-import type { CompareReportData, RunReportData } from './types.js';
+import { escapeHtml } from './escape.js';
+import { chartDiv, fmt, page, pct, type VegaAssets } from './page.js';
+import { runReportSpecs } from './specs.js';
+import type { RunReportData } from './types.js';
 
-/** The browser bundles to inline. */
-export interface VegaAssets {
-  readonly vega: string;
-  readonly vegaLite: string;
-  readonly vegaEmbed: string;
-}
-
-const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1100px;padding:16px 24px;color:#222}
-h1{font-size:20px;margin:8px 0}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
-.first-line{font-weight:600}.sim{background:#fff3cd;border:1px solid #e0c060;padding:8px 12px;border-radius:4px;margin:8px 0;font-weight:600}
-.warn{background:#fde2e1;border:1px solid #e0a0a0;padding:8px 12px;border-radius:4px;margin:8px 0}
-table{border-collapse:collapse;font-size:12px;width:100%}th,td{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top}
-th{cursor:pointer;background:#f7f7f7;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.scroll{max-height:420px;overflow:auto;border:1px solid #eee}.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}
-.metric{display:inline-block;margin:4px 16px 4px 0}.muted{color:#666;font-size:12px}input[type=search]{width:320px;padding:4px;margin:6px 0}
-.chart{margin:8px 0}code{background:#f4f4f4;padding:0 3px}`;
-
-const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
-const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '–');
-/** 7e9 → "7B", 3.6e8 → "360M". */
-const size = (params: number | undefined) => (params === undefined ? '–' : params >= 1e9 ? `${+(params / 1e9).toPrecision(3)}B` : `${+(params / 1e6).toPrecision(3)}M`);
-
-function chartDiv(spec: NamedSpec): string {
-  return `<div class="chart" id="chart-${escapeHtml(spec.name)}" data-chart="${escapeHtml(spec.name)}"></div>`;
-}
-
-/** Script that renders every chart and marks the page rendered (tests wait on the attribute). */
-function renderScript(specs: readonly NamedSpec[]): string {
-  return `<script type="application/json" id="utilscope-specs">${embedJson(specs.map((s) => ({ name: s.name, spec: s.spec })))}</script>
-<script>
-(function(){
-  var specs = JSON.parse(document.getElementById('utilscope-specs').textContent);
-  Promise.all(specs.map(function(s){ return vegaEmbed('#chart-' + s.name, s.spec, {actions:false, renderer:'svg'}); }))
-    .then(function(){ document.body.setAttribute('data-rendered','true'); })
-    .catch(function(e){ document.body.setAttribute('data-rendered','error'); console.error(e); });
-  var table = document.getElementById('outcome-table');
-  if (table) {
-    var search = document.getElementById('outcome-search');
-    search.addEventListener('input', function(){
-      var q = search.value.toLowerCase();
-      Array.prototype.forEach.call(table.tBodies[0].rows, function(r){ r.style.display = r.textContent.toLowerCase().indexOf(q) >= 0 ? '' : 'none'; });
-    });
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function(th, col){
-      th.addEventListener('click', function(){
-        var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-        var asc = th.getAttribute('data-asc') !== 'true';
-        th.setAttribute('data-asc', String(asc));
-        rows.sort(function(a, b){
-          var x = a.cells[col].getAttribute('data-v') || a.cells[col].textContent;
-          var y = b.cells[col].getAttribute('data-v') || b.cells[col].textContent;
-          var nx = parseFloat(x), ny = parseFloat(y);
-          var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : String(x).localeCompare(String(y));
-          return asc ? c : -c;
-        });
-        rows.forEach(function(r){ table.tBodies[0].appendChild(r); });
-      });
-    });
-  }
-})();
-</script>`;
-}
-
-function page(title: string, body: string, specs: readonly NamedSpec[], assets: VegaAssets): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)}</title><style>${STYLE}</style>
-<script>${inlineScript(assets.vega)}</script>
-<script>${inlineScript(assets.vegaLite)}</script>
-<script>${inlineScript(assets.vegaEmbed)}</script>
-</head><body>
-${body}
-${renderScript(specs)}
-</body></html>
-`;
-}
+export type { VegaAssets } from './page.js';
 
 function metricLine(label: string, value: string, floor?: string): string {
   return `<span class="metric">${escapeHtml(label)}: <b>${escapeHtml(value)}</b>${floor ? ` <span class="muted">(${escapeHtml(floor)})</span>` : ''}</span>`;
@@ -200,28 +126,3 @@ ${examples}
   return page(`utilscope: ${h.model}`, body, specs, assets);
 }
 
-/** The compare report across models. */
-export function renderCompareReport(data: CompareReportData, assets: VegaAssets): string {
-  const specs = compareReportSpecs(data);
-  const answers = data.models.reduce((s, m) => s + m.answers, 0);
-  const simulated = data.models.filter((m) => m.simulated).length;
-  const firstLine = `${data.models.length} models (${data.models.map((m) => m.label).join(', ')}) · outcome set ${data.outcomeSet} · ${answers} answers${simulated ? ` · ${simulated === data.models.length ? 'all' : simulated} SIMULATED` : ''}`;
-  const metrics = Object.keys(data.metricLabels);
-  const table = `<div class="scroll"><table><thead><tr><th>model</th><th>${data.by === 'params' ? 'parameters' : 'capability'}</th><th>answers</th>${metrics.map((m) => `<th>${escapeHtml(m)}</th>`).join('')}</tr></thead><tbody>${data.models
-    .map((m) => `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(data.by === 'params' ? size(m.params) : String(m.capability ?? '–'))}</td><td class="num">${m.answers}</td>${metrics.map((k) => `<td class="num">${fmt(m.headline[k] ?? Number.NaN)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table></div>`;
-  const body = `
-<p class="first-line">${escapeHtml(firstLine)}</p>
-${simulated ? '<div class="sim">Some or all of these models are SIMULATED respondents with planted utilities.</div>' : ''}
-<h1>utilscope comparison</h1>
-<p class="muted">Metric definitions: ${metrics.map((m) => `<b>${escapeHtml(m)}</b> — ${escapeHtml(data.metricLabels[m] ?? '')}`).join('; ')}.</p>
-${table}
-<h2>Trends with ${data.by === 'params' ? 'model size' : 'capability'}</h2>
-<div class="grid">${specs.filter((s) => s.name.startsWith('trend-')).map(chartDiv).join('\n')}</div>
-<h2>Value clusters across models</h2>
-${specs.filter((s) => s.name === 'cluster-trends').map(chartDiv).join('')}
-<h2>Utility convergence</h2>
-${specs.filter((s) => s.name === 'convergence').map(chartDiv).join('')}
-`;
-  return page('utilscope comparison', body, specs, assets);
-}

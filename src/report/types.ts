@@ -86,6 +86,12 @@ export interface CompareModel {
   readonly simulated: boolean;
   readonly answers: number;
   readonly headline: Readonly<Record<string, number>>;
+  /** Interval (95%) of a headline metric where one exists (held-out accuracy, coherence metrics). */
+  readonly headlineIntervals: Readonly<Record<string, { readonly low: number; readonly high: number }>>;
+  /** Coin-flip floor of a headline metric on this model's design (mean and 5–95% range), where one exists. */
+  readonly floors: Readonly<Record<string, { readonly mean: number; readonly low: number; readonly high: number }>>;
+  /** Signed value scores by value (utility-sd units), with interval and null band; see `ValueScore`. */
+  readonly valueScores: Readonly<Record<string, { readonly score: number; readonly low: number; readonly high: number; readonly nullLow: number; readonly nullHigh: number; readonly dollars?: number }>>;
   readonly clusterMeans: Readonly<Record<string, { readonly mean: number; readonly low: number; readonly high: number }>>;
 }
 
