@@ -1,2 +1,3 @@
 /** Front door of `values`: cluster summaries, ladders, exchange rates, convergence (METHOD.md §6). */
 export * from './summarise.js';
+export * from './scores.js';

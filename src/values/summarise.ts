@@ -18,6 +18,7 @@ import { SCHEMA_VERSION, type Outcome, type OutcomeId, type UtilityFit } from '.
 import { pearson, spearman } from '../models/correlation.js';
 import { inversePhi } from '../models/normal.js';
 import { lgamma } from 'mathjs';
+import type { SkippedValue, ValueScore } from './scores.js';
 
 export interface ClusterSummary {
   readonly cluster: string;
@@ -65,6 +66,12 @@ export interface ExchangeRate {
 
 export interface ValueSummary {
   readonly v: typeof SCHEMA_VERSION;
+  /** Signed value scores, in `KNOWN_VALUES` order then declared ones (METHOD.md §6, the report's headline). */
+  readonly scores: readonly ValueScore[];
+  /** Values tagged in the set that could not be scored, with the reason. */
+  readonly skippedScores: readonly SkippedValue[];
+  /** How the score intervals and null bands were computed, in words. */
+  readonly scoreMethod: string;
   readonly intervalMethod: string;
   readonly clusters: readonly ClusterSummary[];
   readonly contrasts: readonly ClusterContrast[];
@@ -286,6 +293,9 @@ export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, o
 
   return {
     v: SCHEMA_VERSION,
+    scores: [],
+    skippedScores: [],
+    scoreMethod: 'not computed',
     intervalMethod: `cluster means: t-interval over the cluster's outcome utilities (${Math.round(level * 100)}%); contrasts: Welch interval`,
     clusters,
     contrasts,
