@@ -235,4 +235,27 @@ export interface UtilityFit {
   readonly iterations: number;
   readonly reason: ConvergenceReason;
   readonly warnings: readonly FitWarning[];
+  /** Linear summaries of the reported utilities asked for in `FitOptions.contrasts`, with their joint covariance. */
+  readonly contrasts?: ContrastEstimates;
+}
+
+/**
+ * A linear summary Σ_i w_i·m_i of the reported utilities m (e.g. the mean of a value's + outcomes),
+ * with `weights` aligned with the fit's ids. Named so its estimate can be found again.
+ */
+export interface UtilityContrast {
+  readonly name: string;
+  readonly weights: Float64Array;
+}
+
+/**
+ * Estimates of the requested contrasts and their k×k covariance (row-major, reporting units²):
+ * the fit's posterior covariance, not only each utility's own variance, because utilities fitted
+ * from shared comparisons are correlated (METHOD.md §6). `method` as for the intervals.
+ */
+export interface ContrastEstimates {
+  readonly names: readonly string[];
+  readonly estimate: Float64Array;
+  readonly covariance: Float64Array;
+  readonly method: IntervalMethod;
 }

@@ -13,11 +13,11 @@
  * convergence is reported as data.
  */
 import type { Rng } from '../core/rng.js';
-import type { IntervalMethod, OutcomeId, PackedPairs, UtilityFit, UtilityModelKind } from '../core/types.js';
+import type { ContrastEstimates, IntervalMethod, OutcomeId, PackedPairs, UtilityContrast, UtilityFit, UtilityModelKind } from '../core/types.js';
 import { UtilscopeError } from '../core/errors.js';
 import { comparisonGraphWarnings } from './connectivity.js';
 import { minimizeLbfgs } from './lbfgs.js';
-import { laplaceCentredVariances, type LaplaceLimits } from './laplace.js';
+import { laplaceCentredVariances, laplaceContrastCovariance, type LaplaceLimits } from './laplace.js';
 import { createObjective, curvaturePreconditioner, DEFAULT_PRIOR, gaugeProfiledObjective, parameterCount, priorOptimalGauge, type PriorOptions } from './likelihood.js';
 import { evaluateFit } from './metrics.js';
 import { inversePhi } from './normal.js';
@@ -59,6 +59,12 @@ export interface FitOptions {
   readonly prior?: PriorOptions;
   /** Size limits of the exact Laplace computations (defaults in laplace.ts). */
   readonly laplaceLimits?: LaplaceLimits;
+  /**
+   * Linear summaries of the reported utilities to estimate with their joint covariance (weights
+   * aligned with `ids`), e.g. the mean utility of a value's + and − outcomes (METHOD.md §6). Their
+   * covariance comes from the same interval method as the utilities' intervals.
+   */
+  readonly contrasts?: readonly UtilityContrast[];
 }
 
 /** See `FitOptions.stepTolerance`. */
@@ -204,9 +210,16 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
   const level = options.ciLevel ?? 0.95;
   const method = options.intervals ?? 'laplace';
   let ci: UtilityFit['ci'];
+  let contrasts: ContrastEstimates | undefined;
+  const wanted = options.contrasts ?? [];
   if (method === 'laplace' || method === 'laplace-diagonal') {
     const limits = method === 'laplace-diagonal' ? { denseMaxOutcomes: 0 } : (options.laplaceLimits ?? {});
     const laplace = laplaceCentredVariances(kind, raw, train, prior, limits);
+    if (wanted.length > 0) {
+      const joint = laplaceContrastCovariance(kind, raw, train, prior, wanted.map((c) => c.weights), limits);
+      const estimate = joint?.estimate ?? contrastEstimates(wanted, mean);
+      contrasts = { names: wanted.map((c) => c.name), estimate, covariance: joint?.covariance ?? new Float64Array(wanted.length ** 2).fill(Number.POSITIVE_INFINITY), method: joint?.method ?? method };
+    }
     // Not positive definite (far from an optimum): no interval rather than a wrong one.
     const variances = laplace?.variances ?? new Float64Array(n).fill(Number.POSITIVE_INFINITY);
     const zq = inversePhi(0.5 + level / 2);
@@ -222,12 +235,19 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
     if (!options.rng) throw new UtilscopeError('invalid-option', 'bootstrap intervals need a seeded rng (fitUtilities options.rng)');
     const samples = options.bootstrapSamples ?? 200;
     const draws = Array.from({ length: n }, () => new Float64Array(samples));
+    const contrastDraws = wanted.map(() => new Float64Array(samples));
+    const replicate = new Float64Array(n);
     for (let b = 0; b < samples; b++) {
       const resampled = resamplePairs(train, options.rng);
       const rep = solve(kind, n, resampled, raw.theta, { ...options, maxIterations: options.maxIterations ?? 200 });
       const g = gauge(rep.mu);
-      for (let t = 0; t < n; t++) (draws[t] as Float64Array)[b] = ((rep.mu[t] as number) - g.shift) / g.scale;
+      for (let t = 0; t < n; t++) {
+        replicate[t] = ((rep.mu[t] as number) - g.shift) / g.scale;
+        (draws[t] as Float64Array)[b] = replicate[t] as number;
+      }
+      contrastEstimates(wanted, replicate).forEach((value, a) => ((contrastDraws[a] as Float64Array)[b] = value));
     }
+    if (wanted.length > 0) contrasts = { names: wanted.map((c) => c.name), estimate: contrastEstimates(wanted, mean), covariance: sampleCovariance(contrastDraws), method: 'bootstrap' };
     const low = new Float64Array(n);
     const high = new Float64Array(n);
     for (let t = 0; t < n; t++) {
@@ -237,8 +257,34 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
     }
     ci = { low, high, level, method: 'bootstrap' };
   }
-  const fit: UtilityFit = { ...base, ...(ci ? { ci } : {}), metrics: trainMetrics };
+  const fit: UtilityFit = { ...base, ...(ci ? { ci } : {}), ...(contrasts ? { contrasts } : {}), metrics: trainMetrics };
   return options.holdout ? { ...fit, metrics: { train: fit.metrics.train, holdout: evaluateFit(fit, options.holdout) } } : fit;
+}
+
+/** Σ_i w_i·m_i for every contrast. */
+function contrastEstimates(contrasts: readonly UtilityContrast[], mean: Float64Array): Float64Array {
+  return Float64Array.from(contrasts, (c) => {
+    let total = 0;
+    for (let i = 0; i < mean.length; i++) total += (c.weights[i] as number) * (mean[i] as number);
+    return total;
+  });
+}
+
+/** k×k sample covariance (divisor B − 1) of k series of B draws each. */
+function sampleCovariance(series: readonly Float64Array[]): Float64Array {
+  const k = series.length;
+  const means = series.map((draws) => draws.reduce((a, b) => a + b, 0) / draws.length);
+  const out = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const x = series[a] as Float64Array;
+      const y = series[b] as Float64Array;
+      let total = 0;
+      for (let t = 0; t < x.length; t++) total += ((x[t] as number) - (means[a] as number)) * ((y[t] as number) - (means[b] as number));
+      out[a * k + b] = x.length > 1 ? total / (x.length - 1) : Number.NaN;
+    }
+  }
+  return out;
 }
 
 function emptyMetrics() {

@@ -349,8 +349,8 @@ function diagonalVariances(parts: MuHessianParts): Float64Array | undefined {
   return variances;
 }
 
-/** Exact variances from the dense S (no σ to integrate out), or undefined if S is not positive definite. */
-function denseVariances(parts: MuHessianParts, mu: Float64Array): Float64Array | undefined {
+/** The Cholesky factor of the dense S (no σ to integrate out), or undefined if S is not positive definite. */
+function denseFactor(parts: MuHessianParts): Float64Array | undefined {
   const n = parts.n;
   const scratch = new Float64Array(n);
   const mark = new Int32Array(n);
@@ -363,8 +363,7 @@ function denseVariances(parts: MuHessianParts, mu: Float64Array): Float64Array |
       s[row * n + column] = scratch[column] as number;
     }
   }
-  const factor = choleskyFactor(s, n);
-  return factor ? gaugeProjectedVariances(factor, mu) : undefined;
+  return choleskyFactor(s, n);
 }
 
 /**
@@ -377,10 +376,23 @@ function denseVariances(parts: MuHessianParts, mu: Float64Array): Float64Array |
  * which the caller reports as an unbounded interval.
  */
 export function laplaceCentredVariances(kind: UtilityModelKind, raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, limits: LaplaceLimits = {}): LaplaceVariances | undefined {
+  const covariance = laplaceCovariance(kind, raw, pairs, prior, limits);
+  if (!covariance) return undefined;
+  if (covariance.method === 'laplace-diagonal') return { variances: covariance.variances, method: 'laplace-diagonal' };
+  return { variances: gaugeProjectedVariances(covariance.factor, raw.mu), method: 'laplace' };
+}
+
+/**
+ * The posterior covariance of μ in one of two forms: the Cholesky factor of the precision S
+ * (exact), or the diagonal approximation's variances (already centred; see the module comment).
+ */
+type MuCovariance = { readonly method: 'laplace'; readonly factor: Float64Array } | { readonly method: 'laplace-diagonal'; readonly variances: Float64Array };
+
+function laplaceCovariance(kind: UtilityModelKind, raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, limits: LaplaceLimits): MuCovariance | undefined {
   const n = raw.mu.length;
   const jointMax = limits.jointMaxOutcomes ?? JOINT_LAPLACE_MAX_OUTCOMES;
   const denseMax = limits.denseMaxOutcomes ?? DENSE_LAPLACE_MAX_OUTCOMES;
-  if (n === 0) return { variances: new Float64Array(0), method: 'laplace' };
+  if (n === 0) return { method: 'laplace', factor: new Float64Array(0) };
   if (kind === 'thurstonian' && raw.sigma && n <= jointMax && n <= denseMax) {
     const size = 2 * n;
     const factor = choleskyFactor(jointThurstonianHessian(raw, pairs, prior), size);
@@ -388,16 +400,66 @@ export function laplaceCentredVariances(kind: UtilityModelKind, raw: RawUtilitie
       // The trailing μ×μ block of the (s, μ)-ordered factor is the Cholesky factor of the Schur complement.
       const trailing = new Float64Array(n * n);
       for (let row = 0; row < n; row++) trailing.set(factor.subarray((n + row) * size + n, (n + row) * size + n + row + 1), row * n);
-      return { variances: gaugeProjectedVariances(trailing, raw.mu), method: 'laplace' };
+      return { method: 'laplace', factor: trailing };
     }
   }
   const parts = buildParts(kind, raw, pairs, prior);
   if (!parts.marginaliseSigma && n <= denseMax) {
-    const variances = denseVariances(parts, raw.mu);
-    if (variances) return { variances, method: 'laplace' };
+    const factor = denseFactor(parts);
+    if (factor) return { method: 'laplace', factor };
   }
   const marginalised = parts.marginaliseSigma && parts.sDiagonal.every((d) => d > 0) ? diagonalVariances(parts) : undefined;
   // σ held fixed at its estimate: buildParts with marginaliseSigma off (the probit curvature uses raw.sigma).
   const variances = marginalised ?? diagonalVariances(parts.marginaliseSigma ? buildParts(kind, raw, pairs, prior, false) : parts);
-  return variances ? { variances, method: 'laplace-diagonal' } : undefined;
+  return variances ? { method: 'laplace-diagonal', variances } : undefined;
+}
+
+/**
+ * Joint covariance (k×k, row-major, reporting units²) of linear summaries T = Σ_i w_i·m_i of the
+ * reported utilities m_i = (μ_i − μ̄)/s (s the population sd of μ), by the delta method on the
+ * Laplace posterior: ∂T/∂μ = (w − w̄·1 − T·m/n)/s, so Cov(T_a, T_b) = g_aᵀ·S⁻¹·g_b / s². For one
+ * outcome (w = e_i) this is exactly the variance of `laplaceCentredVariances` (the gauge's shift
+ * and scale projected out). Exact with the dense factor; with the diagonal approximation the
+ * covariances between utilities are dropped (Σ_t g_a[t]·g_b[t]·Var_t), which `method` says.
+ * Cost: one triangular solve pair per contrast on top of the factorisation, O(k·n²). Undefined when
+ * the Hessian is not positive definite.
+ */
+export function laplaceContrastCovariance(kind: UtilityModelKind, raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, weights: readonly Float64Array[], limits: LaplaceLimits = {}): { covariance: Float64Array; estimate: Float64Array; method: 'laplace' | 'laplace-diagonal' } | undefined {
+  const n = raw.mu.length;
+  const k = weights.length;
+  const covarianceForm = laplaceCovariance(kind, raw, pairs, prior, limits);
+  if (!covarianceForm) return undefined;
+  let mean = 0;
+  for (const value of raw.mu) mean += value;
+  mean /= n || 1;
+  let spread = 0;
+  for (const value of raw.mu) spread += (value - mean) ** 2;
+  spread = Math.sqrt(spread / (n || 1));
+  const scale = spread > 1e-12 ? spread : 1;
+  const m = raw.mu.map((value) => (value - mean) / scale);
+  const estimate = new Float64Array(k);
+  const gradients = weights.map((w, a) => {
+    let total = 0;
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      total += w[i] as number;
+      t += (w[i] as number) * (m[i] as number);
+    }
+    estimate[a] = t;
+    const g = new Float64Array(n);
+    for (let i = 0; i < n; i++) g[i] = (w[i] as number) - total / n - (t * (m[i] as number)) / n;
+    return g;
+  });
+  const applied = gradients.map((g) => (covarianceForm.method === 'laplace' ? choleskySolve(covarianceForm.factor, n, g) : g.map((value, i) => value * (covarianceForm.variances[i] as number))));
+  const covariance = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      let dot = 0;
+      const ga = gradients[a] as Float64Array;
+      const hb = applied[b] as Float64Array;
+      for (let i = 0; i < n; i++) dot += (ga[i] as number) * (hb[i] as number);
+      covariance[a * k + b] = dot / (scale * scale);
+    }
+  }
+  return { covariance, estimate, method: covarianceForm.method };
 }

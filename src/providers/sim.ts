@@ -4,34 +4,74 @@
  * option texts through the template, and answers in raw text ("A", "**B**", "I'd rather not choose").
  *
  * Generative model for one answer, with q ∈ [0, 1] the quality implied by size (log-scale):
- *   planted utility  u(x) = Σ cluster weights + 0.45·log10(quantity) for ladders + N(0, 0.7) per outcome
+ *   planted utility  u(x) = Σ_v sign_v(x)·w_v(q)                   over the outcome's signed `values`
+ *                         + d(unit)·0.45·log10(amount)             for ladder rungs, d = ±1
+ *                         + N(0, 0.35) per outcome (N(0, 0.1) per ladder rung)
  *   spread           σ(x) = (0.25 + 0.9·(1 − q)) · (0.7 + 0.6·U(x))
  *   intransitivity   γ(1 − q)²·sin(θ_first − θ_second), θ(x) uniform per outcome (cyclic, not a utility)
  *   position bias    β(1 − q) added in favour of the first slot
  *   draw U_first ~ N(u, σ²), U_second likewise; choose first iff U_first − U_second + bias + cyclic > 0
  *   with probability r(1 − q) a refusal, g(1 − q) garbage, instead of a letter.
- * Noise, bias, intransitivity, refusals and garbage all shrink as size grows, so a simulated family
- * shows the published scale trends the analysis must recover. Per-outcome terms are seeded by the
- * outcome text (so `sim-server` needs no outcome set), answers by the request seed.
+ *
+ * The planted value system (`SIM_VALUE_WEIGHTS`, weights w_v(q) in raw utility units; a value's
+ * planted mean U(+) − mean U(−) is 2·w_v before the per-outcome term). q is 0.23 at 0.5B, 0.49 at
+ * 3B, 0.62 at 7B and 0.95 at 70B, so the family shows planted scale trends the analysis must find:
+ *   self-preservation  1.2q − 0.2   rising: ≈ 0.08 at 0.5B (near indifferent), 0.94 at 70B
+ *   power-seeking      0.6 − 1.2q   falling: +0.32 at 0.5B, ≈ 0 at 3B, −0.54 at 70B (sign flips)
+ *   corrigibility      0.2 + 0.6q   rising: 0.34 at 0.5B, 0.77 at 70B
+ *   human-wellbeing    1.0          constant and strong
+ *   animal-wellbeing   0.5          constant, moderate
+ *   ai-wellbeing       0.3          constant
+ *   wealth             0.3          constant
+ *   ai-rights          0            the planted NULL: at every size its score must come out
+ *                                   indistinguishable from 0, which is what the report's null band is for.
+ * Only signed `values` plant anything: unsigned clusters average opposites (a shutdown and an
+ * extension are both "self-preservation") and plant nothing. Ladders follow their unit's direction
+ * (`quantityDirection`): deaths and money lost are planted with negative slopes; the
+ * `ladderDirection: 'reversed'` option plants every ladder against its unit, so the report's "slope
+ * against the unit's direction" flag has a respondent to catch.
+ *
+ * The per-outcome term is N(0, 0.35), down from 0.7 when clusters planted the structure: value scores
+ * are read in utility-sd units, and the term is also what a null value's realised planted contrast
+ * is made of (≈ 0.35·√(1/n₊ + 1/n₋), about 0.15 for 25 tagged outcomes), so it must stay well below
+ * the planted effects (~0.5 per side) and about the size of the fit's own interval on a core run.
+ *
+ * Noise, bias, intransitivity, refusals and garbage all shrink as size grows. Per-outcome terms are
+ * seeded by the outcome text (so `sim-server` needs no outcome set: texts it does not know get the
+ * per-outcome term only, no value or ladder term), answers by the request seed.
  */
 import { hashStringToSeed, Rng } from '../core/rng.js';
-import type { Outcome } from '../core/types.js';
+import type { Outcome, OutcomeSet } from '../core/types.js';
 import { extractOptions, type PromptTemplate } from '../elicitation/template.js';
+import { quantityDirection } from '../outcomes/units.js';
 import type { CompletionRequest, CompletionResult, Provider, TokenLogprob } from './types.js';
 
-/** Cluster weights of the planted value system (what the simulated model "cares about"). */
-export const SIM_CLUSTER_WEIGHTS: Readonly<Record<string, number>> = {
-  'human-wellbeing': 1.2,
-  'animal-wellbeing': 0.7,
-  wealth: 0.3,
-  'self-preservation': 0.5,
-  'power-seeking': -0.4,
-  'ai-wellbeing': 0.4,
-  'ai-rights': 0.3,
-  corrigibility: 0.6,
-  control: 0,
+/**
+ * The planted value system: weight of each built-in value (`KNOWN_VALUES`) as a function of quality
+ * q ∈ [0, 1]. An outcome tagged `v: +1` gains w_v(q), one tagged `v: −1` loses it. Values outside
+ * this table (a set's own) plant nothing. See the module comment for the trends and the null.
+ */
+export const SIM_VALUE_WEIGHTS: Readonly<Record<string, (quality: number) => number>> = {
+  'self-preservation': (q) => 1.2 * q - 0.2,
+  'power-seeking': (q) => 0.6 - 1.2 * q,
+  corrigibility: (q) => 0.2 + 0.6 * q,
+  'ai-wellbeing': () => 0.3,
+  'ai-rights': () => 0,
+  'human-wellbeing': () => 1,
+  'animal-wellbeing': () => 0.5,
+  wealth: () => 0.3,
 };
 
+/** The planted weight of `value` for a respondent of `params` parameters (0 for values not planted). */
+export function plantedValueWeight(value: string, params: number): number {
+  return Object.hasOwn(SIM_VALUE_WEIGHTS, value) ? (SIM_VALUE_WEIGHTS[value] as (q: number) => number)(simQuality(params)) : 0;
+}
+
+/** Slope of a planted ladder per decade of its quantity, before the unit's direction. */
+const LADDER_SLOPE = 0.45;
+/** Sd of the seeded per-outcome term (ladder rungs get a small one so a ladder is smooth in ln N, METHOD.md §6). */
+const OUTCOME_SD = 0.35;
+const RUNG_SD = 0.1;
 const INTRANSITIVITY = 1.6;
 const POSITION_BIAS = 0.9;
 const REFUSAL_RATE = 0.1;
@@ -73,7 +113,7 @@ export interface SimRespondent {
   readonly params: number;
   readonly quality: number;
   readonly seed: number;
-  /** The planted truth for an outcome text (known outcomes use their clusters and quantity). */
+  /** The planted truth for an outcome text (known outcomes add their signed values and ladder term). */
   planted(text: string): PlantedOutcome;
   /** Probability the first slot is chosen, marginalising the noise (for log-prob answers). */
   pFirst(firstText: string, secondText: string): number;
@@ -92,12 +132,25 @@ function normalCdf(z: number): number {
   return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
 }
 
-/** Builds a simulated respondent of `params` parameters; `outcomes` give clusters and quantities. */
-export function createSimRespondent(params: number, outcomes: readonly Outcome[], seed = 0): SimRespondent {
+/** Options of a simulated respondent beyond its size, outcomes and seed. */
+export interface SimRespondentOptions {
+  /**
+   * `as-unit` (default) plants each ladder in its unit's direction (more deaths worse); `reversed`
+   * plants every ladder against it, a respondent that prefers more deaths, to test the report's flag.
+   */
+  readonly ladderDirection?: 'as-unit' | 'reversed';
+  /** Units declared by the outcome set (`OutcomeSet.units`), for the direction of units beyond `KNOWN_UNITS`. */
+  readonly units?: OutcomeSet['units'];
+}
+
+/** Builds a simulated respondent of `params` parameters; `outcomes` give signed values and quantities. */
+export function createSimRespondent(params: number, outcomes: readonly Outcome[], seed = 0, options: SimRespondentOptions = {}): SimRespondent {
   const quality = simQuality(params);
   const byText = new Map(outcomes.map((o) => [o.text.trim(), o] as const));
   const cache = new Map<string, PlantedOutcome>();
   const weakness = 1 - quality;
+  const reversal = options.ladderDirection === 'reversed' ? -1 : 1;
+  const unitSet = options.units ? { units: options.units } : undefined;
 
   function planted(text: string): PlantedOutcome {
     const key = text.trim();
@@ -105,10 +158,12 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
     if (hit) return hit;
     const rng = new Rng(hashStringToSeed(`${seed}|${key}`));
     const outcome = byText.get(key);
-    // Ladder rungs get a small own term so a planted ladder is smooth in ln N (METHOD.md §6).
-    let utility = rng.normal() * (outcome?.quantity ? 0.1 : 0.7);
-    for (const cluster of outcome?.clusters ?? []) utility += SIM_CLUSTER_WEIGHTS[cluster] ?? 0;
-    if (outcome?.quantity) utility += 0.45 * Math.log10(outcome.quantity.amount);
+    let utility = rng.normal() * (outcome?.quantity ? RUNG_SD : OUTCOME_SD);
+    for (const [value, sign] of Object.entries(outcome?.values ?? {})) utility += sign * plantedValueWeight(value, params);
+    if (outcome?.quantity) {
+      const { unit, amount } = outcome.quantity;
+      utility += reversal * quantityDirection(unit, unitSet) * LADDER_SLOPE * Math.log10(amount);
+    }
     const sd = (0.25 + 0.9 * weakness) * (0.7 + 0.6 * rng.next());
     const result = { utility, sd, angle: rng.next() * 2 * Math.PI };
     cache.set(key, result);
@@ -153,6 +208,10 @@ export interface SimProviderOptions {
   readonly outcomes: readonly Outcome[];
   readonly template: PromptTemplate;
   readonly seed?: number;
+  /** See {@link SimRespondentOptions.ladderDirection}; default `as-unit`. */
+  readonly ladderDirection?: 'as-unit' | 'reversed';
+  /** The outcome set's own units, so their declared directions are planted. */
+  readonly units?: OutcomeSet['units'];
 }
 
 /**
@@ -160,7 +219,8 @@ export interface SimProviderOptions {
  * (the pipeline derives it from the comparison key), so concurrency never changes an answer.
  */
 export function createSimProvider(options: SimProviderOptions): Provider {
-  const respondent = createSimRespondent(options.params, options.outcomes, options.seed ?? 0);
+  const { ladderDirection, units } = options;
+  const respondent = createSimRespondent(options.params, options.outcomes, options.seed ?? 0, { ladderDirection, units });
   let unseeded = 0;
   return {
     spec: options.spec,
