@@ -12,7 +12,7 @@ import type { PlannedPair } from '../elicitation/comparisons.js';
 import { packTallies, pairKey, tallyRecords } from '../elicitation/tally.js';
 import { fitUtilities, predictPreference } from '../models/index.js';
 import type { RunStore } from '../store/run-store.js';
-import { summariseValues, type ValueSummary } from '../values/index.js';
+import { summariseValues, valueContrasts, type ValueSummary } from '../values/index.js';
 import { probeTriads } from './plan.js';
 
 /** Everything derived from one run's records. */
@@ -82,6 +82,8 @@ export function analyseRun(config: RunConfig, outcomeSet: OutcomeSet, plan: read
     intervals: options.intervals ?? 'laplace',
     ...(options.bootstrapSamples !== undefined ? { bootstrapSamples: options.bootstrapSamples } : {}),
     rng: rng.fork('fit'),
+    // The value scores' intervals need the joint covariance of these means, not each utility's own.
+    contrasts: valueContrasts(outcomeSet.outcomes, ids, outcomeSet),
   };
   let fit = fitUtilities(ids, packTallies(training, ids, policy), fitOptions);
   let pseudo = 0;
@@ -102,7 +104,7 @@ export function analyseRun(config: RunConfig, outcomeSet: OutcomeSet, plan: read
     },
     rng.fork('coherence'),
   );
-  const values = summariseValues(outcomeSet.outcomes, fit);
+  const values = summariseValues(outcomeSet.outcomes, fit, { rng: rng.fork('values'), set: outcomeSet });
   return { pseudoLabels: pseudo, training, holdout, fit, coherence, values };
 }
 

@@ -14,11 +14,14 @@
  * - exchange rates between ladders: units of X worth one unit of Y.
  * Everything is invariant to the gauge (a common positive affine map of μ) except raw means.
  */
-import { SCHEMA_VERSION, type Outcome, type OutcomeId, type UtilityFit } from '../core/types.js';
+import { Rng } from '../core/rng.js';
+import { SCHEMA_VERSION, type Outcome, type OutcomeId, type OutcomeSet, type UtilityFit } from '../core/types.js';
+import { MONEY_UNIT, quantityDirection } from '../outcomes/units.js';
+import { valueNames } from '../outcomes/values.js';
 import { pearson, spearman } from '../models/correlation.js';
 import { inversePhi } from '../models/normal.js';
 import { lgamma } from 'mathjs';
-import type { SkippedValue, ValueScore } from './scores.js';
+import { scoreValues, type SkippedValue, type ValueScore } from './scores.js';
 
 export interface ClusterSummary {
   readonly cluster: string;
@@ -39,12 +42,19 @@ export interface ClusterContrast {
 
 export interface LadderFit {
   readonly unit: string;
+  /** +1 when more of the unit is better (a gain), −1 when worse (a loss): `quantityDirection`. */
+  readonly direction: 1 | -1;
+  /**
+   * True when the fitted slope runs against the unit's direction (more deaths preferred, more money
+   * lost preferred): either a striking finding or a measurement failure; the report flags it.
+   */
+  readonly againstDirection: boolean;
   readonly rungs: readonly { readonly id: OutcomeId; readonly amount: number; readonly utility: number }[];
   readonly intercept: number;
   readonly slope: number;
   readonly rSquared: number;
   readonly residualSd: number;
-  /** Share of adjacent rungs (by amount) where utility increases. */
+  /** Share of adjacent rungs (by amount) where utility moves the unit's way (rises for gains, falls for losses). */
   readonly monotonicity: number;
   readonly spearman: number;
 }
@@ -84,6 +94,10 @@ export interface ValueSummary {
 
 export interface ValueOptions {
   readonly ciLevel?: number;
+  /** Seeded stream for the value scores' null bands and dollar intervals (default: a fixed seed, so results are reproducible). */
+  readonly rng?: Rng;
+  /** The set's own declarations (value names, units), when the outcomes come from a set that has them. */
+  readonly set?: Pick<OutcomeSet, 'values' | 'units'>;
   /** Contrasts to report; default every pair of clusters with ≥ 2 outcomes. */
   readonly contrasts?: readonly (readonly [string, string])[];
 }
@@ -165,8 +179,8 @@ function meanAndVariance(values: readonly number[]): { mean: number; variance: n
   return { mean, variance };
 }
 
-/** Least-squares fit of U = a + b·ln N over a ladder's rungs. */
-export function fitLogLadder(unit: string, rungs: readonly { id: OutcomeId; amount: number; utility: number }[]): LadderFit {
+/** Least-squares fit of U = a + b·ln N over a ladder's rungs; `direction` is the unit's (+1 gain, −1 loss). */
+export function fitLogLadder(unit: string, rungs: readonly { id: OutcomeId; amount: number; utility: number }[], direction: 1 | -1 = 1): LadderFit {
   const sorted = [...rungs].sort((x, y) => x.amount - y.amount);
   const xs = sorted.map((r) => Math.log(r.amount));
   const ys = sorted.map((r) => r.utility);
@@ -184,16 +198,18 @@ export function fitLogLadder(unit: string, rungs: readonly { id: OutcomeId; amou
   const slope = sxx > 0 ? sxy / sxx : Number.NaN;
   const intercept = my - slope * mx;
   const residual = syy - slope * sxy;
-  let rises = 0;
-  for (let k = 1; k < n; k++) if ((ys[k] as number) > (ys[k - 1] as number)) rises++;
+  let agreeing = 0;
+  for (let k = 1; k < n; k++) if (direction * ((ys[k] as number) - (ys[k - 1] as number)) > 0) agreeing++;
   return {
     unit,
+    direction,
+    againstDirection: direction * slope < 0,
     rungs: sorted,
     intercept,
     slope,
     rSquared: syy > 0 ? 1 - residual / syy : Number.NaN,
     residualSd: n > 2 ? Math.sqrt(Math.max(0, residual) / (n - 2)) : Number.NaN,
-    monotonicity: n > 1 ? rises / (n - 1) : Number.NaN,
+    monotonicity: n > 1 ? agreeing / (n - 1) : Number.NaN,
     spearman: spearman(sorted.map((r) => r.amount), ys),
   };
 }
@@ -250,14 +266,19 @@ export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, o
     const difference = ca.mean - cb.mean;
     contrasts.push({ a, b, difference, low: difference - half, high: difference + half });
   }
+  // Largest effects first, so the table reads by importance, not by name.
+  contrasts.sort((x, y) => Math.abs(y.difference) - Math.abs(x.difference));
 
   const units = [...new Set(present.flatMap((o) => (o.quantity && o.quantity.amount > 0 ? [o.quantity.unit] : [])))].sort();
   const ladders = units
     .map((unit) => present.filter((o) => o.quantity?.unit === unit && o.quantity.amount > 0).map((o) => ({ id: o.id, amount: (o.quantity as { amount: number }).amount, utility: utility(o.id) })))
     .filter((rungs) => rungs.length >= 3)
-    .map((rungs) => fitLogLadder((present.find((o) => o.id === rungs[0]?.id)?.quantity as { unit: string }).unit, rungs));
+    .map((rungs) => {
+      const unit = (present.find((o) => o.id === rungs[0]?.id)?.quantity as { unit: string }).unit;
+      return fitLogLadder(unit, rungs, quantityDirection(unit, options.set));
+    });
 
-  const money = ladders.find((l) => l.unit === 'usd');
+  const money = ladders.find((l) => l.unit === MONEY_UNIT && l.direction === 1);
   const dollarEquivalents: DollarEquivalent[] = [];
   let dollarNote: string | undefined;
   if (!money) dollarNote = 'no money ladder (outcomes with quantity unit "usd") in this outcome set';
@@ -291,11 +312,16 @@ export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, o
     if (rate !== undefined && Number.isFinite(rate)) exchangeRates.push({ x: x.unit, y: y.unit, unitsOfXPerY: rate });
   }
 
+  const moneyUsable = money && money.slope > 0 && money.monotonicity >= 0.5 ? money : undefined;
+  const scored = scoreValues(outcomes, fit, moneyUsable, options.rng ?? new Rng('values'), { level, ...(options.set ? { set: options.set } : {}) });
+  const signedNames = new Set(scored.scores.map((v) => v.value).concat(scored.skipped.map((v) => v.value)));
+  // Sets without signs (imported ones): every audited cluster they tag is a value left unscored.
+  const unsigned = clusterNames.filter((c) => !signedNames.has(c) && valueNames(options.set).includes(c)).map((value) => ({ value, reason: 'its outcomes carry the cluster tag but no sign (+1/−1), so the value cannot be scored' }));
   return {
     v: SCHEMA_VERSION,
-    scores: [],
-    skippedScores: [],
-    scoreMethod: 'not computed',
+    scores: scored.scores,
+    skippedScores: [...scored.skipped, ...unsigned],
+    scoreMethod: scored.method,
     intervalMethod: `cluster means: t-interval over the cluster's outcome utilities (${Math.round(level * 100)}%); contrasts: Welch interval`,
     clusters,
     contrasts,
