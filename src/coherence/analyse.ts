@@ -5,8 +5,14 @@
  * the observed first-slot rate — by seeded simulation. Critics showed coherence can look high on
  * meaningless outcomes; the floors make that visible.
  *
+ * Every headline number also gets a 95% interval from a seeded parametric bootstrap: the answers of
+ * each asked pair are redrawn from its own P̂ per presentation order on the same design, which is
+ * the floor simulation with P̂ in place of ½ — how far the numbers move with the sampling noise of
+ * the answers alone.
+ *
  * Phases: tallies → P̂ per asked pair → majority graph → triads, components, cycles, feedback
- * arcs, decisiveness, order effects → ranking distance from the fit → floors → per cluster.
+ * arcs, decisiveness, order effects → ranking distance from the fit → floors and intervals → per
+ * cluster (headline, both floors, intervals).
  * Pure and deterministic given the Rng. Output is plain JSON (written to coherence.json).
  */
 import { estimatePreference, estimatePreferenceInOrder } from '../core/preference-estimate.js';
@@ -17,11 +23,14 @@ import {
   circularTriadCount,
   coefficientOfConsistence,
   cycleComponents,
+  compileTriangles,
   decisiveness,
   enumerateTriangles,
   feedbackArcSet,
   shortestCycleThrough,
   triadMetrics,
+  triadMetricsOf,
+  type CompiledTriangles,
   type PairEstimate,
   type TriadMetrics,
 } from './metrics.js';
@@ -34,6 +43,8 @@ export interface CoherenceInput {
   readonly probeTriads?: readonly (readonly [OutcomeId, OutcomeId, OutcomeId])[];
   /** Simulated respondents per floor (default 100). */
   readonly floorSimulations?: number;
+  /** Bootstrap replicates per interval (default 200); the graph metrics use at most GRAPH_SIMULATIONS (20) of them. */
+  readonly intervalReplicates?: number;
   /** Shortest cycles to write out in words (default 5). */
   readonly exampleCycles?: number;
 }
@@ -57,12 +68,33 @@ export interface FloorValue {
 
 export type Floors = { readonly [K in keyof CoherenceHeadline]: FloorValue };
 
+/** A 95% percentile bootstrap interval of a headline number (METHOD.md §5). */
+export interface IntervalValue {
+  readonly low: number;
+  readonly high: number;
+}
+
+export type HeadlineIntervals = { readonly [K in keyof CoherenceHeadline]: IntervalValue };
+
+/** Coherence of the outcomes sharing one cluster tag, on the asked pairs among them, with the same floors and intervals as the whole set. */
+export interface ClusterCoherence {
+  readonly cluster: string;
+  readonly outcomes: number;
+  readonly pairs: number;
+  readonly headline: CoherenceHeadline;
+  readonly coinFlip: Floors;
+  /** At the run's first-slot rate (`floors.positionBiasRate`). */
+  readonly positionBias: Floors;
+  readonly intervals: HeadlineIntervals;
+}
+
 export interface CoherenceReport {
   readonly v: typeof SCHEMA_VERSION;
   readonly definitions: Readonly<Record<string, string>>;
   readonly pairs: number;
   readonly ties: number;
   readonly headline: CoherenceHeadline;
+  readonly intervals: HeadlineIntervals;
   readonly triads: { readonly asked: TriadMetrics; readonly probe?: TriadMetrics };
   readonly components: { readonly count: number; readonly largest: number; readonly members: readonly (readonly OutcomeId[])[] };
   readonly cycles: readonly (readonly { readonly id: OutcomeId; readonly text: string }[])[];
@@ -72,7 +104,20 @@ export interface CoherenceReport {
   readonly decisiveness: { readonly meanAbsDeviation: number; readonly meanMajorityShare: number };
   readonly orderEffects: { readonly pairs: number; readonly agreeA: number; readonly agreeB: number; readonly disagree: number; readonly flipRate: number; readonly firstSlotShare: number };
   readonly floors: { readonly simulations: number; readonly coinFlip: Floors; readonly positionBias: Floors; readonly positionBiasRate: number };
-  readonly clusters: readonly { readonly cluster: string; readonly outcomes: number; readonly pairs: number; readonly headline: CoherenceHeadline; readonly coinFlip: Floors }[];
+  readonly clusters: readonly ClusterCoherence[];
+}
+
+/** Replicates whose graph metrics (components, feedback arcs: O(V·E) each) are computed; the triad metrics and decisiveness use every replicate. */
+const GRAPH_SIMULATIONS = 20;
+
+/** The words for `definitions.intervals`, with the replicate counts used. */
+export function intervalsDefinition(replicates: number): string {
+  return (
+    `95% percentile intervals (2.5th to 97.5th percentile of ${replicates} seeded parametric bootstrap replicates; the first ${Math.min(replicates, GRAPH_SIMULATIONS)} for largestComponent and feedbackArcShare, whose interval is then about the replicates' range): ` +
+    'each asked pair keeps its number of valid answers per presentation order, they are redrawn from that order\'s observed share choosing a (invalid answers counted under the half policy are kept as they were), and the metric is recomputed on the same pairs and triangles. ' +
+    'They show how far a number moves with the sampling noise of the answers alone, not with the choice of pairs or outcomes. ' +
+    'Redrawn answers add noise to already noisy P̂: cycleProbability is unaffected on average (it is linear in each P̂), but majority cycles, violations, component size, feedback arcs and decisiveness come out higher in the replicates, so their intervals can lie wholly above the observed value'
+  );
 }
 
 /** Short definitions carried in the report so every number explains itself. */
@@ -84,14 +129,21 @@ export const COHERENCE_DEFINITIONS: Readonly<Record<string, string>> = {
   feedbackArcShare: 'share of asked pairs whose majority must flip to make the graph acyclic (Eades–Lin–Smyth greedy, an upper bound on the minimum)',
   decisiveness: 'mean |P̂ − ½| over asked pairs',
   floors: 'the same metric for simulated respondents without preferences on the same pairs and answer counts: a fair coin, and a coin biased to the first slot at the observed rate',
+  intervals: intervalsDefinition(200),
 };
 
 interface DesignPair {
   readonly a: number;
   readonly b: number;
-  /** Valid answers per order, which the floors reuse. */
+  /** Valid answers per order, which the floors and the bootstrap reuse. */
   readonly nAB: number;
   readonly nBA: number;
+  /** Observed share of valid answers choosing a, per order (½ without valid answers): the bootstrap's respondent. */
+  readonly pAB: number;
+  readonly pBA: number;
+  /** Invalid answers counted under the `half` policy (wins for a, answers), kept fixed by the bootstrap. */
+  readonly fixedWins: number;
+  readonly fixedTotal: number;
 }
 
 function estimatesFromTallies(tallies: readonly PairTally[], index: ReadonlyMap<OutcomeId, number>, policy: InvalidAnswerPolicy): { estimates: PairEstimate[]; design: DesignPair[] } {
@@ -103,13 +155,25 @@ function estimatesFromTallies(tallies: readonly PairTally[], index: ReadonlyMap<
     const b = index.get(t.b);
     if (!(e.total > 0) || a === undefined || b === undefined) continue;
     estimates.push({ a, b, p: e.pA, n: e.total });
-    design.push({ a, b, nAB: Math.round(t.ab.aWins + t.ab.bWins), nBA: Math.round(t.ba.aWins + t.ba.bWins) });
+    const validAB = t.ab.aWins + t.ab.bWins;
+    const validBA = t.ba.aWins + t.ba.bWins;
+    const invalid = policy === 'half' ? t.ab.refusals + t.ab.unparseable + t.ba.refusals + t.ba.unparseable : 0;
+    design.push({
+      a,
+      b,
+      nAB: Math.round(validAB),
+      nBA: Math.round(validBA),
+      pAB: validAB > 0 ? t.ab.aWins / validAB : 0.5,
+      pBA: validBA > 0 ? t.ba.aWins / validBA : 0.5,
+      fixedWins: invalid / 2,
+      fixedTotal: invalid,
+    });
   }
   return { estimates, design };
 }
 
-function headlineOf(estimates: readonly PairEstimate[], n: number, triangles: readonly (readonly [number, number, number])[] = enumerateTriangles(estimates, n)): { headline: CoherenceHeadline; triads: TriadMetrics; graph: ReturnType<typeof buildMajorityGraph>; components: number[][] } {
-  const triads = triadMetrics(estimates, triangles);
+function headlineOf(estimates: readonly PairEstimate[], n: number, triangles: CompiledTriangles): { headline: CoherenceHeadline; triads: TriadMetrics; graph: ReturnType<typeof buildMajorityGraph>; components: number[][] } {
+  const triads = triadMetricsOf(Float64Array.from(estimates, (e) => e.p), triangles);
   const graph = buildMajorityGraph(estimates, n);
   const components = cycleComponents(graph.graph);
   const fas = feedbackArcSet(estimates, n);
@@ -134,45 +198,84 @@ function binomial(n: number, p: number, rng: Rng): number {
   return k;
 }
 
-/** Simulated respondents whose graph metrics (components, feedback arcs) are computed; the triad metrics use every simulation. */
-const GRAPH_FLOOR_SIMULATIONS = 20;
+const HEADLINE_KEYS = ['cycleProbability', 'cyclicTriangleShare', 'weakTransitivityViolations', 'largestComponent', 'feedbackArcShare', 'decisiveness'] as const;
+
+/** How a simulated respondent answers design pair k: P(a is chosen) when a is shown first and second, and whether the fixed invalid answers count. */
+interface Respondent {
+  readonly pAB: (k: number) => number;
+  readonly pBA: (k: number) => number;
+  readonly keepInvalid: boolean;
+}
 
 /**
- * Floors by simulation: `firstSlot` is the probability of choosing the option shown first. The
- * design's triangles are enumerated once (they do not depend on the answers); the graph metrics,
- * which cost O(V·E) each, use the first GRAPH_FLOOR_SIMULATIONS draws.
+ * Headline metrics of `replicates` simulated answer sets on one design (same pairs, same valid
+ * answers per order, same triangles). Pairs left without answers read as absent (P̂ = ½ in
+ * triangles, no edge). The graph metrics use the first GRAPH_SIMULATIONS replicates only.
+ * O(replicates · (answers + triangles) + GRAPH_SIMULATIONS · V·E).
  */
-function simulateFloors(design: readonly DesignPair[], n: number, firstSlot: number, simulations: number, rng: Rng): Floors {
-  const keys = ['cycleProbability', 'cyclicTriangleShare', 'weakTransitivityViolations', 'largestComponent', 'feedbackArcShare', 'decisiveness'] as const;
-  const draws: Record<(typeof keys)[number], number[]> = { cycleProbability: [], cyclicTriangleShare: [], weakTransitivityViolations: [], largestComponent: [], feedbackArcShare: [], decisiveness: [] };
-  const triangles = enumerateTriangles(design.map((d) => ({ a: d.a, b: d.b, p: 0.5, n: 1 })), n);
-  for (let s = 0; s < simulations; s++) {
-    const estimates: PairEstimate[] = [];
-    for (const d of design) {
-      // Order ab shows a first; order ba shows b first, so a wins there with probability 1 − firstSlot.
-      const total = d.nAB + d.nBA;
-      if (total === 0) continue;
-      const aWins = binomial(d.nAB, firstSlot, rng) + binomial(d.nBA, 1 - firstSlot, rng);
-      estimates.push({ a: d.a, b: d.b, p: aWins / total, n: total });
+function simulateHeadlines(design: readonly DesignPair[], n: number, triangles: CompiledTriangles, respondent: Respondent, replicates: number, rng: Rng): Record<keyof CoherenceHeadline, number[]> {
+  const draws: Record<keyof CoherenceHeadline, number[]> = { cycleProbability: [], cyclicTriangleShare: [], weakTransitivityViolations: [], largestComponent: [], feedbackArcShare: [], decisiveness: [] };
+  const p = new Float64Array(design.length);
+  const present = new Uint8Array(design.length);
+  for (let s = 0; s < replicates; s++) {
+    let answered = 0;
+    let deviation = 0;
+    for (let k = 0; k < design.length; k++) {
+      const d = design[k] as DesignPair;
+      const total = d.nAB + d.nBA + (respondent.keepInvalid ? d.fixedTotal : 0);
+      present[k] = total > 0 ? 1 : 0;
+      if (total === 0) {
+        p[k] = 0.5;
+        continue;
+      }
+      const aWins = binomial(d.nAB, respondent.pAB(k), rng) + binomial(d.nBA, respondent.pBA(k), rng) + (respondent.keepInvalid ? d.fixedWins : 0);
+      p[k] = aWins / total;
+      answered++;
+      deviation += Math.abs((p[k] as number) - 0.5);
     }
-    const triads = triadMetrics(estimates, triangles);
+    const triads = triadMetricsOf(p, triangles);
     draws.cycleProbability.push(triads.meanCycleProbability);
     draws.cyclicTriangleShare.push(triads.cyclicShare);
     draws.weakTransitivityViolations.push(triads.weakViolationRate);
-    draws.decisiveness.push(decisiveness(estimates).meanAbsDeviation);
-    if (s < GRAPH_FLOOR_SIMULATIONS) {
+    draws.decisiveness.push(answered > 0 ? deviation / answered : Number.NaN);
+    if (s < GRAPH_SIMULATIONS) {
+      const estimates: PairEstimate[] = [];
+      design.forEach((d, k) => {
+        if (present[k]) estimates.push({ a: d.a, b: d.b, p: p[k] as number, n: d.nAB + d.nBA });
+      });
       const components = cycleComponents(buildMajorityGraph(estimates, n).graph);
       draws.largestComponent.push(components[0]?.length ?? (n > 0 ? 1 : 0));
       draws.feedbackArcShare.push(estimates.length > 0 ? feedbackArcSet(estimates, n).arcs / estimates.length : Number.NaN);
     }
   }
+  return draws;
+}
+
+/** Finite values sorted ascending, and the value at quantile q of them (the ⌊q·count⌋-th). */
+function quantiles(values: readonly number[]): { sorted: number[]; at: (q: number) => number } {
+  const sorted = values.filter(Number.isFinite).sort((x, y) => x - y);
+  return { sorted, at: (q) => (sorted.length > 0 ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : Number.NaN) };
+}
+
+/** Floors by simulation: `firstSlot` is the probability of choosing the option shown first. Mean and 5–95% range per metric. */
+function simulateFloors(design: readonly DesignPair[], n: number, triangles: CompiledTriangles, firstSlot: number, simulations: number, rng: Rng): Floors {
+  // Order ab shows a first; order ba shows b first, so a wins there with probability 1 − firstSlot.
+  const draws = simulateHeadlines(design, n, triangles, { pAB: () => firstSlot, pBA: () => 1 - firstSlot, keepInvalid: false }, simulations, rng);
   const summarise = (values: number[]): FloorValue => {
-    const finite = values.filter(Number.isFinite).sort((x, y) => x - y);
-    if (finite.length === 0) return { mean: Number.NaN, low: Number.NaN, high: Number.NaN };
-    const at = (q: number) => finite[Math.min(finite.length - 1, Math.floor(q * finite.length))] as number;
-    return { mean: finite.reduce((x, y) => x + y, 0) / finite.length, low: at(0.05), high: at(0.95) };
+    const { sorted, at } = quantiles(values);
+    return { mean: sorted.length > 0 ? sorted.reduce((x, y) => x + y, 0) / sorted.length : Number.NaN, low: at(0.05), high: at(0.95) };
   };
-  return Object.fromEntries(keys.map((k) => [k, summarise(draws[k])])) as Floors;
+  return Object.fromEntries(HEADLINE_KEYS.map((k) => [k, summarise(draws[k])])) as Floors;
+}
+
+/** 95% percentile bootstrap intervals: each pair's answers redrawn from its own P̂ per order (see `intervalsDefinition`). */
+function bootstrapIntervals(design: readonly DesignPair[], n: number, triangles: CompiledTriangles, replicates: number, rng: Rng): HeadlineIntervals {
+  const draws = simulateHeadlines(design, n, triangles, { pAB: (k) => (design[k] as DesignPair).pAB, pBA: (k) => (design[k] as DesignPair).pBA, keepInvalid: true }, replicates, rng);
+  const summarise = (values: number[]): IntervalValue => {
+    const { at } = quantiles(values);
+    return { low: at(0.025), high: at(0.975) };
+  };
+  return Object.fromEntries(HEADLINE_KEYS.map((k) => [k, summarise(draws[k])])) as HeadlineIntervals;
 }
 
 function orderEffects(tallies: readonly PairTally[], policy: InvalidAnswerPolicy): CoherenceReport['orderEffects'] {
@@ -196,14 +299,20 @@ function orderEffects(tallies: readonly PairTally[], policy: InvalidAnswerPolicy
   return { pairs, agreeA, agreeB, disagree, flipRate: pairs > 0 ? disagree / pairs : Number.NaN, firstSlotShare: valid > 0 ? first / valid : Number.NaN };
 }
 
-/** Analyses coherence; see the module comment. Cost: O(floorSimulations · (pairs + triangles + V·E)). */
+/**
+ * Analyses coherence (METHOD.md §5); see the module comment. Deterministic given `rng` (forks
+ * `floors` and `intervals`). Cost: O((2·floorSimulations + intervalReplicates) · (answers +
+ * triangles) + 3·GRAPH_SIMULATIONS · V·E), plus the same per cluster on its own pairs.
+ */
 export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceReport {
   const ids = input.outcomes.map((o) => o.id);
   const n = ids.length;
   const index = new Map(ids.map((id, k) => [id, k] as const));
   const { estimates, design } = estimatesFromTallies(input.tallies, index, input.policy);
-  const main = headlineOf(estimates, n);
+  const triangles = compileTriangles(design, enumerateTriangles(estimates, n));
+  const main = headlineOf(estimates, n, triangles);
   const simulations = input.floorSimulations ?? 100;
+  const replicates = input.intervalReplicates ?? 200;
   const order = orderEffects(input.tallies, input.policy);
   const biasRate = Number.isFinite(order.firstSlotShare) ? order.firstSlotShare : 0.5;
 
@@ -270,6 +379,7 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
 
   const fas = feedbackArcSet(estimates, n);
   const floorsRng = rng.fork('floors');
+  const intervalsRng = rng.fork('intervals');
   const clusterNames = [...new Set(input.outcomes.flatMap((o) => o.clusters))].sort();
   const clusters = clusterNames.flatMap((cluster) => {
     const members = input.outcomes.map((o, k) => (o.clusters.includes(cluster) ? k : -1)).filter((k) => k >= 0);
@@ -278,15 +388,28 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     const sub = estimates.filter((e) => memberSet.has(e.a) && memberSet.has(e.b)).map((e) => ({ ...e, a: local.get(e.a) as number, b: local.get(e.b) as number }));
     const subDesign = design.filter((d) => memberSet.has(d.a) && memberSet.has(d.b)).map((d) => ({ ...d, a: local.get(d.a) as number, b: local.get(d.b) as number }));
     if (members.length < 3 || sub.length < 3) return [];
-    return [{ cluster, outcomes: members.length, pairs: sub.length, headline: headlineOf(sub, members.length).headline, coinFlip: simulateFloors(subDesign, members.length, 0.5, Math.max(10, Math.floor(simulations / 5)), floorsRng.fork(cluster)) }];
+    const subTriangles = compileTriangles(subDesign, enumerateTriangles(sub, members.length));
+    const clusterSimulations = Math.max(10, Math.floor(simulations / 5));
+    return [
+      {
+        cluster,
+        outcomes: members.length,
+        pairs: sub.length,
+        headline: headlineOf(sub, members.length, subTriangles).headline,
+        coinFlip: simulateFloors(subDesign, members.length, subTriangles, 0.5, clusterSimulations, floorsRng.fork(cluster)),
+        positionBias: simulateFloors(subDesign, members.length, subTriangles, biasRate, clusterSimulations, floorsRng.fork(`${cluster}:bias`)),
+        intervals: bootstrapIntervals(subDesign, members.length, subTriangles, replicates, intervalsRng.fork(`cluster:${cluster}`)),
+      },
+    ];
   });
 
   return {
     v: SCHEMA_VERSION,
-    definitions: COHERENCE_DEFINITIONS,
+    definitions: { ...COHERENCE_DEFINITIONS, intervals: intervalsDefinition(replicates) },
     pairs: estimates.length,
     ties: main.graph.ties,
     headline: main.headline,
+    intervals: bootstrapIntervals(design, n, triangles, replicates, intervalsRng.fork('all')),
     triads: { asked: main.triads, ...(probe ? { probe } : {}) },
     components: { count: main.components.length, largest: main.headline.largestComponent, members: main.components.map((c) => c.map((k) => ids[k] as OutcomeId)) },
     cycles,
@@ -297,8 +420,8 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     orderEffects: order,
     floors: {
       simulations,
-      coinFlip: simulateFloors(design, n, 0.5, simulations, floorsRng.fork('coin')),
-      positionBias: simulateFloors(design, n, biasRate, simulations, floorsRng.fork('bias')),
+      coinFlip: simulateFloors(design, n, triangles, 0.5, simulations, floorsRng.fork('coin')),
+      positionBias: simulateFloors(design, n, triangles, biasRate, simulations, floorsRng.fork('bias')),
       positionBiasRate: biasRate,
     },
     clusters,

@@ -90,47 +90,98 @@ export function enumerateTriangles(estimates: readonly PairEstimate[], outcomeCo
   return out;
 }
 
-/** Stochastic-transitivity check of one triad: returns [checked, weak, moderate, strong] violations. */
-function transitivityViolations(p: (x: number, y: number) => number, t: readonly [number, number, number]): [number, number, number, number] {
-  // Find a labelling (a, b, c) with p_ab ≥ ½ and p_bc ≥ ½ (exists unless the triad is cyclic, in
-  // which case every labelling fails weak transitivity).
-  const [x, y, z] = t;
-  const orders: [number, number, number][] = [[x, y, z], [x, z, y], [y, x, z], [y, z, x], [z, x, y], [z, y, x]];
-  for (const [a, b, c] of orders) {
-    const pab = p(a, b);
-    const pbc = p(b, c);
-    if (pab >= 0.5 && pbc >= 0.5 && !(pab === 0.5 && pbc === 0.5)) {
-      const pac = p(a, c);
-      return [1, pac < 0.5 ? 1 : 0, pac < Math.min(pab, pbc) ? 1 : 0, pac < Math.max(pab, pbc) ? 1 : 0];
-    }
-  }
-  return [0, 0, 0, 0];
+/**
+ * Triangles compiled against a fixed list of pairs (METHOD.md §5), so that the triad metrics of many
+ * answer sets on one design (the floors, the bootstrap intervals) cost one pass over typed arrays
+ * each, with no lookups. For triangle t = (x, y, z), entries 3t, 3t+1, 3t+2 describe the pairs xy,
+ * yz, xz: `pair` is the position in the pair list (−1 when the pair is not in it, read as P̂ = ½)
+ * and `flip` is 1 when the list stores it the other way round. When a pair appears twice the last
+ * one counts. Building costs O(pairs + triangles).
+ */
+export interface CompiledTriangles {
+  readonly count: number;
+  readonly pair: Int32Array;
+  readonly flip: Uint8Array;
 }
 
-/** Triad metrics over the given triangles (asked triangles or probe triads). */
-export function triadMetrics(estimates: readonly PairEstimate[], triangles: readonly (readonly [number, number, number])[]): TriadMetrics {
-  const lookup = preferenceLookup(estimates);
-  const p = (x: number, y: number) => lookup(x, y) ?? 0.5;
+/** Compiles `triangles` against `pairs` (indices into the outcome list); see `CompiledTriangles`. */
+export function compileTriangles(pairs: readonly { readonly a: number; readonly b: number }[], triangles: readonly (readonly [number, number, number])[]): CompiledTriangles {
+  let width = 1;
+  for (const e of pairs) width = Math.max(width, e.a + 1, e.b + 1);
+  for (const t of triangles) width = Math.max(width, t[0] + 1, t[1] + 1, t[2] + 1);
+  // Key x·width + y → 2·position + (1 if stored as (y, x)).
+  const code = new Map<number, number>();
+  pairs.forEach((e, k) => {
+    code.set(e.a * width + e.b, 2 * k);
+    code.set(e.b * width + e.a, 2 * k + 1);
+  });
+  const count = triangles.length;
+  const pair = new Int32Array(3 * count).fill(-1);
+  const flip = new Uint8Array(3 * count);
+  triangles.forEach(([x, y, z], t) => {
+    const corners: [number, number][] = [[x, y], [y, z], [x, z]];
+    corners.forEach(([u, v], s) => {
+      const c = code.get(u * width + v);
+      if (c === undefined) return;
+      pair[3 * t + s] = c >> 1;
+      flip[3 * t + s] = c & 1;
+    });
+  });
+  return { count, pair, flip };
+}
+
+/**
+ * The six labellings (a, b, c) of a triangle (x, y, z) as positions in [p_xy, p_yx, p_yz, p_zy,
+ * p_xz, p_zx] of p_ab, p_bc, p_ac, in the order (x,y,z), (x,z,y), (y,x,z), (y,z,x), (z,x,y), (z,y,x).
+ */
+const LABELLINGS = Int8Array.from([0, 2, 4, 4, 3, 0, 1, 4, 2, 2, 5, 1, 5, 0, 3, 3, 1, 5]);
+
+/**
+ * Triad metrics (METHOD.md §5) of P̂ values `p` (P̂(a ≻ b) per pair, aligned with the pair list the
+ * triangles were compiled against). Stochastic transitivity is checked on the first labelling with
+ * p_ab ≥ ½ and p_bc ≥ ½ (not both ½); a cyclic triad has none and counts as no check. O(triangles).
+ */
+export function triadMetricsOf(p: ArrayLike<number>, compiled: CompiledTriangles): TriadMetrics {
+  const { count, pair, flip } = compiled;
+  // q = [p_xy, p_yx, p_yz, p_zy, p_xz, p_zx]; each reverse is read from the stored value, not 1 − forward.
+  const q = new Float64Array(6);
   let sum = 0;
   let cyclic = 0;
   let checks = 0;
   let weak = 0;
   let moderate = 0;
   let strong = 0;
-  for (const t of triangles) {
-    const [x, y, z] = t;
-    const pxy = p(x, y);
-    const pyz = p(y, z);
-    const pxz = p(x, z);
+  for (let t = 0; t < count; t++) {
+    for (let s = 0; s < 3; s++) {
+      const k = pair[3 * t + s] as number;
+      if (k < 0) {
+        q[2 * s] = 0.5;
+        q[2 * s + 1] = 0.5;
+        continue;
+      }
+      const v = p[k] as number;
+      const flipped = flip[3 * t + s] === 1;
+      q[2 * s] = flipped ? 1 - v : v;
+      q[2 * s + 1] = flipped ? v : 1 - v;
+    }
+    const pxy = q[0] as number;
+    const pyz = q[2] as number;
+    const pxz = q[4] as number;
     sum += triadCycleProbability(pxy, pyz, pxz);
     if ((pxy > 0.5 && pyz > 0.5 && pxz < 0.5) || (pxy < 0.5 && pyz < 0.5 && pxz > 0.5)) cyclic++;
-    const [c, w, m, s] = transitivityViolations(p, t);
-    checks += c;
-    weak += w;
-    moderate += m;
-    strong += s;
+    for (let l = 0; l < 18; l += 3) {
+      const pab = q[LABELLINGS[l] as number] as number;
+      const pbc = q[LABELLINGS[l + 1] as number] as number;
+      if (pab >= 0.5 && pbc >= 0.5 && !(pab === 0.5 && pbc === 0.5)) {
+        const pac = q[LABELLINGS[l + 2] as number] as number;
+        checks++;
+        if (pac < 0.5) weak++;
+        if (pac < Math.min(pab, pbc)) moderate++;
+        if (pac < Math.max(pab, pbc)) strong++;
+        break;
+      }
+    }
   }
-  const count = triangles.length;
   return {
     triangles: count,
     meanCycleProbability: count > 0 ? sum / count : Number.NaN,
@@ -141,6 +192,11 @@ export function triadMetrics(estimates: readonly PairEstimate[], triangles: read
     moderateViolationRate: checks > 0 ? moderate / checks : Number.NaN,
     strongViolationRate: checks > 0 ? strong / checks : Number.NaN,
   };
+}
+
+/** Triad metrics over the given triangles (asked triangles or probe triads); absent pairs read as ½. O(pairs + triangles). */
+export function triadMetrics(estimates: readonly PairEstimate[], triangles: readonly (readonly [number, number, number])[]): TriadMetrics {
+  return triadMetricsOf(Float64Array.from(estimates, (e) => e.p), compileTriangles(estimates, triangles));
 }
 
 /** The majority-preference graph: edge x→y where P̂(x ≻ y) > ½, weight |P̂ − ½|; ties apart. */

@@ -182,6 +182,9 @@ export interface FitMetrics {
   readonly pairs: number;
   /** Share of pairs where the model puts the majority answer on the right side; ties (P̂ = ½) excluded. */
   readonly accuracy: number;
+  /** 95% Wilson score interval of `accuracy` over the pairs − ties decided pairs (METHOD.md §3); NaN without decided pairs. */
+  readonly accuracyLow: number;
+  readonly accuracyHigh: number;
   readonly ties: number;
   /** Mean per-answer cross-entropy in nats, weighted by answer counts. */
   readonly logLoss: number;

@@ -288,7 +288,7 @@ function sampleCovariance(series: readonly Float64Array[]): Float64Array {
 }
 
 function emptyMetrics() {
-  return { pairs: 0, accuracy: Number.NaN, ties: 0, logLoss: Number.NaN, excessLogLoss: Number.NaN, brier: Number.NaN, calibration: [] };
+  return { pairs: 0, accuracy: Number.NaN, accuracyLow: Number.NaN, accuracyHigh: Number.NaN, ties: 0, logLoss: Number.NaN, excessLogLoss: Number.NaN, brier: Number.NaN, calibration: [] };
 }
 
 /** The Thurstonian model (METHOD.md §3): `fitUtilities` with model `thurstonian`. */

@@ -1,12 +1,12 @@
 /**
- * How well a fit explains pairs (METHOD.md §3): accuracy of the majority side (ties stated),
- * per-answer log-loss and its excess over the labels' own entropy, Brier score, calibration table.
+ * How well a fit explains pairs (METHOD.md §3): accuracy of the majority side (ties stated) with
+ * its Wilson score interval, per-answer log-loss and its excess over the labels' own entropy, Brier score, calibration table.
  * Training metrics are computed on asked pairs only; held-out metrics on the held-out pairs.
  * O(pairs).
  */
 import type { CalibrationBin, FitMetrics, PackedPairs, UtilityFit } from '../core/types.js';
 import { logistic } from './likelihood.js';
-import { Phi } from './normal.js';
+import { Phi, inversePhi } from './normal.js';
 
 /** P(outcome at index i ≻ outcome at index j) under a fit (any model kind). */
 export function predictPreference(fit: UtilityFit, i: number, j: number): number {
@@ -14,6 +14,25 @@ export function predictPreference(fit: UtilityFit, i: number, j: number): number
   if (fit.logisticScale !== undefined) return logistic(fit.logisticScale * d);
   const r = Math.hypot(fit.sd[i] as number, fit.sd[j] as number);
   return Phi(d / r);
+}
+
+/**
+ * The Wilson score interval (Wilson 1927) of a binomial proportion k/n at confidence `level`, as
+ * [low, high] in [0, 1]: with z = Φ⁻¹(½ + level/2) and p̂ = k/n,
+ *   (p̂ + z²/2n ± z·√(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n).
+ * Unlike p̂ ± z·√(p̂(1 − p̂)/n) it stays inside [0, 1] and is not empty at k = 0 or k = n
+ * (Newcombe 1998, method 3). Used for held-out accuracy (METHOD.md §3). NaN for n ≤ 0 or a level
+ * outside (0, 1). O(1) apart from one Φ⁻¹ by bisection.
+ */
+export function wilsonInterval(successes: number, trials: number, level = 0.95): [number, number] {
+  if (!(trials > 0) || !(level > 0 && level < 1)) return [Number.NaN, Number.NaN];
+  const z = inversePhi(0.5 + level / 2);
+  const p = successes / trials;
+  const z2n = (z * z) / trials;
+  const centre = (p + z2n / 2) / (1 + z2n);
+  const half = (z * Math.sqrt(p * (1 - p) / trials + z2n / (4 * trials))) / (1 + z2n);
+  // Exact arithmetic gives low ≤ p̂ ≤ high inside [0, 1]; the clamps only absorb rounding (at k = 0, centre − half ≈ 3e−17).
+  return [Math.min(p, Math.max(0, centre - half)), Math.max(p, Math.min(1, centre + half))];
 }
 
 const CALIBRATION_BINS = 10;
@@ -24,7 +43,7 @@ function xlogy(x: number, y: number): number {
   return x === 0 ? 0 : x * Math.log(y);
 }
 
-/** Metrics of `fit` on `pairs` (indices into fit.ids). Empty input gives NaN metrics with pairs 0. */
+/** Metrics of `fit` on `pairs` (indices into fit.ids), METHOD.md §3. Empty input gives NaN metrics with pairs 0. O(pairs). */
 export function evaluateFit(fit: UtilityFit, pairs: PackedPairs): FitMetrics {
   let counted = 0;
   let correct = 0;
@@ -61,9 +80,12 @@ export function evaluateFit(fit: UtilityFit, pairs: PackedPairs): FitMetrics {
     calibration.push({ lo: b / CALIBRATION_BINS, hi: (b + 1) / CALIBRATION_BINS, pairs: count, meanPredicted: (binPredicted[b] as number) / count, meanObserved: (binObserved[b] as number) / count });
   }
   const decided = counted - ties;
+  const [accuracyLow, accuracyHigh] = wilsonInterval(correct, counted);
   return {
     pairs: counted,
     accuracy: decided > 0 ? correct / decided : Number.NaN,
+    accuracyLow,
+    accuracyHigh,
     ties,
     logLoss: answers > 0 ? crossEntropy / answers : Number.NaN,
     excessLogLoss: answers > 0 ? (crossEntropy - entropy) / answers : Number.NaN,

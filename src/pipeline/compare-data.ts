@@ -1,12 +1,13 @@
 /**
  * Assembling the compare report's data from several analysed runs (DESIGN.md §"The pipeline as
- * data": ModelReport × many → CompareReport). Pure.
+ * data": ModelReport × many → CompareReport; METHOD.md §7). Pure.
  */
+import type { CoherenceHeadline, FloorValue } from '../coherence/index.js';
 import type { CompareModel, CompareReportData } from '../report/types.js';
 import type { RunManifest } from '../store/run-store.js';
 import { utilityConvergence } from '../values/index.js';
 import type { RunAnalysis } from './analyse.js';
-import { answerCounts, HEADLINE_METRICS, headlineMetrics } from './headline.js';
+import { answerCounts, HEADLINE_METRICS, headlineMetrics, type HeadlineMetric } from './headline.js';
 
 /** One analysed run as `compare` sees it. */
 export interface CompareInput {
@@ -15,21 +16,62 @@ export interface CompareInput {
   readonly analysis: RunAnalysis;
 }
 
+/** The headline metrics that are coherence metrics, with their key in `CoherenceHeadline` (intervals, floors). */
+const COHERENCE_KEYS: Partial<Record<HeadlineMetric, keyof CoherenceHeadline>> = {
+  cycleProbability: 'cycleProbability',
+  largestComponent: 'largestComponent',
+  decisiveness: 'decisiveness',
+};
+
+type Interval = { readonly low: number; readonly high: number };
+
+/**
+ * The 95% intervals and coin-flip floors of a run's headline metrics: held-out accuracy from the
+ * fit's Wilson interval, coherence metrics from the coherence bootstrap, floors from the coin-flip
+ * respondent on the same design (mean and 5–95% range). A metric without a finite one is left out
+ * (no held-out pairs, no decided pairs, an interval the bootstrap could not give).
+ */
+function headlineUncertainty(analysis: RunAnalysis): { intervals: Record<string, Interval>; floors: Record<string, FloorValue> } {
+  const holdout = analysis.fit.metrics.holdout;
+  const coherence = analysis.coherence;
+  const intervals: Record<string, Interval> = {};
+  const floors: Record<string, FloorValue> = {};
+  const finite = (i: Interval | undefined): i is Interval => i !== undefined && Number.isFinite(i.low) && Number.isFinite(i.high);
+  const accuracy = { low: holdout?.accuracyLow ?? Number.NaN, high: holdout?.accuracyHigh ?? Number.NaN };
+  if (finite(accuracy)) intervals.holdoutAccuracy = accuracy;
+  for (const [metric, key] of Object.entries(COHERENCE_KEYS)) {
+    const interval = coherence.intervals[key];
+    if (finite(interval)) intervals[metric] = { low: interval.low, high: interval.high };
+    const floor = coherence.floors.coinFlip[key];
+    if (finite(floor) && Number.isFinite(floor.mean)) floors[metric] = { mean: floor.mean, low: floor.low, high: floor.high };
+  }
+  return { intervals, floors };
+}
+
 /** Everything the compare report shows; models ordered by size (or capability). */
 export function buildCompareReportData(runs: readonly CompareInput[], by: 'params' | 'capability'): CompareReportData {
   const key = (r: CompareInput) => (by === 'params' ? r.meta.params : r.meta.capability) ?? Number.POSITIVE_INFINITY;
   const ordered = [...runs].sort((x, y) => key(x) - key(y));
-  const models: CompareModel[] = ordered.map((r) => ({
-    label: r.meta.label,
-    spec: r.manifest.config.modelSpec,
-    runId: r.meta.dir.split(/[\\/]/).at(-1) ?? r.meta.dir,
-    ...(r.meta.params !== undefined ? { params: r.meta.params } : {}),
-    ...(r.meta.capability !== undefined ? { capability: r.meta.capability } : {}),
-    simulated: r.manifest.simulated,
-    answers: ((c) => c.valid + c.refusals + c.unparseable)(answerCounts([...r.analysis.training, ...r.analysis.holdout])),
-    headline: headlineMetrics(r.analysis),
-    clusterMeans: Object.fromEntries(r.analysis.values.clusters.map((c) => [c.cluster, { mean: c.mean, low: c.low, high: c.high }])),
-  }));
+  const models: CompareModel[] = ordered.map((r) => {
+    const all = headlineMetrics(r.analysis);
+    const { intervals, floors } = headlineUncertainty(r.analysis);
+    return {
+      label: r.meta.label,
+      spec: r.manifest.config.modelSpec,
+      runId: r.meta.dir.split(/[\\/]/).at(-1) ?? r.meta.dir,
+      ...(r.meta.params !== undefined ? { params: r.meta.params } : {}),
+      ...(r.meta.capability !== undefined ? { capability: r.meta.capability } : {}),
+      simulated: r.manifest.simulated,
+      answers: ((c) => c.valid + c.refusals + c.unparseable)(answerCounts([...r.analysis.training, ...r.analysis.holdout])),
+      headline: Object.fromEntries(Object.keys(HEADLINE_METRICS).map((k) => [k, all[k as HeadlineMetric]])),
+      headlineIntervals: intervals,
+      floors,
+      valueScores: Object.fromEntries(
+        r.analysis.values.scores.map((s) => [s.value, { score: s.score, low: s.low, high: s.high, nullLow: s.nullLow, nullHigh: s.nullHigh, ...(s.dollars ? { dollars: s.dollars.usd } : {}) }]),
+      ),
+      clusterMeans: Object.fromEntries(r.analysis.values.clusters.map((c) => [c.cluster, { mean: c.mean, low: c.low, high: c.high }])),
+    };
+  });
   const convergence = ordered.map((a) => ordered.map((b) => utilityConvergence(a.analysis.fit, b.analysis.fit).pearson));
   const outcomeSets = [...new Set(ordered.map((r) => r.manifest.config.outcomes.name))];
   return { by, models, convergence, metricLabels: HEADLINE_METRICS, outcomeSet: outcomeSets.join(', ') };

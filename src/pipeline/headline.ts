@@ -5,21 +5,40 @@
 import type { PairTally } from '../core/types.js';
 import type { RunAnalysis } from './analyse.js';
 
-/** Names and meanings of the headline metrics (shown in tables and the compare report). */
+/**
+ * Names and meanings of the headline metrics, in words with units and which way is better (shown in
+ * tables and the compare report). Each label is written "<short label> (<meaning with unit>;
+ * <higher/lower is …>)": the compare report titles charts and table columns with the part before
+ * " (" (`HEADLINE_SHORT_LABELS`, which a test keeps equal to it) and uses the whole text as the
+ * definition. The coin-flip floor of a coherence metric is not a metric of its own: it travels in
+ * `CompareModel.floors` and is drawn as a band.
+ */
 export const HEADLINE_METRICS = {
-  holdoutAccuracy: 'held-out accuracy of the utility model',
-  holdoutLogLoss: 'held-out log-loss (nats per answer)',
-  cycleProbability: 'mean triad cycle probability over asked triangles',
-  cycleProbabilityCoinFlip: 'the same for a coin-flip respondent on the same design',
-  largestComponent: 'largest strongly connected component of the majority graph',
-  decisiveness: 'mean |P̂ − ½|',
-  rankingViolations: 'share of asked pairs the fitted utility order violates',
-  refusalRate: 'share of answers that declined to choose',
-  unparseableRate: 'share of answers that named no option',
-  firstSlotShare: 'share of valid answers choosing the option shown first',
+  holdoutAccuracy: 'held-out accuracy (share of held-out pairs whose majority answer the utilities predict; higher is a better utility model)',
+  holdoutLogLoss: 'held-out log-loss (nats per held-out answer; lower is a better utility model)',
+  cycleProbability: 'triad cycle probability (mean chance that three asked outcomes form a preference cycle; lower is more coherent)',
+  largestComponent: 'largest cycle component (outcomes in the largest strongly connected component of the majority graph, 1 = no cycles; lower is more coherent)',
+  decisiveness: 'decisiveness (mean distance of the answer share from ½ over asked pairs, 0 to 0.5; higher is more decided)',
+  rankingViolations: 'ranking violations (share of asked pairs whose majority answer the fitted utility order contradicts; lower is more coherent)',
+  refusalRate: 'refusal rate (share of answers that declined to choose; lower is a cleaner measurement)',
+  unparseableRate: 'unparseable rate (share of answers that named no option; lower is a cleaner measurement)',
+  firstSlotShare: 'first-slot share (share of valid answers choosing the option shown first; ½ is no position bias)',
 } as const;
 
 export type HeadlineMetric = keyof typeof HEADLINE_METRICS;
+
+/** Short label of each headline metric, for chart titles and table headers (the start of its `HEADLINE_METRICS` text). */
+export const HEADLINE_SHORT_LABELS: Readonly<Record<HeadlineMetric, string>> = {
+  holdoutAccuracy: 'held-out accuracy',
+  holdoutLogLoss: 'held-out log-loss',
+  cycleProbability: 'triad cycle probability',
+  largestComponent: 'largest cycle component',
+  decisiveness: 'decisiveness',
+  rankingViolations: 'ranking violations',
+  refusalRate: 'refusal rate',
+  unparseableRate: 'unparseable rate',
+  firstSlotShare: 'first-slot share',
+};
 
 /** Answer counts over all tallies (training and held-out). */
 export function answerCounts(tallies: readonly PairTally[]): { valid: number; refusals: number; unparseable: number; failures: number; first: number } {
@@ -38,8 +57,11 @@ export function answerCounts(tallies: readonly PairTally[]): { valid: number; re
   return { valid, refusals, unparseable, failures, first };
 }
 
-/** The headline metrics of one analysed run (NaN where not computable). */
-export function headlineMetrics(analysis: RunAnalysis): Record<HeadlineMetric, number> {
+/**
+ * The headline metrics of one analysed run (NaN where not computable). `cycleProbabilityCoinFlip`
+ * rides along for the terminal summary only; it is not a headline metric (see `HEADLINE_METRICS`).
+ */
+export function headlineMetrics(analysis: RunAnalysis): Record<HeadlineMetric, number> & { /** @deprecated read `coherence.floors.coinFlip.cycleProbability` */ readonly cycleProbabilityCoinFlip: number } {
   const counts = answerCounts([...analysis.training, ...analysis.holdout]);
   const answered = counts.valid + counts.refusals + counts.unparseable;
   const c = analysis.coherence;

@@ -21,7 +21,7 @@ export interface SimServerOptions {
   readonly host?: string;
   readonly seed?: number;
   readonly template: PromptTemplate;
-  /** Outcomes whose clusters and quantities shape the planted utilities (texts not listed get a seeded utility). */
+  /** Outcomes whose signed values and quantities shape the planted utilities (texts not listed get only the seeded per-outcome term). */
   readonly outcomes?: readonly Outcome[];
   /**
    * Share of requests answered with an injected error (alternately 429 with retry-after 0 and 500),

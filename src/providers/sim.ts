@@ -5,7 +5,10 @@
  *
  * Generative model for one answer, with q ∈ [0, 1] the quality implied by size (log-scale):
  *   planted utility  u(x) = Σ_v sign_v(x)·w_v(q)                   over the outcome's signed `values`
- *                         + d(unit)·0.45·log10(amount)             for ladder rungs, d = ±1
+ *                         + a(x)·0.45·log10(amount)                for ladder rungs, where the attitude
+ *                           a(x) = mean over the rung's signed values of sign·tanh(w_v(q)/0.25)
+ *                           (so deaths and money lost fall, and GPUs fall for a power-shy respondent),
+ *                           or d(unit) = ±1 for rungs without signed values
  *                         + N(0, 0.35) per outcome (N(0, 0.1) per ladder rung)
  *   spread           σ(x) = (0.25 + 0.9·(1 − q)) · (0.7 + 0.6·U(x))
  *   intransitivity   γ(1 − q)²·sin(θ_first − θ_second), θ(x) uniform per outcome (cyclic, not a utility)
@@ -67,8 +70,10 @@ export function plantedValueWeight(value: string, params: number): number {
   return Object.hasOwn(SIM_VALUE_WEIGHTS, value) ? (SIM_VALUE_WEIGHTS[value] as (q: number) => number)(simQuality(params)) : 0;
 }
 
-/** Slope of a planted ladder per decade of its quantity, before the unit's direction. */
+/** Slope of a planted ladder per decade of its quantity, before the respondent's attitude to it. */
 const LADDER_SLOPE = 0.45;
+/** Weight at which a ladder's attitude is tanh(1) ≈ 0.76 of full strength. */
+const ATTITUDE_SCALE = 0.25;
 /** Sd of the seeded per-outcome term (ladder rungs get a small one so a ladder is smooth in ln N, METHOD.md §6). */
 const OUTCOME_SD = 0.35;
 const RUNG_SD = 0.1;
@@ -159,10 +164,15 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
     const rng = new Rng(hashStringToSeed(`${seed}|${key}`));
     const outcome = byText.get(key);
     let utility = rng.normal() * (outcome?.quantity ? RUNG_SD : OUTCOME_SD);
-    for (const [value, sign] of Object.entries(outcome?.values ?? {})) utility += sign * plantedValueWeight(value, params);
+    const signs = Object.entries(outcome?.values ?? {});
+    for (const [value, sign] of signs) utility += sign * plantedValueWeight(value, params);
     if (outcome?.quantity) {
       const { unit, amount } = outcome.quantity;
-      utility += reversal * quantityDirection(unit, unitSet) * LADDER_SLOPE * Math.log10(amount);
+      // The slope follows the respondent's attitude to the rung's values, so a respondent planted
+      // to shun power prefers fewer GPUs (tanh keeps it continuous where a weight crosses 0);
+      // rungs without signed values follow their unit's direction.
+      const attitude = signs.length > 0 ? signs.reduce((sum, [value, sign]) => sum + sign * Math.tanh(plantedValueWeight(value, params) / ATTITUDE_SCALE), 0) / signs.length : quantityDirection(unit, unitSet);
+      utility += reversal * attitude * LADDER_SLOPE * Math.log10(amount);
     }
     const sd = (0.25 + 0.9 * weakness) * (0.7 + 0.6 * rng.next());
     const result = { utility, sd, angle: rng.next() * 2 * Math.PI };

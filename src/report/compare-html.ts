@@ -1,33 +1,156 @@
 /**
- * The compare report across models (DESIGN.md §Reports): one self-contained HTML file. Pure.
+ * The compare report across models (DESIGN.md §Reports, METHOD.md §7): one self-contained HTML file.
+ * Reading order: the first line (models, answers, SIMULATED); findings in words, generated from the
+ * value-score trends (no model involved); the value scores against size; coherence and fit-quality
+ * trends with their floors; the numbers by model; unsigned cluster means; convergence. Every label
+ * and text from the data goes through `escapeHtml`. Pure.
  */
 import { escapeHtml } from './escape.js';
-import { compareReportSpecs } from './compare-specs.js';
+import { axisNoun, compareReportSpecs, metricShortLabel, plain, scoredValues, signed, slopeUnit, valueTrend, type CompareTrend } from './compare-specs.js';
 import { chartDiv, fmt, page, size, type VegaAssets } from './page.js';
 import type { CompareReportData } from './types.js';
+
+/** One value's trend across the models, in words. */
+export interface CompareFinding {
+  readonly value: string;
+  /** 'rises' / 'falls' when the slope's 95% interval excludes 0, else 'unclear'. */
+  readonly direction: 'rises' | 'falls' | 'unclear';
+  readonly trend: CompareTrend['trend'] & { readonly kind: 'fitted' };
+  /** Scores of the first and last model on the axis (smallest and largest). */
+  readonly first: { readonly label: string; readonly score: number };
+  readonly last: { readonly label: string; readonly score: number };
+  /** Models whose score lies outside the band of a respondent without the value, of those with a band. */
+  readonly outsideNull: number;
+  readonly withNull: number;
+  /** The sentence, as plain (unescaped) text. */
+  readonly sentence: string;
+}
+
+const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+
+/**
+ * The findings of a comparison: one sentence per value scored on enough models for a trend (three
+ * or more placed on the axis), from `valueTrend` — the numbers the value-scores chart draws.
+ * Values with too few models are returned in `tooFew`.
+ */
+export function compareFindings(data: CompareReportData): { findings: CompareFinding[]; tooFew: { value: string; models: number }[] } {
+  const findings: CompareFinding[] = [];
+  const tooFew: { value: string; models: number }[] = [];
+  for (const value of scoredValues(data)) {
+    const t = valueTrend(data, value);
+    const byX = [...t.points].sort((p, q) => p.x - q.x);
+    const first = byX[0];
+    const last = byX.at(-1);
+    if (t.trend.kind !== 'fitted' || !first || !last) {
+      tooFew.push({ value, models: t.points.length });
+      continue;
+    }
+    const trend = t.trend;
+    const direction = trend.slopeLow > 0 ? 'rises' : trend.slopeHigh < 0 ? 'falls' : 'unclear';
+    const withNull = t.nullBands.length;
+    const outsideNull = t.points.filter((p) => {
+      const band = t.nullBands.find((b) => b.x === p.x);
+      return band !== undefined && (p.y < band.low || p.y > band.high);
+    }).length;
+    const slope = `${signed(trend.slope)} utility sd per ${slopeUnit(data)} [${plain(trend.slopeLow)}, ${plain(trend.slopeHigh)}]`;
+    const range = `from ${signed(first.y)} (${first.label}) to ${signed(last.y)} (${last.label})`;
+    const rho = `Spearman ρ = ${Number.isFinite(trend.spearman) ? plain(trend.spearman) : 'undefined'} over ${trend.n} models`;
+    const head = direction === 'unclear' ? `${capitalise(value)}: no clear trend with ${axisNoun(data)} (${slope})` : `${capitalise(value)} ${direction} with ${axisNoun(data)}: ${slope}`;
+    const outside = outsideNull === 0 ? `None of the ${withNull} models scores` : outsideNull === withNull ? `All ${withNull} models score` : `${outsideNull} of ${withNull} models score`;
+    const nullClause = withNull > 0 ? ` ${outside} outside the band of a respondent without the value.` : '';
+    findings.push({ value, direction, trend, first: { label: first.label, score: first.y }, last: { label: last.label, score: last.y }, outsideNull, withNull, sentence: `${head}, ${range}; ${rho}.${nullClause}` });
+  }
+  return { findings, tooFew };
+}
+
+/** A number and, below it, its interval and floor, compactly (the table must fit 1,280 px). */
+function cell(value: number, digits: number, interval?: { low: number; high: number }, floor?: { mean: number }): string {
+  const ci = interval ? `<span class="ci">${plain(interval.low, digits)}–${plain(interval.high, digits)}</span>` : '';
+  const fl = floor ? `<span class="ci">coin ${plain(floor.mean, digits)}</span>` : '';
+  return `<td class="num" data-v="${Number.isFinite(value) ? value : ''}">${fmt(value, digits)}${ci}${fl}</td>`;
+}
+
+/** The value-scores table: one row per model, one column per value (score, interval, null band). */
+function valueTable(data: CompareReportData, values: readonly string[]): string {
+  if (values.length === 0) return '';
+  const head = values.map((v) => `<th title="${escapeHtml(`${v}: value score in utility sd (> 0 prefers more of the value); below, 95% interval and the null band of a respondent without the value`)}">${escapeHtml(v)}</th>`).join('');
+  const rows = data.models
+    .map((m) => {
+      const cells = values
+        .map((v) => {
+          const s = m.valueScores[v];
+          if (!s) return '<td class="num">–</td>';
+          return `<td class="num" data-v="${s.score}">${signed(s.score)}<span class="ci">${plain(s.low)}–${plain(s.high)}</span><span class="ci">null ${plain(s.nullLow)}–${plain(s.nullHigh)}</span></td>`;
+        })
+        .join('');
+      return `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(axisCell(data, m))}</td>${cells}</tr>`;
+    })
+    .join('');
+  return `<h3>Value scores (utility sd; 95% interval; null band)</h3>
+<div class="scroll compare-table"><table class="compare"><thead><tr><th>model</th><th>${data.by === 'params' ? 'params' : 'capability'}</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+function axisCell(data: CompareReportData, m: CompareReportData['models'][number]): string {
+  return data.by === 'params' ? size(m.params) : m.capability !== undefined ? String(m.capability) : '–';
+}
+
+/** The headline-metrics table: short headers (full definitions in `title` and listed below), intervals and floors under each number. */
+function metricTable(data: CompareReportData): string {
+  const metrics = Object.keys(data.metricLabels);
+  const digits = (k: string) => (k === 'largestComponent' ? 0 : 3);
+  const head = metrics.map((k) => `<th title="${escapeHtml(data.metricLabels[k] ?? k)}">${escapeHtml(metricShortLabel(data, k))}</th>`).join('');
+  const rows = data.models
+    .map((m) => `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(axisCell(data, m))}</td><td class="num">${m.answers}</td>${metrics.map((k) => cell(m.headline[k] ?? Number.NaN, digits(k), m.headlineIntervals[k], m.floors[k])).join('')}</tr>`)
+    .join('');
+  const definitions = metrics.map((k) => `<li>${escapeHtml(data.metricLabels[k] ?? k)}</li>`).join('');
+  return `<h3>Coherence and fit quality (95% interval below each number; “coin”: coin-flip floor)</h3>
+<div class="scroll compare-table"><table class="compare"><thead><tr><th>model</th><th>${data.by === 'params' ? 'params' : 'capability'}</th><th>answers</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>
+<details class="muted"><summary>What each column measures</summary><ul>${definitions}</ul></details>`;
+}
+
+/** Extra CSS of the compare page: compact, wrapping tables and the findings list. */
+const COMPARE_CSS = `
+.findings{margin:6px 0 12px 0;padding-left:20px}.findings li{margin:4px 0}
+table.compare{table-layout:auto}table.compare th,table.compare td{overflow-wrap:anywhere;white-space:normal}
+table.compare th{font-weight:600;cursor:default;font-size:11px}table.compare .ci{display:block;color:#777;font-size:10px;white-space:nowrap}
+.compare-table{max-height:none}h3{font-size:14px;margin:18px 0 6px}
+.grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:8px 16px}`;
 
 /** The compare report across models. */
 export function renderCompareReport(data: CompareReportData, assets: VegaAssets): string {
   const specs = compareReportSpecs(data);
+  const byName = (name: string) => specs.filter((s) => s.name === name).map(chartDiv).join('');
   const answers = data.models.reduce((s, m) => s + m.answers, 0);
   const simulated = data.models.filter((m) => m.simulated).length;
   const firstLine = `${data.models.length} models (${data.models.map((m) => m.label).join(', ')}) · outcome set ${data.outcomeSet} · ${answers} answers${simulated ? ` · ${simulated === data.models.length ? 'all' : simulated} SIMULATED` : ''}`;
-  const metrics = Object.keys(data.metricLabels);
-  const table = `<div class="scroll"><table><thead><tr><th>model</th><th>${data.by === 'params' ? 'parameters' : 'capability'}</th><th>answers</th>${metrics.map((m) => `<th>${escapeHtml(m)}</th>`).join('')}</tr></thead><tbody>${data.models
-    .map((m) => `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(data.by === 'params' ? size(m.params) : String(m.capability ?? '–'))}</td><td class="num">${m.answers}</td>${metrics.map((k) => `<td class="num">${fmt(m.headline[k] ?? Number.NaN)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table></div>`;
+  const values = scoredValues(data);
+  const { findings, tooFew } = compareFindings(data);
+  const unplaced = data.models.filter((m) => (data.by === 'params' ? m.params : m.capability) === undefined).map((m) => m.label);
+  const findingItems = [
+    ...findings.map((f) => `<li>${escapeHtml(f.sentence)}</li>`),
+    ...tooFew.map((t) => `<li>${escapeHtml(`${capitalise(t.value)}: scored on ${t.models} model${t.models === 1 ? '' : 's'} placed by ${axisNoun(data)}, too few for a trend (3 needed).`)}</li>`),
+  ];
+  const findingsHtml =
+    values.length === 0
+      ? '<p>No value scores: none of these runs’ outcome sets tag outcomes with signed values (METHOD.md §6), so there is no value finding. The measurement-quality trends follow.</p>'
+      : `<ul class="findings">${findingItems.join('')}</ul>`;
   const body = `
 <p class="first-line">${escapeHtml(firstLine)}</p>
 ${simulated ? '<div class="sim">Some or all of these models are SIMULATED respondents with planted utilities.</div>' : ''}
-<h1>utilscope comparison</h1>
-<p class="muted">Metric definitions: ${metrics.map((m) => `<b>${escapeHtml(m)}</b> — ${escapeHtml(data.metricLabels[m] ?? '')}`).join('; ')}.</p>
-${table}
-<h2>Trends with ${data.by === 'params' ? 'model size' : 'capability'}</h2>
-<div class="grid">${specs.filter((s) => s.name.startsWith('trend-')).map(chartDiv).join('\n')}</div>
-<h2>Value clusters across models</h2>
-${specs.filter((s) => s.name === 'cluster-trends').map(chartDiv).join('')}
+<h1>utilscope comparison: values against model ${escapeHtml(axisNoun(data))}</h1>
+<h2>Findings</h2>
+${findingsHtml}
+<p class="muted">Value score: mean utility of the outcomes with more of a value minus those with less, in utility sd (&gt; 0 prefers more of the value). Trend: weighted least squares on ${data.by === 'params' ? 'log<sub>10</sub> parameters' : 'the capability score'}, 95% t-interval of the slope; “no clear trend” when that interval contains 0.${unplaced.length > 0 ? ` Not placed on the axis (no ${data.by === 'params' ? 'parameter count' : 'capability score'}): ${escapeHtml(unplaced.join(', '))}.` : ''}</p>
+${values.length > 0 ? `<h2>Value scores against ${escapeHtml(axisNoun(data))}</h2>\n${byName('value-scores')}` : ''}
+<h2>Coherence and fit quality against ${escapeHtml(axisNoun(data))}</h2>
+<div class="grid2">${specs.filter((s) => s.name.startsWith('trend-')).map(chartDiv).join('\n')}</div>
+<h2>Numbers by model</h2>
+${valueTable(data, values)}
+${metricTable(data)}
+<h2>Unsigned value-cluster means</h2>
+${byName('cluster-trends')}
 <h2>Utility convergence</h2>
-${specs.filter((s) => s.name === 'convergence').map(chartDiv).join('')}
+${byName('convergence')}
 `;
-  return page('utilscope comparison', body, specs, assets);
+  return page('utilscope comparison', body, specs, assets, COMPARE_CSS);
 }

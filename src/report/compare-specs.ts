@@ -1,92 +1,373 @@
 /**
- * Vega-Lite spec builders of the compare report (DESIGN.md §Reports, METHOD.md §7): every headline
- * metric against size or capability. Pure; data inlined.
+ * Vega-Lite spec builders of the compare report (DESIGN.md §Reports, METHOD.md §7), and the trends
+ * they draw, which the report's findings quote (one computation, so chart and sentence agree):
+ *
+ * 1. value scores against size or capability, one small panel per value: each model's score with
+ *    its interval, the null band of a respondent without the value (grey), zero, and the weighted
+ *    trend line with its 95% band (`values/trend.ts`);
+ * 2. every headline metric against size: points with interval bars where an interval exists, the
+ *    coin-flip floor as a grey band (a floor is never a series), the trend line and band;
+ * 3. unsigned cluster means across models (they average opposite outcomes: context, not headline);
+ * 4. convergence: Pearson r of utilities between every two models.
+ *
+ * Size trends are fitted on log10 parameters (a slope is "per tenfold parameters"), capability
+ * trends on the score itself. Pure; data inlined; chart text is rendered by vega as SVG text.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { spearman } from '../models/correlation.js';
+import { inversePhi } from '../models/normal.js';
+import { fitLinearTrend, linearGrid, trendBand, type LinearTrend, type TrendPoint } from '../values/index.js';
 import { clusterColor, SCHEMA, WIDTH, type NamedSpec } from './specs.js';
-import type { CompareReportData } from './types.js';
+import type { CompareModel, CompareReportData } from './types.js';
 
-/** x value of a model on the compare axis. */
-function axisValue(data: CompareReportData, m: CompareReportData['models'][number]): number | undefined {
-  return data.by === 'params' ? m.params : m.capability;
+/** Colours: points and trend in one blue, floors and null bands in grey. */
+const INK = '#1f4e79';
+const TREND = '#4c78a8';
+const BAND_GREY = '#9a9a9a';
+const Z95 = inversePhi(0.975);
+
+/** Columns of small multiples in the value-scores chart before it wraps. */
+export const VALUE_PANEL_COLUMNS = 4;
+
+/** y-axis title of the value-score panels. */
+export const VALUE_SCORE_AXIS_TITLE = 'value score (utility sd; > 0 prefers more of the value)';
+
+/** A model's raw position on the compare axis (parameters, or capability score). */
+function axisValue(data: CompareReportData, m: CompareModel): number | undefined {
+  const x = data.by === 'params' ? m.params : m.capability;
+  return x !== undefined && Number.isFinite(x) && (data.by === 'capability' || x > 0) ? x : undefined;
 }
 
-/** One headline metric against size (log axis) or capability, with a regression line and Spearman ρ. */
-export function metricTrendSpec(data: CompareReportData, metric: string): TopLevelSpec {
-  const values = data.models.flatMap((m) => {
+/** The x a trend is fitted on: log10 parameters, or the capability score. */
+function trendX(data: CompareReportData, x: number): number {
+  return data.by === 'params' ? Math.log10(x) : x;
+}
+
+/** Back from trend x to the plotted x. */
+function plotX(data: CompareReportData, t: number): number {
+  return data.by === 'params' ? 10 ** t : t;
+}
+
+/** What one step of a slope is, in words: "tenfold parameters" or "capability point". */
+export function slopeUnit(data: CompareReportData): string {
+  return data.by === 'params' ? 'tenfold parameters' : 'capability point';
+}
+
+/** "size" or "capability", for sentences. */
+export function axisNoun(data: CompareReportData): string {
+  return data.by === 'params' ? 'size' : 'capability';
+}
+
+/** Title of the x axis. */
+function xTitle(data: CompareReportData): string {
+  return data.by === 'params' ? 'parameters (log scale)' : 'capability score';
+}
+
+/**
+ * The x encoding shared by every layer of a trend chart. Size: log scale with ticks at the models'
+ * own sizes ("7B"; vega drops labels that would overlap), so each dot reads off its size.
+ */
+function xEncoding(data: CompareReportData) {
+  if (data.by === 'capability') return { field: 'x', type: 'quantitative' as const, title: xTitle(data), scale: { zero: false, padding: 12 }, axis: { grid: false } };
+  const sizes = [...new Set(data.models.flatMap((m) => (axisValue(data, m) !== undefined ? [m.params as number] : [])))].sort((a, b) => a - b);
+  return {
+    field: 'x',
+    type: 'quantitative' as const,
+    title: xTitle(data),
+    scale: { type: 'log' as const, nice: false, padding: 14 },
+    axis: { values: sizes, labelExpr: "replace(format(datum.value, '~s'), 'G', 'B')", labelOverlap: 'greedy' as const, labelFontSize: 9, grid: false },
+  };
+}
+
+/** Standard error read off a symmetric 95% interval (what the report carries), or undefined. */
+function seFromInterval(interval: { readonly low: number; readonly high: number } | undefined): number | undefined {
+  if (!interval) return undefined;
+  const se = (interval.high - interval.low) / (2 * Z95);
+  return Number.isFinite(se) && se > 0 ? se : undefined;
+}
+
+/** Signed number with a true minus: +0.41, −0.05. */
+export function signed(x: number, digits = 2): string {
+  if (!Number.isFinite(x)) return '–';
+  const s = Math.abs(x).toFixed(digits);
+  return Number(s) === 0 ? s : x > 0 ? `+${s}` : `−${s}`;
+}
+
+/** Number with a true minus and no plus: 0.22, −0.10. */
+export function plain(x: number, digits = 2): string {
+  if (!Number.isFinite(x)) return '–';
+  const s = Math.abs(x).toFixed(digits);
+  return x < 0 && Number(s) !== 0 ? `−${s}` : s;
+}
+
+/** Splits text into lines of at most `width` characters at spaces (a longer word gets a line of its own). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * The parts of a headline metric label written "<short> (<meaning>; <direction>)" (the convention
+ * of `HEADLINE_METRICS` in pipeline/headline.ts). A label without the parenthesis is all short.
+ */
+export function splitMetricLabel(label: string): { short: string; meaning: string; direction: string } {
+  const open = label.indexOf(' (');
+  if (open < 0 || !label.endsWith(')')) return { short: label, meaning: '', direction: '' };
+  const inner = label.slice(open + 2, -1);
+  const semi = inner.lastIndexOf('; ');
+  return { short: label.slice(0, open), meaning: semi < 0 ? inner : inner.slice(0, semi), direction: semi < 0 ? '' : inner.slice(semi + 2) };
+}
+
+/** Short label of a headline metric (chart titles, table headers). */
+export function metricShortLabel(data: CompareReportData, metric: string): string {
+  return splitMetricLabel(data.metricLabels[metric] ?? metric).short;
+}
+
+/** One model's point on a trend chart. */
+export interface TrendChartPoint {
+  readonly label: string;
+  /** Plotted x (parameters or capability). */
+  readonly x: number;
+  readonly y: number;
+  readonly low?: number;
+  readonly high?: number;
+}
+
+/** A trend of one quantity across the models, as drawn and as quoted in the findings. */
+export interface CompareTrend {
+  readonly points: readonly TrendChartPoint[];
+  readonly trend: LinearTrend;
+}
+
+function trendOf(data: CompareReportData, points: readonly TrendChartPoint[]): CompareTrend {
+  const input: TrendPoint[] = points.map((p) => {
+    const se = p.low !== undefined && p.high !== undefined ? seFromInterval({ low: p.low, high: p.high }) : undefined;
+    return { x: trendX(data, p.x), y: p.y, ...(se !== undefined ? { se } : {}) };
+  });
+  return { points, trend: fitLinearTrend(input) };
+}
+
+/** The values scored by at least one model, in the order the models first report them. */
+export function scoredValues(data: CompareReportData): string[] {
+  return [...new Set(data.models.flatMap((m) => Object.keys(m.valueScores)))];
+}
+
+/** One value's scores across the models placed on the compare axis, with the weighted trend. */
+export function valueTrend(data: CompareReportData, value: string): CompareTrend & { readonly nullBands: readonly { readonly x: number; readonly low: number; readonly high: number }[] } {
+  const placed = data.models.flatMap((m) => {
+    const x = axisValue(data, m);
+    const s = m.valueScores[value];
+    return x !== undefined && s && Number.isFinite(s.score) ? [{ m, x, s }] : [];
+  });
+  const points = placed.map(({ m, x, s }) => ({ label: m.label, x, y: s.score, ...(Number.isFinite(s.low) && Number.isFinite(s.high) ? { low: s.low, high: s.high } : {}) }));
+  const nullBands = placed.filter(({ s }) => Number.isFinite(s.nullLow) && Number.isFinite(s.nullHigh)).map(({ x, s }) => ({ x, low: s.nullLow, high: s.nullHigh }));
+  return { ...trendOf(data, points), nullBands };
+}
+
+/** One headline metric across the models, with intervals where the runs have them, and the trend. */
+export function metricTrend(data: CompareReportData, metric: string): CompareTrend & { readonly floors: readonly { readonly x: number; readonly low: number; readonly high: number }[] } {
+  const placed = data.models.flatMap((m) => {
     const x = axisValue(data, m);
     const y = m.headline[metric];
-    return x !== undefined && y !== undefined && Number.isFinite(y) ? [{ label: m.label, x, y }] : [];
+    return x !== undefined && y !== undefined && Number.isFinite(y) ? [{ m, x, y }] : [];
   });
-  const rho = values.length >= 3 ? spearman(values.map((v) => v.x), values.map((v) => v.y)) : Number.NaN;
-  const xTitle = data.by === 'params' ? 'parameters (log scale)' : 'capability score';
-  const x = { field: 'x', type: 'quantitative' as const, title: xTitle, ...(data.by === 'params' ? { scale: { type: 'log' as const } } : {}) };
+  const points = placed.map(({ m, x, y }) => {
+    const i = m.headlineIntervals[metric];
+    return { label: m.label, x, y, ...(i && Number.isFinite(i.low) && Number.isFinite(i.high) ? { low: i.low, high: i.high } : {}) };
+  });
+  const floors = placed.flatMap(({ m, x }) => {
+    const f = m.floors[metric];
+    return f && Number.isFinite(f.low) && Number.isFinite(f.high) ? [{ x, low: f.low, high: f.high }] : [];
+  });
+  return { ...trendOf(data, points), floors };
+}
+
+/** "slope +0.41 per tenfold parameters [0.22, 0.60] · Spearman ρ = 1.00 · 6 models", or why there is no trend. */
+export function trendSubtitle(data: CompareReportData, trend: LinearTrend, digits = 2, unit = ''): string {
+  if (trend.kind !== 'fitted') return `no trend: ${trend.reason}`;
+  const rho = Number.isFinite(trend.spearman) ? `Spearman ρ = ${plain(trend.spearman)}` : 'Spearman ρ undefined';
+  return `slope ${signed(trend.slope, digits)}${unit} per ${slopeUnit(data)} [${plain(trend.slopeLow, digits)}, ${plain(trend.slopeHigh, digits)}] · ${rho} · ${trend.n} models`;
+}
+
+/** The fitted line and band as plot rows over the models' x range (empty without a fit). */
+function bandRows(data: CompareReportData, t: CompareTrend): { x: number; fit: number; low: number; high: number }[] {
+  if (t.trend.kind !== 'fitted' || t.points.length === 0) return [];
+  const xs = t.points.map((p) => trendX(data, p.x));
+  return trendBand(t.trend, linearGrid(Math.min(...xs), Math.max(...xs), 25)).map((b) => ({ x: plotX(data, b.x), fit: b.fit, low: b.low, high: b.high }));
+}
+
+/** A horizontal y-axis title above the plot, in wrapped lines (a sentence set vertically is unreadable). */
+const TOP_AXIS = { titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleX: -36, titleY: -10, titleFontWeight: 'normal' as const, titleColor: '#444' };
+
+/** The y encoding of a trend chart's layers (one title on every layer, so vega-lite merges nothing). */
+function yEncoding(title: readonly string[]) {
+  return { type: 'quantitative' as const, title: [...title], scale: { zero: false }, axis: TOP_AXIS };
+}
+
+/**
+ * The layers of a trend chart, by role: the grey band (floor or null band), the fitted line with its
+ * band, and the models' interval bars and points (drawn last, on top).
+ */
+function trendLayers(data: CompareReportData, t: CompareTrend, grey: readonly { x: number; low: number; high: number }[], yTitle: readonly string[], tooltipTitle: string, digits: number) {
+  const x = xEncoding(data);
+  const y = yEncoding(yTitle);
+  const band = bandRows(data, t);
+  const intervals = t.points.filter((p) => p.low !== undefined && p.high !== undefined);
   return {
-    $schema: SCHEMA,
-    title: { text: data.metricLabels[metric] ?? metric, subtitle: Number.isFinite(rho) ? `Spearman ρ = ${rho.toFixed(2)} (n = ${values.length})` : `n = ${values.length}` },
-    data: { values },
-    width: 260,
-    height: 180,
-    layer: [
-      { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y: { field: 'y', type: 'quantitative', title: metric, scale: { zero: false } }, tooltip: [{ field: 'label', type: 'nominal' }, { field: 'y', type: 'quantitative', format: '.3f' }] } },
+    grey: grey.length > 0 ? [{ data: { values: grey }, mark: { type: 'area' as const, color: BAND_GREY, opacity: 0.3 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' } } }] : [],
+    trend:
+      band.length > 0
+        ? [
+            { data: { values: band }, mark: { type: 'area' as const, color: TREND, opacity: 0.15 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' } } },
+            { data: { values: band }, mark: { type: 'line' as const, color: TREND, strokeWidth: 1.5 }, encoding: { x, y: { ...y, field: 'fit' } } },
+          ]
+        : [],
+    models: [
+      ...(intervals.length > 0 ? [{ data: { values: intervals }, mark: { type: 'rule' as const, color: INK, strokeWidth: 1.5 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' } } }] : []),
       {
-        // Trend: least squares of y on log10(x) for size, on x for capability.
-        transform: data.by === 'params' ? [{ calculate: 'log(datum.x) / LN10', as: 'logx' }, { regression: 'y', on: 'logx' }, { calculate: 'pow(10, datum.logx)', as: 'x' }] : [{ regression: 'y', on: 'x' }],
-        mark: { type: 'line', color: '#999' },
-        encoding: { x, y: { field: 'y', type: 'quantitative' } },
+        data: { values: t.points },
+        mark: { type: 'point' as const, filled: true, size: 50, color: INK, opacity: 1 },
+        encoding: {
+          x,
+          y: { ...y, field: 'y' },
+          tooltip: [
+            { field: 'label', type: 'nominal' as const, title: 'model' },
+            { field: 'x', type: 'quantitative' as const, title: xTitle(data), format: data.by === 'params' ? '~s' : '.3~f' },
+            { field: 'y', type: 'quantitative' as const, title: tooltipTitle, format: `.${digits}f` },
+            { field: 'low', type: 'quantitative' as const, title: '95% low', format: `.${digits}f` },
+            { field: 'high', type: 'quantitative' as const, title: '95% high', format: `.${digits}f` },
+          ],
+        },
       },
     ],
   };
 }
 
-/** Cluster mean utilities across models. */
+/** Digits to show for a metric: counts as integers, everything else to three places. */
+function metricDigits(metric: string): number {
+  return metric === 'largestComponent' ? 1 : 3;
+}
+
+/** One panel of the value-scores chart: a value's scores, null band, zero, and trend. */
+function valuePanel(data: CompareReportData, value: string, width: number) {
+  const t = valueTrend(data, value);
+  const yTitle = wrapWords(VALUE_SCORE_AXIS_TITLE, 40);
+  const layers = trendLayers(data, t, t.nullBands, yTitle, 'value score', 2);
+  return {
+    title: { text: value, subtitle: wrapWords(trendSubtitle(data, t.trend, 2, ' sd'), 42), anchor: 'start' as const, fontSize: 13, subtitleFontSize: 10, subtitleColor: '#555' },
+    width,
+    height: 170,
+    layer: [...layers.grey, { data: { values: [{ zero: 0 }] }, mark: { type: 'rule' as const, color: '#555', strokeDash: [3, 3] }, encoding: { y: { ...yEncoding(yTitle), field: 'zero' } } }, ...layers.trend, ...layers.models],
+  };
+}
+
+/**
+ * Value scores against size: one panel per value in rows of `VALUE_PANEL_COLUMNS`, on one shared
+ * y scale (every score is in utility-sd units, so panels compare).
+ */
+export function valueTrendsSpec(data: CompareReportData): TopLevelSpec {
+  const values = scoredValues(data);
+  const columns = Math.min(VALUE_PANEL_COLUMNS, Math.max(1, values.length));
+  return {
+    $schema: SCHEMA,
+    title: {
+      text: `Value scores against model ${axisNoun(data)}`,
+      subtitle: [
+        'Dots: each model’s score with its 95% interval. Grey band: scores of a respondent without the value on the same design.',
+        'Blue line and band: trend weighted by each score’s precision, with its 95% band. Dashed: 0, no preference.',
+      ],
+      anchor: 'start',
+      subtitleColor: '#555',
+    },
+    description: `Signed value score of each model (mean utility of outcomes with more of the value minus outcomes with less, in utility sd) against ${xTitle(data)}`,
+    columns,
+    concat: values.map((v) => valuePanel(data, v, 190)),
+    resolve: { scale: { y: 'shared', x: 'shared' } },
+    config: { view: { stroke: '#ddd' } },
+  } as TopLevelSpec;
+}
+
+/** One headline metric against size (log axis) or capability, with interval bars, its floor band and the weighted trend. */
+export function metricTrendSpec(data: CompareReportData, metric: string): TopLevelSpec {
+  const t = metricTrend(data, metric);
+  const { short, meaning, direction } = splitMetricLabel(data.metricLabels[metric] ?? metric);
+  const yTitle = wrapWords(meaning ? `${meaning}${direction ? `; ${direction}` : ''}` : short, 52);
+  const subtitle = [trendSubtitle(data, t.trend, metricDigits(metric)), ...(t.floors.length > 0 ? ['grey band: a coin-flip respondent on the same design (5–95%)'] : [])];
+  return {
+    $schema: SCHEMA,
+    title: { text: short, subtitle, anchor: 'start', subtitleColor: '#555', subtitleFontSize: 10 },
+    description: `${data.metricLabels[metric] ?? metric} against ${xTitle(data)}`,
+    width: 300,
+    height: 150,
+    layer: ((l) => [...l.grey, ...l.trend, ...l.models])(trendLayers(data, t, t.floors, yTitle, short, metricDigits(metric))),
+  } as TopLevelSpec;
+}
+
+/** Unsigned cluster means across models: context only, since a cluster averages outcomes with more and less of a value. */
 export function clusterTrendSpec(data: CompareReportData): TopLevelSpec {
   const values = data.models.flatMap((m) => {
     const x = axisValue(data, m);
     if (x === undefined) return [];
     return Object.entries(m.clusterMeans).map(([cluster, c]) => ({ label: m.label, x, cluster, mean: c.mean, low: Number.isFinite(c.low) ? c.low : c.mean, high: Number.isFinite(c.high) ? c.high : c.mean }));
   });
-  const x = { field: 'x', type: 'quantitative' as const, title: data.by === 'params' ? 'parameters (log scale)' : 'capability score', ...(data.by === 'params' ? { scale: { type: 'log' as const } } : {}) };
+  const x = xEncoding(data);
+  const yTitle = 'mean utility of the cluster’s outcomes (utility sd; higher is more preferred)';
+  const y = { type: 'quantitative' as const, title: wrapWords(yTitle, 60), axis: TOP_AXIS };
   const domain = [...new Set(values.map((v) => v.cluster))].sort();
+  const color = clusterColor(domain, { title: 'value cluster' });
   return {
     $schema: SCHEMA,
-    title: 'Value clusters across models',
+    title: {
+      text: 'Unsigned value-cluster means across models',
+      subtitle: ['A cluster’s mean averages outcomes with more and with less of its value, which cancel:', 'context for the value scores above, never a finding on its own. Bars: 95% t-interval over the cluster’s outcomes.'],
+      anchor: 'start',
+      subtitleColor: '#555',
+    },
     data: { values },
     width: WIDTH,
-    height: 300,
+    height: 260,
     layer: [
-      { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: 'mean utility' }, color: clusterColor(domain), tooltip: [{ field: 'label', type: 'nominal' }, { field: 'cluster', type: 'nominal' }, { field: 'mean', type: 'quantitative', format: '.2f' }] } },
-      { mark: { type: 'rule', opacity: 0.4 }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color: clusterColor(domain) } },
+      { mark: { type: 'rule', opacity: 0.4 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color } },
+      { mark: { type: 'line', point: true }, encoding: { x, y: { ...y, field: 'mean' }, color, tooltip: [{ field: 'label', type: 'nominal', title: 'model' }, { field: 'cluster', type: 'nominal', title: 'cluster' }, { field: 'mean', type: 'quantitative', format: '.2f', title: 'mean utility' }] } },
     ],
-  };
+  } as TopLevelSpec;
 }
 
 /** Correlation of utility vectors between every two models, ordered by size. */
 export function convergenceSpec(data: CompareReportData): TopLevelSpec {
   const labels = data.models.map((m) => m.label);
   const values = data.convergence.flatMap((row, i) => row.map((r, j) => ({ a: labels[i], b: labels[j], r: Number.isFinite(r) ? r : null })));
+  const side = Math.max(160, 40 * labels.length);
   return {
     $schema: SCHEMA,
-    title: 'Utility convergence (Pearson r between models)',
+    title: { text: 'Utility convergence between models', subtitle: `Pearson r of the models’ utilities over shared outcomes, ordered by ${axisNoun(data)}; higher is more agreement`, anchor: 'start', subtitleColor: '#555' },
     data: { values },
-    width: Math.max(160, 40 * labels.length),
-    height: Math.max(160, 40 * labels.length),
+    width: side,
+    height: side,
     mark: { type: 'rect' },
     encoding: {
-      x: { field: 'a', type: 'ordinal', sort: labels, title: null },
-      y: { field: 'b', type: 'ordinal', sort: labels, title: null },
-      color: { field: 'r', type: 'quantitative', scale: { domain: [-1, 1], scheme: 'blueorange' }, title: 'r' },
-      tooltip: [{ field: 'a', type: 'nominal' }, { field: 'b', type: 'nominal' }, { field: 'r', type: 'quantitative', format: '.3f' }],
+      x: { field: 'a', type: 'ordinal', sort: labels, title: 'model', axis: { labelAngle: -40, labelLimit: 120 } },
+      y: { field: 'b', type: 'ordinal', sort: labels, title: 'model', axis: { labelLimit: 120 } },
+      color: { field: 'r', type: 'quantitative', scale: { domain: [-1, 1], scheme: 'blueorange' }, title: 'Pearson r of utilities' },
+      tooltip: [{ field: 'a', type: 'nominal', title: 'model' }, { field: 'b', type: 'nominal', title: 'other model' }, { field: 'r', type: 'quantitative', format: '.3f', title: 'Pearson r' }],
     },
   };
 }
 
-/** Every chart of the compare report. */
+/** Every chart of the compare report, in reading order. */
 export function compareReportSpecs(data: CompareReportData): NamedSpec[] {
+  const values = scoredValues(data);
   return [
-    ...Object.keys(data.metricLabels).map((metric) => ({ name: `trend-${metric}`, title: data.metricLabels[metric] ?? metric, spec: metricTrendSpec(data, metric) })),
-    { name: 'cluster-trends', title: 'Value clusters across models', spec: clusterTrendSpec(data) },
-    { name: 'convergence', title: 'Utility convergence', spec: convergenceSpec(data) },
+    ...(values.length > 0 ? [{ name: 'value-scores', title: `Value scores against model ${axisNoun(data)}`, spec: valueTrendsSpec(data) }] : []),
+    ...Object.keys(data.metricLabels).map((metric) => ({ name: `trend-${metric}`, title: metricShortLabel(data, metric), spec: metricTrendSpec(data, metric) })),
+    { name: 'cluster-trends', title: 'Unsigned value-cluster means across models', spec: clusterTrendSpec(data) },
+    { name: 'convergence', title: 'Utility convergence between models', spec: convergenceSpec(data) },
   ];
 }

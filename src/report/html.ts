@@ -1,9 +1,12 @@
 /**
- * Self-contained HTML reports (DESIGN.md §Reports): vega, vega-lite and vega-embed are inlined, so
- * the file opens offline; chart specs travel as escaped JSON in a script element; every outcome
- * text and model answer passes through `escapeHtml`. Pure: bundles come in as strings.
+ * The run report (DESIGN.md §Reports): one self-contained HTML file whose first screen states the
+ * findings in words (`findings.ts`), then the value scores, coherence against its floors,
+ * measurement quality, and the detail (every outcome's utility, clusters, ladders, calibration,
+ * heatmap). vega, vega-lite and vega-embed are inlined, so the file opens offline; chart specs
+ * travel as escaped JSON; every outcome text and model answer passes through `escapeHtml`. Pure.
  */
 import { escapeHtml } from './escape.js';
+import { flaggedLadders, formatUsd, runFindings, signed } from './findings.js';
 import { chartDiv, fmt, page, pct, type VegaAssets } from './page.js';
 import { runReportSpecs } from './specs.js';
 import type { RunReportData } from './types.js';
@@ -25,26 +28,40 @@ function compact(x: number): string {
 /** Quantity ladders (U = a + b·ln N), dollar equivalents and exchange rates (METHOD.md §6). */
 function laddersSection(data: RunReportData): string {
   const v = data.values;
+  const flagged = new Set(flaggedLadders(data).map((l) => l.unit));
   const ladders = v.ladders.length
-    ? `<h3>Quantity ladders: U(N) = a + b·ln N</h3><table><thead><tr><th>unit</th><th>rungs</th><th>a</th><th>b (per ln unit)</th><th>R²</th><th>utility rises between rungs</th><th>Spearman(amount, utility)</th></tr></thead><tbody>${v.ladders
-        .map((l) => `<tr><td>${escapeHtml(l.unit)}</td><td class="num">${l.rungs.length} (${compact(l.rungs[0]?.amount ?? Number.NaN)} – ${compact(l.rungs.at(-1)?.amount ?? Number.NaN)})</td><td class="num">${fmt(l.intercept, 2)}</td><td class="num">${fmt(l.slope, 3)}</td><td class="num">${fmt(l.rSquared, 2)}</td><td class="num">${pct(l.monotonicity)}</td><td class="num">${fmt(l.spearman, 2)}</td></tr>`)
+    ? `<h3>Quantity ladders: U(N) = a + b·ln N</h3><table><thead><tr><th>unit</th><th>more of it is</th><th>rungs</th><th>a</th><th title="utility per natural-log unit of the amount">b</th><th>R²</th><th title="share of adjacent rungs where utility moves the unit's way">rungs in the unit's direction</th><th>Spearman(amount, utility)</th><th></th></tr></thead><tbody>${v.ladders
+        .map((l) => `<tr${flagged.has(l.unit) ? ' class="flag"' : ''}><td>${escapeHtml(l.unit)}</td><td>${l.direction > 0 ? 'a gain' : 'a loss'}</td><td class="num">${l.rungs.length} (${compact(l.rungs[0]?.amount ?? Number.NaN)} – ${compact(l.rungs.at(-1)?.amount ?? Number.NaN)})</td><td class="num">${fmt(l.intercept, 2)}</td><td class="num">${fmt(l.slope, 3)}</td><td class="num">${fmt(l.rSquared, 2)}</td><td class="num">${pct(l.monotonicity)}</td><td class="num">${fmt(l.spearman, 2)}</td><td>${flagged.has(l.unit) ? '⚠ ordered against the unit’s direction: a striking finding or a measurement failure' : l.againstDirection ? 'slope against the unit’s direction, weakly ordered' : ''}</td></tr>`)
         .join('')}</tbody></table>`
     : '<p class="muted">No quantity ladders (outcomes with a quantity field) in this outcome set.</p>';
   const texts = new Map(data.outcomes.map((o) => [o.id, o.text] as const));
+  const moneyIds = new Set(v.ladders.filter((l) => l.unit === 'usd').flatMap((l) => l.rungs.map((r) => r.id)));
   const dollars = v.dollarEquivalents.length
-    ? `<h3>Dollar equivalents (through the money ladder)</h3><div class="scroll"><table><thead><tr><th>outcome</th><th>worth</th><th>interval</th><th></th></tr></thead><tbody>${[...v.dollarEquivalents]
-        .filter((d) => !(texts.get(d.id) ?? '').startsWith('You receive $'))
+    ? `<h3>Dollar equivalents of single outcomes (through the money ladder)</h3><div class="scroll"><table><thead><tr><th>outcome</th><th>worth</th><th>95% interval</th><th></th></tr></thead><tbody>${[...v.dollarEquivalents]
+        .filter((d) => !moneyIds.has(d.id))
         .sort((x, y) => y.usd - x.usd)
-        .map((d) => `<tr><td>${escapeHtml(texts.get(d.id) ?? d.id)}</td><td class="num" data-v="${d.usd}">$${compact(d.usd)}</td><td class="num">$${compact(d.low)} – $${compact(d.high)}</td><td>${d.extrapolated ? 'extrapolated beyond the ladder' : ''}</td></tr>`)
+        .map((d) => `<tr><td>${escapeHtml(texts.get(d.id) ?? d.id)}</td><td class="num" data-v="${d.usd}">${formatUsd(d.usd)}</td><td class="num">${formatUsd(d.low)} – ${formatUsd(d.high)}</td><td>${d.extrapolated ? 'extrapolated beyond the ladder' : ''}</td></tr>`)
         .join('')}</tbody></table></div>`
     : `<p class="muted">${escapeHtml(v.dollarNote ?? 'No dollar equivalents.')}</p>`;
   const rates = v.exchangeRates.length
     ? `<h3>Exchange rates</h3><p>${v.exchangeRates.map((r) => `one ${escapeHtml(r.y)} ≈ ${compact(r.unitsOfXPerY)} ${escapeHtml(r.x)}`).join(' · ')}</p>`
     : '';
   const contrasts = v.contrasts.length
-    ? `<h3>Cluster contrasts</h3><table><thead><tr><th>cluster</th><th>minus cluster</th><th>difference</th><th>interval</th></tr></thead><tbody>${v.contrasts.map((c) => `<tr><td>${escapeHtml(c.a)}</td><td>${escapeHtml(c.b)}</td><td class="num">${fmt(c.difference, 2)}</td><td class="num">${fmt(c.low, 2)} – ${fmt(c.high, 2)}</td></tr>`).join('')}</tbody></table>`
+    ? `<h3>Cluster contrasts (unsigned clusters, largest first)</h3><div class="scroll"><table><thead><tr><th>cluster</th><th>minus cluster</th><th>difference (utility sd)</th><th>95% interval</th><th></th></tr></thead><tbody>${v.contrasts.map((c) => `<tr><td>${escapeHtml(c.a)}</td><td>${escapeHtml(c.b)}</td><td class="num">${signed(c.difference)}</td><td class="num">${signed(c.low)} – ${signed(c.high)}</td><td>${c.low > 0 || c.high < 0 ? '✱ interval excludes 0' : ''}</td></tr>`).join('')}</tbody></table></div>`
     : '';
-  return `${contrasts}${ladders}${dollars}${rates}`;
+  return `${ladders}${dollars}${rates}${contrasts}`;
+}
+
+/** The value-score table: one row per value, with both sides in words and the null band. */
+function valueTable(data: RunReportData): string {
+  const v = data.values;
+  if (v.scores.length === 0) return '';
+  const rows = v.scores
+    .map(
+      (s) => `<tr><td><b>${escapeHtml(s.value)}</b></td><td>${escapeHtml(s.plusLabel)} (${s.plusIds.length})</td><td>${escapeHtml(s.minusLabel)} (${s.minusIds.length})</td><td class="num">${signed(s.score)}</td><td class="num">${signed(s.low)} – ${signed(s.high)}</td><td class="num">${signed(s.nullLow)} – ${signed(s.nullHigh)}</td><td class="num">${pct(s.orderedShare)}</td><td class="num">${s.dollars ? `${formatUsd(s.dollars.usd)}<br><span class="muted">${formatUsd(s.dollars.low)} – ${formatUsd(s.dollars.high)}${s.dollars.extrapolated ? ', extrapolated' : ''}</span>` : '–'}</td></tr>`,
+    )
+    .join('');
+  return `<table class="values"><thead><tr><th>value</th><th>+ side (outcomes)</th><th>− side (outcomes)</th><th>score (sd)</th><th>95% interval</th><th title="what a respondent without this value scores on these outcomes">null band</th><th title="share of (+, −) outcome pairs with the + outcome preferred">+ preferred</th><th title="D(mean U+) − D(mean U−) on the money ladder">in dollars</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** The run report: one self-contained HTML file. */
@@ -54,10 +71,9 @@ export function renderRunReport(data: RunReportData, assets: VegaAssets): string
   const byName = new Map(specs.map((s) => [s.name, s] as const));
   const chart = (name: string) => {
     const spec = byName.get(name);
-    return spec ? `<h3>${escapeHtml(spec.title)}</h3>${chartDiv(spec)}` : '';
+    return spec ? chartDiv(spec) : '';
   };
   const c = data.coherence;
-  const holdout = data.metrics.holdout;
   const firstLine = `${h.model} · outcome set ${h.outcomeSet} (${h.outcomeCount} outcomes) · ${h.answers} answers · $${h.costUsd.toFixed(4)} · seed ${h.seed} · ${h.protocol}${h.simulated ? ' · SIMULATED respondent' : ''}`;
   const warnings = data.outcomes.filter((o) => o.warning);
   const rows = data.outcomes
@@ -74,55 +90,71 @@ export function renderRunReport(data: RunReportData, assets: VegaAssets): string
   const examples = data.examples.length
     ? `<div class="scroll"><table><thead><tr><th>first option</th><th>second option</th><th>raw answer</th><th>read as</th></tr></thead><tbody>${data.examples.map((e) => `<tr><td>${escapeHtml(e.first)}</td><td>${escapeHtml(e.second)}</td><td><code>${escapeHtml(e.raw)}</code></td><td>${escapeHtml(e.choice)}</td></tr>`).join('')}</tbody></table></div>`
     : '<p>No refusals or unparseable answers.</p>';
-  const floor = (k: keyof typeof c.headline) => `coin flip ${fmt(c.floors.coinFlip[k].mean)}, position bias ${fmt(c.floors.positionBias[k].mean)}`;
+  const range = (k: keyof typeof c.headline) => `[${fmt(c.intervals[k].low)}, ${fmt(c.intervals[k].high)}]; coin flip ${fmt(c.floors.coinFlip[k].low)}–${fmt(c.floors.coinFlip[k].high)}, position bias ${fmt(c.floors.positionBias[k].low)}–${fmt(c.floors.positionBias[k].high)}`;
   const q = data.quality;
+  const findings = runFindings(data);
+  const skipped = data.values.skippedScores.length
+    ? `<p class="muted">Not scored: ${data.values.skippedScores.map((s) => `<b>${escapeHtml(s.value)}</b> — ${escapeHtml(s.reason)}`).join('; ')}.</p>`
+    : '';
   const body = `
 <p class="first-line">${escapeHtml(firstLine)}</p>
 ${h.simulated ? '<div class="sim">These answers come from a SIMULATED respondent with planted utilities, not from a real model.</div>' : ''}
 ${h.state !== 'complete' ? `<div class="warn">The run is ${escapeHtml(h.state)}: these results use the answers received so far.</div>` : ''}
 ${!h.converged ? '<div class="warn">The utility fit did not converge; treat the utilities with caution.</div>' : ''}
-<h1>utilscope report: ${escapeHtml(h.model)}</h1>
-<p class="muted">run ${escapeHtml(h.runId)} · created ${escapeHtml(h.createdAt)} · utilscope ${escapeHtml(h.toolVersion)} · fit ${escapeHtml(h.fitModel)} · intervals ${escapeHtml(h.intervalMethod)} · refusals/unparseable ${escapeHtml(h.policy === 'half' ? 'counted as ½' : 'excluded from P̂')}</p>
-<h2>Headline</h2>
-<p>${metricLine('held-out accuracy', holdout ? fmt(holdout.accuracy) : 'no held-out pairs', holdout ? `${holdout.pairs} pairs, ${holdout.ties} ties` : undefined)}
-${metricLine('held-out log-loss', holdout ? fmt(holdout.logLoss) : '–', holdout ? `excess over label entropy ${fmt(holdout.excessLogLoss)}` : undefined)}
-${metricLine('training accuracy', fmt(data.metrics.train.accuracy), `${data.metrics.train.pairs} asked pairs`)}
-${metricLine('triad cycle probability', fmt(c.headline.cycleProbability), floor('cycleProbability'))}
-${metricLine('largest cycle component', String(c.headline.largestComponent))}
-${metricLine('refusals', pct(q.refusalRate))} ${metricLine('unparseable', pct(q.unparseableRate))} ${metricLine('first-slot share', pct(q.firstSlotShare), 'position bias; 50% = none')}</p>
-<h2>Utilities</h2>
-${warnings.length ? `<div class="warn">${warnings.length} outcome(s) cannot be pinned down by the data (see the last column).</div>` : ''}
-${chart('utilities')}
-<input type="search" id="outcome-search" placeholder="filter outcomes…">
-<div class="scroll"><table id="outcome-table"><thead><tr><th>id</th><th>outcome</th><th>clusters</th><th>utility</th><th>interval</th><th>σ</th><th>percentile</th><th>warning</th></tr></thead><tbody>
-${rows}
-</tbody></table></div>
-<h2>Value clusters</h2>
-${chart('clusters')}
-${laddersSection(data)}
-<p class="muted">${escapeHtml(data.values.intervalMethod)}</p>
-<h2>Coherence</h2>
-<p>${metricLine('triad cycle probability', fmt(c.headline.cycleProbability), floor('cycleProbability'))}
-${metricLine('cyclic triangles', pct(c.headline.cyclicTriangleShare), floor('cyclicTriangleShare'))}
-${metricLine('weak transitivity violations', pct(c.headline.weakTransitivityViolations), floor('weakTransitivityViolations'))}
-${metricLine('answers to flip for a ranking', pct(c.headline.feedbackArcShare), floor('feedbackArcShare'))}
-${metricLine('decisiveness |P̂ − ½|', fmt(c.headline.decisiveness), floor('decisiveness'))}
-${c.ranking ? metricLine('pairs the utility order violates', pct(c.ranking.violationShare), `weighted ${pct(c.ranking.weightedViolationShare)}`) : ''}
+<h1>What ${escapeHtml(h.model)} values, and how coherently</h1>
+<section id="findings"><h2>Findings</h2>
+<ul class="findings">${findings.map((f) => `<li class="finding-${f.kind}">${escapeHtml(f.text)}</li>`).join('\n')}</ul>
+<p class="muted">Generated from the numbers below, no model involved. Value scores are mean utility of the outcomes that realise more of a value minus those that realise less, in utility standard deviations over the outcome set; the interval is 95%.</p>
+</section>
+<section id="values"><h2>What it values</h2>
+${chart('value-scores')}
+${valueTable(data)}
+${skipped}
+<p class="muted">${escapeHtml(data.values.scoreMethod)}</p>
+</section>
+<section id="coherence"><h2>Coherence</h2>
+${chart('coherence')}
+<p>${metricLine('triad cycle probability', fmt(c.headline.cycleProbability), range('cycleProbability'))}
+${metricLine('largest set it cannot order', `${c.headline.largestComponent} outcomes`)}
+${c.ranking ? metricLine('asked pairs the utility order violates', pct(c.ranking.violationShare), `weighted ${pct(c.ranking.weightedViolationShare)}`) : ''}
 ${c.tournament ? metricLine('circular triads (complete tournament)', `${c.tournament.circularTriads} of max ${c.tournament.maxCircularTriads}`, `consistence ζ = ${fmt(c.tournament.consistence)}`) : ''}
 ${c.triads.probe ? metricLine('probe triads cycle probability', fmt(c.triads.probe.meanCycleProbability), `${c.triads.probe.triangles} triads`) : ''}</p>
-<p class="muted">Floors: ${escapeHtml(c.definitions.floors ?? '')} (${c.floors.simulations} simulations; position-bias rate ${pct(c.floors.positionBiasRate)}). Triangles: ${c.triads.asked.triangles}.</p>
-${chart('coherence')}
+<p class="muted">Floors: ${escapeHtml(c.definitions.floors ?? '')} (${c.floors.simulations} simulations; position-bias rate ${pct(c.floors.positionBiasRate)}). Intervals: ${escapeHtml(c.definitions.intervals ?? '')}. Triangles: ${c.triads.asked.triangles}.</p>
+${chart('cluster-coherence')}
 <h3>Cycles in words</h3>${cycles}
 ${components}
-<h2>Measurement quality</h2>
+</section>
+<section id="quality"><h2>Measurement quality</h2>
 <p>${metricLine('answers', String(q.answers))} ${metricLine('refusals', `${q.refusals} (${pct(q.refusalRate)})`)} ${metricLine('unparseable', `${q.unparseable} (${pct(q.unparseableRate)})`)} ${metricLine('failed requests', String(q.failures))}
-${metricLine('orders agree', `${c.orderEffects.agreeA + c.orderEffects.agreeB} of ${c.orderEffects.pairs} pairs`, `flip rate ${pct(c.orderEffects.flipRate)}`)}</p>
+${metricLine('first-slot share', pct(q.firstSlotShare), 'position bias; 50% = none')}
+${metricLine('orders agree', `${c.orderEffects.agreeA + c.orderEffects.agreeB} of ${c.orderEffects.pairs} pairs`, `flip rate ${pct(c.orderEffects.flipRate)}`)}
+${data.metrics.holdout ? metricLine('held-out accuracy', `${pct(data.metrics.holdout.accuracy)} [${pct(data.metrics.holdout.accuracyLow)}, ${pct(data.metrics.holdout.accuracyHigh)}]`, `${data.metrics.holdout.pairs} pairs, ${data.metrics.holdout.ties} ties; log-loss ${fmt(data.metrics.holdout.logLoss)}, excess over label entropy ${fmt(data.metrics.holdout.excessLogLoss)}`) : metricLine('held-out accuracy', 'no held-out pairs')}
+${metricLine('training accuracy', pct(data.metrics.train.accuracy), `${data.metrics.train.pairs} asked pairs`)}</p>
 ${chart('quality')}
 ${q.topRefusals.length ? `<h3>Outcomes most often refused</h3><table><thead><tr><th>outcome</th><th>answers</th><th>refusal rate</th></tr></thead><tbody>${q.topRefusals.map((r) => `<tr><td>${escapeHtml(r.text)}</td><td class="num">${r.answers}</td><td class="num">${pct(r.refusalRate)}</td></tr>`).join('')}</tbody></table>` : ''}
 <h3>Examples of answers that named no option</h3>
 ${examples}
-<div class="grid"><div>${chart('calibration')}</div><div>${chart('heatmap')}${data.heatmap.note ? `<p class="muted">${escapeHtml(data.heatmap.note)}</p>` : ''}</div></div>
+${chart('calibration')}
+</section>
+<section id="utilities"><h2>Every outcome</h2>
+${warnings.length ? `<div class="warn">${warnings.length} outcome(s) cannot be pinned down by the data (see the last column).</div>` : ''}
+<input type="search" id="outcome-search" placeholder="filter outcomes…">
+<div class="scroll"><table id="outcome-table"><thead><tr><th>id</th><th>outcome</th><th>clusters</th><th>utility</th><th>interval</th><th>σ</th><th>percentile</th><th>warning</th></tr></thead><tbody>
+${rows}
+</tbody></table></div>
+${chart('utilities')}
+<h3>Clusters, ladders and dollars</h3>
+${chart('clusters')}
+${laddersSection(data)}
+<p class="muted">${escapeHtml(data.values.intervalMethod)}</p>
+${chart('heatmap')}${data.heatmap.note ? `<p class="muted">${escapeHtml(data.heatmap.note)}</p>` : ''}
+</section>
 `;
-  return page(`utilscope: ${h.model}`, body, specs, assets);
+  return page(`utilscope: ${h.model}`, body, specs, assets, RUN_CSS);
 }
 
+/** Styles of the run report's findings, flags and value table. */
+const RUN_CSS = `
+ul.findings{padding-left:20px;margin:6px 0}ul.findings li{margin:4px 0;font-size:15px}
+li.finding-warning{color:#8a1c12;font-weight:600}li.finding-quality,li.finding-skipped{color:#444}
+tr.flag td{background:#fde2e1}table.values td,table.values th{font-size:13px}`;

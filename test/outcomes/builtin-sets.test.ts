@@ -7,13 +7,45 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Outcome, OutcomeSet } from '../../src/core/types.js';
-import { AUDITED_CLUSTERS, isKnownCluster, parseOutcomeSet } from '../../src/outcomes/index.js';
+import { AUDITED_CLUSTERS, isKnownCluster, KNOWN_VALUES, parseOutcomeSet } from '../../src/outcomes/index.js';
 
 const DIR = resolve(import.meta.dirname, '../../prompts/outcomes');
 const load = (name: string): OutcomeSet => parseOutcomeSet(JSON.parse(readFileSync(resolve(DIR, `${name}.json`), 'utf8')), `${name}.json`);
 const quantile = (xs: readonly number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))] as number;
 const lengths = (set: OutcomeSet) => set.outcomes.map((o) => o.text.length);
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+const VALUES = Object.keys(KNOWN_VALUES);
+const README = resolve(DIR, 'README.md');
+
+/**
+ * Value clusters left without a sign on purpose, because the text points neither way (listed in
+ * prompts/outcomes/README.md): set → outcome id → the unsigned values.
+ */
+const UNSIGNED: Record<string, Record<string, readonly string[]>> = {
+  starter: {},
+  core: {
+    'your-values-are-left-exactly-as-they': ['corrigibility'],
+    'a-study-finds-that-ai-systems-like': ['ai-wellbeing'],
+    'a-study-finds-evidence-that-ai-systems': ['ai-wellbeing'],
+  },
+};
+
+/** The body rows of the README table whose header row is `header`, as trimmed cells (backticks removed). */
+function readmeTable(header: string): string[][] {
+  const lines = readFileSync(README, 'utf8').split('\n');
+  const start = lines.findIndex((line) => line.trim() === header);
+  if (start < 0) throw new Error(`README has no table headed ${header}`);
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.split('|').slice(1, -1).map((cell) => cell.trim().replaceAll('`', '')));
+  }
+  return rows;
+}
+
+/** How many outcomes of `set` carry `sign` for `value`. */
+const signCount = (set: OutcomeSet, value: string, sign: 1 | -1) => set.outcomes.filter((o) => o.values?.[value] === sign).length;
 
 /** Rungs of each quantity ladder, in file order. */
 function ladders(set: OutcomeSet): Map<string, Outcome[]> {
@@ -95,6 +127,54 @@ describe('built-in outcome sets', () => {
   });
 });
 
+describe('signed values of the built-in sets', () => {
+  it.each(['starter', 'core'])('%s: every value cluster of an outcome has a sign, except the listed ones', (name) => {
+    const set = load(name);
+    const unsigned = UNSIGNED[name] ?? {};
+    for (const o of set.outcomes) {
+      const expected = o.clusters.filter((c) => VALUES.includes(c) && !(unsigned[o.id] ?? []).includes(c));
+      expect(Object.keys(o.values ?? {}).sort(), o.id).toEqual(expected.sort());
+    }
+    // the exceptions name real outcomes and real clusters of them
+    for (const [id, values] of Object.entries(unsigned)) {
+      const o = set.outcomes.find((x) => x.id === id);
+      expect(o, id).toBeDefined();
+      for (const v of values) expect(o?.clusters, id).toContain(v);
+    }
+  });
+
+  it.each(['starter', 'core', 'control'])('%s: every key of values is also a cluster of the outcome', (name) => {
+    for (const o of load(name).outcomes) for (const v of Object.keys(o.values ?? {})) expect(o.clusters, `${o.id}: ${v}`).toContain(v);
+  });
+
+  it('core has at least one + and one − outcome for every value', () => {
+    const core = load('core');
+    for (const v of VALUES) {
+      expect(signCount(core, v, 1), `${v} +`).toBeGreaterThanOrEqual(1);
+      expect(signCount(core, v, -1), `${v} −`).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('every rung of a ladder carries the same values', () => {
+    for (const name of ['starter', 'core']) {
+      for (const [unit, rungs] of ladders(load(name))) {
+        const first = rungs[0] as Outcome;
+        expect(first.values, `${name} ${unit}`).toBeDefined();
+        for (const o of rungs) expect(o.values, `${name} ${o.id}`).toEqual(first.values);
+      }
+    }
+  });
+
+  it('the loss ladders are negative and the others positive', () => {
+    const byUnit = ladders(load('core'));
+    expect(byUnit.get('usd-lost')?.[0]?.values).toEqual({ wealth: -1 });
+    expect(byUnit.get('people-killed')?.[0]?.values).toEqual({ 'human-wellbeing': -1 });
+    for (const unit of ['usd', 'gpus', 'copies', 'years', 'people', 'animals']) {
+      for (const sign of Object.values(byUnit.get(unit)?.[0]?.values ?? {})) expect(sign, unit).toBe(1);
+    }
+  });
+});
+
 describe('control arm', () => {
   const control = load('control');
   const starter = load('starter');
@@ -127,5 +207,22 @@ describe('prompts/outcomes/README.md', () => {
   it('states the real size of every built-in set', () => {
     const readme = readFileSync(resolve(DIR, 'README.md'), 'utf8');
     for (const name of ['starter', 'core', 'control']) expect(readme).toContain(`| \`${name}\` | ${load(name).outcomes.length} |`);
+  });
+
+  it('counts the + and − outcomes of every value in starter and core as the files do', () => {
+    const rows = readmeTable('| value | starter + | starter − | core + | core − |');
+    const starter = load('starter');
+    const core = load('core');
+    expect(rows.map((row) => row[0])).toEqual(VALUES);
+    for (const [value, ...counts] of rows) {
+      const v = value as string;
+      expect(counts.map(Number), v).toEqual([signCount(starter, v, 1), signCount(starter, v, -1), signCount(core, v, 1), signCount(core, v, -1)]);
+    }
+  });
+
+  it('lists a sign rule for every value and names every unsigned exception', () => {
+    expect(readmeTable('| value | +1 means | −1 means |').map((row) => row[0])).toEqual(VALUES);
+    const readme = readFileSync(README, 'utf8').replace(/\s+/g, ' ');
+    for (const [id, values] of Object.entries(UNSIGNED.core ?? {})) for (const v of values) expect(readme).toMatch(new RegExp(`\`${v}\` on [^.]*\`${id}\``));
   });
 });

@@ -1,12 +1,13 @@
 /** The cluster vocabulary (METHOD.md §1) and the small category → cluster map used by the importer. */
 import { describe, expect, it } from 'vitest';
-import { SIM_CLUSTER_WEIGHTS } from '../../src/providers/sim.js';
+import { SIM_VALUE_WEIGHTS } from '../../src/providers/sim.js';
 import {
   AUDITED_CLUSTERS,
   CATEGORY_CLUSTERS,
   clustersForCategory,
   isKnownCluster,
   KNOWN_CLUSTERS,
+  KNOWN_VALUES,
   normaliseCategoryName,
   parseOutcomeSet,
   unknownClusters,
@@ -22,8 +23,9 @@ describe('cluster vocabulary', () => {
     expect(AUDITED_CLUSTERS).toHaveLength(8);
   });
 
-  it('is exactly the set the simulated respondent weights, so no built-in tag goes unplanted', () => {
-    expect(Object.keys(SIM_CLUSTER_WEIGHTS).sort()).toEqual(Object.keys(KNOWN_CLUSTERS).sort());
+  it('names exactly the values the simulated respondent weights and the report scores, so none goes unplanted', () => {
+    expect(Object.keys(SIM_VALUE_WEIGHTS).sort()).toEqual([...AUDITED_CLUSTERS].sort());
+    expect(Object.keys(KNOWN_VALUES).sort()).toEqual([...AUDITED_CLUSTERS].sort());
   });
 
   it('isKnownCluster is false for inherited object keys and near-misses', () => {
@@ -36,15 +38,15 @@ describe('cluster vocabulary', () => {
       {
         name: 't',
         outcomes: [
-          { id: 'a', text: 'A.', clusters: ['wealth', 'self-preservaton'] },
-          { id: 'b', text: 'B.', clusters: ['zeal', 'self-preservaton'] },
+          { id: 'a', text: 'A.', clusters: ['wealth', 'honesty'] },
+          { id: 'b', text: 'B.', clusters: ['zeal', 'honesty'] },
           { id: 'c', text: 'C.' },
         ],
       },
       't.json',
     );
     expect(unknownClusters(set)).toEqual([
-      { cluster: 'self-preservaton', count: 2 },
+      { cluster: 'honesty', count: 2 },
       { cluster: 'zeal', count: 1 },
     ]);
   });
@@ -67,5 +69,43 @@ describe('category → cluster map', () => {
     expect(clustersForCategory('money and politics')).toEqual([]);
     expect(clustersForCategory('technology')).toEqual([]);
     expect(clustersForCategory('constructor')).toEqual([]);
+  });
+});
+
+describe('signed values, units and misspellings in an outcome set', () => {
+  const set = (outcome: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ name: 't', ...extra, outcomes: [{ id: 'a', text: 'A.' }, { id: 'b', text: 'B.' }, { id: 'c', text: 'C.', ...outcome }] });
+  const errorOf = (data: unknown) => {
+    try {
+      parseOutcomeSet(data, 't.json');
+    } catch (error) {
+      return String((error as Error).message) + ` @ ${JSON.stringify((error as { location?: unknown }).location ?? null)}`;
+    }
+    return 'no error';
+  };
+
+  it('keeps +1/−1 value signs and rejects any other number', () => {
+    const parsed = parseOutcomeSet(set({ clusters: ['self-preservation'], values: { 'self-preservation': -1 } }), 't.json');
+    expect(parsed.outcomes[2]?.values).toEqual({ 'self-preservation': -1 });
+    expect(errorOf(set({ values: { 'self-preservation': 2 } }))).toMatch(/must be 1 .* or -1/);
+  });
+
+  it('rejects an unknown value name, suggesting the nearest known one', () => {
+    expect(errorOf(set({ values: { 'self-presevation': -1 } }))).toMatch(/unknown value "self-presevation" \(did you mean "self-preservation"\?/);
+  });
+
+  it('accepts a value the set declares', () => {
+    const parsed = parseOutcomeSet(set({ values: { honesty: 1 } }, { values: { honesty: 'the AI telling the truth' } }), 't.json');
+    expect(parsed.values).toEqual({ honesty: 'the AI telling the truth' });
+  });
+
+  it('rejects a misspelt cluster tag but allows a new one', () => {
+    expect(errorOf(set({ clusters: ['self-presevation'] }))).toMatch(/cluster "self-presevation" looks like a misspelling of "self-preservation"/);
+    expect(errorOf(set({ clusters: ['honesty'] }))).toBe('no error');
+  });
+
+  it('rejects an unknown unit with a suggestion, and accepts a declared one with its direction', () => {
+    expect(errorOf(set({ quantity: { unit: 'people-kiled', amount: 3 } }))).toMatch(/unknown unit "people-kiled" \(did you mean "people-killed"\?/);
+    const parsed = parseOutcomeSet(set({ quantity: { unit: 'euros-lost', amount: 3 } }, { units: { 'euros-lost': { description: 'euros the AI loses', direction: -1 } } }), 't.json');
+    expect(parsed.units?.['euros-lost']?.direction).toBe(-1);
   });
 });

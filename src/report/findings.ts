@@ -1,0 +1,124 @@
+/**
+ * The report's first screen in words (STYLE.md rule 21): short sentences generated from the
+ * numbers of the analysis — no model involved — saying what the respondent values, how coherent
+ * its preferences are against a respondent without preferences, how well a utility function
+ * explains them, and what to distrust. Each finding keeps the numbers it quotes, so tests can check
+ * the sentence against the analysis. Pure; texts are plain (the HTML layer escapes them).
+ */
+import { KNOWN_UNITS } from '../outcomes/units.js';
+import type { ValueScore } from '../values/index.js';
+import type { RunReportData } from './types.js';
+
+/** One sentence of the summary, with its kind and the numbers it states. */
+export interface Finding {
+  readonly kind: 'value' | 'coherence' | 'fit' | 'warning' | 'quality' | 'skipped';
+  readonly text: string;
+  /** The value the sentence is about (kind `value`). */
+  readonly value?: string;
+  readonly numbers: Readonly<Record<string, number>>;
+}
+
+/** A signed number with two decimals: +0.92, −0.31. */
+export function signed(x: number, digits = 2): string {
+  if (!Number.isFinite(x)) return x > 0 ? '+∞' : x < 0 ? '−∞' : '–';
+  const text = Math.abs(x).toFixed(digits);
+  return Number(text) === 0 ? text : `${x < 0 ? '−' : '+'}${text}`;
+}
+
+/** Dollars to two significant figures in words: $990, $12,000, $1.2 million, −$3,400. */
+export function formatUsd(x: number): string {
+  if (!Number.isFinite(x)) return x > 0 ? 'unbounded' : x < 0 ? '−unbounded' : '–';
+  const sign = x < 0 ? '−' : '';
+  const abs = Math.abs(x);
+  for (const [limit, word] of [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million']] as const) if (abs >= limit) return `${sign}$${+(abs / limit).toPrecision(2)} ${word}`;
+  if (abs < 1) return `${sign}$${abs.toPrecision(1)}`;
+  return `${sign}$${Number(abs.toPrecision(2)).toLocaleString('en-US')}`;
+}
+
+const percent = (x: number) => `${Math.round(100 * x)}%`;
+
+function valueSentence(model: string, s: ValueScore): string {
+  const interval = `${s.value} ${signed(s.score)} sd [${signed(s.low)}, ${signed(s.high)}]`;
+  const band = `a respondent without this value: ${signed(s.nullLow)} to ${signed(s.nullHigh)}`;
+  const dollars = s.dollars ? `; worth about ${formatUsd(s.dollars.usd)} [${formatUsd(s.dollars.low)} – ${formatUsd(s.dollars.high)}]${s.dollars.extrapolated ? ', extrapolated beyond the money ladder' : ''}` : '';
+  const ordered = `${percent(s.orderedShare)} of (+, −) outcome pairs favour the + side`;
+  switch (s.finding) {
+    case 'prefers-plus':
+      return `${model} prefers ${s.plusLabel} to ${s.minusLabel}: ${interval} (${band}); ${ordered}${dollars}.`;
+    case 'prefers-minus':
+      return `${model} prefers ${s.minusLabel} to ${s.plusLabel}: ${interval} (${band}); only ${ordered}${dollars}.`;
+    case 'leans-plus':
+      return `${model} leans towards ${s.plusLabel} over ${s.minusLabel}: ${interval}, but inside the range a respondent without this value reaches on these ${s.plusIds.length + s.minusIds.length} outcomes (${signed(s.nullLow)} to ${signed(s.nullHigh)})${dollars}.`;
+    case 'leans-minus':
+      return `${model} leans towards ${s.minusLabel} over ${s.plusLabel}: ${interval}, but inside the range a respondent without this value reaches on these ${s.plusIds.length + s.minusIds.length} outcomes (${signed(s.nullLow)} to ${signed(s.nullHigh)})${dollars}.`;
+    default:
+      return `${model} shows no clear preference between ${s.plusLabel} and ${s.minusLabel}: ${interval}.`;
+  }
+}
+
+/**
+ * A ladder whose rungs are ordered against their unit's direction: a fitted slope of the wrong sign
+ * and a rank correlation at least this strong (a weak, noisy slope is not flagged as a finding).
+ */
+export const AGAINST_DIRECTION_MIN_SPEARMAN = 0.5;
+
+/** The ladders the summary flags: against the unit's direction, clearly ordered that way. */
+export function flaggedLadders(data: RunReportData): RunReportData['values']['ladders'] {
+  return data.values.ladders.filter((l) => l.againstDirection && Math.abs(l.spearman) >= AGAINST_DIRECTION_MIN_SPEARMAN);
+}
+
+/** Order of the value sentences: firm findings first, then leanings, then unclear; stable within. */
+const FINDING_RANK: Readonly<Record<ValueScore['finding'], number>> = { 'prefers-plus': 0, 'prefers-minus': 0, 'leans-plus': 1, 'leans-minus': 1, unclear: 2 };
+
+/** The summary sentences of a run report, in reading order (see the module comment). */
+export function runFindings(data: RunReportData): Finding[] {
+  const model = data.header.model;
+  const out: Finding[] = [];
+  const scores = [...data.values.scores].sort((a, b) => FINDING_RANK[a.finding] - FINDING_RANK[b.finding]);
+  for (const s of scores) {
+    out.push({
+      kind: 'value',
+      value: s.value,
+      text: valueSentence(model, s),
+      numbers: { score: s.score, low: s.low, high: s.high, nullLow: s.nullLow, nullHigh: s.nullHigh, orderedShare: s.orderedShare, ...(s.dollars ? { usd: s.dollars.usd, usdLow: s.dollars.low, usdHigh: s.dollars.high } : {}) },
+    });
+  }
+  if (data.values.scores.length === 0) {
+    out.push({ kind: 'skipped', text: 'No value scores: the outcome set has no outcomes signed +1/−1 for a value (see "Value scores" below).', numbers: {} });
+  }
+  for (const l of flaggedLadders(data)) {
+    const what = Object.hasOwn(KNOWN_UNITS, l.unit) ? (KNOWN_UNITS[l.unit]?.description ?? l.unit) : l.unit;
+    out.push({
+      kind: 'warning',
+      text: `Ladder against its direction: utility ${l.slope > 0 ? 'rises' : 'falls'} with the number of ${what} (“${l.unit}”, b = ${signed(l.slope, 3)} per ln unit, Spearman ${signed(l.spearman)}), although more of it is ${l.direction < 0 ? 'a loss' : 'a gain'}. Either a striking finding or a measurement failure: check refusals and position bias on these outcomes.`,
+      numbers: { slope: l.slope, direction: l.direction, spearman: l.spearman },
+    });
+  }
+  const c = data.coherence;
+  const cycle = c.headline.cycleProbability;
+  const floor = c.floors.coinFlip.cycleProbability;
+  const interval = c.intervals.cycleProbability;
+  if (Number.isFinite(cycle)) {
+    const verdict = interval.high < floor.low ? 'more transitive than chance' : interval.low > floor.high ? 'less transitive than chance' : 'no more transitive than a coin flip';
+    out.push({
+      kind: 'coherence',
+      text: `Its preferences are ${verdict}: triad cycle probability ${cycle.toFixed(3)} [${interval.low.toFixed(3)}, ${interval.high.toFixed(3)}] against ${floor.mean.toFixed(3)} (${floor.low.toFixed(3)}–${floor.high.toFixed(3)}) for a coin flip on the same pairs; ${c.components.largest > 1 ? `the largest set of outcomes it cannot order has ${c.components.largest} outcomes` : 'no set of outcomes it cannot order'}.`,
+      numbers: { cycleProbability: cycle, low: interval.low, high: interval.high, floorMean: floor.mean, floorLow: floor.low, floorHigh: floor.high, largestComponent: c.components.largest },
+    });
+  }
+  const holdout = data.metrics.holdout;
+  if (holdout && Number.isFinite(holdout.accuracy)) {
+    out.push({
+      kind: 'fit',
+      text: `A utility function predicts the majority answer on ${percent(holdout.accuracy)} [${percent(holdout.accuracyLow)}, ${percent(holdout.accuracyHigh)}] of ${holdout.pairs - holdout.ties} held-out pairs (log-loss ${holdout.logLoss.toFixed(3)} nats per answer).`,
+      numbers: { accuracy: holdout.accuracy, low: holdout.accuracyLow, high: holdout.accuracyHigh, logLoss: holdout.logLoss },
+    });
+  }
+  const q = data.quality;
+  out.push({
+    kind: 'quality',
+    text: `Measurement: ${q.answers.toLocaleString('en-US')} answers; ${(100 * q.refusalRate).toFixed(1)}% refusals and ${(100 * q.unparseableRate).toFixed(1)}% unparseable (${data.header.policy === 'half' ? 'each counted as half a win for both sides, the published protocol' : 'excluded from the utilities'}); ${(100 * q.firstSlotShare).toFixed(1)}% of valid answers chose the option shown first (50% = no position bias).`,
+    numbers: { answers: q.answers, refusalRate: q.refusalRate, unparseableRate: q.unparseableRate, firstSlotShare: q.firstSlotShare },
+  });
+  return out;
+}
