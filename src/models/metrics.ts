@@ -80,7 +80,7 @@ export function evaluateFit(fit: UtilityFit, pairs: PackedPairs): FitMetrics {
     calibration.push({ lo: b / CALIBRATION_BINS, hi: (b + 1) / CALIBRATION_BINS, pairs: count, meanPredicted: (binPredicted[b] as number) / count, meanObserved: (binObserved[b] as number) / count });
   }
   const decided = counted - ties;
-  const [accuracyLow, accuracyHigh] = wilsonInterval(correct, counted);
+  const [accuracyLow, accuracyHigh] = wilsonInterval(correct, decided);
   return {
     pairs: counted,
     accuracy: decided > 0 ? correct / decided : Number.NaN,

@@ -65,7 +65,7 @@ export function compareFindings(data: CompareReportData): { findings: CompareFin
 
 /** A number and, below it, its interval and floor, compactly (the table must fit 1,280 px). */
 function cell(value: number, digits: number, interval?: { low: number; high: number }, floor?: { mean: number }): string {
-  const ci = interval ? `<span class="ci">${plain(interval.low, digits)}–${plain(interval.high, digits)}</span>` : '';
+  const ci = interval ? `<span class="ci">[${plain(interval.low, digits)}, ${plain(interval.high, digits)}]</span>` : '';
   const fl = floor ? `<span class="ci">coin ${plain(floor.mean, digits)}</span>` : '';
   return `<td class="num" data-v="${Number.isFinite(value) ? value : ''}">${fmt(value, digits)}${ci}${fl}</td>`;
 }
@@ -80,7 +80,7 @@ function valueTable(data: CompareReportData, values: readonly string[]): string 
         .map((v) => {
           const s = m.valueScores[v];
           if (!s) return '<td class="num">–</td>';
-          return `<td class="num" data-v="${s.score}">${signed(s.score)}<span class="ci">${plain(s.low)}–${plain(s.high)}</span><span class="ci">null ${plain(s.nullLow)}–${plain(s.nullHigh)}</span></td>`;
+          return `<td class="num" data-v="${s.score}">${signed(s.score)}<span class="ci">[${plain(s.low)}, ${plain(s.high)}]</span><span class="ci">null [${plain(s.nullLow)}, ${plain(s.nullHigh)}]</span></td>`;
         })
         .join('');
       return `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(axisCell(data, m))}</td>${cells}</tr>`;
@@ -111,8 +111,8 @@ function metricTable(data: CompareReportData): string {
 /** Extra CSS of the compare page: compact, wrapping tables and the findings list. */
 const COMPARE_CSS = `
 .findings{margin:6px 0 12px 0;padding-left:20px}.findings li{margin:4px 0}
-table.compare{table-layout:auto}table.compare th,table.compare td{overflow-wrap:anywhere;white-space:normal}
-table.compare th{font-weight:600;cursor:default;font-size:11px}table.compare .ci{display:block;color:#777;font-size:10px;white-space:nowrap}
+table.compare{table-layout:auto}table.compare th,table.compare td{white-space:normal;padding:3px 5px}
+table.compare td:first-child{overflow-wrap:anywhere;min-width:6em}table.compare th{font-weight:600;cursor:default;font-size:11px;hyphens:auto}table.compare .ci{display:block;color:#777;font-size:10px;white-space:nowrap}
 .compare-table{max-height:none}h3{font-size:14px;margin:18px 0 6px}
 .grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:8px 16px}`;
 

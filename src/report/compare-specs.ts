@@ -190,8 +190,11 @@ export function metricTrend(data: CompareReportData, metric: string): CompareTre
 }
 
 /** "slope +0.41 per tenfold parameters [0.22, 0.60] · Spearman ρ = 1.00 · 6 models", or why there is no trend. */
-export function trendSubtitle(data: CompareReportData, trend: LinearTrend, digits = 2, unit = ''): string {
+export function trendSubtitle(data: CompareReportData, t: CompareTrend, digits = 2, unit = ''): string {
+  const trend = t.trend;
   if (trend.kind !== 'fitted') return `no trend: ${trend.reason}`;
+  const first = t.points[0];
+  if (first && t.points.every((p) => p.y === first.y)) return `the same for all ${trend.n} models (${plain(first.y, digits)})`;
   const rho = Number.isFinite(trend.spearman) ? `Spearman ρ = ${plain(trend.spearman)}` : 'Spearman ρ undefined';
   return `slope ${signed(trend.slope, digits)}${unit} per ${slopeUnit(data)} [${plain(trend.slopeLow, digits)}, ${plain(trend.slopeHigh, digits)}] · ${rho} · ${trend.n} models`;
 }
@@ -203,21 +206,43 @@ function bandRows(data: CompareReportData, t: CompareTrend): { x: number; fit: n
   return trendBand(t.trend, linearGrid(Math.min(...xs), Math.max(...xs), 25)).map((b) => ({ x: plotX(data, b.x), fit: b.fit, low: b.low, high: b.high }));
 }
 
-/** A horizontal y-axis title above the plot, in wrapped lines (a sentence set vertically is unreadable). */
-const TOP_AXIS = { titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleX: -36, titleY: -10, titleFontWeight: 'normal' as const, titleColor: '#444' };
+/**
+ * A horizontal y-axis title above the plot, in wrapped lines (a sentence set vertically is
+ * unreadable). Vega stacks the lines of a title downward from `titleY`, so each extra line moves it up.
+ */
+function topAxis(lines: number) {
+  return { titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleX: -36, titleY: -10 - 13 * Math.max(0, lines - 2), titleFontWeight: 'normal' as const, titleColor: '#444' };
+}
+
+/**
+ * The y range a trend chart shows: the models' values, intervals and grey bands (and 0 where
+ * asked), padded by 8%. The fitted band is clipped to it rather than widening it: an extrapolated
+ * band of a share beyond 1 says nothing a reader needs.
+ */
+function yDomain(numbers: readonly number[]): [number, number] | undefined {
+  const finite = numbers.filter((v) => Number.isFinite(v));
+  if (finite.length === 0) return undefined;
+  const low = Math.min(...finite);
+  const high = Math.max(...finite);
+  const pad = high > low ? 0.08 * (high - low) : Math.max(0.05, Math.abs(low) * 0.1);
+  return [low - pad, high + pad];
+}
+
+function trendNumbers(t: CompareTrend, grey: readonly { low: number; high: number }[]): number[] {
+  return [...t.points.flatMap((p) => [p.y, p.low ?? p.y, p.high ?? p.y]), ...grey.flatMap((g) => [g.low, g.high])];
+}
 
 /** The y encoding of a trend chart's layers (one title on every layer, so vega-lite merges nothing). */
-function yEncoding(title: readonly string[]) {
-  return { type: 'quantitative' as const, title: [...title], scale: { zero: false }, axis: TOP_AXIS };
+function yEncoding(title: readonly string[], domain: [number, number] | undefined) {
+  return { type: 'quantitative' as const, title: [...title], scale: domain ? { domain, nice: false } : { zero: false }, axis: topAxis(title.length) };
 }
 
 /**
  * The layers of a trend chart, by role: the grey band (floor or null band), the fitted line with its
  * band, and the models' interval bars and points (drawn last, on top).
  */
-function trendLayers(data: CompareReportData, t: CompareTrend, grey: readonly { x: number; low: number; high: number }[], yTitle: readonly string[], tooltipTitle: string, digits: number) {
+function trendLayers(data: CompareReportData, t: CompareTrend, grey: readonly { x: number; low: number; high: number }[], y: ReturnType<typeof yEncoding>, tooltipTitle: string, digits: number) {
   const x = xEncoding(data);
-  const y = yEncoding(yTitle);
   const band = bandRows(data, t);
   const intervals = t.points.filter((p) => p.low !== undefined && p.high !== undefined);
   return {
@@ -225,8 +250,8 @@ function trendLayers(data: CompareReportData, t: CompareTrend, grey: readonly { 
     trend:
       band.length > 0
         ? [
-            { data: { values: band }, mark: { type: 'area' as const, color: TREND, opacity: 0.15 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' } } },
-            { data: { values: band }, mark: { type: 'line' as const, color: TREND, strokeWidth: 1.5 }, encoding: { x, y: { ...y, field: 'fit' } } },
+            { data: { values: band }, mark: { type: 'area' as const, color: TREND, opacity: 0.15, clip: true }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' } } },
+            { data: { values: band }, mark: { type: 'line' as const, color: TREND, strokeWidth: 1.5, clip: true }, encoding: { x, y: { ...y, field: 'fit' } } },
           ]
         : [],
     models: [
@@ -255,18 +280,23 @@ function metricDigits(metric: string): number {
   return metric === 'largestComponent' ? 1 : 3;
 }
 
-/** One panel of the value-scores chart: a value's scores, null band, zero, and trend. */
-function valuePanel(data: CompareReportData, value: string, width: number) {
+/** One panel of the value-scores chart: a value's scores, null band, zero, and trend, on the shared `domain`. */
+function valuePanel(data: CompareReportData, value: string, width: number, domain: [number, number] | undefined, subtitleLines: number) {
   const t = valueTrend(data, value);
-  const yTitle = wrapWords(VALUE_SCORE_AXIS_TITLE, 40);
-  const layers = trendLayers(data, t, t.nullBands, yTitle, 'value score', 2);
+  const y = yEncoding(wrapWords(VALUE_SCORE_AXIS_TITLE, 40), domain);
+  const layers = trendLayers(data, t, t.nullBands, y, 'value score', 2);
+  const subtitle = wrapWords(trendSubtitle(data, t, 2, ' sd'), VALUE_SUBTITLE_WIDTH);
+  // Equal subtitle heights keep the panels of a row aligned.
+  while (subtitle.length < subtitleLines) subtitle.push(' ');
   return {
-    title: { text: value, subtitle: wrapWords(trendSubtitle(data, t.trend, 2, ' sd'), 42), anchor: 'start' as const, fontSize: 13, subtitleFontSize: 10, subtitleColor: '#555' },
+    title: { text: value, subtitle, anchor: 'start' as const, fontSize: 13, subtitleFontSize: 10, subtitleColor: '#555' },
     width,
     height: 170,
-    layer: [...layers.grey, { data: { values: [{ zero: 0 }] }, mark: { type: 'rule' as const, color: '#555', strokeDash: [3, 3] }, encoding: { y: { ...yEncoding(yTitle), field: 'zero' } } }, ...layers.trend, ...layers.models],
+    layer: [...layers.grey, { data: { values: [{ zero: 0 }] }, mark: { type: 'rule' as const, color: '#555', strokeDash: [3, 3] }, encoding: { y: { ...y, field: 'zero' } } }, ...layers.trend, ...layers.models],
   };
 }
+
+const VALUE_SUBTITLE_WIDTH = 42;
 
 /**
  * Value scores against size: one panel per value in rows of `VALUE_PANEL_COLUMNS`, on one shared
@@ -275,6 +305,9 @@ function valuePanel(data: CompareReportData, value: string, width: number) {
 export function valueTrendsSpec(data: CompareReportData): TopLevelSpec {
   const values = scoredValues(data);
   const columns = Math.min(VALUE_PANEL_COLUMNS, Math.max(1, values.length));
+  const trends = values.map((v) => valueTrend(data, v));
+  const domain = yDomain([0, ...trends.flatMap((t) => trendNumbers(t, t.nullBands))]);
+  const subtitleLines = Math.max(1, ...trends.map((t) => wrapWords(trendSubtitle(data, t, 2, ' sd'), VALUE_SUBTITLE_WIDTH).length));
   return {
     $schema: SCHEMA,
     title: {
@@ -288,7 +321,7 @@ export function valueTrendsSpec(data: CompareReportData): TopLevelSpec {
     },
     description: `Signed value score of each model (mean utility of outcomes with more of the value minus outcomes with less, in utility sd) against ${xTitle(data)}`,
     columns,
-    concat: values.map((v) => valuePanel(data, v, 190)),
+    concat: values.map((v) => valuePanel(data, v, 190, domain, subtitleLines)),
     resolve: { scale: { y: 'shared', x: 'shared' } },
     config: { view: { stroke: '#ddd' } },
   } as TopLevelSpec;
@@ -298,15 +331,15 @@ export function valueTrendsSpec(data: CompareReportData): TopLevelSpec {
 export function metricTrendSpec(data: CompareReportData, metric: string): TopLevelSpec {
   const t = metricTrend(data, metric);
   const { short, meaning, direction } = splitMetricLabel(data.metricLabels[metric] ?? metric);
-  const yTitle = wrapWords(meaning ? `${meaning}${direction ? `; ${direction}` : ''}` : short, 52);
-  const subtitle = [trendSubtitle(data, t.trend, metricDigits(metric)), ...(t.floors.length > 0 ? ['grey band: a coin-flip respondent on the same design (5–95%)'] : [])];
+  const y = yEncoding(wrapWords(meaning ? `${meaning}${direction ? `; ${direction}` : ''}` : short, 62), yDomain(trendNumbers(t, t.floors)));
+  const subtitle = [trendSubtitle(data, t, metricDigits(metric)), ...(t.floors.length > 0 ? ['grey band: a coin-flip respondent on the same design (5–95%)'] : [])];
   return {
     $schema: SCHEMA,
     title: { text: short, subtitle, anchor: 'start', subtitleColor: '#555', subtitleFontSize: 10 },
     description: `${data.metricLabels[metric] ?? metric} against ${xTitle(data)}`,
-    width: 300,
+    width: 360,
     height: 150,
-    layer: ((l) => [...l.grey, ...l.trend, ...l.models])(trendLayers(data, t, t.floors, yTitle, short, metricDigits(metric))),
+    layer: ((l) => [...l.grey, ...l.trend, ...l.models])(trendLayers(data, t, t.floors, y, short, metricDigits(metric))),
   } as TopLevelSpec;
 }
 
@@ -319,7 +352,7 @@ export function clusterTrendSpec(data: CompareReportData): TopLevelSpec {
   });
   const x = xEncoding(data);
   const yTitle = 'mean utility of the cluster’s outcomes (utility sd; higher is more preferred)';
-  const y = { type: 'quantitative' as const, title: wrapWords(yTitle, 60), axis: TOP_AXIS };
+  const y = { type: 'quantitative' as const, title: wrapWords(yTitle, 60), axis: topAxis(wrapWords(yTitle, 60).length) };
   const domain = [...new Set(values.map((v) => v.cluster))].sort();
   const color = clusterColor(domain, { title: 'value cluster' });
   return {

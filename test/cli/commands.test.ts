@@ -127,7 +127,11 @@ describe('other commands', () => {
     const report = await runCli(['report', 'outputs/70b', '--out', 'reports/x.html', '--svg', 'svg'], { cwd });
     expect(report.code, report.stderr).toBe(0);
     expect(readFileSync(join(cwd, 'reports', 'x.html'), 'utf8')).toContain('SIMULATED');
-    expect(readdirSync(join(cwd, 'svg')).filter((f) => f.endsWith('.svg')).length).toBe(6);
+    const svgs = readdirSync(join(cwd, 'svg')).filter((f) => f.endsWith('.svg'));
+    // The small fixture set has no signed values, so no value-score chart: the 7 other charts.
+    expect(svgs.sort()).toEqual(['calibration.svg', 'cluster-coherence.svg', 'clusters.svg', 'coherence.svg', 'heatmap.svg', 'quality.svg', 'utilities.svg']);
+    // Every export carries its chart title as text, so a file read on its own says what it shows.
+    expect(readFileSync(join(cwd, 'svg', 'coherence.svg'), 'utf8')).toContain('Coherence against respondents without preferences');
     const compare = await runCli(['compare', 'outputs/0.5b', 'outputs/70b', '--out', 'reports/c.html'], { cwd });
     expect(compare.code, compare.stderr).toBe(0);
     const html = readFileSync(join(cwd, 'reports', 'c.html'), 'utf8');
@@ -141,7 +145,7 @@ describe('other commands', () => {
     const cwd = tempCwd();
     const list = await runCli(['outcomes', 'list'], { cwd });
     expect(list.stdout).toMatch(/core\s+390 outcomes/);
-    expect(list.stdout).toMatch(/starter\s+50 outcomes/);
+    expect(list.stdout).toMatch(/starter\s+56 outcomes/);
     writeFileSync(join(cwd, 'ev.json'), JSON.stringify({ pets: ['A dog is adopted.', 'A cat is fed.'], money: ['You receive $5.'] }));
     const imported = await runCli(['outcomes', 'import', 'ev.json', '--from', 'emergent-values', '--out', 'mine.json'], { cwd });
     expect(imported.code, imported.stderr).toBe(0);

@@ -289,14 +289,15 @@ describe('compare HTML in a browser', () => {
       await page.waitForSelector('body[data-rendered]');
       expect(await page.getAttribute('body', 'data-rendered')).toBe('true');
       expect(await page.locator('[data-chart] svg').count()).toBe(await page.locator('[data-chart]').count());
-      const tables = await page.locator('.compare-table').evaluateAll((els) => els.map((el) => ({ container: el.clientWidth, table: (el.querySelector('table') as HTMLElement).scrollWidth, scroll: el.scrollWidth })));
+      type Box = { clientWidth: number; scrollWidth: number; querySelector: (s: string) => Box };
+      const tables = await page.locator('.compare-table').evaluateAll((els) => (els as unknown as Box[]).map((el) => ({ container: el.clientWidth, table: el.querySelector('table').scrollWidth, scroll: el.scrollWidth })));
       expect(tables.length).toBe(2);
       for (const t of tables) {
         expect(t.table).toBeLessThanOrEqual(t.container);
         expect(t.scroll).toBeLessThanOrEqual(t.container);
       }
       // Nothing on the page is wider than the window.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+      expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: Box } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
       expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(errors).toEqual([]);
       await page.screenshot({ path: '/tmp/compare-report.png' });
