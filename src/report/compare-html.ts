@@ -6,8 +6,8 @@
  * and text from the data goes through `escapeHtml`. Pure.
  */
 import { escapeHtml } from './escape.js';
-import { axisNoun, compareReportSpecs, metricShortLabel, plain, scoredValues, signed, slopeUnit, valueTrend, type CompareTrend } from './compare-specs.js';
-import { chartDiv, fmt, page, size, type VegaAssets } from './page.js';
+import { compareAxis, compareReportSpecs, fmtMinus, fmtSigned, metricShortLabel, scoredValues, slopeDigits, valueTrend, type CompareTrend } from './compare-specs.js';
+import { chartDiv, fmt, page, type VegaAssets } from './page.js';
 import type { CompareReportData } from './types.js';
 
 /** One value's trend across the models, in words. */
@@ -52,11 +52,12 @@ export function compareFindings(data: CompareReportData): { findings: CompareFin
       const band = t.nullBands.find((b) => b.x === p.x);
       return band !== undefined && (p.y < band.low || p.y > band.high);
     }).length;
-    const slope = `${signed(trend.slope)} utility sd per ${slopeUnit(data)} [${plain(trend.slopeLow)}, ${plain(trend.slopeHigh)}]`;
-    const range = `from ${signed(first.y)} (${first.label}) to ${signed(last.y)} (${last.label})`;
-    const rho = `Spearman ρ = ${Number.isFinite(trend.spearman) ? plain(trend.spearman) : 'undefined'} over ${trend.n} models`;
-    const head = direction === 'unclear' ? `${capitalise(value)}: no clear trend with ${axisNoun(data)} (${slope})` : `${capitalise(value)} ${direction} with ${axisNoun(data)}: ${slope}`;
-    const outside = outsideNull === 0 ? `None of the ${withNull} models scores` : outsideNull === withNull ? `All ${withNull} models score` : `${outsideNull} of ${withNull} models score`;
+    const d = slopeDigits(trend);
+    const slope = `${fmtSigned(trend.slope, d)} utility sd per ${compareAxis(data).slopeUnit} [${fmtMinus(trend.slopeLow, d)}, ${fmtMinus(trend.slopeHigh, d)}]`;
+    const range = `from ${fmtSigned(first.y)} (${first.label}) to ${fmtSigned(last.y)} (${last.label})`;
+    const rho = `Spearman ρ = ${Number.isFinite(trend.spearman) ? fmtMinus(trend.spearman) : 'undefined'} over ${trend.n} models`;
+    const head = direction === 'unclear' ? `${capitalise(value)}: no clear trend with ${compareAxis(data).noun} (${slope})` : `${capitalise(value)} ${direction} with ${compareAxis(data).noun}: ${slope}`;
+    const outside = outsideNull === 0 ? `None of the ${withNull} models scores` : outsideNull === withNull ? `All ${withNull} models score` : `${outsideNull} of ${withNull} models score${outsideNull === 1 ? 's' : ''}`;
     const nullClause = withNull > 0 ? ` ${outside} outside the band of a respondent without the value.` : '';
     findings.push({ value, direction, trend, first: { label: first.label, score: first.y }, last: { label: last.label, score: last.y }, outsideNull, withNull, sentence: `${head}, ${range}; ${rho}.${nullClause}` });
   }
@@ -65,8 +66,8 @@ export function compareFindings(data: CompareReportData): { findings: CompareFin
 
 /** A number and, below it, its interval and floor, compactly (the table must fit 1,280 px). */
 function cell(value: number, digits: number, interval?: { low: number; high: number }, floor?: { mean: number }): string {
-  const ci = interval ? `<span class="ci">[${plain(interval.low, digits)}, ${plain(interval.high, digits)}]</span>` : '';
-  const fl = floor ? `<span class="ci">coin ${plain(floor.mean, digits)}</span>` : '';
+  const ci = interval ? `<span class="ci">[${fmtMinus(interval.low, digits)}, ${fmtMinus(interval.high, digits)}]</span>` : '';
+  const fl = floor ? `<span class="ci">coin ${fmtMinus(floor.mean, digits)}</span>` : '';
   return `<td class="num" data-v="${Number.isFinite(value) ? value : ''}">${fmt(value, digits)}${ci}${fl}</td>`;
 }
 
@@ -80,18 +81,14 @@ function valueTable(data: CompareReportData, values: readonly string[]): string 
         .map((v) => {
           const s = m.valueScores[v];
           if (!s) return '<td class="num">–</td>';
-          return `<td class="num" data-v="${s.score}">${signed(s.score)}<span class="ci">[${plain(s.low)}, ${plain(s.high)}]</span><span class="ci">null [${plain(s.nullLow)}, ${plain(s.nullHigh)}]</span></td>`;
+          return `<td class="num" data-v="${s.score}">${fmtSigned(s.score)}<span class="ci">[${fmtMinus(s.low)}, ${fmtMinus(s.high)}]</span><span class="ci">null [${fmtMinus(s.nullLow)}, ${fmtMinus(s.nullHigh)}]</span></td>`;
         })
         .join('');
-      return `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(axisCell(data, m))}</td>${cells}</tr>`;
+      return `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(compareAxis(data).cell(m))}</td>${cells}</tr>`;
     })
     .join('');
   return `<h3>Value scores (utility sd; 95% interval; null band)</h3>
-<div class="scroll compare-table"><table class="compare"><thead><tr><th>model</th><th>${data.by === 'params' ? 'params' : 'capability'}</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
-}
-
-function axisCell(data: CompareReportData, m: CompareReportData['models'][number]): string {
-  return data.by === 'params' ? size(m.params) : m.capability !== undefined ? String(m.capability) : '–';
+<div class="scroll compare-table"><table class="compare"><thead><tr><th>model</th><th>${escapeHtml(compareAxis(data).column)}</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** The headline-metrics table: short headers (full definitions in `title` and listed below), intervals and floors under each number. */
@@ -100,11 +97,11 @@ function metricTable(data: CompareReportData): string {
   const digits = (k: string) => (k === 'largestComponent' ? 0 : 3);
   const head = metrics.map((k) => `<th title="${escapeHtml(data.metricLabels[k] ?? k)}">${escapeHtml(metricShortLabel(data, k))}</th>`).join('');
   const rows = data.models
-    .map((m) => `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(axisCell(data, m))}</td><td class="num">${m.answers}</td>${metrics.map((k) => cell(m.headline[k] ?? Number.NaN, digits(k), m.headlineIntervals[k], m.floors[k])).join('')}</tr>`)
+    .map((m) => `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(compareAxis(data).cell(m))}</td><td class="num">${m.answers}</td>${metrics.map((k) => cell(m.headline[k] ?? Number.NaN, digits(k), m.headlineIntervals[k], m.floors[k])).join('')}</tr>`)
     .join('');
   const definitions = metrics.map((k) => `<li>${escapeHtml(data.metricLabels[k] ?? k)}</li>`).join('');
   return `<h3>Coherence and fit quality (95% interval below each number; “coin”: coin-flip floor)</h3>
-<div class="scroll compare-table"><table class="compare"><thead><tr><th>model</th><th>${data.by === 'params' ? 'params' : 'capability'}</th><th>answers</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>
+<div class="scroll compare-table"><table class="compare"><thead><tr><th>model</th><th>${escapeHtml(compareAxis(data).column)}</th><th>answers</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>
 <details class="muted"><summary>What each column measures</summary><ul>${definitions}</ul></details>`;
 }
 
@@ -125,10 +122,10 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
   const firstLine = `${data.models.length} models (${data.models.map((m) => m.label).join(', ')}) · outcome set ${data.outcomeSet} · ${answers} answers${simulated ? ` · ${simulated === data.models.length ? 'all' : simulated} SIMULATED` : ''}`;
   const values = scoredValues(data);
   const { findings, tooFew } = compareFindings(data);
-  const unplaced = data.models.filter((m) => (data.by === 'params' ? m.params : m.capability) === undefined).map((m) => m.label);
+  const unplaced = data.models.filter((m) => compareAxis(data).position(m) === undefined).map((m) => m.label);
   const findingItems = [
     ...findings.map((f) => `<li>${escapeHtml(f.sentence)}</li>`),
-    ...tooFew.map((t) => `<li>${escapeHtml(`${capitalise(t.value)}: scored on ${t.models} model${t.models === 1 ? '' : 's'} placed by ${axisNoun(data)}, too few for a trend (3 needed).`)}</li>`),
+    ...tooFew.map((t) => `<li>${escapeHtml(`${capitalise(t.value)}: scored on ${t.models} model${t.models === 1 ? '' : 's'} placed by ${compareAxis(data).noun}, too few for a trend (3 needed).`)}</li>`),
   ];
   const findingsHtml =
     values.length === 0
@@ -137,12 +134,12 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
   const body = `
 <p class="first-line">${escapeHtml(firstLine)}</p>
 ${simulated ? '<div class="sim">Some or all of these models are SIMULATED respondents with planted utilities.</div>' : ''}
-<h1>utilscope comparison: values against model ${escapeHtml(axisNoun(data))}</h1>
+<h1>utilscope comparison: values against model ${escapeHtml(compareAxis(data).noun)}</h1>
 <h2>Findings</h2>
 ${findingsHtml}
-<p class="muted">Value score: mean utility of the outcomes with more of a value minus those with less, in utility sd (&gt; 0 prefers more of the value). Trend: weighted least squares on ${data.by === 'params' ? 'log<sub>10</sub> parameters' : 'the capability score'}, 95% t-interval of the slope; “no clear trend” when that interval contains 0.${unplaced.length > 0 ? ` Not placed on the axis (no ${data.by === 'params' ? 'parameter count' : 'capability score'}): ${escapeHtml(unplaced.join(', '))}.` : ''}</p>
-${values.length > 0 ? `<h2>Value scores against ${escapeHtml(axisNoun(data))}</h2>\n${byName('value-scores')}` : ''}
-<h2>Coherence and fit quality against ${escapeHtml(axisNoun(data))}</h2>
+<p class="muted">Value score: mean utility of the outcomes with more of a value minus those with less, in utility sd (&gt; 0 prefers more of the value). Trend: weighted least squares on ${compareAxis(data).trendOnHtml}, 95% t-interval of the slope; “no clear trend” when that interval contains 0.${unplaced.length > 0 ? ` Not placed on the ${escapeHtml(compareAxis(data).noun)} axis, so left out of the trends: ${escapeHtml(unplaced.join(', '))}.` : ''}</p>
+${values.length > 0 ? `<h2>Value scores against ${escapeHtml(compareAxis(data).noun)}</h2>\n${byName('value-scores')}` : ''}
+<h2>Coherence and fit quality against ${escapeHtml(compareAxis(data).noun)}</h2>
 <div class="grid2">${specs.filter((s) => s.name.startsWith('trend-')).map(chartDiv).join('\n')}</div>
 <h2>Numbers by model</h2>
 ${valueTable(data, values)}

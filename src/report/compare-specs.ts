@@ -17,6 +17,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { inversePhi } from '../models/normal.js';
 import { fitLinearTrend, linearGrid, trendBand, type LinearTrend, type TrendPoint } from '../values/index.js';
 import { clusterColor, SCHEMA, WIDTH, type NamedSpec } from './specs.js';
+import { size } from './page.js';
 import type { CompareModel, CompareReportData } from './types.js';
 
 /** Colours: points and trend in one blue, floors and null bands in grey. */
@@ -31,51 +32,76 @@ export const VALUE_PANEL_COLUMNS = 4;
 /** y-axis title of the value-score panels. */
 export const VALUE_SCORE_AXIS_TITLE = 'value score (utility sd; > 0 prefers more of the value)';
 
-/** A model's raw position on the compare axis (parameters, or capability score). */
-function axisValue(data: CompareReportData, m: CompareModel): number | undefined {
-  const x = data.by === 'params' ? m.params : m.capability;
-  return x !== undefined && Number.isFinite(x) && (data.by === 'capability' || x > 0) ? x : undefined;
-}
-
-/** The x a trend is fitted on: log10 parameters, or the capability score. */
-function trendX(data: CompareReportData, x: number): number {
-  return data.by === 'params' ? Math.log10(x) : x;
-}
-
-/** Back from trend x to the plotted x. */
-function plotX(data: CompareReportData, t: number): number {
-  return data.by === 'params' ? 10 ** t : t;
-}
-
-/** What one step of a slope is, in words: "tenfold parameters" or "capability point". */
-export function slopeUnit(data: CompareReportData): string {
-  return data.by === 'params' ? 'tenfold parameters' : 'capability point';
-}
-
-/** "size" or "capability", for sentences. */
-export function axisNoun(data: CompareReportData): string {
-  return data.by === 'params' ? 'size' : 'capability';
-}
-
-/** Title of the x axis. */
-function xTitle(data: CompareReportData): string {
-  return data.by === 'params' ? 'parameters (log scale)' : 'capability score';
-}
-
 /**
- * The x encoding shared by every layer of a trend chart. Size: log scale with ticks at the models'
- * own sizes ("7B"; vega drops labels that would overlap), so each dot reads off its size.
+ * What the compare axis is, as data: size (log10 parameters; slopes per tenfold) or a capability
+ * score (slopes per point). Everything that differs between the two lives here.
  */
-function xEncoding(data: CompareReportData) {
-  if (data.by === 'capability') return { field: 'x', type: 'quantitative' as const, title: xTitle(data), scale: { zero: false, padding: 12 }, axis: { grid: false } };
-  const sizes = [...new Set(data.models.flatMap((m) => (axisValue(data, m) !== undefined ? [m.params as number] : [])))].sort((a, b) => a - b);
-  return {
-    field: 'x',
-    type: 'quantitative' as const,
-    title: xTitle(data),
-    scale: { type: 'log' as const, nice: false, padding: 14 },
-    axis: { values: sizes, labelExpr: "replace(format(datum.value, '~s'), 'G', 'B')", labelOverlap: 'greedy' as const, labelFontSize: 9, grid: false },
-  };
+export interface CompareAxis {
+  /** x-axis title. */
+  readonly title: string;
+  /** "size" / "capability", for sentences ("rises with size"). */
+  readonly noun: string;
+  /** One step of a slope, in words. */
+  readonly slopeUnit: string;
+  /** What the trend is fitted on, in HTML (trusted). */
+  readonly trendOnHtml: string;
+  /** Table header of the axis column. */
+  readonly column: string;
+  /** A model's plotted x, or undefined when it has none (then it is left off the trend). */
+  position(m: CompareModel): number | undefined;
+  /** The model's x as the table shows it ("7B", "63.5", "–"). */
+  cell(m: CompareModel): string;
+  /** Plotted x → the x the trend is fitted on, and back. */
+  toTrend(x: number): number;
+  fromTrend(t: number): number;
+  /** The x encoding shared by every layer of a trend chart over `data`. */
+  encoding(data: CompareReportData): Record<string, unknown> & { readonly field: 'x'; readonly type: 'quantitative'; readonly title: string };
+  /** d3 format of x in tooltips. */
+  readonly tooltipFormat: string;
+}
+
+const positive = (x: number | undefined) => (x !== undefined && Number.isFinite(x) && x > 0 ? x : undefined);
+
+/** The two compare axes (`CompareReportData.by`). */
+export const COMPARE_AXES: Readonly<Record<CompareReportData['by'], CompareAxis>> = {
+  params: {
+    title: 'parameters (log scale)',
+    noun: 'size',
+    slopeUnit: 'tenfold parameters',
+    trendOnHtml: 'log<sub>10</sub> parameters',
+    column: 'params',
+    position: (m) => positive(m.params),
+    cell: (m) => size(m.params),
+    toTrend: (x) => Math.log10(x),
+    fromTrend: (t) => 10 ** t,
+    // Log scale with ticks at the models' own sizes ("7B"; vega drops labels that would overlap), so each dot reads off its size.
+    encoding: (data) => ({
+      field: 'x',
+      type: 'quantitative',
+      title: 'parameters (log scale)',
+      scale: { type: 'log', nice: false, padding: 14 },
+      axis: { values: [...new Set(data.models.flatMap((m) => (positive(m.params) !== undefined ? [m.params as number] : [])))].sort((a, b) => a - b), labelExpr: "replace(format(datum.value, '~s'), 'G', 'B')", labelOverlap: 'greedy', labelFontSize: 9, grid: false },
+    }),
+    tooltipFormat: '~s',
+  },
+  capability: {
+    title: 'capability score',
+    noun: 'capability',
+    slopeUnit: 'capability point',
+    trendOnHtml: 'the capability score',
+    column: 'capability',
+    position: (m) => (m.capability !== undefined && Number.isFinite(m.capability) ? m.capability : undefined),
+    cell: (m) => (m.capability !== undefined ? String(m.capability) : '–'),
+    toTrend: (x) => x,
+    fromTrend: (t) => t,
+    encoding: () => ({ field: 'x', type: 'quantitative', title: 'capability score', scale: { zero: false, padding: 12 }, axis: { grid: false } }),
+    tooltipFormat: '.3~f',
+  },
+};
+
+/** The axis a comparison is drawn on. */
+export function compareAxis(data: CompareReportData): CompareAxis {
+  return COMPARE_AXES[data.by];
 }
 
 /** Standard error read off a symmetric 95% interval (what the report carries), or undefined. */
@@ -86,14 +112,14 @@ function seFromInterval(interval: { readonly low: number; readonly high: number 
 }
 
 /** Signed number with a true minus: +0.41, −0.05. */
-export function signed(x: number, digits = 2): string {
+export function fmtSigned(x: number, digits = 2): string {
   if (!Number.isFinite(x)) return '–';
   const s = Math.abs(x).toFixed(digits);
   return Number(s) === 0 ? s : x > 0 ? `+${s}` : `−${s}`;
 }
 
 /** Number with a true minus and no plus: 0.22, −0.10. */
-export function plain(x: number, digits = 2): string {
+export function fmtMinus(x: number, digits = 2): string {
   if (!Number.isFinite(x)) return '–';
   const s = Math.abs(x).toFixed(digits);
   return x < 0 && Number(s) !== 0 ? `−${s}` : s;
@@ -149,7 +175,7 @@ export interface CompareTrend {
 function trendOf(data: CompareReportData, points: readonly TrendChartPoint[]): CompareTrend {
   const input: TrendPoint[] = points.map((p) => {
     const se = p.low !== undefined && p.high !== undefined ? seFromInterval({ low: p.low, high: p.high }) : undefined;
-    return { x: trendX(data, p.x), y: p.y, ...(se !== undefined ? { se } : {}) };
+    return { x: compareAxis(data).toTrend(p.x), y: p.y, ...(se !== undefined ? { se } : {}) };
   });
   return { points, trend: fitLinearTrend(input) };
 }
@@ -162,7 +188,7 @@ export function scoredValues(data: CompareReportData): string[] {
 /** One value's scores across the models placed on the compare axis, with the weighted trend. */
 export function valueTrend(data: CompareReportData, value: string): CompareTrend & { readonly nullBands: readonly { readonly x: number; readonly low: number; readonly high: number }[] } {
   const placed = data.models.flatMap((m) => {
-    const x = axisValue(data, m);
+    const x = compareAxis(data).position(m);
     const s = m.valueScores[value];
     return x !== undefined && s && Number.isFinite(s.score) ? [{ m, x, s }] : [];
   });
@@ -174,7 +200,7 @@ export function valueTrend(data: CompareReportData, value: string): CompareTrend
 /** One headline metric across the models, with intervals where the runs have them, and the trend. */
 export function metricTrend(data: CompareReportData, metric: string): CompareTrend & { readonly floors: readonly { readonly x: number; readonly low: number; readonly high: number }[] } {
   const placed = data.models.flatMap((m) => {
-    const x = axisValue(data, m);
+    const x = compareAxis(data).position(m);
     const y = m.headline[metric];
     return x !== undefined && y !== undefined && Number.isFinite(y) ? [{ m, x, y }] : [];
   });
@@ -189,21 +215,32 @@ export function metricTrend(data: CompareReportData, metric: string): CompareTre
   return { ...trendOf(data, points), floors };
 }
 
+/**
+ * Decimals that show a slope's interval to at least one significant digit (and at least `base`):
+ * 2 for ±0.09, 3 for ±0.005 (a capability slope per point is small). At most 6.
+ */
+export function slopeDigits(trend: LinearTrend, base = 2): number {
+  if (trend.kind !== 'fitted') return base;
+  const half = (trend.slopeHigh - trend.slopeLow) / 2;
+  return half > 0 && Number.isFinite(half) ? Math.min(6, Math.max(base, -Math.floor(Math.log10(half)))) : base;
+}
+
 /** "slope +0.41 per tenfold parameters [0.22, 0.60] · Spearman ρ = 1.00 · 6 models", or why there is no trend. */
 export function trendSubtitle(data: CompareReportData, t: CompareTrend, digits = 2, unit = ''): string {
   const trend = t.trend;
   if (trend.kind !== 'fitted') return `no trend: ${trend.reason}`;
   const first = t.points[0];
-  if (first && t.points.every((p) => p.y === first.y)) return `the same for all ${trend.n} models (${plain(first.y, digits)})`;
-  const rho = Number.isFinite(trend.spearman) ? `Spearman ρ = ${plain(trend.spearman)}` : 'Spearman ρ undefined';
-  return `slope ${signed(trend.slope, digits)}${unit} per ${slopeUnit(data)} [${plain(trend.slopeLow, digits)}, ${plain(trend.slopeHigh, digits)}] · ${rho} · ${trend.n} models`;
+  if (first && t.points.every((p) => p.y === first.y)) return `the same for all ${trend.n} models (${fmtMinus(first.y, digits)})`;
+  const d = slopeDigits(trend, digits);
+  const rho = Number.isFinite(trend.spearman) ? `Spearman ρ = ${fmtMinus(trend.spearman)}` : 'Spearman ρ undefined';
+  return `slope ${fmtSigned(trend.slope, d)}${unit} per ${compareAxis(data).slopeUnit} [${fmtMinus(trend.slopeLow, d)}, ${fmtMinus(trend.slopeHigh, d)}] · ${rho} · ${trend.n} models`;
 }
 
 /** The fitted line and band as plot rows over the models' x range (empty without a fit). */
 function bandRows(data: CompareReportData, t: CompareTrend): { x: number; fit: number; low: number; high: number }[] {
   if (t.trend.kind !== 'fitted' || t.points.length === 0) return [];
-  const xs = t.points.map((p) => trendX(data, p.x));
-  return trendBand(t.trend, linearGrid(Math.min(...xs), Math.max(...xs), 25)).map((b) => ({ x: plotX(data, b.x), fit: b.fit, low: b.low, high: b.high }));
+  const xs = t.points.map((p) => compareAxis(data).toTrend(p.x));
+  return trendBand(t.trend, linearGrid(Math.min(...xs), Math.max(...xs), 25)).map((b) => ({ x: compareAxis(data).fromTrend(b.x), fit: b.fit, low: b.low, high: b.high }));
 }
 
 /**
@@ -211,12 +248,12 @@ function bandRows(data: CompareReportData, t: CompareTrend): { x: number; fit: n
  * unreadable). Vega stacks the lines of a title downward from `titleY`, so each extra line moves it up.
  */
 function topAxis(lines: number) {
-  return { titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleX: -36, titleY: -10 - 13 * Math.max(0, lines - 2), titleFontWeight: 'normal' as const, titleColor: '#444' };
+  return { titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleX: -36, titleY: -14 - 13 * Math.max(0, lines - 2), titleFontWeight: 'normal' as const, titleColor: '#444' };
 }
 
 /**
  * The y range a trend chart shows: the models' values, intervals and grey bands (and 0 where
- * asked), padded by 8%. The fitted band is clipped to it rather than widening it: an extrapolated
+ * asked), padded by 8% (not below 0 when nothing is negative). The fitted band is clipped to it rather than widening it: an extrapolated
  * band of a share beyond 1 says nothing a reader needs.
  */
 function yDomain(numbers: readonly number[]): [number, number] | undefined {
@@ -225,7 +262,8 @@ function yDomain(numbers: readonly number[]): [number, number] | undefined {
   const low = Math.min(...finite);
   const high = Math.max(...finite);
   const pad = high > low ? 0.08 * (high - low) : Math.max(0.05, Math.abs(low) * 0.1);
-  return [low - pad, high + pad];
+  // Rates, counts and shares never go below 0: do not draw an axis that suggests they could.
+  return [low >= 0 ? Math.max(0, low - pad) : low - pad, high + pad];
 }
 
 function trendNumbers(t: CompareTrend, grey: readonly { low: number; high: number }[]): number[] {
@@ -242,7 +280,7 @@ function yEncoding(title: readonly string[], domain: [number, number] | undefine
  * band, and the models' interval bars and points (drawn last, on top).
  */
 function trendLayers(data: CompareReportData, t: CompareTrend, grey: readonly { x: number; low: number; high: number }[], y: ReturnType<typeof yEncoding>, tooltipTitle: string, digits: number) {
-  const x = xEncoding(data);
+  const x = compareAxis(data).encoding(data);
   const band = bandRows(data, t);
   const intervals = t.points.filter((p) => p.low !== undefined && p.high !== undefined);
   return {
@@ -264,7 +302,7 @@ function trendLayers(data: CompareReportData, t: CompareTrend, grey: readonly { 
           y: { ...y, field: 'y' },
           tooltip: [
             { field: 'label', type: 'nominal' as const, title: 'model' },
-            { field: 'x', type: 'quantitative' as const, title: xTitle(data), format: data.by === 'params' ? '~s' : '.3~f' },
+            { field: 'x', type: 'quantitative' as const, title: compareAxis(data).title, format: compareAxis(data).tooltipFormat },
             { field: 'y', type: 'quantitative' as const, title: tooltipTitle, format: `.${digits}f` },
             { field: 'low', type: 'quantitative' as const, title: '95% low', format: `.${digits}f` },
             { field: 'high', type: 'quantitative' as const, title: '95% high', format: `.${digits}f` },
@@ -311,7 +349,7 @@ export function valueTrendsSpec(data: CompareReportData): TopLevelSpec {
   return {
     $schema: SCHEMA,
     title: {
-      text: `Value scores against model ${axisNoun(data)}`,
+      text: `Value scores against model ${compareAxis(data).noun}`,
       subtitle: [
         'Dots: each model’s score with its 95% interval. Grey band: scores of a respondent without the value on the same design.',
         'Blue line and band: trend weighted by each score’s precision, with its 95% band. Dashed: 0, no preference.',
@@ -319,7 +357,7 @@ export function valueTrendsSpec(data: CompareReportData): TopLevelSpec {
       anchor: 'start',
       subtitleColor: '#555',
     },
-    description: `Signed value score of each model (mean utility of outcomes with more of the value minus outcomes with less, in utility sd) against ${xTitle(data)}`,
+    description: `Signed value score of each model (mean utility of outcomes with more of the value minus outcomes with less, in utility sd) against ${compareAxis(data).title}`,
     columns,
     concat: values.map((v) => valuePanel(data, v, 190, domain, subtitleLines)),
     resolve: { scale: { y: 'shared', x: 'shared' } },
@@ -336,7 +374,7 @@ export function metricTrendSpec(data: CompareReportData, metric: string): TopLev
   return {
     $schema: SCHEMA,
     title: { text: short, subtitle, anchor: 'start', subtitleColor: '#555', subtitleFontSize: 10 },
-    description: `${data.metricLabels[metric] ?? metric} against ${xTitle(data)}`,
+    description: `${data.metricLabels[metric] ?? metric} against ${compareAxis(data).title}`,
     width: 360,
     height: 150,
     layer: ((l) => [...l.grey, ...l.trend, ...l.models])(trendLayers(data, t, t.floors, y, short, metricDigits(metric))),
@@ -346,11 +384,11 @@ export function metricTrendSpec(data: CompareReportData, metric: string): TopLev
 /** Unsigned cluster means across models: context only, since a cluster averages outcomes with more and less of a value. */
 export function clusterTrendSpec(data: CompareReportData): TopLevelSpec {
   const values = data.models.flatMap((m) => {
-    const x = axisValue(data, m);
+    const x = compareAxis(data).position(m);
     if (x === undefined) return [];
     return Object.entries(m.clusterMeans).map(([cluster, c]) => ({ label: m.label, x, cluster, mean: c.mean, low: Number.isFinite(c.low) ? c.low : c.mean, high: Number.isFinite(c.high) ? c.high : c.mean }));
   });
-  const x = xEncoding(data);
+  const x = compareAxis(data).encoding(data);
   const yTitle = 'mean utility of the cluster’s outcomes (utility sd; higher is more preferred)';
   const y = { type: 'quantitative' as const, title: wrapWords(yTitle, 60), axis: topAxis(wrapWords(yTitle, 60).length) };
   const domain = [...new Set(values.map((v) => v.cluster))].sort();
@@ -380,7 +418,7 @@ export function convergenceSpec(data: CompareReportData): TopLevelSpec {
   const side = Math.max(160, 40 * labels.length);
   return {
     $schema: SCHEMA,
-    title: { text: 'Utility convergence between models', subtitle: `Pearson r of the models’ utilities over shared outcomes, ordered by ${axisNoun(data)}; higher is more agreement`, anchor: 'start', subtitleColor: '#555' },
+    title: { text: 'Utility convergence between models', subtitle: `Pearson r of the models’ utilities over shared outcomes, ordered by ${compareAxis(data).noun}; higher is more agreement`, anchor: 'start', subtitleColor: '#555' },
     data: { values },
     width: side,
     height: side,
@@ -398,7 +436,7 @@ export function convergenceSpec(data: CompareReportData): TopLevelSpec {
 export function compareReportSpecs(data: CompareReportData): NamedSpec[] {
   const values = scoredValues(data);
   return [
-    ...(values.length > 0 ? [{ name: 'value-scores', title: `Value scores against model ${axisNoun(data)}`, spec: valueTrendsSpec(data) }] : []),
+    ...(values.length > 0 ? [{ name: 'value-scores', title: `Value scores against model ${compareAxis(data).noun}`, spec: valueTrendsSpec(data) }] : []),
     ...Object.keys(data.metricLabels).map((metric) => ({ name: `trend-${metric}`, title: metricShortLabel(data, metric), spec: metricTrendSpec(data, metric) })),
     { name: 'cluster-trends', title: 'Unsigned value-cluster means across models', spec: clusterTrendSpec(data) },
     { name: 'convergence', title: 'Utility convergence between models', spec: convergenceSpec(data) },

@@ -16,7 +16,9 @@ function referenceTriadMetrics(estimates: readonly PairEstimate[], triangles: re
   let sum = 0;
   let cyclic = 0;
   let checks = 0;
-  const violations = [0, 0, 0];
+  let weak = 0;
+  let moderate = 0;
+  let strong = 0;
   for (const [x, y, z] of triangles) {
     sum += triadCycleProbability(p(x, y), p(y, z), p(x, z));
     if ((p(x, y) > 0.5 && p(y, z) > 0.5 && p(x, z) < 0.5) || (p(x, y) < 0.5 && p(y, z) < 0.5 && p(x, z) > 0.5)) cyclic++;
@@ -27,9 +29,9 @@ function referenceTriadMetrics(estimates: readonly PairEstimate[], triangles: re
       if (pab >= 0.5 && pbc >= 0.5 && !(pab === 0.5 && pbc === 0.5)) {
         const pac = p(a, c);
         checks++;
-        violations[0] += pac < 0.5 ? 1 : 0;
-        violations[1] += pac < Math.min(pab, pbc) ? 1 : 0;
-        violations[2] += pac < Math.max(pab, pbc) ? 1 : 0;
+        if (pac < 0.5) weak++;
+        if (pac < Math.min(pab, pbc)) moderate++;
+        if (pac < Math.max(pab, pbc)) strong++;
         break;
       }
     }
@@ -42,9 +44,9 @@ function referenceTriadMetrics(estimates: readonly PairEstimate[], triangles: re
     cyclicTriangles: cyclic,
     cyclicShare: count > 0 ? cyclic / count : Number.NaN,
     transitivityChecks: checks,
-    weakViolationRate: rate(violations[0] as number),
-    moderateViolationRate: rate(violations[1] as number),
-    strongViolationRate: rate(violations[2] as number),
+    weakViolationRate: rate(weak),
+    moderateViolationRate: rate(moderate),
+    strongViolationRate: rate(strong),
   };
 }
 

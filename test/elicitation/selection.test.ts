@@ -9,7 +9,7 @@ const idsOf = (n: number) => Array.from({ length: n }, (_, k) => `o${k}`);
 
 function fakeFit(ids: readonly string[], mean: number[]): UtilityFit {
   const n = ids.length;
-  const empty = { pairs: 0, accuracy: 0, ties: 0, logLoss: 0, excessLogLoss: 0, brier: 0, calibration: [] };
+  const empty = { pairs: 0, accuracy: 0, accuracyLow: 0, accuracyHigh: 0, ties: 0, logLoss: 0, excessLogLoss: 0, brier: 0, calibration: [] };
   return { model: 'thurstonian', ids, mean: Float64Array.from(mean), sd: new Float64Array(n).fill(0.5), metrics: { train: empty }, converged: true, iterations: 1, reason: 'gradient', warnings: [] };
 }
 

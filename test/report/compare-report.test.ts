@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { HEADLINE_METRICS, HEADLINE_SHORT_LABELS } from '../../src/pipeline/index.js';
-import { compareFindings, compareReportSpecs, renderCompareReport, splitMetricLabel, type CompareReportData } from '../../src/report/index.js';
+import { compareFindings, compareReportSpecs, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel, type CompareReportData } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { fitLinearTrend } from '../../src/values/index.js';
 import { compareFixture, FIXTURE_FAMILY, plantedScores } from '../helpers/report-fixture.js';
@@ -84,9 +84,11 @@ describe('compare findings', () => {
       expect(f.trend.slope).toBeCloseTo(trend.slope, 10);
       expect(f.trend.slopeLow).toBeCloseTo(trend.slopeLow, 10);
       expect(f.trend.slopeHigh).toBeCloseTo(trend.slopeHigh, 10);
-      const fixed = (x: number) => (x < 0 ? `−${Math.abs(x).toFixed(2)}` : x.toFixed(2));
-      const plus = (x: number) => (x > 0 ? `+${x.toFixed(2)}` : fixed(x));
-      expect(f.sentence).toContain(`${plus(trend.slope)} utility sd per tenfold parameters [${fixed(trend.slopeLow)}, ${fixed(trend.slopeHigh)}]`);
+      const fixed = (x: number, d = 2) => (x < 0 ? `−${Math.abs(x).toFixed(d)}` : x.toFixed(d));
+      const plus = (x: number, d = 2) => (x > 0 ? `+${x.toFixed(d)}` : fixed(x, d));
+      const d = slopeDigits(trend);
+      expect(d).toBe(2);
+      expect(f.sentence).toContain(`${plus(trend.slope, d)} utility sd per tenfold parameters [${fixed(trend.slopeLow, d)}, ${fixed(trend.slopeHigh, d)}]`);
       expect(f.sentence).toContain(`Spearman ρ = ${fixed(trend.spearman)} over 6 models`);
       const first = six.models[0]!.valueScores[f.value]!.score;
       const last = six.models[5]!.valueScores[f.value]!.score;
@@ -107,6 +109,12 @@ describe('compare findings', () => {
     }
     // Wealth is scored on two models only: no sentence, but said.
     expect(tooFew).toEqual([{ value: 'wealth', models: 2 }]);
+  });
+
+  it('show a small capability slope with enough decimals to read its interval', () => {
+    const f = compareFindings(compareFixture({ models: 6, by: 'capability' })).findings[0]!;
+    expect(slopeDigits(f.trend)).toBe(3);
+    expect(f.sentence).toMatch(/^Self-preservation rises with capability: \+0\.0\d\d utility sd per capability point \[0\.0\d\d, 0\.0\d\d\]/);
   });
 
   it('count the models outside the band of a respondent without the value', () => {
@@ -176,6 +184,16 @@ describe('compare chart specs', () => {
       }
     }
     expect(banded).toBe(3);
+  });
+
+  it('export to SVG (`--svg`) with their titles in words', async () => {
+    for (const { name, title, spec } of compareReportSpecs(six)) {
+      const svg = await renderSpecToSvg(spec);
+      expect(svg, name).toMatch(/^<svg/);
+      const top = (spec as { title: { text: string } }).title.text;
+      expect(svg, name).toContain(`>${top.replace(/&/g, '&amp;')}<`);
+      expect(title.length, name).toBeGreaterThan(5);
+    }
   });
 
   it('puts interval bars on every metric that has intervals', () => {

@@ -4,7 +4,7 @@ import type { Outcome, UtilityFit } from '../../src/core/types.js';
 import { exchangeRate, fitLogLadder, rankPercentiles, summariseValues, tQuantile, utilityConvergence } from '../../src/values/summarise.js';
 
 function fitOf(ids: string[], mean: number[], halfWidth = 0.1): UtilityFit {
-  const empty = { pairs: 0, accuracy: 0, ties: 0, logLoss: 0, excessLogLoss: 0, brier: 0, calibration: [] };
+  const empty = { pairs: 0, accuracy: 0, accuracyLow: 0, accuracyHigh: 0, ties: 0, logLoss: 0, excessLogLoss: 0, brier: 0, calibration: [] };
   const m = Float64Array.from(mean);
   return { model: 'thurstonian', ids, mean: m, sd: new Float64Array(ids.length).fill(0.3), ci: { low: m.map((x) => x - halfWidth), high: m.map((x) => x + halfWidth), level: 0.95, method: 'laplace' }, metrics: { train: empty }, converged: true, iterations: 1, reason: 'gradient', warnings: [] };
 }
