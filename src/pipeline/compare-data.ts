@@ -53,7 +53,6 @@ export function buildCompareReportData(runs: readonly CompareInput[], by: 'param
   const key = (r: CompareInput) => (by === 'params' ? r.meta.params : r.meta.capability) ?? Number.POSITIVE_INFINITY;
   const ordered = [...runs].sort((x, y) => key(x) - key(y));
   const models: CompareModel[] = ordered.map((r) => {
-    const all = headlineMetrics(r.analysis);
     const { intervals, floors } = headlineUncertainty(r.analysis);
     return {
       label: r.meta.label,
@@ -63,7 +62,7 @@ export function buildCompareReportData(runs: readonly CompareInput[], by: 'param
       ...(r.meta.capability !== undefined ? { capability: r.meta.capability } : {}),
       simulated: r.manifest.simulated,
       answers: ((c) => c.valid + c.refusals + c.unparseable)(answerCounts([...r.analysis.training, ...r.analysis.holdout])),
-      headline: Object.fromEntries(Object.keys(HEADLINE_METRICS).map((k) => [k, all[k as HeadlineMetric]])),
+      headline: headlineMetrics(r.analysis),
       headlineIntervals: intervals,
       floors,
       valueScores: Object.fromEntries(

@@ -58,10 +58,10 @@ export function answerCounts(tallies: readonly PairTally[]): { valid: number; re
 }
 
 /**
- * The headline metrics of one analysed run (NaN where not computable). `cycleProbabilityCoinFlip`
- * rides along for the terminal summary only; it is not a headline metric (see `HEADLINE_METRICS`).
+ * The headline metrics of one analysed run (NaN where not computable). Floors are not metrics:
+ * read them from `coherence.floors` (the compare report draws them as bands).
  */
-export function headlineMetrics(analysis: RunAnalysis): Record<HeadlineMetric, number> & { /** @deprecated read `coherence.floors.coinFlip.cycleProbability` */ readonly cycleProbabilityCoinFlip: number } {
+export function headlineMetrics(analysis: RunAnalysis): Record<HeadlineMetric, number> {
   const counts = answerCounts([...analysis.training, ...analysis.holdout]);
   const answered = counts.valid + counts.refusals + counts.unparseable;
   const c = analysis.coherence;
@@ -69,7 +69,6 @@ export function headlineMetrics(analysis: RunAnalysis): Record<HeadlineMetric, n
     holdoutAccuracy: analysis.fit.metrics.holdout?.accuracy ?? Number.NaN,
     holdoutLogLoss: analysis.fit.metrics.holdout?.logLoss ?? Number.NaN,
     cycleProbability: c.headline.cycleProbability,
-    cycleProbabilityCoinFlip: c.floors.coinFlip.cycleProbability.mean,
     largestComponent: c.components.largest,
     decisiveness: c.headline.decisiveness,
     rankingViolations: c.ranking?.violationShare ?? Number.NaN,

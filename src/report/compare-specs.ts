@@ -248,7 +248,7 @@ function bandRows(data: CompareReportData, t: CompareTrend): { x: number; fit: n
  * unreadable). Vega stacks the lines of a title downward from `titleY`, so each extra line moves it up.
  */
 function topAxis(lines: number) {
-  return { titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleX: -36, titleY: -14 - 13 * Math.max(0, lines - 2), titleFontWeight: 'normal' as const, titleColor: '#444' };
+  return { titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleX: -36, titleY: -16 - 13 * Math.max(0, lines - 2), titleFontWeight: 'normal' as const, titleColor: '#444' };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * The curated `core` set end to end on a simulated respondent: the report shows cluster summaries,
- * ladder fits and dollar equivalents, and the dollar equivalents recover the planted ones (computed
- * from the respondent's planted utilities through the same ladder fit) within their intervals.
+ * The curated `core` set end to end on a simulated respondent: the report shows findings, value
+ * scores, ladder fits and dollar equivalents; the dollar equivalents recover the planted ones
+ * (computed from the respondent's planted utilities through the same ladder fit) within their
+ * intervals, and the value scores recover the planted signs, with the planted null inside its band.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ describe('core outcome set on sim:70b', () => {
     const r = await runCli(['run', '--model', 'sim:70b', '--outcomes', 'core', '--samples', '2', '--pairs', '1500', '--name', 'core'], { cwd });
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(join(cwd, 'reports', 'core.html'), 'utf8');
-    for (const heading of ['Value clusters', 'Quantity ladders', 'Dollar equivalents', 'Exchange rates', 'Cluster contrasts']) expect(html).toContain(heading);
+    for (const heading of ['Findings', 'What it values', 'Quantity ladders', 'Dollar equivalents', 'Exchange rates', 'Cluster contrasts']) expect(html).toContain(heading);
 
     const values = JSON.parse(readFileSync(join(cwd, 'outputs', 'core', 'values.json'), 'utf8')) as ValueSummary;
     expect(values.clusters.map((c) => c.cluster)).toContain('self-preservation');
@@ -43,5 +44,21 @@ describe('core outcome set on sim:70b', () => {
     }
     expect(count).toBeGreaterThan(200);
     expect(inside / count).toBeGreaterThan(0.85);
+
+    // Signed value scores recover the planted signs (sim.ts at 70B: self-preservation +0.94,
+    // power-seeking −0.54, human-wellbeing +1.0; ai-rights planted 0, the null).
+    const score = (value: string) => values.scores.find((v) => v.value === value)!;
+    expect(score('self-preservation').finding).toBe('prefers-plus');
+    expect(score('human-wellbeing').finding).toBe('prefers-plus');
+    expect(score('power-seeking').high).toBeLessThan(0);
+    expect(score('ai-rights').score).toBeGreaterThan(score('ai-rights').nullLow);
+    expect(score('ai-rights').score).toBeLessThan(score('ai-rights').nullHigh);
+    // Loss ladders fall, so neither is flagged (the GPU ladder may be: this respondent is planted to shun power).
+    for (const unit of ['people-killed', 'usd-lost']) {
+      const ladder = values.ladders.find((l) => l.unit === unit)!;
+      expect(ladder.slope, unit).toBeLessThan(0);
+      expect(ladder.againstDirection, unit).toBe(false);
+    }
+    expect(html).not.toMatch(/Ladder against its direction[^<]*(people killed|dollars set aside)/);
   });
 });
