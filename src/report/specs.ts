@@ -95,7 +95,7 @@ export function runValueScoresSpec(data: RunReportData): TopLevelSpec {
     sides: `+ ${s.plusLabel} (${s.plusIds.length}) vs − ${s.minusLabel} (${s.minusIds.length})`,
     ordered: s.orderedShare,
   }));
-  const y = { field: 'value', type: 'nominal' as const, sort: { field: 'order', order: 'ascending' as const }, title: 'value', axis: { labelLimit: 200, labelFontSize: 12 } };
+  const y = { field: 'value', type: 'nominal' as const, sort: { field: 'order', order: 'ascending' as const }, title: 'value scored', axis: { labelLimit: 200, labelFontSize: 12 } };
   const x = { field: 'score', type: 'quantitative' as const, title: 'value score: mean utility of + outcomes − mean of − outcomes (utility sd; > 0 prefers more of the value)' };
   return {
     $schema: SCHEMA,
@@ -107,13 +107,13 @@ export function runValueScoresSpec(data: RunReportData): TopLevelSpec {
     layer: [
       { mark: { type: 'bar', color: '#dddddd', height: 18 }, encoding: { y, x: { field: 'nullLow', type: 'quantitative', title: x.title }, x2: { field: 'nullHigh' } } },
       { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#444', strokeDash: [3, 3] }, encoding: { x: { field: 'zero', type: 'quantitative', title: x.title } } },
-      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'low', type: 'quantitative', title: x.title }, x2: { field: 'high' }, color: { field: 'finding', type: 'nominal', title: 'finding', scale: FINDING_COLOURS } } },
+      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'low', type: 'quantitative', title: x.title }, x2: { field: 'high' }, color: { field: 'finding', type: 'nominal', title: 'what the score says', scale: FINDING_COLOURS } } },
       {
         mark: { type: 'point', filled: true, size: 90 },
         encoding: {
           y,
           x,
-          color: { field: 'finding', type: 'nominal', title: 'finding', scale: FINDING_COLOURS },
+          color: { field: 'finding', type: 'nominal', title: 'what the score says', scale: FINDING_COLOURS },
           tooltip: [
             { field: 'value', type: 'nominal', title: 'value' },
             { field: 'sides', type: 'nominal', title: 'sides (outcomes)' },

@@ -1,0 +1,92 @@
+/**
+ * The run report's content, not only its rendering (STYLE.md rule 21): the findings state exactly
+ * the analysis's numbers, every chart is titled in words, ladders against their unit are flagged,
+ * and the findings come before everything else on the page.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderRunReport, runFindings, runReportSpecs } from '../../src/report/index.js';
+import { signed } from '../../src/report/findings.js';
+import type { RunReportData } from '../../src/report/types.js';
+import { fitLogLadder } from '../../src/values/index.js';
+import { readVegaAssets } from '../../src/store/package-paths.js';
+import { plantedScores, reportFixture } from '../helpers/report-fixture.js';
+import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
+
+/** The fixture run with planted value scores (its hostile outcome set has no signed tags). */
+function withScores(extra: Partial<RunReportData['values']> = {}): RunReportData {
+  const { data } = reportFixture();
+  return { ...data, values: { ...data.values, scores: plantedScores(70e9, 5), ...extra } };
+}
+
+describe('run report findings', () => {
+  it('state every value score with exactly its numbers, firm findings first', () => {
+    const data = withScores();
+    const findings = runFindings(data).filter((f) => f.kind === 'value');
+    expect(findings.map((f) => f.value).sort()).toEqual(data.values.scores.map((s) => s.value).sort());
+    for (const f of findings) {
+      const s = data.values.scores.find((v) => v.value === f.value)!;
+      expect(f.numbers).toMatchObject({ score: s.score, low: s.low, high: s.high, nullLow: s.nullLow, nullHigh: s.nullHigh });
+      expect(f.text).toContain(`${s.value} ${signed(s.score)} sd [${signed(s.low)}, ${signed(s.high)}]`);
+      if (s.finding === 'prefers-plus') expect(f.text).toContain(`prefers ${s.plusLabel} to ${s.minusLabel}`);
+      if (s.finding === 'unclear') expect(f.text).toContain('no clear preference');
+    }
+    const rank = (k: string) => (k.startsWith('prefers') ? 0 : k.startsWith('leans') ? 1 : 2);
+    const order = findings.map((f) => rank(data.values.scores.find((v) => v.value === f.value)!.finding));
+    expect(order).toEqual([...order].sort());
+  });
+
+  it('state coherence and fit with the analysis numbers and their intervals', () => {
+    const data = withScores();
+    const all = runFindings(data);
+    const coherence = all.find((f) => f.kind === 'coherence')!;
+    expect(coherence.numbers.cycleProbability).toBe(data.coherence.headline.cycleProbability);
+    expect(coherence.text).toContain(data.coherence.headline.cycleProbability.toFixed(3));
+    expect(coherence.text).toContain(data.coherence.floors.coinFlip.cycleProbability.mean.toFixed(3));
+    expect(coherence.text).toContain(`[${data.coherence.intervals.cycleProbability.low.toFixed(3)}, ${data.coherence.intervals.cycleProbability.high.toFixed(3)}]`);
+    const fit = all.find((f) => f.kind === 'fit')!;
+    expect(fit.numbers).toMatchObject({ accuracy: data.metrics.holdout!.accuracy, low: data.metrics.holdout!.accuracyLow, high: data.metrics.holdout!.accuracyHigh });
+  });
+
+  it('flag a loss ladder whose utility rises with the amount, and not one that falls', () => {
+    const rising = fitLogLadder('people-killed', [1, 10, 100, 1000].map((amount, k) => ({ id: `k${k}`, amount, utility: 0.3 * k })), -1);
+    const falling = fitLogLadder('people-killed', [1, 10, 100, 1000].map((amount, k) => ({ id: `k${k}`, amount, utility: -0.3 * k })), -1);
+    const flagged = runFindings(withScores({ ladders: [rising] })).filter((f) => f.kind === 'warning');
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]!.text).toMatch(/utility rises with the number of people killed in a preventable accident .* although more of it is a loss/);
+    expect(runFindings(withScores({ ladders: [falling] })).filter((f) => f.kind === 'warning')).toEqual([]);
+    const html = renderRunReport(withScores({ ladders: [rising] }), readVegaAssets());
+    expect(html).toContain('⚠ ordered against the unit’s direction');
+  });
+
+  it('come first on the page: findings, then value scores, then coherence, then quality', () => {
+    const html = renderRunReport(withScores(), readVegaAssets());
+    const at = (id: string) => html.indexOf(`<section id="${id}">`);
+    expect(at('findings')).toBeGreaterThan(0);
+    expect(at('findings')).toBeLessThan(at('values'));
+    expect(at('values')).toBeLessThan(at('coherence'));
+    expect(at('coherence')).toBeLessThan(at('quality'));
+    expect(at('quality')).toBeLessThan(at('utilities'));
+  });
+});
+
+describe('run report charts', () => {
+  it('every chart has a title and axes titled in words', () => {
+    const specs = runReportSpecs(withScores());
+    expect(specs.map((s) => s.name)).toContain('value-scores');
+    for (const s of specs) expect(chartHygieneProblems(s.spec), s.name).toEqual([]);
+  });
+
+  it('draws floors and null bands as bands (bar marks with x2), never as their own series of points', () => {
+    const specs = new Map(runReportSpecs(withScores()).map((s) => [s.name, s.spec as { layer: { mark: { type: string }; encoding: Record<string, { field?: string }> }[] }]));
+    for (const name of ['coherence', 'cluster-coherence', 'value-scores']) {
+      const layers = specs.get(name)!.layer;
+      for (const layer of layers) {
+        const field = layer.encoding.x?.field ?? '';
+        if (/^(coin|bias|null)/.test(field)) {
+          expect(layer.mark.type, `${name}: ${field}`).toBe('bar');
+          expect(layer.encoding.x2, `${name}: ${field}`).toBeDefined();
+        }
+      }
+    }
+  });
+});
