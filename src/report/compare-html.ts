@@ -26,7 +26,8 @@ export interface CompareFinding {
   readonly sentence: string;
 }
 
-const capitalise = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
+/** A value name to start a sentence: "self-preservation" → "Self-preservation", "ai-rights" → "AI-rights". */
+const capitalise = (s: string) => (s ? (s[0]!.toUpperCase() + s.slice(1)).replace(/^Ai\b/, 'AI') : s);
 
 /**
  * The findings of a comparison: one sentence per value scored on enough models for a trend (three
