@@ -5,7 +5,7 @@ import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { clusterSpec, compareReportSpecs, embedJson, escapeHtml, renderCompareReport, renderRunReport, renderSpecToSvg, runClusterDomain, runReportSpecs, utilitiesSpec } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
-import { compareFixture, HOSTILE_ANSWER, HOSTILE_TEXT, reportFixture } from '../helpers/report-fixture.js';
+import { compareFixture, HOSTILE_ANSWER, HOSTILE_TEXT, plantedScores, reportFixture } from '../helpers/report-fixture.js';
 
 /** Compiles a spec with a logger that records every warning (vega-lite's `compile(spec, {logger})`). */
 function compileWarnings(spec: Parameters<typeof compile>[0]): string[] {
@@ -102,7 +102,9 @@ describe('HTML reports', () => {
 describe('HTML reports in a browser', () => {
   it('render every chart offline, filter the outcome table, and show hostile text as text', async () => {
     const { chromium } = await import('playwright-core');
-    const { data } = reportFixture();
+    // With planted value scores, so the value-score chart is rendered too (the hostile set has no signed tags).
+    const fixture = reportFixture().data;
+    const data = { ...fixture, values: { ...fixture.values, scores: plantedScores(7e9, 3) } };
     const dir = mkdtempSync(join(tmpdir(), 'utilscope-report-'));
     const runPath = join(dir, 'run.html');
     const comparePath = join(dir, 'compare.html');
@@ -126,6 +128,10 @@ describe('HTML reports in a browser', () => {
         expect(await page.getAttribute('body', 'data-rendered')).toBe('true');
         const charts = await page.locator('[data-chart]').count();
         expect(await page.locator('[data-chart] svg').count()).toBe(charts);
+        if (path === runPath) expect(await page.locator('[data-chart="value-scores"] svg').count()).toBe(1);
+        // Nothing wider than a 1,280 px window (the default viewport is smaller, so measure at 1,280).
+        await page.setViewportSize({ width: 1280, height: 900 });
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
         expect(errors).toEqual([]);
         expect(network).toEqual([]);
         expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
