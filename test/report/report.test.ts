@@ -131,7 +131,7 @@ describe('HTML reports in a browser', () => {
         if (path === runPath) expect(await page.locator('[data-chart="value-scores"] svg').count()).toBe(1);
         // Nothing wider than a 1,280 px window (the default viewport is smaller, so measure at 1,280).
         await page.setViewportSize({ width: 1280, height: 900 });
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+        expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
         expect(errors).toEqual([]);
         expect(network).toEqual([]);
         expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
