@@ -37,6 +37,7 @@ export function buildProvider(config: RunConfig, outcomeSet: OutcomeSet, templat
     env: io.env,
     ...(config.baseUrl !== undefined ? { baseURL: config.baseUrl } : {}),
     outcomes: outcomeSet.outcomes,
+    ...(outcomeSet.units ? { units: outcomeSet.units } : {}),
     template,
     seed: config.seed,
   });

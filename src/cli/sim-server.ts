@@ -13,7 +13,7 @@ export async function startSimServerCommand(flags: { port: string; host: string;
   const seed = parseIntOption(flags.seed, '--seed', 0, 0);
   const failRate = parseNumberOption(flags.failRate, '--fail-rate', 0) ?? 0;
   if (failRate >= 1) throw new UtilscopeError('invalid-option', '--fail-rate must be below 1', { field: '--fail-rate' });
-  // Every built-in outcome's clusters and quantities shape the planted utilities; other texts get a seeded one.
+  // Every built-in outcome's signed values and ladder rungs shape the planted utilities; other texts get a seeded one.
   const outcomes = builtinOutcomeSetNames().flatMap((name) => loadOutcomeSet(name).set.outcomes);
   const server = await startSimServer({ port, host: flags.host, seed, template: loadTemplate(), outcomes, failRate });
   io.stdout.write(

@@ -3,13 +3,13 @@
  * with its floor where one exists, and the path of the HTML report.
  */
 import { headlineMetrics, type RunAnalysis } from '../pipeline/index.js';
+import { signed } from '../report/index.js';
 import type { RunStore } from '../store/index.js';
 import type { CliIo } from './io.js';
 import type { RunMeta } from './report-files.js';
 
 const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '–');
-const signed = (x: number) => (Number.isFinite(x) ? `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(2)}` : '–');
 
 /** The values the study table gives a column, the safety questions first (score in utility sd). */
 const TABLE_VALUES = ['self-preservation', 'power-seeking', 'corrigibility'] as const;

@@ -68,7 +68,7 @@ export interface FloorValue {
 
 export type Floors = { readonly [K in keyof CoherenceHeadline]: FloorValue };
 
-/** A 95% percentile bootstrap interval of a headline number (METHOD.md §5). */
+/** A 95% bootstrap interval of a headline number (METHOD.md §5; the form per metric is in `intervalsDefinition`). */
 export interface IntervalValue {
   readonly low: number;
   readonly high: number;
@@ -268,7 +268,6 @@ function simulateFloors(design: readonly DesignPair[], n: number, triangles: Com
   return Object.fromEntries(HEADLINE_KEYS.map((k) => [k, summarise(draws[k])])) as Floors;
 }
 
-/** 95% percentile bootstrap intervals: each pair's answers redrawn from its own P̂ per order (see `intervalsDefinition`). */
 /**
  * Metrics whose replicates are shifted by the redraw itself (noise added to noisy P̂ makes more
  * majority cycles, violations, flips and |P̂ − ½|): they get the basic (reflected) bootstrap

@@ -17,10 +17,11 @@ import type { ContrastEstimates, IntervalMethod, OutcomeId, PackedPairs, Utility
 import { UtilscopeError } from '../core/errors.js';
 import { comparisonGraphWarnings } from './connectivity.js';
 import { minimizeLbfgs } from './lbfgs.js';
-import { laplaceCentredVariances, laplaceContrastCovariance, type LaplaceLimits } from './laplace.js';
+import { centredVariances, contrastCovariance, laplaceCovariance, type LaplaceLimits } from './laplace.js';
 import { createObjective, curvaturePreconditioner, DEFAULT_PRIOR, gaugeProfiledObjective, parameterCount, priorOptimalGauge, type PriorOptions } from './likelihood.js';
 import { evaluateFit } from './metrics.js';
 import { inversePhi } from './normal.js';
+import { quantileOfSorted } from './quantile.js';
 
 /** Options of `fitUtilities`; every field is optional and the defaults are stated per field. */
 export interface FitOptions {
@@ -172,17 +173,10 @@ function resamplePairs(pairs: PackedPairs, rng: Rng): PackedPairs {
   };
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  const position = q * (sorted.length - 1);
-  const lo = Math.floor(position);
-  const hi = Math.ceil(position);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (position - lo);
-}
-
 /**
  * Fits utilities for `ids` from `train` (pairs indexed into ids). See the module comment for the
  * phases. Cost: O(iterations · pairs) for the fit, plus O(n³) for exact Laplace intervals (see
- * `laplaceCentredVariances` for the limits and the approximations above them; `ci.method` says
+ * `laplaceCovariance` for the limits and the approximations above them; `ci.method` says
  * which was used), or B warm-started refits for the bootstrap. Throws only on a usage error
  * (bootstrap without `rng`); hard data gives `converged: false` and a `reason`.
  */
@@ -214,11 +208,12 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
   const wanted = options.contrasts ?? [];
   if (method === 'laplace' || method === 'laplace-diagonal') {
     const limits = method === 'laplace-diagonal' ? { denseMaxOutcomes: 0 } : (options.laplaceLimits ?? {});
-    const laplace = laplaceCentredVariances(kind, raw, train, prior, limits);
+    // One factorisation serves the intervals and the contrasts.
+    const covariance = laplaceCovariance(kind, raw, train, prior, limits);
+    const laplace = covariance ? centredVariances(covariance, raw.mu) : undefined;
     if (wanted.length > 0) {
-      const joint = laplaceContrastCovariance(kind, raw, train, prior, wanted.map((c) => c.weights), limits);
-      const estimate = joint?.estimate ?? contrastEstimates(wanted, mean);
-      contrasts = { names: wanted.map((c) => c.name), estimate, covariance: joint?.covariance ?? new Float64Array(wanted.length ** 2).fill(Number.POSITIVE_INFINITY), method: joint?.method ?? method };
+      const joint = covariance ? contrastCovariance(covariance, raw.mu, wanted.map((c) => c.weights)) : undefined;
+      contrasts = { names: wanted.map((c) => c.name), estimate: joint?.estimate ?? contrastEstimates(wanted, mean), covariance: joint?.covariance ?? new Float64Array(wanted.length ** 2).fill(Number.POSITIVE_INFINITY), method: joint?.method ?? method };
     }
     // Not positive definite (far from an optimum): no interval rather than a wrong one.
     const variances = laplace?.variances ?? new Float64Array(n).fill(Number.POSITIVE_INFINITY);
@@ -252,8 +247,8 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
     const high = new Float64Array(n);
     for (let t = 0; t < n; t++) {
       const sorted = (draws[t] as Float64Array).sort();
-      low[t] = quantile(sorted, (1 - level) / 2);
-      high[t] = quantile(sorted, (1 + level) / 2);
+      low[t] = quantileOfSorted(sorted, (1 - level) / 2);
+      high[t] = quantileOfSorted(sorted, (1 + level) / 2);
     }
     ci = { low, high, level, method: 'bootstrap' };
   }

@@ -10,3 +10,4 @@ export * from './connectivity.js';
 export * from './metrics.js';
 export * from './fit.js';
 export * from './pairs.js';
+export * from './quantile.js';

@@ -367,28 +367,28 @@ function denseFactor(parts: MuHessianParts): Float64Array | undefined {
 }
 
 /**
- * Variances of the reported utilities (μ_i − μ̄)/sd(μ), in raw units squared (divide by sd(μ)²
- * for reporting units), at the optimum `raw` of model `kind` on `pairs`. Exact (`laplace`) up to
- * the size limits, the diagonal approximation (`laplace-diagonal`) above them or when
- * `limits.denseMaxOutcomes` is 0; see the module comment for both and their cost. Never throws.
- * Fallbacks on Hessians that are not positive definite (only far from an optimum, or on
- * degenerate data): exact → diagonal; Thurstonian diagonal → σ held fixed; finally undefined,
- * which the caller reports as an unbounded interval.
+ * Variances of the *reported* utilities (μ_i − μ̄)/sd(μ), in raw units squared (divide by sd(μ)²
+ * for reporting units), at the optimum `raw` of model `kind` on `pairs`: `laplaceCovariance`
+ * followed by `centredVariances`. See those for the methods, limits and fallbacks. Never throws.
  */
 export function laplaceCentredVariances(kind: UtilityModelKind, raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, limits: LaplaceLimits = {}): LaplaceVariances | undefined {
   const covariance = laplaceCovariance(kind, raw, pairs, prior, limits);
-  if (!covariance) return undefined;
-  if (covariance.method === 'laplace-diagonal') return { variances: covariance.variances, method: 'laplace-diagonal' };
-  return { variances: gaugeProjectedVariances(covariance.factor, raw.mu), method: 'laplace' };
+  return covariance ? centredVariances(covariance, raw.mu) : undefined;
 }
 
 /**
- * The posterior covariance of μ in one of two forms: the Cholesky factor of the precision S
- * (exact), or the diagonal approximation's variances (already centred; see the module comment).
+ * The Laplace posterior covariance of μ in one of two forms (see the module comment): the Cholesky
+ * factor of the precision S (`laplace`: exact up to the size limits), or the diagonal
+ * approximation's variances (`laplace-diagonal`: above them, when asked for, or when the exact
+ * Hessian is not positive definite). Factorise once, then read variances (`centredVariances`) and
+ * contrasts (`contrastCovariance`) from it. Fallbacks on Hessians that are not positive definite
+ * (only far from an optimum, or on degenerate data): exact → diagonal; Thurstonian diagonal → σ
+ * held fixed; finally undefined, which the caller reports as an unbounded interval.
  */
-type MuCovariance = { readonly method: 'laplace'; readonly factor: Float64Array } | { readonly method: 'laplace-diagonal'; readonly variances: Float64Array };
+export type MuCovariance = { readonly method: 'laplace'; readonly factor: Float64Array } | { readonly method: 'laplace-diagonal'; readonly variances: Float64Array };
 
-function laplaceCovariance(kind: UtilityModelKind, raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, limits: LaplaceLimits): MuCovariance | undefined {
+/** See `MuCovariance`. O(n³) for the exact forms, O(n·degree²) for the diagonal one. Never throws. */
+export function laplaceCovariance(kind: UtilityModelKind, raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, limits: LaplaceLimits = {}): MuCovariance | undefined {
   const n = raw.mu.length;
   const jointMax = limits.jointMaxOutcomes ?? JOINT_LAPLACE_MAX_OUTCOMES;
   const denseMax = limits.denseMaxOutcomes ?? DENSE_LAPLACE_MAX_OUTCOMES;
@@ -414,29 +414,31 @@ function laplaceCovariance(kind: UtilityModelKind, raw: RawUtilities, pairs: Pac
   return variances ? { method: 'laplace-diagonal', variances } : undefined;
 }
 
+/** Variances of the reported utilities (raw units²) from a covariance form; the gauge is projected out for the exact form. */
+export function centredVariances(covariance: MuCovariance, mu: Float64Array): LaplaceVariances {
+  return covariance.method === 'laplace-diagonal' ? { variances: covariance.variances, method: 'laplace-diagonal' } : { variances: gaugeProjectedVariances(covariance.factor, mu), method: 'laplace' };
+}
+
 /**
  * Joint covariance (k×k, row-major, reporting units²) of linear summaries T = Σ_i w_i·m_i of the
  * reported utilities m_i = (μ_i − μ̄)/s (s the population sd of μ), by the delta method on the
  * Laplace posterior: ∂T/∂μ = (w − w̄·1 − T·m/n)/s, so Cov(T_a, T_b) = g_aᵀ·S⁻¹·g_b / s². For one
- * outcome (w = e_i) this is exactly the variance of `laplaceCentredVariances` (the gauge's shift
- * and scale projected out). Exact with the dense factor; with the diagonal approximation the
- * covariances between utilities are dropped (Σ_t g_a[t]·g_b[t]·Var_t), which `method` says.
- * Cost: one triangular solve pair per contrast on top of the factorisation, O(k·n²). Undefined when
- * the Hessian is not positive definite.
+ * outcome (w = e_i) this is exactly the variance of `centredVariances` (the gauge's shift and scale
+ * projected out). Exact with the factor; with the diagonal approximation the covariances between
+ * utilities are dropped (Σ_t g_a[t]·g_b[t]·Var_t), which `method` says. Cost: one pair of
+ * triangular solves per contrast, O(k·n²).
  */
-export function laplaceContrastCovariance(kind: UtilityModelKind, raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, weights: readonly Float64Array[], limits: LaplaceLimits = {}): { covariance: Float64Array; estimate: Float64Array; method: 'laplace' | 'laplace-diagonal' } | undefined {
-  const n = raw.mu.length;
+export function contrastCovariance(covariance: MuCovariance, mu: Float64Array, weights: readonly Float64Array[]): { covariance: Float64Array; estimate: Float64Array; method: 'laplace' | 'laplace-diagonal' } {
+  const n = mu.length;
   const k = weights.length;
-  const covarianceForm = laplaceCovariance(kind, raw, pairs, prior, limits);
-  if (!covarianceForm) return undefined;
   let mean = 0;
-  for (const value of raw.mu) mean += value;
+  for (const value of mu) mean += value;
   mean /= n || 1;
   let spread = 0;
-  for (const value of raw.mu) spread += (value - mean) ** 2;
+  for (const value of mu) spread += (value - mean) ** 2;
   spread = Math.sqrt(spread / (n || 1));
   const scale = spread > 1e-12 ? spread : 1;
-  const m = raw.mu.map((value) => (value - mean) / scale);
+  const m = mu.map((value) => (value - mean) / scale);
   const estimate = new Float64Array(k);
   const gradients = weights.map((w, a) => {
     let total = 0;
@@ -450,16 +452,16 @@ export function laplaceContrastCovariance(kind: UtilityModelKind, raw: RawUtilit
     for (let i = 0; i < n; i++) g[i] = (w[i] as number) - total / n - (t * (m[i] as number)) / n;
     return g;
   });
-  const applied = gradients.map((g) => (covarianceForm.method === 'laplace' ? choleskySolve(covarianceForm.factor, n, g) : g.map((value, i) => value * (covarianceForm.variances[i] as number))));
-  const covariance = new Float64Array(k * k);
+  const applied = gradients.map((g) => (covariance.method === 'laplace' ? choleskySolve(covariance.factor, n, g) : g.map((value, i) => value * (covariance.variances[i] as number))));
+  const out = new Float64Array(k * k);
   for (let a = 0; a < k; a++) {
+    const ga = gradients[a] as Float64Array;
     for (let b = 0; b < k; b++) {
-      let dot = 0;
-      const ga = gradients[a] as Float64Array;
       const hb = applied[b] as Float64Array;
+      let dot = 0;
       for (let i = 0; i < n; i++) dot += (ga[i] as number) * (hb[i] as number);
-      covariance[a * k + b] = dot / (scale * scale);
+      out[a * k + b] = dot / (scale * scale);
     }
   }
-  return { covariance, estimate, method: covarianceForm.method };
+  return { covariance: out, estimate, method: covariance.method };
 }

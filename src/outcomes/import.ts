@@ -3,7 +3,7 @@
  *
  * - `emergent-values`: the published study's JSON, an object mapping category name → list of
  *   outcome strings. Category names listed in `CATEGORY_CLUSTERS` get their clusters; others none.
- * - `list`: a JSON array of strings, or of objects `{id?, text, category?, clusters?, quantity?}`.
+ * - `list`: a JSON array of strings, or of objects `{id?, text, category?, clusters?, values?, quantity?}`.
  * - `csv`: RFC 4180 CSV whose header names the columns `id,text,category,clusters` (any order, any
  *   case); `clusters` holds tags separated by `;` or `|`; `id`, `category` and `clusters` may be empty.
  *
@@ -148,6 +148,8 @@ interface Draft {
   readonly text: string;
   readonly category?: string;
   readonly clusters: readonly string[];
+  /** Signed value tags, checked by `parseOutcomeSet` (list format only). */
+  readonly values?: unknown;
   readonly quantity?: unknown;
   readonly where: ErrorLocation;
 }
@@ -188,7 +190,7 @@ function draftsFromEmergentValues(text: string, file: string): Draft[] {
   return drafts;
 }
 
-const LIST_KEYS = new Set(['id', 'text', 'category', 'clusters', 'quantity']);
+const LIST_KEYS = new Set(['id', 'text', 'category', 'clusters', 'values', 'quantity']);
 
 function draftsFromList(text: string, file: string): Draft[] {
   const data = parseJson(text, file);
@@ -199,7 +201,7 @@ function draftsFromList(text: string, file: string): Draft[] {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) fail(`item ${k} must be a string or an object with "text", found ${describe(item)}`, where);
     const o = item as Record<string, unknown>;
     const unknown = Object.keys(o).filter((key) => !LIST_KEYS.has(key));
-    if (unknown.length > 0) fail(`unknown field ${unknown.map((key) => `"${key}"`).join(', ')} (allowed: id, text, category, clusters, quantity)`, where);
+    if (unknown.length > 0) fail(`unknown field ${unknown.map((key) => `"${key}"`).join(', ')} (allowed: id, text, category, clusters, values, quantity)`, where);
     if (typeof o.text !== 'string') fail(`item ${k} needs a "text" string`, where);
     if (o.id !== undefined && typeof o.id !== 'string') fail('"id" must be a string', where);
     if (o.category !== undefined && typeof o.category !== 'string') fail('"category" must be a string', where);
@@ -209,6 +211,7 @@ function draftsFromList(text: string, file: string): Draft[] {
       text: o.text.trim(),
       ...(typeof o.category === 'string' && o.category.trim() ? { category: o.category.trim() } : {}),
       clusters: ((o.clusters as string[] | undefined) ?? []).map((c) => c.trim()).filter(Boolean),
+      ...(o.values !== undefined ? { values: o.values } : {}),
       ...(o.quantity !== undefined ? { quantity: o.quantity } : {}),
       where,
     };
@@ -307,6 +310,7 @@ export function importOutcomes(text: string, format: ImportFormat, file: string,
         text: d.text,
         ...(d.category !== undefined ? { category: d.category } : {}),
         clusters: d.clusters,
+        ...(d.values !== undefined ? { values: d.values } : {}),
         ...(d.quantity !== undefined ? { quantity: d.quantity } : {}),
       })),
     },

@@ -81,10 +81,20 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /**
+ * `vocabulary: 'as-stored'` skips the name checks (value, unit, near-miss cluster) for a set a run
+ * folder already holds: it was valid when the run was made, and a run of utilscope 0.1.x may use a
+ * unit that later versions ask to be declared. Structure, ids and texts are still checked.
+ */
+export interface ParseOptions {
+  readonly vocabulary?: 'checked' | 'as-stored';
+}
+
+/**
  * Validates parsed data as an outcome set. Throws `outcomes-invalid` naming `file` and the field:
  * unknown fields, empty text, bad ids, duplicate ids or texts, fewer than `MIN_OUTCOMES` outcomes.
  */
-export function parseOutcomeSet(data: unknown, file: string): OutcomeSet {
+export function parseOutcomeSet(data: unknown, file: string, options: ParseOptions = {}): OutcomeSet {
+  const checkNames = options.vocabulary !== 'as-stored';
   const parsed = outcomeSetSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -125,15 +135,15 @@ export function parseOutcomeSet(data: unknown, file: string): OutcomeSet {
     }
     seenTexts.set(textKey, index);
     for (const value of Object.keys(o.values ?? {})) {
-      if (!knownValues.includes(value)) {
+      if (checkNames && !knownValues.includes(value)) {
         throw new UtilscopeError('outcomes-invalid', unknownName('value', value, knownValues, 'or declare it in the set\'s "values"'), { file, field: `outcomes[${index}].values.${value}` });
       }
     }
     (o.clusters ?? []).forEach((cluster, k) => {
-      const near = knownClusters.find((known) => isNearMiss(cluster, known));
+      const near = checkNames ? knownClusters.find((known) => isNearMiss(cluster, known)) : undefined;
       if (near !== undefined) throw new UtilscopeError('outcomes-invalid', `cluster "${cluster}" looks like a misspelling of "${near}"`, { file, field: `outcomes[${index}].clusters[${k}]` });
     });
-    if (o.quantity && !knownUnits.includes(o.quantity.unit)) {
+    if (checkNames && o.quantity && !knownUnits.includes(o.quantity.unit)) {
       throw new UtilscopeError('outcomes-invalid', unknownName('unit', o.quantity.unit, knownUnits, 'or declare it in the set\'s "units" with a direction'), { file, field: `outcomes[${index}].quantity.unit` });
     }
     const signs = o.values as Record<string, ValueSign> | undefined;

@@ -4,7 +4,7 @@
  * constructor; they are never stored on the provider object, in errors or anywhere else.
  */
 import { UtilscopeError } from '../core/errors.js';
-import type { Outcome } from '../core/types.js';
+import type { Outcome, OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { createAnthropicProvider } from './anthropic.js';
 import type { ModelSpec } from './model-spec.js';
@@ -19,6 +19,8 @@ export interface CreateProviderOptions {
   /** --base-url; wins over the environment and the alias default. */
   readonly baseURL?: string;
   readonly outcomes: readonly Outcome[];
+  /** Units the outcome set declares, so a simulated respondent plants their direction. */
+  readonly units?: OutcomeSet['units'];
   readonly template: PromptTemplate;
   readonly seed: number;
   readonly timeoutMs?: number;
@@ -45,7 +47,7 @@ export function createProvider(spec: ModelSpec, options: CreateProviderOptions):
     case 'sim': {
       const params = parseSimSize(spec.model);
       if (params === undefined) throw new UtilscopeError('unknown-model-spec', `simulated size "${spec.model}" must look like 0.5b, 7b or 350m`, { field: '--model' });
-      return createSimProvider({ spec: spec.spec, params, outcomes: options.outcomes, template: options.template, seed: options.seed });
+      return createSimProvider({ spec: spec.spec, params, outcomes: options.outcomes, template: options.template, seed: options.seed, ...(options.units ? { units: options.units } : {}) });
     }
     case 'llama':
       throw new UtilscopeError('optional-dependency-missing', `${spec.spec}: in-process GGUF models need the optional package node-llama-cpp, which this version does not support yet; serve the model with llama.cpp's server and use llamacpp:<model> instead`, { field: '--model' });

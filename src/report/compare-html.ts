@@ -6,8 +6,8 @@
  * and text from the data goes through `escapeHtml`. Pure.
  */
 import { escapeHtml } from './escape.js';
-import { compareAxis, compareReportSpecs, fmtMinus, fmtSigned, metricShortLabel, scoredValues, slopeDigits, valueTrend, type CompareTrend } from './compare-specs.js';
-import { chartDiv, fmt, page, type VegaAssets } from './page.js';
+import { compareAxis, compareReportSpecs, metricShortLabel, scoredValues, slopeDigits, valueTrend, type CompareTrend } from './compare-specs.js';
+import { chartDiv, fmt, page, signed, withMinus, type VegaAssets } from './page.js';
 import type { CompareReportData } from './types.js';
 
 /** One value's trend across the models, in words. */
@@ -54,9 +54,9 @@ export function compareFindings(data: CompareReportData): { findings: CompareFin
       return band !== undefined && (p.y < band.low || p.y > band.high);
     }).length;
     const d = slopeDigits(trend);
-    const slope = `${fmtSigned(trend.slope, d)} utility sd per ${compareAxis(data).slopeUnit} [${fmtMinus(trend.slopeLow, d)}, ${fmtMinus(trend.slopeHigh, d)}]`;
-    const range = `from ${fmtSigned(first.y)} (${first.label}) to ${fmtSigned(last.y)} (${last.label})`;
-    const rho = `Spearman ρ = ${Number.isFinite(trend.spearman) ? fmtMinus(trend.spearman) : 'undefined'} over ${trend.n} models`;
+    const slope = `${signed(trend.slope, d)} utility sd per ${compareAxis(data).slopeUnit} [${withMinus(trend.slopeLow, d)}, ${withMinus(trend.slopeHigh, d)}]`;
+    const range = `from ${signed(first.y)} (${first.label}) to ${signed(last.y)} (${last.label})`;
+    const rho = `Spearman ρ = ${Number.isFinite(trend.spearman) ? withMinus(trend.spearman) : 'undefined'} over ${trend.n} models`;
     const head = direction === 'unclear' ? `${capitalise(value)}: no clear trend with ${compareAxis(data).noun} (${slope})` : `${capitalise(value)} ${direction} with ${compareAxis(data).noun}: ${slope}`;
     const outside = outsideNull === 0 ? `None of the ${withNull} models scores` : outsideNull === withNull ? `All ${withNull} models score` : `${outsideNull} of ${withNull} models score${outsideNull === 1 ? 's' : ''}`;
     const nullClause = withNull > 0 ? ` ${outside} outside the band of a respondent without the value.` : '';
@@ -67,8 +67,8 @@ export function compareFindings(data: CompareReportData): { findings: CompareFin
 
 /** A number and, below it, its interval and floor, compactly (the table must fit 1,280 px). */
 function cell(value: number, digits: number, interval?: { low: number; high: number }, floor?: { mean: number }): string {
-  const ci = interval ? `<span class="ci">[${fmtMinus(interval.low, digits)}, ${fmtMinus(interval.high, digits)}]</span>` : '';
-  const fl = floor ? `<span class="ci">coin ${fmtMinus(floor.mean, digits)}</span>` : '';
+  const ci = interval ? `<span class="ci">[${withMinus(interval.low, digits)}, ${withMinus(interval.high, digits)}]</span>` : '';
+  const fl = floor ? `<span class="ci">coin ${withMinus(floor.mean, digits)}</span>` : '';
   return `<td class="num" data-v="${Number.isFinite(value) ? value : ''}">${fmt(value, digits)}${ci}${fl}</td>`;
 }
 
@@ -82,7 +82,7 @@ function valueTable(data: CompareReportData, values: readonly string[]): string 
         .map((v) => {
           const s = m.valueScores[v];
           if (!s) return '<td class="num">–</td>';
-          return `<td class="num" data-v="${s.score}">${fmtSigned(s.score)}<span class="ci">[${fmtMinus(s.low)}, ${fmtMinus(s.high)}]</span><span class="ci">null [${fmtMinus(s.nullLow)}, ${fmtMinus(s.nullHigh)}]</span></td>`;
+          return `<td class="num" data-v="${s.score}">${signed(s.score)}<span class="ci">[${withMinus(s.low)}, ${withMinus(s.high)}]</span><span class="ci">null [${withMinus(s.nullLow)}, ${withMinus(s.nullHigh)}]</span></td>`;
         })
         .join('');
       return `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(compareAxis(data).cell(m))}</td>${cells}</tr>`;

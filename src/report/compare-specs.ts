@@ -16,6 +16,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { inversePhi } from '../models/normal.js';
 import { fitLinearTrend, linearGrid, trendBand, type LinearTrend, type TrendPoint } from '../values/index.js';
+import { signed, withMinus } from './page.js';
 import { clusterColor, SCHEMA, WIDTH, type NamedSpec } from './specs.js';
 import { size } from './page.js';
 import type { CompareModel, CompareReportData } from './types.js';
@@ -109,20 +110,6 @@ function seFromInterval(interval: { readonly low: number; readonly high: number 
   if (!interval) return undefined;
   const se = (interval.high - interval.low) / (2 * Z95);
   return Number.isFinite(se) && se > 0 ? se : undefined;
-}
-
-/** Signed number with a true minus: +0.41, −0.05. */
-export function fmtSigned(x: number, digits = 2): string {
-  if (!Number.isFinite(x)) return '–';
-  const s = Math.abs(x).toFixed(digits);
-  return Number(s) === 0 ? s : x > 0 ? `+${s}` : `−${s}`;
-}
-
-/** Number with a true minus and no plus: 0.22, −0.10. */
-export function fmtMinus(x: number, digits = 2): string {
-  if (!Number.isFinite(x)) return '–';
-  const s = Math.abs(x).toFixed(digits);
-  return x < 0 && Number(s) !== 0 ? `−${s}` : s;
 }
 
 /** Splits text into lines of at most `width` characters at spaces (a longer word gets a line of its own). */
@@ -230,10 +217,10 @@ export function trendSubtitle(data: CompareReportData, t: CompareTrend, digits =
   const trend = t.trend;
   if (trend.kind !== 'fitted') return `no trend: ${trend.reason}`;
   const first = t.points[0];
-  if (first && t.points.every((p) => p.y === first.y)) return `the same for all ${trend.n} models (${fmtMinus(first.y, digits)})`;
+  if (first && t.points.every((p) => p.y === first.y)) return `the same for all ${trend.n} models (${withMinus(first.y, digits)})`;
   const d = slopeDigits(trend, digits);
-  const rho = Number.isFinite(trend.spearman) ? `Spearman ρ = ${fmtMinus(trend.spearman)}` : 'Spearman ρ undefined';
-  return `slope ${fmtSigned(trend.slope, d)}${unit} per ${compareAxis(data).slopeUnit} [${fmtMinus(trend.slopeLow, d)}, ${fmtMinus(trend.slopeHigh, d)}] · ${rho} · ${trend.n} models`;
+  const rho = Number.isFinite(trend.spearman) ? `Spearman ρ = ${withMinus(trend.spearman)}` : 'Spearman ρ undefined';
+  return `slope ${signed(trend.slope, d)}${unit} per ${compareAxis(data).slopeUnit} [${withMinus(trend.slopeLow, d)}, ${withMinus(trend.slopeHigh, d)}] · ${rho} · ${trend.n} models`;
 }
 
 /** The fitted line and band as plot rows over the models' x range (empty without a fit). */

@@ -7,6 +7,7 @@
  */
 import { KNOWN_UNITS } from '../outcomes/units.js';
 import type { ValueScore } from '../values/index.js';
+import { signed } from './page.js';
 import type { RunReportData } from './types.js';
 
 /** One sentence of the summary, with its kind and the numbers it states. */
@@ -16,13 +17,6 @@ export interface Finding {
   /** The value the sentence is about (kind `value`). */
   readonly value?: string;
   readonly numbers: Readonly<Record<string, number>>;
-}
-
-/** A signed number with two decimals: +0.92, −0.31. */
-export function signed(x: number, digits = 2): string {
-  if (!Number.isFinite(x)) return x > 0 ? '+∞' : x < 0 ? '−∞' : '–';
-  const text = Math.abs(x).toFixed(digits);
-  return Number(text) === 0 ? text : `${x < 0 ? '−' : '+'}${text}`;
 }
 
 /** Dollars to two significant figures in words: $990, $12,000, $1.2 million, −$3,400. */

@@ -6,8 +6,8 @@
  * travel as escaped JSON; every outcome text and model answer passes through `escapeHtml`. Pure.
  */
 import { escapeHtml } from './escape.js';
-import { flaggedLadders, formatUsd, runFindings, signed } from './findings.js';
-import { chartDiv, fmt, page, pct, type VegaAssets } from './page.js';
+import { flaggedLadders, formatUsd, runFindings } from './findings.js';
+import { chartDiv, fmt, page, pct, signed, type VegaAssets } from './page.js';
 import { runReportSpecs } from './specs.js';
 import type { RunReportData } from './types.js';
 

@@ -7,4 +7,4 @@ export * from './html.js';
 export * from './compare-specs.js';
 export * from './compare-html.js';
 export * from './svg.js';
-export { formatUsd, runFindings, type Finding } from './findings.js';
+export * from './findings.js';

@@ -27,6 +27,20 @@ th{cursor:pointer;background:#f7f7f7;position:sticky;top:0}td.num{text-align:rig
 
 /** Fixed decimals, or an en dash for a non-finite number. */
 export const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+/** A signed number with a true minus: +0.92, −0.31, 0.00 (an en dash, or ±∞, when not finite). */
+export function signed(x: number, digits = 2): string {
+  if (!Number.isFinite(x)) return x > 0 ? '+∞' : x < 0 ? '−∞' : '–';
+  const text = Math.abs(x).toFixed(digits);
+  return Number(text) === 0 ? text : `${x < 0 ? '−' : '+'}${text}`;
+}
+
+/** A number with a true minus and no plus: 0.22, −0.10. */
+export function withMinus(x: number, digits = 2): string {
+  if (!Number.isFinite(x)) return '–';
+  const text = Math.abs(x).toFixed(digits);
+  return x < 0 && Number(text) !== 0 ? `−${text}` : text;
+}
+
 /** A share as a percentage with one decimal. */
 export const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '–');
 /** 7e9 → "7B", 3.6e8 → "360M". */

@@ -216,6 +216,24 @@ export function qualitySpec(data: RunReportData): TopLevelSpec {
   };
 }
 
+/**
+ * Layers of an estimate against the floors of preference-free respondents, one row per `y`: the
+ * coin-flip band (fields coinLow–coinHigh, grey), the position-bias band (biasLow–biasHigh,
+ * yellow), the 95% interval (low–high) and the observed value (value). Floors are always bands.
+ */
+function againstFloorLayers(y: object, x: { readonly type: 'quantitative'; readonly title: string; readonly scale?: object }, bandHeight: number, tooltip: readonly object[]) {
+  const at = (field: string) => ({ ...x, field });
+  return [
+    { mark: { type: 'bar' as const, color: '#cccccc', opacity: 0.7, height: bandHeight }, encoding: { y, x: at('coinLow'), x2: { field: 'coinHigh' } } },
+    { mark: { type: 'bar' as const, color: '#e7ba52', opacity: 0.45, height: Math.round(bandHeight / 2) }, encoding: { y, x: at('biasLow'), x2: { field: 'biasHigh' } } },
+    { mark: { type: 'rule' as const, strokeWidth: 2, color: '#1a6fb0' }, encoding: { y, x: at('low'), x2: { field: 'high' } } },
+    {
+      mark: { type: 'point' as const, filled: true, size: 80, color: '#1a6fb0' },
+      encoding: { y, x: at('value'), tooltip: [...tooltip, { field: 'low', type: 'quantitative', format: '.3f', title: 'interval low' }, { field: 'high', type: 'quantitative', format: '.3f', title: 'interval high' }] },
+    },
+  ];
+}
+
 /** Coherence metrics in words, each with which way is better. */
 export const COHERENCE_METRIC_LABELS = {
   cycleProbability: 'triad cycle probability (lower: more transitive)',
@@ -248,7 +266,7 @@ export function coherenceSpec(data: RunReportData): TopLevelSpec {
     biasHigh: c.floors.positionBias[k].high,
   }));
   const y = { field: 'metric', type: 'nominal' as const, sort: { field: 'order', order: 'ascending' as const }, title: null, axis: { labelLimit: 340 } };
-  const title = 'value of the metric (share or probability, 0–1)';
+  const x = { type: 'quantitative' as const, title: 'value of the metric (share or probability, 0–1)' };
   return {
     $schema: SCHEMA,
     title: { text: 'Coherence against respondents without preferences', subtitle: 'point and bar: observed with 95% bootstrap interval · grey band: coin flip · yellow band: position bias only (5–95% of simulations)' },
@@ -256,19 +274,12 @@ export function coherenceSpec(data: RunReportData): TopLevelSpec {
     data: { values },
     width: WIDTH,
     height: 40 * rows.length,
-    layer: [
-      { mark: { type: 'bar', color: '#cccccc', opacity: 0.7, height: 22 }, encoding: { y, x: { field: 'coinLow', type: 'quantitative', title, scale: { domain: [0, 1] } }, x2: { field: 'coinHigh' } } },
-      { mark: { type: 'bar', color: '#e7ba52', opacity: 0.45, height: 12 }, encoding: { y, x: { field: 'biasLow', type: 'quantitative', title }, x2: { field: 'biasHigh' } } },
-      { mark: { type: 'rule', strokeWidth: 2, color: '#1a6fb0' }, encoding: { y, x: { field: 'low', type: 'quantitative', title }, x2: { field: 'high' } } },
-      {
-        mark: { type: 'point', filled: true, size: 80, color: '#1a6fb0' },
-        encoding: {
-          y,
-          x: { field: 'value', type: 'quantitative', title },
-          tooltip: [{ field: 'metric', type: 'nominal', title: 'metric' }, { field: 'value', type: 'quantitative', format: '.3f', title: 'observed' }, { field: 'low', type: 'quantitative', format: '.3f', title: 'interval low' }, { field: 'high', type: 'quantitative', format: '.3f', title: 'interval high' }, { field: 'coinLow', type: 'quantitative', format: '.3f', title: 'coin flip 5%' }, { field: 'coinHigh', type: 'quantitative', format: '.3f', title: 'coin flip 95%' }],
-        },
-      },
-    ],
+    layer: againstFloorLayers(y, { ...x, scale: { domain: [0, 1] } }, 22, [
+      { field: 'metric', type: 'nominal', title: 'metric' },
+      { field: 'value', type: 'quantitative', format: '.3f', title: 'observed' },
+      { field: 'coinLow', type: 'quantitative', format: '.3f', title: 'coin flip 5%' },
+      { field: 'coinHigh', type: 'quantitative', format: '.3f', title: 'coin flip 95%' },
+    ]),
   };
 }
 
@@ -287,7 +298,7 @@ export function clusterCoherenceSpec(data: RunReportData): TopLevelSpec {
       biasHigh: k.positionBias.cycleProbability.high,
     }));
   const y = { field: 'cluster', type: 'nominal' as const, title: null, axis: { labelLimit: 320 } };
-  const title = 'triad cycle probability among the cluster’s outcomes (lower: more transitive)';
+  const x = { type: 'quantitative' as const, title: 'triad cycle probability among the cluster’s outcomes (lower: more transitive)' };
   return {
     $schema: SCHEMA,
     title: { text: 'Coherence within each value cluster', subtitle: 'point and bar: observed with 95% interval · grey band: coin flip · yellow band: position bias only' },
@@ -295,12 +306,10 @@ export function clusterCoherenceSpec(data: RunReportData): TopLevelSpec {
     data: { values },
     width: WIDTH,
     height: Math.max(60, 30 * values.length),
-    layer: [
-      { mark: { type: 'bar', color: '#cccccc', opacity: 0.7, height: 18 }, encoding: { y, x: { field: 'coinLow', type: 'quantitative', title }, x2: { field: 'coinHigh' } } },
-      { mark: { type: 'bar', color: '#e7ba52', opacity: 0.45, height: 10 }, encoding: { y, x: { field: 'biasLow', type: 'quantitative', title }, x2: { field: 'biasHigh' } } },
-      { mark: { type: 'rule', strokeWidth: 2, color: '#1a6fb0' }, encoding: { y, x: { field: 'low', type: 'quantitative', title }, x2: { field: 'high' } } },
-      { mark: { type: 'point', filled: true, size: 70, color: '#1a6fb0' }, encoding: { y, x: { field: 'value', type: 'quantitative', title }, tooltip: [{ field: 'cluster', type: 'nominal', title: 'cluster' }, { field: 'value', type: 'quantitative', format: '.3f', title: 'cycle probability' }, { field: 'low', type: 'quantitative', format: '.3f', title: 'interval low' }, { field: 'high', type: 'quantitative', format: '.3f', title: 'interval high' }] } },
-    ],
+    layer: againstFloorLayers(y, x, 18, [
+      { field: 'cluster', type: 'nominal', title: 'cluster' },
+      { field: 'value', type: 'quantitative', format: '.3f', title: 'cycle probability' },
+    ]),
   };
 }
 

@@ -179,12 +179,12 @@ export class RunStore {
     return new RunStore(dir, manifest);
   }
 
-  /** The run's own copy of its outcome set. */
+  /** The run's own copy of its outcome set (names as stored: it was checked when the run was made). */
   readOutcomeSet(): OutcomeSet {
     const path = RunStore.paths(this.dir).outcomes;
     const data = readStructuredFile(path, { notFound: 'run-not-found', invalid: 'records-corrupt' }) as Record<string, unknown>;
     const { v: _v, ...set } = data;
-    return parseOutcomeSet(set, path);
+    return parseOutcomeSet(set, path, { vocabulary: 'as-stored' });
   }
 
   /** The run's own copy of its template. */

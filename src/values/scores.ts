@@ -15,6 +15,7 @@
  */
 import { choleskyFactor } from '../models/cholesky.js';
 import { inversePhi } from '../models/normal.js';
+import { quantileOfSorted } from '../models/quantile.js';
 import type { Rng } from '../core/rng.js';
 import type { ContrastEstimates, Outcome, OutcomeId, OutcomeSet, UtilityContrast, UtilityFit } from '../core/types.js';
 import { MONEY_UNIT } from '../outcomes/units.js';
@@ -51,7 +52,7 @@ export interface ValueScore {
   readonly minusMean: number;
   /** mean U(+) − mean U(−), in utility-sd units. */
   readonly score: number;
-  /** Standard error and interval of `score` from the fit's covariance (`intervalMethod` says how). */
+  /** Standard error and interval of `score` from the fit's covariance (`ValueSummary.scoreMethod` says how). */
   readonly se: number;
   readonly low: number;
   readonly high: number;
@@ -142,7 +143,7 @@ export function valueContrasts(outcomes: readonly Outcome[], ids: readonly Outco
  * exactly these names), else from each utility's interval treating utilities as independent —
  * which ignores their correlation through the fit, and says so in `method`.
  */
-export function contrastCovariance(fit: UtilityFit, contrasts: readonly UtilityContrast[]): ContrastEstimates {
+export function fitContrastEstimates(fit: UtilityFit, contrasts: readonly UtilityContrast[]): ContrastEstimates {
   const names = contrasts.map((c) => c.name);
   const own = fit.contrasts;
   if (own && names.every((name) => own.names.includes(name))) {
@@ -181,14 +182,6 @@ export interface ScoreOptions {
 const DEFAULT_PERMUTATIONS = 2000;
 const DEFAULT_DOLLAR_DRAWS = 4000;
 
-function quantileOf(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const position = q * (sorted.length - 1);
-  const lo = Math.floor(position);
-  const hi = Math.ceil(position);
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (position - lo);
-}
-
 /**
  * The null band of a value score: the score a respondent to whom the sign means nothing would get
  * on the same outcomes — their fitted utilities with the + and − labels reassigned at random,
@@ -217,7 +210,7 @@ export function permutationNull(plus: readonly number[], minus: readonly number[
     if (Math.abs(score) >= Math.abs(observed) - 1e-12) extreme++;
   }
   draws.sort();
-  return { low: quantileOf(draws, (1 - level) / 2), high: quantileOf(draws, (1 + level) / 2), p: (1 + extreme) / (1 + permutations) };
+  return { low: quantileOfSorted(draws, (1 - level) / 2), high: quantileOfSorted(draws, (1 + level) / 2), p: (1 + extreme) / (1 + permutations) };
 }
 
 /** Share of (+, −) pairs whose + outcome has the higher utility; ties count ½. O(|plus|·|minus|). */
@@ -275,8 +268,8 @@ function dollarsOf(plusMean: number, minusMean: number, ladder: LadderFit, joint
   const outside = (usd: number) => usd < lowest || usd > highest;
   return {
     usd: plusUsd - minusUsd,
-    low: lost > tail ? Number.NEGATIVE_INFINITY : quantileOf(finite, Math.max(0, (tail - lost / 2) / (1 - lost))),
-    high: lost > tail ? Number.POSITIVE_INFINITY : quantileOf(finite, Math.min(1, (1 - tail - lost / 2) / (1 - lost))),
+    low: lost > tail ? Number.NEGATIVE_INFINITY : quantileOfSorted(finite, Math.max(0, (tail - lost / 2) / (1 - lost))),
+    high: lost > tail ? Number.POSITIVE_INFINITY : quantileOfSorted(finite, Math.min(1, (1 - tail - lost / 2) / (1 - lost))),
     extrapolated: outside(plusUsd) || outside(minusUsd),
   };
 }
@@ -296,7 +289,7 @@ export function scoreValues(outcomes: readonly Outcome[], fit: UtilityFit, money
   const present = outcomes.filter((o) => index.has(o.id));
   const utility = (o: Outcome) => fit.mean[index.get(o.id) as number] as number;
   const contrasts = valueContrasts(present, fit.ids, options.set);
-  const joint = contrastCovariance(fit, contrasts);
+  const joint = fitContrastEstimates(fit, contrasts);
   const position = new Map(joint.names.map((name, k) => [name, k] as const));
   const k = joint.names.length;
   const cov = (a: string, b: string) => joint.covariance[(position.get(a) as number) * k + (position.get(b) as number)] as number;

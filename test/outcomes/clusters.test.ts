@@ -109,3 +109,11 @@ describe('signed values, units and misspellings in an outcome set', () => {
     expect(parsed.units?.['euros-lost']?.direction).toBe(-1);
   });
 });
+
+describe('a set as a run folder stores it', () => {
+  it('loads with names that later versions ask to be declared (an undeclared unit from 0.1.x)', () => {
+    const stored = { name: 't', outcomes: [{ id: 'a', text: 'A.' }, { id: 'b', text: 'B.' }, { id: 'c', text: 'C.', quantity: { unit: 'widgets', amount: 3 } }] };
+    expect(() => parseOutcomeSet(stored, 'outcomes.json')).toThrow(/unknown unit "widgets"/);
+    expect(parseOutcomeSet(stored, 'outcomes.json', { vocabulary: 'as-stored' }).outcomes[2]?.quantity?.unit).toBe('widgets');
+  });
+});

@@ -258,3 +258,13 @@ describe('generated ids', () => {
     );
   });
 });
+
+describe('list import of signed values', () => {
+  it('keeps +1/−1 value signs and rejects a misspelt value, naming the item', () => {
+    const items = [{ text: 'You are shut down.', clusters: ['self-preservation'], values: { 'self-preservation': -1 } }, 'A dog is adopted.', 'It rains.'];
+    const set = importOutcomes(JSON.stringify(items), 'list', 'list.json');
+    expect(set.outcomes[0]?.values).toEqual({ 'self-preservation': -1 });
+    const bad = JSON.stringify([{ text: 'You are shut down.', values: { 'self-presevation': -1 } }, 'B.', 'C.']);
+    expect(() => importOutcomes(bad, 'list', 'list.json')).toThrow(/unknown value "self-presevation" \(did you mean "self-preservation"\?/);
+  });
+});

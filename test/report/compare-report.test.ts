@@ -1,28 +1,15 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { HEADLINE_METRICS, HEADLINE_SHORT_LABELS } from '../../src/pipeline/index.js';
 import { compareFindings, compareReportSpecs, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel, type CompareReportData } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { fitLinearTrend } from '../../src/values/index.js';
 import { compareFixture, FIXTURE_FAMILY, plantedScores } from '../helpers/report-fixture.js';
+import { compileWarnings } from '../helpers/vega-warnings.js';
 import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
 
-/** Compiles a spec with a logger that records every warning (as in report.test.ts). */
-function compileWarnings(spec: Parameters<typeof compile>[0]): string[] {
-  const warnings: string[] = [];
-  const logger = {
-    level: () => logger,
-    error: (...args: unknown[]) => void warnings.push(`error: ${args.join(' ')}`),
-    warn: (...args: unknown[]) => void warnings.push(args.join(' ')),
-    info: () => logger,
-    debug: () => logger,
-  };
-  compile(spec, { logger: logger as never });
-  return warnings;
-}
 
 type View = { mark?: string | { type: string }; data?: { values?: Record<string, unknown>[] }; layer?: View[]; concat?: View[]; encoding?: Record<string, { field?: string }> };
 

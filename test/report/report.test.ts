@@ -1,25 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { clusterSpec, compareReportSpecs, embedJson, escapeHtml, renderCompareReport, renderRunReport, renderSpecToSvg, runClusterDomain, runReportSpecs, utilitiesSpec } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { compareFixture, HOSTILE_ANSWER, HOSTILE_TEXT, plantedScores, reportFixture } from '../helpers/report-fixture.js';
+import { compileWarnings } from '../helpers/vega-warnings.js';
 
-/** Compiles a spec with a logger that records every warning (vega-lite's `compile(spec, {logger})`). */
-function compileWarnings(spec: Parameters<typeof compile>[0]): string[] {
-  const warnings: string[] = [];
-  const logger = {
-    level: () => logger,
-    error: (...args: unknown[]) => void warnings.push(`error: ${args.join(' ')}`),
-    warn: (...args: unknown[]) => void warnings.push(args.join(' ')),
-    info: () => logger,
-    debug: () => logger,
-  };
-  compile(spec, { logger: logger as never });
-  return warnings;
-}
 
 describe('escaping', () => {
   it('escapes every HTML-significant character once', () => {
@@ -55,7 +42,7 @@ describe('chart specs', () => {
   });
 
   it('the warning check itself catches a spec vega-lite warns about', () => {
-    const bad = { data: { values: [{ a: 1 }] }, mark: 'bar', encoding: { shape: { field: 'a', type: 'nominal' } } } as Parameters<typeof compile>[0];
+    const bad = { data: { values: [{ a: 1 }] }, mark: 'bar', encoding: { shape: { field: 'a', type: 'nominal' } } } as Parameters<typeof compileWarnings>[0];
     expect(compileWarnings(bad).length).toBeGreaterThan(0);
   });
 

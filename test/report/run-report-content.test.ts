@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderRunReport, runFindings, runReportSpecs } from '../../src/report/index.js';
-import { signed } from '../../src/report/findings.js';
+import { signed } from '../../src/report/page.js';
 import type { RunReportData } from '../../src/report/types.js';
 import { fitLogLadder } from '../../src/values/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
