@@ -269,7 +269,7 @@ export function coherenceSpec(data: RunReportData): TopLevelSpec {
   const x = { type: 'quantitative' as const, title: 'value of the metric (share or probability, 0–1)' };
   return {
     $schema: SCHEMA,
-    title: { text: 'Coherence against respondents without preferences', subtitle: 'point and bar: observed with 95% bootstrap interval · grey band: coin flip · yellow band: position bias only (5–95% of simulations)' },
+    title: { text: 'Coherence against respondents without preferences', subtitle: ['point: observed · bar: 95% bootstrap interval for the respondent’s true value (answer noise inflates the majority-based metrics,', 'so their interval is bias-corrected and can sit below the point) · grey band: coin flip · yellow band: position bias only (5–95% of simulations)'] },
     description: 'Coherence metrics and the values of preference-free respondents on the same design',
     data: { values },
     width: WIDTH,
