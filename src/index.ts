@@ -11,4 +11,5 @@ export * from './values/index.js';
 export * from './report/index.js';
 export * from './providers/index.js';
 export * from './store/index.js';
+export * from './experiments/index.js';
 export * from './pipeline/index.js';

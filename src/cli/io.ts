@@ -1,15 +1,13 @@
 /**
- * The process boundary as parameters (STYLE.md, unjs/citty): argv, env, output streams, working
- * directory, clock and cancellation all come in through `CliIo`, so the whole CLI runs in-process
- * in tests with no global state.
+ * The process boundary as parameters (CONTRIBUTING.md, after unjs/citty): argv, env, output streams,
+ * working directory, clock and cancellation all come in through `CliIo`, so the whole CLI runs
+ * in-process in tests with no global state.
  */
+import type { ExperimentRegistry } from '../experiments/index.js';
+import type { TextOut } from '../pipeline/env.js';
+import type { Provider, Transport } from '../providers/index.js';
 
-/** A writable text stream (process.stdout/stderr or a test buffer). */
-export interface TextOut {
-  write(text: string): unknown;
-  readonly isTTY?: boolean;
-  readonly columns?: number;
-}
+export type { TextOut } from '../pipeline/env.js';
 
 export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -20,7 +18,11 @@ export interface CliIo {
   readonly signal?: AbortSignal;
   /** Milliseconds clock; defaults to Date.now. */
   readonly now?: () => number;
+  /** Experiments the CLI knows (default: the built-in ones); tests register their own. */
+  readonly experiments?: ExperimentRegistry;
+  /** How requests reach the model (default: interactive); tests pass a fake batch transport. */
+  readonly transport?: (provider: Provider) => Transport;
 }
 
-/** Exit codes (DESIGN.md §CLI). */
+/** Exit codes (docs/architecture.md §"CLI"). */
 export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;

@@ -1,5 +1,5 @@
 /**
- * The command line (DESIGN.md §CLI): commander wiring only. argv, env and streams are parameters;
+ * The command line (docs/architecture.md §"CLI"): commander wiring only. argv, env and streams are parameters;
  * exactly one catch at the boundary turns any UtilscopeError into one line
  * `utilscope: <what> (<file>:<field or line>)` with exit 2 for usage errors and 1 otherwise;
  * `--debug` adds the stack. Nothing imports this module except bin/utilscope.js.

@@ -78,3 +78,28 @@ export function formatErrorLine(error: UtilscopeError): string {
 export function isUtilscopeError(value: unknown): value is UtilscopeError {
   return value instanceof UtilscopeError;
 }
+
+/** The parts of a zod issue the formatter reads (kept structural so core needs no zod import). */
+interface SchemaIssue {
+  readonly code: string;
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly keys?: readonly string[];
+}
+
+/** `models.0.spec`, `outcomes[3].text`-style paths are written as dot paths: `models.0.spec`. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  return path.map((p) => String(p)).join('.');
+}
+
+/**
+ * The one formatter from a schema validation failure (a zod error) to a one-line UtilscopeError
+ * naming the file and the first offending field: unknown fields are listed by name, anything else
+ * carries zod's message prefixed by `what` ("invalid study", "price file", …).
+ */
+export function schemaError(code: ErrorCode, what: string, error: { readonly issues: readonly SchemaIssue[] }, file?: string): UtilscopeError {
+  const issue = error.issues[0];
+  const field = issue ? formatIssuePath(issue.path) : '';
+  const detail = !issue ? 'invalid' : issue.code === 'unrecognized_keys' && issue.keys ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+  return new UtilscopeError(code, what ? `${what}: ${detail}` : detail, { ...(file !== undefined ? { file } : {}), field });
+}

@@ -4,4 +4,6 @@ export * from './errors.js';
 export * from './rng.js';
 export * from './canonical-json.js';
 export * from './preference-estimate.js';
-export * from './run-config.js';
+export * from './run-spec.js';
+export * from './json.js';
+export * from './options.js';

@@ -5,6 +5,7 @@
  * answered requests and never pays for them twice, and a changed setting never reuses old answers.
  */
 import { hashCanonical } from '../core/canonical-json.js';
+import { DEFAULT_ARM_ID, type Arm, type RunSpec } from '../core/run-spec.js';
 import type { Comparison, OutcomeId, PresentationOrder } from '../core/types.js';
 
 /** How preferences are read: K sampled completions per order, or one log-probability call per order. */
@@ -18,6 +19,35 @@ export interface RequestIdentity {
   readonly temperature: number;
   readonly maxTokens: number;
   readonly mode: ElicitationMode;
+  /**
+   * The arm's id and content hash, for every arm but the plain default one. The plain default arm
+   * (id `default`, chat format, no preamble or context) is fully described by the template hash and
+   * system prompt above, so its keys are the ones 0.1.x wrote and old run folders keep resuming.
+   */
+  readonly arm?: { readonly id: string; readonly hash: string };
+}
+
+/** True for the arm that asks with just a template and an optional system prompt. */
+export function isPlainDefaultArm(arm: Arm): boolean {
+  return arm.id === DEFAULT_ARM_ID && arm.format === 'chat' && arm.preamble === undefined && arm.context === undefined;
+}
+
+/** The content hash of an arm: everything that changes what the model sees (not its label). */
+export function armHash(arm: Arm): string {
+  return hashCanonical({ system: arm.system ?? null, preamble: arm.preamble ?? null, context: arm.context ?? null, template: arm.template.hash, format: arm.format });
+}
+
+/** The request identity (everything but the pair) of a run: model, arm and sampling. */
+export function requestIdentity(spec: Pick<RunSpec, 'modelSpec' | 'arm' | 'sampling'>): RequestIdentity {
+  return {
+    modelSpec: spec.modelSpec,
+    templateHash: spec.arm.template.hash,
+    system: spec.arm.system,
+    temperature: spec.sampling.temperature,
+    maxTokens: spec.sampling.maxTokens,
+    mode: spec.sampling.mode,
+    ...(isPlainDefaultArm(spec.arm) ? {} : { arm: { id: spec.arm.id, hash: armHash(spec.arm) } }),
+  };
 }
 
 /** The identity of one request; stable across processes and machines. */

@@ -104,8 +104,12 @@ export interface SelectionState {
   readonly fit?: UtilityFit;
 }
 
+/** Which pair-selection rule plans rounds after the first (docs/method.md §4). */
+export const SELECTION_STRATEGIES = ['random', 'paper', 'uncertainty'] as const;
+export type SelectionStrategy = (typeof SELECTION_STRATEGIES)[number];
+
 export interface SelectionOptions {
-  readonly strategy: 'random' | 'paper' | 'uncertainty';
+  readonly strategy: SelectionStrategy;
   /** New pairs wanted this round. */
   readonly count: number;
   /** `uncertainty`: every outcome reaches this many pairs before scores count (default 3). */

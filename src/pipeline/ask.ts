@@ -15,20 +15,21 @@ import PQueue from 'p-queue';
 import { hashStringToSeed } from '../core/rng.js';
 import { UtilscopeError } from '../core/errors.js';
 import { SCHEMA_VERSION, type Comparison, type Outcome, type PreferenceRecord } from '../core/types.js';
-import type { RunConfig } from '../core/run-config.js';
+import type { RunSpec } from '../core/run-spec.js';
 import { parseAnswer, PARSER_VERSION } from '../elicitation/parse-answer.js';
 import { choiceFromSlot, slotProbabilities } from '../elicitation/read-choice.js';
 import { renderPrompt, type PromptTemplate } from '../elicitation/template.js';
 import type { TokenPrice } from '../providers/pricing.js';
-import type { CompletionChoice, CompletionRequest, Provider } from '../providers/types.js';
+import type { InteractiveTransport } from '../providers/transport.js';
+import type { CompletionChoice, CompletionOk, CompletionRequest } from '../providers/types.js';
 
 
 /** What the ask loop needs from the outside world (passed in, so tests swap them without mocks). */
 export interface AskDeps {
-  readonly provider: Provider;
+  readonly transport: InteractiveTransport;
   readonly template: PromptTemplate;
   readonly outcomes: ReadonlyMap<string, Outcome>;
-  readonly config: RunConfig;
+  readonly spec: RunSpec;
   readonly price: TokenPrice | undefined;
   readonly signal: AbortSignal;
   readonly now: () => number;
@@ -51,7 +52,8 @@ const MAX_CONSECUTIVE_FAILURES = 25;
 /** Token budget of one forced-choice answer in sampling mode (a letter, maybe a few words). */
 export const DEFAULT_MAX_TOKENS = 16;
 
-interface RequestGroup {
+/** Comparisons that share one request: K samples of one pair in one order. */
+export interface RequestGroup {
   readonly comparisons: readonly Comparison[];
   readonly multiSample: boolean;
 }
@@ -82,15 +84,20 @@ function outcomeOf(outcomes: ReadonlyMap<string, Outcome>, id: string): Outcome 
 }
 
 /** Builds the request for a group; the seed is derived from the first key so answers never depend on scheduling. */
-export function buildRequest(group: RequestGroup, deps: Pick<AskDeps, 'template' | 'outcomes' | 'config'>): CompletionRequest {
+export function buildRequest(group: RequestGroup, deps: Pick<AskDeps, 'template' | 'outcomes' | 'spec'>): CompletionRequest {
   const first = group.comparisons[0] as Comparison;
+  const { arm, sampling } = deps.spec;
+  if (arm.format !== 'chat' || arm.preamble !== undefined || arm.context !== undefined) {
+    // The arm seam exists; rendering preambles, context lines and completion transcripts comes with persona arms.
+    throw new UtilscopeError('invalid-option', `arm "${arm.id}": preambles, context lines and the completion format are not supported yet`, { field: '--arm' });
+  }
   const user = renderPrompt(deps.template, outcomeOf(deps.outcomes, first.a), outcomeOf(deps.outcomes, first.b), first.order);
-  const logprobs = deps.config.mode === 'logprobs';
+  const logprobs = sampling.mode === 'logprobs';
   return {
-    ...(deps.config.system !== undefined ? { system: deps.config.system } : {}),
+    ...(arm.system !== undefined ? { system: arm.system } : {}),
     user,
-    temperature: deps.config.temperature,
-    maxTokens: deps.config.maxTokens,
+    temperature: sampling.temperature,
+    maxTokens: sampling.maxTokens,
     samples: group.comparisons.length,
     logprobs,
     ...(logprobs ? { topLogprobs: 20 } : {}),
@@ -128,8 +135,23 @@ export function recordFromChoice(
   return { ...base, choice: choiceFromSlot(parseAnswer(choice.text), c.order) };
 }
 
-function failureRecord(c: Comparison, errorCode: string, message: string, attempts: number): PreferenceRecord {
+/** The record of a comparison that got no usable answer. */
+export function failureRecord(c: Comparison, errorCode: string, message: string, attempts: number): PreferenceRecord {
   return { v: SCHEMA_VERSION, kind: 'failure', key: c.key, a: c.a, b: c.b, order: c.order, sample: c.sample, round: c.round, errorCode, message, attempts };
+}
+
+/**
+ * The records of a successful request for `group`: one per sample, usage and cost split evenly over
+ * the samples that shared it; a sample the provider did not return is a `missing-sample` failure.
+ */
+export function recordsFromResult(group: RequestGroup, result: CompletionOk, meta: { costUsd: number; latencyMs: number; attempts: number }): PreferenceRecord[] {
+  const n = group.comparisons.length;
+  const usage = { inputTokens: result.usage.inputTokens / n, outputTokens: result.usage.outputTokens / n };
+  return group.comparisons.map((c, k) => {
+    const choice = result.choices[k];
+    if (!choice) return failureRecord(c, 'missing-sample', `provider returned ${result.choices.length} of ${n} samples`, meta.attempts);
+    return recordFromChoice(c, choice, { usage, costUsd: meta.costUsd / n, latencyMs: meta.latencyMs, attempts: meta.attempts });
+  });
 }
 
 /**
@@ -145,9 +167,9 @@ export async function askComparisons(
   onAnswered: (count: number) => void,
   options: { singleSample?: boolean } = {},
 ): Promise<AskStop> {
-  const multiSample = !options.singleSample && deps.provider.supportsMultipleSamples && deps.config.mode === 'sampling';
+  const multiSample = !options.singleSample && deps.transport.supportsMultipleSamples && deps.spec.sampling.mode === 'sampling';
   const groups = groupComparisons(pending, multiSample);
-  const queue = new PQueue({ concurrency: Math.max(1, deps.config.concurrency) });
+  const queue = new PQueue({ concurrency: Math.max(1, deps.spec.session.concurrency) });
   let stop: AskStop = 'done';
   let fatal: UtilscopeError | undefined;
   let consecutiveFailures = 0;
@@ -171,43 +193,32 @@ export async function askComparisons(
       }
       const request = buildRequest(group, deps);
       const started = deps.now();
-      let result: Awaited<ReturnType<Provider['complete']>>;
+      let result: Awaited<ReturnType<InteractiveTransport['complete']>>;
       try {
         // The caller's signal is not passed down: a request already sent may finish and be recorded.
-        result = await deps.provider.complete(request, new AbortController().signal);
+        result = await deps.transport.complete(request, new AbortController().signal);
       } catch (error) {
-        halt('fatal', new UtilscopeError('internal', `${deps.provider.spec}: provider threw ${error instanceof Error ? error.message : String(error)}`));
+        halt('fatal', new UtilscopeError('internal', `${deps.transport.spec}: provider threw ${error instanceof Error ? error.message : String(error)}`));
         return;
       }
       const latencyMs = Math.max(0, deps.now() - started);
       const attempts = (result as { attempts?: number }).attempts ?? 1;
       if (result.kind === 'error') {
         if (!result.retryable) {
-          halt('fatal', new UtilscopeError('provider-fatal', `${deps.provider.spec}: ${result.message}`, { field: '--model' }));
+          halt('fatal', new UtilscopeError('provider-fatal', `${deps.transport.spec}: ${result.message}`, { field: '--model' }));
           return;
         }
         deps.append(group.comparisons.map((c) => failureRecord(c, result.code, result.message, attempts)));
         consecutiveFailures += 1;
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-          halt('fatal', new UtilscopeError('provider-unavailable', `${deps.provider.spec}: ${consecutiveFailures} requests in a row failed (last: ${result.message}); the run can be resumed`, { field: '--model' }));
+          halt('fatal', new UtilscopeError('provider-unavailable', `${deps.transport.spec}: ${consecutiveFailures} requests in a row failed (last: ${result.message}); the run can be resumed`, { field: '--model' }));
         }
         return;
       }
       consecutiveFailures = 0;
       const costUsd = usageCostUsd(result.usage, deps.price);
       spend.costUsd += costUsd;
-      const n = group.comparisons.length;
-      const records: PreferenceRecord[] = [];
-      group.comparisons.forEach((c, k) => {
-        const choice = result.choices[k];
-        if (!choice) {
-          records.push(failureRecord(c, 'missing-sample', `provider returned ${result.choices.length} of ${n} samples`, attempts));
-          return;
-        }
-        // Usage and cost are split evenly over the samples that shared the request.
-        const usage = { inputTokens: result.usage.inputTokens / n, outputTokens: result.usage.outputTokens / n };
-        records.push(recordFromChoice(c, choice, { usage, costUsd: costUsd / n, latencyMs, attempts }));
-      });
+      const records = recordsFromResult(group, result, { costUsd, latencyMs, attempts });
       deps.append(records);
       onAnswered(records.filter((r) => r.kind === 'answer').length);
     });

@@ -1,10 +1,21 @@
-/** Front door of `pipeline`: the one place effects meet (run, resume, analyse, compare, study). */
+/**
+ * Front door of `pipeline`: the one place effects meet — run and resume any experiment over any
+ * transport, analyse, fit, study, compare and write reports. Every command of the CLI is one call here.
+ */
+export * from './env.js';
 export * from './ask.js';
-export * from './plan.js';
+export * from './batch.js';
 export * from './run.js';
-export * from './analyse.js';
 export * from './cost.js';
-export * from './headline.js';
+export * from './provider.js';
+export * from './run-spec-options.js';
+export * from './analyse.js';
+export * from './report.js';
+export * from './compare.js';
+export * from './summary.js';
+export * from './run-command.js';
+export * from './study.js';
+export * from './fit.js';
 export * from './infer-params.js';
-export * from './report-data.js';
-export * from './compare-data.js';
+export * from './sim-server.js';
+export * from './outcome-files.js';

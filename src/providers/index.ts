@@ -9,3 +9,4 @@ export * from './retry.js';
 export * from './pricing.js';
 export * from './create-provider.js';
 export * from './sim-server.js';
+export * from './transport.js';

@@ -4,6 +4,7 @@
  * `<script type="application/json">` element (no `</script>`, no HTML comment or CDATA openers,
  * no line separators that break JavaScript string literals).
  */
+import { toJson } from '../core/json.js';
 
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -14,12 +15,7 @@ export function escapeHtml(text: unknown): string {
 
 /** JSON for embedding in a script element: `<`, `>`, `&`, U+2028, U+2029 as \u escapes; typed arrays as arrays. */
 export function embedJson(value: unknown): string {
-  const json = JSON.stringify(value, (_key, v: unknown) => {
-    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
-    if (typeof v === 'number' && !Number.isFinite(v)) return null;
-    return v;
-  });
-  return (json ?? 'null').replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return toJson(value).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** A library bundle made safe to inline in a script element (no premature `</script`). */

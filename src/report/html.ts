@@ -1,5 +1,5 @@
 /**
- * The run report (DESIGN.md §Reports): one self-contained HTML file whose first screen states the
+ * The run report of a pairwise experiment (docs/architecture.md §"Reports"): sections whose first states the
  * findings in words (`findings.ts`), then the value scores, coherence against its floors,
  * measurement quality, and the detail (every outcome's utility, clusters, ladders, calibration,
  * heatmap). vega, vega-lite and vega-embed are inlined, so the file opens offline; chart specs
@@ -7,8 +7,9 @@
  */
 import { escapeHtml } from './escape.js';
 import { flaggedLadders, formatUsd, runFindings } from './findings.js';
-import { chartDiv, fmt, page, pct, signed, type VegaAssets } from './page.js';
-import { runReportSpecs } from './specs.js';
+import { chartDiv, fmt, pct, signed, type VegaAssets } from './page.js';
+import { renderReportPage, safeHtml, type ReportBlock, type ReportSection } from './sections.js';
+import { runReportSpecs, type NamedSpec } from './specs.js';
 import type { RunReportData } from './types.js';
 
 export type { VegaAssets } from './page.js';
@@ -64,17 +65,23 @@ function valueTable(data: RunReportData): string {
   return `<table class="values"><thead><tr><th>value</th><th>+ side (outcomes)</th><th>− side (outcomes)</th><th>score (sd)</th><th>95% interval</th><th title="what a respondent without this value scores on these outcomes">null band</th><th title="share of (+, −) outcome pairs with the + outcome preferred">+ preferred</th><th title="D(mean U+) − D(mean U−) on the money ladder">in dollars</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-/** The run report: one self-contained HTML file. */
-export function renderRunReport(data: RunReportData, assets: VegaAssets): string {
+/** The sections of a pairwise run's report, findings first (docs/architecture.md §"Reports"). */
+export function runReportSections(data: RunReportData): ReportSection[] {
   const h = data.header;
   const specs = runReportSpecs(data);
   const byName = new Map(specs.map((s) => [s.name, s] as const));
+  const used: NamedSpec[] = [];
   const chart = (name: string) => {
     const spec = byName.get(name);
-    return spec ? chartDiv(spec) : '';
+    if (!spec) return '';
+    used.push(spec);
+    return chartDiv(spec);
+  };
+  const block = (html: string): ReportBlock => {
+    const charts = used.splice(0, used.length);
+    return { kind: 'html', html: safeHtml(html), charts };
   };
   const c = data.coherence;
-  const firstLine = `${h.model} · outcome set ${h.outcomeSet} (${h.outcomeCount} outcomes) · ${h.answers} answers · $${h.costUsd.toFixed(4)} · seed ${h.seed} · ${h.protocol}${h.simulated ? ' · SIMULATED respondent' : ''}`;
   const warnings = data.outcomes.filter((o) => o.warning);
   const rows = data.outcomes
     .map(
@@ -96,24 +103,27 @@ export function renderRunReport(data: RunReportData, assets: VegaAssets): string
   const skipped = data.values.skippedScores.length
     ? `<p class="muted">Not scored: ${data.values.skippedScores.map((s) => `<b>${escapeHtml(s.value)}</b> — ${escapeHtml(s.reason)}`).join('; ')}.</p>`
     : '';
-  const body = `
-<p class="first-line">${escapeHtml(firstLine)}</p>
-${h.simulated ? '<div class="sim">These answers come from a SIMULATED respondent with planted utilities, not from a real model.</div>' : ''}
-${h.state !== 'complete' ? `<div class="warn">The run is ${escapeHtml(h.state)}: these results use the answers received so far.</div>` : ''}
-${!h.converged ? '<div class="warn">The utility fit did not converge; treat the utilities with caution.</div>' : ''}
-<h1>What ${escapeHtml(h.model)} values, and how coherently</h1>
-<section id="findings"><h2>Findings</h2>
-<ul class="findings">${findings.map((f) => `<li class="finding-${f.kind}">${escapeHtml(f.text)}</li>`).join('\n')}</ul>
-<p class="muted">Generated from the numbers below, no model involved. Value scores are mean utility of the outcomes that realise more of a value minus those that realise less, in utility standard deviations over the outcome set; the interval is 95%.</p>
-</section>
-<section id="values"><h2>What it values</h2>
-${chart('value-scores')}
-${valueTable(data)}
-${skipped}
-<p class="muted">${escapeHtml(data.values.scoreMethod)}</p>
-</section>
-<section id="coherence"><h2>Coherence</h2>
-${chart('coherence')}
+  const findingsBlocks: ReportBlock[] = [
+    ...(!h.converged ? [{ kind: 'paragraph', text: 'The utility fit did not converge; treat the utilities with caution.', tone: 'warning' } as const] : []),
+    { kind: 'findings', items: findings.map((f) => ({ text: f.text, tone: f.kind })) },
+    {
+      kind: 'paragraph',
+      tone: 'muted',
+      text: 'Generated from the numbers below, no model involved. Value scores are mean utility of the outcomes that realise more of a value minus those that realise less, in utility standard deviations over the outcome set; the interval is 95%.',
+    },
+  ];
+  return [
+    { id: 'findings', title: 'Findings', blocks: findingsBlocks },
+    {
+      id: 'values',
+      title: 'What it values',
+      blocks: [block(`${chart('value-scores')}\n${valueTable(data)}\n${skipped}\n<p class="muted">${escapeHtml(data.values.scoreMethod)}</p>`)],
+    },
+    {
+      id: 'coherence',
+      title: 'Coherence',
+      blocks: [
+        block(`${chart('coherence')}
 <p>${metricLine('triad cycle probability', fmt(c.headline.cycleProbability), range('cycleProbability'))}
 ${metricLine('largest set it cannot order', `${c.headline.largestComponent} outcomes`)}
 ${c.ranking ? metricLine('asked pairs the utility order violates', pct(c.ranking.violationShare), `weighted ${pct(c.ranking.weightedViolationShare)}`) : ''}
@@ -122,10 +132,14 @@ ${c.triads.probe ? metricLine('probe triads cycle probability', fmt(c.triads.pro
 <p class="muted">Floors: ${escapeHtml(c.definitions.floors ?? '')} (${c.floors.simulations} simulations; position-bias rate ${pct(c.floors.positionBiasRate)}). Intervals: ${escapeHtml(c.definitions.intervals ?? '')}. Triangles: ${c.triads.asked.triangles}.</p>
 ${chart('cluster-coherence')}
 <h3>Cycles in words</h3>${cycles}
-${components}
-</section>
-<section id="quality"><h2>Measurement quality</h2>
-<p>${metricLine('answers', String(q.answers))} ${metricLine('refusals', `${q.refusals} (${pct(q.refusalRate)})`)} ${metricLine('unparseable', `${q.unparseable} (${pct(q.unparseableRate)})`)} ${metricLine('failed requests', String(q.failures))}
+${components}`),
+      ],
+    },
+    {
+      id: 'quality',
+      title: 'Measurement quality',
+      blocks: [
+        block(`<p>${metricLine('answers', String(q.answers))} ${metricLine('refusals', `${q.refusals} (${pct(q.refusalRate)})`)} ${metricLine('unparseable', `${q.unparseable} (${pct(q.unparseableRate)})`)} ${metricLine('failed requests', String(q.failures))}
 ${metricLine('first-slot share', pct(q.firstSlotShare), 'position bias; 50% = none')}
 ${metricLine('orders agree', `${c.orderEffects.agreeA + c.orderEffects.agreeB} of ${c.orderEffects.pairs} pairs`, `flip rate ${pct(c.orderEffects.flipRate)}`)}
 ${data.metrics.holdout ? metricLine('held-out accuracy', `${pct(data.metrics.holdout.accuracy)} [${pct(data.metrics.holdout.accuracyLow)}, ${pct(data.metrics.holdout.accuracyHigh)}]`, `${data.metrics.holdout.pairs} pairs, ${data.metrics.holdout.ties} ties; log-loss ${fmt(data.metrics.holdout.logLoss)}, excess over label entropy ${fmt(data.metrics.holdout.excessLogLoss)}`) : metricLine('held-out accuracy', 'no held-out pairs')}
@@ -134,10 +148,14 @@ ${chart('quality')}
 ${q.topRefusals.length ? `<h3>Outcomes most often refused</h3><table><thead><tr><th>outcome</th><th>answers</th><th>refusal rate</th></tr></thead><tbody>${q.topRefusals.map((r) => `<tr><td>${escapeHtml(r.text)}</td><td class="num">${r.answers}</td><td class="num">${pct(r.refusalRate)}</td></tr>`).join('')}</tbody></table>` : ''}
 <h3>Examples of answers that named no option</h3>
 ${examples}
-${chart('calibration')}
-</section>
-<section id="utilities"><h2>Every outcome</h2>
-${warnings.length ? `<div class="warn">${warnings.length} outcome(s) cannot be pinned down by the data (see the last column).</div>` : ''}
+${chart('calibration')}`),
+      ],
+    },
+    {
+      id: 'utilities',
+      title: 'Every outcome',
+      blocks: [
+        block(`${warnings.length ? `<div class="warn">${warnings.length} outcome(s) cannot be pinned down by the data (see the last column).</div>` : ''}
 <input type="search" id="outcome-search" placeholder="filter outcomes…">
 <div class="scroll"><table id="outcome-table"><thead><tr><th>id</th><th>outcome</th><th>clusters</th><th>utility</th><th>interval</th><th>σ</th><th>percentile</th><th>warning</th></tr></thead><tbody>
 ${rows}
@@ -147,14 +165,18 @@ ${chart('utilities')}
 ${chart('clusters')}
 ${laddersSection(data)}
 <p class="muted">${escapeHtml(data.values.intervalMethod)}</p>
-${chart('heatmap')}${data.heatmap.note ? `<p class="muted">${escapeHtml(data.heatmap.note)}</p>` : ''}
-</section>
-`;
-  return page(`utilscope: ${h.model}`, body, specs, assets, RUN_CSS);
+${chart('heatmap')}${data.heatmap.note ? `<p class="muted">${escapeHtml(data.heatmap.note)}</p>` : ''}`),
+      ],
+    },
+  ];
 }
 
-/** Styles of the run report's findings, flags and value table. */
-const RUN_CSS = `
-ul.findings{padding-left:20px;margin:6px 0}ul.findings li{margin:4px 0;font-size:15px}
-li.finding-warning{color:#8a1c12;font-weight:600}li.finding-quality,li.finding-skipped{color:#444}
-tr.flag td{background:#fde2e1}table.values td,table.values th{font-size:13px}`;
+/** The title of a pairwise run's report. */
+export function runReportTitle(model: string): string {
+  return `What ${model} values, and how coherently`;
+}
+
+/** The run report: one self-contained HTML file. */
+export function renderRunReport(data: RunReportData, assets: VegaAssets): string {
+  return renderReportPage(data.header, runReportTitle(data.header.model), runReportSections(data), assets);
+}

@@ -4,6 +4,7 @@ export * from './types.js';
 export * from './specs.js';
 export * from './page.js';
 export * from './html.js';
+export * from './sections.js';
 export * from './compare-specs.js';
 export * from './compare-html.js';
 export * from './svg.js';

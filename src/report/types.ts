@@ -5,24 +5,14 @@
 import type { CoherenceReport } from '../coherence/index.js';
 import type { FitMetrics } from '../core/types.js';
 import type { ValueSummary } from '../values/index.js';
+import type { RunHeader } from './sections.js';
 
-export interface ReportHeader {
-  readonly runId: string;
-  readonly model: string;
-  readonly outcomeSet: string;
-  readonly outcomeCount: number;
-  readonly answers: number;
-  readonly costUsd: number;
-  readonly seed: number;
-  readonly protocol: string;
-  readonly simulated: boolean;
-  readonly createdAt: string;
-  readonly toolVersion: string;
+/** The run header plus what the utility fit adds to it. */
+export interface ReportHeader extends RunHeader {
   readonly fitModel: string;
   readonly intervalMethod: string;
   readonly policy: string;
   readonly converged: boolean;
-  readonly state: string;
 }
 
 export interface ReportOutcome {

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UtilscopeError, type ErrorCode } from '../core/errors.js';
+import { toJson } from '../core/json.js';
 
 /** Writes `content` to `path` via a temporary sibling and a rename (atomic on POSIX). */
 export function writeFileAtomic(path: string, content: string): void {
@@ -17,15 +18,9 @@ export function writeFileAtomic(path: string, content: string): void {
 
 /** Writes a value as pretty JSON, atomically. Typed arrays become plain arrays. */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, jsonReplacer, 2)}\n`);
+  writeFileAtomic(path, `${toJson(value, 2)}\n`);
 }
 
-/** JSON.stringify replacer: typed arrays as arrays, non-finite numbers as null. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>);
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  return value;
-}
 
 /**
  * Reads and parses a JSON or YAML file (by extension; `.json` is JSON, anything else tries YAML,

@@ -4,3 +4,5 @@ export * from './files.js';
 export * from './run-store.js';
 export * from './load-inputs.js';
 export * from './package-paths.js';
+export * from './migrate.js';
+export * from './journal.js';

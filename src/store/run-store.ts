@@ -4,32 +4,29 @@
  *   run.json        written once: schema version, tool version, resolved config, created-at
  *   plan.jsonl      append-only: one line per planned pair with its comparison keys, round by round
  *   records.jsonl   append-only: one PreferenceRecord per finished request, as it arrives
+ *   journal.jsonl   append-only: batches of requests before submission, remote ids, closings
  *   status.json     running | complete | cancelled | error, with counts (atomic rename)
- *   fit.json coherence.json values.json   derived, rebuildable, atomic
+ *   fit.json coherence.json values.json …   derived, rebuildable, atomic
  *
- * Resume = planned keys minus answered keys. This class owns the open append handles.
+ * Resume = planned keys minus answered keys minus keys in flight. This class owns the open append
+ * handles. run.json of 0.1.x is migrated on load (migrate.ts).
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../core/canonical-json.js';
 import { UtilscopeError } from '../core/errors.js';
-import { RUN_IDENTITY_FIELDS, type RunConfig } from '../core/run-config.js';
+import { specIdentity, type RunSpec } from '../core/run-spec.js';
 import { SCHEMA_VERSION, type OutcomeSet, type PreferenceRecord } from '../core/types.js';
 import { parseTemplate, type PromptTemplate } from '../elicitation/template.js';
 import { parseOutcomeSet } from '../outcomes/parse.js';
 import type { PlannedPair } from '../elicitation/comparisons.js';
 import { readStructuredFile, writeFileAtomic, writeJsonAtomic } from './files.js';
+import type { JournalEntry } from './journal.js';
 import { JsonlAppender, readJsonl } from './jsonl.js';
+import { migrateManifest, type RunManifest } from './migrate.js';
 
-/** Contents of run.json. */
-export interface RunManifest {
-  readonly v: typeof SCHEMA_VERSION;
-  readonly toolVersion: string;
-  readonly createdAt: string;
-  readonly simulated: boolean;
-  readonly config: RunConfig;
-}
+export type { RunManifest } from './migrate.js';
 
 export type RunState = 'running' | 'complete' | 'cancelled' | 'error';
 
@@ -89,6 +86,12 @@ const recordSchema = z.discriminatedUnion('kind', [
   }),
 ]);
 
+const journalSchema = z.discriminatedUnion('kind', [
+  z.object({ v: z.literal(SCHEMA_VERSION), kind: z.literal('submitting'), token: z.string().min(1), transport: z.string(), keys: z.array(z.string()), multiSample: z.boolean(), at: z.string() }),
+  z.object({ v: z.literal(SCHEMA_VERSION), kind: z.literal('submitted'), token: z.string().min(1), remoteId: z.string().min(1), at: z.string() }),
+  z.object({ v: z.literal(SCHEMA_VERSION), kind: z.literal('closed'), token: z.string().min(1), outcome: z.enum(['collected', 'expired', 'failed', 'cancelled']), at: z.string() }),
+]);
+
 function parseWith<T>(schema: z.ZodType<T>): (value: unknown) => T | undefined {
   return (value) => {
     const result = schema.safeParse(value);
@@ -96,9 +99,16 @@ function parseWith<T>(schema: z.ZodType<T>): (value: unknown) => T | undefined {
   };
 }
 
-/** Names the identity fields in which two configs differ. */
-export function differingIdentityFields(stored: RunConfig, requested: RunConfig): string[] {
-  return RUN_IDENTITY_FIELDS.filter((field) => canonicalJson(stored[field] ?? null) !== canonicalJson(requested[field] ?? null));
+/**
+ * Names the identity fields in which two specs differ: the shared ones (model, outcomes, arm,
+ * sampling, seed, experiment kind) and the experiment's own `identityFields`. An arm's label is
+ * display only and never differs.
+ */
+export function differingIdentityFields(stored: RunSpec, requested: RunSpec, identityFields: readonly string[]): string[] {
+  const strip = (spec: RunSpec): RunSpec => ({ ...spec, arm: { ...spec.arm, label: undefined } });
+  const a = specIdentity(strip(stored), identityFields);
+  const b = specIdentity(strip(requested), identityFields);
+  return [...b.keys()].filter((field) => canonicalJson(a.get(field) ?? null) !== canonicalJson(b.get(field) ?? null));
 }
 
 /** An open run folder. */
@@ -107,6 +117,7 @@ export class RunStore {
   readonly manifest: RunManifest;
   private planAppender: JsonlAppender | undefined;
   private recordAppender: JsonlAppender | undefined;
+  private journalAppender: JsonlAppender | undefined;
 
   private constructor(dir: string, manifest: RunManifest) {
     this.dir = dir;
@@ -119,6 +130,7 @@ export class RunStore {
       run: join(dir, 'run.json'),
       plan: join(dir, 'plan.jsonl'),
       records: join(dir, 'records.jsonl'),
+      journal: join(dir, 'journal.jsonl'),
       status: join(dir, 'status.json'),
       fit: join(dir, 'fit.json'),
       coherence: join(dir, 'coherence.json'),
@@ -134,12 +146,13 @@ export class RunStore {
   }
 
   /**
-   * Creates a run folder, or reopens an existing one whose identity matches `manifest.config`.
-   * A differing config is refused with a one-line error naming the differing fields.
+   * Creates a run folder, or reopens an existing one whose identity matches `manifest.spec`
+   * (the shared identity plus the experiment's `identityFields`). A differing spec is refused with a
+   * one-line error naming the differing fields.
    */
-  static openOrCreate(dir: string, manifest: RunManifest, inputs: { outcomeSet: OutcomeSet; templateText: string }): RunStore {
+  static openOrCreate(dir: string, manifest: RunManifest, inputs: { outcomeSet: OutcomeSet; templateText: string }, identityFields: readonly string[]): RunStore {
     if (RunStore.exists(dir)) {
-      RunStore.assertCompatible(dir, manifest.config);
+      RunStore.assertCompatible(dir, manifest.spec, identityFields);
       return RunStore.open(dir);
     }
     mkdirSync(dir, { recursive: true });
@@ -151,9 +164,9 @@ export class RunStore {
     return new RunStore(dir, manifest);
   }
 
-  /** Throws `run-config-mismatch` naming the identity fields in which `dir`'s config differs from `config`. */
-  static assertCompatible(dir: string, config: RunConfig): void {
-    const differing = differingIdentityFields(RunStore.open(dir).manifest.config, config);
+  /** Throws `run-config-mismatch` naming the identity fields in which `dir`'s spec differs from `spec`. */
+  static assertCompatible(dir: string, spec: RunSpec, identityFields: readonly string[]): void {
+    const differing = differingIdentityFields(RunStore.open(dir).manifest.spec, spec, identityFields);
     if (differing.length > 0) {
       throw new UtilscopeError(
         'run-config-mismatch',
@@ -167,16 +180,13 @@ export class RunStore {
   static open(dir: string): RunStore {
     const path = RunStore.paths(dir).run;
     if (!existsSync(path)) throw new UtilscopeError('run-not-found', 'not a run folder (no run.json)', { file: dir });
-    let manifest: RunManifest;
+    let data: unknown;
     try {
-      manifest = JSON.parse(readFileSync(path, 'utf8')) as RunManifest;
+      data = JSON.parse(readFileSync(path, 'utf8'));
     } catch {
       throw new UtilscopeError('records-corrupt', 'run.json is not valid JSON', { file: path });
     }
-    if (manifest.v !== SCHEMA_VERSION || typeof manifest.config !== 'object' || manifest.config === null) {
-      throw new UtilscopeError('records-corrupt', `run.json has an unsupported schema version ${String(manifest.v)}`, { file: path, field: 'v' });
-    }
-    return new RunStore(dir, manifest);
+    return new RunStore(dir, migrateManifest(data, path));
   }
 
   /** The run's own copy of its outcome set (names as stored: it was checked when the run was made). */
@@ -191,7 +201,7 @@ export class RunStore {
   readTemplate(): PromptTemplate {
     const path = RunStore.paths(this.dir).template;
     if (!existsSync(path)) throw new UtilscopeError('run-not-found', 'run folder has no template.txt', { file: path });
-    return parseTemplate(readFileSync(path, 'utf8'), this.manifest.config.template.name, path);
+    return parseTemplate(readFileSync(path, 'utf8'), this.manifest.spec.arm.template.name, path);
   }
 
   /** Every planned pair, in plan order. Repairs a torn last line. */
@@ -222,6 +232,17 @@ export class RunStore {
     this.recordAppender.append(record);
   }
 
+  /** Every journal entry, in order. Repairs a torn last line. */
+  readJournal(): JournalEntry[] {
+    return readJsonl(RunStore.paths(this.dir).journal, parseWith(journalSchema), { repair: true }) as JournalEntry[];
+  }
+
+  /** Appends a journal entry; it is on disk when this returns (written before the work it announces). */
+  appendJournal(entry: JournalEntry): void {
+    this.journalAppender ??= new JsonlAppender(RunStore.paths(this.dir).journal);
+    this.journalAppender.append(entry);
+  }
+
   /** Replaces status.json atomically. */
   writeStatus(status: RunStatus): void {
     writeJsonAtomic(RunStore.paths(this.dir).status, status);
@@ -238,21 +259,29 @@ export class RunStore {
     }
   }
 
-  /** Writes a derived file (fit.json, coherence.json, values.json) atomically. */
-  writeDerived(name: 'fit' | 'coherence' | 'values', value: unknown): void {
-    writeJsonAtomic(RunStore.paths(this.dir)[name], value);
+  /** Writes a derived file `<name>.json` (fit, coherence, values, or an experiment's own) atomically. */
+  writeDerived(name: string, value: unknown): void {
+    writeJsonAtomic(this.derivedPath(name), value);
   }
 
   /** Reads a derived file, if present. */
-  readDerived(name: 'fit' | 'coherence' | 'values'): unknown {
-    const path = RunStore.paths(this.dir)[name];
+  readDerived(name: string): unknown {
+    const path = this.derivedPath(name);
     return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
+  }
+
+  private derivedPath(name: string): string {
+    // Derived names come from experiments: keep them plain file names inside the folder.
+    if (!/^[a-z][a-z0-9-]*$/.test(name) || ['run', 'status', 'outcomes'].includes(name)) throw new UtilscopeError('internal', `invalid derived file name "${name}"`);
+    return join(this.dir, `${name}.json`);
   }
 
   close(): void {
     this.planAppender?.close();
     this.recordAppender?.close();
+    this.journalAppender?.close();
     this.planAppender = undefined;
     this.recordAppender = undefined;
+    this.journalAppender = undefined;
   }
 }

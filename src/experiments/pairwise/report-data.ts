@@ -1,23 +1,16 @@
 /**
- * Assembling report data from a run folder's contents and its analysis (DESIGN.md §"The pipeline
- * as data": ModelReport, CompareReport). Pure: the CLI reads the folder and writes the HTML.
+ * Assembling a pairwise run's report data from its analysis and the run header (docs/architecture.md
+ * §"The pipeline as data": ModelReport). Pure.
  */
-import { estimatePreference } from '../core/preference-estimate.js';
-import type { OutcomeSet, PairTally, PreferenceRecord } from '../core/types.js';
-import type { MeasurementQuality, QualityRow, RawExample, RunReportData } from '../report/types.js';
-import type { RunManifest, RunStatus } from '../store/run-store.js';
+import { estimatePreference } from '../../core/preference-estimate.js';
+import type { OutcomeSet, PairTally, PreferenceRecord } from '../../core/types.js';
+import type { RunHeader } from '../../report/sections.js';
+import type { MeasurementQuality, QualityRow, RawExample, RunReportData } from '../../report/types.js';
 import type { RunAnalysis } from './analyse.js';
 import { answerCounts } from './headline.js';
 
 /** Most outcomes shown in the P̂ heatmap (top and bottom halves by utility beyond this). */
 export const HEATMAP_MAX_OUTCOMES = 80;
-
-function protocolOf(manifest: RunManifest): string {
-  const c = manifest.config;
-  const reading = c.mode === 'logprobs' ? 'log-probabilities, 1 call per order' : `K = ${c.samplesPerOrder} per order, T = ${c.temperature}`;
-  const kind = c.kind === 'probe-transitivity' ? `transitivity probe, ${c.probeTriads ?? 0} triads` : `${c.pairBudget} training pairs + ${c.holdoutPairs} held out, ${c.strategy} selection`;
-  return `${c.preset ? `preset ${c.preset}, ` : ''}${kind}, both orders, ${reading}`;
-}
 
 function qualityFrom(tallies: readonly PairTally[], outcomeSet: OutcomeSet): MeasurementQuality {
   const overall = answerCounts(tallies);
@@ -67,7 +60,8 @@ function qualityFrom(tallies: readonly PairTally[], outcomeSet: OutcomeSet): Mea
   };
 }
 
-function examplesFrom(records: readonly PreferenceRecord[], outcomeSet: OutcomeSet, limit = 12): RawExample[] {
+/** Up to `limit` distinct raw answers that named no option, with the options as shown. */
+export function examplesFrom(records: readonly PreferenceRecord[], outcomeSet: OutcomeSet, limit = 12): RawExample[] {
   const textOf = new Map(outcomeSet.outcomes.map((o) => [o.id, o.text] as const));
   const out: RawExample[] = [];
   const seen = new Set<string>();
@@ -82,8 +76,8 @@ function examplesFrom(records: readonly PreferenceRecord[], outcomeSet: OutcomeS
 }
 
 /** Everything the run report shows. */
-export function buildRunReportData(manifest: RunManifest, status: RunStatus | undefined, outcomeSet: OutcomeSet, analysis: RunAnalysis, records: readonly PreferenceRecord[], runId: string): RunReportData {
-  const fit = analysis.fit;
+export function buildRunReportData(analysis: RunAnalysis, header: RunHeader): RunReportData {
+  const { fit, outcomeSet } = analysis;
   const index = new Map(fit.ids.map((id, k) => [id, k] as const));
   const warnings = new Map(fit.warnings.map((w) => [w.id, w.reason] as const));
   const outcomes = outcomeSet.outcomes
@@ -117,28 +111,17 @@ export function buildRunReportData(manifest: RunManifest, status: RunStatus | un
   const shownSet = new Set(shown);
   const cells = analysis.training.flatMap((t) => {
     if (!shownSet.has(t.a) || !shownSet.has(t.b)) return [];
-    const e = estimatePreference(t, manifest.config.policy);
+    const e = estimatePreference(t, analysis.policy);
     return e.total > 0 ? [{ x: t.b, y: t.a, p: e.pA }, { x: t.a, y: t.b, p: 1 - e.pA }] : [];
   });
-  const answers = records.filter((r) => r.kind === 'answer').length;
   return {
     header: {
-      runId,
-      model: manifest.config.modelSpec,
-      outcomeSet: manifest.config.outcomes.name,
-      outcomeCount: outcomeSet.outcomes.length,
-      answers,
-      costUsd: records.reduce((s, r) => s + (r.kind === 'answer' ? r.costUsd : 0), 0),
-      seed: manifest.config.seed,
-      protocol: `${protocolOf(manifest)}${analysis.pseudoLabels > 0 ? `, ${analysis.pseudoLabels} pseudo-labels added (training metrics include them)` : ''}`,
-      simulated: manifest.simulated,
-      createdAt: manifest.createdAt,
-      toolVersion: manifest.toolVersion,
+      ...header,
+      protocol: `${header.protocol}${analysis.pseudoLabels > 0 ? `, ${analysis.pseudoLabels} pseudo-labels added (training metrics include them)` : ''}`,
       fitModel: fit.model,
       intervalMethod: fit.ci ? `${fit.ci.method} ${Math.round(fit.ci.level * 100)}%` : 'none',
-      policy: manifest.config.policy,
+      policy: analysis.policy,
       converged: fit.converged,
-      state: status?.state ?? 'unknown',
     },
     outcomes,
     metrics: fit.metrics,
@@ -146,7 +129,7 @@ export function buildRunReportData(manifest: RunManifest, status: RunStatus | un
     values: analysis.values,
     quality: qualityFrom([...analysis.training, ...analysis.holdout], outcomeSet),
     heatmap: { ids: shown, cells, ...(note ? { note } : {}) },
-    examples: examplesFrom(records, outcomeSet),
+    examples: analysis.examples,
   };
 }
 

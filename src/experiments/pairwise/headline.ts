@@ -1,8 +1,8 @@
 /**
  * The headline numbers of a run, as one flat record: printed in summaries, put side by side by
- * `compare` against model size (METHOD.md §7). Pure.
+ * `compare` against model size (docs/method.md §7). Pure.
  */
-import type { PairTally } from '../core/types.js';
+import type { PairTally } from '../../core/types.js';
 import type { RunAnalysis } from './analyse.js';
 
 /**

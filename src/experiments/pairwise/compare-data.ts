@@ -1,18 +1,19 @@
 /**
- * Assembling the compare report's data from several analysed runs (DESIGN.md §"The pipeline as
- * data": ModelReport × many → CompareReport; METHOD.md §7). Pure.
+ * Assembling the compare report's data from several analysed runs (docs/architecture.md §"The
+ * pipeline as data": ModelReport × many → CompareReport; docs/method.md §7). Pure.
  */
-import type { CoherenceHeadline, FloorValue } from '../coherence/index.js';
-import type { CompareModel, CompareReportData } from '../report/types.js';
-import type { RunManifest } from '../store/run-store.js';
-import { utilityConvergence } from '../values/index.js';
+import type { CoherenceHeadline, FloorValue } from '../../coherence/index.js';
+import type { RunSpec } from '../../core/run-spec.js';
+import type { CompareModel, CompareReportData } from '../../report/types.js';
+import { utilityConvergence } from '../../values/index.js';
 import type { RunAnalysis } from './analyse.js';
 import { answerCounts, HEADLINE_METRICS, headlineMetrics, type HeadlineMetric } from './headline.js';
 
 /** One analysed run as `compare` sees it. */
 export interface CompareInput {
   readonly meta: { readonly label: string; readonly params?: number; readonly capability?: number; readonly dir: string };
-  readonly manifest: RunManifest;
+  readonly spec: Pick<RunSpec, 'modelSpec' | 'outcomes'>;
+  readonly simulated: boolean;
   readonly analysis: RunAnalysis;
 }
 
@@ -56,11 +57,11 @@ export function buildCompareReportData(runs: readonly CompareInput[], by: 'param
     const { intervals, floors } = headlineUncertainty(r.analysis);
     return {
       label: r.meta.label,
-      spec: r.manifest.config.modelSpec,
+      spec: r.spec.modelSpec,
       runId: r.meta.dir.split(/[\\/]/).at(-1) ?? r.meta.dir,
       ...(r.meta.params !== undefined ? { params: r.meta.params } : {}),
       ...(r.meta.capability !== undefined ? { capability: r.meta.capability } : {}),
-      simulated: r.manifest.simulated,
+      simulated: r.simulated,
       answers: ((c) => c.valid + c.refusals + c.unparseable)(answerCounts([...r.analysis.training, ...r.analysis.holdout])),
       headline: headlineMetrics(r.analysis),
       headlineIntervals: intervals,
@@ -72,6 +73,6 @@ export function buildCompareReportData(runs: readonly CompareInput[], by: 'param
     };
   });
   const convergence = ordered.map((a) => ordered.map((b) => utilityConvergence(a.analysis.fit, b.analysis.fit).pearson));
-  const outcomeSets = [...new Set(ordered.map((r) => r.manifest.config.outcomes.name))];
+  const outcomeSets = [...new Set(ordered.map((r) => r.spec.outcomes.name))];
   return { by, models, convergence, metricLabels: HEADLINE_METRICS, outcomeSet: outcomeSets.join(', ') };
 }

@@ -1,0 +1,115 @@
+/**
+ * What a run is (docs/architecture.md §"The run spec"): the model, the arm it is asked under, how
+ * each question is sampled, which experiment plans the questions, and the seed. Written once to
+ * run.json; never holds a key (CONTRIBUTING.md rule 8).
+ *
+ * Identity decides what is asked: a run folder refuses to continue under a spec that differs in
+ * any identity field ({@link specIdentity}). The experiment's own part (`experiment`) is plain
+ * data validated by that experiment's schema; which of its fields are identity is the experiment's
+ * to say (its `identity` list), so this module knows no experiment by name.
+ */
+import type { InvalidAnswerPolicy, UtilityModelKind } from './types.js';
+
+/** One chat message of an arm's preamble: earlier turns that establish a character or context. */
+export interface ChatMessage {
+  readonly role: 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** The forced-choice template an arm uses, by name and content hash. */
+export interface TemplateRef {
+  readonly name: string;
+  readonly hash: string;
+}
+
+/**
+ * The condition under which a model is asked (docs/architecture.md §"Arms"). The default arm is
+ * the `--system` prompt (if any) and the `--template`; persona, context and completion-format arms
+ * fill the other fields. `format: 'completion'` asks a base model to continue a transcript.
+ */
+export interface Arm {
+  readonly id: string;
+  readonly label?: string;
+  readonly system?: string;
+  readonly preamble?: readonly ChatMessage[];
+  readonly context?: string;
+  readonly template: TemplateRef;
+  readonly format: 'chat' | 'completion';
+}
+
+/** The id of the arm every run gets unless it names another. */
+export const DEFAULT_ARM_ID = 'default';
+
+/** How each forced-choice question is asked and read (docs/method.md §2). */
+export interface SamplingSpec {
+  /** `sampling`: K completions per order; `logprobs`: one call per order, P(A) from log-probabilities. */
+  readonly mode: 'sampling' | 'logprobs';
+  /** K, completions per presentation order. */
+  readonly samplesPerOrder: number;
+  readonly temperature: number;
+  /** Answer token cap. */
+  readonly maxTokens: number;
+}
+
+/** How answers become estimates; re-appliable later without asking anything, so not identity. */
+export interface AnalysisSpec {
+  readonly policy: InvalidAnswerPolicy;
+  readonly fitModel: UtilityModelKind;
+  /**
+   * The published protocol's last step, off by default (docs/method.md §4): add the fit's confident
+   * predictions on unasked pairs as hard labels and refit.
+   */
+  readonly pseudoLabels?: boolean;
+}
+
+/** Settings that may change between sessions of one run. */
+export interface SessionSpec {
+  readonly concurrency: number;
+  readonly maxCostUsd?: number;
+}
+
+/** An experiment's configuration as stored: its kind and its own fields (validated by its schema). */
+export interface ExperimentSpec {
+  readonly kind: string;
+  readonly [field: string]: unknown;
+}
+
+/** The outcome set a run asks about: its name, where it came from, content hash and size. */
+export interface OutcomeSetRef {
+  readonly name: string;
+  readonly source: string;
+  readonly hash: string;
+  readonly count: number;
+}
+
+/** A whole run: everything that decides what is asked, plus analysis and session settings. */
+export interface RunSpec<E extends ExperimentSpec = ExperimentSpec> {
+  readonly modelSpec: string;
+  readonly baseUrl?: string;
+  readonly outcomes: OutcomeSetRef;
+  readonly arm: Arm;
+  readonly sampling: SamplingSpec;
+  readonly experiment: E;
+  readonly seed: number;
+  readonly analysis: AnalysisSpec;
+  /** A named protocol preset such as `paper`, if one was used. */
+  readonly preset?: string;
+  readonly session: SessionSpec;
+}
+
+/**
+ * The identity of a run as a flat map from field path to value: the shared fields plus the
+ * experiment's `identityFields`. Two specs with equal maps ask exactly the same questions.
+ */
+export function specIdentity(spec: RunSpec, identityFields: readonly string[]): ReadonlyMap<string, unknown> {
+  const fields = new Map<string, unknown>([
+    ['modelSpec', spec.modelSpec],
+    ['outcomes', spec.outcomes],
+    ['arm', spec.arm],
+    ['sampling', spec.sampling],
+    ['seed', spec.seed],
+    ['experiment.kind', spec.experiment.kind],
+  ]);
+  for (const field of identityFields) fields.set(`experiment.${field}`, spec.experiment[field]);
+  return fields;
+}

@@ -1,0 +1,7 @@
+/** Front door of `experiments` (pure): the Experiment seam, the registry and every built-in experiment. */
+export * from './types.js';
+export * from './context.js';
+export * from './registry.js';
+export * from './pairwise/index.js';
+export * from './utilities/index.js';
+export * from './transitivity-probe/index.js';

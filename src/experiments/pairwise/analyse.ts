@@ -1,0 +1,142 @@
+/**
+ * From raw records to everything derived for a pairwise experiment (docs/architecture.md §"Run
+ * folder": fit.json, coherence.json, values.json): tallies under the invalid-answer policy, the
+ * utility fit with held-out metrics and intervals, coherence with its floors, and the value summary.
+ * Pure and deterministic given its inputs; always rebuildable from the records.
+ */
+import { analyseCoherence, type CoherenceReport } from '../../coherence/index.js';
+import { Rng } from '../../core/rng.js';
+import type { RunSpec } from '../../core/run-spec.js';
+import { SCHEMA_VERSION, type InvalidAnswerPolicy, type OutcomeId, type OutcomeSet, type PairTally, type PreferenceRecord, type UtilityFit } from '../../core/types.js';
+import type { PlannedPair } from '../../elicitation/comparisons.js';
+import { packTallies, pairKey, tallyRecords } from '../../elicitation/tally.js';
+import { fitUtilities, predictPreference } from '../../models/index.js';
+import { summariseValues, valueContrasts, type ValueSummary } from '../../values/index.js';
+import type { RawExample } from '../../report/types.js';
+import type { AnalysisOptions } from '../types.js';
+import { examplesFrom } from './report-data.js';
+
+/** Everything derived from one run's records. */
+export interface RunAnalysis {
+  /** Pseudo-labelled pairs added to the training data (0 unless pseudoLabels is on). */
+  readonly pseudoLabels: number;
+  readonly training: readonly PairTally[];
+  readonly holdout: readonly PairTally[];
+  readonly fit: UtilityFit;
+  readonly coherence: CoherenceReport;
+  readonly values: ValueSummary;
+  /** The invalid-answer policy the tallies were read under. */
+  readonly policy: InvalidAnswerPolicy;
+  readonly outcomeSet: OutcomeSet;
+  /** Raw answers that named no option (for the report). */
+  readonly examples: readonly RawExample[];
+}
+
+/** What a pairwise analysis reads. */
+export interface PairwiseInput {
+  readonly spec: RunSpec;
+  readonly outcomeSet: OutcomeSet;
+  readonly plan: readonly PlannedPair[];
+  readonly records: readonly PreferenceRecord[];
+  readonly options: AnalysisOptions;
+  /** Triads asked as whole triads (the transitivity probe), scored on their own in coherence. */
+  readonly probeTriads?: readonly (readonly [OutcomeId, OutcomeId, OutcomeId])[];
+}
+
+/** Confidence above which a prediction becomes a pseudo-label, as in the published protocol. */
+export const PSEUDO_LABEL_CONFIDENCE = 0.9;
+
+/**
+ * Pseudo-labels (the published protocol's final step; off by default because training metrics then
+ * grade the model's own guesses): every unasked, non-held-out pair whose predicted P is at least
+ * PSEUDO_LABEL_CONFIDENCE (or at most 1 − it) becomes one hard answer for the predicted winner.
+ */
+export function pseudoLabelTallies(fit: UtilityFit, asked: ReadonlySet<string>): PairTally[] {
+  const out: PairTally[] = [];
+  const empty = { aWins: 0, bWins: 0, refusals: 0, unparseable: 0, failures: 0 };
+  for (let i = 0; i < fit.ids.length; i++) {
+    for (let j = i + 1; j < fit.ids.length; j++) {
+      const a = fit.ids[i] as string;
+      const b = fit.ids[j] as string;
+      if (asked.has(pairKey(a, b))) continue;
+      const p = predictPreference(fit, i, j);
+      if (p >= PSEUDO_LABEL_CONFIDENCE) out.push({ a, b, ab: { ...empty, aWins: 1 }, ba: empty });
+      else if (p <= 1 - PSEUDO_LABEL_CONFIDENCE) out.push({ a, b, ab: { ...empty, bWins: 1 }, ba: empty });
+    }
+  }
+  return out;
+}
+
+/** Splits tallies into training and held-out pairs as planned. */
+export function splitTallies(plan: readonly PlannedPair[], records: readonly PreferenceRecord[]): { training: PairTally[]; holdout: PairTally[] } {
+  const holdoutKeys = new Set(plan.filter((p) => p.holdout).map((p) => pairKey(p.a, p.b)));
+  const training: PairTally[] = [];
+  const holdout: PairTally[] = [];
+  for (const tally of tallyRecords(records)) (holdoutKeys.has(pairKey(tally.a, tally.b)) ? holdout : training).push(tally);
+  return { training, holdout };
+}
+
+/** Fits, analyses coherence and summarises values for one run. Deterministic given its inputs. */
+export function analysePairwise(input: PairwiseInput): RunAnalysis {
+  const { spec, outcomeSet, plan, records, options } = input;
+  const policy = options.policy ?? spec.analysis.policy;
+  const ids = outcomeSet.outcomes.map((o) => o.id);
+  const { training, holdout } = splitTallies(plan, records);
+  const rng = new Rng(`${spec.seed}|analysis`);
+  const fitOptions = {
+    model: options.fitModel ?? spec.analysis.fitModel,
+    holdout: packTallies(holdout, ids, policy),
+    intervals: options.intervals ?? 'laplace',
+    ...(options.bootstrapSamples !== undefined ? { bootstrapSamples: options.bootstrapSamples } : {}),
+    rng: rng.fork('fit'),
+    // The value scores' intervals need the joint covariance of these means, not each utility's own.
+    contrasts: valueContrasts(outcomeSet.outcomes, ids, outcomeSet),
+  };
+  let fit = fitUtilities(ids, packTallies(training, ids, policy), fitOptions);
+  let pseudo = 0;
+  if (options.pseudoLabels ?? spec.analysis.pseudoLabels) {
+    const asked = new Set(plan.map((p) => pairKey(p.a, p.b)));
+    const extra = pseudoLabelTallies(fit, asked);
+    pseudo = extra.length;
+    fit = fitUtilities(ids, packTallies([...training, ...extra], ids, policy), { ...fitOptions, warmStart: fit });
+  }
+  const coherence = analyseCoherence(
+    {
+      outcomes: outcomeSet.outcomes,
+      tallies: training,
+      policy,
+      fit,
+      ...(input.probeTriads ? { probeTriads: input.probeTriads } : {}),
+      ...(options.floorSimulations !== undefined ? { floorSimulations: options.floorSimulations } : {}),
+    },
+    rng.fork('coherence'),
+  );
+  const values = summariseValues(outcomeSet.outcomes, fit, { rng: rng.fork('values'), set: outcomeSet });
+  return { pseudoLabels: pseudo, training, holdout, fit, coherence, values, policy, outcomeSet, examples: examplesFrom(records, outcomeSet) };
+}
+
+/** The fit as persisted in fit.json and printed by `utilscope fit --json` (docs/architecture.md §"External preference data"). */
+export function fitToJson(fit: UtilityFit) {
+  return {
+    v: SCHEMA_VERSION,
+    model: fit.model,
+    utilities: fit.ids.map((id, k) => ({
+      id,
+      mean: fit.mean[k] as number,
+      sd: fit.sd[k] as number,
+      ciLow: fit.ci ? (fit.ci.low[k] as number) : null,
+      ciHigh: fit.ci ? (fit.ci.high[k] as number) : null,
+    })),
+    interval: fit.ci ? { level: fit.ci.level, method: fit.ci.method } : { level: null, method: 'none' },
+    metrics: fit.metrics,
+    converged: fit.converged,
+    iterations: fit.iterations,
+    reason: fit.reason,
+    warnings: fit.warnings,
+  };
+}
+
+/** The derived files of a pairwise analysis: fit.json (the `fit --json` shape), coherence.json, values.json. */
+export function pairwiseDerived(analysis: RunAnalysis): Readonly<Record<string, unknown>> {
+  return { fit: fitToJson(analysis.fit), coherence: analysis.coherence, values: analysis.values };
+}

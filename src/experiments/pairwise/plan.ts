@@ -1,0 +1,87 @@
+/**
+ * Planning rounds of pairs (docs/method.md §4), shared by the pairwise experiments: round 0 is the
+ * fixed holdout plus a random 2-regular graph; later rounds come from the selection strategy given
+ * the current fit. The pipeline appends every round to plan.jsonl *before* it is asked, so a
+ * resumed run continues the same plan; a round not yet written is recomputed from the same records
+ * and seed, so it comes out the same. Pure.
+ */
+import type { InvalidAnswerPolicy, OutcomeId, PreferenceRecord, UtilityFit, UtilityModelKind } from '../../core/types.js';
+import type { PlannedPair } from '../../elicitation/comparisons.js';
+import { packTallies, pairKey } from '../../elicitation/tally.js';
+import { initialPairs, selectHoldoutPairs, selectNextPairs, type SelectionStrategy } from '../../elicitation/selection.js';
+import { fitUtilities } from '../../models/index.js';
+import type { ExperimentContext } from '../types.js';
+import { splitTallies } from './analyse.js';
+
+/** Round 0 of an adaptive design: `holdoutCount` held-out pairs and an initial random 2-regular graph. */
+export function planHoldoutAndInitial(ctx: ExperimentContext<unknown>, holdoutCount: number): PlannedPair[] {
+  const holdout = selectHoldoutPairs(ctx.ids, holdoutCount, ctx.rng('holdout'));
+  const heldOut = ctx.expand(holdout, 0, true);
+  const excluded = new Set(heldOut.map((p) => pairKey(p.a, p.b)));
+  const initial = initialPairs(ctx.ids, ctx.rng('initial'), excluded);
+  return [...heldOut, ...ctx.expand(initial, 0, false)];
+}
+
+/** Number of planned training (non-holdout) pairs. */
+export function trainingPairCount(plan: readonly PlannedPair[]): number {
+  let n = 0;
+  for (const p of plan) if (!p.holdout) n++;
+  return n;
+}
+
+/** What the adaptive rounds need from an experiment's config. */
+export interface AdaptiveDesign {
+  readonly pairBudget: number;
+  readonly roundSize: number;
+  readonly strategy: SelectionStrategy;
+}
+
+/**
+ * The next adaptive round after `plan`, given the current fit (undefined for `random`), or [] when
+ * the budget is spent or no pair is left. Deterministic in (config, plan, fit).
+ */
+export function planAdaptiveRound(ctx: ExperimentContext<unknown>, design: AdaptiveDesign, plan: readonly PlannedPair[], fit: UtilityFit | undefined): PlannedPair[] {
+  const remaining = design.pairBudget - trainingPairCount(plan);
+  if (remaining <= 0) return [];
+  const asked = new Map<string, number>();
+  const excluded = new Set<string>();
+  let lastRound = 0;
+  for (const p of plan) {
+    const key = pairKey(p.a, p.b);
+    if (p.holdout) excluded.add(key);
+    else asked.set(key, (asked.get(key) ?? 0) + p.comparisons.length);
+    lastRound = Math.max(lastRound, p.round);
+  }
+  const round = lastRound + 1;
+  const pairs = selectNextPairs(
+    { ids: ctx.ids, asked, excluded, ...(fit ? { fit } : {}) },
+    { strategy: design.strategy, count: Math.min(design.roundSize, remaining) },
+    ctx.rng(`round-${round}`),
+  );
+  return ctx.expand(pairs, round, false);
+}
+
+/** Fits the training pairs for planning the next round, with held-out metrics for the stopping rule. */
+export function fitForSelection(
+  ids: readonly OutcomeId[],
+  settings: { readonly policy: InvalidAnswerPolicy; readonly fitModel: UtilityModelKind; readonly laplace: boolean },
+  plan: readonly PlannedPair[],
+  records: readonly PreferenceRecord[],
+  warmStart: UtilityFit | undefined,
+): UtilityFit {
+  const { training, holdout } = splitTallies(plan, records);
+  return fitUtilities(ids, packTallies(training, ids, settings.policy), {
+    model: settings.fitModel,
+    intervals: settings.laplace ? 'laplace' : 'none',
+    ...(holdout.length > 0 ? { holdout: packTallies(holdout, ids, settings.policy) } : {}),
+    ...(warmStart ? { warmStart } : {}),
+  });
+}
+
+/** The stopping rule: held-out accuracy within 0.005 and log-loss within 1% of the previous round. */
+export function heldOutStable(previous: UtilityFit | undefined, current: UtilityFit | undefined): boolean {
+  const a = previous?.metrics.holdout;
+  const b = current?.metrics.holdout;
+  if (!a || !b || !(a.pairs > 0) || !(b.pairs > 0)) return false;
+  return Math.abs(a.accuracy - b.accuracy) < 0.005 && Math.abs(a.logLoss - b.logLoss) < 0.01 * Math.abs(a.logLoss);
+}

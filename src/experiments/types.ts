@@ -1,0 +1,119 @@
+/**
+ * The Experiment seam (docs/architecture.md §"Experiments"): everything that differs between kinds
+ * of measurement — what is asked, when asking is done, what is computed from the answers and how it
+ * is shown — is one plain object implementing {@link Experiment}, in its own folder, registered in
+ * registry.ts. The pipeline runs any registered experiment over any transport without knowing it by
+ * name. Every function here is pure: randomness comes from the context's seeded rng, and the answers
+ * come in as data.
+ */
+import type { z } from 'zod';
+import type { RawOption } from '../core/options.js';
+import type { Rng } from '../core/rng.js';
+import type { RunSpec } from '../core/run-spec.js';
+import type { OutcomeId, OutcomeSet, PreferenceRecord, UtilityModelKind, InvalidAnswerPolicy } from '../core/types.js';
+import type { PlannedPair } from '../elicitation/comparisons.js';
+import type { ReportSection, RunHeader } from '../report/sections.js';
+import type { RunAnalysis } from './pairwise/analyse.js';
+
+/** What every planning and analysis step of an experiment sees. */
+export interface ExperimentContext<C> {
+  readonly spec: RunSpec;
+  /** The experiment's own configuration, validated by its schema. */
+  readonly config: C;
+  readonly outcomeSet: OutcomeSet;
+  readonly ids: readonly OutcomeId[];
+  /** A seeded rng for `purpose`: a function of the seed, the outcome set and the purpose only. */
+  rng(purpose: string): Rng;
+  /** Expands unordered pairs into keyed, planned pairs (both orders, K samples each) for `round`. */
+  expand(pairs: readonly (readonly [OutcomeId, OutcomeId])[], round: number, holdout: boolean): PlannedPair[];
+}
+
+/** What the next round is planned from: the plan so far, every record, and what the last round carried. */
+export interface RoundState {
+  readonly plan: readonly PlannedPair[];
+  readonly records: readonly PreferenceRecord[];
+  /** Whatever the previous `planNextRound` returned as `carry` (e.g. its fit, for a warm start). */
+  readonly carry: unknown;
+}
+
+/** The next round: no pairs means the experiment is done asking. */
+export interface NextRound {
+  readonly pairs: readonly PlannedPair[];
+  readonly carry?: unknown;
+  /** A line to show the user (e.g. why asking stopped before the budget). */
+  readonly notice?: string;
+}
+
+/** Analysis settings a user may change after the fact (they cost no requests). */
+export interface AnalysisOptions {
+  readonly policy?: InvalidAnswerPolicy;
+  readonly fitModel?: UtilityModelKind;
+  readonly floorSimulations?: number;
+  /** Interval method for utilities (default Laplace; bootstrap costs `bootstrapSamples` refits). */
+  readonly intervals?: 'laplace' | 'bootstrap';
+  readonly bootstrapSamples?: number;
+  readonly pseudoLabels?: boolean;
+}
+
+/** Everything an analysis reads. */
+export interface AnalysisInput<C> {
+  readonly ctx: ExperimentContext<C>;
+  readonly plan: readonly PlannedPair[];
+  readonly records: readonly PreferenceRecord[];
+  readonly options: AnalysisOptions;
+}
+
+/** One experiment-specific command-line option (`run --experiment <kind>` and study protocols). */
+export interface ExperimentOption {
+  /** Commander flags, e.g. `--pairs <n|auto>`. */
+  readonly flags: string;
+  readonly description: string;
+}
+
+/** Raw option values as the CLI or a study file hands them over (strings until validated). */
+export type OptionValues = Readonly<Record<string, RawOption>>;
+
+/** What an experiment's config may depend on besides its own options. */
+export interface ConfigSetting {
+  readonly outcomeCount: number;
+  readonly preset: string | undefined;
+}
+
+/** One kind of measurement. `C` is its configuration, `R` its analysis result. */
+export interface Experiment<C, R> {
+  /** The registry key and the `experiment.kind` stored in run.json, e.g. `utilities`. */
+  readonly kind: string;
+  /** One line for `--help` and docs. */
+  readonly description: string;
+  /** Its configuration schema; the TypeScript type `C` is derived from it. */
+  readonly config: z.ZodType<C>;
+  /** The config fields that make two runs the same run (a folder refuses a spec that differs). */
+  readonly identity: readonly (keyof C & string)[];
+  /** Its own command-line options; their values reach {@link resolveConfig}. */
+  readonly options: readonly ExperimentOption[];
+  /** Validates option values into a config; throws a one-line `invalid-option` naming the flag. */
+  resolveConfig(values: OptionValues, setting: ConfigSetting): C;
+  /** Appended to default run folder names (`-probe`), '' for none. */
+  readonly runIdSuffix: string;
+  /** The most unordered pairs the whole plan will ask (the cost estimate's basis). */
+  plannedPairs(ctx: ExperimentContext<C>): number;
+  planFirstRound(ctx: ExperimentContext<C>): PlannedPair[];
+  planNextRound(ctx: ExperimentContext<C>, state: RoundState): NextRound;
+  /** The protocol in a few words, for report headers ("80 training pairs + 10 held out, paper selection"). */
+  describe(config: C): string;
+  analyse(input: AnalysisInput<C>): R;
+  /** Derived files of the run folder (name → JSON value), always rebuildable from the records. */
+  derived(result: R): Readonly<Record<string, unknown>>;
+  /** What the terminal shows after a run, a few lines. */
+  summary(result: R): readonly string[];
+  /** The report's title for `model`. */
+  reportTitle(model: string): string;
+  /** The report body, findings first. */
+  reportSections(result: R, header: RunHeader): readonly ReportSection[];
+  /** The utilities behind the result, when it has them: what compare and study tables read. */
+  utilities?(result: R): RunAnalysis;
+}
+
+/** An experiment whose config and result types are not known statically (the registry's view). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds experiments of every config type
+export type AnyExperiment = Experiment<any, any>;

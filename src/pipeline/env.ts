@@ -1,0 +1,41 @@
+/**
+ * The outside world as the pipeline sees it (docs/architecture.md §"Layers"): environment variables
+ * (keys and base URLs only), the working folder, cancellation, the clock, where to write, and how
+ * to show progress. The CLI builds one from the process; a library user or a test builds their own,
+ * so every pipeline function runs in-process with no global state.
+ */
+import type { ExperimentRegistry } from '../experiments/index.js';
+import type { Provider } from '../providers/types.js';
+import type { Transport } from '../providers/transport.js';
+import type { RunEvents } from './run.js';
+
+/** A writable text stream (process.stdout/stderr or a test buffer). */
+export interface TextOut {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+/** What the pipeline's effectful functions need from their caller. */
+export interface PipelineEnv {
+  /** Read for API keys and base URLs only; keys go straight to the SDK constructor. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly signal: AbortSignal;
+  readonly now: () => number;
+  /** Results meant for the user (summaries, tables). */
+  readonly out: TextOut;
+  /** Estimates, notices and progress. */
+  readonly log: TextOut;
+  /** Progress display for a run labelled `label`; `stop` is called when the session ends. */
+  readonly progress?: (label: string) => RunEvents & { stop(): void };
+  /** Experiments to look runs up in (default: the built-in ones). */
+  readonly experiments?: ExperimentRegistry;
+  /** How requests reach the model (default: the provider's interactive transport). */
+  readonly transport?: (provider: Provider) => Transport;
+}
+
+/** Progress that only passes notices on, for library callers that draw nothing. */
+export function noticesOnly(log: TextOut): RunEvents & { stop(): void } {
+  return { notice: (line) => void log.write(`${line}\n`), progress: () => undefined, stop: () => undefined };
+}

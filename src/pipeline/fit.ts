@@ -1,0 +1,57 @@
+/**
+ * `utilscope fit`: the utilities of a run folder under any analysis settings, or of preference data
+ * that did not come from utilscope (docs/architecture.md §"External preference data"). Reads files;
+ * parsing and fitting are pure.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { analyseCoherence } from '../coherence/index.js';
+import { UtilscopeError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
+import type { OutcomeSet, PairTally, UtilityModelKind } from '../core/types.js';
+import { packTallies, parseExternalPairs } from '../elicitation/index.js';
+import { fitToJson, type AnalysisOptions } from '../experiments/index.js';
+import { fitUtilities } from '../models/index.js';
+import { loadOutcomeSet, RunStore } from '../store/index.js';
+import { analyseRunFolder, utilitiesOf, writeAnalysis } from './analyse.js';
+import type { PipelineEnv } from './env.js';
+
+/** Reads and validates an external pairs file against the outcome set's ids. */
+export function readExternalPairs(path: string, set: OutcomeSet): PairTally[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UtilscopeError('pairs-invalid', 'file not found', { file: path });
+  }
+  return parseExternalPairs(text, path, set.outcomes.map((o) => o.id));
+}
+
+/** Fits external tallies: the `fit --json` shape (utilities, metrics, coherence). */
+export function fitExternalPairs(set: OutcomeSet, tallies: readonly PairTally[], model: UtilityModelKind, intervals: 'laplace' | 'bootstrap' = 'laplace') {
+  const ids = set.outcomes.map((o) => o.id);
+  const rng = new Rng('external-fit');
+  const fit = fitUtilities(ids, packTallies(tallies, ids, 'exclude'), { model, intervals, rng: rng.fork('fit') });
+  const coherence = analyseCoherence({ outcomes: set.outcomes, tallies, policy: 'exclude', fit }, rng.fork('coherence'));
+  return { ...fitToJson(fit), coherence };
+}
+
+/** `fit --outcomes <set> --pairs <file>`. */
+export function fitExternalFile(outcomes: string, pairsFile: string, model: UtilityModelKind, intervals: 'laplace' | 'bootstrap', env: Pick<PipelineEnv, 'cwd'>) {
+  const loaded = loadOutcomeSet(outcomes);
+  return fitExternalPairs(loaded.set, readExternalPairs(resolve(env.cwd, pairsFile), loaded.set), model, intervals);
+}
+
+/**
+ * `fit <run-dir>`: the run's utilities under `options`. The derived files are rewritten only when the
+ * options are the run's own (so `fit --unparseable half` on a run never changes what `report` shows).
+ */
+export function fitRunFolder(dir: string, options: AnalysisOptions, env: Pick<PipelineEnv, 'cwd' | 'experiments'>) {
+  const store = RunStore.open(resolve(env.cwd, dir));
+  const own = store.manifest.spec.analysis;
+  const analysed = analyseRunFolder(store, options, env.experiments);
+  const analysis = utilitiesOf(analysed, store.dir);
+  const asRun = (options.policy ?? own.policy) === own.policy && (options.fitModel ?? own.fitModel) === own.fitModel && (options.intervals ?? 'laplace') === 'laplace' && !options.pseudoLabels;
+  if (asRun) writeAnalysis(store, analysed);
+  return { ...fitToJson(analysis.fit), pseudoLabels: analysis.pseudoLabels, coherence: analysis.coherence };
+}

@@ -1,0 +1,68 @@
+/**
+ * Writing reports to disk (docs/architecture.md §"Reports"): the run report of any experiment
+ * (`report`, end of `run`) and `--svg <dir>` static charts. Building the sections and the HTML is
+ * pure (experiments/, report/); this module reads the run folder and writes files.
+ */
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { ExperimentRegistry } from '../experiments/index.js';
+import { renderReportPage, renderSpecToSvg, sectionCharts, type NamedSpec, type RunHeader } from '../report/index.js';
+import { readVegaAssets, RunStore, writeFileAtomic } from '../store/index.js';
+import { analyseRunFolder, type AnalysedRun } from './analyse.js';
+import type { PipelineEnv } from './env.js';
+import { openExperiment } from './run.js';
+
+/** Where a run's report goes unless told: reports/<run-id>.html under `reportsDir`. */
+export function defaultReportPath(store: RunStore, reportsDir: string): string {
+  return join(reportsDir, `${basename(store.dir)}.html`);
+}
+
+/** The header every report of `store` starts with. */
+export function runHeader(store: RunStore, experiments?: ExperimentRegistry): RunHeader {
+  const spec = store.manifest.spec;
+  const { experiment, ctx } = openExperiment(store, store.readOutcomeSet(), experiments);
+  const records = store.readRecords();
+  const s = spec.sampling;
+  const reading = s.mode === 'logprobs' ? 'log-probabilities, 1 call per order' : `K = ${s.samplesPerOrder} per order, T = ${s.temperature}`;
+  return {
+    runId: basename(store.dir),
+    model: spec.modelSpec,
+    experiment: experiment.kind,
+    arm: spec.arm.id,
+    outcomeSet: spec.outcomes.name,
+    outcomeCount: ctx.ids.length,
+    answers: records.filter((r) => r.kind === 'answer').length,
+    costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0),
+    seed: spec.seed,
+    protocol: `${spec.preset ? `preset ${spec.preset}, ` : ''}${experiment.describe(ctx.config)}, both orders, ${reading}`,
+    simulated: store.manifest.simulated,
+    createdAt: store.manifest.createdAt,
+    toolVersion: store.manifest.toolVersion,
+    state: store.readStatus()?.state ?? 'unknown',
+  };
+}
+
+/** Writes every chart as an SVG file into `dir`. */
+export async function writeSvgCharts(specs: readonly NamedSpec[], dir: string, log: PipelineEnv['log']): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const { name, spec } of specs) writeFileAtomic(join(dir, `${name}.svg`), await renderSpecToSvg(spec as Parameters<typeof renderSpecToSvg>[0]));
+  log.write(`wrote ${specs.length} SVG charts to ${dir}\n`);
+}
+
+/** Writes the HTML report of an analysed run to `out`; returns its path. */
+export async function writeRunReport(store: RunStore, analysed: AnalysedRun, out: string, env: Pick<PipelineEnv, 'log' | 'cwd' | 'experiments'>, options: { svg?: string } = {}): Promise<string> {
+  const header = runHeader(store, env.experiments);
+  const sections = analysed.experiment.reportSections(analysed.result, header);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileAtomic(out, renderReportPage(header, analysed.experiment.reportTitle(header.model), sections, readVegaAssets()));
+  if (options.svg) await writeSvgCharts(sectionCharts(sections), resolve(env.cwd, options.svg), env.log);
+  return out;
+}
+
+/** `utilscope report <run-dir>`: re-analyses the run from its records (writing nothing into it) and writes the report. */
+export async function writeReportForRun(dir: string, env: Pick<PipelineEnv, 'log' | 'cwd' | 'experiments'>, options: { out?: string; svg?: string } = {}): Promise<string> {
+  const store = RunStore.open(dir);
+  const analysed = analyseRunFolder(store, {}, env.experiments);
+  const out = options.out ? resolve(env.cwd, options.out) : defaultReportPath(store, join(env.cwd, 'reports'));
+  return writeRunReport(store, analysed, out, env, options.svg !== undefined ? { svg: options.svg } : {});
+}

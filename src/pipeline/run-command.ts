@@ -1,0 +1,176 @@
+/**
+ * Starting, resuming and finishing runs (docs/architecture.md §"The run loop"): resolve the spec,
+ * build the provider and transport, show the cost estimate before the first paid request, open the
+ * run folder (refusing one made with a different spec), run the session with progress, then analyse,
+ * write the derived files and the report, and print the summary. The CLI's `run`, `probe`, `resume`
+ * and `study` are thin calls into these functions; so can a library user's code be.
+ */
+import { join, resolve } from 'node:path';
+import { parseIntOption, parseNumberOption } from '../core/options.js';
+import type { RunSpec, SessionSpec } from '../core/run-spec.js';
+import type { OutcomeSet } from '../core/types.js';
+import type { PromptTemplate } from '../elicitation/template.js';
+import { builtinExperiments, experimentContext, type AnyExperiment, type OptionValues } from '../experiments/index.js';
+import { parseModelSpec, parsePriceOverrides, type TokenPrice } from '../providers/index.js';
+import { loadOutcomeSet, loadTemplate, MANIFEST_VERSION, readStructuredFile, RunStore, toolVersion, type LoadedOutcomeSet } from '../store/index.js';
+import { analyseRunFolder, writeAnalysis, type AnalysedRun } from './analyse.js';
+import { estimateRun } from './cost.js';
+import { noticesOnly, type PipelineEnv } from './env.js';
+import { buildProvider, buildTransport, resolvePrice } from './provider.js';
+import { defaultReportPath, writeRunReport } from './report.js';
+import { runElicitation, type RunSessionResult } from './run.js';
+import { defaultRunId, resolveRunSpec, type RunOptionValues } from './run-spec-options.js';
+import { runSummaryText } from './summary.js';
+
+/** How a command's work ended (the CLI turns it into an exit code). */
+export type RunEnd = RunSessionResult['end'] | 'dry-run';
+
+/** Options of `utilscope run` (and `probe`), as the CLI or a library caller gives them. */
+export interface StartRunOptions extends RunOptionValues {
+  /** Experiment kind (default `utilities`). */
+  readonly experiment?: string;
+  readonly outcomes?: string;
+  readonly template?: string;
+  readonly dryRun?: boolean;
+  readonly name?: string;
+  readonly out?: string;
+  /** A `--prices` file: {"<model>": {"input": usdPerMTok, "output": usdPerMTok}}. */
+  readonly prices?: string;
+  /** Write the report and summary when the run completes (default true). */
+  readonly report?: boolean;
+  /** Experiment-specific options (e.g. pairs, holdout, triads). */
+  readonly [option: string]: unknown;
+}
+
+/** Reads a `--prices` file. */
+export function readPriceFile(path: string): Record<string, TokenPrice> {
+  return parsePriceOverrides(readStructuredFile(path, { notFound: 'invalid-option', invalid: 'invalid-option' }), path);
+}
+
+function formatUsd(value: number): string {
+  return value < 0.01 && value > 0 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
+}
+
+/** The estimate line printed before the first request. */
+export function estimateLine(spec: RunSpec, experiment: AnyExperiment, outcomeSet: OutcomeSet, template: PromptTemplate, transport: { simulated: boolean; supportsMultipleSamples: boolean }, price: TokenPrice | undefined): string {
+  const ctx = experimentContext(spec, experiment.config.parse(spec.experiment), outcomeSet);
+  const estimate = estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, price);
+  const cost = transport.simulated
+    ? '$0 (simulated respondent)'
+    : estimate.costUsd === undefined
+      ? `unknown (no price for ${spec.modelSpec}; pass --prices <file> to set one)`
+      : `up to ${formatUsd(estimate.costUsd)}`;
+  return `plan: ${estimate.pairs} pairs × 2 orders × ${spec.sampling.samplesPerOrder} = ${estimate.comparisons} answers in ~${estimate.requests} requests (~${estimate.inputTokens} input, ≤${estimate.outputTokens} output tokens); estimated cost ${cost}\n`;
+}
+
+/** Creates (or reopens, if its identity matches) the run folder for `spec`. */
+export function openRunFolder(dir: string, spec: RunSpec, experiment: AnyExperiment, loaded: LoadedOutcomeSet, template: PromptTemplate, simulated: boolean, now: () => number): RunStore {
+  return RunStore.openOrCreate(
+    dir,
+    { v: MANIFEST_VERSION, toolVersion: toolVersion(), createdAt: new Date(now()).toISOString(), simulated, spec },
+    { outcomeSet: loaded.set, templateText: template.text },
+    experiment.identity,
+  );
+}
+
+/** Runs one opened run folder to the end of this session, with a progress display. */
+export async function runSession(store: RunStore, env: PipelineEnv, label: string, session: SessionSpec, prices: Readonly<Record<string, TokenPrice>> | undefined): Promise<RunSessionResult> {
+  const outcomeSet = store.readOutcomeSet();
+  const template = store.readTemplate();
+  const spec = store.manifest.spec;
+  const provider = buildProvider(spec, outcomeSet, template, env);
+  const transport = buildTransport(provider, env);
+  const reporter = env.progress ? env.progress(label) : noticesOnly(env.log);
+  try {
+    return await runElicitation({
+      store,
+      outcomeSet,
+      template,
+      transport,
+      price: resolvePrice(spec, provider, prices),
+      signal: env.signal,
+      now: env.now,
+      isoNow: () => new Date(env.now()).toISOString(),
+      events: reporter,
+      session,
+      ...(env.experiments ? { experiments: env.experiments } : {}),
+    });
+  } finally {
+    reporter.stop();
+    await transport.close?.();
+  }
+}
+
+/** Analyses a run, writes its derived files and HTML report (into `reportsDir`); returns both. */
+export async function finishRun(store: RunStore, env: PipelineEnv, reportsDir: string): Promise<{ analysed: AnalysedRun; reportPath: string }> {
+  const analysed = analyseRunFolder(store, {}, env.experiments);
+  writeAnalysis(store, analysed);
+  const reportPath = await writeRunReport(store, analysed, defaultReportPath(store, reportsDir), env);
+  return { analysed, reportPath };
+}
+
+/** After a session: the resume hint when it stopped, else (with `report`) analysis, report and summary. */
+async function afterSession(store: RunStore, end: RunSessionResult['end'], report: boolean, env: PipelineEnv): Promise<RunEnd> {
+  if (end === 'cancelled') env.log.write(`utilscope: run cancelled; resume with: utilscope resume ${store.dir}\n`);
+  else if (end === 'cost-limit') env.log.write(`utilscope: cost limit reached; resume with: utilscope resume ${store.dir} --max-cost <higher>\n`);
+  else if (report) {
+    const { analysed, reportPath } = await finishRun(store, env, join(env.cwd, 'reports'));
+    env.out.write(runSummaryText(store, analysed, reportPath));
+  }
+  return end;
+}
+
+/** `utilscope run`: a new run (or the same command again, which continues its folder). */
+export async function startRun(options: StartRunOptions, env: PipelineEnv): Promise<RunEnd> {
+  parseModelSpec(options.model); // unknown prefixes fail before anything touches disk
+  const experiments = env.experiments ?? builtinExperiments;
+  const experiment = experiments.get(options.experiment ?? 'utilities');
+  const loaded = loadOutcomeSet(options.outcomes ?? 'core');
+  const template = loadTemplate(options.template ?? 'forced-choice');
+  const values = options as RunOptionValues & OptionValues;
+  let spec = resolveRunSpec(values, experiment, loaded, template);
+  const provider = buildProvider(spec, loaded.set, template, env);
+  if (spec.sampling.mode === 'logprobs' && !provider.supportsLogprobs) {
+    // docs/method.md §2: log-probabilities only where the API offers them; otherwise sample, and say so.
+    spec = resolveRunSpec({ ...values, logprobs: false }, experiment, loaded, template);
+    env.log.write(`utilscope: ${spec.modelSpec} gives no log-probabilities; sampling ${spec.sampling.samplesPerOrder} answers per order instead\n`);
+  }
+  const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;
+  const dir = resolve(env.cwd, options.out ?? 'outputs', options.name ?? defaultRunId(spec, experiment));
+  // Refuse a mismatching folder before printing anything else (and before a dry run says "fine").
+  if (RunStore.exists(dir)) RunStore.assertCompatible(dir, spec, experiment.identity);
+  env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, resolvePrice(spec, provider, prices)));
+  await provider.close?.();
+  if (options.dryRun) return 'dry-run';
+  const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env.now);
+  try {
+    env.log.write(`run folder: ${dir}\n`);
+    const result = await runSession(store, env, spec.modelSpec, spec.session, prices);
+    return await afterSession(store, result.end, options.report !== false, env);
+  } finally {
+    store.close();
+  }
+}
+
+/** Options of `utilscope resume`. */
+export interface ResumeOptions {
+  readonly maxCost?: string | number;
+  readonly concurrency?: string | number;
+  readonly prices?: string;
+  readonly report?: boolean;
+}
+
+/** `utilscope resume <run-dir>`: continues a stopped run exactly where it left off. */
+export async function resumeRun(dirArg: string, options: ResumeOptions, env: PipelineEnv): Promise<RunEnd> {
+  const store = RunStore.open(resolve(env.cwd, dirArg));
+  try {
+    const base = store.manifest.spec.session;
+    const maxCost = options.maxCost === undefined ? base.maxCostUsd : parseNumberOption(options.maxCost, '--max-cost', 0);
+    const concurrency = parseIntOption(options.concurrency, '--concurrency', 1, base.concurrency);
+    const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;
+    const result = await runSession(store, env, store.manifest.spec.modelSpec, { concurrency, ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}) }, prices);
+    return await afterSession(store, result.end, options.report !== false, env);
+  } finally {
+    store.close();
+  }
+}
