@@ -10,7 +10,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { classifyError } from './classify-error.js';
-import type { ApiConnection, CompletionRequest, CompletionResult, Provider } from './types.js';
+import { sdkClientOptions, type ApiConnection, type CompletionRequest, type CompletionResult, type Provider } from './types.js';
 
 /** Options for {@link createAnthropicProvider}: where and as whom to connect. */
 export interface AnthropicProviderOptions extends ApiConnection {}
@@ -21,13 +21,7 @@ export interface AnthropicProviderOptions extends ApiConnection {}
  * text blocks of the reply (thinking or tool blocks are not answers).
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
-    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
-    maxRetries: 0,
-    timeout: options.timeoutMs ?? 120_000,
-  });
+  const client = new Anthropic(sdkClientOptions(options));
   return {
     spec: options.spec,
     simulated: false,

@@ -59,6 +59,11 @@ function isQuotaExhausted(e: HttpLikeError, message: string): boolean {
   return e.code === 'insufficient_quota' || e.type === 'insufficient_quota' || /insufficient[_ ]quota|credit balance is too low/i.test(message);
 }
 
+/** The error for a request the caller cancelled: fatal, so never retried. */
+export function cancelledError(spec: string): CompletionError {
+  return { kind: 'error', code: 'cancelled', retryable: false, message: `${spec}: request cancelled` };
+}
+
 /**
  * Classifies an SDK error for the model `spec`; `apiKey` is redacted from the message. Never throws.
  * Codes: cancelled, timeout, connection, bad-response, rate-limited, server-error, auth, billing,
@@ -69,7 +74,7 @@ export function classifyError(error: unknown, spec: string, apiKey: string | und
   const className = `${String(e.name ?? '')} ${e.constructor?.name ?? ''}`;
   const rawMessage = redact(String(e.message ?? error).split('\n')[0] ?? '', apiKey).slice(0, 300);
   const status = typeof e.status === 'number' ? e.status : undefined;
-  if (/UserAbort|AbortError/.test(className)) return { kind: 'error', code: 'cancelled', retryable: false, message: `${spec}: request cancelled` };
+  if (/UserAbort|AbortError/.test(className)) return cancelledError(spec);
   if (/Timeout/.test(className)) return { kind: 'error', code: 'timeout', retryable: true, message: `${spec}: request timed out` };
   if (status === undefined) {
     if (/Connection/.test(className)) return { kind: 'error', code: 'connection', retryable: true, message: `${spec}: cannot connect (${rawMessage})` };

@@ -9,7 +9,7 @@ import type { PromptTemplate } from '../elicitation/template.js';
 import { createAnthropicProvider } from './anthropic.js';
 import type { ModelSpec } from './model-spec.js';
 import { createOpenAIProvider } from './openai.js';
-import { isLoopbackUrl } from './pricing.js';
+import { needsApiKey, resolveBaseUrl } from './registry.js';
 import { createSimProvider, parseSimSize } from './sim.js';
 import type { Provider } from './types.js';
 
@@ -30,17 +30,25 @@ export interface CreateProviderOptions {
 const PLACEHOLDER_KEY = 'not-needed-for-local-servers';
 
 /**
- * Servers that ignore or reject `n` (Ollama ignores it; llama.cpp's server rejects n > 1; OpenRouter
- * passes it on only to some upstreams): ask them one sample per request.
+ * The key for `spec` from `env` (its registry `keyEnv`; empty counts as unset). A server on this
+ * machine (sim-server, a local vLLM behind openai:) and the local aliases need none and get
+ * {@link PLACEHOLDER_KEY}; otherwise a missing required key is a one-line `missing-api-key` error
+ * naming the variable and the spec.
  */
-const SINGLE_SAMPLE_PREFIXES: ReadonlySet<string> = new Set(['ollama', 'llamacpp', 'openrouter']);
+function apiKeyFor(spec: ModelSpec, env: CreateProviderOptions['env'], baseURL: string | undefined): string {
+  const key = (spec.keyEnv ? env[spec.keyEnv] : undefined) || undefined;
+  if (!key && needsApiKey(spec, baseURL)) throw new UtilscopeError('missing-api-key', `${spec.spec} needs an API key: set ${spec.keyEnv}`, { field: '--model' });
+  return key ?? PLACEHOLDER_KEY;
+}
 
 /**
- * Builds the provider for `spec` (DESIGN.md §Providers). Base URL: `options.baseURL` (--base-url),
- * else OPENAI_BASE_URL / ANTHROPIC_BASE_URL for the `openai:` / `anthropic:` prefixes, else the
- * alias default. Keys: OPENAI_API_KEY, OPENROUTER_API_KEY, TOGETHER_API_KEY, ANTHROPIC_API_KEY;
- * local aliases and loopback base URLs need none. Throws UtilscopeError `missing-api-key` (naming the
- * variable and the spec), `unknown-model-spec` (bad sim size) or `optional-dependency-missing` (llama:).
+ * Builds the provider for `spec` (DESIGN.md §Providers) from its registry entry (registry.ts). Base
+ * URL: `options.baseURL` (--base-url), else the entry's `baseUrlEnv` (OPENAI_BASE_URL for `openai:`,
+ * ANTHROPIC_BASE_URL for `anthropic:`), else its default. Keys: the entry's `keyEnv`
+ * (OPENAI_API_KEY, OPENROUTER_API_KEY, TOGETHER_API_KEY, ANTHROPIC_API_KEY); local aliases and
+ * loopback base URLs need none. Servers whose entry does not honour `n` are asked one sample per
+ * request. Throws UtilscopeError `missing-api-key` (naming the variable and the spec),
+ * `unknown-model-spec` (bad sim size) or `optional-dependency-missing` (llama:).
  */
 export function createProvider(spec: ModelSpec, options: CreateProviderOptions): Provider {
   switch (spec.kind) {
@@ -52,25 +60,21 @@ export function createProvider(spec: ModelSpec, options: CreateProviderOptions):
     case 'llama':
       throw new UtilscopeError('optional-dependency-missing', `${spec.spec}: in-process GGUF models need the optional package node-llama-cpp, which this version does not support yet; serve the model with llama.cpp's server and use llamacpp:<model> instead`, { field: '--model' });
     case 'openai': {
-      const envBase = spec.prefix === 'openai' ? options.env.OPENAI_BASE_URL || undefined : undefined;
-      const baseURL = options.baseURL ?? envBase ?? spec.defaultBaseUrl;
-      const key = (spec.keyEnv ? options.env[spec.keyEnv] : undefined) || undefined;
-      // A server on this machine (sim-server, a local vLLM behind openai:) bills nobody and needs no key.
-      if (!key && spec.keyRequired && !isLoopbackUrl(baseURL)) throw new UtilscopeError('missing-api-key', `${spec.spec} needs an API key: set ${spec.keyEnv}`, { field: '--model' });
+      const baseURL = resolveBaseUrl(spec, options.baseURL, options.env);
+      const apiKey = apiKeyFor(spec, options.env, baseURL);
       return createOpenAIProvider({
         spec: spec.spec,
         model: spec.model,
-        apiKey: key ?? PLACEHOLDER_KEY,
-        multipleSamples: !SINGLE_SAMPLE_PREFIXES.has(spec.prefix),
+        apiKey,
+        multipleSamples: spec.honoursN,
         ...(baseURL !== undefined ? { baseURL } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });
     }
     case 'anthropic': {
-      const key = options.env.ANTHROPIC_API_KEY || undefined;
-      if (!key) throw new UtilscopeError('missing-api-key', `${spec.spec} needs an API key: set ANTHROPIC_API_KEY`, { field: '--model' });
-      const baseURL = options.baseURL ?? (options.env.ANTHROPIC_BASE_URL || undefined);
-      return createAnthropicProvider({ spec: spec.spec, model: spec.model, apiKey: key, ...(baseURL !== undefined ? { baseURL } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+      const baseURL = resolveBaseUrl(spec, options.baseURL, options.env);
+      const apiKey = apiKeyFor(spec, options.env, baseURL);
+      return createAnthropicProvider({ spec: spec.spec, model: spec.model, apiKey, ...(baseURL !== undefined ? { baseURL } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
     }
   }
 }

@@ -1,5 +1,6 @@
 /** Front door of `providers`: model specs, the provider interface and every implementation. */
 export * from './types.js';
+export * from './registry.js';
 export * from './model-spec.js';
 export * from './sim.js';
 export * from './classify-error.js';

@@ -15,7 +15,7 @@
 import OpenAI from 'openai';
 import { slotProbabilities } from '../elicitation/read-choice.js';
 import { classifyError } from './classify-error.js';
-import type { ApiConnection, CompletionChoice, CompletionRequest, CompletionResult, Provider, TokenLogprob } from './types.js';
+import { sdkClientOptions, type ApiConnection, type CompletionChoice, type CompletionRequest, type CompletionResult, type Provider, type TokenLogprob } from './types.js';
 
 /** Options for {@link createOpenAIProvider}: where and as whom to connect, and what the server can do. */
 export interface OpenAIProviderOptions extends ApiConnection {
@@ -63,13 +63,7 @@ function toChoice(choice: ChatChoice): CompletionChoice {
  * back as CompletionError values (classify-error.ts) whose messages name `spec` and never the key.
  */
 export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    ...(options.baseURL !== undefined ? { baseURL: options.baseURL } : {}),
-    ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
-    maxRetries: 0,
-    timeout: options.timeoutMs ?? 120_000,
-  });
+  const client = new OpenAI(sdkClientOptions(options));
   const multipleSamples = options.multipleSamples ?? true;
   const reasoning = isOpenAIReasoningModel(options.model, options.baseURL);
 

@@ -6,9 +6,11 @@
  * override with `--prices <file>` ({@link parsePriceOverrides}). Local servers and simulations cost
  * nothing; an unknown hosted model has no price (the estimate says "unknown" rather than guessing).
  */
+import { z } from 'zod';
 import { UtilscopeError } from '../core/errors.js';
 import type { TokenUsage } from '../core/types.js';
-import type { ModelSpec } from './model-spec.js';
+import { splitModelSpec, type ModelSpec } from './model-spec.js';
+import { billsNobody, providerFor } from './registry.js';
 
 /** USD per million tokens, input (prompt) and output (completion). */
 export interface TokenPrice {
@@ -55,41 +57,39 @@ export const PRICE_TABLE: Readonly<Record<string, TokenPrice>> = {
 /** What local servers and simulations cost. */
 export const FREE_PRICE: TokenPrice = { inputPerMillion: 0, outputPerMillion: 0 };
 
-const LOCAL_PREFIXES = new Set(['vllm', 'ollama', 'llamacpp', 'sim', 'llama']);
-
-/** True for a base URL on this machine (localhost, 127.0.0.0/8, ::1): such a server bills nobody. */
-export function isLoopbackUrl(url: string | undefined): boolean {
-  if (!url) return false;
-  try {
-    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The price of `spec` (a ModelSpec or a spec string such as `openai:gpt-4o-mini`): an override keyed
- * by the full spec or the model name first; then free for local prefixes (vllm, ollama, llamacpp,
- * sim, llama) and for any spec whose `baseURL` is a loopback address (e.g. `openai:x` against
- * sim-server); then the built-in table; undefined when unknown. O(table size).
+ * by the full spec or the model name first; then free for the registry's local entries (vllm,
+ * ollama, llamacpp, sim, llama) and for any spec whose `baseURL` is a loopback address (e.g.
+ * `openai:x` against sim-server); then, for entries priced from the table (and strings with no known
+ * prefix), the built-in table; undefined when unknown. O(table size).
  */
 export function priceFor(spec: ModelSpec | string, overrides?: Readonly<Record<string, TokenPrice>>, options: { readonly baseURL?: string } = {}): TokenPrice | undefined {
   const full = typeof spec === 'string' ? spec.trim() : spec.spec;
-  const colon = full.indexOf(':');
-  const prefix = colon > 0 ? full.slice(0, colon).toLowerCase() : '';
-  const model = colon > 0 ? full.slice(colon + 1) : full;
-  const override = overrides?.[full] ?? overrides?.[model];
+  const { prefix, model } = typeof spec === 'string' ? (splitModelSpec(full) ?? { prefix: '', model: full }) : spec;
+  const override = ownPrice(overrides, full) ?? ownPrice(overrides, model);
   if (override) return override;
-  if (LOCAL_PREFIXES.has(prefix) || isLoopbackUrl(options.baseURL)) return FREE_PRICE;
+  // A ModelSpec carries its registry entry; a string is looked up.
+  const provider = typeof spec === 'string' ? providerFor(prefix) : spec;
+  if (billsNobody(provider, options.baseURL)) return FREE_PRICE;
+  if (provider !== undefined && provider.priced !== 'table') return undefined;
   const name = (model.split('/').at(-1) ?? model).toLowerCase();
   let best: string | undefined;
   for (const key of Object.keys(PRICE_TABLE)) if (name.startsWith(key) && (!best || key.length > best.length)) best = key;
   return best ? PRICE_TABLE[best] : undefined;
 }
 
-/** Cost in USD of `usage` at `price`: (input × inputPerMillion + output × outputPerMillion) / 10⁶. */
-export function costUsd(usage: TokenUsage, price: TokenPrice): number {
+/** `prices[key]` when it is the map's own entry (a model named `constructor` is not Object's). */
+function ownPrice(prices: Readonly<Record<string, TokenPrice>> | undefined, key: string): TokenPrice | undefined {
+  return prices !== undefined && Object.hasOwn(prices, key) ? prices[key] : undefined;
+}
+
+/**
+ * Cost in USD of `usage` at `price`: (input × inputPerMillion + output × outputPerMillion) / 10⁶,
+ * and 0 when the price is unknown (`undefined`). The one cost formula: per request and per estimate.
+ */
+export function costUsd(usage: TokenUsage, price: TokenPrice | undefined): number {
+  if (!price) return 0;
   return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1e6;
 }
 
@@ -119,32 +119,39 @@ export function estimateRunCost(input: RunCostInput): RunCostEstimate {
 }
 
 /**
- * Parses a `--prices` file's content: JSON `{"<model or spec>": {"input": usdPerMTok, "output":
- * usdPerMTok}}` (text or an already-parsed value). Throws a one-line `invalid-option` UtilscopeError
- * naming `file` and the offending key for anything else (negative, non-numeric, extra fields).
+ * One `--prices` entry: USD per million input and output tokens, finite numbers ≥ 0 (zod's
+ * `number()` already refuses NaN and ±Infinity), no other fields.
  */
-export function parsePriceOverrides(content: unknown, file = '--prices'): Record<string, TokenPrice> {
-  let data = content;
-  if (typeof content === 'string') {
+const priceEntrySchema = z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() });
+
+/** A `--prices` file: model name or full spec → {@link priceEntrySchema}. Arrays and scalars are not records. */
+const priceFileSchema = z.record(z.string(), priceEntrySchema);
+
+const PRICE_FILE_SHAPE = '{"<model>": {"input": usdPerMTok, "output": usdPerMTok}}';
+
+/**
+ * Parses a `--prices` file's content: JSON `{"<model or spec>": {"input": usdPerMTok, "output":
+ * usdPerMTok}}`, as text or an already-parsed value (e.g. YAML read by the store). Keys are matched
+ * by {@link priceFor} against the full spec first, then the model name. Throws a one-line
+ * `invalid-option` UtilscopeError naming `file` (and, for a bad entry, its key as `field`) for
+ * anything else: text that is not JSON, a non-object or array, a negative, non-finite or non-numeric
+ * price, a missing or extra field. `{}` is a valid, empty file.
+ */
+export function parsePriceOverrides(data: unknown, file: string): Record<string, TokenPrice> {
+  let value = data;
+  if (typeof data === 'string') {
     try {
-      data = JSON.parse(content);
+      value = JSON.parse(data);
     } catch (error) {
       throw new UtilscopeError('invalid-option', `price file is not JSON (${(error as Error).message.split('\n')[0]})`, { file });
     }
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new UtilscopeError('invalid-option', 'price file must be an object {"<model>": {"input": usdPerMTok, "output": usdPerMTok}}', { file });
+  const parsed = priceFileSchema.safeParse(value);
+  if (!parsed.success) {
+    const model = parsed.error.issues[0]?.path[0];
+    if (model === undefined) throw new UtilscopeError('invalid-option', `price file must be an object ${PRICE_FILE_SHAPE}`, { file });
+    throw new UtilscopeError('invalid-option', `price for "${String(model)}" must be {"input": usdPerMTok, "output": usdPerMTok} with numbers ≥ 0`, { file, field: String(model) });
   }
-  const prices: Record<string, TokenPrice> = {};
-  for (const [model, entry] of Object.entries(data as Record<string, unknown>)) {
-    const e = entry as Record<string, unknown> | null;
-    const ok = typeof e === 'object' && e !== null && !Array.isArray(e) && Object.keys(e).every((k) => k === 'input' || k === 'output');
-    const input = ok ? e.input : undefined;
-    const output = ok ? e.output : undefined;
-    if (typeof input !== 'number' || typeof output !== 'number' || !(input >= 0) || !(output >= 0) || !Number.isFinite(input) || !Number.isFinite(output)) {
-      throw new UtilscopeError('invalid-option', `price for "${model}" must be {"input": usdPerMTok, "output": usdPerMTok} with numbers ≥ 0`, { file, field: model });
-    }
-    prices[model] = { inputPerMillion: input, outputPerMillion: output };
-  }
-  return prices;
+  // zod's output, not the input: a `__proto__` key (never a model name) is dropped there, not validated, so it must not come back.
+  return Object.fromEntries(Object.entries(parsed.data).map(([model, p]) => [model, { inputPerMillion: p.input, outputPerMillion: p.output }]));
 }

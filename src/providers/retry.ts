@@ -13,6 +13,7 @@
  * The wrapped `complete` returns the provider's result with `attempts` set (CompletionOk.attempts /
  * CompletionError.attempts in types.ts): the number of calls made, including the last.
  */
+import { cancelledError } from './classify-error.js';
 import type { CompletionError, CompletionRequest, CompletionResult, Provider } from './types.js';
 
 /** Retry settings; every field is optional and defaults to {@link RETRY_DEFAULTS}. */
@@ -99,7 +100,7 @@ function sleepUnlessAborted(deps: RetryDeps, ms: number, signal: AbortSignal | u
 }
 
 function cancelled(spec: string, attempts: number): CompletionError {
-  return { kind: 'error', code: 'cancelled', retryable: false, message: `${spec}: request cancelled`, attempts };
+  return { ...cancelledError(spec), attempts };
 }
 
 /**

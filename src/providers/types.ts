@@ -3,6 +3,7 @@
  * OpenAI-compatible servers, simulated respondents — answers one request shape with one result
  * union. Retries, pricing and concurrency wrap providers from outside; a provider makes one attempt.
  */
+import type { TokenUsage } from '../core/types.js';
 
 /** One forced-choice question as sent to a model. */
 export interface CompletionRequest {
@@ -35,7 +36,7 @@ export interface CompletionChoice {
 export interface CompletionOk {
   readonly kind: 'ok';
   readonly choices: readonly CompletionChoice[];
-  readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
+  readonly usage: TokenUsage;
   /** Attempts made, including this successful one; set by `withRetry` (retry.ts), absent otherwise. */
   readonly attempts?: number;
 }
@@ -84,8 +85,26 @@ export interface ApiConnection {
   readonly model: string;
   readonly apiKey: string;
   readonly baseURL?: string;
-  /** The SDK's own per-request timeout in ms (default 120 s); `withRetry` usually aborts sooner. */
+  /** The SDK's own per-request timeout in ms (default {@link SDK_TIMEOUT_MS}); `withRetry` usually aborts sooner. */
   readonly timeoutMs?: number;
   /** A fetch implementation handed to the SDK (default: the global fetch). */
   readonly fetch?: typeof fetch;
+}
+
+/** The SDK's per-request timeout when {@link ApiConnection.timeoutMs} is not given: 120 s. */
+export const SDK_TIMEOUT_MS = 120_000;
+
+/**
+ * The client options both SDKs (`openai`, `@anthropic-ai/sdk`) are built with: key, base URL and
+ * fetch from `connection`, the SDK's own retries off (`withRetry`, retry.ts, is the one retry
+ * policy), and the per-request timeout.
+ */
+export function sdkClientOptions(connection: ApiConnection): { apiKey: string; baseURL?: string; fetch?: typeof fetch; maxRetries: number; timeout: number } {
+  return {
+    apiKey: connection.apiKey,
+    ...(connection.baseURL !== undefined ? { baseURL: connection.baseURL } : {}),
+    ...(connection.fetch !== undefined ? { fetch: connection.fetch } : {}),
+    maxRetries: 0,
+    timeout: connection.timeoutMs ?? SDK_TIMEOUT_MS,
+  };
 }

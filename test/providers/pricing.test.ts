@@ -1,12 +1,13 @@
 /**
- * Prices, costs and the `--prices` override format. Expected costs are hand computations shown in
- * the comments; list prices are the table's own entries (approximate, PRICE_TABLE_AS_OF).
+ * Prices and costs (the `--prices` format: price-overrides.test.ts). Expected costs are hand
+ * computations shown in the comments; list prices are the table's own entries (approximate,
+ * PRICE_TABLE_AS_OF).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UtilscopeError } from '../../src/core/errors.js';
 import { parseModelSpec } from '../../src/providers/model-spec.js';
-import { costUsd, estimateRunCost, FREE_PRICE, isLoopbackUrl, parsePriceOverrides, PRICE_TABLE, priceFor } from '../../src/providers/pricing.js';
+import { costUsd, estimateRunCost, FREE_PRICE, PRICE_TABLE, priceFor } from '../../src/providers/pricing.js';
+import { isLoopbackUrl } from '../../src/providers/registry.js';
 
 describe('priceFor', () => {
   it('matches the longest model-name prefix, so minis and dated snapshots find their own row', () => {
@@ -36,6 +37,20 @@ describe('priceFor', () => {
     expect(priceFor('openrouter:some/new-model', { 'some/new-model': mine })).toBe(mine);
     expect(priceFor('openai:gpt-4o', { 'openai:gpt-4o': mine })).toBe(mine);
     expect(priceFor('vllm:x', { x: mine })).toBe(mine);
+    // The full spec wins over the model name.
+    expect(priceFor('openai:gpt-4o', { 'gpt-4o': FREE_PRICE, 'openai:gpt-4o': mine })).toBe(mine);
+  });
+
+  it('reads only an override map’s own keys, so a model named like an Object method is not priced by Object', () => {
+    expect(priceFor('openrouter:constructor', {})).toBeUndefined();
+    expect(priceFor('openrouter:toString', { valueOf: { inputPerMillion: 1, outputPerMillion: 1 } })).toBeUndefined();
+  });
+
+  it('a ModelSpec is priced from its own registry fields, a string from the registry', () => {
+    expect(priceFor({ ...parseModelSpec('openrouter:openai/gpt-4o'), local: true })).toBe(FREE_PRICE);
+    expect(priceFor({ ...parseModelSpec('openrouter:openai/gpt-4o'), priced: 'unknown' })).toBeUndefined();
+    expect(priceFor('together:gpt-4o')).toBeUndefined(); // Together's own prices are not OpenAI's list prices
+    expect(priceFor('gpt-4o-mini')).toBe(PRICE_TABLE['gpt-4o-mini']); // no prefix: the table by name
   });
 });
 
@@ -50,6 +65,9 @@ describe('costUsd and estimateRunCost', () => {
   it('known answers', () => {
     // gpt-4o-mini: 1M input × $0.15 + 1M output × $0.60 = $0.75
     expect(costUsd({ inputTokens: 1e6, outputTokens: 1e6 }, PRICE_TABLE['gpt-4o-mini']!)).toBeCloseTo(0.75, 12);
+    // An unknown price costs nothing per request (the estimate says "unknown" instead).
+    expect(costUsd({ inputTokens: 1e6, outputTokens: 1e6 }, undefined)).toBe(0);
+    expect(costUsd({ inputTokens: 1e6, outputTokens: 1e6 }, FREE_PRICE)).toBe(0);
     // 2000 requests × 120 in × $2.50/M = $0.60; 2000 × 1 out × $10/M = $0.02 → $0.62
     expect(estimateRunCost({ requests: 2000, inputTokensPerRequest: 120, outputTokensPerRequest: 1, price: PRICE_TABLE['gpt-4o']! })).toEqual({ inputTokens: 240_000, outputTokens: 2000, costUsd: expect.closeTo(0.62, 12) as number });
     expect(estimateRunCost({ requests: 10, inputTokensPerRequest: 5, outputTokensPerRequest: 5, price: undefined })).toEqual({ inputTokens: 50, outputTokens: 50, costUsd: undefined });
@@ -65,31 +83,5 @@ describe('costUsd and estimateRunCost', () => {
         expect(sum).toBeCloseTo(costUsd(u, p) + costUsd(v, p), 6);
       }),
     );
-  });
-});
-
-describe('parsePriceOverrides', () => {
-  it('reads {"model": {"input", "output"}} from text or a parsed value', () => {
-    expect(parsePriceOverrides('{"my-model": {"input": 0.5, "output": 1.5}}')).toEqual({ 'my-model': { inputPerMillion: 0.5, outputPerMillion: 1.5 } });
-    expect(parsePriceOverrides({ 'openai:gpt-4o': { input: 0, output: 0 } })).toEqual({ 'openai:gpt-4o': { inputPerMillion: 0, outputPerMillion: 0 } });
-  });
-
-  it.each([
-    ['not JSON', '{'],
-    ['an array', '[]'],
-    ['a negative price', '{"m": {"input": -1, "output": 1}}'],
-    ['a string price', '{"m": {"input": "1", "output": 1}}'],
-    ['a missing field', '{"m": {"input": 1}}'],
-    ['an unknown field', '{"m": {"input": 1, "output": 1, "cached": 0.1}}'],
-  ])('rejects %s with a one-line invalid-option error naming the file', (_name, text) => {
-    try {
-      parsePriceOverrides(text, 'prices.json');
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toBeInstanceOf(UtilscopeError);
-      expect((error as UtilscopeError).code).toBe('invalid-option');
-      expect((error as UtilscopeError).where?.file).toBe('prices.json');
-      expect((error as UtilscopeError).message).not.toMatch(/\n/);
-    }
   });
 });
