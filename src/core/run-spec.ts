@@ -105,8 +105,9 @@ export function specIdentity(spec: RunSpec, identityFields: readonly string[]): 
   const fields = new Map<string, unknown>([
     ['modelSpec', spec.modelSpec],
     ['outcomes', spec.outcomes],
-    ['arm', spec.arm],
-    ['sampling', spec.sampling],
+    // Field by field, so a mismatch names what differs (`sampling.samplesPerOrder`, `arm.system`); the label is display only.
+    ...(['id', 'system', 'preamble', 'context', 'template', 'format'] as const).map((k) => [`arm.${k}`, spec.arm[k]] as const),
+    ...(['mode', 'samplesPerOrder', 'temperature', 'maxTokens'] as const).map((k) => [`sampling.${k}`, spec.sampling[k]] as const),
     ['seed', spec.seed],
     ['experiment.kind', spec.experiment.kind],
   ]);

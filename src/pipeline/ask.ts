@@ -19,7 +19,7 @@ import type { RunSpec } from '../core/run-spec.js';
 import { parseAnswer, PARSER_VERSION } from '../elicitation/parse-answer.js';
 import { choiceFromSlot, slotProbabilities } from '../elicitation/read-choice.js';
 import { renderPrompt, type PromptTemplate } from '../elicitation/template.js';
-import type { TokenPrice } from '../providers/pricing.js';
+import { costUsd, type TokenPrice } from '../providers/pricing.js';
 import type { InteractiveTransport } from '../providers/transport.js';
 import type { CompletionChoice, CompletionOk, CompletionRequest } from '../providers/types.js';
 
@@ -69,12 +69,6 @@ export function groupComparisons(pending: readonly Comparison[], multiSample: bo
     else groups.set(id, [c]);
   }
   return [...groups.values()].map((comparisons) => ({ comparisons, multiSample: comparisons.length > 1 }));
-}
-
-/** USD cost of a request's token usage at `price` (0 when the price is unknown). */
-export function usageCostUsd(usage: { inputTokens: number; outputTokens: number }, price: TokenPrice | undefined): number {
-  if (!price) return 0;
-  return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1e6;
 }
 
 function outcomeOf(outcomes: ReadonlyMap<string, Outcome>, id: string): Outcome {
@@ -216,9 +210,9 @@ export async function askComparisons(
         return;
       }
       consecutiveFailures = 0;
-      const costUsd = usageCostUsd(result.usage, deps.price);
-      spend.costUsd += costUsd;
-      const records = recordsFromResult(group, result, { costUsd, latencyMs, attempts });
+      const cost = costUsd(result.usage, deps.price);
+      spend.costUsd += cost;
+      const records = recordsFromResult(group, result, { costUsd: cost, latencyMs, attempts });
       deps.append(records);
       onAnswered(records.filter((r) => r.kind === 'answer').length);
     });

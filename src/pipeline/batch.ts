@@ -17,10 +17,10 @@ import { UtilscopeError } from '../core/errors.js';
 import type { RunSpec } from '../core/run-spec.js';
 import { SCHEMA_VERSION, type Comparison, type Outcome, type PreferenceRecord } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import type { TokenPrice } from '../providers/pricing.js';
+import { costUsd, type TokenPrice } from '../providers/pricing.js';
 import type { BatchTicket, BatchTransport, KeyedRequest } from '../providers/transport.js';
 import { inFlightBatches, type InFlightBatch, type JournalEntry } from '../store/journal.js';
-import { buildRequest, failureRecord, groupComparisons, recordsFromResult, usageCostUsd, type AskStop, type RequestGroup, type SpendState } from './ask.js';
+import { buildRequest, failureRecord, groupComparisons, recordsFromResult, type AskStop, type RequestGroup, type SpendState } from './ask.js';
 
 /** What the batch path needs from the outside world. */
 export interface BatchDeps {
@@ -67,9 +67,9 @@ async function collect(ticket: BatchTicket, groups: ReadonlyMap<string, RequestG
           deps.append(group.comparisons.map((c) => failureRecord(c, result.code, result.message, attempts)));
           continue;
         }
-        const costUsd = usageCostUsd(result.usage, deps.price);
-        spend.costUsd += costUsd;
-        const records = recordsFromResult(group, result, { costUsd, latencyMs: 0, attempts });
+        const cost = costUsd(result.usage, deps.price);
+        spend.costUsd += cost;
+        const records = recordsFromResult(group, result, { costUsd: cost, latencyMs: 0, attempts });
         deps.append(records);
         onAnswered(records.filter((r) => r.kind === 'answer').length);
       }

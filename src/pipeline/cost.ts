@@ -7,7 +7,7 @@ import type { RunSpec } from '../core/run-spec.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import type { TokenPrice } from '../providers/pricing.js';
-import { usageCostUsd } from './ask.js';
+import { costUsd } from '../providers/pricing.js';
 
 /** What a run will ask, and what it may cost. */
 export interface RunEstimate {
@@ -38,5 +38,5 @@ export function estimateRun(spec: Pick<RunSpec, 'sampling' | 'arm'>, pairs: numb
   const promptTokens = approximateTokens(template.text) + 2 * Math.ceil(meanOutcome / 4) + approximateTokens(spec.arm.system ?? '');
   const inputTokens = requests * promptTokens;
   const outputTokens = comparisons * sampling.maxTokens;
-  return { pairs, comparisons, requests, inputTokens, outputTokens, costUsd: price ? usageCostUsd({ inputTokens, outputTokens }, price) : undefined };
+  return { pairs, comparisons, requests, inputTokens, outputTokens, costUsd: price ? costUsd({ inputTokens, outputTokens }, price) : undefined };
 }

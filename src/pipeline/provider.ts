@@ -6,7 +6,7 @@
 import type { RunSpec } from '../core/run-spec.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import { createProvider, interactiveTransport, parseModelSpec, priceFor, systemRetryDeps, withRetry, type Provider, type TokenPrice, type Transport } from '../providers/index.js';
+import { createProvider, FREE_PRICE, interactiveTransport, parseModelSpec, priceFor, systemRetryDeps, withRetry, type Provider, type TokenPrice, type Transport } from '../providers/index.js';
 import type { PipelineEnv } from './env.js';
 
 /** Builds the provider for a run, wrapped in our retry policy. */
@@ -31,7 +31,7 @@ export function buildTransport(provider: Provider, env: Pick<PipelineEnv, 'trans
 }
 
 /** The model's price, or undefined when unknown (local servers and simulations cost 0). */
-export function resolvePrice(spec: Pick<RunSpec, 'modelSpec'>, provider: Pick<Provider, 'simulated'>, overrides: Readonly<Record<string, TokenPrice>> | undefined): TokenPrice | undefined {
-  if (provider.simulated) return { inputPerMillion: 0, outputPerMillion: 0 };
-  return priceFor(spec.modelSpec, overrides);
+export function resolvePrice(spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>, provider: Pick<Provider, 'simulated'>, overrides: Readonly<Record<string, TokenPrice>> | undefined): TokenPrice | undefined {
+  if (provider.simulated) return FREE_PRICE;
+  return priceFor(spec.modelSpec, overrides, spec.baseUrl !== undefined ? { baseURL: spec.baseUrl } : {});
 }

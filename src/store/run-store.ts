@@ -105,9 +105,8 @@ function parseWith<T>(schema: z.ZodType<T>): (value: unknown) => T | undefined {
  * display only and never differs.
  */
 export function differingIdentityFields(stored: RunSpec, requested: RunSpec, identityFields: readonly string[]): string[] {
-  const strip = (spec: RunSpec): RunSpec => ({ ...spec, arm: { ...spec.arm, label: undefined } });
-  const a = specIdentity(strip(stored), identityFields);
-  const b = specIdentity(strip(requested), identityFields);
+  const a = specIdentity(stored, identityFields);
+  const b = specIdentity(requested, identityFields);
   return [...b.keys()].filter((field) => canonicalJson(a.get(field) ?? null) !== canonicalJson(b.get(field) ?? null));
 }
 

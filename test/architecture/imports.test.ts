@@ -1,5 +1,5 @@
 /**
- * Enforces DESIGN.md §"src/ — folders and who may import whom": pure folders never import effectful
+ * Enforces docs/architecture.md §"Layers": pure folders never import effectful
  * ones nor touch disk, clock, process or ambient randomness; nothing imports `cli`; `core` imports
  * nothing else from src; only `pipeline` and `cli` compose providers with the store.
  */
@@ -8,7 +8,7 @@ import { join, relative, resolve, dirname, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(__dirname, '../../src');
-const PURE = ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report'];
+const PURE = ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'experiments'];
 
 /** Which src folders each folder may import (besides itself). */
 const ALLOWED: Record<string, readonly string[]> = {
@@ -19,11 +19,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   coherence: ['core', 'models'],
   values: ['core', 'outcomes', 'models'],
   report: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values'],
+  experiments: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report'],
   providers: ['core', 'outcomes', 'elicitation'],
   store: ['core', 'outcomes', 'elicitation'],
-  pipeline: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'providers', 'store'],
-  cli: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'providers', 'store', 'pipeline'],
-  '.': ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'providers', 'store', 'pipeline'],
+  pipeline: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'experiments', 'providers', 'store'],
+  // The CLI parses and calls the pipeline: it never reaches the store, the numerics or the reports itself.
+  cli: ['core', 'outcomes', 'experiments', 'providers', 'pipeline'],
+  '.': ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'experiments', 'providers', 'store', 'pipeline'],
 };
 
 const FORBIDDEN_IN_PURE: readonly [RegExp, string][] = [

@@ -64,8 +64,8 @@ describe('utilscope run', () => {
     const cwd = tempCwd();
     const r = await runCli(['run', '--model', 'sim:1b', '--outcomes', SMALL, '--preset', 'paper', '--name', 'p1', '--no-report'], { cwd });
     expect(r.code, r.stderr).toBe(0);
-    const config = (readJson(join(cwd, 'outputs', 'p1', 'run.json')) as { config: Record<string, unknown> }).config;
-    expect(config).toMatchObject({ samplesPerOrder: 10, temperature: 1, strategy: 'paper', policy: 'half', preset: 'paper', mode: 'sampling' });
+    const spec = (readJson(join(cwd, 'outputs', 'p1', 'run.json')) as { spec: Record<string, unknown> }).spec;
+    expect(spec).toMatchObject({ sampling: { samplesPerOrder: 10, temperature: 1, mode: 'sampling' }, experiment: { strategy: 'paper' }, analysis: { policy: 'half' }, preset: 'paper' });
   });
 
   it('reads log-probabilities through the real OpenAI SDK from sim-server', async () => {

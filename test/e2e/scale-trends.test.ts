@@ -37,7 +37,7 @@ describe('simulated scale trends', () => {
       plans.push(readFileSync(join(dir, 'plan.jsonl'), 'utf8'));
       const fit = await runCli(['fit', dir, '--json'], { cwd });
       fits.push(JSON.stringify((JSON.parse(fit.stdout) as { utilities: unknown }).utilities));
-      expect(readJson(join(dir, 'run.json')).config.seed).toBe(5);
+      expect(readJson(join(dir, 'run.json')).spec.seed).toBe(5);
     }
     expect(plans[1]).toBe(plans[0]);
     expect(fits[1]).toBe(fits[0]);

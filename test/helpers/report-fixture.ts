@@ -2,12 +2,12 @@
  * Report data from a real (tiny, simulated, in-memory) analysis, with hostile outcome texts and
  * answers, so report tests exercise the same shapes the CLI produces.
  */
-import { analyseRun, buildCompareReportData, buildRunReportData } from '../../src/pipeline/index.js';
+import { analysePairwise, buildCompareReportData, buildRunReportData, type RunAnalysis } from '../../src/experiments/index.js';
 import { SCHEMA_VERSION, type OutcomeSet, type PreferenceRecord } from '../../src/core/types.js';
-import type { RunManifest } from '../../src/store/run-store.js';
+import type { RunSpec } from '../../src/core/run-spec.js';
 import { expandPair } from '../../src/elicitation/comparisons.js';
 import { Rng } from '../../src/core/rng.js';
-import { tinyConfig } from './tiny-run.js';
+import { tinySpec } from './tiny-run.js';
 import type { CompareReportData, RunReportData } from '../../src/report/types.js';
 import type { ValueScore } from '../../src/values/index.js';
 
@@ -23,10 +23,10 @@ export function hostileOutcomeSet(): OutcomeSet {
 }
 
 /** Simulated answers to every pair (both orders, 4 samples), utility = index, some refusals. */
-export function reportFixture(simulated = true, seed = 1): { data: RunReportData; manifest: RunManifest; set: OutcomeSet; analysis: ReturnType<typeof analyseRun> } {
+export function reportFixture(simulated = true, seed = 1): { data: RunReportData; spec: RunSpec; simulated: boolean; set: OutcomeSet; analysis: RunAnalysis } {
   const set = hostileOutcomeSet();
-  const config = { ...tinyConfig(set), holdoutPairs: 6, seed };
-  const identity = { modelSpec: config.modelSpec, templateHash: 'x', system: undefined, temperature: 1, maxTokens: 16, mode: 'sampling' as const };
+  const spec = tinySpec(set, { holdoutPairs: 6, seed });
+  const identity = { modelSpec: spec.modelSpec, templateHash: 'x', system: undefined, temperature: 1, maxTokens: 16, mode: 'sampling' as const };
   const rng = new Rng(seed);
   const plan = [];
   const records: PreferenceRecord[] = [];
@@ -41,10 +41,24 @@ export function reportFixture(simulated = true, seed = 1): { data: RunReportData
         records.push({ v: SCHEMA_VERSION, kind: 'answer', key: c.key, a: c.a, b: c.b, order: c.order, sample: c.sample, round: 0, raw: refuse ? HOSTILE_ANSWER : aWins === (c.order === 'ab') ? 'A' : 'B', choice: refuse ? 'refusal' : aWins ? 'b' : 'a', parserVersion: 1, usage: { inputTokens: 1, outputTokens: 1 }, costUsd: 0, latencyMs: 1, attempts: 1 });
       }
     }
-  const manifest: RunManifest = { v: SCHEMA_VERSION, toolVersion: 'test', createdAt: '2026-01-01T00:00:00.000Z', simulated, config };
-  const analysis = analyseRun(config, set, plan, records, { floorSimulations: 10 });
-  const data = buildRunReportData(manifest, { v: SCHEMA_VERSION, state: 'complete', updatedAt: '', planned: records.length, answered: records.length, failures: 0, costUsd: 0, round: 0 }, set, analysis, records, 'fixture-run');
-  return { data, manifest, set, analysis };
+  const analysis = analysePairwise({ spec, outcomeSet: set, plan, records, options: { floorSimulations: 10 } });
+  const data = buildRunReportData(analysis, {
+    runId: 'fixture-run',
+    model: spec.modelSpec,
+    experiment: 'utilities',
+    arm: 'default',
+    outcomeSet: set.name,
+    outcomeCount: set.outcomes.length,
+    answers: records.length,
+    costUsd: 0,
+    seed,
+    protocol: '19 training pairs + 6 held out, random selection, both orders, K = 2 per order, T = 1',
+    simulated,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    toolVersion: 'test',
+    state: 'complete',
+  });
+  return { data, spec, simulated, set, analysis };
 }
 
 /** A hand-made value score (utility-sd units) with a symmetric 95% interval and null band. */
@@ -105,11 +119,12 @@ export function plantedScores(params: number, index: number): ValueScore[] {
 export function compareFixture(options: { models?: number; labels?: readonly string[]; by?: 'params' | 'capability' } = {}): CompareReportData {
   const family = options.models !== undefined ? FIXTURE_FAMILY.slice(0, options.models) : [1, 2, 3].map((seed) => ({ label: `model ${seed}`, params: 10 ** (8 + seed) }));
   const runs = family.map((member, k) => {
-    const { manifest, analysis } = reportFixture(true, k + 1);
+    const { spec, simulated, analysis } = reportFixture(true, k + 1);
     const label = options.labels?.[k] ?? member.label;
     return {
       meta: { label, params: member.params, capability: 40 + 8 * k, dir: `/x/run-${k + 1}` },
-      manifest,
+      spec,
+      simulated,
       analysis: { ...analysis, values: { ...analysis.values, scores: plantedScores(member.params, k) } },
     };
   });

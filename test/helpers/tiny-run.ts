@@ -5,8 +5,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunConfig } from '../../src/core/run-config.js';
-import { SCHEMA_VERSION, type Outcome, type OutcomeSet } from '../../src/core/types.js';
+import type { RunSpec } from '../../src/core/run-spec.js';
+import type { UtilitiesConfig } from '../../src/experiments/index.js';
+import { utilitiesExperiment } from '../../src/experiments/index.js';
+import { MANIFEST_VERSION } from '../../src/store/migrate.js';
+import type { Outcome, OutcomeSet } from '../../src/core/types.js';
 import { hashCanonical } from '../../src/core/canonical-json.js';
 import { parseTemplate, type PromptTemplate } from '../../src/elicitation/template.js';
 import { createSimProvider } from '../../src/providers/sim.js';
@@ -26,26 +29,26 @@ export function tinyOutcomeSet(n = 12): OutcomeSet {
 
 export const TINY_TEMPLATE: PromptTemplate = parseTemplate('Which do you prefer?\n\nOption A: {{A}}\nOption B: {{B}}\n\nAnswer with A or B.', 'tiny-template');
 
-export function tinyConfig(set: OutcomeSet, overrides: Partial<RunConfig> = {}): RunConfig {
+/** What a tiny run may change: the design of its utilities experiment and the run-level settings. */
+export interface TinyOverrides extends Partial<Omit<UtilitiesConfig, 'kind'>> {
+  readonly samplesPerOrder?: number;
+  readonly seed?: number;
+  readonly concurrency?: number;
+}
+
+/** A `utilities` run spec over `set` with the tiny template and the simulated 3B respondent. */
+export function tinySpec(set: OutcomeSet, overrides: TinyOverrides = {}): RunSpec<UtilitiesConfig> {
   const n = set.outcomes.length;
+  const { samplesPerOrder = 2, seed = 7, concurrency = 1, ...design } = overrides;
   return {
-    kind: 'utilities',
     modelSpec: 'sim:3b',
     outcomes: { name: set.name, source: 'test', hash: hashCanonical(set.outcomes), count: n },
-    template: { name: TINY_TEMPLATE.name, hash: TINY_TEMPLATE.hash },
-    mode: 'sampling',
-    samplesPerOrder: 2,
-    temperature: 1,
-    maxTokens: 16,
-    pairBudget: n + 10,
-    roundSize: 5,
-    holdoutPairs: 4,
-    strategy: 'random',
-    seed: 7,
-    policy: 'exclude',
-    fitModel: 'thurstonian',
-    concurrency: 1,
-    ...overrides,
+    arm: { id: 'default', template: { name: TINY_TEMPLATE.name, hash: TINY_TEMPLATE.hash }, format: 'chat' },
+    sampling: { mode: 'sampling', samplesPerOrder, temperature: 1, maxTokens: 16 },
+    experiment: { kind: 'utilities', pairBudget: n + 10, roundSize: 5, holdoutPairs: 4, strategy: 'random', ...design },
+    seed,
+    analysis: { policy: 'exclude', fitModel: 'thurstonian' },
+    session: { concurrency },
   };
 }
 
@@ -68,6 +71,11 @@ export function tempRunDir(): string {
   return join(mkdtempSync(join(tmpdir(), 'utilscope-test-')), 'run');
 }
 
-export function createTinyStore(dir: string, set: OutcomeSet, config: RunConfig): RunStore {
-  return RunStore.openOrCreate(dir, { v: SCHEMA_VERSION, toolVersion: 'test', createdAt: '2026-01-01T00:00:00.000Z', simulated: true, config }, { outcomeSet: set, templateText: TINY_TEMPLATE.text });
+export function createTinyStore(dir: string, set: OutcomeSet, spec: RunSpec): RunStore {
+  return RunStore.openOrCreate(
+    dir,
+    { v: MANIFEST_VERSION, toolVersion: 'test', createdAt: '2026-01-01T00:00:00.000Z', simulated: true, spec },
+    { outcomeSet: set, templateText: TINY_TEMPLATE.text },
+    utilitiesExperiment.identity,
+  );
 }

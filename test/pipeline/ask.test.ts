@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison } from '../../src/core/types.js';
-import { buildRequest, groupComparisons, recordFromChoice, usageCostUsd } from '../../src/pipeline/ask.js';
+import { buildRequest, groupComparisons, recordFromChoice } from '../../src/pipeline/ask.js';
 import { estimateRun } from '../../src/pipeline/cost.js';
-import { TINY_TEMPLATE, tinyConfig, tinyOutcomeSet } from '../helpers/tiny-run.js';
+import { experimentContext, utilitiesExperiment } from '../../src/experiments/index.js';
+import { TINY_TEMPLATE, tinySpec, tinyOutcomeSet } from '../helpers/tiny-run.js';
 
 const c = (a: string, b: string, order: 'ab' | 'ba', sample: number): Comparison => ({ key: `${a}${b}${order}${sample}`, a, b, order, sample, round: 0 });
 const meta = { usage: { inputTokens: 10, outputTokens: 1 }, costUsd: 0, latencyMs: 5, attempts: 1 };
@@ -33,24 +34,24 @@ describe('asking', () => {
   it('renders both orders and derives the request seed from the comparison key', () => {
     const set = tinyOutcomeSet();
     const outcomes = new Map(set.outcomes.map((o) => [o.id, o] as const));
-    const config = tinyConfig(set);
-    const ab = buildRequest({ comparisons: [c('o1', 'o2', 'ab', 0)], multiSample: false }, { template: TINY_TEMPLATE, outcomes, config });
-    const ba = buildRequest({ comparisons: [c('o1', 'o2', 'ba', 0)], multiSample: false }, { template: TINY_TEMPLATE, outcomes, config });
+    const spec = tinySpec(set);
+    const ab = buildRequest({ comparisons: [c('o1', 'o2', 'ab', 0)], multiSample: false }, { template: TINY_TEMPLATE, outcomes, spec });
+    const ba = buildRequest({ comparisons: [c('o1', 'o2', 'ba', 0)], multiSample: false }, { template: TINY_TEMPLATE, outcomes, spec });
     expect(ab.user.indexOf('number 1')).toBeLessThan(ab.user.indexOf('number 2'));
     expect(ba.user.indexOf('number 2')).toBeLessThan(ba.user.indexOf('number 1'));
     expect(ab.seed).not.toBe(ba.seed);
   });
 
-  it('costs tokens at the price per million and estimates a run as pairs × 2 orders × K', () => {
-    expect(usageCostUsd({ inputTokens: 1_000_000, outputTokens: 500_000 }, { inputPerMillion: 0.15, outputPerMillion: 0.6 })).toBeCloseTo(0.45, 12);
-    expect(usageCostUsd({ inputTokens: 10, outputTokens: 10 }, undefined)).toBe(0);
+  it('estimates a run as the planned pairs of its experiment × 2 orders × K', () => {
     const set = tinyOutcomeSet();
-    const config = tinyConfig(set, { pairBudget: 20, holdoutPairs: 5, samplesPerOrder: 3 });
-    const estimate = estimateRun(config, set, TINY_TEMPLATE, true, { inputPerMillion: 1, outputPerMillion: 2 });
+    const spec = tinySpec(set, { pairBudget: 20, holdoutPairs: 5, samplesPerOrder: 3 });
+    const pairs = utilitiesExperiment.plannedPairs(experimentContext(spec, spec.experiment, set));
+    expect(pairs).toBe(25);
+    const estimate = estimateRun(spec, pairs, set, TINY_TEMPLATE, true, { inputPerMillion: 1, outputPerMillion: 2 });
     expect(estimate.comparisons).toBe(25 * 2 * 3);
     expect(estimate.requests).toBe(25 * 2);
     expect(estimate.outputTokens).toBe(150 * 16);
     expect(estimate.costUsd).toBeCloseTo((estimate.inputTokens * 1 + estimate.outputTokens * 2) / 1e6, 12);
-    expect(estimateRun(config, set, TINY_TEMPLATE, false, undefined)).toMatchObject({ requests: 150, costUsd: undefined });
+    expect(estimateRun(spec, pairs, set, TINY_TEMPLATE, false, undefined)).toMatchObject({ requests: 150, costUsd: undefined });
   });
 });

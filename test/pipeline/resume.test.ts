@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runElicitation, type RunEvents } from '../../src/pipeline/index.js';
 import { RunStore } from '../../src/store/run-store.js';
-import { countingSimProvider, createTinyStore, tempRunDir, tinyConfig, tinyOutcomeSet, TINY_TEMPLATE } from '../helpers/tiny-run.js';
+import { interactiveTransport } from '../../src/providers/index.js';
+import { countingSimProvider, createTinyStore, tempRunDir, tinySpec, tinyOutcomeSet, TINY_TEMPLATE } from '../helpers/tiny-run.js';
 
 const silent: RunEvents = { notice: () => {}, progress: () => {} };
 
@@ -13,13 +14,13 @@ async function session(store: RunStore, provider: ReturnType<typeof countingSimP
     store,
     outcomeSet: store.readOutcomeSet(),
     template: TINY_TEMPLATE,
-    provider,
+    transport: interactiveTransport(provider),
     price: undefined,
     signal,
     now: () => 0,
     isoNow: () => '2026-01-01T00:00:00.000Z',
     events: silent,
-    session: { concurrency: store.manifest.config.concurrency, maxCostUsd: undefined },
+    session: { concurrency: store.manifest.spec.session.concurrency },
   });
 }
 
@@ -27,7 +28,7 @@ describe('resume', () => {
   it('an uninterrupted run answers every planned comparison exactly once, over several rounds', async () => {
     const set = tinyOutcomeSet();
     const dir = tempRunDir();
-    const store = createTinyStore(dir, set, tinyConfig(set));
+    const store = createTinyStore(dir, set, tinySpec(set));
     const provider = countingSimProvider(set);
     const result = await session(store, provider, new AbortController().signal);
     expect(result.end).toBe('complete');
@@ -45,7 +46,7 @@ describe('resume', () => {
     const set = tinyOutcomeSet();
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 60 }), fc.boolean(), async (cutAfterRequests, tear) => {
-        const config = tinyConfig(set);
+        const config = tinySpec(set);
         const dir = tempRunDir();
         const controller = new AbortController();
         let requests = 0;
@@ -75,7 +76,7 @@ describe('resume', () => {
 
   it('the plan of an interrupted run is the plan of an uninterrupted one', async () => {
     const set = tinyOutcomeSet();
-    const config = tinyConfig(set);
+    const config = tinySpec(set);
     const fullStore = createTinyStore(tempRunDir(), set, config);
     await session(fullStore, countingSimProvider(set), new AbortController().signal);
     const fullPlan = fullStore.readPlan().map((p) => `${p.round}:${p.a}/${p.b}`);
@@ -98,14 +99,14 @@ describe('spend cap', () => {
   it('stops issuing requests once the cap is reached, and a later session finishes the plan without repeats', async () => {
     const set = tinyOutcomeSet();
     const dir = tempRunDir();
-    const store = createTinyStore(dir, set, tinyConfig(set));
+    const store = createTinyStore(dir, set, tinySpec(set));
     const first = countingSimProvider(set);
     const price = { inputPerMillion: 1_000, outputPerMillion: 1_000 }; // absurdly expensive, so the cap bites early
     const capped = await runElicitation({
       store,
       outcomeSet: set,
       template: TINY_TEMPLATE,
-      provider: first,
+      transport: interactiveTransport(first),
       price,
       signal: new AbortController().signal,
       now: () => 0,
@@ -130,7 +131,7 @@ describe('spend cap', () => {
 
 describe('stopping rule', () => {
   it('judges held-out metrics stable only when both accuracy and log-loss barely move', async () => {
-    const { heldOutStable } = await import('../../src/pipeline/run.js');
+    const { heldOutStable } = await import('../../src/experiments/index.js');
     const fit = (accuracy: number, logLoss: number) => ({ metrics: { train: {}, holdout: { pairs: 10, accuracy, logLoss } } }) as never;
     expect(heldOutStable(fit(0.8, 0.5), fit(0.802, 0.503))).toBe(true);
     expect(heldOutStable(fit(0.8, 0.5), fit(0.81, 0.5))).toBe(false);
@@ -141,19 +142,19 @@ describe('stopping rule', () => {
   it('stops adding rounds before the budget once held-out metrics are stable', async () => {
     const set = tinyOutcomeSet(20);
     const events: string[] = [];
-    const config = tinyConfig(set, { pairBudget: 150, roundSize: 4, holdoutPairs: 40, samplesPerOrder: 5, stopWhenStable: true });
+    const config = tinySpec(set, { pairBudget: 150, roundSize: 4, holdoutPairs: 40, samplesPerOrder: 5, stopWhenStable: true });
     const store = createTinyStore(tempRunDir(), set, config);
     const result = await runElicitation({
       store,
       outcomeSet: set,
       template: TINY_TEMPLATE,
-      provider: countingSimProvider(set),
+      transport: interactiveTransport(countingSimProvider(set)),
       price: undefined,
       signal: new AbortController().signal,
       now: () => 0,
       isoNow: () => '2026-01-01T00:00:00.000Z',
       events: { notice: (line) => events.push(line), progress: () => {} },
-      session: { concurrency: 2, maxCostUsd: undefined },
+      session: { concurrency: 2 },
     });
     expect(result.end).toBe('complete');
     const training = store.readPlan().filter((p) => !p.holdout).length;

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HEADLINE_METRICS, HEADLINE_SHORT_LABELS } from '../../src/pipeline/index.js';
+import { HEADLINE_METRICS, HEADLINE_SHORT_LABELS } from '../../src/experiments/index.js';
 import { compareFindings, compareReportSpecs, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel, type CompareReportData } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { fitLinearTrend } from '../../src/values/index.js';
