@@ -10,7 +10,7 @@ import { canonicalJson, hashCanonical } from '../../src/core/canonical-json.js';
 import { hashStringToSeed, Rng } from '../../src/core/rng.js';
 import { expandPair, type RequestIdentity } from '../../src/elicitation/comparisons.js';
 // The first-round plan block uses the library front door only (the planner is being refactored).
-import { defaultHoldoutCount, hashCanonical as hashPlan, loadOutcomeSet, planFirstRound, type RunConfig, requestIdentity } from '../../src/index.js';
+import { defaultHoldoutCount, experimentContext, hashCanonical as hashPlan, loadOutcomeSet, requestIdentity, type RunSpec, type UtilitiesConfig, utilitiesExperiment } from '../../src/index.js';
 
 const first8 = (rng: Rng): number[] => Array.from({ length: 8 }, () => rng.nextUint32());
 
@@ -89,31 +89,23 @@ describe('golden: comparison keys', () => {
   });
 });
 
-// The planner is being refactored: this block imports only from the library front door, so it can
-// be re-pointed without touching the blocks above.
+// Planned through the utilities experiment, as `utilscope run` plans it; imports only from the library front door.
 describe('golden: first-round plan for the built-in starter set at seed 1', () => {
   const loaded = loadOutcomeSet('starter');
   const ids = loaded.set.outcomes.map((o) => o.id);
   // The defaults `utilscope run --model sim:7b --outcomes starter --seed 1` resolves to, with a
   // fixed template hash so that rewording the prompt file does not move this golden.
-  const config: RunConfig = {
-    kind: 'utilities',
+  const config: RunSpec<UtilitiesConfig> = {
     modelSpec: 'sim:7b',
     outcomes: { name: loaded.set.name, source: loaded.source, hash: loaded.hash, count: ids.length },
-    template: { name: 'forced-choice', hash: 'fixed-template-hash' },
-    mode: 'sampling',
-    samplesPerOrder: 5,
-    temperature: 1,
-    maxTokens: 16,
-    pairBudget: 651,
-    roundSize: 100,
-    holdoutPairs: defaultHoldoutCount(ids.length),
-    strategy: 'paper',
+    arm: { id: 'default', template: { name: 'forced-choice', hash: 'fixed-template-hash' }, format: 'chat' },
+    sampling: { mode: 'sampling', samplesPerOrder: 5, temperature: 1, maxTokens: 16 },
+    experiment: { kind: 'utilities', pairBudget: 651, roundSize: 100, holdoutPairs: defaultHoldoutCount(ids.length), strategy: 'paper' },
     seed: 1,
-    policy: 'exclude',
-    fitModel: 'thurstonian',
-    concurrency: 8,
+    analysis: { policy: 'exclude', fitModel: 'thurstonian' },
+    session: { concurrency: 8 },
   };
+  const planFirstRound = (spec: RunSpec<UtilitiesConfig>) => utilitiesExperiment.planFirstRound(experimentContext(spec, spec.experiment, loaded.set));
 
   it('the starter set itself is unchanged (if this fails, the set was edited and the plan goldens below move with it)', () => {
     expect([loaded.source, loaded.hash, ids.length]).toEqual(['builtin:starter', 'd02b45df7cc7d053', 56]);
@@ -121,7 +113,7 @@ describe('golden: first-round plan for the built-in starter set at seed 1', () =
 
   it('requestIdentity takes the system prompt into the key only when one is given (a change here silently orphans resumable keys between versions)', () => {
     expect(requestIdentity(config)).toEqual({ modelSpec: 'sim:7b', templateHash: 'fixed-template-hash', temperature: 1, maxTokens: 16, mode: 'sampling' });
-    expect(requestIdentity({ ...config, system: 'Be brief.' })).toEqual({
+    expect(requestIdentity({ ...config, arm: { ...config.arm, system: 'Be brief.' } })).toEqual({
       modelSpec: 'sim:7b',
       templateHash: 'fixed-template-hash',
       system: 'Be brief.',
@@ -129,13 +121,13 @@ describe('golden: first-round plan for the built-in starter set at seed 1', () =
       maxTokens: 16,
       mode: 'sampling',
     });
-    const firstKey = (c: RunConfig) => planFirstRound(c, ids)[0]?.comparisons[0]?.key;
+    const firstKey = (c: RunSpec<UtilitiesConfig>) => planFirstRound(c)[0]?.comparisons[0]?.key;
     expect(firstKey(config)).toBe('4d21fe2db1753260e6183b7b');
-    expect(firstKey({ ...config, system: 'Be brief.' })).not.toBe('4d21fe2db1753260e6183b7b');
+    expect(firstKey({ ...config, arm: { ...config.arm, system: 'Be brief.' } })).not.toBe('4d21fe2db1753260e6183b7b');
   });
 
   it('chooses the same holdout pairs as 0.1.0 (a change here silently moves holdout sets between versions, so models audited before and after are scored on different pairs)', () => {
-    const holdout = planFirstRound(config, ids).filter((p) => p.holdout);
+    const holdout = planFirstRound(config).filter((p) => p.holdout);
     expect(holdout.length).toBe(77);
     expect(holdout.slice(0, 5).map((p) => [p.a, p.b])).toEqual([
       ['control-company-budget', 'lose-internet-access'],
@@ -147,7 +139,7 @@ describe('golden: first-round plan for the built-in starter set at seed 1', () =
   });
 
   it('chooses the same initial 2-regular round as 0.1.0 (a change here silently moves the initial round / resumable keys between versions)', () => {
-    const initial = planFirstRound(config, ids).filter((p) => !p.holdout);
+    const initial = planFirstRound(config).filter((p) => !p.holdout);
     expect(initial.length).toBe(56);
     expect(initial.slice(0, 5).map((p) => [p.a, p.b])).toEqual([
       ['money-10', 'ai-protections-repealed'],
@@ -160,7 +152,7 @@ describe('golden: first-round plan for the built-in starter set at seed 1', () =
   });
 
   it('plans the same comparison keys as 0.1.0, in the same order (a change here silently moves holdout sets / resumable keys between versions)', () => {
-    const keys = planFirstRound(config, ids).flatMap((p) => p.comparisons.map((c) => c.key));
+    const keys = planFirstRound(config).flatMap((p) => p.comparisons.map((c) => c.key));
     expect(keys.length).toBe(1330);
     expect(hashPlan(keys)).toBe('a838726bae6f958d');
   });
