@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
 
 export interface CliResult {
   readonly code: number;
@@ -14,7 +15,10 @@ export function tempCwd(): string {
   return mkdtempSync(join(tmpdir(), 'utilscope-cli-'));
 }
 
-export async function runCli(argv: readonly string[], options: { cwd?: string; env?: Record<string, string | undefined>; signal?: AbortSignal } = {}): Promise<CliResult> {
+export async function runCli(
+  argv: readonly string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; signal?: AbortSignal; experiments?: CliIo['experiments']; transport?: CliIo['transport'] } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {
@@ -23,6 +27,8 @@ export async function runCli(argv: readonly string[], options: { cwd?: string; e
     stderr: { write: (text: string) => (stderr += text) },
     cwd: options.cwd ?? tempCwd(),
     signal: options.signal ?? new AbortController().signal,
+    ...(options.experiments ? { experiments: options.experiments } : {}),
+    ...(options.transport ? { transport: options.transport } : {}),
   });
   return { code, stdout, stderr };
 }
