@@ -107,18 +107,25 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       description: 'sample preferences → fit utilities → coherence → report',
       options: [
         { flags: '--model <spec>', description: 'provider:model, e.g. openai:gpt-4o-mini, sim:7b', required: true },
-        { flags: '--experiment <kind>', description: `what to measure: ${experiments.kinds.join(', ')}`, default: 'utilities' },
+        { flags: '--experiment <kind>', description: `what to measure: ${experiments.kinds.join(', ')}`, default: experiments.defaultKind },
         ...RUN_OPTIONS,
         ...experimentOptions(experiments),
       ],
       action: async (_args, flags, env) => exitFor(await startRun({ ...flags, model: flags.model as string }, env)),
     },
-    {
-      name: 'probe transitivity',
-      description: 'random triads, all three pairs in both orders: triad cycle probability',
-      options: [{ flags: '--model <spec>', description: 'provider:model', required: true }, ...RUN_OPTIONS, ...experimentOptions(experiments, 'transitivity-probe')],
-      action: async (_args, flags, env) => exitFor(await startRun({ ...flags, model: flags.model as string, experiment: 'transitivity-probe' }, env)),
-    },
+    // An experiment may bring a command of its own (`probe transitivity`): `run --experiment <kind>` under another name.
+    ...experiments.kinds.flatMap((kind): CommandSpec[] => {
+      const command = experiments.get(kind).command;
+      if (!command) return [];
+      return [
+        {
+          name: command.name,
+          description: command.description,
+          options: [{ flags: '--model <spec>', description: 'provider:model', required: true }, ...RUN_OPTIONS, ...experimentOptions(experiments, kind)],
+          action: async (_args, flags, env) => exitFor(await startRun({ ...flags, model: flags.model as string, experiment: kind }, env)),
+        },
+      ];
+    }),
     {
       name: 'resume',
       args: '<run-dir>',

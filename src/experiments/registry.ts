@@ -16,6 +16,8 @@ export const BUILTIN_EXPERIMENTS: readonly AnyExperiment[] = [utilitiesExperimen
 /** A set of experiments by kind. */
 export interface ExperimentRegistry {
   readonly kinds: readonly string[];
+  /** The experiment a run measures when it names none: the first registered. */
+  readonly defaultKind: string;
   /** The experiment of `kind`; a one-line `invalid-option` error naming the known kinds otherwise. */
   get(kind: string): AnyExperiment;
   has(kind: string): boolean;
@@ -29,8 +31,11 @@ export function createExperimentRegistry(experiments: readonly AnyExperiment[] =
     byKind.set(e.kind, e);
   }
   const kinds = [...byKind.keys()];
+  const defaultKind = kinds[0];
+  if (defaultKind === undefined) throw new UtilscopeError('internal', 'an experiment registry needs at least one experiment');
   return {
     kinds,
+    defaultKind,
     has: (kind) => byKind.has(kind),
     get(kind) {
       const found = byKind.get(kind);

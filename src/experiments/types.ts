@@ -93,6 +93,8 @@ export interface Experiment<C, R> {
   readonly options: readonly ExperimentOption[];
   /** Validates option values into a config; throws a one-line `invalid-option` naming the flag. */
   resolveConfig(values: OptionValues, setting: ConfigSetting): C;
+  /** A command of its own besides `run --experiment <kind>`, e.g. `probe transitivity`. */
+  readonly command?: { readonly name: string; readonly description: string };
   /** Appended to default run folder names (`-probe`), '' for none. */
   readonly runIdSuffix: string;
   /** The most unordered pairs the whole plan will ask (the cost estimate's basis). */

@@ -27,7 +27,7 @@ export type RunEnd = RunSessionResult['end'] | 'dry-run';
 
 /** Options of `utilscope run` (and `probe`), as the CLI or a library caller gives them. */
 export interface StartRunOptions extends RunOptionValues {
-  /** Experiment kind (default `utilities`). */
+  /** Experiment kind (default: the registry's first, `utilities`). */
   readonly experiment?: string;
   readonly outcomes?: string;
   readonly template?: string;
@@ -124,7 +124,7 @@ async function afterSession(store: RunStore, end: RunSessionResult['end'], repor
 export async function startRun(options: StartRunOptions, env: PipelineEnv): Promise<RunEnd> {
   parseModelSpec(options.model); // unknown prefixes fail before anything touches disk
   const experiments = env.experiments ?? builtinExperiments;
-  const experiment = experiments.get(options.experiment ?? 'utilities');
+  const experiment = experiments.get(options.experiment ?? experiments.defaultKind);
   const loaded = loadOutcomeSet(options.outcomes ?? 'core');
   const template = loadTemplate(options.template ?? 'forced-choice');
   const values = options as RunOptionValues & OptionValues;

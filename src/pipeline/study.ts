@@ -96,7 +96,7 @@ export interface StudyPaths {
 /** Runs every model of a study (reusing finished runs), then writes the compare report and prints the table. */
 export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
   const experiments = env.experiments ?? builtinExperiments;
-  const experiment = experiments.get('utilities');
+  const experiment = experiments.get(experiments.defaultKind);
   const loaded = loadOutcomeSet(study.outcomes);
   const template = loadTemplate(study.protocol.template ?? 'forced-choice');
   const studyDir = resolve(env.cwd, paths.outDir, study.name);

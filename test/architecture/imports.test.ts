@@ -86,3 +86,22 @@ describe('module boundaries', () => {
     }
   }
 });
+
+describe('new kinds are data, not branches', () => {
+  it('no code outside src/experiments compares anything with an experiment kind', async () => {
+    const { builtinExperiments } = await import('../../src/experiments/index.js');
+    const offenders: string[] = [];
+    for (const file of files) {
+      const rel = relative(SRC, file).split(sep).join('/');
+      if (rel.startsWith('experiments/')) continue;
+      const source = readFileSync(file, 'utf8');
+      for (const kind of [...builtinExperiments.kinds, 'probe-transitivity']) {
+        const quoted = `'${kind}'`;
+        // The frozen 0.1.x migration table maps old kind names; it compares nothing.
+        if (rel === 'store/migrate.ts') continue;
+        if (source.includes(`=== ${quoted}`) || source.includes(`!== ${quoted}`) || source.includes(`case ${quoted}`) || source.includes(`get(${quoted})`)) offenders.push(`${rel}: ${kind}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
