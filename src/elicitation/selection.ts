@@ -16,7 +16,7 @@
  */
 import type { Rng } from '../core/rng.js';
 import type { OutcomeId, UtilityFit } from '../core/types.js';
-import { Phi } from '../models/normal.js';
+import { Phi } from '../stats/normal.js';
 import { pairKey } from './tally.js';
 
 /** Default number of held-out pairs: min(5% of all pairs, 1000) (METHOD.md §4). */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quantileOfSorted } from '../../src/models/quantile.js';
+import { quantileOfSorted } from '../../src/stats/quantile.js';
 
 describe('quantileOfSorted', () => {
   it('matches R quantile(type = 7)', () => {
