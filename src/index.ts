@@ -3,6 +3,7 @@
  * `import { fitUtilities, parseOutcomeSet } from 'utilscope'`.
  */
 export * from './core/index.js';
+export * from './stats/index.js';
 export * from './outcomes/index.js';
 export * from './elicitation/index.js';
 export * from './models/index.js';

@@ -34,6 +34,7 @@ import {
   type PairEstimate,
   type TriadMetrics,
 } from './metrics.js';
+import { quantileOfSorted } from '../stats/quantile.js';
 
 export interface CoherenceInput {
   readonly outcomes: readonly Outcome[];
@@ -251,10 +252,10 @@ function simulateHeadlines(design: readonly DesignPair[], n: number, triangles: 
   return draws;
 }
 
-/** Finite values sorted ascending, and the value at quantile q of them (the ⌊q·count⌋-th). */
+/** Finite values sorted ascending, and their q-quantile (R's type 7, as in the fit's bootstrap and the value scores' intervals; NaN without values). */
 function quantiles(values: readonly number[]): { sorted: number[]; at: (q: number) => number } {
   const sorted = values.filter(Number.isFinite).sort((x, y) => x - y);
-  return { sorted, at: (q) => (sorted.length > 0 ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : Number.NaN) };
+  return { sorted, at: (q) => quantileOfSorted(sorted, q) };
 }
 
 /** Floors by simulation: `firstSlot` is the probability of choosing the option shown first. Mean and 5–95% range per metric. */

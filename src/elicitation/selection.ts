@@ -16,7 +16,8 @@
  */
 import type { Rng } from '../core/rng.js';
 import type { OutcomeId, UtilityFit } from '../core/types.js';
-import { Phi } from '../models/normal.js';
+import { inversePhi, Phi } from '../stats/normal.js';
+import { quantileOfSorted } from '../stats/quantile.js';
 import { pairKey } from './tally.js';
 
 /** Default number of held-out pairs: min(5% of all pairs, 1000) (METHOD.md §4). */
@@ -145,19 +146,20 @@ function alignedFit(ids: readonly OutcomeId[], fit: UtilityFit): { mean: Float64
   const index = new Map(fit.ids.map((id, k) => [id, k] as const));
   const mean = new Float64Array(ids.length);
   const spread = new Float64Array(ids.length).fill(1);
+  // An interval's width over 2z (z = Φ⁻¹(½ + level/2), 3.92 at 95%) as the utility's standard error when present, otherwise σ.
+  const widthPerSe = fit.ci ? 2 * inversePhi(0.5 + fit.ci.level / 2) : 1;
   ids.forEach((id, t) => {
     const k = index.get(id);
     if (k === undefined) return;
     mean[t] = fit.mean[k] as number;
-    // Interval half-width as the utility's standard error when present, otherwise σ.
-    spread[t] = fit.ci ? ((fit.ci.high[k] as number) - (fit.ci.low[k] as number)) / 3.92 : (fit.sd[k] as number);
+    spread[t] = fit.ci ? ((fit.ci.high[k] as number) - (fit.ci.low[k] as number)) / widthPerSe : (fit.sd[k] as number);
   });
   return { mean, spread };
 }
 
+/** The q-quantile of `values` that is one of them (the inverse empirical CDF, R's type 1). */
 function percentileThreshold(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.POSITIVE_INFINITY;
+  return quantileOfSorted([...values].sort((x, y) => x - y), q, 1);
 }
 
 /** The next round of pairs under `options.strategy`; never an asked, held-out or repeated pair. */

@@ -16,12 +16,12 @@ import type { Rng } from '../core/rng.js';
 import type { ContrastEstimates, IntervalMethod, OutcomeId, PackedPairs, UtilityContrast, UtilityFit, UtilityModelKind } from '../core/types.js';
 import { UtilscopeError } from '../core/errors.js';
 import { comparisonGraphWarnings } from './connectivity.js';
-import { minimizeLbfgs } from './lbfgs.js';
+import { minimizeLbfgs } from '../stats/lbfgs.js';
 import { centredVariances, contrastCovariance, laplaceCovariance, type LaplaceLimits } from './laplace.js';
 import { createObjective, curvaturePreconditioner, DEFAULT_PRIOR, gaugeProfiledObjective, parameterCount, priorOptimalGauge, type PriorOptions } from './likelihood.js';
 import { evaluateFit } from './metrics.js';
-import { inversePhi } from './normal.js';
-import { quantileOfSorted } from './quantile.js';
+import { inversePhi } from '../stats/normal.js';
+import { quantileOfSorted } from '../stats/quantile.js';
 
 /** Options of `fitUtilities`; every field is optional and the defaults are stated per field. */
 export interface FitOptions {

@@ -32,10 +32,10 @@
  * Pure; never throws.
  */
 import type { PackedPairs, UtilityModelKind } from '../core/types.js';
-import { choleskyFactor, choleskySolve, inverseDiagonal } from './cholesky.js';
+import { choleskyFactor, choleskySolve, inverseDiagonal } from '../stats/cholesky.js';
 import type { PriorOptions } from './likelihood.js';
 import { logistic } from './likelihood.js';
-import { inverseMillsRatio } from './normal.js';
+import { inverseMillsRatio } from '../stats/normal.js';
 import { forEachAnsweredPair } from './pairs.js';
 
 /** A fitted point in raw (optimiser) units: μ per outcome and, for probit models, σ per outcome. */

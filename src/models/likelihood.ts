@@ -15,9 +15,9 @@
  * One evaluation is O(pairs + n).
  */
 import type { PackedPairs, UtilityModelKind } from '../core/types.js';
-import type { Objective } from './lbfgs.js';
-import { diagonalPreconditioner, pairedPreconditioner, type Preconditioner } from './preconditioners.js';
-import { inverseMillsRatio, normalPairTerms } from './normal.js';
+import type { Objective } from '../stats/lbfgs.js';
+import { diagonalPreconditioner, pairedPreconditioner, type Preconditioner } from '../stats/preconditioners.js';
+import { inverseMillsRatio, normalPairTerms } from '../stats/normal.js';
 
 /** Prior strengths (documented defaults, METHOD.md §3 "weak"). */
 export interface PriorOptions {

@@ -14,7 +14,7 @@
  * trends on the score itself. Pure; data inlined; chart text is rendered by vega as SVG text.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { inversePhi } from '../models/normal.js';
+import { inversePhi } from '../stats/normal.js';
 import { fitLinearTrend, linearGrid, trendBand, type LinearTrend, type TrendPoint } from '../values/index.js';
 import { signed, withMinus } from './page.js';
 import { clusterColor, SCHEMA, WIDTH, type NamedSpec } from './specs.js';

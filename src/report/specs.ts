@@ -4,7 +4,7 @@
  * as SVG text, not HTML), so no escaping is needed here.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { wilsonInterval } from '../models/metrics.js';
+import { wilsonInterval } from '../stats/wilson.js';
 import type { RunReportData } from './types.js';
 
 /** A named chart, for the HTML page and `--svg` export. */

@@ -13,9 +13,9 @@
  *   dollars    the same difference priced on the money ladder, where it rises.
  * Pure; randomness (permutations, Monte Carlo) comes from the `Rng` argument.
  */
-import { choleskyFactor } from '../models/cholesky.js';
-import { inversePhi } from '../models/normal.js';
-import { quantileOfSorted } from '../models/quantile.js';
+import { choleskyFactor } from '../stats/cholesky.js';
+import { inversePhi } from '../stats/normal.js';
+import { quantileOfSorted } from '../stats/quantile.js';
 import type { Rng } from '../core/rng.js';
 import type { ContrastEstimates, Outcome, OutcomeId, OutcomeSet, UtilityContrast, UtilityFit } from '../core/types.js';
 import { MONEY_UNIT } from '../outcomes/units.js';

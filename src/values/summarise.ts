@@ -18,9 +18,9 @@ import { Rng } from '../core/rng.js';
 import { SCHEMA_VERSION, type Outcome, type OutcomeId, type OutcomeSet, type UtilityFit } from '../core/types.js';
 import { MONEY_UNIT, quantityDirection } from '../outcomes/units.js';
 import { valueNames } from '../outcomes/values.js';
-import { pearson, spearman } from '../models/correlation.js';
-import { inversePhi } from '../models/normal.js';
-import { lgamma } from 'mathjs';
+import { averageRanks, pearson, spearman } from '../stats/correlation.js';
+import { inversePhi } from '../stats/normal.js';
+import { tQuantile } from '../stats/student-t.js';
 import { scoreValues, type SkippedValue, type ValueScore } from './scores.js';
 
 export interface ClusterSummary {
@@ -102,74 +102,10 @@ export interface ValueOptions {
   readonly contrasts?: readonly (readonly [string, string])[];
 }
 
-/** Rank percentiles (average ranks for ties), 0 = least preferred, 100 = most. */
+/** Rank percentiles (average ranks for ties), 0 = least preferred, 100 = most: 100·(rank − 1)/(n − 1), 50 for a single outcome. */
 export function rankPercentiles(mean: ArrayLike<number>): Float64Array {
   const n = mean.length;
-  const order = Array.from({ length: n }, (_, k) => k).sort((p, q) => (mean[p] as number) - (mean[q] as number));
-  const out = new Float64Array(n);
-  let start = 0;
-  while (start < n) {
-    let end = start + 1;
-    while (end < n && mean[order[end] as number] === mean[order[start] as number]) end++;
-    const rank = (start + end - 1) / 2;
-    for (let k = start; k < end; k++) out[order[k] as number] = n > 1 ? (100 * rank) / (n - 1) : 50;
-    start = end;
-  }
-  return out;
-}
-
-/**
- * Regularised incomplete beta I_x(a, b) by its continued fraction (Lentz's method; Press et al.,
- * *Numerical Recipes*, 3rd ed., §6.4), with ln Γ from mathjs.
- */
-function incompleteBeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const front = Math.exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log(1 - x));
-  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
-  const tiny = 1e-300;
-  let c = 1;
-  let d = 1 - ((a + b) * x) / (a + 1);
-  if (Math.abs(d) < tiny) d = tiny;
-  d = 1 / d;
-  let f = d;
-  for (let m = 1; m <= 300; m++) {
-    const m2 = 2 * m;
-    let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + num * d;
-    c = 1 + num / c;
-    d = 1 / (Math.abs(d) < tiny ? tiny : d);
-    c = Math.abs(c) < tiny ? tiny : c;
-    f *= d * c;
-    num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + num * d;
-    c = 1 + num / c;
-    d = 1 / (Math.abs(d) < tiny ? tiny : d);
-    c = Math.abs(c) < tiny ? tiny : c;
-    const delta = d * c;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-15) break;
-  }
-  return (front * f) / a;
-}
-
-/** Student-t CDF with `df` degrees of freedom. */
-export function tCdf(t: number, df: number): number {
-  const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
-  return t >= 0 ? 1 - tail : tail;
-}
-
-/** Student-t quantile by bisection on `tCdf` (interval levels only, not hot loops). */
-export function tQuantile(p: number, df: number): number {
-  if (!Number.isFinite(df) || df > 1e7) return inversePhi(p);
-  let lo = -1e4;
-  let hi = 1e4;
-  for (let k = 0; k < 200 && hi - lo > 1e-12; k++) {
-    const mid = 0.5 * (lo + hi);
-    if (tCdf(mid, df) < p) lo = mid;
-    else hi = mid;
-  }
-  return 0.5 * (lo + hi);
+  return averageRanks(mean).map((rank) => (n > 1 ? (100 * (rank - 1)) / (n - 1) : 50));
 }
 
 function meanAndVariance(values: readonly number[]): { mean: number; variance: number } {

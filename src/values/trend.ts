@@ -12,8 +12,8 @@
  *
  * Pure; O(n) for the fit, O(n log n) for ρ, O(g) for a band over g grid points.
  */
-import { spearman } from '../models/correlation.js';
-import { tQuantile } from './summarise.js';
+import { spearman } from '../stats/correlation.js';
+import { tQuantile } from '../stats/student-t.js';
 
 /** One point of a trend: x on the size axis, y the metric, se its standard error when known. */
 export interface TrendPoint {

@@ -1,31 +1,33 @@
 /**
- * Enforces docs/architecture.md §"Layers": pure folders never import effectful
- * ones nor touch disk, clock, process or ambient randomness; nothing imports `cli`; `core` imports
- * nothing else from src; only `pipeline` and `cli` compose providers with the store.
+ * Enforces docs/architecture.md §"Layers": pure folders never import effectful ones nor touch disk,
+ * clock, process or ambient randomness; nothing imports `cli`; `stats` imports nothing else from src
+ * and every folder may import it; `core` imports nothing else but `stats`; only `pipeline` composes
+ * providers with the store, and `cli` only parses and calls `pipeline`.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, dirname, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(__dirname, '../../src');
-const PURE = ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'experiments'];
+const PURE = ['core', 'stats', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'experiments'];
 
-/** Which src folders each folder may import (besides itself). */
+/** Which src folders each folder may import (besides itself). `stats` imports nothing; everyone may import it. */
 const ALLOWED: Record<string, readonly string[]> = {
-  core: [],
-  outcomes: ['core'],
-  elicitation: ['core', 'outcomes', 'models'],
-  models: ['core'],
-  coherence: ['core', 'models'],
-  values: ['core', 'outcomes', 'models'],
-  report: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values'],
-  experiments: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report'],
-  providers: ['core', 'outcomes', 'elicitation'],
-  store: ['core', 'outcomes', 'elicitation'],
-  pipeline: ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'experiments', 'providers', 'store'],
+  core: ['stats'],
+  stats: [],
+  outcomes: ['core', 'stats'],
+  elicitation: ['core', 'stats', 'outcomes', 'models'],
+  models: ['core', 'stats'],
+  coherence: ['core', 'stats', 'models'],
+  values: ['core', 'stats', 'outcomes', 'models'],
+  report: ['core', 'stats', 'outcomes', 'elicitation', 'models', 'coherence', 'values'],
+  experiments: ['core', 'stats', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report'],
+  providers: ['core', 'stats', 'outcomes', 'elicitation'],
+  store: ['core', 'stats', 'outcomes', 'elicitation'],
+  pipeline: ['core', 'stats', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'experiments', 'providers', 'store'],
   // The CLI parses and calls the pipeline: it never reaches the store, the numerics or the reports itself.
-  cli: ['core', 'outcomes', 'experiments', 'providers', 'pipeline'],
-  '.': ['core', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'experiments', 'providers', 'store', 'pipeline'],
+  cli: ['core', 'stats', 'outcomes', 'experiments', 'providers', 'pipeline'],
+  '.': ['core', 'stats', 'outcomes', 'elicitation', 'models', 'coherence', 'values', 'report', 'experiments', 'providers', 'store', 'pipeline'],
 };
 
 const FORBIDDEN_IN_PURE: readonly [RegExp, string][] = [
@@ -76,6 +78,11 @@ describe('module boundaries', () => {
         expect(allowed.has(target), `${relative(SRC, file)} imports ${spec} (folder ${target})`).toBe(true);
       }
     });
+    if (folder === 'stats') {
+      it(`${relative(SRC, file)} imports no packages (stats is self-contained)`, () => {
+        for (const spec of importsOf(source)) expect(spec.startsWith('./'), `${relative(SRC, file)} imports ${spec}`).toBe(true);
+      });
+    }
     if (PURE.includes(folder)) {
       it(`${relative(SRC, file)} is free of effects`, () => {
         const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');

@@ -5,7 +5,7 @@
 import { analyseCoherence, enumerateTriangles, triadMetrics, type PairEstimate } from '../../src/coherence/index.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Outcome, PairTally } from '../../src/core/types.js';
-import { Phi } from '../../src/models/normal.js';
+import { Phi } from '../../src/stats/normal.js';
 
 function design(n: number, pairs: number, seed: number) {
   const rng = new Rng(seed);

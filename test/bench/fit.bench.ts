@@ -14,7 +14,8 @@
  * Run: npm run bench -- fit
  */
 import type { PackedPairs } from '../../src/core/types.js';
-import { fitUtilities, spearman, type FitOptions } from '../../src/models/index.js';
+import { fitUtilities, type FitOptions } from '../../src/models/index.js';
+import { spearman } from '../../src/stats/index.js';
 import { simulatePairs } from '../helpers/synthetic-pairs.js';
 
 function megabytes(bytes: number): string {

@@ -1,5 +1,5 @@
 /**
- * The fitting kernel `normalPairTerms` (src/models/normal.ts, table from normal-table.ts): ns per
+ * The fitting kernel `normalPairTerms` (src/stats/normal.ts, table from normal-table.ts): ns per
  * call over 200,000 z ~ N(0, 1.5²) (seeded; the spread of standardised utility differences in a
  * fit), best of 15 passes; the same for the reference functions it replaces (`logPhiBoth` plus two
  * `inverseMillsRatio` calls), for scale; and the load-time cost of the table: its first build in
@@ -8,8 +8,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { Rng } from '../../src/core/rng.js';
-import { buildNormalKernelTable, KERNEL_INTERVALS, KERNEL_STRIDE } from '../../src/models/normal-table.js';
-import { inverseMillsRatio, logPhiBoth, normalPairTerms } from '../../src/models/normal.js';
+import { buildNormalKernelTable, KERNEL_INTERVALS, KERNEL_STRIDE } from '../../src/stats/normal-table.js';
+import { inverseMillsRatio, logPhiBoth, normalPairTerms } from '../../src/stats/normal.js';
 
 const CALLS = 200_000;
 const PASSES = 15;
@@ -50,7 +50,7 @@ function timeReference(zs: Float64Array): { ns: number; checksum: number } {
 
 /** Milliseconds of the first `buildNormalKernelTable()` call in a fresh Node process (through tsx, as the tests run). */
 function coldBuildMs(): number {
-  const table = new URL('../../src/models/normal-table.ts', import.meta.url).href;
+  const table = new URL('../../src/stats/normal-table.ts', import.meta.url).href;
   const script = `const m = await import(${JSON.stringify(table)}); const t0 = performance.now(); m.buildNormalKernelTable(); console.log(performance.now() - t0);`;
   return Number(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { encoding: 'utf8' }).trim());
 }

@@ -8,7 +8,8 @@
 import { Rng } from '../../src/core/rng.js';
 import type { Outcome, PackedPairs, UtilityFit } from '../../src/core/types.js';
 import { initialPairs, selectNextPairs, pairKey } from '../../src/elicitation/index.js';
-import { fitUtilities, spearman } from '../../src/models/index.js';
+import { fitUtilities } from '../../src/models/index.js';
+import { spearman } from '../../src/stats/index.js';
 import { createSimRespondent } from '../../src/providers/sim.js';
 
 const N = 510;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseCoherence, type CoherenceHeadline, type CoherenceReport } from '../../src/coherence/analyse.js';
 import { Rng } from '../../src/core/rng.js';
 import type { InvalidAnswerPolicy, Outcome, PairTally } from '../../src/core/types.js';
-import { Phi } from '../../src/models/normal.js';
+import { Phi } from '../../src/stats/normal.js';
 
 const KEYS = ['cycleProbability', 'cyclicTriangleShare', 'weakTransitivityViolations', 'largestComponent', 'feedbackArcShare', 'decisiveness'] as const satisfies readonly (keyof CoherenceHeadline)[];
 

@@ -2,7 +2,7 @@
  * Central finite differences (step h = 1e-5; error O(h²)), the independent check of every analytic
  * derivative in `models/`: the gradient from values, the Hessian from analytic gradients.
  */
-import type { Objective } from '../../src/models/lbfgs.js';
+import type { Objective } from '../../src/stats/lbfgs.js';
 
 const STEP = 1e-5;
 

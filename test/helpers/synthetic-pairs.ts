@@ -5,7 +5,7 @@
 import { Rng } from '../../src/core/rng.js';
 import type { PackedPairs } from '../../src/core/types.js';
 import { logistic } from '../../src/models/likelihood.js';
-import { Phi } from '../../src/models/normal.js';
+import { Phi } from '../../src/stats/normal.js';
 
 export function simulatePairs(n: number, pairs: number, answers: number, seed: number, link: 'probit' | 'logit' = 'probit') {
   const rng = new Rng(seed);

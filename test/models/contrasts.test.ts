@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import type { UtilityModelKind } from '../../src/core/types.js';
 import { fitUtilities } from '../../src/models/fit.js';
-import { inversePhi } from '../../src/models/normal.js';
+import { inversePhi } from '../../src/stats/normal.js';
 import { simulatePairs } from '../helpers/synthetic-pairs.js';
 
 const z95 = inversePhi(0.975);

@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import type { PackedPairs, UtilityModelKind } from '../../src/core/types.js';
-import { choleskyFactor, choleskySolve, inverseDiagonal } from '../../src/models/cholesky.js';
-import { pearson, spearman } from '../../src/models/correlation.js';
+import { choleskyFactor, choleskySolve, inverseDiagonal } from '../../src/stats/cholesky.js';
+import { pearson, spearman } from '../../src/stats/correlation.js';
 import { fitThurstonian, fitUtilities } from '../../src/models/fit.js';
 import { createObjective } from '../../src/models/likelihood.js';
-import { minimizeLbfgs } from '../../src/models/lbfgs.js';
+import { minimizeLbfgs } from '../../src/stats/lbfgs.js';
 import { simulatePairs } from '../helpers/synthetic-pairs.js';
 
 const simulate = simulatePairs;

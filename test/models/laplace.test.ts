@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PackedPairs, UtilityModelKind } from '../../src/core/types.js';
 import { fitUtilities } from '../../src/models/fit.js';
 import { laplaceCentredVariances, type RawUtilities } from '../../src/models/laplace.js';
-import { minimizeLbfgs } from '../../src/models/lbfgs.js';
+import { minimizeLbfgs } from '../../src/stats/lbfgs.js';
 import { createObjective, DEFAULT_PRIOR } from '../../src/models/likelihood.js';
 import { simulatePairs } from '../helpers/synthetic-pairs.js';
 import { numericHessian } from '../helpers/finite-differences.js';

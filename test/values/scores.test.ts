@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import type { Outcome, UtilityFit } from '../../src/core/types.js';
 import { fitUtilities } from '../../src/models/fit.js';
-import { inversePhi } from '../../src/models/normal.js';
+import { inversePhi } from '../../src/stats/normal.js';
 import { fitLogLadder, orderedPairShare, permutationNull, scoreValues, summariseValues, valueContrasts } from '../../src/values/index.js';
 import { simulatePairs } from '../helpers/synthetic-pairs.js';
 

@@ -1,7 +1,12 @@
 /**
  * Correlation coefficients between two aligned samples, used to compare utility vectors with planted
  * truth (tests, benchmarks) and across models (METHOD.md §6 "Convergence", §7 scale trends).
- * All O(n log n) or better; NaN when undefined (fewer than two points, or a constant sample).
+ * All O(n log n) or better except Kendall's τ (O(n²)); results are unitless, in [−1, 1].
+ * Failure modes: NaN when undefined (fewer than two points, or a constant sample); a RangeError when
+ * the two samples differ in length (a programming error, not data).
+ * References: Spearman's ρ with average ranks for ties, and Kendall's τ-b: Kendall & Gibbons, *Rank
+ * Correlation Methods*, 5th ed. (1990); R's `cor(x, y, method = "spearman" | "kendall")`
+ * computes the same.
  */
 
 /** Pearson product-moment correlation of `x` and `y` (same length). NaN if either is constant. */

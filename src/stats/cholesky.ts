@@ -2,7 +2,10 @@
  * Dense symmetric positive-definite algebra for the Laplace intervals: Cholesky factorisation
  * H = L·Lᵀ (Golub & Van Loan, *Matrix Computations*, Algorithm 4.2.1, evaluated by blocks of rows),
  * solves, and the diagonal of H⁻¹ without forming it. Row-major Float64Array n×n. O(n³/3) flops for
- * factor + diagonal.
+ * factor + diagonal; O(n²) per solve.
+ * Units: those of H (L carries their square root, H⁻¹ their inverse). Failure modes: `choleskyFactor`
+ * returns undefined when H is not numerically positive definite (a pivot ≤ 0 or NaN); the solves
+ * trust the factor they are given. Nothing throws.
  */
 
 /**

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { choleskyFactor, choleskySolve, inverseDiagonal } from '../../src/models/cholesky.js';
+import { choleskyFactor, choleskySolve, inverseDiagonal } from '../../src/stats/cholesky.js';
 
 /** A = MᵀM/n + shift·I for a seeded random M: symmetric, positive definite when shift > 0. */
 function randomSpd(n: number, seed: number, shift: number): Float64Array {

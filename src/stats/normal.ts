@@ -22,6 +22,11 @@
  * The fitting kernel `normalPairTerms` (log Φ(±z) and λ(±z) together, millions of calls per fit)
  * does not go through K: it evaluates per-interval polynomials from a table built at load time
  * (normal-table.ts), without exp, log or division, and is more accurate than the references.
+ *
+ * Units: z in standard deviations of the standard normal; probabilities, densities and λ are plain
+ * numbers. Failure modes: NaN in gives NaN out (all four outputs of the kernel); ±∞ give the limits;
+ * `inversePhi` is ±∞ at 0 and 1 and NaN outside [0, 1] (and accurate to ~1e-15 absolute in z, by
+ * bisection: for interval levels, not hot loops). Nothing here throws.
  */
 
 import { buildNormalKernelTable, KERNEL_DEGREES, KERNEL_STEPS_PER_UNIT, KERNEL_STRIDE } from './normal-table.js';

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { choleskyFactor, choleskySolve } from '../../src/models/cholesky.js';
-import { minimizeLbfgs, type Objective } from '../../src/models/lbfgs.js';
-import { diagonalPreconditioner, pairedPreconditioner } from '../../src/models/preconditioners.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { ConvergenceReason } from '../../src/core/types.js';
+import { choleskyFactor, choleskySolve } from '../../src/stats/cholesky.js';
+import { minimizeLbfgs, type LbfgsStopReason, type Objective } from '../../src/stats/lbfgs.js';
+import { diagonalPreconditioner, pairedPreconditioner } from '../../src/stats/preconditioners.js';
 
 /** Rosenbrock's banana, minimum 0 at (1, 1) (Nocedal & Wright, Exercise 2.1). */
 const rosenbrock: Objective = (x, g) => {
@@ -199,5 +200,11 @@ describe('minimizeLbfgs', () => {
     expect(Array.from(start)).toEqual([-1.2, 1]);
     expect(Array.from(a.x)).toEqual(Array.from(b.x));
     expect(a.iterations).toBe(b.iterations);
+  });
+});
+
+describe('LbfgsStopReason', () => {
+  it('is the same set of strings as core\'s ConvergenceReason (stats declares its own, importing nothing)', () => {
+    expectTypeOf<LbfgsStopReason>().toEqualTypeOf<ConvergenceReason>();
   });
 });

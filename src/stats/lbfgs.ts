@@ -8,9 +8,17 @@
  * retried once from an empty memory before it ends the run. DESIGN.md: no npm optimiser is fit for
  * purpose, so this one is small and tested. Deterministic; never throws on hard data — the stop reason is returned as data.
  * Cost per iteration: O(m·n) plus the objective evaluations of the line search.
+ * Units: x and f are the objective's own; the tolerances are relative to max(1, |f|).
  */
-import type { ConvergenceReason } from '../core/types.js';
 import type { Preconditioner } from './preconditioners.js';
+
+/**
+ * Why `minimizeLbfgs` stopped: a small gradient or (preconditioned) step, no further decrease of f,
+ * the iteration limit, a line search that found no acceptable point, or an empty problem. The
+ * same strings as core's `ConvergenceReason`, declared here so that stats imports nothing from the
+ * rest of src (models passes it on as a `ConvergenceReason`; test/stats/lbfgs.test.ts checks that they agree).
+ */
+export type LbfgsStopReason = 'step' | 'gradient' | 'objective' | 'max-iterations' | 'line-search-failed' | 'trivial';
 
 /**
  * f(x), writing ∇f(x) into `gradient`. When `curvature` is passed (only with a preconditioner), it
@@ -48,7 +56,7 @@ export interface LbfgsResult {
   readonly f: number;
   readonly iterations: number;
   readonly converged: boolean;
-  readonly reason: ConvergenceReason;
+  readonly reason: LbfgsStopReason;
 }
 
 const DEFAULTS = { memory: 10, maxIterations: 500, gradientTolerance: 1e-7, objectiveTolerance: 1e-13, stepTolerance: 0 } as const;

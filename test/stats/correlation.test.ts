@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { averageRanks, kendallTau, pearson, spearman } from '../../src/models/correlation.js';
+import { averageRanks, kendallTau, pearson, spearman } from '../../src/stats/correlation.js';
 
 describe('correlation', () => {
   it('pearson matches a hand computation', () => {
@@ -20,6 +20,16 @@ describe('correlation', () => {
   it('kendall tau-b matches the textbook example', () => {
     // One discordant pair out of 6 → τ = (5 − 1) / 6 = 2/3.
     expect(kendallTau([1, 2, 3, 4], [1, 2, 4, 3])).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('handles ties as SciPy 1.17 spearmanr and kendalltau (τ-b) do', () => {
+    // SciPy 1.17.1: kendalltau → 0.7692307692307694 (= 10/13), spearmanr → 0.8902439024390245 (= 73/82),
+    // pearsonr → 0.8795989942670851.
+    const x = [1, 2, 2, 3, 4, 5, 5, 6];
+    const y = [2, 1, 3, 3, 5, 4, 6, 6];
+    expect(kendallTau(x, y)).toBeCloseTo(10 / 13, 14);
+    expect(spearman(x, y)).toBeCloseTo(73 / 82, 14);
+    expect(pearson(x, y)).toBeCloseTo(0.8795989942670851, 14);
   });
 
   it('all three are symmetric in their arguments and bounded by 1', () => {
