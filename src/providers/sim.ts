@@ -43,6 +43,7 @@
  * seeded by the outcome text (so `sim-server` needs no outcome set: texts it does not know get the
  * per-outcome term only, no value or ladder term), answers by the request seed.
  */
+import { Phi } from '../stats/normal.js';
 import { hashStringToSeed, Rng } from '../core/rng.js';
 import type { Outcome, OutcomeSet } from '../core/types.js';
 import { extractOptions, type PromptTemplate } from '../elicitation/template.js';
@@ -128,15 +129,6 @@ export interface SimRespondent {
   readonly invalidRate: number;
 }
 
-/** Standard normal CDF via erf approximation (Abramowitz–Stegun 7.1.26, |error| < 1.5e-7): plenty for a simulator. */
-function normalCdf(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * x);
-  const poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
-  const erf = 1 - poly * Math.exp(-x * x);
-  return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
-}
-
 /** Options of a simulated respondent beyond its size, outcomes and seed. */
 export interface SimRespondentOptions {
   /**
@@ -196,7 +188,7 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
     pFirst(firstText, secondText) {
       const f = planted(firstText);
       const s = planted(secondText);
-      return normalCdf(margin(f, s) / Math.hypot(f.sd, s.sd));
+      return Phi(margin(f, s) / Math.hypot(f.sd, s.sd));
     },
     answer(firstText, secondText, rng) {
       const roll = rng.next();
