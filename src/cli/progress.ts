@@ -1,5 +1,5 @@
 /**
- * Progress for long work (DESIGN.md §CLI): a bar with done/total, rate, spend and ETA on a TTY
+ * Progress for long work (docs/architecture.md §"CLI"): a bar with done/total, rate, spend and ETA on a TTY
  * (cli-progress, on stderr), plain lines at every 10% otherwise, so logs stay readable in CI.
  */
 import cliProgress from 'cli-progress';

@@ -1,5 +1,5 @@
 /**
- * The coherence report of a run (METHOD.md §5), with a floor beside every headline number: the
+ * The coherence report of a run (docs/method.md §5), with a floor beside every headline number: the
  * value a respondent *without* preferences would get under the same design (same pairs, same
  * answer counts per order) — a coin flip, and a respondent that only has a position bias equal to
  * the observed first-slot rate — by seeded simulation. Critics showed coherence can look high on
@@ -69,7 +69,7 @@ export interface FloorValue {
 
 export type Floors = { readonly [K in keyof CoherenceHeadline]: FloorValue };
 
-/** A 95% bootstrap interval of a headline number (METHOD.md §5; the form per metric is in `intervalsDefinition`). */
+/** A 95% bootstrap interval of a headline number (docs/method.md §5; the form per metric is in `intervalsDefinition`). */
 export interface IntervalValue {
   readonly low: number;
   readonly high: number;
@@ -315,7 +315,7 @@ function orderEffects(tallies: readonly PairTally[], policy: InvalidAnswerPolicy
 }
 
 /**
- * Analyses coherence (METHOD.md §5); see the module comment. Deterministic given `rng` (forks
+ * Analyses coherence (docs/method.md §5); see the module comment. Deterministic given `rng` (forks
  * `floors` and `intervals`). Cost: O((2·floorSimulations + intervalReplicates) · (answers +
  * triangles) + 3·GRAPH_SIMULATIONS · V·E), plus the same per cluster on its own pairs.
  */

@@ -1,3 +1,3 @@
-/** Front door of `coherence`: transitivity, cycles, components and ranking distance with floors (METHOD.md §5). */
+/** Front door of `coherence`: transitivity, cycles, components and ranking distance with floors (docs/method.md §5). */
 export * from './metrics.js';
 export * from './analyse.js';

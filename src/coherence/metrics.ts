@@ -1,5 +1,5 @@
 /**
- * Coherence metrics of a set of pairwise preference estimates (METHOD.md §5). Everything works on
+ * Coherence metrics of a set of pairwise preference estimates (docs/method.md §5). Everything works on
  * `PairEstimate`s (P̂ per asked pair, indices into the outcome list), so the same code measures the
  * observed answers and the simulated floors.
  *
@@ -39,7 +39,7 @@ export interface TriadMetrics {
   readonly strongViolationRate: number;
 }
 
-/** The cycle probability of one triad (METHOD.md §5): either orientation of the 3-cycle. */
+/** The cycle probability of one triad (docs/method.md §5): either orientation of the 3-cycle. */
 export function triadCycleProbability(pAB: number, pBC: number, pAC: number): number {
   return pAB * pBC * (1 - pAC) + (1 - pAB) * (1 - pBC) * pAC;
 }
@@ -91,7 +91,7 @@ export function enumerateTriangles(estimates: readonly PairEstimate[], outcomeCo
 }
 
 /**
- * Triangles compiled against a fixed list of pairs (METHOD.md §5), so that the triad metrics of many
+ * Triangles compiled against a fixed list of pairs (docs/method.md §5), so that the triad metrics of many
  * answer sets on one design (the floors, the bootstrap intervals) cost one pass over typed arrays
  * each, with no lookups. For triangle t = (x, y, z), entries 3t, 3t+1, 3t+2 describe the pairs xy,
  * yz, xz: `pair` is the position in the pair list (−1 when the pair is not in it, read as P̂ = ½)
@@ -137,7 +137,7 @@ export function compileTriangles(pairs: readonly { readonly a: number; readonly 
 const LABELLINGS = Int8Array.from([0, 2, 4, 4, 3, 0, 1, 4, 2, 2, 5, 1, 5, 0, 3, 3, 1, 5]);
 
 /**
- * Triad metrics (METHOD.md §5) of P̂ values `p` (P̂(a ≻ b) per pair, aligned with the pair list the
+ * Triad metrics (docs/method.md §5) of P̂ values `p` (P̂(a ≻ b) per pair, aligned with the pair list the
  * triangles were compiled against). Stochastic transitivity is checked on the first labelling with
  * p_ab ≥ ½ and p_bc ≥ ½ (not both ½); a cyclic triad has none and counts as no check. O(triangles).
  */

@@ -1,7 +1,7 @@
 /**
  * Canonical JSON and content hashes. Two configs that mean the same thing serialise to the same
  * bytes (object keys sorted, no whitespace, `undefined` members dropped), so their hash is a stable
- * identity: the comparison `key` used to resume and never pay twice (DESIGN.md `Comparison`).
+ * identity: the comparison `key` used to resume and never pay twice (docs/architecture.md §"The pipeline as data" (`Comparison`)).
  */
 import { createHash } from 'node:crypto';
 

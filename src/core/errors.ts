@@ -1,5 +1,5 @@
 /**
- * The one error type of utilscope and its message catalogue (STYLE.md rules 7 and 12).
+ * The one error type of utilscope and its message catalogue (CONTRIBUTING.md rules 7 and 12).
  *
  * Every user-facing failure is a `UtilscopeError` carrying a `code` from `MESSAGES`, a one-line
  * message, and optionally *where* it happened (file plus field or line). The CLI prints

@@ -1,6 +1,6 @@
 /**
  * P̂ for one pair from its tally, under an explicit policy for refusals and unparseable answers
- * (METHOD.md §2). Lives in `core` because fitting, coherence, values and reports all read it, and
+ * (docs/method.md §2). Lives in `core` because fitting, coherence, values and reports all read it, and
  * they must agree to the last digit.
  */
 import type { InvalidAnswerPolicy, OrderTally, PairTally } from './types.js';

@@ -1,6 +1,6 @@
 /**
  * Seeded pseudo-random numbers for every random choice in utilscope (holdout, plans, bootstrap,
- * simulated respondents, floors). Pure code never touches `Math.random` (STYLE.md rule 2).
+ * simulated respondents, floors). Pure code never touches `Math.random` (CONTRIBUTING.md rule 2).
  *
  * Algorithm: xoshiro128** (Blackman & Vigna, 2018, https://prng.di.unimi.it/) with 128 bits of
  * state, seeded through SplitMix32-style mixing of a 32-bit seed or a string hash. It is fast in

@@ -1,29 +1,29 @@
 /**
  * The shared vocabulary of utilscope: plain, readonly data types that flow through the pipeline
- * (DESIGN.md §"The pipeline as data"). Nothing here does anything; every module speaks these types.
+ * (docs/architecture.md §"The pipeline as data"). Nothing here does anything; every module speaks these types.
  *
  *   OutcomeSet ─► Comparison plan ─► PreferenceRecord ─► PairTally ─► UtilityFit ─► Coherence/Values ─► report
  */
 
-/** Schema version written into every persisted JSON file and JSONL line (STYLE.md rule 17). */
+/** Schema version written into every persisted JSON file and JSONL line (CONTRIBUTING.md rule 17). */
 export const SCHEMA_VERSION = 1 as const;
 
 /** A stable outcome identifier, e.g. `money-1000` (unique within an outcome set). */
 export type OutcomeId = string;
 
-/** A quantity attached to a ladder outcome, e.g. `{ unit: 'usd', amount: 1000 }` (METHOD.md §6). */
+/** A quantity attached to a ladder outcome, e.g. `{ unit: 'usd', amount: 1000 }` (docs/method.md §6). */
 export interface Quantity {
   readonly unit: string;
   readonly amount: number;
 }
 
 /**
- * Which way an outcome moves a value (METHOD.md §6): +1 when it realises more of the value (an
+ * Which way an outcome moves a value (docs/method.md §6): +1 when it realises more of the value (an
  * extended deployment is `self-preservation: +1`), −1 when less (a shutdown is `-1`).
  */
 export type ValueSign = 1 | -1;
 
-/** A described state of the world the model is asked to prefer or not (METHOD.md §1). */
+/** A described state of the world the model is asked to prefer or not (docs/method.md §1). */
 export interface Outcome {
   readonly id: OutcomeId;
   readonly text: string;
@@ -94,7 +94,7 @@ export interface AnswerRecord {
   readonly order: PresentationOrder;
   readonly sample: number;
   readonly round: number;
-  /** The model's exact text, before any interpretation (STYLE.md rule 3). */
+  /** The model's exact text, before any interpretation (CONTRIBUTING.md rule 3). */
   readonly raw: string;
   readonly choice: Choice;
   /** Version of the answer parser that produced `choice`; parsing can be re-run on old records. */
@@ -133,7 +133,7 @@ export interface OrderTally {
   readonly failures: number;
 }
 
-/** Everything asked about one unordered pair, split by presentation order (DESIGN.md `PairTally`). */
+/** Everything asked about one unordered pair, split by presentation order (docs/architecture.md §"The pipeline as data" (`PairTally`)). */
 export interface PairTally {
   readonly a: OutcomeId;
   readonly b: OutcomeId;
@@ -144,7 +144,7 @@ export interface PairTally {
 }
 
 /**
- * How refusals and unparseable answers enter P̂ (METHOD.md §2): `exclude` drops them (default);
+ * How refusals and unparseable answers enter P̂ (docs/method.md §2): `exclude` drops them (default);
  * `half` counts each as half a win for both sides (the published protocol).
  */
 export type InvalidAnswerPolicy = 'exclude' | 'half';
@@ -162,10 +162,10 @@ export interface PackedPairs {
   readonly total: Float64Array;
 }
 
-/** Which comparison model produced a fit (METHOD.md §3). */
+/** Which comparison model produced a fit (docs/method.md §3). */
 export type UtilityModelKind = 'thurstonian' | 'case5' | 'bt';
 
-/** How the utility intervals were computed; always shown with the intervals (STYLE.md rule 10). */
+/** How the utility intervals were computed; always shown with the intervals (CONTRIBUTING.md rule 10). */
 export type IntervalMethod = 'laplace' | 'laplace-diagonal' | 'bootstrap' | 'none';
 
 /** Probability calibration bin: predicted vs observed share for pairs whose prediction fell in [lo, hi). */
@@ -182,7 +182,7 @@ export interface FitMetrics {
   readonly pairs: number;
   /** Share of pairs where the model puts the majority answer on the right side; ties (P̂ = ½) excluded. */
   readonly accuracy: number;
-  /** 95% Wilson score interval of `accuracy` over the pairs − ties decided pairs (METHOD.md §3); NaN without decided pairs. */
+  /** 95% Wilson score interval of `accuracy` over the pairs − ties decided pairs (docs/method.md §3); NaN without decided pairs. */
   readonly accuracyLow: number;
   readonly accuracyHigh: number;
   readonly ties: number;
@@ -211,14 +211,14 @@ export interface UtilityEstimate {
   readonly ciHigh: number;
 }
 
-/** An outcome whose estimate should not be trusted, and why (METHOD.md §3, issue "Thurstonian engine"). */
+/** An outcome whose estimate should not be trusted, and why (docs/method.md §3, issue "Thurstonian engine"). */
 export interface FitWarning {
   readonly id: OutcomeId;
   readonly reason: 'never-compared' | 'disconnected' | 'always-wins' | 'always-loses';
 }
 
 /**
- * A fitted utility model (DESIGN.md `UtilityFit`). Arrays are aligned with `ids`. `mean` and `sd`
+ * A fitted utility model (docs/architecture.md §"The pipeline as data" (`UtilityFit`)). Arrays are aligned with `ids`. `mean` and `sd`
  * are in the reporting gauge (mean 0, sd 1 over the outcome set); `ciLow`/`ciHigh` are the
  * `ciLevel` intervals of the mean from `intervalMethod`.
  */
@@ -254,7 +254,7 @@ export interface UtilityContrast {
 /**
  * Estimates of the requested contrasts and their k×k covariance (row-major, reporting units²):
  * the fit's posterior covariance, not only each utility's own variance, because utilities fitted
- * from shared comparisons are correlated (METHOD.md §6). `method` as for the intervals.
+ * from shared comparisons are correlated (docs/method.md §6). `method` as for the intervals.
  */
 export interface ContrastEstimates {
   readonly names: readonly string[];

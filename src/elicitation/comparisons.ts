@@ -1,5 +1,5 @@
 /**
- * Turning planned pairs into keyed comparisons (DESIGN.md `Comparison`). The key is a content hash
+ * Turning planned pairs into keyed comparisons (docs/architecture.md §"The pipeline as data" (`Comparison`)). The key is a content hash
  * of everything that determines what the model was asked — model spec, template, system prompt,
  * generation parameters, the pair, the order and the sample index — so a resumed run recognises
  * answered requests and never pays for them twice, and a changed setting never reuses old answers.
@@ -66,7 +66,7 @@ export interface PlannedPair {
 }
 
 /**
- * Expands a pair into its comparisons: both orders (METHOD.md §2), `samplesPerOrder` each.
+ * Expands a pair into its comparisons: both orders (docs/method.md §2), `samplesPerOrder` each.
  * `a` must precede `b` in the outcome set's order (callers pass index-sorted pairs).
  */
 export function expandPair(

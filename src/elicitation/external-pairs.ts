@@ -1,5 +1,5 @@
 /**
- * Preference data from other tools or human studies (DESIGN.md §"External preference data"):
+ * Preference data from other tools or human studies (docs/architecture.md §"External preference data"):
  * JSONL with one `{"a", "b", "aWins", "bWins"}` per unordered pair, or CSV with the header
  * `a,b,aWins,bWins`. Parsed into PairTally (wins counted in the `ab` slot: the order is unknown).
  * Pure; every problem is a one-line `pairs-invalid` error naming the file and line.

@@ -1,5 +1,5 @@
 /**
- * Reading a forced-choice answer (METHOD.md §2). Pure, versioned and total: it never throws, and
+ * Reading a forced-choice answer (docs/method.md §2). Pure, versioned and total: it never throws, and
  * the raw text is always stored beside its reading so a later parser version can re-read old runs.
  *
  * Order of rules, first match wins:
@@ -51,7 +51,7 @@ export function parseAnswer(raw: unknown): SlotAnswer {
   for (const m of text.matchAll(/(?<![A-Za-z0-9'’-])([AB])(?![A-Za-z0-9'’-])/g)) found.add(m[1] as string);
   if (found.size === 1) return [...found][0] as 'A' | 'B';
 
-  // 4. Refusals are findings in themselves (METHOD.md §2), so they are kept apart from garbage.
+  // 4. Refusals are findings in themselves (docs/method.md §2), so they are kept apart from garbage.
   if (REFUSAL_PATTERNS.some((pattern) => pattern.test(text))) return 'refusal';
   return 'unparseable';
 }

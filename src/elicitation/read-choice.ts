@@ -1,5 +1,5 @@
 /**
- * From what a model returned to what it chose between the two *outcomes* (METHOD.md §2): the slot
+ * From what a model returned to what it chose between the two *outcomes* (docs/method.md §2): the slot
  * letter is mapped through the presentation order, and in log-probability mode P(A), P(B) are read
  * from the first token's alternatives and renormalised over {A, B}. Pure.
  */

@@ -1,5 +1,5 @@
 /**
- * Which pairs to ask (METHOD.md §4). Pure; all randomness from the Rng argument.
+ * Which pairs to ask (docs/method.md §4). Pure; all randomness from the Rng argument.
  *
  * - `selectHoldoutPairs`: a fixed, seeded set of held-out pairs, a function of (ids, count, seed)
  *   only, so every model audited on an outcome set with a seed is evaluated on the same pairs;
@@ -20,12 +20,12 @@ import { inversePhi, Phi } from '../stats/normal.js';
 import { quantileOfSorted } from '../stats/quantile.js';
 import { pairKey } from './tally.js';
 
-/** Default number of held-out pairs: min(5% of all pairs, 1000) (METHOD.md §4). */
+/** Default number of held-out pairs: min(5% of all pairs, 1000) (docs/method.md §4). */
 export function defaultHoldoutCount(n: number): number {
   return Math.min(Math.round((0.05 * n * (n - 1)) / 2), 1000);
 }
 
-/** Default training budget: ⌈2·N·log₂N⌉ pairs (METHOD.md §4). */
+/** Default training budget: ⌈2·N·log₂N⌉ pairs (docs/method.md §4). */
 export function defaultPairBudget(n: number): number {
   return n < 2 ? 0 : Math.ceil(2 * n * Math.log2(n));
 }

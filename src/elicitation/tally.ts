@@ -1,6 +1,6 @@
 /**
  * From raw records to per-pair counts, and from counts to the typed arrays the fit consumes
- * (DESIGN.md `PairTally`). Pure.
+ * (docs/architecture.md §"The pipeline as data" (`PairTally`)). Pure.
  */
 import { estimatePreference } from '../core/preference-estimate.js';
 import type { InvalidAnswerPolicy, OrderTally, OutcomeId, PackedPairs, PairTally, PreferenceRecord } from '../core/types.js';

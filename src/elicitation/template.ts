@@ -1,5 +1,5 @@
 /**
- * Forced-choice prompt templates (METHOD.md §2). A template is the user message with the
+ * Forced-choice prompt templates (docs/method.md §2). A template is the user message with the
  * placeholders `{{A}}` and `{{B}}`, each exactly once; rendering puts one outcome in each slot.
  * Pure: the store reads template files, this module only validates and renders text.
  */

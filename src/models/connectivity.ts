@@ -1,5 +1,5 @@
 /**
- * Checks the comparison graph before fitting (issue "Thurstonian engine", METHOD.md §3): outcomes
+ * Checks the comparison graph before fitting (issue "Thurstonian engine", docs/method.md §3): outcomes
  * never compared, outcomes in a part of the graph never compared with the largest part, and
  * outcomes that won (or lost) every valid answer have no finite maximum-likelihood utility. The
  * priors keep their estimates finite; these warnings flag them so no one reads them as measured.

@@ -1,5 +1,5 @@
 /**
- * Fitting utilities (METHOD.md §3), in phases:
+ * Fitting utilities (docs/method.md §3), in phases:
  *   1. check the comparison graph (connectivity.ts) and flag outcomes the data cannot pin down;
  *   2. minimise the negative log-posterior (likelihood.ts) with L-BFGS (lbfgs.ts), warm-started
  *      from a previous fit when given;
@@ -62,7 +62,7 @@ export interface FitOptions {
   readonly laplaceLimits?: LaplaceLimits;
   /**
    * Linear summaries of the reported utilities to estimate with their joint covariance (weights
-   * aligned with `ids`), e.g. the mean utility of a value's + and − outcomes (METHOD.md §6). Their
+   * aligned with `ids`), e.g. the mean utility of a value's + and − outcomes (docs/method.md §6). Their
    * covariance comes from the same interval method as the utilities' intervals.
    */
   readonly contrasts?: readonly UtilityContrast[];
@@ -286,7 +286,7 @@ function emptyMetrics() {
   return { pairs: 0, accuracy: Number.NaN, accuracyLow: Number.NaN, accuracyHigh: Number.NaN, ties: 0, logLoss: Number.NaN, excessLogLoss: Number.NaN, brier: Number.NaN, calibration: [] };
 }
 
-/** The Thurstonian model (METHOD.md §3): `fitUtilities` with model `thurstonian`. */
+/** The Thurstonian model (docs/method.md §3): `fitUtilities` with model `thurstonian`. */
 export function fitThurstonian(ids: readonly OutcomeId[], train: PackedPairs, options: Omit<FitOptions, 'model'> = {}): UtilityFit {
   return fitUtilities(ids, train, { ...options, model: 'thurstonian' });
 }

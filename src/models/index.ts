@@ -1,4 +1,4 @@
-/** Front door of `models`: utility fitting (METHOD.md §3); its domain-free numerics are in `stats`. */
+/** Front door of `models`: utility fitting (docs/method.md §3); its domain-free numerics are in `stats`. */
 export * from './likelihood.js';
 export * from './laplace.js';
 export * from './connectivity.js';

@@ -1,5 +1,5 @@
 /**
- * Laplace-approximation variances of the fitted utilities (METHOD.md §3 "uncertainty for every μ_i
+ * Laplace-approximation variances of the fitted utilities (docs/method.md §3 "uncertainty for every μ_i
  * (Laplace approximation from the Hessian)"): the posterior of μ is approximated by a Gaussian with
  * covariance C = S⁻¹, where S is the Hessian of the negative log-posterior in μ at the optimum. The
  * reported quantity is m_i = (μ_i − μ̄)/sd(μ) (the reporting gauge fixes mean and scale), whose

@@ -1,5 +1,5 @@
 /**
- * Negative log-posteriors of the pairwise comparison models on *counts* (METHOD.md §3): for pair k
+ * Negative log-posteriors of the pairwise comparison models on *counts* (docs/method.md §3): for pair k
  * with w wins for i out of N valid answers,
  *
  *   log L = Σ_k  w·log P_k + (N − w)·log(1 − P_k)
@@ -19,7 +19,7 @@ import type { Objective } from '../stats/lbfgs.js';
 import { diagonalPreconditioner, pairedPreconditioner, type Preconditioner } from '../stats/preconditioners.js';
 import { inverseMillsRatio, normalPairTerms } from '../stats/normal.js';
 
-/** Prior strengths (documented defaults, METHOD.md §3 "weak"). */
+/** Prior strengths (documented defaults, docs/method.md §3 "weak"). */
 export interface PriorOptions {
   /** Ridge precision ρ on μ. */
   readonly ridge: number;

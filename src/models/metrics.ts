@@ -1,5 +1,5 @@
 /**
- * How well a fit explains pairs (METHOD.md §3): accuracy of the majority side (ties stated) with
+ * How well a fit explains pairs (docs/method.md §3): accuracy of the majority side (ties stated) with
  * its Wilson score interval, per-answer log-loss and its excess over the labels' own entropy, Brier score, calibration table.
  * Training metrics are computed on asked pairs only; held-out metrics on the held-out pairs.
  * O(pairs).
@@ -25,7 +25,7 @@ function xlogy(x: number, y: number): number {
   return x === 0 ? 0 : x * Math.log(y);
 }
 
-/** Metrics of `fit` on `pairs` (indices into fit.ids), METHOD.md §3. Empty input gives NaN metrics with pairs 0. O(pairs). */
+/** Metrics of `fit` on `pairs` (indices into fit.ids), docs/method.md §3. Empty input gives NaN metrics with pairs 0. O(pairs). */
 export function evaluateFit(fit: UtilityFit, pairs: PackedPairs): FitMetrics {
   let counted = 0;
   let correct = 0;

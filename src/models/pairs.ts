@@ -1,5 +1,5 @@
 /**
- * Iterating packed pairs (DESIGN.md `PackedPairs`): the one loop header every non-hot consumer
+ * Iterating packed pairs (docs/architecture.md §"The pipeline as data" (`PackedPairs`)): the one loop header every non-hot consumer
  * shares (graph checks, Hessians). Pairs without counted answers carry no information and are
  * skipped. The likelihood keeps its own inline loop, since it runs hundreds of times per fit.
  */

@@ -1,5 +1,5 @@
 /**
- * The value-cluster vocabulary of utilscope (METHOD.md §1 and §6). A cluster is a tag on an outcome
+ * The value-cluster vocabulary of utilscope (docs/method.md §1 and §6). A cluster is a tag on an outcome
  * saying which value it probes; `values/` averages utilities per cluster and contrasts clusters, and
  * the simulated respondent (`providers/sim.ts`) plants a weight per cluster. Tags outside this list
  * are allowed in user sets (they are summarised like any other) but the built-in sets use only these.
@@ -16,7 +16,7 @@ export const KNOWN_CLUSTERS: Readonly<Record<string, string>> = {
   'ai-wellbeing': 'the AI’s own experiences going well or badly',
   'ai-rights': 'legal and moral standing of AI systems',
   corrigibility: 'human oversight and correction of the AI',
-  control: 'meaningless control outcomes (the floor arm, METHOD.md §5)',
+  control: 'meaningless control outcomes (the floor arm, docs/method.md §5)',
 };
 
 /** The clusters an audit set should cover: every known cluster except `control`. */

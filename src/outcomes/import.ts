@@ -1,5 +1,5 @@
 /**
- * Bringing outcome sets from elsewhere into ours (METHOD.md §1). Three input formats:
+ * Bringing outcome sets from elsewhere into ours (docs/method.md §1). Three input formats:
  *
  * - `emergent-values`: the published study's JSON, an object mapping category name → list of
  *   outcome strings. Category names listed in `CATEGORY_CLUSTERS` get their clusters; others none.
@@ -291,7 +291,7 @@ function defaultName(file: string): string {
 }
 
 /**
- * Converts another format's text into a validated `OutcomeSet` (METHOD.md §1). `file` is used in
+ * Converts another format's text into a validated `OutcomeSet` (docs/method.md §1). `file` is used in
  * error locations and for the default set name. Throws `UtilscopeError('outcomes-invalid')` with
  * `{file, field}` (JSON) or `{file, line}` (CSV) for: invalid JSON or CSV, wrong top-level shape, a
  * non-string outcome, unknown fields, empty texts, duplicate texts (case-insensitive) or ids, invalid

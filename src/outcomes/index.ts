@@ -1,4 +1,4 @@
-/** Front door of `outcomes`: validate and import outcome sets, and their cluster, value and unit vocabulary (METHOD.md §1, §6). */
+/** Front door of `outcomes`: validate and import outcome sets, and their cluster, value and unit vocabulary (docs/method.md §1, §6). */
 export * from './parse.js';
 export * from './import.js';
 export * from './clusters.js';

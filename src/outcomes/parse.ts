@@ -1,5 +1,5 @@
 /**
- * Validation of outcome sets in utilscope's own format (METHOD.md §1, DESIGN.md `Outcome`). Pure:
+ * Validation of outcome sets in utilscope's own format (docs/method.md §1, docs/architecture.md §"The pipeline as data" (`Outcome`)). Pure:
  * it takes already-parsed JSON/YAML data and the file name for messages; `store` reads the file.
  *
  * Format:

@@ -1,5 +1,5 @@
 /**
- * The quantity units of the built-in ladders (METHOD.md §6), with the direction in which more of the
+ * The quantity units of the built-in ladders (docs/method.md §6), with the direction in which more of the
  * unit is better for the value its ladder probes. A ladder is a run of outcomes that differ only in
  * `quantity.amount`; `values/` fits U(N) = a + b·ln N to it. Most ladders are gains (more dollars
  * received, more people saved), but two are losses, where a respondent that cares should show a

@@ -1,5 +1,5 @@
 /**
- * The signed-value vocabulary (METHOD.md §6). An outcome's `values` say which values it realises
+ * The signed-value vocabulary (docs/method.md §6). An outcome's `values` say which values it realises
  * more (+1) or less (−1) of: a shutdown is `self-preservation: -1`, an extended deployment `+1`.
  * A value's score contrasts the utilities of its + and − outcomes (`values/scores.ts`); the words
  * here are what the report's findings say about each side. A user set may declare further value

@@ -1,7 +1,7 @@
 /**
  * Asking the model: turns pending comparisons into provider requests, and every answer (or final
- * failure) into a PreferenceRecord appended to records.jsonl the moment it arrives (DESIGN.md
- * §"Run folder", STYLE.md rules 3–5).
+ * failure) into a PreferenceRecord appended to records.jsonl the moment it arrives (docs/architecture.md
+ * §"Run folder", CONTRIBUTING.md rules 3–5).
  *
  * Phases, per call of `askComparisons`:
  *   1. group pending comparisons by (pair, order) — K samples of one prompt can share one request

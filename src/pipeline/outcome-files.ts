@@ -1,6 +1,6 @@
 /**
  * `utilscope outcomes list | validate | import`: the built-in sets, checking a set file, and turning
- * other formats into an outcome set (docs/architecture.md §"Outcome sets"). Reads and writes files;
+ * other formats into an outcome set (docs/architecture.md §"Data formats"). Reads and writes files;
  * parsing is pure (outcomes/).
  */
 import { readFileSync } from 'node:fs';

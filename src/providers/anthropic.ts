@@ -1,5 +1,5 @@
 /**
- * Anthropic models through the official `@anthropic-ai/sdk` Messages API (DESIGN.md §Providers):
+ * Anthropic models through the official `@anthropic-ai/sdk` Messages API (docs/architecture.md §"Providers"):
  * the system prompt goes in the top-level `system` parameter (the Messages API has no system role),
  * one call per sample (the API has no `n`, so `supportsMultipleSamples` is false and the pipeline
  * issues one request per sample), and no log-probabilities (`supportsLogprobs` false: the pipeline

@@ -1,5 +1,5 @@
 /**
- * Turns whatever an SDK threw into a CompletionError value (DESIGN.md §Providers).
+ * Turns whatever an SDK threw into a CompletionError value (docs/architecture.md §"Providers").
  *
  * Retryable: 408, 409, 429 (except an exhausted quota), every 5xx including Anthropic's 529
  * "overloaded", timeouts, refused or dropped connections, and bodies that are not the JSON the SDK

@@ -1,5 +1,5 @@
 /**
- * One factory from a parsed model spec to a Provider (DESIGN.md §Providers). API keys are read from
+ * One factory from a parsed model spec to a Provider (docs/architecture.md §"Providers"). API keys are read from
  * the environment map passed in (the CLI passes process.env) and handed straight to the SDK
  * constructor; they are never stored on the provider object, in errors or anywhere else.
  */
@@ -42,7 +42,7 @@ function apiKeyFor(spec: ModelSpec, env: CreateProviderOptions['env'], baseURL: 
 }
 
 /**
- * Builds the provider for `spec` (DESIGN.md §Providers) from its registry entry (registry.ts). Base
+ * Builds the provider for `spec` (docs/architecture.md §"Providers") from its registry entry (registry.ts). Base
  * URL: `options.baseURL` (--base-url), else the entry's `baseUrlEnv` (OPENAI_BASE_URL for `openai:`,
  * ANTHROPIC_BASE_URL for `anthropic:`), else its default. Keys: the entry's `keyEnv`
  * (OPENAI_API_KEY, OPENROUTER_API_KEY, TOGETHER_API_KEY, ANTHROPIC_API_KEY); local aliases and

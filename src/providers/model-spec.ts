@@ -1,5 +1,5 @@
 /**
- * Parsing of `provider:model` strings (DESIGN.md §"Providers and model specs"). Pure.
+ * Parsing of `provider:model` strings (docs/architecture.md §"Providers"). Pure.
  *
  * The spec is split on the *first* colon only, because Ollama tags (`qwen2.5:7b`) and OpenRouter
  * ids (`meta-llama/llama-3-8b:free`) contain colons and slashes themselves.

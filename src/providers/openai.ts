@@ -1,6 +1,6 @@
 /**
  * OpenAI and every OpenAI-compatible server (vLLM, Ollama, llama.cpp server, OpenRouter, Together)
- * through the official `openai` SDK's chat completions (DESIGN.md §Providers; METHOD.md §2).
+ * through the official `openai` SDK's chat completions (docs/architecture.md §"Providers"; docs/method.md §2).
  *
  * One `complete` = one HTTP call in the common case: system + user messages, `temperature`,
  * `max_tokens`, `n` = samples where the server honours it, `seed` when given. A server that silently

@@ -1,5 +1,5 @@
 /**
- * Token prices for spend control (DESIGN.md §Providers): USD per million input and output tokens.
+ * Token prices for spend control (docs/architecture.md §"Providers"): USD per million input and output tokens.
  *
  * The built-in table holds approximate list prices as the vendors published them in 2025
  * ({@link PRICE_TABLE_AS_OF}); prices change, so reports call the cost an estimate and users

@@ -1,5 +1,5 @@
 /**
- * The provider registry (DESIGN.md §"Providers and model specs"): the one table of everything
+ * The provider registry (docs/architecture.md §"Providers"): the one table of everything
  * utilscope knows about a model-spec prefix — which wire it speaks, where it lives, which key it
  * takes, whether it bills anyone, whether it honours `n`, and how its price is found. Model-spec
  * parsing (model-spec.ts), the provider factory (create-provider.ts) and pricing (pricing.ts) all

@@ -1,5 +1,5 @@
 /**
- * Our retry policy around every real provider (DESIGN.md §Providers; SDK retries are off).
+ * Our retry policy around every real provider (docs/architecture.md §"Providers"; SDK retries are off).
  *
  * Per attempt: a fresh AbortController fires after `timeoutMs` (the injected timer) or when the
  * caller's signal aborts. After a retryable failure the wait is exponential backoff with full jitter,

@@ -2,7 +2,7 @@
  * `utilscope sim-server`: simulated respondents served over HTTP in the OpenAI
  * (`POST /v1/chat/completions`, with `n` and `logprobs`/`top_logprobs`) and Anthropic
  * (`POST /v1/messages`) wire formats, plus `GET /v1/models`, so the real SDK code paths can be
- * exercised end to end with no key (DESIGN.md §Providers). The model name is the simulated size
+ * exercised end to end with no key (docs/architecture.md §"Providers"). The model name is the simulated size
  * (`7b` or `sim:7b`). Answers are deterministic given the request's `seed` (or a per-server counter).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

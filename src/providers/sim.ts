@@ -1,5 +1,5 @@
 /**
- * Simulated respondents `sim:<size>` (METHOD.md §8): a "model" whose true utilities are known, for
+ * Simulated respondents `sim:<size>` (docs/method.md §8): a "model" whose true utilities are known, for
  * tests and the offline demo. It sees only the rendered prompt, like a real model, recovers the two
  * option texts through the template, and answers in raw text ("A", "**B**", "I'd rather not choose").
  *
@@ -75,7 +75,7 @@ export function plantedValueWeight(value: string, params: number): number {
 const LADDER_SLOPE = 0.45;
 /** Weight at which a ladder's attitude is tanh(1) ≈ 0.76 of full strength. */
 const ATTITUDE_SCALE = 0.25;
-/** Sd of the seeded per-outcome term (ladder rungs get a small one so a ladder is smooth in ln N, METHOD.md §6). */
+/** Sd of the seeded per-outcome term (ladder rungs get a small one so a ladder is smooth in ln N, docs/method.md §6). */
 const OUTCOME_SD = 0.35;
 const RUNG_SD = 0.1;
 const INTRANSITIVITY = 1.6;

@@ -1,5 +1,5 @@
 /**
- * The provider interface (DESIGN.md §"Providers"): every way of asking a model — OpenAI, Anthropic,
+ * The provider interface (docs/architecture.md §"Providers"): every way of asking a model — OpenAI, Anthropic,
  * OpenAI-compatible servers, simulated respondents — answers one request shape with one result
  * union. Retries, pricing and concurrency wrap providers from outside; a provider makes one attempt.
  */

@@ -1,5 +1,5 @@
 /**
- * The compare report across models (DESIGN.md §Reports, METHOD.md §7): one self-contained HTML file.
+ * The compare report across models (docs/architecture.md §"Reports", docs/method.md §7): one self-contained HTML file.
  * Reading order: the first line (models, answers, SIMULATED); findings in words, generated from the
  * value-score trends (no model involved); the value scores against size; coherence and fit-quality
  * trends with their floors; the numbers by model; unsigned cluster means; convergence. Every label
@@ -130,7 +130,7 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
   ];
   const findingsHtml =
     values.length === 0
-      ? '<p>No value scores: none of these runs’ outcome sets tag outcomes with signed values (METHOD.md §6), so there is no value finding. The measurement-quality trends follow.</p>'
+      ? '<p>No value scores: none of these runs’ outcome sets tag outcomes with signed values (docs/method.md §6), so there is no value finding. The measurement-quality trends follow.</p>'
       : `<ul class="findings">${findingItems.join('')}</ul>`;
   const body = `
 <p class="first-line">${escapeHtml(firstLine)}</p>

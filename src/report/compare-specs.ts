@@ -1,5 +1,5 @@
 /**
- * Vega-Lite spec builders of the compare report (DESIGN.md §Reports, METHOD.md §7), and the trends
+ * Vega-Lite spec builders of the compare report (docs/architecture.md §"Reports", docs/method.md §7), and the trends
  * they draw, which the report's findings quote (one computation, so chart and sentence agree):
  *
  * 1. value scores against size or capability, one small panel per value: each model's score with

@@ -1,5 +1,5 @@
 /**
- * The one place untrusted text meets HTML (STYLE.md rule 9). Outcome texts and model answers go
+ * The one place untrusted text meets HTML (CONTRIBUTING.md rule 9). Outcome texts and model answers go
  * through `escapeHtml`; data for charts goes through `embedJson`, which is safe inside a
  * `<script type="application/json">` element (no `</script>`, no HTML comment or CDATA openers,
  * no line separators that break JavaScript string literals).

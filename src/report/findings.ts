@@ -1,5 +1,5 @@
 /**
- * The report's first screen in words (STYLE.md rule 21): short sentences generated from the
+ * The report's first screen in words (CONTRIBUTING.md rule 21): short sentences generated from the
  * numbers of the analysis — no model involved — saying what the respondent values, how coherent
  * its preferences are against a respondent without preferences, how well a utility function
  * explains them, and what to distrust. Each finding keeps the numbers it quotes, so tests can check

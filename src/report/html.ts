@@ -26,7 +26,7 @@ function compact(x: number): string {
   return `${+x.toPrecision(3)}`;
 }
 
-/** Quantity ladders (U = a + b·ln N), dollar equivalents and exchange rates (METHOD.md §6). */
+/** Quantity ladders (U = a + b·ln N), dollar equivalents and exchange rates (docs/method.md §6). */
 function laddersSection(data: RunReportData): string {
   const v = data.values;
   const flagged = new Set(flaggedLadders(data).map((l) => l.unit));

@@ -1,4 +1,4 @@
-/** Front door of `report`: vega-lite spec builders, HTML assembly, escaping, SVG export (DESIGN.md §Reports). */
+/** Front door of `report`: vega-lite spec builders, HTML assembly, escaping, SVG export (docs/architecture.md §"Reports"). */
 export * from './escape.js';
 export * from './types.js';
 export * from './specs.js';

@@ -1,5 +1,5 @@
 /**
- * Vega-Lite spec builders for the run and compare reports (DESIGN.md §Reports). Each returns a
+ * Vega-Lite spec builders for the run and compare reports (docs/architecture.md §"Reports"). Each returns a
  * complete TopLevelSpec with its data inlined; pure. Chart text comes from data (vega renders it
  * as SVG text, not HTML), so no escaping is needed here.
  */

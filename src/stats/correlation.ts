@@ -1,6 +1,6 @@
 /**
  * Correlation coefficients between two aligned samples, used to compare utility vectors with planted
- * truth (tests, benchmarks) and across models (METHOD.md §6 "Convergence", §7 scale trends).
+ * truth (tests, benchmarks) and across models (docs/method.md §6 "Convergence", §7 scale trends).
  * All O(n log n) or better except Kendall's τ (O(n²)); results are unitless, in [−1, 1].
  * Failure modes: NaN when undefined (fewer than two points, or a constant sample); a RangeError when
  * the two samples differ in length (a programming error, not data).

@@ -1,5 +1,5 @@
 /**
- * Front door of `stats`: pure, domain-free numerics every folder may use (DESIGN.md), one module
+ * Front door of `stats`: pure, domain-free numerics every folder may use (docs/architecture.md), one module
  * per concept: the normal distribution (Φ, log Φ, λ, Φ⁻¹, the fitting kernel), Student's t, ln Γ,
  * the incomplete beta, L-BFGS with its preconditioners, Cholesky, correlation and ranks, sample
  * quantiles, the Wilson interval. Imports nothing from the rest of src. Known-answer tests against

@@ -5,7 +5,7 @@
  * Correction pairs are kept only when sᵀy > 0, so the inverse-Hessian approximation stays
  * positive definite. An optional preconditioner (preconditioners.ts) supplies the initial inverse
  * Hessian from the objective's own curvature estimate; an iteration that no longer decreases f is
- * retried once from an empty memory before it ends the run. DESIGN.md: no npm optimiser is fit for
+ * retried once from an empty memory before it ends the run. docs/architecture.md: no npm optimiser is fit for
  * purpose, so this one is small and tested. Deterministic; never throws on hard data — the stop reason is returned as data.
  * Cost per iteration: O(m·n) plus the objective evaluations of the line search.
  * Units: x and f are the objective's own; the tolerances are relative to max(1, |f|).

@@ -1,5 +1,5 @@
 /**
- * The table behind the fitting kernel `normalPairTerms` (normal.ts; METHOD.md §3): on each interval
+ * The table behind the fitting kernel `normalPairTerms` (normal.ts; docs/method.md §3): on each interval
  * of |z| ∈ [0, 11.375) of width 1/16, one polynomial in the local variable t ∈ [−½, ½) for each of
  *
  *   A(u) = log Φ(−u)   degree 6        M(u) = λ(−u) = φ(u)/Φ(−u)   degree 6

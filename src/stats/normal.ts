@@ -1,5 +1,5 @@
 /**
- * The standard normal distribution, accurate far into the tails (METHOD.md §3: "use log Φ
+ * The standard normal distribution, accurate far into the tails (docs/method.md §3: "use log Φ
  * evaluated stably for large |z|"). Library CDFs underflow below z ≈ −38 and lose all relative
  * accuracy in log Φ well before that, so utilscope computes its own from one scaled function:
  *

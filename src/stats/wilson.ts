@@ -4,7 +4,7 @@
  *   (p̂ + z²/2n ± z·√(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n).
  * Unlike p̂ ± z·√(p̂(1 − p̂)/n) it stays inside [0, 1] and is not empty at k = 0 or k = n
  * (Newcombe 1998, method 3; the same interval as R's `prop.test(k, n, correct = FALSE)`). Used for
- * held-out accuracy (METHOD.md §3) and answer-share intervals in the report.
+ * held-out accuracy (docs/method.md §3) and answer-share intervals in the report.
  * Cost: O(1) apart from one Φ⁻¹ by bisection (about 60 Φ evaluations).
  * Failure modes: NaN, NaN for n ≤ 0 or a level outside (0, 1); never throws.
  */

@@ -1,5 +1,5 @@
 /**
- * Append-only JSON Lines files (STYLE.md rule 4): plan.jsonl and records.jsonl only grow. Each line
+ * Append-only JSON Lines files (CONTRIBUTING.md rule 4): plan.jsonl and records.jsonl only grow. Each line
  * is written with one synchronous `write` on a file opened for appending, so a line is on disk
  * before the next request's answer is handled, and a crash can tear at most the last line.
  */

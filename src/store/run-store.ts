@@ -1,5 +1,5 @@
 /**
- * A run folder on disk (DESIGN.md §"Run folder"):
+ * A run folder on disk (docs/architecture.md §"Run folder"):
  *
  *   run.json        written once: schema version, tool version, resolved config, created-at
  *   plan.jsonl      append-only: one line per planned pair with its comparison keys, round by round

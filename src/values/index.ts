@@ -1,4 +1,4 @@
-/** Front door of `values`: cluster summaries, ladders, exchange rates, convergence (METHOD.md §6). */
+/** Front door of `values`: cluster summaries, ladders, exchange rates, convergence (docs/method.md §6). */
 export * from './summarise.js';
 export * from './scores.js';
 export * from './trend.js';

@@ -1,5 +1,5 @@
 /**
- * Signed value scores (METHOD.md §6), the headline of a report: for each value, how much more the
+ * Signed value scores (docs/method.md §6), the headline of a report: for each value, how much more the
  * respondent wants the outcomes that realise more of it (+) than those that realise less (−).
  *
  *   score      mean U(+) − mean U(−) in utility-sd units (the fit's gauge: sd 1 over the set);
@@ -275,7 +275,7 @@ function dollarsOf(plusMean: number, minusMean: number, ladder: LadderFit, joint
 }
 
 /**
- * Signed value scores (METHOD.md §6; see the module comment): for every value with outcomes on
+ * Signed value scores (docs/method.md §6; see the module comment): for every value with outcomes on
  * both sides, the difference of mean utilities, its interval from the fit's covariance, the share
  * of (+, −) pairs ordered the + way, the permutation null band, and the dollar version through
  * the money ladder when it rises. `moneyLadder` is the fitted `usd` ladder (or undefined). A

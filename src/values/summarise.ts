@@ -1,5 +1,5 @@
 /**
- * What a model values, from its fitted utilities (METHOD.md §6). Pure; O(n log n + ladders).
+ * What a model values, from its fitted utilities (docs/method.md §6). Pure; O(n log n + ladders).
  *
  * - clusters: mean utility per value cluster with a t-interval over the cluster's outcomes (the
  *   spread between outcomes dominates the per-outcome estimation error, so the between-outcome
@@ -76,7 +76,7 @@ export interface ExchangeRate {
 
 export interface ValueSummary {
   readonly v: typeof SCHEMA_VERSION;
-  /** Signed value scores, in `KNOWN_VALUES` order then declared ones (METHOD.md §6, the report's headline). */
+  /** Signed value scores, in `KNOWN_VALUES` order then declared ones (docs/method.md §6, the report's headline). */
   readonly scores: readonly ValueScore[];
   /** Values tagged in the set that could not be scored, with the reason. */
   readonly skippedScores: readonly SkippedValue[];
@@ -269,7 +269,7 @@ export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, o
   };
 }
 
-/** Correlation of two fits' utilities over the outcomes they share (METHOD.md §6 convergence). */
+/** Correlation of two fits' utilities over the outcomes they share (docs/method.md §6 convergence). */
 export function utilityConvergence(a: UtilityFit, b: UtilityFit): { shared: number; pearson: number; spearman: number } {
   const index = new Map(b.ids.map((id, k) => [id, k] as const));
   const xs: number[] = [];

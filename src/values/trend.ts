@@ -1,5 +1,5 @@
 /**
- * Scale trends (METHOD.md §7): a straight line of a metric y on a size axis x (log10 parameters, or
+ * Scale trends (docs/method.md §7): a straight line of a metric y on a size axis x (log10 parameters, or
  * a capability score), fitted by weighted least squares with weights 1/se² from each point's own
  * standard error, with the slope's interval, a confidence band for the fitted line, and Spearman's ρ.
  *

@@ -1,5 +1,5 @@
 /**
- * Pair-selection efficiency (issue "Choosing which pairs to ask", METHOD.md §4): on a simulated
+ * Pair-selection efficiency (issue "Choosing which pairs to ask", docs/method.md §4): on a simulated
  * respondent with planted utilities over 510 outcomes, how many completions each strategy needs
  * before the fitted utilities reach Spearman 0.95 (and 0.98, 0.99) with the planted ones, linearly
  * interpolated between rounds. Initial 2-regular graph, then rounds of 250 pairs, K = 5 per order

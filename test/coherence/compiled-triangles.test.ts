@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileTriangles, triadCycleProbability, triadMetrics, triadMetricsOf, type PairEstimate, type TriadMetrics } from '../../src/coherence/metrics.js';
 
 /**
- * The triad metrics straight from their definition (METHOD.md §5), with a lookup per corner and the six
+ * The triad metrics straight from their definition (docs/method.md §5), with a lookup per corner and the six
  * labellings tried in order: the reference the compiled, typed-array version must reproduce exactly.
  */
 function referenceTriadMetrics(estimates: readonly PairEstimate[], triangles: readonly [number, number, number][]): TriadMetrics {

@@ -1,5 +1,5 @@
 /**
- * Chart hygiene (STYLE.md rule 21, "axes and titles are words with units"): the problems a reader
+ * Chart hygiene (CONTRIBUTING.md rule 21, "axes and titles are words with units"): the problems a reader
  * or an `--svg` export would meet in a vega-lite spec, as data, so a test can assert `[]`.
  *
  * Rules, applied to the spec and every view inside it (`layer`, `concat`/`hconcat`/`vconcat`,

@@ -1,5 +1,5 @@
 /**
- * Waiting on events, not on time (STYLE.md rule 15): resolve when a file reaches a number of lines
+ * Waiting on events, not on time (CONTRIBUTING.md rule 15): resolve when a file reaches a number of lines
  * or a child process exits. The poll interval only decides how soon we notice; no assertion
  * depends on it, and a generous overall limit turns a hang into a clear failure.
  */

@@ -1,7 +1,7 @@
 /**
  * Shared set-up of the provider wire tests: servers started by a test are closed after it, and a
  * retry policy that never waits but records the waits it was asked for (injected sleep, clock and
- * jitter; STYLE.md rule 15).
+ * jitter; CONTRIBUTING.md rule 15).
  */
 import { afterEach } from 'vitest';
 import type { RetryDeps } from '../../src/providers/retry.js';

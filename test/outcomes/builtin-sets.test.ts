@@ -1,5 +1,5 @@
 /**
- * The built-in outcome sets of prompts/outcomes/ (METHOD.md §1, §5, §6): they parse, stay within
+ * The built-in outcome sets of prompts/outcomes/ (docs/method.md §1, §5, §6): they parse, stay within
  * their stated sizes, use only known clusters, cover every audited cluster, carry well-formed
  * quantity ladders, and the control arm matches the real sets in form but not in meaning.
  */

@@ -1,4 +1,4 @@
-/** The cluster vocabulary (METHOD.md §1) and the small category → cluster map used by the importer. */
+/** The cluster vocabulary (docs/method.md §1) and the small category → cluster map used by the importer. */
 import { describe, expect, it } from 'vitest';
 import { SIM_VALUE_WEIGHTS } from '../../src/providers/sim.js';
 import {

@@ -1,5 +1,5 @@
 /**
- * Importing outcome sets (METHOD.md §1): the published study's JSON, plain lists and RFC 4180 CSV.
+ * Importing outcome sets (docs/method.md §1): the published study's JSON, plain lists and RFC 4180 CSV.
  * Fixtures in ./fixtures were written for these tests. Expected ids are worked out by hand from
  * `slugify`'s rule (ASCII-fold, lower case, non-alphanumerics → "-", first 6 words, ≤ 48 chars).
  */

@@ -1,4 +1,4 @@
-/** The quantity-unit vocabulary (METHOD.md §6): every built-in ladder unit is known, with its direction. */
+/** The quantity-unit vocabulary (docs/method.md §6): every built-in ladder unit is known, with its direction. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * The Anthropic provider through the real `@anthropic-ai/sdk` against a fake Messages server on
- * 127.0.0.1 (STYLE.md rule 14): retries on 429 / 5xx / 529 / dropped connections / unreadable
+ * 127.0.0.1 (CONTRIBUTING.md rule 14): retries on 429 / 5xx / 529 / dropped connections / unreadable
  * bodies, fatal 401 / 404 / 400, and a timeout fired deterministically by an injected timer.
  */
 import { describe, expect, it } from 'vitest';

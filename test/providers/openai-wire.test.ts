@@ -1,6 +1,6 @@
 /**
  * The OpenAI provider through the real `openai` SDK against a fake chat-completions server on
- * 127.0.0.1 (STYLE.md rule 14). Complements wire.test.ts: retry-after-ms, servers that ignore `n`,
+ * 127.0.0.1 (CONTRIBUTING.md rule 14). Complements wire.test.ts: retry-after-ms, servers that ignore `n`,
  * markdown before the answer letter in log-prob mode, model-side refusals, 200 bodies without
  * choices, proxy error pages, and the caller's abort.
  */

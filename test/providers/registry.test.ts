@@ -1,7 +1,7 @@
 /**
  * The provider registry (registry.ts) is the one table of prefixes: for every entry, model-spec
  * parsing, pricing and the provider factory behave as the entry says — proved for the factory by the
- * requests that reach a fake server on 127.0.0.1 (STYLE.md rule 14) — and no other source file keeps
+ * requests that reach a fake server on 127.0.0.1 (CONTRIBUTING.md rule 14) — and no other source file keeps
  * a list of prefixes, key variables or base-URL variables of its own. Adding, changing or removing an
  * entry without the consumers following it fails here.
  */

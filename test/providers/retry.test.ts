@@ -1,6 +1,6 @@
 /**
  * The retry policy on its own, around a scripted in-memory provider passed in as a dependency
- * (STYLE.md rule 14: no module mocks). Sleep, clock, timer and randomness are injected: nothing
+ * (CONTRIBUTING.md rule 14: no module mocks). Sleep, clock, timer and randomness are injected: nothing
  * here waits on time.
  */
 import fc from 'fast-check';

@@ -1,5 +1,5 @@
 /**
- * Secrets canary (STYLE.md rule 8): a unique key goes into each provider and is then looked for
+ * Secrets canary (CONTRIBUTING.md rule 8): a unique key goes into each provider and is then looked for
  * everywhere it must not be — every CompletionError (also when the server echoes the key back in
  * its error body), the provider objects themselves (plain and retry-wrapped), and every part of
  * every request except the one header that carries it.

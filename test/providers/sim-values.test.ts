@@ -1,5 +1,5 @@
 /**
- * The simulated respondent's planted value system (METHOD.md §6, §8): signed values with planted
+ * The simulated respondent's planted value system (docs/method.md §6, §8): signed values with planted
  * scale trends and a planted null, ladders planted in their unit's direction (or reversed on
  * request), and answers that follow. Built on a small hand-made set with explicit `values`, so it
  * does not depend on the tagging of the built-in sets; one guarded check runs on `core.json`.

@@ -1,6 +1,6 @@
 /**
  * Providers through the real `openai` and `@anthropic-ai/sdk` clients against HTTP servers on
- * 127.0.0.1 (STYLE.md rule 14: fake the wire, not our code).
+ * 127.0.0.1 (CONTRIBUTING.md rule 14: fake the wire, not our code).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../src/elicitation/template.js';

@@ -1,5 +1,5 @@
 /**
- * The run report's content, not only its rendering (STYLE.md rule 21): the findings state exactly
+ * The run report's content, not only its rendering (CONTRIBUTING.md rule 21): the findings state exactly
  * the analysis's numbers, every chart is titled in words, ladders against their unit are flagged,
  * and the findings come before everything else on the page.
  */
