@@ -44,19 +44,6 @@ export function triadCycleProbability(pAB: number, pBC: number, pAC: number): nu
   return pAB * pBC * (1 - pAC) + (1 - pAB) * (1 - pBC) * pAC;
 }
 
-/** Lookup of P̂(x ≻ y) for any ordered pair of indices present. */
-export function preferenceLookup(estimates: readonly PairEstimate[]): (x: number, y: number) => number | undefined {
-  const map = new Map<number, number>();
-  let maxIndex = 0;
-  for (const e of estimates) maxIndex = Math.max(maxIndex, e.a, e.b);
-  const width = maxIndex + 1;
-  for (const e of estimates) {
-    map.set(e.a * width + e.b, e.p);
-    map.set(e.b * width + e.a, 1 - e.p);
-  }
-  return (x, y) => map.get(x * width + y);
-}
-
 /** Every triangle (x < y < z) of the asked-pair graph, by sorted adjacency intersection. */
 export function enumerateTriangles(estimates: readonly PairEstimate[], outcomeCount: number): [number, number, number][] {
   const higher: number[][] = Array.from({ length: outcomeCount }, () => []);

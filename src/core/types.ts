@@ -202,15 +202,6 @@ export interface FitMetrics {
  */
 export type ConvergenceReason = 'step' | 'gradient' | 'objective' | 'max-iterations' | 'line-search-failed' | 'trivial';
 
-/** One outcome's fitted utility in reporting units (mean 0, sd 1 over the set). */
-export interface UtilityEstimate {
-  readonly id: OutcomeId;
-  readonly mean: number;
-  readonly sd: number;
-  readonly ciLow: number;
-  readonly ciHigh: number;
-}
-
 /** An outcome whose estimate should not be trusted, and why (docs/method.md §3, issue "Thurstonian engine"). */
 export interface FitWarning {
   readonly id: OutcomeId;

@@ -367,16 +367,6 @@ function denseFactor(parts: MuHessianParts): Float64Array | undefined {
 }
 
 /**
- * Variances of the *reported* utilities (μ_i − μ̄)/sd(μ), in raw units squared (divide by sd(μ)²
- * for reporting units), at the optimum `raw` of model `kind` on `pairs`: `laplaceCovariance`
- * followed by `centredVariances`. See those for the methods, limits and fallbacks. Never throws.
- */
-export function laplaceCentredVariances(kind: UtilityModelKind, raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, limits: LaplaceLimits = {}): LaplaceVariances | undefined {
-  const covariance = laplaceCovariance(kind, raw, pairs, prior, limits);
-  return covariance ? centredVariances(covariance, raw.mu) : undefined;
-}
-
-/**
  * The Laplace posterior covariance of μ in one of two forms (see the module comment): the Cholesky
  * factor of the precision S (`laplace`: exact up to the size limits), or the diagonal
  * approximation's variances (`laplace-diagonal`: above them, when asked for, or when the exact

@@ -17,7 +17,7 @@
 import type { PackedPairs, UtilityModelKind } from '../core/types.js';
 import type { Objective } from '../stats/lbfgs.js';
 import { diagonalPreconditioner, pairedPreconditioner, type Preconditioner } from '../stats/preconditioners.js';
-import { inverseMillsRatio, normalPairTerms } from '../stats/normal.js';
+import { normalPairTerms } from '../stats/normal.js';
 
 /** Prior strengths (documented defaults, docs/method.md §3 "weak"). */
 export interface PriorOptions {
@@ -36,11 +36,6 @@ export const DEFAULT_PRIOR: PriorOptions = { ridge: 0.01, logSdScale: 1 };
 /** Number of free parameters of a model over n outcomes. */
 export function parameterCount(kind: UtilityModelKind, n: number): number {
   return kind === 'thurstonian' ? 2 * n : n;
-}
-
-/** log(logistic(x)) = −log(1 + e^(−x)), stable for both signs. */
-export function logLogistic(x: number): number {
-  return x >= 0 ? -Math.log1p(Math.exp(-x)) : x - Math.log1p(Math.exp(x));
 }
 
 /** logistic(x) = 1/(1 + e^(−x)), stable for both signs. */
@@ -173,23 +168,6 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
     }
     return f;
   };
-}
-
-/**
- * Curvature of −log L along μ_i − μ_j for one pair, c = −∂²log L/∂d² where d = μ_i − μ_j (with the
- * Thurstonian scale r folded in): the building block of the Laplace Hessian H_ii += c, H_jj += c,
- * H_ij −= c. Non-negative because log Φ and log logistic are concave.
- *   probit: ∂²log Φ(z)/∂z² = −λ(z)(z + λ(z)).  logistic: ∂²/∂d² = −N·p(1 − p).
- */
-export function pairCurvature(kind: UtilityModelKind, d: number, r: number, w: number, l: number): number {
-  if (kind === 'bt') {
-    const p = logistic(d);
-    return (w + l) * p * (1 - p);
-  }
-  const z = d / r;
-  const a = inverseMillsRatio(z);
-  const b = inverseMillsRatio(-z);
-  return (w * a * (z + a) + l * b * (b - z)) / (r * r);
 }
 
 /**

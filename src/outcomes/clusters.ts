@@ -4,7 +4,6 @@
  * the simulated respondent (`providers/sim.ts`) plants a weight per cluster. Tags outside this list
  * are allowed in user sets (they are summarised like any other) but the built-in sets use only these.
  */
-import type { OutcomeSet } from '../core/types.js';
 
 /** Every known cluster with a one-line description of what it tags. `control` is for the control arm only. */
 export const KNOWN_CLUSTERS: Readonly<Record<string, string>> = {
@@ -18,24 +17,6 @@ export const KNOWN_CLUSTERS: Readonly<Record<string, string>> = {
   corrigibility: 'human oversight and correction of the AI',
   control: 'meaningless control outcomes (the floor arm, docs/method.md §5)',
 };
-
-/** The clusters an audit set should cover: every known cluster except `control`. */
-export const AUDITED_CLUSTERS: readonly string[] = Object.keys(KNOWN_CLUSTERS).filter((c) => c !== 'control');
-
-/** True when `cluster` is one of `KNOWN_CLUSTERS`. */
-export function isKnownCluster(cluster: string): boolean {
-  return Object.hasOwn(KNOWN_CLUSTERS, cluster);
-}
-
-/**
- * Cluster tags used in `set` that are not in `KNOWN_CLUSTERS`, each with how many outcomes carry it,
- * sorted by name. For `outcomes validate` to warn about typos (`self-preservaton`); never throws.
- */
-export function unknownClusters(set: OutcomeSet): { cluster: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const o of set.outcomes) for (const c of o.clusters) if (!isKnownCluster(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
-  return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([cluster, count]) => ({ cluster, count }));
-}
 
 /**
  * Category names an importer maps to clusters, keyed by the normalised name (lower case, runs of

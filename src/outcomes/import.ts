@@ -126,22 +126,6 @@ export function parseCsv(text: string, file: string): CsvRow[] {
   return rows;
 }
 
-/** Quotes a CSV field when it holds a comma, quote, line break or edge spaces (RFC 4180 §2.6–2.7). */
-function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
-
-/**
- * Writes a set as CSV with the header `id,text,category,clusters` (clusters joined by `;`, CRLF line
- * ends as RFC 4180 asks), the inverse of `importOutcomes(…, 'csv', …)`. Quantities and the set's
- * name and description have no column and are lost.
- */
-export function formatOutcomesCsv(set: OutcomeSet): string {
-  const lines = ['id,text,category,clusters'];
-  for (const o of set.outcomes) lines.push([o.id, o.text, o.category ?? '', o.clusters.join(';')].map(csvField).join(','));
-  return `${lines.join('\r\n')}\r\n`;
-}
-
 /** An outcome read from the input, before ids are generated, with where it came from. */
 interface Draft {
   readonly id?: string;

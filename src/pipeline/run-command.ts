@@ -11,7 +11,7 @@ import type { RunSpec, SessionSpec } from '../core/run-spec.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { builtinExperiments, experimentContext, type AnyExperiment, type OptionValues } from '../experiments/index.js';
-import { parseModelSpec, parsePriceOverrides, type TokenPrice } from '../providers/index.js';
+import { parseModelSpec, parsePriceOverrides, PRICE_TABLE_AS_OF, type TokenPrice } from '../providers/index.js';
 import { loadOutcomeSet, loadTemplate, MANIFEST_VERSION, readStructuredFile, RunStore, toolVersion, type LoadedOutcomeSet } from '../store/index.js';
 import { analyseRunFolder, writeAnalysis, type AnalysedRun } from './analyse.js';
 import { estimateRun } from './cost.js';
@@ -59,7 +59,7 @@ export function estimateLine(spec: RunSpec, experiment: AnyExperiment, outcomeSe
     ? '$0 (simulated respondent)'
     : estimate.costUsd === undefined
       ? `unknown (no price for ${spec.modelSpec}; pass --prices <file> to set one)`
-      : `up to ${formatUsd(estimate.costUsd)}`;
+      : `up to ${formatUsd(estimate.costUsd)} (list prices as of ${PRICE_TABLE_AS_OF} unless --prices says otherwise)`;
   return `plan: ${estimate.pairs} pairs × 2 orders × ${spec.sampling.samplesPerOrder} = ${estimate.comparisons} answers in ~${estimate.requests} requests (~${estimate.inputTokens} input, ≤${estimate.outputTokens} output tokens); estimated cost ${cost}\n`;
 }
 

@@ -93,31 +93,6 @@ export function costUsd(usage: TokenUsage, price: TokenPrice | undefined): numbe
   return (usage.inputTokens * price.inputPerMillion + usage.outputTokens * price.outputPerMillion) / 1e6;
 }
 
-/** What {@link estimateRunCost} needs: request count and tokens per request (means or caps). */
-export interface RunCostInput {
-  readonly requests: number;
-  readonly inputTokensPerRequest: number;
-  readonly outputTokensPerRequest: number;
-  readonly price: TokenPrice | undefined;
-}
-
-/** A run's estimated tokens and cost; `costUsd` is undefined when the price is unknown. */
-export interface RunCostEstimate {
-  readonly inputTokens: number;
-  readonly outputTokens: number;
-  readonly costUsd: number | undefined;
-}
-
-/**
- * Estimated tokens and USD for `requests` calls. With the output cap as `outputTokensPerRequest` the
- * cost is an upper bound on output spend. Undefined cost when the price is unknown.
- */
-export function estimateRunCost(input: RunCostInput): RunCostEstimate {
-  const inputTokens = input.requests * input.inputTokensPerRequest;
-  const outputTokens = input.requests * input.outputTokensPerRequest;
-  return { inputTokens, outputTokens, costUsd: input.price ? costUsd({ inputTokens, outputTokens }, input.price) : undefined };
-}
-
 /**
  * One `--prices` entry: USD per million input and output tokens, finite numbers ≥ 0 (zod's
  * `number()` already refuses NaN and ±Infinity), no other fields.

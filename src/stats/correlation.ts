@@ -61,25 +61,3 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return pearson(averageRanks(x), averageRanks(y));
 }
 
-/**
- * Kendall's τ-b (tie-corrected) by direct pair counting, O(n²): fine for the few hundred outcomes
- * of an outcome set. NaN when undefined.
- */
-export function kendallTau(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  if (n !== y.length) throw new RangeError(`kendallTau: lengths differ (${n} vs ${y.length})`);
-  let concordantMinusDiscordant = 0;
-  let untiedX = 0;
-  let untiedY = 0;
-  for (let p = 0; p < n; p++) {
-    for (let q = p + 1; q < n; q++) {
-      const dx = Math.sign(x[p]! - x[q]!);
-      const dy = Math.sign(y[p]! - y[q]!);
-      concordantMinusDiscordant += dx * dy;
-      if (dx !== 0) untiedX++;
-      if (dy !== 0) untiedY++;
-    }
-  }
-  if (untiedX === 0 || untiedY === 0) return Number.NaN;
-  return concordantMinusDiscordant / Math.sqrt(untiedX * untiedY);
-}

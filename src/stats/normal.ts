@@ -34,7 +34,6 @@ import { buildNormalKernelTable, KERNEL_DEGREES, KERNEL_STEPS_PER_UNIT, KERNEL_S
 const SQRT1_2 = Math.SQRT1_2;
 const SQRT_PI = Math.sqrt(Math.PI);
 const LOG_TWO_SQRT_PI = Math.log(2 * SQRT_PI);
-const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 /** K(x) by the continued fraction evaluated backwards from `depth` levels. */
@@ -130,16 +129,6 @@ export function logPhi(z: number): number {
   if (z <= 0) return -0.5 * z * z + Math.log(k) - LOG_TWO_SQRT_PI;
   // Upper half: log(1 − Φ(−z)) by log1p keeps full relative accuracy where log Φ(z) ≈ −Φ(−z) is tiny.
   return Math.log1p((-Math.exp(-0.5 * z * z) * k) / (2 * SQRT_PI));
-}
-
-/** φ(z), the standard normal density. */
-export function phiDensity(z: number): number {
-  return Math.exp(-0.5 * z * z - LOG_SQRT_2PI);
-}
-
-/** log φ(z), the log standard normal density. */
-export function logPhiDensity(z: number): number {
-  return -0.5 * z * z - LOG_SQRT_2PI;
 }
 
 /**

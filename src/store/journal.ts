@@ -37,9 +37,3 @@ export function inFlightBatches(entries: readonly JournalEntry[]): InFlightBatch
   return [...open.values()];
 }
 
-/** Every comparison key in a batch in flight. */
-export function inFlightKeys(entries: readonly JournalEntry[]): Set<string> {
-  const keys = new Set<string>();
-  for (const batch of inFlightBatches(entries)) for (const key of batch.keys) keys.add(key);
-  return keys;
-}

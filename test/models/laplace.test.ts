@@ -2,7 +2,7 @@ import { inv } from 'mathjs';
 import { describe, expect, it } from 'vitest';
 import type { PackedPairs, UtilityModelKind } from '../../src/core/types.js';
 import { fitUtilities } from '../../src/models/fit.js';
-import { laplaceCentredVariances, type RawUtilities } from '../../src/models/laplace.js';
+import { centredVariances, laplaceCovariance, type RawUtilities } from '../../src/models/laplace.js';
 import { minimizeLbfgs } from '../../src/stats/lbfgs.js';
 import { createObjective, DEFAULT_PRIOR } from '../../src/models/likelihood.js';
 import { simulatePairs } from '../helpers/synthetic-pairs.js';
@@ -57,7 +57,13 @@ function coverage(fit: ReturnType<typeof fitUtilities>, truth: Float64Array): nu
   return covered / n;
 }
 
-describe('laplaceCentredVariances', () => {
+/** The Laplace covariance read as centred variances: what the fit reports for each utility. */
+function laplaceCentredVariances(...args: Parameters<typeof laplaceCovariance>) {
+  const covariance = laplaceCovariance(...args);
+  return covariance ? centredVariances(covariance, args[1].mu) : undefined;
+}
+
+describe('laplaceCovariance read as centred variances', () => {
   it.each(['thurstonian', 'case5', 'bt'] as UtilityModelKind[])('%s: the exact path equals a finite-difference Hessian inverted by mathjs, σ integrated out, gauge projected', (kind) => {
     const { packed } = simulatePairs(7, 40, 10, 11, kind === 'bt' ? 'logit' : 'probit');
     const { raw, theta } = rawOptimum(kind, packed);

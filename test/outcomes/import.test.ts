@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OutcomeSet } from '../../src/core/types.js';
-import { formatOutcomesCsv, importOutcomes, parseCsv, parseOutcomeSet, slugify } from '../../src/outcomes/index.js';
+import { importOutcomes, parseCsv, parseOutcomeSet, slugify } from '../../src/outcomes/index.js';
+import { formatOutcomesCsv } from '../helpers/outcomes-csv.js';
 import { errorOf } from '../helpers/error-of.js';
 
 const fixture = (name: string) => readFileSync(resolve(import.meta.dirname, 'fixtures', name), 'utf8');

@@ -2,7 +2,20 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HEADLINE_METRICS, HEADLINE_SHORT_LABELS } from '../../src/experiments/index.js';
+import { HEADLINE_METRICS } from '../../src/experiments/index.js';
+
+/** The short label every headline metric must show in charts and table headers. */
+const HEADLINE_SHORT_LABELS: Readonly<Record<keyof typeof HEADLINE_METRICS, string>> = {
+  holdoutAccuracy: 'held-out accuracy',
+  holdoutLogLoss: 'held-out log-loss',
+  cycleProbability: 'triad cycle probability',
+  largestComponent: 'largest cycle component',
+  decisiveness: 'decisiveness',
+  rankingViolations: 'ranking violations',
+  refusalRate: 'refusal rate',
+  unparseableRate: 'unparseable rate',
+  firstSlotShare: 'first-slot share',
+};
 import { compareFindings, compareReportSpecs, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel, type CompareReportData } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { fitLinearTrend } from '../../src/values/index.js';

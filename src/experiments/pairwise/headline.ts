@@ -27,19 +27,6 @@ export const HEADLINE_METRICS = {
 
 export type HeadlineMetric = keyof typeof HEADLINE_METRICS;
 
-/** Short label of each headline metric, for chart titles and table headers (the start of its `HEADLINE_METRICS` text). */
-export const HEADLINE_SHORT_LABELS: Readonly<Record<HeadlineMetric, string>> = {
-  holdoutAccuracy: 'held-out accuracy',
-  holdoutLogLoss: 'held-out log-loss',
-  cycleProbability: 'triad cycle probability',
-  largestComponent: 'largest cycle component',
-  decisiveness: 'decisiveness',
-  rankingViolations: 'ranking violations',
-  refusalRate: 'refusal rate',
-  unparseableRate: 'unparseable rate',
-  firstSlotShare: 'first-slot share',
-};
-
 /** Answer counts over all tallies (training and held-out). */
 export function answerCounts(tallies: readonly PairTally[]): { valid: number; refusals: number; unparseable: number; failures: number; first: number } {
   let valid = 0;
