@@ -85,21 +85,36 @@ interface SchemaIssue {
   readonly path: readonly PropertyKey[];
   readonly message: string;
   readonly keys?: readonly string[];
+  readonly expected?: unknown;
 }
 
-/** `models.0.spec`, `outcomes[3].text`-style paths are written as dot paths: `models.0.spec`. */
+/** A field path as users write it: `outcomes[3].text`, `models[0].spec`; `(top level)` when empty. */
 export function formatIssuePath(path: readonly PropertyKey[]): string {
-  return path.map((p) => String(p)).join('.');
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out || '(top level)';
+}
+
+/** What went wrong at the path, in words: unknown fields by name, a wrong type by the type expected. */
+function describeIssue(issue: SchemaIssue): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys) return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && typeof issue.expected === 'string') return `expected ${issue.expected}`;
+  return issue.message;
 }
 
 /**
  * The one formatter from a schema validation failure (a zod error) to a one-line UtilscopeError
- * naming the file and the first offending field: unknown fields are listed by name, anything else
- * carries zod's message prefixed by `what` ("invalid study", "price file", …).
+ * naming the file and the first offending field. With `what` ("invalid outcome set") the message
+ * reads `<what>: <field> <problem>`; without, just the problem (the location follows it anyway).
  */
 export function schemaError(code: ErrorCode, what: string, error: { readonly issues: readonly SchemaIssue[] }, file?: string): UtilscopeError {
   const issue = error.issues[0];
-  const field = issue ? formatIssuePath(issue.path) : '';
-  const detail = !issue ? 'invalid' : issue.code === 'unrecognized_keys' && issue.keys ? `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
-  return new UtilscopeError(code, what ? `${what}: ${detail}` : detail, { ...(file !== undefined ? { file } : {}), field });
+  const where = file !== undefined ? { file } : {};
+  if (!issue) return new UtilscopeError(code, what || 'invalid', where);
+  const field = formatIssuePath(issue.path);
+  const detail = describeIssue(issue);
+  return new UtilscopeError(code, what ? `${what}: ${field} ${detail}` : detail, { ...where, field });
 }

@@ -52,7 +52,7 @@ export const builtinExperiments: ExperimentRegistry = createExperimentRegistry()
 export function parseExperimentConfig(experiment: AnyExperiment, data: ExperimentSpec, file?: string): unknown {
   const parsed = experiment.config.safeParse(data);
   if (!parsed.success) {
-    const error = schemaError('records-corrupt', `experiment ${experiment.kind}`, parsed.error, file);
+    const error = schemaError('records-corrupt', `invalid ${experiment.kind} config`, parsed.error, file);
     throw new UtilscopeError(error.code, error.message, { ...(file !== undefined ? { file } : {}), field: `experiment.${error.where?.field ?? ''}` });
   }
   return parsed.data;

@@ -17,7 +17,7 @@
  * Every problem becomes a one-line `outcomes-invalid` error naming the file and the field path.
  */
 import { z } from 'zod';
-import { UtilscopeError } from '../core/errors.js';
+import { schemaError, UtilscopeError } from '../core/errors.js';
 import type { Outcome, OutcomeSet, QuantityUnit, ValueSign } from '../core/types.js';
 import { KNOWN_CLUSTERS } from './clusters.js';
 import { isNearMiss, nearestName } from './nearest-name.js';
@@ -65,21 +65,6 @@ function unknownName(what: string, name: string, known: readonly string[], hint:
 }
 
 /** Renders a zod issue path as `outcomes[3].text`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out || '(top level)';
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
-  return issue.message;
-}
-
 /**
  * `vocabulary: 'as-stored'` skips the name checks (value, unit, near-miss cluster) for a set a run
  * folder already holds: it was valid when the run was made, and a run of utilscope 0.1.x may use a
@@ -96,14 +81,7 @@ export interface ParseOptions {
 export function parseOutcomeSet(data: unknown, file: string, options: ParseOptions = {}): OutcomeSet {
   const checkNames = options.vocabulary !== 'as-stored';
   const parsed = outcomeSetSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    if (!issue) throw new UtilscopeError('outcomes-invalid', 'invalid outcome set', { file });
-    throw new UtilscopeError('outcomes-invalid', `invalid outcome set: ${formatPath(issue.path)} ${describeIssue(issue)}`, {
-      file,
-      field: formatPath(issue.path),
-    });
-  }
+  if (!parsed.success) throw schemaError('outcomes-invalid', 'invalid outcome set', parsed.error, file);
   const { outcomes: raw, name, description, units, values: declaredValues } = parsed.data;
   const knownValues = valueNames({ ...(declaredValues ? { values: declaredValues } : {}) });
   const knownUnits = [...Object.keys(KNOWN_UNITS), ...Object.keys(units ?? {})];

@@ -66,7 +66,7 @@ export function parseStudy(data: unknown, file: string): Study {
     try {
       parseModelSpec(m.spec);
     } catch (error) {
-      if (error instanceof UtilscopeError) throw new UtilscopeError('study-invalid', error.message, { file, field: `models.${k}.spec` });
+      if (error instanceof UtilscopeError) throw new UtilscopeError('study-invalid', error.message, { file, field: `models[${k}].spec` });
       throw error;
     }
   }

@@ -97,6 +97,6 @@ describe('CLI errors', () => {
     writeFileSync(file, 'name: s\noutcomes: starter\nmodels:\n  - { spec: "nope:model" }\n');
     const r = await runCli(['study', file], { cwd });
     expect(r.code).toBe(1);
-    expect(expectOneLine(r.stderr)).toContain('models.0.spec');
+    expect(expectOneLine(r.stderr)).toContain('models[0].spec');
   });
 });
