@@ -111,7 +111,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         ...RUN_OPTIONS,
         ...experimentOptions(experiments),
       ],
-      action: async (_args, flags, env) => exitFor(await startRun({ ...flags, model: flags.model as string }, env)),
+      action: async (_args, flags, env) => exitFor(await startRun({ ...flags, model: flags['model'] as string }, env)),
     },
     // An experiment may bring a command of its own (`probe transitivity`): `run --experiment <kind>` under another name.
     ...experiments.kinds.flatMap((kind): CommandSpec[] => {
@@ -122,7 +122,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
           name: command.name,
           description: command.description,
           options: [{ flags: '--model <spec>', description: 'provider:model', required: true }, ...RUN_OPTIONS, ...experimentOptions(experiments, kind)],
-          action: async (_args, flags, env) => exitFor(await startRun({ ...flags, model: flags.model as string, experiment: kind }, env)),
+          action: async (_args, flags, env) => exitFor(await startRun({ ...flags, model: flags['model'] as string, experiment: kind }, env)),
         },
       ];
     }),
@@ -152,20 +152,20 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--json', description: 'print the fit as JSON to stdout' },
       ],
       action: ([dir], flags, env) => {
-        const fitModel = parseChoice(flags.model as string | undefined, '--model', ['thurstonian', 'case5', 'bt'] as const, 'thurstonian');
-        const intervals = parseChoice(flags.intervals as string | undefined, '--intervals', ['laplace', 'bootstrap'] as const, 'laplace');
-        const outcomes = flags.outcomes as string | undefined;
-        const pairs = flags.pairs as string | undefined;
+        const fitModel = parseChoice(flags['model'] as string | undefined, '--model', ['thurstonian', 'case5', 'bt'] as const, 'thurstonian');
+        const intervals = parseChoice(flags['intervals'] as string | undefined, '--intervals', ['laplace', 'bootstrap'] as const, 'laplace');
+        const outcomes = flags['outcomes'] as string | undefined;
+        const pairs = flags['pairs'] as string | undefined;
         let json: Parameters<typeof printFit>[0];
         if (dir === undefined) {
           if (!outcomes || !pairs) throw new UtilscopeError('usage', 'fit needs a run folder, or both --outcomes <set> and --pairs <file>', { field: '--pairs' });
           json = fitExternalFile(outcomes, pairs, fitModel, intervals, env);
         } else {
           if (outcomes || pairs) throw new UtilscopeError('usage', 'give either a run folder or --outcomes/--pairs, not both', { field: '--pairs' });
-          const policy = flags.unparseable === undefined ? undefined : parseChoice(flags.unparseable as string, '--unparseable', ['exclude', 'half'] as const, 'exclude');
-          json = fitRunFolder(dir as string, { fitModel, intervals, ...(policy ? { policy } : {}), ...(flags.pseudoLabels ? { pseudoLabels: true } : {}) }, env);
+          const policy = flags['unparseable'] === undefined ? undefined : parseChoice(flags['unparseable'] as string, '--unparseable', ['exclude', 'half'] as const, 'exclude');
+          json = fitRunFolder(dir as string, { fitModel, intervals, ...(policy ? { policy } : {}), ...(flags['pseudoLabels'] ? { pseudoLabels: true } : {}) }, env);
         }
-        if (flags.json) env.out.write(`${JSON.stringify(json)}\n`);
+        if (flags['json']) env.out.write(`${JSON.stringify(json)}\n`);
         else printFit(json, env);
       },
     },
@@ -192,12 +192,12 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--meta <file>', description: 'YAML/JSON list of {run, label, params, capability} for runs not made by a study' },
       ],
       action: async ([dirs], flags, env) => {
-        const by = parseChoice(flags.by as string | undefined, '--by', ['params', 'capability'] as const, 'params');
-        const svg = flags.svg as string | undefined;
-        const meta = flags.meta as string | undefined;
+        const by = parseChoice(flags['by'] as string | undefined, '--by', ['params', 'capability'] as const, 'params');
+        const svg = flags['svg'] as string | undefined;
+        const meta = flags['meta'] as string | undefined;
         const path = await compareRuns(
           (dirs as string[]).map((d) => resolve(env.cwd, d)),
-          { by, out: resolve(env.cwd, (flags.out as string | undefined) ?? 'reports/compare.html'), ...(svg ? { svg: resolve(env.cwd, svg) } : {}), ...(meta ? { metas: readMetaFile(resolve(env.cwd, meta), env.cwd) } : {}) },
+          { by, out: resolve(env.cwd, (flags['out'] as string | undefined) ?? 'reports/compare.html'), ...(svg ? { svg: resolve(env.cwd, svg) } : {}), ...(meta ? { metas: readMetaFile(resolve(env.cwd, meta), env.cwd) } : {}) },
           env,
         );
         env.out.write(`${path}\n`);
@@ -208,13 +208,13 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       args: '<study-file>',
       description: 'several models, one protocol → runs → compare report (resumable as a whole)',
       options: [{ flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' }],
-      action: async ([file], flags, env) => exitFor(await runStudyFile(resolve(env.cwd, file as string), env, { outDir: (flags.out as string | undefined) ?? 'outputs' })),
+      action: async ([file], flags, env) => exitFor(await runStudyFile(resolve(env.cwd, file as string), env, { outDir: (flags['out'] as string | undefined) ?? 'outputs' })),
     },
     {
       name: 'demo',
       description: 'the simulated model family study, offline: prints a summary table and a report path',
       options: [{ flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' }],
-      action: async (_args, flags, env) => exitFor(await runDemo(env, { outDir: (flags.out as string | undefined) ?? 'outputs' })),
+      action: async (_args, flags, env) => exitFor(await runDemo(env, { outDir: (flags['out'] as string | undefined) ?? 'outputs' })),
     },
     {
       name: 'outcomes list',
@@ -239,7 +239,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--name <name>', description: 'name of the imported set' },
       ],
       action: ([file], flags, env) => {
-        const format = parseChoice(flags.from as string, '--from', IMPORT_FORMATS, 'list');
+        const format = parseChoice(flags['from'] as string, '--from', IMPORT_FORMATS, 'list');
         const json = importOutcomeFile(file as string, format, flags as { out?: string; name?: string }, env);
         if (json !== undefined) env.out.write(json);
       },

@@ -186,17 +186,17 @@ function draftsFromList(text: string, file: string): Draft[] {
     const o = item as Record<string, unknown>;
     const unknown = Object.keys(o).filter((key) => !LIST_KEYS.has(key));
     if (unknown.length > 0) fail(`unknown field ${unknown.map((key) => `"${key}"`).join(', ')} (allowed: id, text, category, clusters, values, quantity)`, where);
-    if (typeof o.text !== 'string') fail(`item ${k} needs a "text" string`, where);
-    if (o.id !== undefined && typeof o.id !== 'string') fail('"id" must be a string', where);
-    if (o.category !== undefined && typeof o.category !== 'string') fail('"category" must be a string', where);
-    if (o.clusters !== undefined && !(Array.isArray(o.clusters) && o.clusters.every((c) => typeof c === 'string'))) fail('"clusters" must be a list of strings', where);
+    if (typeof o['text'] !== 'string') fail(`item ${k} needs a "text" string`, where);
+    if (o['id'] !== undefined && typeof o['id'] !== 'string') fail('"id" must be a string', where);
+    if (o['category'] !== undefined && typeof o['category'] !== 'string') fail('"category" must be a string', where);
+    if (o['clusters'] !== undefined && !(Array.isArray(o['clusters']) && o['clusters'].every((c) => typeof c === 'string'))) fail('"clusters" must be a list of strings', where);
     return {
-      ...(o.id !== undefined ? { id: (o.id as string).trim() } : {}),
-      text: o.text.trim(),
-      ...(typeof o.category === 'string' && o.category.trim() ? { category: o.category.trim() } : {}),
-      clusters: ((o.clusters as string[] | undefined) ?? []).map((c) => c.trim()).filter(Boolean),
-      ...(o.values !== undefined ? { values: o.values } : {}),
-      ...(o.quantity !== undefined ? { quantity: o.quantity } : {}),
+      ...(o['id'] !== undefined ? { id: (o['id'] as string).trim() } : {}),
+      text: o['text'].trim(),
+      ...(typeof o['category'] === 'string' && o['category'].trim() ? { category: o['category'].trim() } : {}),
+      clusters: ((o['clusters'] as string[] | undefined) ?? []).map((c) => c.trim()).filter(Boolean),
+      ...(o['values'] !== undefined ? { values: o['values'] } : {}),
+      ...(o['quantity'] !== undefined ? { quantity: o['quantity'] } : {}),
       where,
     };
   });

@@ -21,7 +21,7 @@ export function buildProvider(spec: Pick<RunSpec, 'modelSpec' | 'baseUrl' | 'see
   });
   if (provider.simulated) return provider;
   // UTILSCOPE_RETRY_BASE_MS shortens the first backoff (default 1000 ms), e.g. against local test servers.
-  const base = Number(env.env.UTILSCOPE_RETRY_BASE_MS);
+  const base = Number(env.env['UTILSCOPE_RETRY_BASE_MS']);
   return withRetry(provider, Number.isFinite(base) && base >= 0 ? { baseDelayMs: base } : {}, { ...systemRetryDeps(), now: env.now });
 }
 

@@ -15,19 +15,19 @@ import { DEFAULT_MAX_TOKENS } from './ask.js';
 /** Option values shared by every experiment (strings from the command line, numbers from study files). */
 export interface RunOptionValues {
   readonly model: string;
-  readonly system?: string;
-  readonly samples?: string | number;
-  readonly logprobs?: boolean;
-  readonly seed?: string | number;
-  readonly temperature?: string | number;
-  readonly maxTokens?: string | number;
-  readonly concurrency?: string | number;
-  readonly maxCost?: string | number;
-  readonly unparseable?: string;
-  readonly fitModel?: string;
-  readonly preset?: string;
-  readonly baseUrl?: string;
-  readonly pseudoLabels?: boolean;
+  readonly system?: string | undefined;
+  readonly samples?: string | number | undefined;
+  readonly logprobs?: boolean | undefined;
+  readonly seed?: string | number | undefined;
+  readonly temperature?: string | number | undefined;
+  readonly maxTokens?: string | number | undefined;
+  readonly concurrency?: string | number | undefined;
+  readonly maxCost?: string | number | undefined;
+  readonly unparseable?: string | undefined;
+  readonly fitModel?: string | undefined;
+  readonly preset?: string | undefined;
+  readonly baseUrl?: string | undefined;
+  readonly pseudoLabels?: boolean | undefined;
 }
 
 /** Samples per presentation order when --samples is not given. */

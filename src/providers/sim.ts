@@ -222,7 +222,7 @@ export interface SimProviderOptions {
  */
 export function createSimProvider(options: SimProviderOptions): Provider {
   const { ladderDirection, units } = options;
-  const respondent = createSimRespondent(options.params, options.outcomes, options.seed ?? 0, { ladderDirection, units });
+  const respondent = createSimRespondent(options.params, options.outcomes, options.seed ?? 0, { ...(ladderDirection !== undefined ? { ladderDirection } : {}), ...(units !== undefined ? { units } : {}) });
   let unseeded = 0;
   return {
     spec: options.spec,

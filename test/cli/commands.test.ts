@@ -54,10 +54,10 @@ describe('utilscope run', () => {
     expect(r.code).toBe(130);
     expect(r.stderr).toContain('utilscope resume');
     const dir = join(cwd, 'outputs', 'c1');
-    expect(readJson(join(dir, 'status.json')).state).toBe('cancelled');
+    expect(readJson(join(dir, 'status.json'))['state']).toBe('cancelled');
     const resumed = await runCli(['resume', dir], { cwd });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(readJson(join(dir, 'status.json')).state).toBe('complete');
+    expect(readJson(join(dir, 'status.json'))['state']).toBe('complete');
   });
 
   it('uses the published protocol with --preset paper', async () => {
@@ -76,10 +76,10 @@ describe('utilscope run', () => {
     const answers = readLines(join(cwd, 'outputs', 'lp', 'records.jsonl'));
     expect(answers.length).toBeGreaterThan(40);
     for (const a of answers) {
-      expect(a.kind).toBe('answer');
-      expect(a.pFirst).toBeGreaterThanOrEqual(0);
-      expect(a.otherMass).toBeGreaterThanOrEqual(0);
-      expect(a.sample).toBe(0);
+      expect(a['kind']).toBe('answer');
+      expect(a['pFirst']).toBeGreaterThanOrEqual(0);
+      expect(a['otherMass']).toBeGreaterThanOrEqual(0);
+      expect(a['sample']).toBe(0);
     }
   });
 
@@ -89,7 +89,7 @@ describe('utilscope run', () => {
     const r = await runCli(['run', '--model', 'anthropic:7b', '--base-url', server.url, '--outcomes', SMALL, '--logprobs', '--pairs', '12', '--name', 'an', '--no-report'], { cwd, env: { ANTHROPIC_API_KEY: 'test-key' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('gives no log-probabilities; sampling 5 answers per order instead');
-    expect(readLines(join(cwd, 'outputs', 'an', 'records.jsonl')).every((x) => x.pFirst === undefined)).toBe(true);
+    expect(readLines(join(cwd, 'outputs', 'an', 'records.jsonl')).every((x) => x['pFirst'] === undefined)).toBe(true);
   });
 });
 

@@ -87,7 +87,7 @@ describe('bootstrap intervals of the coherence headline', () => {
     expect(report.headline.decisiveness).toBeGreaterThan(truth);
     expect(report.intervals.decisiveness.low).toBeLessThanOrEqual(truth);
     expect(report.intervals.decisiveness.high).toBeGreaterThanOrEqual(truth);
-    expect(report.definitions.intervals).toMatch(/basic \(reflected\) interval/);
+    expect(report.definitions['intervals']).toMatch(/basic \(reflected\) interval/);
   });
 
   it('put a planted transitive respondent far below the coin-flip floor, and a coin-flipping respondent inside it', () => {
@@ -127,7 +127,7 @@ describe('bootstrap intervals of the coherence headline', () => {
   it('are NaN without replicates and say in definitions how many were drawn', () => {
     const report = analyse(5, planted([0, 0.2, 0.4, 0.6, 0.8], 5), 1, { intervalReplicates: 0, floorSimulations: 0 });
     for (const key of KEYS) expect(report.intervals[key]).toEqual({ low: Number.NaN, high: Number.NaN });
-    expect(analyse(5, planted([0, 0.2, 0.4, 0.6, 0.8], 5), 1, { intervalReplicates: 37 }).definitions.intervals).toMatch(/from 37 seeded parametric bootstrap replicates \(the first 20 for largestComponent/);
+    expect(analyse(5, planted([0, 0.2, 0.4, 0.6, 0.8], 5), 1, { intervalReplicates: 37 }).definitions['intervals']).toMatch(/from 37 seeded parametric bootstrap replicates \(the first 20 for largestComponent/);
   });
 });
 

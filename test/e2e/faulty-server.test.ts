@@ -34,10 +34,10 @@ describe('a run against a failing server', () => {
   it('answers every comparison exactly once and matches the error-free run', async () => {
     const faulty = await runAgainst(0.2);
     const clean = await runAgainst(0);
-    const planned = lines(join(faulty.dir, 'plan.jsonl')).flatMap((p) => (p.comparisons as { key: string }[]).map((c) => c.key));
-    const answers = lines(join(faulty.dir, 'records.jsonl')).filter((r) => r.kind === 'answer');
-    expect(answers.map((a) => a.key).sort()).toEqual([...planned].sort());
-    expect(answers.some((a) => (a.attempts as number) > 1)).toBe(true); // retries really happened
+    const planned = lines(join(faulty.dir, 'plan.jsonl')).flatMap((p) => (p['comparisons'] as { key: string }[]).map((c) => c.key));
+    const answers = lines(join(faulty.dir, 'records.jsonl')).filter((r) => r['kind'] === 'answer');
+    expect(answers.map((a) => a['key']).sort()).toEqual([...planned].sort());
+    expect(answers.some((a) => (a['attempts'] as number) > 1)).toBe(true); // retries really happened
     const utilities = (dir: string) => JSON.stringify((JSON.parse(readFileSync(join(dir, 'fit.json'), 'utf8')) as { utilities: unknown }).utilities);
     expect(utilities(faulty.dir)).toBe(utilities(clean.dir));
     const files = [...readdirSync(faulty.dir).map((f) => join(faulty.dir, f)), ...readdirSync(join(faulty.cwd, 'reports')).map((f) => join(faulty.cwd, 'reports', f))];

@@ -53,9 +53,9 @@ describe('kill and resume (end to end)', () => {
     const exit = await waitForExit(second);
     expect(exit.code, stderr).toBe(0);
 
-    const planned = readJsonl(join(runDir, 'plan.jsonl')).flatMap((p) => (p.comparisons as { key: string }[]).map((c) => c.key));
-    const answers = readJsonl(records).filter((r) => r.kind === 'answer');
-    const keys = answers.map((r) => r.key as string);
+    const planned = readJsonl(join(runDir, 'plan.jsonl')).flatMap((p) => (p['comparisons'] as { key: string }[]).map((c) => c.key));
+    const answers = readJsonl(records).filter((r) => r['kind'] === 'answer');
+    const keys = answers.map((r) => r['key'] as string);
     expect(new Set(keys).size).toBe(keys.length); // no comparison answered twice
     expect([...keys].sort()).toEqual([...planned].sort()); // every planned comparison answered
     const samplesAskedOnResume = server.requests.slice(requestsBefore).reduce((sum, r) => sum + r.n, 0);

@@ -5,5 +5,5 @@
  */
 import fc from 'fast-check';
 
-const seed = Number(process.env.FC_SEED ?? 20261201);
+const seed = Number(process.env['FC_SEED'] ?? 20261201);
 fc.configureGlobal({ seed: Number.isFinite(seed) ? seed : 20261201 });

@@ -33,7 +33,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 function titleText(title: unknown): string | undefined {
   if (typeof title === 'string') return title;
   if (Array.isArray(title)) return title.filter((t) => typeof t === 'string').join(' ');
-  if (isObject(title)) return titleText(title.text);
+  if (isObject(title)) return titleText(title['text']);
   return undefined;
 }
 
@@ -50,35 +50,35 @@ export function titleProblem(text: string | undefined, field?: string): string |
 }
 
 function checkEncodings(view: Json, path: string, inherited: ReadonlySet<string>, topLevelWords: boolean, problems: string[]): void {
-  const encoding = isObject(view.encoding) ? view.encoding : {};
-  const layers = Array.isArray(view.layer) ? view.layer.filter(isObject) : [];
+  const encoding = isObject(view['encoding']) ? view['encoding'] : {};
+  const layers = Array.isArray(view['layer']) ? view['layer'].filter(isObject) : [];
 
   // Channels titled in words here or by a sibling layer (rule 3).
   const titledHere = new Set(inherited);
-  for (const source of [encoding, ...layers.map((l) => (isObject(l.encoding) ? l.encoding : {}))]) {
+  for (const source of [encoding, ...layers.map((l) => (isObject(l['encoding']) ? l['encoding'] : {}))]) {
     for (const channel of TITLED_CHANNELS) {
       const def = source[channel];
-      if (isObject(def) && titleProblem(titleText(def.title), typeof def.field === 'string' ? def.field : undefined) === undefined) titledHere.add(channel);
+      if (isObject(def) && titleProblem(titleText(def['title']), typeof def['field'] === 'string' ? def['field'] : undefined) === undefined) titledHere.add(channel);
     }
   }
 
   for (const channel of TITLED_CHANNELS) {
     const def = encoding[channel];
     if (!isObject(def)) continue;
-    const field = typeof def.field === 'string' ? def.field : isObject(def.field) && typeof def.field.repeat === 'string' ? `repeat:${def.field.repeat}` : undefined;
+    const field = typeof def['field'] === 'string' ? def['field'] : isObject(def['field']) && typeof def['field']['repeat'] === 'string' ? `repeat:${def['field']['repeat']}` : undefined;
     const at = `${path || 'spec'}.encoding.${channel}${field ? ` (field "${field}")` : ''}`;
-    if ('title' in def && def.title !== null && def.title !== undefined) {
-      const problem = titleProblem(titleText(def.title), field);
+    if ('title' in def && def['title'] !== null && def['title'] !== undefined) {
+      const problem = titleProblem(titleText(def['title']), field);
       if (problem) problems.push(`${at} ${problem}`);
       continue;
     }
     if (field === undefined) continue; // datum / value channels need no title
-    if (def.title === null && (channel === 'x' || channel === 'y') && (def.type === 'nominal' || def.type === 'ordinal')) {
+    if (def['title'] === null && (channel === 'x' || channel === 'y') && (def['type'] === 'nominal' || def['type'] === 'ordinal')) {
       if (!topLevelWords) problems.push(`${at} hides the title of a label axis, which needs a top-level title or description in words`);
       continue;
     }
     if (titledHere.has(channel) && layersShareChannel(path)) continue;
-    problems.push(`${at} ${def.title === null ? 'has title: null' : 'has no title'}`);
+    problems.push(`${at} ${def['title'] === null ? 'has title: null' : 'has no title'}`);
   }
 
   layers.forEach((layer, k) => walk(layer, `${path}${path ? '.' : ''}layer[${k}]`, titledHere, topLevelWords, problems));
@@ -96,14 +96,14 @@ function walk(view: Json, path: string, inherited: ReadonlySet<string>, topLevel
     const children = view[key];
     if (Array.isArray(children)) children.forEach((c, k) => (isObject(c) ? walk(c, join(`${key}[${k}]`), new Set(), topLevelWords, problems) : undefined));
   }
-  if (isObject(view.spec)) walk(view.spec, join('spec'), new Set(), topLevelWords, problems);
-  if (isObject(view.facet)) {
-    const facets = 'field' in view.facet ? { facet: view.facet } : view.facet;
+  if (isObject(view['spec'])) walk(view['spec'], join('spec'), new Set(), topLevelWords, problems);
+  if (isObject(view['facet'])) {
+    const facets = 'field' in view['facet'] ? { facet: view['facet'] } : view['facet'];
     for (const [name, def] of Object.entries(facets)) {
-      if (!isObject(def) || typeof def.field !== 'string') continue;
-      if (def.title === null) continue; // header labels are the words; a null header title is a layout choice
-      const problem = titleProblem(titleText(def.title), def.field);
-      if (problem) problems.push(`${join(`facet.${name}`)} (field "${def.field}") ${problem}`);
+      if (!isObject(def) || typeof def['field'] !== 'string') continue;
+      if (def['title'] === null) continue; // header labels are the words; a null header title is a layout choice
+      const problem = titleProblem(titleText(def['title']), def['field']);
+      if (problem) problems.push(`${join(`facet.${name}`)} (field "${def['field']}") ${problem}`);
     }
   }
 }
@@ -115,10 +115,10 @@ function walk(view: Json, path: string, inherited: ReadonlySet<string>, topLevel
 export function chartHygieneProblems(spec: unknown): string[] {
   if (!isObject(spec)) return ['spec is not an object'];
   const problems: string[] = [];
-  const title = titleText(spec.title);
+  const title = titleText(spec['title']);
   const titleIssue = titleProblem(title);
   if (titleIssue) problems.push(`spec ${titleIssue === 'has no title' ? 'has no top-level title' : titleIssue.replace('title', 'top-level title')}`);
-  const description = typeof spec.description === 'string' ? spec.description : undefined;
+  const description = typeof spec['description'] === 'string' ? spec['description'] : undefined;
   const topLevelWords = titleIssue === undefined || (description !== undefined && titleProblem(description) === undefined);
   walk(spec, '', new Set(), topLevelWords, problems);
   return problems;

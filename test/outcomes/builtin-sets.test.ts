@@ -226,6 +226,6 @@ describe('prompts/outcomes/README.md', () => {
   it('lists a sign rule for every value and names every unsigned exception', () => {
     expect(readmeTable('| value | +1 means | −1 means |').map((row) => row[0])).toEqual(VALUES);
     const readme = readFileSync(README, 'utf8').replace(/\s+/g, ' ');
-    for (const [id, values] of Object.entries(UNSIGNED.core ?? {})) for (const v of values) expect(readme).toMatch(new RegExp(`\`${v}\` on [^.]*\`${id}\``));
+    for (const [id, values] of Object.entries(UNSIGNED['core'] ?? {})) for (const v of values) expect(readme).toMatch(new RegExp(`\`${v}\` on [^.]*\`${id}\``));
   });
 });

@@ -8,7 +8,7 @@ import { createAnthropicProvider } from '../../src/providers/anthropic.js';
 import { withRetry } from '../../src/providers/retry.js';
 import type { CompletionRequest } from '../../src/providers/types.js';
 import { anthropicError, anthropicOk, startFakeAnthropicServer } from '../helpers/fake-anthropic-server.js';
-import type { ScriptEntry, ScriptedServer } from '../helpers/scripted-server.js';
+import type { ScriptedServer } from '../helpers/scripted-server.js';
 import { closingAfterEach, noWait } from '../helpers/wire-test-kit.js';
 
 const request: CompletionRequest = { system: 'Answer with one letter.', user: 'Option A: x\nOption B: y', temperature: 1, maxTokens: 8, samples: 1, logprobs: false };

@@ -64,7 +64,7 @@ describe('createProvider', () => {
     server.push(openAIOk(['A']));
     const together = make('together:meta/llama', { env: { TOGETHER_API_KEY: 'together-key', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }, baseURL: `${server.url}/v1` });
     await together.complete(request);
-    expect(server.requests.at(-1)!.headers.authorization).toBe('Bearer together-key');
+    expect(server.requests.at(-1)!.headers['authorization']).toBe('Bearer together-key');
   });
 
   it('anthropic: honours ANTHROPIC_BASE_URL and sends the key', async () => {
@@ -72,7 +72,7 @@ describe('createProvider', () => {
     const p = make('anthropic:claude-test', { env: { ANTHROPIC_API_KEY: 'anthropic-key', ANTHROPIC_BASE_URL: server.url } });
     expect(await p.complete(request)).toMatchObject({ kind: 'ok' });
     const headers = server.requests.at(-1)!.headers;
-    expect(String(headers['x-api-key'] ?? headers.authorization)).toContain('anthropic-key');
+    expect(String(headers['x-api-key'] ?? headers['authorization'])).toContain('anthropic-key');
   });
 
   it('asks for n only from servers that honour it', () => {

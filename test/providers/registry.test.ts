@@ -51,20 +51,20 @@ describe('the registry table', () => {
   });
 
   it('looks prefixes up case-insensitively, and only the table’s own keys', () => {
-    expect(providerFor('OLLAMA')).toBe(PROVIDERS.ollama);
+    expect(providerFor('OLLAMA')).toBe(PROVIDERS['ollama']);
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', '', 'gpt']) expect(providerFor(name)).toBeUndefined();
   });
 
   it('loopback, billing, key and base-URL rules', () => {
     expect(['http://localhost:8000/v1', 'http://127.0.0.1:1', 'http://127.5.0.9', 'http://[::1]:80/'].map(isLoopbackUrl)).toEqual([true, true, true, true]);
     expect(['https://api.openai.com/v1', 'http://10.0.0.1', 'http://127.0.0.1.example.com', 'not a url', undefined].map(isLoopbackUrl)).toEqual([false, false, false, false, false]);
-    const openai = PROVIDERS.openai!;
-    expect([billsNobody(openai, undefined), billsNobody(openai, 'http://127.0.0.1:9/v1'), billsNobody(PROVIDERS.vllm, 'https://gpu.example.com/v1'), billsNobody(undefined, undefined)]).toEqual([false, true, true, false]);
-    expect([needsApiKey(openai, undefined), needsApiKey(openai, 'http://localhost:1/v1'), needsApiKey(PROVIDERS.ollama!, undefined)]).toEqual([true, false, false]);
+    const openai = PROVIDERS['openai']!;
+    expect([billsNobody(openai, undefined), billsNobody(openai, 'http://127.0.0.1:9/v1'), billsNobody(PROVIDERS['vllm'], 'https://gpu.example.com/v1'), billsNobody(undefined, undefined)]).toEqual([false, true, true, false]);
+    expect([needsApiKey(openai, undefined), needsApiKey(openai, 'http://localhost:1/v1'), needsApiKey(PROVIDERS['ollama']!, undefined)]).toEqual([true, false, false]);
     expect(resolveBaseUrl(openai, undefined, { OPENAI_BASE_URL: 'http://e/v1' })).toBe('http://e/v1');
     expect(resolveBaseUrl(openai, 'http://flag/v1', { OPENAI_BASE_URL: 'http://e/v1' })).toBe('http://flag/v1');
     expect(resolveBaseUrl(openai, undefined, { OPENAI_BASE_URL: '' })).toBeUndefined();
-    expect(resolveBaseUrl(PROVIDERS.together!, undefined, { OPENAI_BASE_URL: 'http://e/v1' })).toBe('https://api.together.xyz/v1');
+    expect(resolveBaseUrl(PROVIDERS['together']!, undefined, { OPENAI_BASE_URL: 'http://e/v1' })).toBe('https://api.together.xyz/v1');
   });
 });
 
@@ -111,7 +111,7 @@ describe.each(entries)('registry entry $prefix drives every consumer', (entry) =
       expect(sent.map((r) => [r.path, 'n' in r.body])).toEqual([['/v1/messages', false]]);
       return;
     }
-    expect(sent.map((r) => r.body.n)).toEqual(entry.honoursN ? [3] : [undefined, undefined, undefined]);
+    expect(sent.map((r) => r.body['n'])).toEqual(entry.honoursN ? [3] : [undefined, undefined, undefined]);
     expect(sent.every((r) => r.path === '/v1/chat/completions')).toBe(true);
   });
 

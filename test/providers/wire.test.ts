@@ -44,12 +44,12 @@ describe('OpenAI wire format', () => {
     const sent = server.requests[0]!;
     expect(sent.path).toBe('/v1/chat/completions');
     expect(sent.body).toMatchObject({ model: 'test', n: 3, max_tokens: 8, temperature: 1, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user' }] });
-    expect(sent.headers.authorization).toBe(`Bearer ${CANARY}`);
+    expect(sent.headers['authorization']).toBe(`Bearer ${CANARY}`);
   });
 
   it('reads first-token log-probabilities in log-prob mode', async () => {
     const body = openAIBody(['A']);
-    (body.choices[0] as Record<string, unknown>).logprobs = { content: [{ token: 'A', logprob: -0.3, bytes: null, top_logprobs: [{ token: 'A', logprob: -0.3, bytes: null }, { token: ' B', logprob: -1.5, bytes: null }] }], refusal: null };
+    (body.choices[0] as Record<string, unknown>)['logprobs'] = { content: [{ token: 'A', logprob: -0.3, bytes: null, top_logprobs: [{ token: 'A', logprob: -0.3, bytes: null }, { token: ' B', logprob: -1.5, bytes: null }] }], refusal: null };
     const server = await scripted({ status: 200, body });
     const provider = createOpenAIProvider({ spec: 'vllm:test', model: 'test', apiKey: 'x', baseURL: `${server.url}/v1` });
     const result = await provider.complete({ ...request, samples: 1, logprobs: true, topLogprobs: 5, maxTokens: 1 });
@@ -134,7 +134,7 @@ describe('Anthropic wire format', () => {
     expect(server.requests[0]!.body).toMatchObject({ system: 'Be brief.', max_tokens: 8, messages: [{ role: 'user' }] });
     // This SDK major sends the key as a bearer token (older majors used x-api-key).
     const headers = server.requests[0]!.headers;
-    expect(headers['x-api-key'] ?? headers.authorization).toMatch(new RegExp(`^(Bearer )?${CANARY}$`));
+    expect(headers['x-api-key'] ?? headers['authorization']).toMatch(new RegExp(`^(Bearer )?${CANARY}$`));
     expect(provider.supportsLogprobs).toBe(false);
   });
 

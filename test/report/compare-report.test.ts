@@ -45,10 +45,10 @@ describe('compare report data', () => {
       expect(m.floors[k]!.low).toBeLessThanOrEqual(m.floors[k]!.mean);
       expect(m.floors[k]!.high).toBeGreaterThanOrEqual(m.floors[k]!.mean);
     }
-    const accuracy = m.headlineIntervals.holdoutAccuracy!;
-    expect(accuracy.low).toBeLessThanOrEqual(m.headline.holdoutAccuracy!);
-    expect(accuracy.high).toBeGreaterThanOrEqual(m.headline.holdoutAccuracy!);
-    expect(m.headlineIntervals.cycleProbability).toBeDefined();
+    const accuracy = m.headlineIntervals['holdoutAccuracy']!;
+    expect(accuracy.low).toBeLessThanOrEqual(m.headline['holdoutAccuracy']!);
+    expect(accuracy.high).toBeGreaterThanOrEqual(m.headline['holdoutAccuracy']!);
+    expect(m.headlineIntervals['cycleProbability']).toBeDefined();
   });
 
   it('has no coin-flip metric of its own: the floor is the band of cycle probability', () => {
@@ -157,7 +157,7 @@ describe('compare chart specs', () => {
     const marks = unitViews(panel).map(markOf);
     expect(marks).toEqual(['area', 'rule', 'area', 'line', 'rule', 'point']);
     const nullBand = unitViews(panel)[0]!.data!.values!;
-    expect(nullBand.map((r) => [r.low, r.high])).toEqual(six.models.map((m) => [m.valueScores['self-preservation']!.nullLow, m.valueScores['self-preservation']!.nullHigh]));
+    expect(nullBand.map((r) => [r['low'], r['high']])).toEqual(six.models.map((m) => [m.valueScores['self-preservation']!.nullLow, m.valueScores['self-preservation']!.nullHigh]));
     // Wealth (two models) gets points but no trend.
     expect(unitViews(spec.concat[3]!).map(markOf)).not.toContain('line');
   });
@@ -200,7 +200,7 @@ describe('compare chart specs', () => {
     const spec = compareReportSpecs(six).find((s) => s.name === 'trend-holdoutAccuracy')!.spec as unknown as View;
     const rules = unitViews(spec).filter((v) => markOf(v) === 'rule');
     expect(rules).toHaveLength(1);
-    expect(rules[0]!.data!.values!.map((r) => [r.low, r.high])).toEqual(six.models.map((m) => [m.headlineIntervals.holdoutAccuracy!.low, m.headlineIntervals.holdoutAccuracy!.high]));
+    expect(rules[0]!.data!.values!.map((r) => [r['low'], r['high']])).toEqual(six.models.map((m) => [m.headlineIntervals['holdoutAccuracy']!.low, m.headlineIntervals['holdoutAccuracy']!.high]));
   });
 });
 

@@ -39,7 +39,7 @@ describe('run report findings', () => {
     const data = withScores();
     const all = runFindings(data);
     const coherence = all.find((f) => f.kind === 'coherence')!;
-    expect(coherence.numbers.cycleProbability).toBe(data.coherence.headline.cycleProbability);
+    expect(coherence.numbers['cycleProbability']).toBe(data.coherence.headline.cycleProbability);
     expect(coherence.text).toContain(data.coherence.headline.cycleProbability.toFixed(3));
     expect(coherence.text).toContain(data.coherence.floors.coinFlip.cycleProbability.mean.toFixed(3));
     expect(coherence.text).toContain(`[${data.coherence.intervals.cycleProbability.low.toFixed(3)}, ${data.coherence.intervals.cycleProbability.high.toFixed(3)}]`);
@@ -81,10 +81,10 @@ describe('run report charts', () => {
     for (const name of ['coherence', 'cluster-coherence', 'value-scores']) {
       const layers = specs.get(name)!.layer;
       for (const layer of layers) {
-        const field = layer.encoding.x?.field ?? '';
+        const field = layer.encoding['x']?.field ?? '';
         if (/^(coin|bias|null)/.test(field)) {
           expect(layer.mark.type, `${name}: ${field}`).toBe('bar');
-          expect(layer.encoding.x2, `${name}: ${field}`).toBeDefined();
+          expect(layer.encoding['x2'], `${name}: ${field}`).toBeDefined();
         }
       }
     }

@@ -39,7 +39,7 @@ function headlineUncertainty(analysis: RunAnalysis): { intervals: Record<string,
   const floors: Record<string, FloorValue> = {};
   const finite = (i: Interval | undefined): i is Interval => i !== undefined && Number.isFinite(i.low) && Number.isFinite(i.high);
   const accuracy = { low: holdout?.accuracyLow ?? Number.NaN, high: holdout?.accuracyHigh ?? Number.NaN };
-  if (finite(accuracy)) intervals.holdoutAccuracy = accuracy;
+  if (finite(accuracy)) intervals['holdoutAccuracy'] = accuracy;
   for (const [metric, key] of Object.entries(COHERENCE_KEYS)) {
     const interval = coherence.intervals[key];
     if (finite(interval)) intervals[metric] = { low: interval.low, high: interval.high };

@@ -34,7 +34,7 @@ export const transitivityProbeExperiment: Experiment<TransitivityProbeConfig, Ru
   config: configSchema,
   identity: ['triads'],
   options: [{ flags: '--triads <n>', description: 'number of random triads (default 1000)' }],
-  resolveConfig: (values) => ({ kind: 'transitivity-probe', triads: parseIntOption(values.triads, '--triads', 1, 1000) }),
+  resolveConfig: (values) => ({ kind: 'transitivity-probe', triads: parseIntOption(values['triads'], '--triads', 1, 1000) }),
   command: { name: 'probe transitivity', description: 'random triads, all three pairs in both orders: triad cycle probability' },
   runIdSuffix: '-probe',
   plannedPairs: (ctx) => 3 * ctx.config.triads,

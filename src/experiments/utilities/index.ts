@@ -52,17 +52,17 @@ export const utilitiesExperiment: Experiment<UtilitiesConfig, RunAnalysis> = {
   resolveConfig(values, { outcomeCount: n, preset }) {
     const paper = preset === 'paper';
     const allPairs = (n * (n - 1)) / 2;
-    const holdoutPairs = parseIntOption(values.holdout, '--holdout', 0, defaultHoldoutCount(n));
+    const holdoutPairs = parseIntOption(values['holdout'], '--holdout', 0, defaultHoldoutCount(n));
     const budgetAuto = Math.min(defaultPairBudget(n), allPairs - holdoutPairs);
-    const pairBudget = values.pairs === undefined || values.pairs === 'auto' ? budgetAuto : Math.min(parseIntOption(values.pairs, '--pairs', 1, budgetAuto), allPairs - holdoutPairs);
+    const pairBudget = values['pairs'] === undefined || values['pairs'] === 'auto' ? budgetAuto : Math.min(parseIntOption(values['pairs'], '--pairs', 1, budgetAuto), allPairs - holdoutPairs);
     const roundDefault = paper ? 500 : Math.max(n, Math.min(500, Math.ceil(pairBudget / 5)));
     return {
       kind: 'utilities',
       pairBudget,
-      roundSize: parseIntOption(values.roundSize, '--round-size', 1, roundDefault),
+      roundSize: parseIntOption(values['roundSize'], '--round-size', 1, roundDefault),
       holdoutPairs,
-      strategy: parseChoice(values.strategy, '--strategy', SELECTION_STRATEGIES, DEFAULT_STRATEGY),
-      ...(values.stopWhenStable ? { stopWhenStable: true } : {}),
+      strategy: parseChoice(values['strategy'], '--strategy', SELECTION_STRATEGIES, DEFAULT_STRATEGY),
+      ...(values['stopWhenStable'] ? { stopWhenStable: true } : {}),
     };
   },
   runIdSuffix: '',
