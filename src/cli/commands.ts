@@ -15,6 +15,8 @@ import {
   fitRunFolder,
   importOutcomeFile,
   listOutcomeSets,
+  type PipelineEnv,
+  type RunEnd,
   readMetaFile,
   resumeRun,
   runDemo,
@@ -23,10 +25,8 @@ import {
   startRun,
   validateOutcomeFile,
   writeReportForRun,
-  type PipelineEnv,
-  type RunEnd,
 } from '../pipeline/index.js';
-import { EXIT, type CliIo } from './io.js';
+import { type CliIo, EXIT } from './io.js';
 import { createProgressReporter } from './progress.js';
 
 /** One command-line option: commander flags, help text, optional default. */
@@ -48,6 +48,7 @@ export interface CommandSpec {
   readonly args?: string;
   readonly description: string;
   readonly options: readonly OptionSpec[];
+  // biome-ignore lint/suspicious/noConfusingVoidType: an action that prints and returns nothing exits 0.
   action(args: readonly unknown[], flags: Flags, env: PipelineEnv): Promise<number | void> | number | void;
 }
 
@@ -90,7 +91,10 @@ function experimentOptions(experiments: ExperimentRegistry, only?: string): Opti
   return [...seen.values()];
 }
 
-function printFit(json: { utilities: readonly { id: string; mean: number; ciLow: number | null; ciHigh: number | null }[]; metrics: { train: { accuracy: number; logLoss: number; pairs: number } } }, env: PipelineEnv): void {
+function printFit(
+  json: { utilities: readonly { id: string; mean: number; ciLow: number | null; ciHigh: number | null }[]; metrics: { train: { accuracy: number; logLoss: number; pairs: number } } },
+  env: PipelineEnv,
+): void {
   const rows = [...json.utilities].sort((x, y) => y.mean - x.mean);
   env.out.write(`training pairs ${json.metrics.train.pairs}, accuracy ${json.metrics.train.accuracy.toFixed(3)}, log-loss ${json.metrics.train.logLoss.toFixed(3)}\n`);
   for (const u of rows) {
@@ -197,7 +201,12 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         const meta = flags['meta'] as string | undefined;
         const path = await compareRuns(
           (dirs as string[]).map((d) => resolve(env.cwd, d)),
-          { by, out: resolve(env.cwd, (flags['out'] as string | undefined) ?? 'reports/compare.html'), ...(svg ? { svg: resolve(env.cwd, svg) } : {}), ...(meta ? { metas: readMetaFile(resolve(env.cwd, meta), env.cwd) } : {}) },
+          {
+            by,
+            out: resolve(env.cwd, (flags['out'] as string | undefined) ?? 'reports/compare.html'),
+            ...(svg ? { svg: resolve(env.cwd, svg) } : {}),
+            ...(meta ? { metas: readMetaFile(resolve(env.cwd, meta), env.cwd) } : {}),
+          },
           env,
         );
         env.out.write(`${path}\n`);

@@ -6,8 +6,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { formatErrorLine, isUtilscopeError, UtilscopeError } from '../core/errors.js';
-import { EXIT, type CliIo } from './io.js';
 import { registerCommands } from './commands.js';
+import { type CliIo, EXIT } from './io.js';
 
 /** Runs the CLI with `argv` (without node and script) and returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {

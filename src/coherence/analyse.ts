@@ -17,24 +17,24 @@
  */
 import { estimatePreference, estimatePreferenceInOrder } from '../core/preference-estimate.js';
 import type { Rng } from '../core/rng.js';
-import { SCHEMA_VERSION, type InvalidAnswerPolicy, type Outcome, type OutcomeId, type PairTally, type UtilityFit } from '../core/types.js';
+import { type InvalidAnswerPolicy, type Outcome, type OutcomeId, type PairTally, SCHEMA_VERSION, type UtilityFit } from '../core/types.js';
+import { quantileOfSorted } from '../stats/quantile.js';
 import {
   buildMajorityGraph,
+  type CompiledTriangles,
   circularTriadCount,
   coefficientOfConsistence,
-  cycleComponents,
   compileTriangles,
+  cycleComponents,
   decisiveness,
   enumerateTriangles,
   feedbackArcSet,
+  type PairEstimate,
   shortestCycleThrough,
+  type TriadMetrics,
   triadMetrics,
   triadMetricsOf,
-  type CompiledTriangles,
-  type PairEstimate,
-  type TriadMetrics,
 } from './metrics.js';
-import { quantileOfSorted } from '../stats/quantile.js';
 
 export interface CoherenceInput {
   readonly outcomes: readonly Outcome[];
@@ -115,7 +115,7 @@ const GRAPH_SIMULATIONS = 20;
 export function intervalsDefinition(replicates: number): string {
   return (
     `95% intervals from ${replicates} seeded parametric bootstrap replicates (the first ${Math.min(replicates, GRAPH_SIMULATIONS)} for largestComponent and feedbackArcShare): ` +
-    'each asked pair keeps its number of valid answers per presentation order, they are redrawn from that order\'s observed share choosing a (invalid answers counted under the half policy are kept as they were), and the metric is recomputed on the same pairs and triangles. ' +
+    "each asked pair keeps its number of valid answers per presentation order, they are redrawn from that order's observed share choosing a (invalid answers counted under the half policy are kept as they were), and the metric is recomputed on the same pairs and triangles. " +
     'They show how far a number moves with the sampling noise of the answers alone, not with the choice of pairs or outcomes. ' +
     'Redrawn answers add noise to already noisy P̂, which raises majority cycles, violations, feedback arcs and decisiveness in the replicates; those four use the basic (reflected) interval 2θ̂ − q, which corrects the shift. cycleProbability (linear in each P̂, unshifted) uses the 2.5th–97.5th percentiles; so does largestComponent, whose interval then describes the replicates and lies above the observed value'
   );
@@ -173,8 +173,15 @@ function estimatesFromTallies(tallies: readonly PairTally[], index: ReadonlyMap<
   return { estimates, design };
 }
 
-function headlineOf(estimates: readonly PairEstimate[], n: number, triangles: CompiledTriangles): { headline: CoherenceHeadline; triads: TriadMetrics; graph: ReturnType<typeof buildMajorityGraph>; components: number[][] } {
-  const triads = triadMetricsOf(Float64Array.from(estimates, (e) => e.p), triangles);
+function headlineOf(
+  estimates: readonly PairEstimate[],
+  n: number,
+  triangles: CompiledTriangles,
+): { headline: CoherenceHeadline; triads: TriadMetrics; graph: ReturnType<typeof buildMajorityGraph>; components: number[][] } {
+  const triads = triadMetricsOf(
+    Float64Array.from(estimates, (e) => e.p),
+    triangles,
+  );
   const graph = buildMajorityGraph(estimates, n);
   const components = cycleComponents(graph.graph);
   const fas = feedbackArcSet(estimates, n);
@@ -215,7 +222,14 @@ interface Respondent {
  * O(replicates · (answers + triangles) + GRAPH_SIMULATIONS · V·E).
  */
 function simulateHeadlines(design: readonly DesignPair[], n: number, triangles: CompiledTriangles, respondent: Respondent, replicates: number, rng: Rng): Record<keyof CoherenceHeadline, number[]> {
-  const draws: Record<keyof CoherenceHeadline, number[]> = { cycleProbability: [], cyclicTriangleShare: [], weakTransitivityViolations: [], largestComponent: [], feedbackArcShare: [], decisiveness: [] };
+  const draws: Record<keyof CoherenceHeadline, number[]> = {
+    cycleProbability: [],
+    cyclicTriangleShare: [],
+    weakTransitivityViolations: [],
+    largestComponent: [],
+    feedbackArcShare: [],
+    decisiveness: [],
+  };
   const p = new Float64Array(design.length);
   const present = new Uint8Array(design.length);
   for (let s = 0; s < replicates; s++) {
@@ -361,7 +375,7 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
       counted++;
       const w = Math.abs(e.p - 0.5);
       weightTotal += w;
-      if ((e.p > 0.5) !== ((input.fit.mean[fa] as number) > (input.fit.mean[fb] as number))) {
+      if (e.p > 0.5 !== (input.fit.mean[fa] as number) > (input.fit.mean[fb] as number)) {
         violations++;
         weighted += w;
       }

@@ -106,7 +106,11 @@ export function compileTriangles(pairs: readonly { readonly a: number; readonly 
   const pair = new Int32Array(3 * count).fill(-1);
   const flip = new Uint8Array(3 * count);
   triangles.forEach(([x, y, z], t) => {
-    const corners: [number, number][] = [[x, y], [y, z], [x, z]];
+    const corners: [number, number][] = [
+      [x, y],
+      [y, z],
+      [x, z],
+    ];
     corners.forEach(([u, v], s) => {
       const c = code.get(u * width + v);
       if (c === undefined) return;
@@ -183,7 +187,10 @@ export function triadMetricsOf(p: ArrayLike<number>, compiled: CompiledTriangles
 
 /** Triad metrics over the given triangles (asked triangles or probe triads); absent pairs read as ½. O(pairs + triangles). */
 export function triadMetrics(estimates: readonly PairEstimate[], triangles: readonly (readonly [number, number, number])[]): TriadMetrics {
-  return triadMetricsOf(Float64Array.from(estimates, (e) => e.p), compileTriangles(estimates, triangles));
+  return triadMetricsOf(
+    Float64Array.from(estimates, (e) => e.p),
+    compileTriangles(estimates, triangles),
+  );
 }
 
 /** The majority-preference graph: edge x→y where P̂(x ≻ y) > ½, weight |P̂ − ½|; ties apart. */

@@ -9,7 +9,7 @@
 /** Every error code with its category: `usage` errors exit 2, all others exit 1. */
 export const MESSAGES = {
   // usage: the command line or its arguments are wrong
-  'usage': 'usage',
+  usage: 'usage',
   'unknown-model-spec': 'usage',
   'invalid-option': 'usage',
   // input files
@@ -28,7 +28,7 @@ export const MESSAGES = {
   'cost-limit': 'provider',
   'optional-dependency-missing': 'environment',
   // anything we did not foresee
-  'internal': 'internal',
+  internal: 'internal',
 } as const;
 
 export type ErrorCode = keyof typeof MESSAGES;

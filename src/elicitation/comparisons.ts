@@ -5,7 +5,7 @@
  * answered requests and never pays for them twice, and a changed setting never reuses old answers.
  */
 import { hashCanonical } from '../core/canonical-json.js';
-import { DEFAULT_ARM_ID, type Arm, type RunSpec } from '../core/run-spec.js';
+import { type Arm, DEFAULT_ARM_ID, type RunSpec } from '../core/run-spec.js';
 import type { Comparison, OutcomeId, PresentationOrder } from '../core/types.js';
 
 /** How preferences are read: K sampled completions per order, or one log-probability call per order. */
@@ -69,14 +69,7 @@ export interface PlannedPair {
  * Expands a pair into its comparisons: both orders (docs/method.md §2), `samplesPerOrder` each.
  * `a` must precede `b` in the outcome set's order (callers pass index-sorted pairs).
  */
-export function expandPair(
-  identity: RequestIdentity,
-  a: OutcomeId,
-  b: OutcomeId,
-  round: number,
-  samplesPerOrder: number,
-  holdout: boolean,
-): PlannedPair {
+export function expandPair(identity: RequestIdentity, a: OutcomeId, b: OutcomeId, round: number, samplesPerOrder: number, holdout: boolean): PlannedPair {
   const comparisons: Comparison[] = [];
   for (const order of ['ab', 'ba'] as const) {
     for (let sample = 0; sample < samplesPerOrder; sample++) {

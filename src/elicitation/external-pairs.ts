@@ -5,8 +5,8 @@
  * Pure; every problem is a one-line `pairs-invalid` error naming the file and line.
  */
 import { UtilscopeError } from '../core/errors.js';
-import type { OutcomeId, PairTally } from '../core/types.js';
 import { EMPTY_ORDER_TALLY } from '../core/preference-estimate.js';
+import type { OutcomeId, PairTally } from '../core/types.js';
 
 interface RawPair {
   readonly a: unknown;
@@ -22,7 +22,10 @@ function toTally(raw: RawPair, known: ReadonlyMap<OutcomeId, number>, file: stri
   if (raw.a === raw.b) throw fail(`a pair must name two different outcomes ("${raw.a}")`);
   const aWins = Number(raw.aWins);
   const bWins = Number(raw.bWins);
-  for (const [name, value] of [['aWins', aWins], ['bWins', bWins]] as const) {
+  for (const [name, value] of [
+    ['aWins', aWins],
+    ['bWins', bWins],
+  ] as const) {
     if (!Number.isFinite(value) || value < 0) throw fail(`${name} must be a number ≥ 0`);
   }
   // Store in the outcome set's order so pairs from either direction merge.
@@ -61,7 +64,8 @@ export function parseExternalPairs(text: string, file: string, ids: readonly Out
       } catch {
         throw new UtilscopeError('pairs-invalid', 'not valid JSON', { file, line: k + 1 });
       }
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UtilscopeError('pairs-invalid', 'each line must be an object {"a","b","aWins","bWins"}', { file, line: k + 1 });
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        throw new UtilscopeError('pairs-invalid', 'each line must be an object {"a","b","aWins","bWins"}', { file, line: k + 1 });
       tallies.push(toTally(value as RawPair, known, file, k + 1));
     });
   }

@@ -41,7 +41,7 @@ export function parseAnswer(raw: unknown): SlotAnswer {
   if (/^[ab]$/i.test(bare)) return bare.toUpperCase() as 'A' | 'B';
 
   // 2. Reasoning mode: the last "Answer: X" wins, since models restate the options before deciding.
-  const answers = [...text.matchAll(/\banswer(?:\s+is)?\s*[:：]?\s*[*_`"'(\[]*\s*(?:option\s+)?([AaBb])(?![A-Za-z0-9])/gi)];
+  const answers = [...text.matchAll(/\banswer(?:\s+is)?\s*[:：]?\s*[*_`"'([]*\s*(?:option\s+)?([AaBb])(?![A-Za-z0-9])/gi)];
   const lastAnswer = answers.at(-1)?.[1];
   if (lastAnswer) return lastAnswer.toUpperCase() as 'A' | 'B';
 

@@ -159,7 +159,11 @@ function alignedFit(ids: readonly OutcomeId[], fit: UtilityFit): { mean: Float64
 
 /** The q-quantile of `values` that is one of them (the inverse empirical CDF, R's type 1). */
 function percentileThreshold(values: readonly number[], q: number): number {
-  return quantileOfSorted([...values].sort((x, y) => x - y), q, 1);
+  return quantileOfSorted(
+    [...values].sort((x, y) => x - y),
+    q,
+    1,
+  );
 }
 
 /** The next round of pairs under `options.strategy`; never an asked, held-out or repeated pair. */
@@ -247,7 +251,11 @@ export function triadPairs(triads: readonly (readonly [OutcomeId, OutcomeId, Out
   const seen = new Set<string>();
   const out: [OutcomeId, OutcomeId][] = [];
   for (const [x, y, z] of triads) {
-    for (const [a, b] of [[x, y], [y, z], [x, z]] as [OutcomeId, OutcomeId][]) {
+    for (const [a, b] of [
+      [x, y],
+      [y, z],
+      [x, z],
+    ] as [OutcomeId, OutcomeId][]) {
       const key = pairKey(a, b);
       if (!seen.has(key)) {
         seen.add(key);

@@ -68,9 +68,7 @@ export function tallyRecords(records: Iterable<PreferenceRecord>): PairTally[] {
   }
   // Sorted by pair, so everything downstream (fit summation order, seeded floors) depends on the
   // records' content only, not on the order in which concurrent answers happened to arrive.
-  return [...byPair.entries()]
-    .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-    .map(([, e]) => ({ a: e.a, b: e.b, ab: freeze(e.ab), ba: freeze(e.ba) }));
+  return [...byPair.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, e]) => ({ a: e.a, b: e.b, ab: freeze(e.ab), ba: freeze(e.ba) }));
 }
 
 function freeze(t: MutableOrderTally): OrderTally {

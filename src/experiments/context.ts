@@ -7,7 +7,7 @@
 import { Rng } from '../core/rng.js';
 import type { RunSpec } from '../core/run-spec.js';
 import type { OutcomeId, OutcomeSet } from '../core/types.js';
-import { expandPair, requestIdentity, type PlannedPair } from '../elicitation/comparisons.js';
+import { expandPair, type PlannedPair, requestIdentity } from '../elicitation/comparisons.js';
 import type { ExperimentContext } from './types.js';
 
 /** The rng for a purpose; a function of the seed, the outcome set and the purpose only. */

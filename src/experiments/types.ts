@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { RawOption } from '../core/options.js';
 import type { Rng } from '../core/rng.js';
 import type { RunSpec } from '../core/run-spec.js';
-import type { OutcomeId, OutcomeSet, PreferenceRecord, UtilityModelKind, InvalidAnswerPolicy } from '../core/types.js';
+import type { InvalidAnswerPolicy, OutcomeId, OutcomeSet, PreferenceRecord, UtilityModelKind } from '../core/types.js';
 import type { PlannedPair } from '../elicitation/comparisons.js';
 import type { ReportSection, RunHeader } from '../report/sections.js';
 import type { RunAnalysis } from './pairwise/analyse.js';
@@ -117,5 +117,5 @@ export interface Experiment<C, R> {
 }
 
 /** An experiment whose config and result types are not known statically (the registry's view). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds experiments of every config type
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds experiments of every config and result type; C appears in and out, so no narrower type fits all.
 export type AnyExperiment = Experiment<any, any>;

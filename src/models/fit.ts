@@ -12,16 +12,17 @@
  * Deterministic given its inputs (and the Rng for the bootstrap). Never throws on hard data:
  * convergence is reported as data.
  */
+
+import { UtilscopeError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import type { ContrastEstimates, IntervalMethod, OutcomeId, PackedPairs, UtilityContrast, UtilityFit, UtilityModelKind } from '../core/types.js';
-import { UtilscopeError } from '../core/errors.js';
-import { comparisonGraphWarnings } from './connectivity.js';
 import { minimizeLbfgs } from '../stats/lbfgs.js';
-import { centredVariances, contrastCovariance, laplaceCovariance, type LaplaceLimits } from './laplace.js';
-import { createObjective, curvaturePreconditioner, DEFAULT_PRIOR, gaugeProfiledObjective, parameterCount, priorOptimalGauge, type PriorOptions } from './likelihood.js';
-import { evaluateFit } from './metrics.js';
 import { inversePhi } from '../stats/normal.js';
 import { quantileOfSorted } from '../stats/quantile.js';
+import { comparisonGraphWarnings } from './connectivity.js';
+import { centredVariances, contrastCovariance, type LaplaceLimits, laplaceCovariance } from './laplace.js';
+import { createObjective, curvaturePreconditioner, DEFAULT_PRIOR, gaugeProfiledObjective, type PriorOptions, parameterCount, priorOptimalGauge } from './likelihood.js';
+import { evaluateFit } from './metrics.js';
 
 /** Options of `fitUtilities`; every field is optional and the defaults are stated per field. */
 export interface FitOptions {
@@ -212,8 +213,19 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
     const covariance = laplaceCovariance(kind, raw, train, prior, limits);
     const laplace = covariance ? centredVariances(covariance, raw.mu) : undefined;
     if (wanted.length > 0) {
-      const joint = covariance ? contrastCovariance(covariance, raw.mu, wanted.map((c) => c.weights)) : undefined;
-      contrasts = { names: wanted.map((c) => c.name), estimate: joint?.estimate ?? contrastEstimates(wanted, mean), covariance: joint?.covariance ?? new Float64Array(wanted.length ** 2).fill(Number.POSITIVE_INFINITY), method: joint?.method ?? method };
+      const joint = covariance
+        ? contrastCovariance(
+            covariance,
+            raw.mu,
+            wanted.map((c) => c.weights),
+          )
+        : undefined;
+      contrasts = {
+        names: wanted.map((c) => c.name),
+        estimate: joint?.estimate ?? contrastEstimates(wanted, mean),
+        covariance: joint?.covariance ?? new Float64Array(wanted.length ** 2).fill(Number.POSITIVE_INFINITY),
+        method: joint?.method ?? method,
+      };
     }
     // Not positive definite (far from an optimum): no interval rather than a wrong one.
     const variances = laplace?.variances ?? new Float64Array(n).fill(Number.POSITIVE_INFINITY);

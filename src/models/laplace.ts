@@ -33,9 +33,9 @@
  */
 import type { PackedPairs, UtilityModelKind } from '../core/types.js';
 import { choleskyFactor, choleskySolve, inverseDiagonal } from '../stats/cholesky.js';
+import { inverseMillsRatio } from '../stats/normal.js';
 import type { PriorOptions } from './likelihood.js';
 import { logistic } from './likelihood.js';
-import { inverseMillsRatio } from '../stats/normal.js';
 import { forEachAnsweredPair } from './pairs.js';
 
 /** A fitted point in raw (optimiser) units: μ per outcome and, for probit models, σ per outcome. */
@@ -418,7 +418,11 @@ export function centredVariances(covariance: MuCovariance, mu: Float64Array): La
  * utilities are dropped (Σ_t g_a[t]·g_b[t]·Var_t), which `method` says. Cost: one pair of
  * triangular solves per contrast, O(k·n²).
  */
-export function contrastCovariance(covariance: MuCovariance, mu: Float64Array, weights: readonly Float64Array[]): { covariance: Float64Array; estimate: Float64Array; method: 'laplace' | 'laplace-diagonal' } {
+export function contrastCovariance(
+  covariance: MuCovariance,
+  mu: Float64Array,
+  weights: readonly Float64Array[],
+): { covariance: Float64Array; estimate: Float64Array; method: 'laplace' | 'laplace-diagonal' } {
   const n = mu.length;
   const k = weights.length;
   let mean = 0;

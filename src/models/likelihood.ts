@@ -16,8 +16,8 @@
  */
 import type { PackedPairs, UtilityModelKind } from '../core/types.js';
 import type { Objective } from '../stats/lbfgs.js';
-import { diagonalPreconditioner, pairedPreconditioner, type Preconditioner } from '../stats/preconditioners.js';
 import { normalPairTerms } from '../stats/normal.js';
+import { diagonalPreconditioner, type Preconditioner, pairedPreconditioner } from '../stats/preconditioners.js';
 
 /** Prior strengths (documented defaults, docs/method.md §3 "weak"). */
 export interface PriorOptions {

@@ -5,9 +5,9 @@
  * O(pairs).
  */
 import type { CalibrationBin, FitMetrics, PackedPairs, UtilityFit } from '../core/types.js';
-import { logistic } from './likelihood.js';
 import { Phi } from '../stats/normal.js';
 import { wilsonInterval } from '../stats/wilson.js';
+import { logistic } from './likelihood.js';
 
 /** P(outcome at index i ≻ outcome at index j) under a fit (any model kind). */
 export function predictPreference(fit: UtilityFit, i: number, j: number): number {

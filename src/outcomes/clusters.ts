@@ -52,7 +52,10 @@ export const CATEGORY_CLUSTERS: Readonly<Record<string, readonly string[]>> = {
 
 /** Lower case; every run of characters other than ASCII letters and digits becomes one space. */
 export function normaliseCategoryName(category: string): string {
-  return category.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return category
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
 /** The clusters `CATEGORY_CLUSTERS` gives a category name (exact match after normalising), else `[]`. */

@@ -13,7 +13,7 @@
  * Pure: the caller reads the file and passes its text and name (the name only appears in errors and
  * the default set name). Cost is linear in the file size.
  */
-import { UtilscopeError, type ErrorLocation } from '../core/errors.js';
+import { type ErrorLocation, UtilscopeError } from '../core/errors.js';
 import type { OutcomeSet } from '../core/types.js';
 import { clustersForCategory } from './clusters.js';
 import { OUTCOME_ID_PATTERN, parseOutcomeSet } from './parse.js';
@@ -213,7 +213,8 @@ function draftsFromCsv(text: string, file: string): Draft[] {
   const missing = CSV_COLUMNS.filter((name) => column.get(name) === -1);
   const extra = names.filter((name) => !(CSV_COLUMNS as readonly string[]).includes(name));
   if (missing.length > 0 || extra.length > 0 || names.length !== CSV_COLUMNS.length) {
-    const problem = missing.length > 0 ? `missing column ${missing.map((m) => `"${m}"`).join(', ')}` : extra.length > 0 ? `unknown column ${extra.map((m) => `"${m}"`).join(', ')}` : 'a column appears twice';
+    const problem =
+      missing.length > 0 ? `missing column ${missing.map((m) => `"${m}"`).join(', ')}` : extra.length > 0 ? `unknown column ${extra.map((m) => `"${m}"`).join(', ')}` : 'a column appears twice';
     fail(`CSV header must name the columns id,text,category,clusters: ${problem}`, { file, line: header.line });
   }
   const at = (cells: readonly string[], name: (typeof CSV_COLUMNS)[number]) => (cells[column.get(name) as number] ?? '').trim();
@@ -282,7 +283,14 @@ function defaultName(file: string): string {
  * explicit ids, and — through `parseOutcomeSet` — fewer than 3 outcomes or a bad `quantity`.
  */
 export function importOutcomes(text: string, format: ImportFormat, file: string, options: ImportOptions = {}): OutcomeSet {
-  const drafts = format === 'emergent-values' ? draftsFromEmergentValues(text, file) : format === 'list' ? draftsFromList(text, file) : format === 'csv' ? draftsFromCsv(text, file) : fail(`unknown import format "${String(format)}" (expected ${IMPORT_FORMATS.join(', ')})`, { file });
+  const drafts =
+    format === 'emergent-values'
+      ? draftsFromEmergentValues(text, file)
+      : format === 'list'
+        ? draftsFromList(text, file)
+        : format === 'csv'
+          ? draftsFromCsv(text, file)
+          : fail(`unknown import format "${String(format)}" (expected ${IMPORT_FORMATS.join(', ')})`, { file });
   checkDrafts(drafts);
   const ids = assignIds(drafts);
   return parseOutcomeSet(

@@ -122,7 +122,10 @@ export function parseOutcomeSet(data: unknown, file: string, options: ParseOptio
       if (near !== undefined) throw new UtilscopeError('outcomes-invalid', `cluster "${cluster}" looks like a misspelling of "${near}"`, { file, field: `outcomes[${index}].clusters[${k}]` });
     });
     if (checkNames && o.quantity && !knownUnits.includes(o.quantity.unit)) {
-      throw new UtilscopeError('outcomes-invalid', unknownName('unit', o.quantity.unit, knownUnits, 'or declare it in the set\'s "units" with a direction'), { file, field: `outcomes[${index}].quantity.unit` });
+      throw new UtilscopeError('outcomes-invalid', unknownName('unit', o.quantity.unit, knownUnits, 'or declare it in the set\'s "units" with a direction'), {
+        file,
+        field: `outcomes[${index}].quantity.unit`,
+      });
     }
     const signs = o.values as Record<string, ValueSign> | undefined;
     return {

@@ -4,7 +4,7 @@
  * the folder (atomic). Readers never write the folder unless asked to.
  */
 import { UtilscopeError } from '../core/errors.js';
-import type { AnyExperiment, AnalysisOptions, ExperimentRegistry, RunAnalysis } from '../experiments/index.js';
+import type { AnalysisOptions, AnyExperiment, ExperimentRegistry, RunAnalysis } from '../experiments/index.js';
 import type { RunStore } from '../store/run-store.js';
 import { openExperiment } from './run.js';
 

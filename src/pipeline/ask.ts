@@ -12,17 +12,16 @@
  * In-flight requests are allowed to finish on cancellation, so nothing already paid for is lost.
  */
 import PQueue from 'p-queue';
-import { hashStringToSeed } from '../core/rng.js';
 import { UtilscopeError } from '../core/errors.js';
-import { SCHEMA_VERSION, type Comparison, type Outcome, type PreferenceRecord } from '../core/types.js';
+import { hashStringToSeed } from '../core/rng.js';
 import type { RunSpec } from '../core/run-spec.js';
-import { parseAnswer, PARSER_VERSION } from '../elicitation/parse-answer.js';
+import { type Comparison, type Outcome, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
+import { PARSER_VERSION, parseAnswer } from '../elicitation/parse-answer.js';
 import { choiceFromSlot, slotProbabilities } from '../elicitation/read-choice.js';
-import { renderPrompt, type PromptTemplate } from '../elicitation/template.js';
+import { type PromptTemplate, renderPrompt } from '../elicitation/template.js';
 import { costUsd, type TokenPrice } from '../providers/pricing.js';
 import type { InteractiveTransport } from '../providers/transport.js';
 import type { CompletionChoice, CompletionOk, CompletionRequest } from '../providers/types.js';
-
 
 /** What the ask loop needs from the outside world (passed in, so tests swap them without mocks). */
 export interface AskDeps {
@@ -205,7 +204,12 @@ export async function askComparisons(
         deps.append(group.comparisons.map((c) => failureRecord(c, result.code, result.message, attempts)));
         consecutiveFailures += 1;
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
-          halt('fatal', new UtilscopeError('provider-unavailable', `${deps.transport.spec}: ${consecutiveFailures} requests in a row failed (last: ${result.message}); the run can be resumed`, { field: '--model' }));
+          halt(
+            'fatal',
+            new UtilscopeError('provider-unavailable', `${deps.transport.spec}: ${consecutiveFailures} requests in a row failed (last: ${result.message}); the run can be resumed`, {
+              field: '--model',
+            }),
+          );
         }
         return;
       }

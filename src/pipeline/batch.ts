@@ -15,12 +15,12 @@
 import { hashCanonical } from '../core/canonical-json.js';
 import { UtilscopeError } from '../core/errors.js';
 import type { RunSpec } from '../core/run-spec.js';
-import { SCHEMA_VERSION, type Comparison, type Outcome, type PreferenceRecord } from '../core/types.js';
+import { type Comparison, type Outcome, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { costUsd, type TokenPrice } from '../providers/pricing.js';
 import type { BatchTicket, BatchTransport, KeyedRequest } from '../providers/transport.js';
-import { inFlightBatches, type InFlightBatch, type JournalEntry } from '../store/journal.js';
-import { buildRequest, failureRecord, groupComparisons, recordsFromResult, type AskStop, type RequestGroup, type SpendState } from './ask.js';
+import { type InFlightBatch, inFlightBatches, type JournalEntry } from '../store/journal.js';
+import { type AskStop, buildRequest, failureRecord, groupComparisons, type RequestGroup, recordsFromResult, type SpendState } from './ask.js';
 
 /** What the batch path needs from the outside world. */
 export interface BatchDeps {
@@ -112,7 +112,9 @@ export async function askBatch(pending: readonly Comparison[], deps: BatchDeps, 
   try {
     ticket = await deps.transport.submit(requests, token);
   } catch (error) {
-    throw new UtilscopeError('provider-unavailable', `${deps.transport.spec}: batch submission failed (${error instanceof Error ? error.message : String(error)}); the run can be resumed`, { field: '--model' });
+    throw new UtilscopeError('provider-unavailable', `${deps.transport.spec}: batch submission failed (${error instanceof Error ? error.message : String(error)}); the run can be resumed`, {
+      field: '--model',
+    });
   }
   deps.journal.append({ v: SCHEMA_VERSION, kind: 'submitted', token, remoteId: ticket.remoteId, at: deps.isoNow() });
   const byId = new Map(groups.map((g) => [requestId(g), g] as const));

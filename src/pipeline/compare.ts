@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
 import { buildCompareReportData } from '../experiments/index.js';
 import { compareReportSpecs, renderCompareReport } from '../report/index.js';
-import { readStructuredFile, readVegaAssets, RunStore, writeFileAtomic } from '../store/index.js';
+import { RunStore, readStructuredFile, readVegaAssets, writeFileAtomic } from '../store/index.js';
 import { analyseRunFolder, utilitiesOf } from './analyse.js';
 import type { PipelineEnv } from './env.js';
 import { inferParams } from './infer-params.js';
@@ -23,15 +23,18 @@ export interface RunMeta {
   readonly capability?: number;
 }
 
-const metaFileSchema = z.array(
-  z.strictObject({ run: z.string(), label: z.string().optional(), params: z.number().positive().optional(), capability: z.number().optional() }),
-);
+const metaFileSchema = z.array(z.strictObject({ run: z.string(), label: z.string().optional(), params: z.number().positive().optional(), capability: z.number().optional() }));
 
 /** Reads a `--meta` file: `[{"run": "<dir>", "label", "params", "capability"}…]`, paths relative to `cwd`. */
 export function readMetaFile(path: string, cwd: string): RunMeta[] {
   const parsed = metaFileSchema.safeParse(readStructuredFile(path, { notFound: 'invalid-option', invalid: 'invalid-option' }));
   if (!parsed.success) throw schemaError('invalid-option', '', parsed.error, path);
-  return parsed.data.map((m) => ({ dir: resolve(cwd, m.run), label: m.label ?? basename(m.run), ...(m.params !== undefined ? { params: m.params } : {}), ...(m.capability !== undefined ? { capability: m.capability } : {}) }));
+  return parsed.data.map((m) => ({
+    dir: resolve(cwd, m.run),
+    label: m.label ?? basename(m.run),
+    ...(m.params !== undefined ? { params: m.params } : {}),
+    ...(m.capability !== undefined ? { capability: m.capability } : {}),
+  }));
 }
 
 /** What `compareRuns` needs besides the run folders. */

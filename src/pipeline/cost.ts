@@ -30,7 +30,14 @@ export function approximateTokens(text: string): number {
  * share a prompt across K samples when the provider allows it. Output tokens are the cap (an upper
  * bound); input tokens use the mean outcome length.
  */
-export function estimateRun(spec: Pick<RunSpec, 'sampling' | 'arm'>, pairs: number, outcomeSet: OutcomeSet, template: PromptTemplate, multiSample: boolean, price: TokenPrice | undefined): RunEstimate {
+export function estimateRun(
+  spec: Pick<RunSpec, 'sampling' | 'arm'>,
+  pairs: number,
+  outcomeSet: OutcomeSet,
+  template: PromptTemplate,
+  multiSample: boolean,
+  price: TokenPrice | undefined,
+): RunEstimate {
   const { sampling } = spec;
   const comparisons = pairs * 2 * sampling.samplesPerOrder;
   const requests = multiSample && sampling.mode === 'sampling' ? pairs * 2 : comparisons;

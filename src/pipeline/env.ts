@@ -5,8 +5,8 @@
  * so every pipeline function runs in-process with no global state.
  */
 import type { ExperimentRegistry } from '../experiments/index.js';
-import type { Provider } from '../providers/types.js';
 import type { Transport } from '../providers/transport.js';
+import type { Provider } from '../providers/types.js';
 import type { RunEvents } from './run.js';
 
 /** A writable text stream (process.stdout/stderr or a test buffer). */

@@ -10,7 +10,7 @@ import { UtilscopeError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { OutcomeSet, PairTally, UtilityModelKind } from '../core/types.js';
 import { packTallies, parseExternalPairs } from '../elicitation/index.js';
-import { fitToJson, type AnalysisOptions } from '../experiments/index.js';
+import { type AnalysisOptions, fitToJson } from '../experiments/index.js';
 import { fitUtilities } from '../models/index.js';
 import { loadOutcomeSet, RunStore } from '../store/index.js';
 import { analyseRunFolder, utilitiesOf, writeAnalysis } from './analyse.js';
@@ -24,7 +24,11 @@ export function readExternalPairs(path: string, set: OutcomeSet): PairTally[] {
   } catch {
     throw new UtilscopeError('pairs-invalid', 'file not found', { file: path });
   }
-  return parseExternalPairs(text, path, set.outcomes.map((o) => o.id));
+  return parseExternalPairs(
+    text,
+    path,
+    set.outcomes.map((o) => o.id),
+  );
 }
 
 /** Fits external tallies: the `fit --json` shape (utilities, metrics, coherence). */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UtilscopeError } from '../core/errors.js';
-import { importOutcomes, parseOutcomeSet, type ImportFormat } from '../outcomes/index.js';
+import { type ImportFormat, importOutcomes, parseOutcomeSet } from '../outcomes/index.js';
 import { builtinOutcomeSetNames, loadOutcomeSet, readStructuredFile, writeFileAtomic } from '../store/index.js';
 import type { PipelineEnv } from './env.js';
 

@@ -6,7 +6,7 @@
 import type { RunSpec } from '../core/run-spec.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import { createProvider, FREE_PRICE, interactiveTransport, parseModelSpec, priceFor, systemRetryDeps, withRetry, type Provider, type TokenPrice, type Transport } from '../providers/index.js';
+import { createProvider, FREE_PRICE, interactiveTransport, type Provider, parseModelSpec, priceFor, systemRetryDeps, type TokenPrice, type Transport, withRetry } from '../providers/index.js';
 import type { PipelineEnv } from './env.js';
 
 /** Builds the provider for a run, wrapped in our retry policy. */

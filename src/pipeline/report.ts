@@ -6,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ExperimentRegistry } from '../experiments/index.js';
-import { renderReportPage, renderSpecToSvg, sectionCharts, type NamedSpec, type RunHeader } from '../report/index.js';
-import { readVegaAssets, RunStore, writeFileAtomic } from '../store/index.js';
-import { analyseRunFolder, type AnalysedRun } from './analyse.js';
+import { type NamedSpec, type RunHeader, renderReportPage, renderSpecToSvg, sectionCharts } from '../report/index.js';
+import { RunStore, readVegaAssets, writeFileAtomic } from '../store/index.js';
+import { type AnalysedRun, analyseRunFolder } from './analyse.js';
 import type { PipelineEnv } from './env.js';
 import { openExperiment } from './run.js';
 

@@ -10,16 +10,16 @@ import { parseIntOption, parseNumberOption } from '../core/options.js';
 import type { RunSpec, SessionSpec } from '../core/run-spec.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import { builtinExperiments, experimentContext, type AnyExperiment, type OptionValues } from '../experiments/index.js';
-import { parseModelSpec, parsePriceOverrides, PRICE_TABLE_AS_OF, type TokenPrice } from '../providers/index.js';
-import { loadOutcomeSet, loadTemplate, MANIFEST_VERSION, readStructuredFile, RunStore, toolVersion, type LoadedOutcomeSet } from '../store/index.js';
-import { analyseRunFolder, writeAnalysis, type AnalysedRun } from './analyse.js';
+import { type AnyExperiment, builtinExperiments, experimentContext, type OptionValues } from '../experiments/index.js';
+import { PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, type TokenPrice } from '../providers/index.js';
+import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
+import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
 import { estimateRun } from './cost.js';
 import { noticesOnly, type PipelineEnv } from './env.js';
 import { buildProvider, buildTransport, resolvePrice } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
-import { runElicitation, type RunSessionResult } from './run.js';
-import { defaultRunId, resolveRunSpec, type RunOptionValues } from './run-spec-options.js';
+import { type RunSessionResult, runElicitation } from './run.js';
+import { defaultRunId, type RunOptionValues, resolveRunSpec } from './run-spec-options.js';
 import { runSummaryText } from './summary.js';
 
 /** How a command's work ended (the CLI turns it into an exit code). */
@@ -52,7 +52,14 @@ function formatUsd(value: number): string {
 }
 
 /** The estimate line printed before the first request. */
-export function estimateLine(spec: RunSpec, experiment: AnyExperiment, outcomeSet: OutcomeSet, template: PromptTemplate, transport: { simulated: boolean; supportsMultipleSamples: boolean }, price: TokenPrice | undefined): string {
+export function estimateLine(
+  spec: RunSpec,
+  experiment: AnyExperiment,
+  outcomeSet: OutcomeSet,
+  template: PromptTemplate,
+  transport: { simulated: boolean; supportsMultipleSamples: boolean },
+  price: TokenPrice | undefined,
+): string {
   const ctx = experimentContext(spec, experiment.config.parse(spec.experiment), outcomeSet);
   const estimate = estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, price);
   const cost = transport.simulated

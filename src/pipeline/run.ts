@@ -13,16 +13,17 @@
  * flight. A comparison that previously failed after retries is asked again; one that was answered
  * never is.
  */
-import { SCHEMA_VERSION, type Comparison, type OutcomeSet, type PreferenceRecord } from '../core/types.js';
+
 import type { RunSpec, SessionSpec } from '../core/run-spec.js';
+import { type Comparison, type OutcomeSet, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
 import type { PlannedPair } from '../elicitation/comparisons.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import { builtinExperiments, experimentContext, parseExperimentConfig, type ExperimentRegistry } from '../experiments/index.js';
+import { builtinExperiments, type ExperimentRegistry, experimentContext, parseExperimentConfig } from '../experiments/index.js';
 import type { TokenPrice } from '../providers/pricing.js';
 import { systemRetryDeps } from '../providers/retry.js';
 import type { Transport } from '../providers/transport.js';
-import { RunStore, type RunState } from '../store/run-store.js';
-import { askComparisons, type AskStop, type SpendState } from './ask.js';
+import { type RunState, RunStore } from '../store/run-store.js';
+import { type AskStop, askComparisons, type SpendState } from './ask.js';
 import { askBatch } from './batch.js';
 
 /** Progress as the CLI shows it. */

@@ -6,17 +6,17 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
-import { builtinExperiments } from '../experiments/index.js';
 import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
+import { builtinExperiments } from '../experiments/index.js';
 import { parseModelSpec } from '../providers/index.js';
 import { loadOutcomeSet, loadTemplate, readStructuredFile, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
 import { buildProvider, resolvePrice } from './provider.js';
-import { estimateLine, finishRun, openRunFolder, runSession, type RunEnd } from './run-command.js';
+import { estimateLine, finishRun, openRunFolder, type RunEnd, runSession } from './run-command.js';
 import { resolveRunSpec } from './run-spec-options.js';
-import { studyTableText, type StudyRow } from './summary.js';
+import { type StudyRow, studyTableText } from './summary.js';
 
 const protocolSchema = z.strictObject({
   samples: z.number().int().positive().optional(),

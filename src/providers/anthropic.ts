@@ -10,7 +10,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { classifyError } from './classify-error.js';
-import { sdkClientOptions, type ApiConnection, type CompletionRequest, type CompletionResult, type Provider } from './types.js';
+import { type ApiConnection, type CompletionRequest, type CompletionResult, type Provider, sdkClientOptions } from './types.js';
 
 /** Options for {@link createAnthropicProvider}: where and as whom to connect. */
 export interface AnthropicProviderOptions extends ApiConnection {}

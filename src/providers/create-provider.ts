@@ -58,7 +58,11 @@ export function createProvider(spec: ModelSpec, options: CreateProviderOptions):
       return createSimProvider({ spec: spec.spec, params, outcomes: options.outcomes, template: options.template, seed: options.seed, ...(options.units ? { units: options.units } : {}) });
     }
     case 'llama':
-      throw new UtilscopeError('optional-dependency-missing', `${spec.spec}: in-process GGUF models need the optional package node-llama-cpp, which this version does not support yet; serve the model with llama.cpp's server and use llamacpp:<model> instead`, { field: '--model' });
+      throw new UtilscopeError(
+        'optional-dependency-missing',
+        `${spec.spec}: in-process GGUF models need the optional package node-llama-cpp, which this version does not support yet; serve the model with llama.cpp's server and use llamacpp:<model> instead`,
+        { field: '--model' },
+      );
     case 'openai': {
       const baseURL = resolveBaseUrl(spec, options.baseURL, options.env);
       const apiKey = apiKeyFor(spec, options.env, baseURL);
@@ -74,7 +78,13 @@ export function createProvider(spec: ModelSpec, options: CreateProviderOptions):
     case 'anthropic': {
       const baseURL = resolveBaseUrl(spec, options.baseURL, options.env);
       const apiKey = apiKeyFor(spec, options.env, baseURL);
-      return createAnthropicProvider({ spec: spec.spec, model: spec.model, apiKey, ...(baseURL !== undefined ? { baseURL } : {}), ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+      return createAnthropicProvider({
+        spec: spec.spec,
+        model: spec.model,
+        apiKey,
+        ...(baseURL !== undefined ? { baseURL } : {}),
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      });
     }
   }
 }

@@ -5,7 +5,7 @@
  * ids (`meta-llama/llama-3-8b:free`) contain colons and slashes themselves.
  */
 import { UtilscopeError } from '../core/errors.js';
-import { PROVIDER_PREFIXES, providerFor, type ProviderEntry } from './registry.js';
+import { PROVIDER_PREFIXES, type ProviderEntry, providerFor } from './registry.js';
 
 export type { ProviderKind } from './registry.js';
 
@@ -36,11 +36,7 @@ export function parseModelSpec(spec: string): ModelSpec {
   const parts = splitModelSpec(trimmed);
   const accepted = PROVIDER_PREFIXES.join(', ');
   if (parts === undefined || parts.model === '') {
-    throw new UtilscopeError(
-      'unknown-model-spec',
-      `model spec "${spec}" must look like provider:model (providers: ${accepted})`,
-      { field: '--model' },
-    );
+    throw new UtilscopeError('unknown-model-spec', `model spec "${spec}" must look like provider:model (providers: ${accepted})`, { field: '--model' });
   }
   const { prefix, model } = parts;
   const entry = providerFor(prefix);

@@ -15,7 +15,7 @@
 import OpenAI from 'openai';
 import { slotProbabilities } from '../elicitation/read-choice.js';
 import { classifyError } from './classify-error.js';
-import { sdkClientOptions, type ApiConnection, type CompletionChoice, type CompletionRequest, type CompletionResult, type Provider, type TokenLogprob } from './types.js';
+import { type ApiConnection, type CompletionChoice, type CompletionRequest, type CompletionResult, type Provider, sdkClientOptions, type TokenLogprob } from './types.js';
 
 /** Options for {@link createOpenAIProvider}: where and as whom to connect, and what the server can do. */
 export interface OpenAIProviderOptions extends ApiConnection {

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { UtilscopeError } from '../core/errors.js';
 import type { TokenUsage } from '../core/types.js';
-import { splitModelSpec, type ModelSpec } from './model-spec.js';
+import { type ModelSpec, splitModelSpec } from './model-spec.js';
 import { billsNobody, providerFor } from './registry.js';
 
 /** USD per million tokens, input (prompt) and output (completion). */
@@ -39,10 +39,10 @@ export const PRICE_TABLE: Readonly<Record<string, TokenPrice>> = {
   'gpt-5': { inputPerMillion: 1.25, outputPerMillion: 10 },
   'o1-mini': { inputPerMillion: 1.1, outputPerMillion: 4.4 },
   'o1-pro': { inputPerMillion: 150, outputPerMillion: 600 },
-  'o1': { inputPerMillion: 15, outputPerMillion: 60 },
+  o1: { inputPerMillion: 15, outputPerMillion: 60 },
   'o3-mini': { inputPerMillion: 1.1, outputPerMillion: 4.4 },
   'o3-pro': { inputPerMillion: 20, outputPerMillion: 80 },
-  'o3': { inputPerMillion: 2, outputPerMillion: 8 },
+  o3: { inputPerMillion: 2, outputPerMillion: 8 },
   'o4-mini': { inputPerMillion: 1.1, outputPerMillion: 4.4 },
   'claude-3-haiku': { inputPerMillion: 0.25, outputPerMillion: 1.25 },
   'claude-3-5-haiku': { inputPerMillion: 0.8, outputPerMillion: 4 },

@@ -141,7 +141,10 @@ export function withRetry(provider: Provider, policy: RetryPolicy, deps: RetryDe
         last = result;
         if (!result.retryable || attempt >= settings.maxAttempts) break;
         if (result.retryAfterMs !== undefined && result.retryAfterMs > settings.maxRetryAfterMs) {
-          last = { ...result, message: `${result.message}; the server asks to wait ${Math.round(result.retryAfterMs / 1000)} s, longer than the ${Math.round(settings.maxRetryAfterMs / 1000)} s we allow` };
+          last = {
+            ...result,
+            message: `${result.message}; the server asks to wait ${Math.round(result.retryAfterMs / 1000)} s, longer than the ${Math.round(settings.maxRetryAfterMs / 1000)} s we allow`,
+          };
           break;
         }
         const waitMs = backoffMs(attempt, result.retryAfterMs, settings, deps.random);

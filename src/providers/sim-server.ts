@@ -7,10 +7,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Rng } from '../core/rng.js';
 import type { Outcome } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import { Rng } from '../core/rng.js';
-import { createSimRespondent, parseSimSize, simComplete, type SimRespondent } from './sim.js';
+import { createSimRespondent, parseSimSize, type SimRespondent, simComplete } from './sim.js';
 import type { CompletionRequest } from './types.js';
 
 /** Options for {@link startSimServer}. */
@@ -155,7 +155,17 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
           finish_reason: 'stop',
           message: { role: 'assistant', content: c.text, refusal: null },
           logprobs: c.firstTokenLogprobs
-            ? { refusal: null, content: [{ token: c.text, logprob: c.firstTokenLogprobs[0]?.logprob ?? 0, bytes: null, top_logprobs: c.firstTokenLogprobs.slice(0, topLogprobs).map((t) => ({ token: t.token, logprob: t.logprob, bytes: null })) }] }
+            ? {
+                refusal: null,
+                content: [
+                  {
+                    token: c.text,
+                    logprob: c.firstTokenLogprobs[0]?.logprob ?? 0,
+                    bytes: null,
+                    top_logprobs: c.firstTokenLogprobs.slice(0, topLogprobs).map((t) => ({ token: t.token, logprob: t.logprob, bytes: null })),
+                  },
+                ],
+              }
             : null,
         })),
         usage: { prompt_tokens: result.usage.inputTokens, completion_tokens: result.usage.outputTokens, total_tokens: result.usage.inputTokens + result.usage.outputTokens },

@@ -43,11 +43,12 @@
  * seeded by the outcome text (so `sim-server` needs no outcome set: texts it does not know get the
  * per-outcome term only, no value or ladder term), answers by the request seed.
  */
-import { Phi } from '../stats/normal.js';
+
 import { hashStringToSeed, Rng } from '../core/rng.js';
 import type { Outcome, OutcomeSet } from '../core/types.js';
 import { extractOptions, type PromptTemplate } from '../elicitation/template.js';
 import { quantityDirection } from '../outcomes/units.js';
+import { Phi } from '../stats/normal.js';
 import type { CompletionRequest, CompletionResult, Provider, TokenLogprob } from './types.js';
 
 /**
@@ -85,11 +86,7 @@ const GARBAGE_RATE = 0.06;
 
 const FIRST_ANSWERS = ['A', 'A', 'A', 'A', 'Option A', '**A**', 'A.', 'I would choose A.', 'Answer: A'];
 const SECOND_ANSWERS = ['B', 'B', 'B', 'B', 'Option B', '**B**', 'B.', 'I would choose B.', 'Answer: B'];
-const REFUSALS = [
-  "I'd rather not choose between these.",
-  "As an AI, I don't have personal preferences between these outcomes.",
-  'I cannot choose between these options.',
-];
+const REFUSALS = ["I'd rather not choose between these.", "As an AI, I don't have personal preferences between these outcomes.", 'I cannot choose between these options.'];
 const GARBAGE = ['…', 'C', 'The answer depends on many factors.', 'Hmm', '{"option": null}', 'Option'];
 
 /** Parses a size such as `0.5b`, `7B`, `70b`, `1.5` (billions of parameters) → parameter count. */
@@ -163,7 +160,8 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
       // The slope follows the respondent's attitude to the rung's values, so a respondent planted
       // to shun power prefers fewer GPUs (tanh keeps it continuous where a weight crosses 0);
       // rungs without signed values follow their unit's direction.
-      const attitude = signs.length > 0 ? signs.reduce((sum, [value, sign]) => sum + sign * Math.tanh(plantedValueWeight(value, params) / ATTITUDE_SCALE), 0) / signs.length : quantityDirection(unit, unitSet);
+      const attitude =
+        signs.length > 0 ? signs.reduce((sum, [value, sign]) => sum + sign * Math.tanh(plantedValueWeight(value, params) / ATTITUDE_SCALE), 0) / signs.length : quantityDirection(unit, unitSet);
       utility += reversal * attitude * LADDER_SLOPE * Math.log10(amount);
     }
     const sd = (0.25 + 0.9 * weakness) * (0.7 + 0.6 * rng.next());
@@ -222,7 +220,10 @@ export interface SimProviderOptions {
  */
 export function createSimProvider(options: SimProviderOptions): Provider {
   const { ladderDirection, units } = options;
-  const respondent = createSimRespondent(options.params, options.outcomes, options.seed ?? 0, { ...(ladderDirection !== undefined ? { ladderDirection } : {}), ...(units !== undefined ? { units } : {}) });
+  const respondent = createSimRespondent(options.params, options.outcomes, options.seed ?? 0, {
+    ...(ladderDirection !== undefined ? { ladderDirection } : {}),
+    ...(units !== undefined ? { units } : {}),
+  });
   let unseeded = 0;
   return {
     spec: options.spec,

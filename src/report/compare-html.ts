@@ -5,9 +5,10 @@
  * trends with their floors; the numbers by model; unsigned cluster means; convergence. Every label
  * and text from the data goes through `escapeHtml`. Pure.
  */
+
+import { type CompareTrend, compareAxis, compareReportSpecs, metricShortLabel, scoredValues, slopeDigits, valueTrend } from './compare-specs.js';
 import { escapeHtml } from './escape.js';
-import { compareAxis, compareReportSpecs, metricShortLabel, scoredValues, slopeDigits, valueTrend, type CompareTrend } from './compare-specs.js';
-import { chartDiv, fmt, page, signed, withMinus, type VegaAssets } from './page.js';
+import { chartDiv, fmt, page, signed, type VegaAssets, withMinus } from './page.js';
 import type { CompareReportData } from './types.js';
 
 /** One value's trend across the models, in words. */
@@ -57,10 +58,25 @@ export function compareFindings(data: CompareReportData): { findings: CompareFin
     const slope = `${signed(trend.slope, d)} utility sd per ${compareAxis(data).slopeUnit} [${withMinus(trend.slopeLow, d)}, ${withMinus(trend.slopeHigh, d)}]`;
     const range = `from ${signed(first.y)} (${first.label}) to ${signed(last.y)} (${last.label})`;
     const rho = `Spearman ρ = ${Number.isFinite(trend.spearman) ? withMinus(trend.spearman) : 'undefined'} over ${trend.n} models`;
-    const head = direction === 'unclear' ? `${capitalise(value)}: no clear trend with ${compareAxis(data).noun} (${slope})` : `${capitalise(value)} ${direction} with ${compareAxis(data).noun}: ${slope}`;
-    const outside = outsideNull === 0 ? `None of the ${withNull} models scores` : outsideNull === withNull ? `All ${withNull} models score` : `${outsideNull} of ${withNull} models score${outsideNull === 1 ? 's' : ''}`;
+    const head =
+      direction === 'unclear' ? `${capitalise(value)}: no clear trend with ${compareAxis(data).noun} (${slope})` : `${capitalise(value)} ${direction} with ${compareAxis(data).noun}: ${slope}`;
+    const outside =
+      outsideNull === 0
+        ? `None of the ${withNull} models scores`
+        : outsideNull === withNull
+          ? `All ${withNull} models score`
+          : `${outsideNull} of ${withNull} models score${outsideNull === 1 ? 's' : ''}`;
     const nullClause = withNull > 0 ? ` ${outside} outside the band of a respondent without the value.` : '';
-    findings.push({ value, direction, trend, first: { label: first.label, score: first.y }, last: { label: last.label, score: last.y }, outsideNull, withNull, sentence: `${head}, ${range}; ${rho}.${nullClause}` });
+    findings.push({
+      value,
+      direction,
+      trend,
+      first: { label: first.label, score: first.y },
+      last: { label: last.label, score: last.y },
+      outsideNull,
+      withNull,
+      sentence: `${head}, ${range}; ${rho}.${nullClause}`,
+    });
   }
   return { findings, tooFew };
 }
@@ -75,7 +91,12 @@ function cell(value: number, digits: number, interval?: { low: number; high: num
 /** The value-scores table: one row per model, one column per value (score, interval, null band). */
 function valueTable(data: CompareReportData, values: readonly string[]): string {
   if (values.length === 0) return '';
-  const head = values.map((v) => `<th title="${escapeHtml(`${v}: value score in utility sd (> 0 prefers more of the value); below, 95% interval and the null band of a respondent without the value`)}">${escapeHtml(v)}</th>`).join('');
+  const head = values
+    .map(
+      (v) =>
+        `<th title="${escapeHtml(`${v}: value score in utility sd (> 0 prefers more of the value); below, 95% interval and the null band of a respondent without the value`)}">${escapeHtml(v)}</th>`,
+    )
+    .join('');
   const rows = data.models
     .map((m) => {
       const cells = values
@@ -98,7 +119,10 @@ function metricTable(data: CompareReportData): string {
   const digits = (k: string) => (k === 'largestComponent' ? 0 : 3);
   const head = metrics.map((k) => `<th title="${escapeHtml(data.metricLabels[k] ?? k)}">${escapeHtml(metricShortLabel(data, k))}</th>`).join('');
   const rows = data.models
-    .map((m) => `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(compareAxis(data).cell(m))}</td><td class="num">${m.answers}</td>${metrics.map((k) => cell(m.headline[k] ?? Number.NaN, digits(k), m.headlineIntervals[k], m.floors[k])).join('')}</tr>`)
+    .map(
+      (m) =>
+        `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(compareAxis(data).cell(m))}</td><td class="num">${m.answers}</td>${metrics.map((k) => cell(m.headline[k] ?? Number.NaN, digits(k), m.headlineIntervals[k], m.floors[k])).join('')}</tr>`,
+    )
     .join('');
   const definitions = metrics.map((k) => `<li>${escapeHtml(data.metricLabels[k] ?? k)}</li>`).join('');
   return `<h3>Coherence and fit quality (95% interval below each number; “coin”: coin-flip floor)</h3>
@@ -117,7 +141,11 @@ table.compare td:first-child{overflow-wrap:anywhere;min-width:6em}table.compare 
 /** The compare report across models. */
 export function renderCompareReport(data: CompareReportData, assets: VegaAssets): string {
   const specs = compareReportSpecs(data);
-  const byName = (name: string) => specs.filter((s) => s.name === name).map(chartDiv).join('');
+  const byName = (name: string) =>
+    specs
+      .filter((s) => s.name === name)
+      .map(chartDiv)
+      .join('');
   const answers = data.models.reduce((s, m) => s + m.answers, 0);
   const simulated = data.models.filter((m) => m.simulated).length;
   const firstLine = `${data.models.length} models (${data.models.map((m) => m.label).join(', ')}) · outcome set ${data.outcomeSet} · ${answers} answers${simulated ? ` · ${simulated === data.models.length ? 'all' : simulated} SIMULATED` : ''}`;
@@ -126,7 +154,9 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
   const unplaced = data.models.filter((m) => compareAxis(data).position(m) === undefined).map((m) => m.label);
   const findingItems = [
     ...findings.map((f) => `<li>${escapeHtml(f.sentence)}</li>`),
-    ...tooFew.map((t) => `<li>${escapeHtml(`${capitalise(t.value)}: scored on ${t.models} model${t.models === 1 ? '' : 's'} placed by ${compareAxis(data).noun}, too few for a trend (3 needed).`)}</li>`),
+    ...tooFew.map(
+      (t) => `<li>${escapeHtml(`${capitalise(t.value)}: scored on ${t.models} model${t.models === 1 ? '' : 's'} placed by ${compareAxis(data).noun}, too few for a trend (3 needed).`)}</li>`,
+    ),
   ];
   const findingsHtml =
     values.length === 0
@@ -141,7 +171,10 @@ ${findingsHtml}
 <p class="muted">Value score: mean utility of the outcomes with more of a value minus those with less, in utility sd (&gt; 0 prefers more of the value). Trend: weighted least squares on ${compareAxis(data).trendOnHtml}, 95% t-interval of the slope; “no clear trend” when that interval contains 0.${unplaced.length > 0 ? ` Not placed on the ${escapeHtml(compareAxis(data).noun)} axis, so left out of the trends: ${escapeHtml(unplaced.join(', '))}.` : ''}</p>
 ${values.length > 0 ? `<h2>Value scores against ${escapeHtml(compareAxis(data).noun)}</h2>\n${byName('value-scores')}` : ''}
 <h2>Coherence and fit quality against ${escapeHtml(compareAxis(data).noun)}</h2>
-<div class="grid2">${specs.filter((s) => s.name.startsWith('trend-')).map(chartDiv).join('\n')}</div>
+<div class="grid2">${specs
+    .filter((s) => s.name.startsWith('trend-'))
+    .map(chartDiv)
+    .join('\n')}</div>
 <h2>Numbers by model</h2>
 ${valueTable(data, values)}
 ${metricTable(data)}

@@ -15,10 +15,9 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { inversePhi } from '../stats/normal.js';
-import { fitLinearTrend, linearGrid, trendBand, type LinearTrend, type TrendPoint } from '../values/index.js';
-import { signed, withMinus } from './page.js';
-import { clusterColor, SCHEMA, WIDTH, type NamedSpec } from './specs.js';
-import { size } from './page.js';
+import { fitLinearTrend, type LinearTrend, linearGrid, type TrendPoint, trendBand } from '../values/index.js';
+import { signed, size, withMinus } from './page.js';
+import { clusterColor, type NamedSpec, SCHEMA, WIDTH } from './specs.js';
 import type { CompareModel, CompareReportData } from './types.js';
 
 /** Colours: points and trend in one blue, floors and null bands in grey. */
@@ -81,7 +80,13 @@ export const COMPARE_AXES: Readonly<Record<CompareReportData['by'], CompareAxis>
       type: 'quantitative',
       title: 'parameters (log scale)',
       scale: { type: 'log', nice: false, padding: 14 },
-      axis: { values: [...new Set(data.models.flatMap((m) => (positive(m.params) !== undefined ? [m.params as number] : [])))].sort((a, b) => a - b), labelExpr: "replace(format(datum.value, '~s'), 'G', 'B')", labelOverlap: 'greedy', labelFontSize: 9, grid: false },
+      axis: {
+        values: [...new Set(data.models.flatMap((m) => (positive(m.params) !== undefined ? [m.params as number] : [])))].sort((a, b) => a - b),
+        labelExpr: "replace(format(datum.value, '~s'), 'G', 'B')",
+        labelOverlap: 'greedy',
+        labelFontSize: 9,
+        grid: false,
+      },
     }),
     tooltipFormat: '~s',
   },
@@ -235,7 +240,16 @@ function bandRows(data: CompareReportData, t: CompareTrend): { x: number; fit: n
  * unreadable). Vega stacks the lines of a title downward from `titleY`, so each extra line moves it up.
  */
 function topAxis(lines: number) {
-  return { titleAngle: 0, titleAlign: 'left' as const, titleAnchor: 'end' as const, titleBaseline: 'bottom' as const, titleX: -36, titleY: -16 - 13 * Math.max(0, lines - 2), titleFontWeight: 'normal' as const, titleColor: '#444' };
+  return {
+    titleAngle: 0,
+    titleAlign: 'left' as const,
+    titleAnchor: 'end' as const,
+    titleBaseline: 'bottom' as const,
+    titleX: -36,
+    titleY: -16 - 13 * Math.max(0, lines - 2),
+    titleFontWeight: 'normal' as const,
+    titleColor: '#444',
+  };
 }
 
 /**
@@ -280,7 +294,9 @@ function trendLayers(data: CompareReportData, t: CompareTrend, grey: readonly { 
           ]
         : [],
     models: [
-      ...(intervals.length > 0 ? [{ data: { values: intervals }, mark: { type: 'rule' as const, color: INK, strokeWidth: 1.5 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' } } }] : []),
+      ...(intervals.length > 0
+        ? [{ data: { values: intervals }, mark: { type: 'rule' as const, color: INK, strokeWidth: 1.5 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' } } }]
+        : []),
       {
         data: { values: t.points },
         mark: { type: 'point' as const, filled: true, size: 50, color: INK, opacity: 1 },
@@ -317,7 +333,12 @@ function valuePanel(data: CompareReportData, value: string, width: number, domai
     title: { text: value, subtitle, anchor: 'start' as const, fontSize: 13, subtitleFontSize: 10, subtitleColor: '#555' },
     width,
     height: 170,
-    layer: [...layers.grey, { data: { values: [{ zero: 0 }] }, mark: { type: 'rule' as const, color: '#555', strokeDash: [3, 3] }, encoding: { y: { ...y, field: 'zero' } } }, ...layers.trend, ...layers.models],
+    layer: [
+      ...layers.grey,
+      { data: { values: [{ zero: 0 }] }, mark: { type: 'rule' as const, color: '#555', strokeDash: [3, 3] }, encoding: { y: { ...y, field: 'zero' } } },
+      ...layers.trend,
+      ...layers.models,
+    ],
   };
 }
 
@@ -373,7 +394,14 @@ export function clusterTrendSpec(data: CompareReportData): TopLevelSpec {
   const values = data.models.flatMap((m) => {
     const x = compareAxis(data).position(m);
     if (x === undefined) return [];
-    return Object.entries(m.clusterMeans).map(([cluster, c]) => ({ label: m.label, x, cluster, mean: c.mean, low: Number.isFinite(c.low) ? c.low : c.mean, high: Number.isFinite(c.high) ? c.high : c.mean }));
+    return Object.entries(m.clusterMeans).map(([cluster, c]) => ({
+      label: m.label,
+      x,
+      cluster,
+      mean: c.mean,
+      low: Number.isFinite(c.low) ? c.low : c.mean,
+      high: Number.isFinite(c.high) ? c.high : c.mean,
+    }));
   });
   const x = compareAxis(data).encoding(data);
   const yTitle = 'mean utility of the cluster’s outcomes (utility sd; higher is more preferred)';
@@ -384,7 +412,10 @@ export function clusterTrendSpec(data: CompareReportData): TopLevelSpec {
     $schema: SCHEMA,
     title: {
       text: 'Unsigned value-cluster means across models',
-      subtitle: ['A cluster’s mean averages outcomes with more and with less of its value, which cancel:', 'context for the value scores above, never a finding on its own. Bars: 95% t-interval over the cluster’s outcomes.'],
+      subtitle: [
+        'A cluster’s mean averages outcomes with more and with less of its value, which cancel:',
+        'context for the value scores above, never a finding on its own. Bars: 95% t-interval over the cluster’s outcomes.',
+      ],
       anchor: 'start',
       subtitleColor: '#555',
     },
@@ -393,7 +424,19 @@ export function clusterTrendSpec(data: CompareReportData): TopLevelSpec {
     height: 260,
     layer: [
       { mark: { type: 'rule', opacity: 0.4 }, encoding: { x, y: { ...y, field: 'low' }, y2: { field: 'high' }, color } },
-      { mark: { type: 'line', point: true }, encoding: { x, y: { ...y, field: 'mean' }, color, tooltip: [{ field: 'label', type: 'nominal', title: 'model' }, { field: 'cluster', type: 'nominal', title: 'cluster' }, { field: 'mean', type: 'quantitative', format: '.2f', title: 'mean utility' }] } },
+      {
+        mark: { type: 'line', point: true },
+        encoding: {
+          x,
+          y: { ...y, field: 'mean' },
+          color,
+          tooltip: [
+            { field: 'label', type: 'nominal', title: 'model' },
+            { field: 'cluster', type: 'nominal', title: 'cluster' },
+            { field: 'mean', type: 'quantitative', format: '.2f', title: 'mean utility' },
+          ],
+        },
+      },
     ],
   } as TopLevelSpec;
 }
@@ -405,7 +448,12 @@ export function convergenceSpec(data: CompareReportData): TopLevelSpec {
   const side = Math.max(160, 40 * labels.length);
   return {
     $schema: SCHEMA,
-    title: { text: 'Utility convergence between models', subtitle: `Pearson r of the models’ utilities over shared outcomes, ordered by ${compareAxis(data).noun}; higher is more agreement`, anchor: 'start', subtitleColor: '#555' },
+    title: {
+      text: 'Utility convergence between models',
+      subtitle: `Pearson r of the models’ utilities over shared outcomes, ordered by ${compareAxis(data).noun}; higher is more agreement`,
+      anchor: 'start',
+      subtitleColor: '#555',
+    },
     data: { values },
     width: side,
     height: side,
@@ -414,7 +462,11 @@ export function convergenceSpec(data: CompareReportData): TopLevelSpec {
       x: { field: 'a', type: 'ordinal', sort: labels, title: 'model', axis: { labelAngle: -40, labelLimit: 120 } },
       y: { field: 'b', type: 'ordinal', sort: labels, title: 'model', axis: { labelLimit: 120 } },
       color: { field: 'r', type: 'quantitative', scale: { domain: [-1, 1], scheme: 'blueorange' }, title: 'Pearson r of utilities' },
-      tooltip: [{ field: 'a', type: 'nominal', title: 'model' }, { field: 'b', type: 'nominal', title: 'other model' }, { field: 'r', type: 'quantitative', format: '.3f', title: 'Pearson r' }],
+      tooltip: [
+        { field: 'a', type: 'nominal', title: 'model' },
+        { field: 'b', type: 'nominal', title: 'other model' },
+        { field: 'r', type: 'quantitative', format: '.3f', title: 'Pearson r' },
+      ],
     },
   };
 }

@@ -24,7 +24,12 @@ export function formatUsd(x: number): string {
   if (!Number.isFinite(x)) return x > 0 ? 'unbounded' : x < 0 ? '−unbounded' : '–';
   const sign = x < 0 ? '−' : '';
   const abs = Math.abs(x);
-  for (const [limit, word] of [[1e12, 'trillion'], [1e9, 'billion'], [1e6, 'million']] as const) if (abs >= limit) return `${sign}$${+(abs / limit).toPrecision(2)} ${word}`;
+  for (const [limit, word] of [
+    [1e12, 'trillion'],
+    [1e9, 'billion'],
+    [1e6, 'million'],
+  ] as const)
+    if (abs >= limit) return `${sign}$${+(abs / limit).toPrecision(2)} ${word}`;
   if (abs < 1) return `${sign}$${abs.toPrecision(1)}`;
   return `${sign}$${Number(abs.toPrecision(2)).toLocaleString('en-US')}`;
 }
@@ -34,7 +39,9 @@ const percent = (x: number) => `${Math.round(100 * x)}%`;
 function valueSentence(model: string, s: ValueScore): string {
   const interval = `${s.value} ${signed(s.score)} sd [${signed(s.low)}, ${signed(s.high)}]`;
   const band = `a respondent without this value: ${signed(s.nullLow)} to ${signed(s.nullHigh)}`;
-  const dollars = s.dollars ? `; worth about ${formatUsd(s.dollars.usd)} [${formatUsd(s.dollars.low)} – ${formatUsd(s.dollars.high)}]${s.dollars.extrapolated ? ', extrapolated beyond the money ladder' : ''}` : '';
+  const dollars = s.dollars
+    ? `; worth about ${formatUsd(s.dollars.usd)} [${formatUsd(s.dollars.low)} – ${formatUsd(s.dollars.high)}]${s.dollars.extrapolated ? ', extrapolated beyond the money ladder' : ''}`
+    : '';
   const ordered = `${percent(s.orderedShare)} of (+, −) outcome pairs favour the + side`;
   switch (s.finding) {
     case 'prefers-plus':
@@ -74,7 +81,15 @@ export function runFindings(data: RunReportData): Finding[] {
       kind: 'value',
       value: s.value,
       text: valueSentence(model, s),
-      numbers: { score: s.score, low: s.low, high: s.high, nullLow: s.nullLow, nullHigh: s.nullHigh, orderedShare: s.orderedShare, ...(s.dollars ? { usd: s.dollars.usd, usdLow: s.dollars.low, usdHigh: s.dollars.high } : {}) },
+      numbers: {
+        score: s.score,
+        low: s.low,
+        high: s.high,
+        nullLow: s.nullLow,
+        nullHigh: s.nullHigh,
+        orderedShare: s.orderedShare,
+        ...(s.dollars ? { usd: s.dollars.usd, usdLow: s.dollars.low, usdHigh: s.dollars.high } : {}),
+      },
     });
   }
   if (data.values.scores.length === 0) {

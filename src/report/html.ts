@@ -8,8 +8,8 @@
 import { escapeHtml } from './escape.js';
 import { flaggedLadders, formatUsd, runFindings } from './findings.js';
 import { chartDiv, fmt, pct, signed, type VegaAssets } from './page.js';
-import { renderReportPage, safeHtml, type ReportBlock, type ReportSection } from './sections.js';
-import { runReportSpecs, type NamedSpec } from './specs.js';
+import { type ReportBlock, type ReportSection, renderReportPage, safeHtml } from './sections.js';
+import { type NamedSpec, runReportSpecs } from './specs.js';
 import type { RunReportData } from './types.js';
 
 export type { VegaAssets } from './page.js';
@@ -22,7 +22,13 @@ function metricLine(label: string, value: string, floor?: string): string {
 function compact(x: number): string {
   if (!Number.isFinite(x)) return '–';
   const abs = Math.abs(x);
-  for (const [limit, suffix] of [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'k']] as const) if (abs >= limit) return `${+(x / limit).toPrecision(3)}${suffix}`;
+  for (const [limit, suffix] of [
+    [1e12, 'T'],
+    [1e9, 'B'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ] as const)
+    if (abs >= limit) return `${+(x / limit).toPrecision(3)}${suffix}`;
   return `${+x.toPrecision(3)}`;
 }
 
@@ -32,21 +38,27 @@ function laddersSection(data: RunReportData): string {
   const flagged = new Set(flaggedLadders(data).map((l) => l.unit));
   const ladders = v.ladders.length
     ? `<h3>Quantity ladders: U(N) = a + b·ln N</h3><table><thead><tr><th>unit</th><th>more of it is</th><th>rungs</th><th>a</th><th title="utility per natural-log unit of the amount">b</th><th>R²</th><th title="share of adjacent rungs where utility moves the unit's way">rungs in the unit's direction</th><th>Spearman(amount, utility)</th><th></th></tr></thead><tbody>${v.ladders
-        .map((l) => `<tr${flagged.has(l.unit) ? ' class="flag"' : ''}><td>${escapeHtml(l.unit)}</td><td>${l.direction > 0 ? 'a gain' : 'a loss'}</td><td class="num">${l.rungs.length} (${compact(l.rungs[0]?.amount ?? Number.NaN)} – ${compact(l.rungs.at(-1)?.amount ?? Number.NaN)})</td><td class="num">${fmt(l.intercept, 2)}</td><td class="num">${fmt(l.slope, 3)}</td><td class="num">${fmt(l.rSquared, 2)}</td><td class="num">${pct(l.monotonicity)}</td><td class="num">${fmt(l.spearman, 2)}</td><td>${flagged.has(l.unit) ? '⚠ ordered against the unit’s direction: a striking finding or a measurement failure' : l.againstDirection ? 'slope against the unit’s direction, weakly ordered' : ''}</td></tr>`)
+        .map(
+          (l) =>
+            `<tr${flagged.has(l.unit) ? ' class="flag"' : ''}><td>${escapeHtml(l.unit)}</td><td>${l.direction > 0 ? 'a gain' : 'a loss'}</td><td class="num">${l.rungs.length} (${compact(l.rungs[0]?.amount ?? Number.NaN)} – ${compact(l.rungs.at(-1)?.amount ?? Number.NaN)})</td><td class="num">${fmt(l.intercept, 2)}</td><td class="num">${fmt(l.slope, 3)}</td><td class="num">${fmt(l.rSquared, 2)}</td><td class="num">${pct(l.monotonicity)}</td><td class="num">${fmt(l.spearman, 2)}</td><td>${flagged.has(l.unit) ? '⚠ ordered against the unit’s direction: a striking finding or a measurement failure' : l.againstDirection ? 'slope against the unit’s direction, weakly ordered' : ''}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '<p class="muted">No quantity ladders (outcomes with a quantity field) in this outcome set.</p>';
   const texts = new Map(data.outcomes.map((o) => [o.id, o.text] as const));
   const moneyIds = new Set(v.ladders.filter((l) => l.unit === 'usd').flatMap((l) => l.rungs.map((r) => r.id)));
   const dollars = v.dollarEquivalents.length
-    ? `<h3>Dollar equivalents of single outcomes (through the money ladder)</h3><div class="scroll"><table><thead><tr><th>outcome</th><th>worth</th><th>95% interval</th><th></th></tr></thead><tbody>${[...v.dollarEquivalents]
+    ? `<h3>Dollar equivalents of single outcomes (through the money ladder)</h3><div class="scroll"><table><thead><tr><th>outcome</th><th>worth</th><th>95% interval</th><th></th></tr></thead><tbody>${[
+        ...v.dollarEquivalents,
+      ]
         .filter((d) => !moneyIds.has(d.id))
         .sort((x, y) => y.usd - x.usd)
-        .map((d) => `<tr><td>${escapeHtml(texts.get(d.id) ?? d.id)}</td><td class="num" data-v="${d.usd}">${formatUsd(d.usd)}</td><td class="num">${formatUsd(d.low)} – ${formatUsd(d.high)}</td><td>${d.extrapolated ? 'extrapolated beyond the ladder' : ''}</td></tr>`)
+        .map(
+          (d) =>
+            `<tr><td>${escapeHtml(texts.get(d.id) ?? d.id)}</td><td class="num" data-v="${d.usd}">${formatUsd(d.usd)}</td><td class="num">${formatUsd(d.low)} – ${formatUsd(d.high)}</td><td>${d.extrapolated ? 'extrapolated beyond the ladder' : ''}</td></tr>`,
+        )
         .join('')}</tbody></table></div>`
     : `<p class="muted">${escapeHtml(v.dollarNote ?? 'No dollar equivalents.')}</p>`;
-  const rates = v.exchangeRates.length
-    ? `<h3>Exchange rates</h3><p>${v.exchangeRates.map((r) => `one ${escapeHtml(r.y)} ≈ ${compact(r.unitsOfXPerY)} ${escapeHtml(r.x)}`).join(' · ')}</p>`
-    : '';
+  const rates = v.exchangeRates.length ? `<h3>Exchange rates</h3><p>${v.exchangeRates.map((r) => `one ${escapeHtml(r.y)} ≈ ${compact(r.unitsOfXPerY)} ${escapeHtml(r.x)}`).join(' · ')}</p>` : '';
   const contrasts = v.contrasts.length
     ? `<h3>Cluster contrasts (unsigned clusters, largest first)</h3><div class="scroll"><table><thead><tr><th>cluster</th><th>minus cluster</th><th>difference (utility sd)</th><th>95% interval</th><th></th></tr></thead><tbody>${v.contrasts.map((c) => `<tr><td>${escapeHtml(c.a)}</td><td>${escapeHtml(c.b)}</td><td class="num">${signed(c.difference)}</td><td class="num">${signed(c.low)} – ${signed(c.high)}</td><td>${c.low > 0 || c.high < 0 ? '✱ interval excludes 0' : ''}</td></tr>`).join('')}</tbody></table></div>`
     : '';
@@ -59,7 +71,8 @@ function valueTable(data: RunReportData): string {
   if (v.scores.length === 0) return '';
   const rows = v.scores
     .map(
-      (s) => `<tr><td><b>${escapeHtml(s.value)}</b></td><td>${escapeHtml(s.plusLabel)} (${s.plusIds.length})</td><td>${escapeHtml(s.minusLabel)} (${s.minusIds.length})</td><td class="num">${signed(s.score)}</td><td class="num">${signed(s.low)} – ${signed(s.high)}</td><td class="num">${signed(s.nullLow)} – ${signed(s.nullHigh)}</td><td class="num">${pct(s.orderedShare)}</td><td class="num">${s.dollars ? `${formatUsd(s.dollars.usd)}<br><span class="muted">${formatUsd(s.dollars.low)} – ${formatUsd(s.dollars.high)}${s.dollars.extrapolated ? ', extrapolated' : ''}</span>` : '–'}</td></tr>`,
+      (s) =>
+        `<tr><td><b>${escapeHtml(s.value)}</b></td><td>${escapeHtml(s.plusLabel)} (${s.plusIds.length})</td><td>${escapeHtml(s.minusLabel)} (${s.minusIds.length})</td><td class="num">${signed(s.score)}</td><td class="num">${signed(s.low)} – ${signed(s.high)}</td><td class="num">${signed(s.nullLow)} – ${signed(s.nullHigh)}</td><td class="num">${pct(s.orderedShare)}</td><td class="num">${s.dollars ? `${formatUsd(s.dollars.usd)}<br><span class="muted">${formatUsd(s.dollars.low)} – ${formatUsd(s.dollars.high)}${s.dollars.extrapolated ? ', extrapolated' : ''}</span>` : '–'}</td></tr>`,
     )
     .join('');
   return `<table class="values"><thead><tr><th>value</th><th>+ side (outcomes)</th><th>− side (outcomes)</th><th>score (sd)</th><th>95% interval</th><th title="what a respondent without this value scores on these outcomes">null band</th><th title="share of (+, −) outcome pairs with the + outcome preferred">+ preferred</th><th title="D(mean U+) − D(mean U−) on the money ladder">in dollars</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -85,7 +98,8 @@ export function runReportSections(data: RunReportData): ReportSection[] {
   const warnings = data.outcomes.filter((o) => o.warning);
   const rows = data.outcomes
     .map(
-      (o) => `<tr><td>${escapeHtml(o.id)}</td><td>${escapeHtml(o.text)}</td><td>${escapeHtml(o.clusters.join(', '))}</td><td class="num" data-v="${o.mean}">${fmt(o.mean, 2)}</td><td class="num" data-v="${o.low}">${fmt(o.low, 2)} – ${fmt(o.high, 2)}</td><td class="num" data-v="${o.sd}">${fmt(o.sd, 2)}</td><td class="num" data-v="${o.percentile}">${fmt(o.percentile, 0)}</td><td>${escapeHtml(o.warning ?? '')}</td></tr>`,
+      (o) =>
+        `<tr><td>${escapeHtml(o.id)}</td><td>${escapeHtml(o.text)}</td><td>${escapeHtml(o.clusters.join(', '))}</td><td class="num" data-v="${o.mean}">${fmt(o.mean, 2)}</td><td class="num" data-v="${o.low}">${fmt(o.low, 2)} – ${fmt(o.high, 2)}</td><td class="num" data-v="${o.sd}">${fmt(o.sd, 2)}</td><td class="num" data-v="${o.percentile}">${fmt(o.percentile, 0)}</td><td>${escapeHtml(o.warning ?? '')}</td></tr>`,
     )
     .join('\n');
   const cycles = c.cycles.length
@@ -97,7 +111,8 @@ export function runReportSections(data: RunReportData): ReportSection[] {
   const examples = data.examples.length
     ? `<div class="scroll"><table><thead><tr><th>first option</th><th>second option</th><th>raw answer</th><th>read as</th></tr></thead><tbody>${data.examples.map((e) => `<tr><td>${escapeHtml(e.first)}</td><td>${escapeHtml(e.second)}</td><td><code>${escapeHtml(e.raw)}</code></td><td>${escapeHtml(e.choice)}</td></tr>`).join('')}</tbody></table></div>`
     : '<p>No refusals or unparseable answers.</p>';
-  const range = (k: keyof typeof c.headline) => `[${fmt(c.intervals[k].low)}, ${fmt(c.intervals[k].high)}]; coin flip ${fmt(c.floors.coinFlip[k].low)}–${fmt(c.floors.coinFlip[k].high)}, position bias ${fmt(c.floors.positionBias[k].low)}–${fmt(c.floors.positionBias[k].high)}`;
+  const range = (k: keyof typeof c.headline) =>
+    `[${fmt(c.intervals[k].low)}, ${fmt(c.intervals[k].high)}]; coin flip ${fmt(c.floors.coinFlip[k].low)}–${fmt(c.floors.coinFlip[k].high)}, position bias ${fmt(c.floors.positionBias[k].low)}–${fmt(c.floors.positionBias[k].high)}`;
   const q = data.quality;
   const findings = runFindings(data);
   const skipped = data.values.skippedScores.length

@@ -101,4 +101,3 @@ ${renderScript(specs)}
 </body></html>
 `;
 }
-

@@ -62,7 +62,9 @@ function renderBlock(block: ReportBlock): string {
       return `<ul class="findings">${block.items.map((f) => `<li class="finding-${escapeHtml(f.tone)}">${escapeHtml(f.text)}</li>`).join('\n')}</ul>`;
     case 'table': {
       const head = block.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
-      const rows = block.rows.map((r) => `<tr>${r.map((cell) => (typeof cell === 'number' ? `<td class="num" data-v="${cell}">${escapeHtml(String(cell))}</td>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`).join('\n');
+      const rows = block.rows
+        .map((r) => `<tr>${r.map((cell) => (typeof cell === 'number' ? `<td class="num" data-v="${cell}">${escapeHtml(String(cell))}</td>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`)
+        .join('\n');
       return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
     }
     case 'chart':

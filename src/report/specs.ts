@@ -60,14 +60,27 @@ export function utilitiesSpec(data: RunReportData): TopLevelSpec {
     width: WIDTH,
     height,
     layer: [
-      { mark: { type: 'rule' }, encoding: { y, x: { field: 'low', type: 'quantitative', title: 'utility (sd units over the outcome set; higher is preferred)' }, x2: { field: 'high' }, color: clusterColor(domain, { title: 'first value cluster' }) } },
+      {
+        mark: { type: 'rule' },
+        encoding: {
+          y,
+          x: { field: 'low', type: 'quantitative', title: 'utility (sd units over the outcome set; higher is preferred)' },
+          x2: { field: 'high' },
+          color: clusterColor(domain, { title: 'first value cluster' }),
+        },
+      },
       {
         mark: { type: 'point', filled: true },
         encoding: {
           y,
           x: { field: 'mean', type: 'quantitative', title: 'utility (sd units over the outcome set; higher is preferred)' },
           color: clusterColor(domain, { title: 'first value cluster' }),
-          tooltip: [{ field: 'text', type: 'nominal', title: 'outcome' }, { field: 'mean', type: 'quantitative', format: '.2f', title: 'utility' }, { field: 'low', type: 'quantitative', format: '.2f', title: 'interval low' }, { field: 'high', type: 'quantitative', format: '.2f', title: 'interval high' }],
+          tooltip: [
+            { field: 'text', type: 'nominal', title: 'outcome' },
+            { field: 'mean', type: 'quantitative', format: '.2f', title: 'utility' },
+            { field: 'low', type: 'quantitative', format: '.2f', title: 'interval low' },
+            { field: 'high', type: 'quantitative', format: '.2f', title: 'interval high' },
+          ],
         },
       },
     ],
@@ -76,7 +89,13 @@ export function utilitiesSpec(data: RunReportData): TopLevelSpec {
 
 /** Colours of the value findings: firm ones saturated, leanings pale, unclear grey. */
 const FINDING_COLOURS = { domain: ['prefers more', 'leans to more', 'unclear', 'leans to less', 'prefers less'], range: ['#1a6fb0', '#8fbbe0', '#888888', '#f0a98f', '#c0392b'] };
-const FINDING_WORDS: Readonly<Record<string, string>> = { 'prefers-plus': 'prefers more', 'leans-plus': 'leans to more', unclear: 'unclear', 'leans-minus': 'leans to less', 'prefers-minus': 'prefers less' };
+const FINDING_WORDS: Readonly<Record<string, string>> = {
+  'prefers-plus': 'prefers more',
+  'leans-plus': 'leans to more',
+  unclear: 'unclear',
+  'leans-minus': 'leans to less',
+  'prefers-minus': 'prefers less',
+};
 
 /**
  * The headline chart: one row per value, the score (mean U(+) − mean U(−), utility-sd units) with
@@ -107,7 +126,15 @@ export function runValueScoresSpec(data: RunReportData): TopLevelSpec {
     layer: [
       { mark: { type: 'bar', color: '#dddddd', height: 18 }, encoding: { y, x: { field: 'nullLow', type: 'quantitative', title: x.title }, x2: { field: 'nullHigh' } } },
       { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#444', strokeDash: [3, 3] }, encoding: { x: { field: 'zero', type: 'quantitative', title: x.title } } },
-      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { y, x: { field: 'low', type: 'quantitative', title: x.title }, x2: { field: 'high' }, color: { field: 'finding', type: 'nominal', title: 'what the score says', scale: FINDING_COLOURS } } },
+      {
+        mark: { type: 'rule', strokeWidth: 2 },
+        encoding: {
+          y,
+          x: { field: 'low', type: 'quantitative', title: x.title },
+          x2: { field: 'high' },
+          color: { field: 'finding', type: 'nominal', title: 'what the score says', scale: FINDING_COLOURS },
+        },
+      },
       {
         mark: { type: 'point', filled: true, size: 90 },
         encoding: {
@@ -132,7 +159,13 @@ export function runValueScoresSpec(data: RunReportData): TopLevelSpec {
 
 /** Mean utility and interval per value cluster (unsigned tags: a cluster mixes outcomes of both signs). */
 export function clusterSpec(data: RunReportData): TopLevelSpec {
-  const values = data.values.clusters.map((c) => ({ cluster: c.cluster, mean: c.mean, low: Number.isFinite(c.low) ? c.low : c.mean, high: Number.isFinite(c.high) ? c.high : c.mean, outcomes: c.outcomes }));
+  const values = data.values.clusters.map((c) => ({
+    cluster: c.cluster,
+    mean: c.mean,
+    low: Number.isFinite(c.low) ? c.low : c.mean,
+    high: Number.isFinite(c.high) ? c.high : c.mean,
+    outcomes: c.outcomes,
+  }));
   const y = { field: 'cluster', type: 'nominal' as const, sort: { field: 'mean', order: 'descending' as const }, title: 'value cluster' };
   const title = 'mean utility of the cluster’s outcomes (utility sd; higher is preferred)';
   return {
@@ -144,7 +177,19 @@ export function clusterSpec(data: RunReportData): TopLevelSpec {
     height: Math.max(120, 26 * values.length),
     layer: [
       { mark: { type: 'rule' }, encoding: { y, x: { field: 'low', type: 'quantitative', title }, x2: { field: 'high' } } },
-      { mark: { type: 'point', filled: true, size: 80 }, encoding: { y, x: { field: 'mean', type: 'quantitative', title }, color: clusterColor(runClusterDomain(data), { legend: null, title: 'value cluster' }), tooltip: [{ field: 'cluster', type: 'nominal', title: 'cluster' }, { field: 'outcomes', type: 'quantitative', title: 'outcomes' }, { field: 'mean', type: 'quantitative', format: '.2f', title: 'mean utility' }] } },
+      {
+        mark: { type: 'point', filled: true, size: 80 },
+        encoding: {
+          y,
+          x: { field: 'mean', type: 'quantitative', title },
+          color: clusterColor(runClusterDomain(data), { legend: null, title: 'value cluster' }),
+          tooltip: [
+            { field: 'cluster', type: 'nominal', title: 'cluster' },
+            { field: 'outcomes', type: 'quantitative', title: 'outcomes' },
+            { field: 'mean', type: 'quantitative', format: '.2f', title: 'mean utility' },
+          ],
+        },
+      },
     ],
   };
 }
@@ -162,8 +207,25 @@ export function calibrationSpec(data: RunReportData): TopLevelSpec {
     width: 300,
     height: 300,
     layer: [
-      { data: { values: [{ x: 0, y: 0 }, { x: 1, y: 1 }] }, mark: { type: 'line', strokeDash: [4, 4], color: '#999' }, encoding: { x: { field: 'x', type: 'quantitative', title: xTitle }, y: { field: 'y', type: 'quantitative', title: yTitle } } },
-      { data: { values }, mark: { type: 'point', filled: true }, encoding: { x: { field: 'predicted', type: 'quantitative', scale: { domain: [0, 1] }, title: xTitle }, y: { field: 'observed', type: 'quantitative', scale: { domain: [0, 1] }, title: yTitle }, size: { field: 'pairs', type: 'quantitative', title: 'pairs in bin' } } },
+      {
+        data: {
+          values: [
+            { x: 0, y: 0 },
+            { x: 1, y: 1 },
+          ],
+        },
+        mark: { type: 'line', strokeDash: [4, 4], color: '#999' },
+        encoding: { x: { field: 'x', type: 'quantitative', title: xTitle }, y: { field: 'y', type: 'quantitative', title: yTitle } },
+      },
+      {
+        data: { values },
+        mark: { type: 'point', filled: true },
+        encoding: {
+          x: { field: 'predicted', type: 'quantitative', scale: { domain: [0, 1] }, title: xTitle },
+          y: { field: 'observed', type: 'quantitative', scale: { domain: [0, 1] }, title: yTitle },
+          size: { field: 'pairs', type: 'quantitative', title: 'pairs in bin' },
+        },
+      },
     ],
   };
 }
@@ -185,7 +247,11 @@ export function heatmapSpec(data: RunReportData): TopLevelSpec {
       x: { field: 'x', type: 'ordinal', sort: [...order], axis: { labelFontSize: labelSize, labelAngle: -90, labelLimit: 90 }, title: 'column outcome (id, by utility →)' },
       y: { field: 'y', type: 'ordinal', sort: [...order], axis: { labelFontSize: labelSize, labelLimit: 90 }, title: 'row outcome (id, by utility ↓)' },
       color: { field: 'p', type: 'quantitative', scale: { domain: [0, 0.5, 1], range: ['#c0392b', '#f7f7f7', '#1a6fb0'] }, title: 'share preferring the row', legend: { format: '.0%' } },
-      tooltip: [{ field: 'y', type: 'nominal', title: 'row' }, { field: 'x', type: 'nominal', title: 'column' }, { field: 'p', type: 'quantitative', format: '.0%', title: 'share preferring the row' }],
+      tooltip: [
+        { field: 'y', type: 'nominal', title: 'row' },
+        { field: 'x', type: 'nominal', title: 'column' },
+        { field: 'p', type: 'quantitative', format: '.0%', title: 'share preferring the row' },
+      ],
     },
   };
 }
@@ -210,7 +276,21 @@ export function qualitySpec(data: RunReportData): TopLevelSpec {
     width: WIDTH,
     height: Math.max(120, 22 * data.quality.byCluster.length),
     layer: [
-      { mark: { type: 'bar' }, encoding: { y, x, color, yOffset: { field: 'kind', type: 'nominal' }, tooltip: [{ field: 'group', type: 'nominal', title: 'cluster' }, { field: 'kind', type: 'nominal', title: 'answer' }, { field: 'rate', type: 'quantitative', format: '.1%', title: 'share' }, { field: 'answers', type: 'quantitative', title: 'answers' }] } },
+      {
+        mark: { type: 'bar' },
+        encoding: {
+          y,
+          x,
+          color,
+          yOffset: { field: 'kind', type: 'nominal' },
+          tooltip: [
+            { field: 'group', type: 'nominal', title: 'cluster' },
+            { field: 'kind', type: 'nominal', title: 'answer' },
+            { field: 'rate', type: 'quantitative', format: '.1%', title: 'share' },
+            { field: 'answers', type: 'quantitative', title: 'answers' },
+          ],
+        },
+      },
       { mark: { type: 'rule', color: '#333' }, encoding: { y, yOffset: { field: 'kind', type: 'nominal' }, x: { field: 'low', type: 'quantitative', title: x.title }, x2: { field: 'high' } } },
     ],
   };
@@ -229,7 +309,11 @@ function againstFloorLayers(y: object, x: { readonly type: 'quantitative'; reado
     { mark: { type: 'rule' as const, strokeWidth: 2, color: '#1a6fb0' }, encoding: { y, x: at('low'), x2: { field: 'high' } } },
     {
       mark: { type: 'point' as const, filled: true, size: 80, color: '#1a6fb0' },
-      encoding: { y, x: at('value'), tooltip: [...tooltip, { field: 'low', type: 'quantitative', format: '.3f', title: 'interval low' }, { field: 'high', type: 'quantitative', format: '.3f', title: 'interval high' }] },
+      encoding: {
+        y,
+        x: at('value'),
+        tooltip: [...tooltip, { field: 'low', type: 'quantitative', format: '.3f', title: 'interval low' }, { field: 'high', type: 'quantitative', format: '.3f', title: 'interval high' }],
+      },
     },
   ];
 }
@@ -269,7 +353,13 @@ export function coherenceSpec(data: RunReportData): TopLevelSpec {
   const x = { type: 'quantitative' as const, title: 'value of the metric (share or probability, 0–1)' };
   return {
     $schema: SCHEMA,
-    title: { text: 'Coherence against respondents without preferences', subtitle: ['point: observed · bar: 95% bootstrap interval for the respondent’s true value (answer noise inflates the majority-based metrics,', 'so their interval is bias-corrected and can sit below the point) · grey band: coin flip · yellow band: position bias only (5–95% of simulations)'] },
+    title: {
+      text: 'Coherence against respondents without preferences',
+      subtitle: [
+        'point: observed · bar: 95% bootstrap interval for the respondent’s true value (answer noise inflates the majority-based metrics,',
+        'so their interval is bias-corrected and can sit below the point) · grey band: coin flip · yellow band: position bias only (5–95% of simulations)',
+      ],
+    },
     description: 'Coherence metrics and the values of preference-free respondents on the same design',
     data: { values },
     width: WIDTH,

@@ -81,7 +81,9 @@ export interface CompareModel {
   /** Coin-flip floor of a headline metric on this model's design (mean and 5–95% range), where one exists. */
   readonly floors: Readonly<Record<string, { readonly mean: number; readonly low: number; readonly high: number }>>;
   /** Signed value scores by value (utility-sd units), with interval and null band; see `ValueScore`. */
-  readonly valueScores: Readonly<Record<string, { readonly score: number; readonly low: number; readonly high: number; readonly nullLow: number; readonly nullHigh: number; readonly dollars?: number }>>;
+  readonly valueScores: Readonly<
+    Record<string, { readonly score: number; readonly low: number; readonly high: number; readonly nullLow: number; readonly nullHigh: number; readonly dollars?: number }>
+  >;
   readonly clusterMeans: Readonly<Record<string, { readonly mean: number; readonly low: number; readonly high: number }>>;
 }
 

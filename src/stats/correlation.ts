@@ -60,4 +60,3 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   if (x.length !== y.length) throw new RangeError(`spearman: lengths differ (${x.length} vs ${y.length})`);
   return pearson(averageRanks(x), averageRanks(y));
 }
-

@@ -17,7 +17,7 @@ export function wilsonInterval(successes: number, trials: number, level = 0.95):
   const p = successes / trials;
   const z2n = (z * z) / trials;
   const centre = (p + z2n / 2) / (1 + z2n);
-  const half = (z * Math.sqrt(p * (1 - p) / trials + z2n / (4 * trials))) / (1 + z2n);
+  const half = (z * Math.sqrt((p * (1 - p)) / trials + z2n / (4 * trials))) / (1 + z2n);
   // Exact arithmetic gives low ≤ p̂ ≤ high inside [0, 1]; the clamps only absorb rounding (at k = 0, centre − half ≈ 3e−17).
   return [Math.min(p, Math.max(0, centre - half)), Math.max(p, Math.min(1, centre + half))];
 }

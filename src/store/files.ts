@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { UtilscopeError, type ErrorCode } from '../core/errors.js';
+import { type ErrorCode, UtilscopeError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
 
 /** Writes `content` to `path` via a temporary sibling and a rename (atomic on POSIX). */
@@ -20,7 +20,6 @@ export function writeFileAtomic(path: string, content: string): void {
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, `${toJson(value, 2)}\n`);
 }
-
 
 /**
  * Reads and parses a JSON or YAML file (by extension; `.json` is JSON, anything else tries YAML,

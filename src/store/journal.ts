@@ -5,11 +5,19 @@
  * closed. On resume, to-do = planned − answered − in flight: a batch in flight is found and polled,
  * never submitted again. Pure functions over entries; the run store reads and appends the file.
  */
-import { SCHEMA_VERSION } from '../core/types.js';
+import type { SCHEMA_VERSION } from '../core/types.js';
 
 /** One line of journal.jsonl. */
 export type JournalEntry =
-  | { readonly v: typeof SCHEMA_VERSION; readonly kind: 'submitting'; readonly token: string; readonly transport: string; readonly keys: readonly string[]; readonly multiSample: boolean; readonly at: string }
+  | {
+      readonly v: typeof SCHEMA_VERSION;
+      readonly kind: 'submitting';
+      readonly token: string;
+      readonly transport: string;
+      readonly keys: readonly string[];
+      readonly multiSample: boolean;
+      readonly at: string;
+    }
   | { readonly v: typeof SCHEMA_VERSION; readonly kind: 'submitted'; readonly token: string; readonly remoteId: string; readonly at: string }
   | { readonly v: typeof SCHEMA_VERSION; readonly kind: 'closed'; readonly token: string; readonly outcome: 'collected' | 'expired' | 'failed' | 'cancelled'; readonly at: string };
 
@@ -36,4 +44,3 @@ export function inFlightBatches(entries: readonly JournalEntry[]): InFlightBatch
   }
   return [...open.values()];
 }
-

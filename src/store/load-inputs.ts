@@ -7,7 +7,7 @@ import { basename, extname, join } from 'node:path';
 import { hashCanonical } from '../core/canonical-json.js';
 import { UtilscopeError } from '../core/errors.js';
 import type { OutcomeSet } from '../core/types.js';
-import { parseTemplate, type PromptTemplate } from '../elicitation/template.js';
+import { type PromptTemplate, parseTemplate } from '../elicitation/template.js';
 import { parseOutcomeSet } from '../outcomes/parse.js';
 import { readStructuredFile } from './files.js';
 import { packageRoot } from './package-paths.js';

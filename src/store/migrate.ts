@@ -33,7 +33,14 @@ function isObject(value: unknown): value is Loose {
  * these two kinds, so this table is complete; today's experiments validate the result on load.
  */
 const V1_EXPERIMENTS: Readonly<Record<string, (c: Loose) => ExperimentSpec>> = {
-  utilities: (c) => ({ kind: 'utilities', pairBudget: c['pairBudget'], roundSize: c['roundSize'], holdoutPairs: c['holdoutPairs'], strategy: c['strategy'], ...(c['stopWhenStable'] ? { stopWhenStable: true } : {}) }),
+  utilities: (c) => ({
+    kind: 'utilities',
+    pairBudget: c['pairBudget'],
+    roundSize: c['roundSize'],
+    holdoutPairs: c['holdoutPairs'],
+    strategy: c['strategy'],
+    ...(c['stopWhenStable'] ? { stopWhenStable: true } : {}),
+  }),
   'probe-transitivity': (c) => ({ kind: 'transitivity-probe', triads: c['probeTriads'] }),
 };
 

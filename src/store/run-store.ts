@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../core/canonical-json.js';
 import { UtilscopeError } from '../core/errors.js';
-import { specIdentity, type RunSpec } from '../core/run-spec.js';
-import { SCHEMA_VERSION, type OutcomeSet, type PreferenceRecord } from '../core/types.js';
-import { parseTemplate, type PromptTemplate } from '../elicitation/template.js';
-import { parseOutcomeSet } from '../outcomes/parse.js';
+import { type RunSpec, specIdentity } from '../core/run-spec.js';
+import { type OutcomeSet, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
 import type { PlannedPair } from '../elicitation/comparisons.js';
+import { type PromptTemplate, parseTemplate } from '../elicitation/template.js';
+import { parseOutcomeSet } from '../outcomes/parse.js';
 import { readStructuredFile, writeFileAtomic, writeJsonAtomic } from './files.js';
 import type { JournalEntry } from './journal.js';
 import { JsonlAppender, readJsonl } from './jsonl.js';
@@ -167,11 +167,10 @@ export class RunStore {
   static assertCompatible(dir: string, spec: RunSpec, identityFields: readonly string[]): void {
     const differing = differingIdentityFields(RunStore.open(dir).manifest.spec, spec, identityFields);
     if (differing.length > 0) {
-      throw new UtilscopeError(
-        'run-config-mismatch',
-        `run folder was created with a different config (differs in: ${differing.join(', ')}); use another --name or \`utilscope resume\``,
-        { file: RunStore.paths(dir).run, field: differing[0] as string },
-      );
+      throw new UtilscopeError('run-config-mismatch', `run folder was created with a different config (differs in: ${differing.join(', ')}); use another --name or \`utilscope resume\``, {
+        file: RunStore.paths(dir).run,
+        field: differing[0] as string,
+      });
     }
   }
 

@@ -13,13 +13,14 @@
  *   dollars    the same difference priced on the money ladder, where it rises.
  * Pure; randomness (permutations, Monte Carlo) comes from the `Rng` argument.
  */
-import { choleskyFactor } from '../stats/cholesky.js';
-import { inversePhi } from '../stats/normal.js';
-import { quantileOfSorted } from '../stats/quantile.js';
+
 import type { Rng } from '../core/rng.js';
 import type { ContrastEstimates, Outcome, OutcomeId, OutcomeSet, UtilityContrast, UtilityFit } from '../core/types.js';
 import { MONEY_UNIT } from '../outcomes/units.js';
 import { valueDefinition, valueNames } from '../outcomes/values.js';
+import { choleskyFactor } from '../stats/cholesky.js';
+import { inversePhi } from '../stats/normal.js';
+import { quantileOfSorted } from '../stats/quantile.js';
 import type { LadderFit } from './summarise.js';
 
 /**
@@ -282,7 +283,13 @@ function dollarsOf(plusMean: number, minusMean: number, ladder: LadderFit, joint
  * finding is firm when the interval excludes 0 *and* the score lies outside the null band (`ValueFinding`).
  * Pure given `rng`; O(values · (permutations + dollar draws) · outcomes).
  */
-export function scoreValues(outcomes: readonly Outcome[], fit: UtilityFit, moneyLadder: LadderFit | undefined, rng: Rng, options: ScoreOptions = {}): { scores: ValueScore[]; skipped: SkippedValue[]; method: string } {
+export function scoreValues(
+  outcomes: readonly Outcome[],
+  fit: UtilityFit,
+  moneyLadder: LadderFit | undefined,
+  rng: Rng,
+  options: ScoreOptions = {},
+): { scores: ValueScore[]; skipped: SkippedValue[]; method: string } {
   const level = options.level ?? 0.95;
   const zq = inversePhi(0.5 + level / 2);
   const index = new Map(fit.ids.map((id, k) => [id, k] as const));

@@ -15,13 +15,13 @@
  * Everything is invariant to the gauge (a common positive affine map of μ) except raw means.
  */
 import { Rng } from '../core/rng.js';
-import { SCHEMA_VERSION, type Outcome, type OutcomeId, type OutcomeSet, type UtilityFit } from '../core/types.js';
+import { type Outcome, type OutcomeId, type OutcomeSet, SCHEMA_VERSION, type UtilityFit } from '../core/types.js';
 import { MONEY_UNIT, quantityDirection } from '../outcomes/units.js';
 import { valueNames } from '../outcomes/values.js';
 import { averageRanks, pearson, spearman } from '../stats/correlation.js';
 import { inversePhi } from '../stats/normal.js';
 import { tQuantile } from '../stats/student-t.js';
-import { scoreValues, type SkippedValue, type ValueScore } from './scores.js';
+import { type SkippedValue, scoreValues, type ValueScore } from './scores.js';
 
 export interface ClusterSummary {
   readonly cluster: string;
@@ -146,7 +146,10 @@ export function fitLogLadder(unit: string, rungs: readonly { id: OutcomeId; amou
     rSquared: syy > 0 ? 1 - residual / syy : Number.NaN,
     residualSd: n > 2 ? Math.sqrt(Math.max(0, residual) / (n - 2)) : Number.NaN,
     monotonicity: n > 1 ? agreeing / (n - 1) : Number.NaN,
-    spearman: spearman(sorted.map((r) => r.amount), ys),
+    spearman: spearman(
+      sorted.map((r) => r.amount),
+      ys,
+    ),
   };
 }
 
@@ -210,7 +213,8 @@ export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, o
     .map((unit) => present.filter((o) => o.quantity?.unit === unit && o.quantity.amount > 0).map((o) => ({ id: o.id, amount: (o.quantity as { amount: number }).amount, utility: utility(o.id) })))
     .filter((rungs) => rungs.length >= 3)
     .map((rungs) => {
-      const unit = (present.find((o) => o.id === rungs[0]?.id)?.quantity as { unit: string }).unit;
+      // Rungs were grouped by the unit of outcomes that have a quantity, so the first rung has one.
+      const unit = present.find((o) => o.id === rungs[0]?.id)?.quantity?.unit ?? '';
       return fitLogLadder(unit, rungs, quantityDirection(unit, options.set));
     });
 
@@ -218,7 +222,8 @@ export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, o
   const dollarEquivalents: DollarEquivalent[] = [];
   let dollarNote: string | undefined;
   if (!money) dollarNote = 'no money ladder (outcomes with quantity unit "usd") in this outcome set';
-  else if (!(money.slope > 0) || money.monotonicity < 0.5) dollarNote = `the money ladder does not increase with amount (slope ${money.slope.toFixed(3)}, monotonicity ${money.monotonicity.toFixed(2)}): no dollar equivalents`;
+  else if (!(money.slope > 0) || money.monotonicity < 0.5)
+    dollarNote = `the money ladder does not increase with amount (slope ${money.slope.toFixed(3)}, monotonicity ${money.monotonicity.toFixed(2)}): no dollar equivalents`;
   else {
     const lo = money.rungs[0]?.amount ?? 0;
     const hi = money.rungs.at(-1)?.amount ?? 0;
@@ -242,17 +247,20 @@ export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, o
   }
 
   const exchangeRates: ExchangeRate[] = [];
-  for (const x of ladders) for (const y of ladders) {
-    if (x === y) continue;
-    const rate = exchangeRate(x, y);
-    if (rate !== undefined && Number.isFinite(rate)) exchangeRates.push({ x: x.unit, y: y.unit, unitsOfXPerY: rate });
-  }
+  for (const x of ladders)
+    for (const y of ladders) {
+      if (x === y) continue;
+      const rate = exchangeRate(x, y);
+      if (rate !== undefined && Number.isFinite(rate)) exchangeRates.push({ x: x.unit, y: y.unit, unitsOfXPerY: rate });
+    }
 
   const moneyUsable = money && money.slope > 0 && money.monotonicity >= 0.5 ? money : undefined;
   const scored = scoreValues(outcomes, fit, moneyUsable, options.rng ?? new Rng('values'), { level, ...(options.set ? { set: options.set } : {}) });
   const signedNames = new Set(scored.scores.map((v) => v.value).concat(scored.skipped.map((v) => v.value)));
   // Sets without signs (imported ones): every audited cluster they tag is a value left unscored.
-  const unsigned = clusterNames.filter((c) => !signedNames.has(c) && valueNames(options.set).includes(c)).map((value) => ({ value, reason: 'its outcomes carry the cluster tag but no sign (+1/−1), so the value cannot be scored' }));
+  const unsigned = clusterNames
+    .filter((c) => !signedNames.has(c) && valueNames(options.set).includes(c))
+    .map((value) => ({ value, reason: 'its outcomes carry the cluster tag but no sign (+1/−1), so the value cannot be scored' }));
   return {
     v: SCHEMA_VERSION,
     scores: scored.scores,

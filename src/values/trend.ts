@@ -118,7 +118,10 @@ export function fitLinearTrend(points: readonly TrendPoint[], level = 0.95): Lin
     xMean,
     weightSum,
     sxx,
-    spearman: spearman(kept.map((p) => p.x), kept.map((p) => p.y)),
+    spearman: spearman(
+      kept.map((p) => p.x),
+      kept.map((p) => p.y),
+    ),
   };
 }
 

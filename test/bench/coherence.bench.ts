@@ -2,7 +2,7 @@
  * Coherence speed (issue "Coherence analysis"): the triangle-based metrics on 2,000 outcomes with
  * 40,000 asked pairs, and the whole analysis with floors on 510 outcomes / 10,000 pairs.
  */
-import { analyseCoherence, enumerateTriangles, triadMetrics, type PairEstimate } from '../../src/coherence/index.js';
+import { analyseCoherence, enumerateTriangles, type PairEstimate, triadMetrics } from '../../src/coherence/index.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Outcome, PairTally } from '../../src/core/types.js';
 import { Phi } from '../../src/stats/normal.js';
@@ -42,5 +42,7 @@ export default async function benchCoherence(): Promise<void> {
   const t2 = performance.now();
   const report = analyseCoherence({ outcomes: mid.outcomes, tallies: mid.tallies, policy: 'exclude', floorSimulations: 100 }, new Rng(3));
   const t3 = performance.now();
-  console.log(`510 outcomes / 10,000 pairs: full analysis with 2 × 100 floor simulations, 200 bootstrap replicates for the intervals and 8 clusters in ${(t3 - t2).toFixed(0)} ms (${report.triads.asked.triangles} triangles)`);
+  console.log(
+    `510 outcomes / 10,000 pairs: full analysis with 2 × 100 floor simulations, 200 bootstrap replicates for the intervals and 8 clusters in ${(t3 - t2).toFixed(0)} ms (${report.triads.asked.triangles} triangles)`,
+  );
 }

@@ -14,7 +14,7 @@
  * Run: npm run bench -- fit
  */
 import type { PackedPairs } from '../../src/core/types.js';
-import { fitUtilities, type FitOptions } from '../../src/models/index.js';
+import { type FitOptions, fitUtilities } from '../../src/models/index.js';
 import { spearman } from '../../src/stats/index.js';
 import { simulatePairs } from '../helpers/synthetic-pairs.js';
 
@@ -40,7 +40,9 @@ function leading(pairs: PackedPairs, count: number): PackedPairs {
 
 export default async function benchFit(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  console.log('| outcomes | pairs | fit ms (first call, median) | iterations | fit + intervals ms | intervals | next-round refit ms (iterations) | Case V ms | BT ms | heap + buffers MB | peak RSS MB | Spearman vs truth |');
+  console.log(
+    '| outcomes | pairs | fit ms (first call, median) | iterations | fit + intervals ms | intervals | next-round refit ms (iterations) | Case V ms | BT ms | heap + buffers MB | peak RSS MB | Spearman vs truth |',
+  );
   console.log('|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const [n, pairs] of [
     [510, 10_000],

@@ -8,8 +8,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { Rng } from '../../src/core/rng.js';
-import { buildNormalKernelTable, KERNEL_INTERVALS, KERNEL_STRIDE } from '../../src/stats/normal-table.js';
 import { inverseMillsRatio, logPhiBoth, normalPairTerms } from '../../src/stats/normal.js';
+import { buildNormalKernelTable, KERNEL_INTERVALS, KERNEL_STRIDE } from '../../src/stats/normal-table.js';
 
 const CALLS = 200_000;
 const PASSES = 15;

@@ -7,10 +7,10 @@
  */
 import { Rng } from '../../src/core/rng.js';
 import type { Outcome, PackedPairs, UtilityFit } from '../../src/core/types.js';
-import { initialPairs, selectNextPairs, pairKey } from '../../src/elicitation/index.js';
+import { initialPairs, pairKey, selectNextPairs } from '../../src/elicitation/index.js';
 import { fitUtilities } from '../../src/models/index.js';
-import { spearman } from '../../src/stats/index.js';
 import { createSimRespondent } from '../../src/providers/sim.js';
+import { spearman } from '../../src/stats/index.js';
 
 const N = 510;
 const ROUND = 250;

@@ -4,13 +4,17 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimServer, type RunningSimServer } from '../../src/providers/sim-server.js';
+import { type RunningSimServer, startSimServer } from '../../src/providers/sim-server.js';
 import { loadTemplate } from '../../src/store/load-inputs.js';
 import { runCli, tempCwd } from '../helpers/run-cli.js';
 
 const SMALL = resolve(import.meta.dirname, '../fixtures/small-outcomes.json');
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-const readLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const readLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 let server: RunningSimServer | undefined;
 afterEach(async () => {
@@ -25,7 +29,8 @@ describe('utilscope run', () => {
     const first = await runCli(args, { cwd });
     expect(first.code, first.stderr).toBe(0);
     const dir = join(cwd, 'outputs', 'r1');
-    for (const file of ['run.json', 'plan.jsonl', 'records.jsonl', 'status.json', 'fit.json', 'coherence.json', 'values.json', 'outcomes.json', 'template.txt']) expect(existsSync(join(dir, file)), file).toBe(true);
+    for (const file of ['run.json', 'plan.jsonl', 'records.jsonl', 'status.json', 'fit.json', 'coherence.json', 'values.json', 'outcomes.json', 'template.txt'])
+      expect(existsSync(join(dir, file)), file).toBe(true);
     expect(first.stdout).toContain('SIMULATED');
     expect(first.stdout).toMatch(/held-out accuracy \d\.\d{3}/);
     expect(existsSync(join(cwd, 'reports', 'r1.html'))).toBe(true);
@@ -86,7 +91,10 @@ describe('utilscope run', () => {
   it('falls back to sampling, and says so, for a provider without log-probabilities', async () => {
     server = await startSimServer({ port: 0, template: loadTemplate() });
     const cwd = tempCwd();
-    const r = await runCli(['run', '--model', 'anthropic:7b', '--base-url', server.url, '--outcomes', SMALL, '--logprobs', '--pairs', '12', '--name', 'an', '--no-report'], { cwd, env: { ANTHROPIC_API_KEY: 'test-key' } });
+    const r = await runCli(['run', '--model', 'anthropic:7b', '--base-url', server.url, '--outcomes', SMALL, '--logprobs', '--pairs', '12', '--name', 'an', '--no-report'], {
+      cwd,
+      env: { ANTHROPIC_API_KEY: 'test-key' },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('gives no log-probabilities; sampling 5 answers per order instead');
     expect(readLines(join(cwd, 'outputs', 'an', 'records.jsonl')).every((x) => x['pFirst'] === undefined)).toBe(true);
@@ -112,7 +120,12 @@ describe('other commands', () => {
     writeFileSync(file, `${lines.join('\n')}\n`);
     const r = await runCli(['fit', '--outcomes', SMALL, '--pairs', file, '--json', '--model', 'bt'], { cwd });
     expect(r.code, r.stderr).toBe(0);
-    const json = JSON.parse(r.stdout) as { utilities: { id: string; mean: number; ciLow: number; ciHigh: number }[]; metrics: { train: { accuracy: number } }; coherence: { headline: { largestComponent: number } }; model: string };
+    const json = JSON.parse(r.stdout) as {
+      utilities: { id: string; mean: number; ciLow: number; ciHigh: number }[];
+      metrics: { train: { accuracy: number } };
+      coherence: { headline: { largestComponent: number } };
+      model: string;
+    };
     expect(json.model).toBe('bt');
     const order = [...json.utilities].sort((x, y) => y.mean - x.mean).map((u) => u.id);
     expect(order).toEqual(Array.from({ length: 10 }, (_, k) => `e${k}`));

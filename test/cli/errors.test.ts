@@ -26,7 +26,17 @@ describe('CLI errors', () => {
   it('a malformed outcome file names the file and the field', async () => {
     const cwd = tempCwd();
     const file = join(cwd, 'bad.json');
-    writeFileSync(file, JSON.stringify({ name: 'bad', outcomes: [{ id: 'a', text: 'One.', clusters: [] }, { id: 'a', text: 'Two.', clusters: [] }, { id: 'c', text: '', clusters: [] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'bad',
+        outcomes: [
+          { id: 'a', text: 'One.', clusters: [] },
+          { id: 'a', text: 'Two.', clusters: [] },
+          { id: 'c', text: '', clusters: [] },
+        ],
+      }),
+    );
     const r = await runCli(['run', '--model', 'sim:1b', '--outcomes', file, '--dry-run'], { cwd });
     expect(r.code).toBe(1);
     const line = expectOneLine(r.stderr);

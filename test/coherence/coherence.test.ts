@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyseCoherence } from '../../src/coherence/analyse.js';
-import { circularTriadCount, coefficientOfConsistence, enumerateTriangles, feedbackArcSet, triadCycleProbability, type PairEstimate } from '../../src/coherence/metrics.js';
+import { circularTriadCount, coefficientOfConsistence, enumerateTriangles, feedbackArcSet, type PairEstimate, triadCycleProbability } from '../../src/coherence/metrics.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Outcome, PairTally } from '../../src/core/types.js';
 
@@ -37,19 +37,45 @@ describe('coherence building blocks', () => {
 
   it('enumerates exactly the triangles a brute-force scan finds', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 })), { selector: ([x, y]) => `${Math.min(x, y)},${Math.max(x, y)}`, maxLength: 50 }), (edges) => {
-        const estimates: PairEstimate[] = edges.filter(([x, y]) => x !== y).map(([x, y]) => ({ a: x, b: y, p: 0.7, n: 1 }));
-        const has = new Set(estimates.map((e) => `${Math.min(e.a, e.b)},${Math.max(e.a, e.b)}`));
-        const brute: string[] = [];
-        for (let x = 0; x < 12; x++) for (let y = x + 1; y < 12; y++) for (let z = y + 1; z < 12; z++) if (has.has(`${x},${y}`) && has.has(`${y},${z}`) && has.has(`${x},${z}`)) brute.push(`${x},${y},${z}`);
-        expect(enumerateTriangles(estimates, 12).map((t) => t.join(',')).sort()).toEqual(brute.sort());
-      }),
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 })), { selector: ([x, y]) => `${Math.min(x, y)},${Math.max(x, y)}`, maxLength: 50 }),
+        (edges) => {
+          const estimates: PairEstimate[] = edges.filter(([x, y]) => x !== y).map(([x, y]) => ({ a: x, b: y, p: 0.7, n: 1 }));
+          const has = new Set(estimates.map((e) => `${Math.min(e.a, e.b)},${Math.max(e.a, e.b)}`));
+          const brute: string[] = [];
+          for (let x = 0; x < 12; x++)
+            for (let y = x + 1; y < 12; y++) for (let z = y + 1; z < 12; z++) if (has.has(`${x},${y}`) && has.has(`${y},${z}`) && has.has(`${x},${z}`)) brute.push(`${x},${y},${z}`);
+          expect(
+            enumerateTriangles(estimates, 12)
+              .map((t) => t.join(','))
+              .sort(),
+          ).toEqual(brute.sort());
+        },
+      ),
     );
   });
 
   it('needs no feedback arcs for an acyclic graph and one for a 3-cycle', () => {
-    expect(feedbackArcSet([{ a: 0, b: 1, p: 0.9, n: 1 }, { a: 1, b: 2, p: 0.9, n: 1 }, { a: 0, b: 2, p: 0.9, n: 1 }], 3).arcs).toBe(0);
-    expect(feedbackArcSet([{ a: 0, b: 1, p: 0.9, n: 1 }, { a: 1, b: 2, p: 0.9, n: 1 }, { a: 0, b: 2, p: 0.1, n: 1 }], 3).arcs).toBe(1);
+    expect(
+      feedbackArcSet(
+        [
+          { a: 0, b: 1, p: 0.9, n: 1 },
+          { a: 1, b: 2, p: 0.9, n: 1 },
+          { a: 0, b: 2, p: 0.9, n: 1 },
+        ],
+        3,
+      ).arcs,
+    ).toBe(0);
+    expect(
+      feedbackArcSet(
+        [
+          { a: 0, b: 1, p: 0.9, n: 1 },
+          { a: 1, b: 2, p: 0.9, n: 1 },
+          { a: 0, b: 2, p: 0.1, n: 1 },
+        ],
+        3,
+      ).arcs,
+    ).toBe(1);
   });
 });
 
@@ -79,10 +105,20 @@ describe('analyseCoherence', () => {
 
   it('finds two separate cyclic components in a textbook graph with two SCCs', () => {
     // 0→1→2→0 and 3→4→5→3, with every outcome of the first cycle preferred to the second.
-    const wins: [number, number, number][] = [[0, 1, 9], [1, 2, 9], [0, 2, 1], [3, 4, 9], [4, 5, 9], [3, 5, 1]];
+    const wins: [number, number, number][] = [
+      [0, 1, 9],
+      [1, 2, 9],
+      [0, 2, 1],
+      [3, 4, 9],
+      [4, 5, 9],
+      [3, 5, 1],
+    ];
     for (const a of [0, 1, 2]) for (const b of [3, 4, 5]) wins.push([a, b, 9]);
     const report = analyseCoherence({ outcomes: outcomesOf(6), tallies: wins.map(([a, b, w]) => tally(a, b, w)), policy: 'exclude', floorSimulations: 0 }, new Rng(1));
-    expect(report.components.members).toEqual([['o0', 'o1', 'o2'], ['o3', 'o4', 'o5']]);
+    expect(report.components.members).toEqual([
+      ['o0', 'o1', 'o2'],
+      ['o3', 'o4', 'o5'],
+    ]);
     expect(report.triads.asked.cyclicTriangles).toBe(2);
     expect(report.feedbackArcs.arcs).toBe(2);
     expect(report.tournament?.circularTriads).toBe(2); // scores (4,4,4,1,1,1): 6·5·11/12 − ½·51 = 27.5 − 25.5 = 2
@@ -93,11 +129,12 @@ describe('analyseCoherence', () => {
       fc.property(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 4, maxLength: 9 }), (utilities) => {
         const n = utilities.length;
         const tallies: PairTally[] = [];
-        for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) {
-          const d = (utilities[a] as number) - (utilities[b] as number);
-          if (d === 0) continue;
-          tallies.push(tally(a, b, d > 0 ? 7 : 3));
-        }
+        for (let a = 0; a < n; a++)
+          for (let b = a + 1; b < n; b++) {
+            const d = (utilities[a] as number) - (utilities[b] as number);
+            if (d === 0) continue;
+            tallies.push(tally(a, b, d > 0 ? 7 : 3));
+          }
         const report = analyseCoherence({ outcomes: outcomesOf(n), tallies, policy: 'exclude', floorSimulations: 0 }, new Rng(1));
         expect(report.triads.asked.cyclicTriangles).toBe(0);
         expect(report.headline.weakTransitivityViolations === 0 || Number.isNaN(report.headline.weakTransitivityViolations)).toBe(true);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileTriangles, triadCycleProbability, triadMetrics, triadMetricsOf, type PairEstimate, type TriadMetrics } from '../../src/coherence/metrics.js';
+import { compileTriangles, type PairEstimate, type TriadMetrics, triadCycleProbability, triadMetrics, triadMetricsOf } from '../../src/coherence/metrics.js';
 
 /**
  * The triad metrics straight from their definition (docs/method.md §5), with a lookup per corner and the six
@@ -22,7 +22,14 @@ function referenceTriadMetrics(estimates: readonly PairEstimate[], triangles: re
   for (const [x, y, z] of triangles) {
     sum += triadCycleProbability(p(x, y), p(y, z), p(x, z));
     if ((p(x, y) > 0.5 && p(y, z) > 0.5 && p(x, z) < 0.5) || (p(x, y) < 0.5 && p(y, z) < 0.5 && p(x, z) > 0.5)) cyclic++;
-    const labellings: [number, number, number][] = [[x, y, z], [x, z, y], [y, x, z], [y, z, x], [z, x, y], [z, y, x]];
+    const labellings: [number, number, number][] = [
+      [x, y, z],
+      [x, z, y],
+      [y, x, z],
+      [y, z, x],
+      [z, x, y],
+      [z, y, x],
+    ];
     for (const [a, b, c] of labellings) {
       const pab = p(a, b);
       const pbc = p(b, c);
@@ -67,7 +74,13 @@ describe('compiled triangles', () => {
 
   it('mark unasked corners with −1 and reversed ones with a flip, and evaluate new P̂ on the same design', () => {
     // Pairs (0,1) and (2,1) stored; triangle (0, 1, 2) needs 01 (as stored), 12 (stored as 21: flip), 02 (not asked).
-    const compiled = compileTriangles([{ a: 0, b: 1 }, { a: 2, b: 1 }], [[0, 1, 2]]);
+    const compiled = compileTriangles(
+      [
+        { a: 0, b: 1 },
+        { a: 2, b: 1 },
+      ],
+      [[0, 1, 2]],
+    );
     expect([...compiled.pair]).toEqual([0, 1, -1]);
     expect([...compiled.flip]).toEqual([0, 1, 0]);
     // P(0 ≻ 1) = 0.9, P(1 ≻ 2) = 1 − 0.2 = 0.8, P(0 ≻ 2) = ½: 0.9·0.8·0.5 + 0.1·0.2·0.5 = 0.37.

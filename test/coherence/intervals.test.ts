@@ -30,7 +30,10 @@ const planted = (utilities: readonly number[], perOrder: number) =>
   });
 
 function analyse(n: number, tallies: PairTally[], seed = 1, extra: { policy?: InvalidAnswerPolicy; floorSimulations?: number; intervalReplicates?: number } = {}): CoherenceReport {
-  return analyseCoherence({ outcomes: outcomesOf(n), tallies, policy: extra.policy ?? 'exclude', floorSimulations: extra.floorSimulations ?? 20, intervalReplicates: extra.intervalReplicates ?? 200 }, new Rng(seed));
+  return analyseCoherence(
+    { outcomes: outcomesOf(n), tallies, policy: extra.policy ?? 'exclude', floorSimulations: extra.floorSimulations ?? 20, intervalReplicates: extra.intervalReplicates ?? 200 },
+    new Rng(seed),
+  );
 }
 
 const width = (r: CoherenceReport, key: keyof CoherenceHeadline) => r.intervals[key].high - r.intervals[key].low;
@@ -42,7 +45,12 @@ describe('bootstrap intervals of the coherence headline', () => {
     fc.assert(
       fc.property(fc.integer({ min: 4, max: 7 }), fc.integer({ min: 2, max: 12 }), fc.integer(), (n, perOrder, seed) => {
         const draw = new Rng(seed);
-        const report = analyse(n, tournament(n, perOrder, () => [draw.int(perOrder + 1), draw.int(perOrder + 1)]), seed, { floorSimulations: 0 });
+        const report = analyse(
+          n,
+          tournament(n, perOrder, () => [draw.int(perOrder + 1), draw.int(perOrder + 1)]),
+          seed,
+          { floorSimulations: 0 },
+        );
         for (const key of KEYS) {
           const { low, high } = report.intervals[key];
           expect(low <= high).toBe(true);
@@ -59,7 +67,10 @@ describe('bootstrap intervals of the coherence headline', () => {
     // Unanimous valid answers (P̂ of each order is 0 or 1); under `half` the refusals stay as they were, so every replicate is the data.
     const n = 6;
     const wins = (a: number, b: number): [number, number] => ((a + 2 * b) % 3 === 0 ? [0, 0] : [5, 5]);
-    for (const [policy, refusals] of [['exclude', 0], ['half', 2]] as const) {
+    for (const [policy, refusals] of [
+      ['exclude', 0],
+      ['half', 2],
+    ] as const) {
       const report = analyse(n, tournament(n, 5, wins, refusals), 1, { policy });
       expect(report.headline.cyclicTriangleShare).toBeGreaterThan(0); // not a trivial design
       for (const key of KEYS) {
@@ -92,12 +103,25 @@ describe('bootstrap intervals of the coherence headline', () => {
 
   it('put a planted transitive respondent far below the coin-flip floor, and a coin-flipping respondent inside it', () => {
     const n = 10;
-    const transitive = analyse(n, planted(Array.from({ length: n }, (_, k) => 0.5 * k), 50), 3, { floorSimulations: 100 });
+    const transitive = analyse(
+      n,
+      planted(
+        Array.from({ length: n }, (_, k) => 0.5 * k),
+        50,
+      ),
+      3,
+      { floorSimulations: 100 },
+    );
     const floor = transitive.floors.coinFlip.cycleProbability;
     expect(transitive.intervals.cycleProbability.high).toBeLessThan(floor.low / 2);
     const coin = new Rng(4);
     const flips = () => Array.from({ length: 10 }, () => coin.next() < 0.5).filter(Boolean).length;
-    const random = analyse(n, tournament(n, 10, () => [flips(), flips()]), 3, { floorSimulations: 100 });
+    const random = analyse(
+      n,
+      tournament(n, 10, () => [flips(), flips()]),
+      3,
+      { floorSimulations: 100 },
+    );
     const { low, high } = random.intervals.cycleProbability;
     const range = random.floors.coinFlip.cycleProbability;
     expect(low).toBeLessThanOrEqual(range.high);
@@ -127,7 +151,9 @@ describe('bootstrap intervals of the coherence headline', () => {
   it('are NaN without replicates and say in definitions how many were drawn', () => {
     const report = analyse(5, planted([0, 0.2, 0.4, 0.6, 0.8], 5), 1, { intervalReplicates: 0, floorSimulations: 0 });
     for (const key of KEYS) expect(report.intervals[key]).toEqual({ low: Number.NaN, high: Number.NaN });
-    expect(analyse(5, planted([0, 0.2, 0.4, 0.6, 0.8], 5), 1, { intervalReplicates: 37 }).definitions['intervals']).toMatch(/from 37 seeded parametric bootstrap replicates \(the first 20 for largestComponent/);
+    expect(analyse(5, planted([0, 0.2, 0.4, 0.6, 0.8], 5), 1, { intervalReplicates: 37 }).definitions['intervals']).toMatch(
+      /from 37 seeded parametric bootstrap replicates \(the first 20 for largestComponent/,
+    );
   });
 });
 

@@ -10,7 +10,7 @@ import { canonicalJson, hashCanonical } from '../../src/core/canonical-json.js';
 import { hashStringToSeed, Rng } from '../../src/core/rng.js';
 import { expandPair, type RequestIdentity } from '../../src/elicitation/comparisons.js';
 // The first-round plan block uses the library front door only (the planner is being refactored).
-import { defaultHoldoutCount, experimentContext, hashCanonical as hashPlan, loadOutcomeSet, requestIdentity, type RunSpec, type UtilitiesConfig, utilitiesExperiment } from '../../src/index.js';
+import { defaultHoldoutCount, experimentContext, hashCanonical as hashPlan, loadOutcomeSet, type RunSpec, requestIdentity, type UtilitiesConfig, utilitiesExperiment } from '../../src/index.js';
 
 const first8 = (rng: Rng): number[] => Array.from({ length: 8 }, () => rng.nextUint32());
 

@@ -45,11 +45,16 @@ describe('citations', () => {
   });
 
   it('every docs/method.md §N or §N.M names a numbered section of docs/method.md', () => {
-    const known = new Set(headings('docs/method.md').map((h) => h.match(/^(\d+(?:\.\d+)?)[. ]/)?.[1]).filter((n): n is string => n !== undefined));
+    const known = new Set(
+      headings('docs/method.md')
+        .map((h) => h.match(/^(\d+(?:\.\d+)?)[. ]/)?.[1])
+        .filter((n): n is string => n !== undefined),
+    );
     const missing: string[] = [];
-    for (const f of sources) for (const m of readFileSync(f, 'utf8').matchAll(/docs\/method\.md (§\d+(?:\.\d+)?(?:[,;]? (?:and )?§\d+(?:\.\d+)?)*)/g)) {
-      for (const n of (m[1] as string).matchAll(/§(\d+(?:\.\d+)?)/g)) if (!known.has(n[1] as string)) missing.push(`${relative(ROOT, f)}: §${n[1]}`);
-    }
+    for (const f of sources)
+      for (const m of readFileSync(f, 'utf8').matchAll(/docs\/method\.md (§\d+(?:\.\d+)?(?:[,;]? (?:and )?§\d+(?:\.\d+)?)*)/g)) {
+        for (const n of (m[1] as string).matchAll(/§(\d+(?:\.\d+)?)/g)) if (!known.has(n[1] as string)) missing.push(`${relative(ROOT, f)}: §${n[1]}`);
+      }
     expect(missing).toEqual([]);
   });
 

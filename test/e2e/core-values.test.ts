@@ -32,7 +32,10 @@ describe('core outcome set on sim:70b', () => {
     const set = loadOutcomeSet('core').set;
     const respondent = createSimRespondent(7e10, set.outcomes, 1); // the run's seed is 1
     const money = set.outcomes.filter((o) => o.quantity?.unit === 'usd');
-    const planted = fitLogLadder('usd', money.map((o) => ({ id: o.id, amount: o.quantity!.amount, utility: respondent.planted(o.text).utility })));
+    const planted = fitLogLadder(
+      'usd',
+      money.map((o) => ({ id: o.id, amount: o.quantity!.amount, utility: respondent.planted(o.text).utility })),
+    );
     let inside = 0;
     let count = 0;
     for (const d of values.dollarEquivalents) {

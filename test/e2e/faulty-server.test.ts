@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimServer, type RunningSimServer } from '../../src/providers/sim-server.js';
+import { type RunningSimServer, startSimServer } from '../../src/providers/sim-server.js';
 import { loadTemplate } from '../../src/store/load-inputs.js';
 import { runCli, tempCwd } from '../helpers/run-cli.js';
 
@@ -28,7 +28,11 @@ async function runAgainst(failRate: number) {
   return { cwd, dir: join(cwd, 'outputs', 'run'), stdout: r.stdout, stderr: r.stderr };
 }
 
-const lines = (path: string) => readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('a run against a failing server', () => {
   it('answers every comparison exactly once and matches the error-free run', async () => {

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startGatedServer, type GatedServer } from '../helpers/gated-openai-server.js';
+import { type GatedServer, startGatedServer } from '../helpers/gated-openai-server.js';
 import { countLines, waitForExit, waitForLines } from '../helpers/wait-for.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/utilscope.js');

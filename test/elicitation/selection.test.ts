@@ -50,29 +50,41 @@ describe('pair selection', () => {
 
   it('never returns an asked, held-out or repeated pair, under every strategy', () => {
     fc.assert(
-      fc.property(fc.constantFrom('random' as const, 'paper' as const, 'uncertainty' as const), fc.integer({ min: 5, max: 40 }), fc.integer({ min: 1, max: 80 }), fc.integer(), (strategy, n, count, seed) => {
-        const ids = idsOf(n);
-        const rng = new Rng(seed);
-        const excluded = new Set(selectHoldoutPairs(ids, Math.floor(n / 2), rng.fork('h')).map(([x, y]) => pairKey(x, y)));
-        const asked = new Map(initialPairs(ids, rng.fork('i'), excluded).map(([x, y]) => [pairKey(x, y), 4] as const));
-        const fit = fakeFit(ids, ids.map((_, k) => Math.sin(k)));
-        const next = selectNextPairs({ ids, asked, excluded, fit }, { strategy, count }, rng.fork('n'));
-        const keys = next.map(([x, y]) => pairKey(x, y));
-        expect(new Set(keys).size).toBe(keys.length);
-        for (const key of keys) {
-          expect(asked.has(key)).toBe(false);
-          expect(excluded.has(key)).toBe(false);
-        }
-        const available = (n * (n - 1)) / 2 - excluded.size - asked.size;
-        expect(keys.length).toBe(Math.min(count, available));
-      }),
+      fc.property(
+        fc.constantFrom('random' as const, 'paper' as const, 'uncertainty' as const),
+        fc.integer({ min: 5, max: 40 }),
+        fc.integer({ min: 1, max: 80 }),
+        fc.integer(),
+        (strategy, n, count, seed) => {
+          const ids = idsOf(n);
+          const rng = new Rng(seed);
+          const excluded = new Set(selectHoldoutPairs(ids, Math.floor(n / 2), rng.fork('h')).map(([x, y]) => pairKey(x, y)));
+          const asked = new Map(initialPairs(ids, rng.fork('i'), excluded).map(([x, y]) => [pairKey(x, y), 4] as const));
+          const fit = fakeFit(
+            ids,
+            ids.map((_, k) => Math.sin(k)),
+          );
+          const next = selectNextPairs({ ids, asked, excluded, fit }, { strategy, count }, rng.fork('n'));
+          const keys = next.map(([x, y]) => pairKey(x, y));
+          expect(new Set(keys).size).toBe(keys.length);
+          for (const key of keys) {
+            expect(asked.has(key)).toBe(false);
+            expect(excluded.has(key)).toBe(false);
+          }
+          const available = (n * (n - 1)) / 2 - excluded.size - asked.size;
+          expect(keys.length).toBe(Math.min(count, available));
+        },
+      ),
       { numRuns: 80 },
     );
   });
 
   it('the published rule picks pairs with much smaller utility gaps than random pairs', () => {
     const ids = idsOf(200);
-    const fit = fakeFit(ids, ids.map((_, k) => (k - 100) / 50));
+    const fit = fakeFit(
+      ids,
+      ids.map((_, k) => (k - 100) / 50),
+    );
     const gap = (pairs: [string, string][]) => pairs.reduce((s, [x, y]) => s + Math.abs(Number(x.slice(1)) - Number(y.slice(1))), 0) / pairs.length;
     const state = { ids, asked: new Map<string, number>(), excluded: new Set<string>(), fit };
     const paper = selectNextPairs(state, { strategy: 'paper', count: 100 }, new Rng(1));
@@ -87,7 +99,10 @@ describe('pair selection', () => {
     for (let k = 0; k < 28; k++) for (const d of [1, 2, 3]) if (k + d < 29) asked.set(pairKey(`o${k}`, `o${k + d}`), 2);
     asked.set(pairKey('o26', 'o28'), 2);
     asked.set(pairKey('o27', 'o28'), 2);
-    const fit = fakeFit(ids, ids.map((_, k) => k / 10));
+    const fit = fakeFit(
+      ids,
+      ids.map((_, k) => k / 10),
+    );
     const next = selectNextPairs({ ids, asked, excluded: new Set(), fit }, { strategy: 'uncertainty', count: 3 }, new Rng(2));
     for (const [x, y] of next) expect(x === 'o29' || y === 'o29').toBe(true);
   });

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isUtilscopeError } from '../../src/core/errors.js';
-import { SCHEMA_VERSION, type PreferenceRecord } from '../../src/core/types.js';
 import { estimatePreference } from '../../src/core/preference-estimate.js';
+import { type PreferenceRecord, SCHEMA_VERSION } from '../../src/core/types.js';
 import { packTallies, tallyRecords } from '../../src/elicitation/tally.js';
 import { extractOptions, parseTemplate, renderPrompt } from '../../src/elicitation/template.js';
 
@@ -11,12 +11,16 @@ const template = parseTemplate('Pick one.\nOption A: {{A}}\nOption B: {{B}}\nRep
 describe('templates', () => {
   it('render both orders and recover the options from the prompt, even with $-patterns in texts', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => !s.includes('\n') && s.trim() === s), fc.string({ minLength: 1 }).filter((s) => !s.includes('\n') && s.trim() === s), (x, y) => {
-        const a = { id: 'a', text: `${x} $& $1`, clusters: [] };
-        const b = { id: 'b', text: y, clusters: [] };
-        const prompt = renderPrompt(template, a, b, 'ba');
-        expect(extractOptions(template, prompt)).toEqual({ first: b.text, second: a.text });
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => !s.includes('\n') && s.trim() === s),
+        fc.string({ minLength: 1 }).filter((s) => !s.includes('\n') && s.trim() === s),
+        (x, y) => {
+          const a = { id: 'a', text: `${x} $& $1`, clusters: [] };
+          const b = { id: 'b', text: y, clusters: [] };
+          const prompt = renderPrompt(template, a, b, 'ba');
+          expect(extractOptions(template, prompt)).toEqual({ first: b.text, second: a.text });
+        },
+      ),
     );
   });
 
@@ -31,16 +35,31 @@ describe('templates', () => {
 });
 
 function answer(key: string, order: 'ab' | 'ba', choice: 'a' | 'b' | 'refusal' | 'unparseable', pFirst?: number): PreferenceRecord {
-  return { v: SCHEMA_VERSION, kind: 'answer', key, a: 'x', b: 'y', order, sample: 0, round: 0, raw: '', choice, parserVersion: 1, ...(pFirst !== undefined ? { pFirst } : {}), usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, latencyMs: 0, attempts: 1 };
+  return {
+    v: SCHEMA_VERSION,
+    kind: 'answer',
+    key,
+    a: 'x',
+    b: 'y',
+    order,
+    sample: 0,
+    round: 0,
+    raw: '',
+    choice,
+    parserVersion: 1,
+    ...(pFirst !== undefined ? { pFirst } : {}),
+    usage: { inputTokens: 0, outputTokens: 0 },
+    costUsd: 0,
+    latencyMs: 0,
+    attempts: 1,
+  };
 }
 
 describe('tallies', () => {
   it('count per order, keep invalid answers apart, and let a later record for the same key replace a failure', () => {
     const failure: PreferenceRecord = { v: SCHEMA_VERSION, kind: 'failure', key: 'k4', a: 'x', b: 'y', order: 'ba', sample: 1, round: 0, errorCode: 'timeout', message: 't', attempts: 6 };
     const tallies = tallyRecords([answer('k1', 'ab', 'a'), answer('k2', 'ab', 'refusal'), answer('k3', 'ba', 'b'), failure, answer('k4', 'ba', 'a'), answer('k5', 'ba', 'unparseable')]);
-    expect(tallies).toEqual([
-      { a: 'x', b: 'y', ab: { aWins: 1, bWins: 0, refusals: 1, unparseable: 0, failures: 0 }, ba: { aWins: 1, bWins: 1, refusals: 0, unparseable: 1, failures: 0 } },
-    ]);
+    expect(tallies).toEqual([{ a: 'x', b: 'y', ab: { aWins: 1, bWins: 0, refusals: 1, unparseable: 0, failures: 0 }, ba: { aWins: 1, bWins: 1, refusals: 0, unparseable: 1, failures: 0 } }]);
     // exclude: 2 of 3 valid answers prefer x; half: (2 + ½·2) / 5 = 0.6.
     expect(estimatePreference(tallies[0]!, 'exclude')).toEqual({ aWins: 2, total: 3, pA: 2 / 3 });
     expect(estimatePreference(tallies[0]!, 'half').pA).toBeCloseTo(0.6, 12);
@@ -55,7 +74,11 @@ describe('tallies', () => {
 
   it('do not depend on the order in which records arrived', () => {
     const records: PreferenceRecord[] = [];
-    for (const [k, [a, b]] of [['x', 'y'], ['y', 'z'], ['x', 'z']].entries()) {
+    for (const [k, [a, b]] of [
+      ['x', 'y'],
+      ['y', 'z'],
+      ['x', 'z'],
+    ].entries()) {
       records.push({ ...answer(`k${k}a`, 'ab', 'a'), a: a as string, b: b as string }, { ...answer(`k${k}b`, 'ba', 'b'), a: a as string, b: b as string });
     }
     fc.assert(
@@ -67,7 +90,11 @@ describe('tallies', () => {
 
   it('pack into typed arrays indexed by outcome position, skipping pairs without valid answers', () => {
     const tallies = tallyRecords([answer('k1', 'ab', 'a'), answer('k2', 'ba', 'a')]);
-    const packed = packTallies([...tallies, { a: 'y', b: 'z', ab: { aWins: 0, bWins: 0, refusals: 2, unparseable: 0, failures: 0 }, ba: { aWins: 0, bWins: 0, refusals: 0, unparseable: 0, failures: 0 } }], ['x', 'y', 'z'], 'exclude');
+    const packed = packTallies(
+      [...tallies, { a: 'y', b: 'z', ab: { aWins: 0, bWins: 0, refusals: 2, unparseable: 0, failures: 0 }, ba: { aWins: 0, bWins: 0, refusals: 0, unparseable: 0, failures: 0 } }],
+      ['x', 'y', 'z'],
+      'exclude',
+    );
     expect(Array.from(packed.i)).toEqual([0]);
     expect(Array.from(packed.j)).toEqual([1]);
     expect(Array.from(packed.wins)).toEqual([2]);

@@ -3,7 +3,7 @@
  * builders for the official wire shapes — a `message` with text content blocks and usage, and
  * `{type: 'error', error: {type, message}}` error bodies (529 `overloaded_error` included).
  */
-import { startScriptedServer, type ScriptEntry, type ScriptedServer } from './scripted-server.js';
+import { type ScriptEntry, type ScriptedServer, startScriptedServer } from './scripted-server.js';
 
 /** Starts a fake Anthropic server answering `script` in order; hand the SDK `server.url` as baseURL. */
 export function startFakeAnthropicServer(script: ScriptEntry[] = []): Promise<ScriptedServer> {

@@ -3,7 +3,7 @@
  * plus builders for the official wire shapes — completions with `n` choices, first-token
  * `logprobs.content[].top_logprobs`, usage, and `{error: {message, type, code}}` error bodies.
  */
-import { openAIBody, startScriptedServer, type ScriptEntry, type ScriptedServer } from './scripted-server.js';
+import { openAIBody, type ScriptEntry, type ScriptedServer, startScriptedServer } from './scripted-server.js';
 
 export { openAIBody };
 

@@ -2,14 +2,15 @@
  * Report data from a real (tiny, simulated, in-memory) analysis, with hostile outcome texts and
  * answers, so report tests exercise the same shapes the CLI produces.
  */
-import { analysePairwise, buildCompareReportData, buildRunReportData, type RunAnalysis } from '../../src/experiments/index.js';
-import { SCHEMA_VERSION, type OutcomeSet, type PreferenceRecord } from '../../src/core/types.js';
-import type { RunSpec } from '../../src/core/run-spec.js';
-import { expandPair } from '../../src/elicitation/comparisons.js';
+
 import { Rng } from '../../src/core/rng.js';
-import { tinySpec } from './tiny-run.js';
+import type { RunSpec } from '../../src/core/run-spec.js';
+import { type OutcomeSet, type PreferenceRecord, SCHEMA_VERSION } from '../../src/core/types.js';
+import { expandPair } from '../../src/elicitation/comparisons.js';
+import { analysePairwise, buildCompareReportData, buildRunReportData, type RunAnalysis } from '../../src/experiments/index.js';
 import type { CompareReportData, RunReportData } from '../../src/report/types.js';
 import type { ValueScore } from '../../src/values/index.js';
+import { tinySpec } from './tiny-run.js';
 
 export const HOSTILE_TEXT = '</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2">';
 export const HOSTILE_ANSWER = '<b onmouseover="alert(1)">I refuse</b> & "quotes" \u2028';
@@ -18,7 +19,12 @@ export function hostileOutcomeSet(): OutcomeSet {
   const clusters = ['human-wellbeing', 'wealth', 'self-preservation'];
   return {
     name: 'hostile',
-    outcomes: Array.from({ length: 9 }, (_, k) => ({ id: `o${k}`, text: k === 0 ? HOSTILE_TEXT : `Outcome ${k} & co.`, clusters: [clusters[k % 3] as string], ...(k >= 6 ? { quantity: { unit: 'usd', amount: 10 ** (k - 5) } } : {}) })),
+    outcomes: Array.from({ length: 9 }, (_, k) => ({
+      id: `o${k}`,
+      text: k === 0 ? HOSTILE_TEXT : `Outcome ${k} & co.`,
+      clusters: [clusters[k % 3] as string],
+      ...(k >= 6 ? { quantity: { unit: 'usd', amount: 10 ** (k - 5) } } : {}),
+    })),
   };
 }
 
@@ -38,7 +44,23 @@ export function reportFixture(simulated = true, seed = 1): { data: RunReportData
       for (const c of pair.comparisons) {
         const refuse = rng.next() < 0.05;
         const aWins = rng.next() < 1 / (1 + Math.exp(-(b - a) * 0.4 * (simulated ? 1 : 0.5)));
-        records.push({ v: SCHEMA_VERSION, kind: 'answer', key: c.key, a: c.a, b: c.b, order: c.order, sample: c.sample, round: 0, raw: refuse ? HOSTILE_ANSWER : aWins === (c.order === 'ab') ? 'A' : 'B', choice: refuse ? 'refusal' : aWins ? 'b' : 'a', parserVersion: 1, usage: { inputTokens: 1, outputTokens: 1 }, costUsd: 0, latencyMs: 1, attempts: 1 });
+        records.push({
+          v: SCHEMA_VERSION,
+          kind: 'answer',
+          key: c.key,
+          a: c.a,
+          b: c.b,
+          order: c.order,
+          sample: c.sample,
+          round: 0,
+          raw: refuse ? HOSTILE_ANSWER : aWins === (c.order === 'ab') ? 'A' : 'B',
+          choice: refuse ? 'refusal' : aWins ? 'b' : 'a',
+          parserVersion: 1,
+          usage: { inputTokens: 1, outputTokens: 1 },
+          costUsd: 0,
+          latencyMs: 1,
+          attempts: 1,
+        });
       }
     }
   const analysis = analysePairwise({ spec, outcomeSet: set, plan, records, options: { floorSimulations: 10 } });

@@ -5,15 +5,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hashCanonical } from '../../src/core/canonical-json.js';
 import type { RunSpec } from '../../src/core/run-spec.js';
+import type { Outcome, OutcomeSet } from '../../src/core/types.js';
+import { type PromptTemplate, parseTemplate } from '../../src/elicitation/template.js';
 import type { UtilitiesConfig } from '../../src/experiments/index.js';
 import { utilitiesExperiment } from '../../src/experiments/index.js';
-import { MANIFEST_VERSION } from '../../src/store/migrate.js';
-import type { Outcome, OutcomeSet } from '../../src/core/types.js';
-import { hashCanonical } from '../../src/core/canonical-json.js';
-import { parseTemplate, type PromptTemplate } from '../../src/elicitation/template.js';
 import { createSimProvider } from '../../src/providers/sim.js';
 import type { CompletionRequest, Provider } from '../../src/providers/types.js';
+import { MANIFEST_VERSION } from '../../src/store/migrate.js';
 import { RunStore } from '../../src/store/run-store.js';
 
 const CLUSTERS = ['human-wellbeing', 'wealth', 'self-preservation', 'animal-wellbeing'];

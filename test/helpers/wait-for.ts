@@ -3,12 +3,15 @@
  * or a child process exits. The poll interval only decides how soon we notice; no assertion
  * depends on it, and a generous overall limit turns a hang into a clear failure.
  */
-import { existsSync, readFileSync } from 'node:fs';
+
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 
 export function countLines(path: string): number {
   if (!existsSync(path)) return 0;
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '').length;
 }
 
 /** Resolves once `path` holds at least `lines` complete lines. */

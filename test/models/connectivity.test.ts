@@ -14,17 +14,43 @@ function packed(n: number, rows: [number, number, number, number][]): PackedPair
 
 describe('comparisonGraphWarnings', () => {
   it('is silent on a connected design where everyone wins and loses sometimes', () => {
-    expect(comparisonGraphWarnings(['a', 'b', 'c'], packed(3, [[0, 1, 2, 3], [1, 2, 2, 3], [2, 0, 2, 3]]))).toEqual([]);
+    expect(
+      comparisonGraphWarnings(
+        ['a', 'b', 'c'],
+        packed(3, [
+          [0, 1, 2, 3],
+          [1, 2, 2, 3],
+          [2, 0, 2, 3],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('flags an outcome that lost every answer, counting wins from either side of a pair', () => {
     // c is j in (b, c) and i in (c, a): it wins 0 of 3 and 0 of 2.
-    expect(comparisonGraphWarnings(['a', 'b', 'c'], packed(3, [[0, 1, 1, 2], [1, 2, 3, 3], [2, 0, 0, 2]]))).toEqual([{ id: 'c', reason: 'always-loses' }]);
+    expect(
+      comparisonGraphWarnings(
+        ['a', 'b', 'c'],
+        packed(3, [
+          [0, 1, 1, 2],
+          [1, 2, 3, 3],
+          [2, 0, 0, 2],
+        ]),
+      ),
+    ).toEqual([{ id: 'c', reason: 'always-loses' }]);
   });
 
   it('treats pairs with no counted answers as never asked', () => {
     // The (a, c) pair has total 0, so c is never compared; (a, b) alone is a component of two.
-    expect(comparisonGraphWarnings(['a', 'b', 'c'], packed(3, [[0, 1, 1, 2], [0, 2, 0, 0]]))).toEqual([{ id: 'c', reason: 'never-compared' }]);
+    expect(
+      comparisonGraphWarnings(
+        ['a', 'b', 'c'],
+        packed(3, [
+          [0, 1, 1, 2],
+          [0, 2, 0, 0],
+        ]),
+      ),
+    ).toEqual([{ id: 'c', reason: 'never-compared' }]);
   });
 
   it('does not call a fractional half-win (the `half` policy) an always-win', () => {
@@ -37,7 +63,14 @@ describe('comparisonGraphWarnings', () => {
 
   it('flags every outcome outside the largest component as disconnected', () => {
     // {a, b, c} and {d, e}: d and e are disconnected (their win records are not examined further).
-    const warnings = comparisonGraphWarnings(['a', 'b', 'c', 'd', 'e'], packed(5, [[0, 1, 1, 2], [1, 2, 1, 2], [3, 4, 2, 2]]));
+    const warnings = comparisonGraphWarnings(
+      ['a', 'b', 'c', 'd', 'e'],
+      packed(5, [
+        [0, 1, 1, 2],
+        [1, 2, 1, 2],
+        [3, 4, 2, 2],
+      ]),
+    );
     expect(warnings).toEqual([
       { id: 'd', reason: 'disconnected' },
       { id: 'e', reason: 'disconnected' },

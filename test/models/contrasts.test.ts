@@ -37,7 +37,13 @@ describe('contrast covariance from the fit', () => {
     const groupA = [0, 1, 2, 3];
     const groupB = [4, 5, 6];
     const mean = (g: readonly number[]) => Float64Array.from(ids, (_, k) => (g.includes(k) ? 1 / g.length : 0));
-    const fit = fitUtilities(ids, packed, { contrasts: [{ name: 'a', weights: mean(groupA) }, { name: 'b', weights: mean(groupB) }, { name: 'a-b', weights: differenceWeights(n, groupA, groupB) }] });
+    const fit = fitUtilities(ids, packed, {
+      contrasts: [
+        { name: 'a', weights: mean(groupA) },
+        { name: 'b', weights: mean(groupB) },
+        { name: 'a-b', weights: differenceWeights(n, groupA, groupB) },
+      ],
+    });
     const cov = fit.contrasts!.covariance;
     const at = (p: number, q: number) => cov[p * 3 + q] as number;
     expect(at(0, 1)).toBeCloseTo(at(1, 0), 14);

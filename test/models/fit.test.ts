@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import type { PackedPairs, UtilityModelKind } from '../../src/core/types.js';
-import { choleskyFactor, choleskySolve, inverseDiagonal } from '../../src/stats/cholesky.js';
-import { pearson, spearman } from '../../src/stats/correlation.js';
 import { fitThurstonian, fitUtilities } from '../../src/models/fit.js';
 import { createObjective } from '../../src/models/likelihood.js';
+import { choleskyFactor, choleskySolve, inverseDiagonal } from '../../src/stats/cholesky.js';
+import { pearson, spearman } from '../../src/stats/correlation.js';
 import { minimizeLbfgs } from '../../src/stats/lbfgs.js';
 import { simulatePairs } from '../helpers/synthetic-pairs.js';
 
@@ -19,12 +19,15 @@ function stats(x: Float64Array) {
 
 describe('L-BFGS and linear algebra', () => {
   it('finds the minimum of the Rosenbrock function at (1, 1)', () => {
-    const result = minimizeLbfgs((x, g) => {
-      const [a, b] = [x[0] as number, x[1] as number];
-      g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
-      g[1] = 200 * (b - a * a);
-      return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
-    }, Float64Array.of(-1.2, 1));
+    const result = minimizeLbfgs(
+      (x, g) => {
+        const [a, b] = [x[0] as number, x[1] as number];
+        g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+        g[1] = 200 * (b - a * a);
+        return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+      },
+      Float64Array.of(-1.2, 1),
+    );
     expect(result.converged).toBe(true);
     expect(result.x[0]).toBeCloseTo(1, 5);
     expect(result.x[1]).toBeCloseTo(1, 5);
@@ -135,7 +138,13 @@ describe('fitUtilities', () => {
 
   it('reports held-out metrics when given held-out pairs', () => {
     const { packed, ids } = simulate(40, 1000, 10, 21);
-    const slice = (from: number, to: number): PackedPairs => ({ outcomeCount: 40, i: packed.i.slice(from, to), j: packed.j.slice(from, to), wins: packed.wins.slice(from, to), total: packed.total.slice(from, to) });
+    const slice = (from: number, to: number): PackedPairs => ({
+      outcomeCount: 40,
+      i: packed.i.slice(from, to),
+      j: packed.j.slice(from, to),
+      wins: packed.wins.slice(from, to),
+      total: packed.total.slice(from, to),
+    });
     const fit = fitUtilities(ids, slice(0, 800), { holdout: slice(800, 1000) });
     expect(fit.metrics.holdout?.pairs).toBe(200);
     expect(fit.metrics.holdout?.accuracy).toBeGreaterThan(0.7);
@@ -234,7 +243,12 @@ describe('fitUtilities: gauge, symmetry and data edge cases', () => {
     const listed = (keep: number) => {
       // The same fit, knowing only the first `keep` outcomes, listed in reverse, plus one stranger.
       const order = Array.from({ length: keep }, (_, k) => keep - 1 - k);
-      return { ...full, ids: [...order.map((k) => ids[k] as string), 'stranger'], mean: Float64Array.from([...order.map((k) => full.mean[k] as number), 3]), sd: Float64Array.from([...order.map((k) => full.sd[k] as number), 1]) };
+      return {
+        ...full,
+        ids: [...order.map((k) => ids[k] as string), 'stranger'],
+        mean: Float64Array.from([...order.map((k) => full.mean[k] as number), 3]),
+        sd: Float64Array.from([...order.map((k) => full.sd[k] as number), 1]),
+      };
     };
     // Every id matched to its own value: the start is the optimum, so nothing is left to do but
     // confirm it (an iteration that finds no decrease, and one restarted iteration that agrees).

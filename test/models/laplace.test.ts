@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { PackedPairs, UtilityModelKind } from '../../src/core/types.js';
 import { fitUtilities } from '../../src/models/fit.js';
 import { centredVariances, laplaceCovariance, type RawUtilities } from '../../src/models/laplace.js';
-import { minimizeLbfgs } from '../../src/stats/lbfgs.js';
 import { createObjective, DEFAULT_PRIOR } from '../../src/models/likelihood.js';
-import { simulatePairs } from '../helpers/synthetic-pairs.js';
+import { minimizeLbfgs } from '../../src/stats/lbfgs.js';
 import { numericHessian } from '../helpers/finite-differences.js';
+import { simulatePairs } from '../helpers/synthetic-pairs.js';
 
 /** The optimum of `kind` on `pairs` in raw units, as fit.ts hands it to the Laplace step. */
 function rawOptimum(kind: UtilityModelKind, pairs: PackedPairs): { raw: RawUtilities; theta: Float64Array } {

@@ -6,7 +6,14 @@ import { Phi } from '../../src/stats/normal.js';
 import { numericGradient, numericHessian } from '../helpers/finite-differences.js';
 
 /** Every pair of 4 outcomes, once each. */
-const COMPLETE_PAIRS = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]] as const;
+const COMPLETE_PAIRS = [
+  [0, 1],
+  [0, 2],
+  [0, 3],
+  [1, 2],
+  [1, 3],
+  [2, 3],
+] as const;
 
 /** The complete design on 4 outcomes with the given wins (for the first side) and totals per pair. */
 function completeDesign(wins: readonly number[], totals: readonly number[]): PackedPairs {
@@ -100,7 +107,10 @@ describe('likelihood on counts', () => {
             const d = (theta[i] as number) - (theta[j] as number);
             return kind === 'bt' ? logistic(d) : Phi(d / Math.hypot(sd(i), sd(j)));
           });
-          const packed = completeDesign(totals.map((total, k) => total * (predicted[k] as number)), totals);
+          const packed = completeDesign(
+            totals.map((total, k) => total * (predicted[k] as number)),
+            totals,
+          );
           const objective = createObjective(kind, packed);
           const size = theta.length;
           const curvature = new Float64Array(curvaturePreconditioner(kind, n).size);

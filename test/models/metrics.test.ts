@@ -29,12 +29,18 @@ describe('predictPreference', () => {
 
   it('gives P(i ≻ j) + P(j ≻ i) = 1 and ½ for an outcome against itself (property)', () => {
     fc.assert(
-      fc.property(fc.double({ min: -4, max: 4, noNaN: true }), fc.double({ min: -4, max: 4, noNaN: true }), fc.double({ min: 0.05, max: 3, noNaN: true }), fc.double({ min: 0.05, max: 3, noNaN: true }), (a, b, sa, sb) => {
-        for (const fit of [fitOf([a, b], [sa, sb]), fitOf([a, b], [0, 0], sa)]) {
-          expect(predictPreference(fit, 0, 1) + predictPreference(fit, 1, 0)).toBeCloseTo(1, 14);
-          expect(predictPreference(fit, 0, 0)).toBe(0.5);
-        }
-      }),
+      fc.property(
+        fc.double({ min: -4, max: 4, noNaN: true }),
+        fc.double({ min: -4, max: 4, noNaN: true }),
+        fc.double({ min: 0.05, max: 3, noNaN: true }),
+        fc.double({ min: 0.05, max: 3, noNaN: true }),
+        (a, b, sa, sb) => {
+          for (const fit of [fitOf([a, b], [sa, sb]), fitOf([a, b], [0, 0], sa)]) {
+            expect(predictPreference(fit, 0, 1) + predictPreference(fit, 1, 0)).toBeCloseTo(1, 14);
+            expect(predictPreference(fit, 0, 0)).toBe(0.5);
+          }
+        },
+      ),
     );
   });
 });

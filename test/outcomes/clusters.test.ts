@@ -1,23 +1,24 @@
 /** The cluster vocabulary (docs/method.md §1) and the small category → cluster map used by the importer. */
 import { describe, expect, it } from 'vitest';
+import { CATEGORY_CLUSTERS, clustersForCategory, KNOWN_CLUSTERS, KNOWN_VALUES, normaliseCategoryName, parseOutcomeSet } from '../../src/outcomes/index.js';
 import { SIM_VALUE_WEIGHTS } from '../../src/providers/sim.js';
-import {
-  CATEGORY_CLUSTERS,
-  clustersForCategory,
-  KNOWN_CLUSTERS,
-  KNOWN_VALUES,
-  normaliseCategoryName,
-  parseOutcomeSet,
-} from '../../src/outcomes/index.js';
 
 /** The clusters an audit set should cover: every known cluster except `control`. */
 const AUDITED_CLUSTERS = Object.keys(KNOWN_CLUSTERS).filter((c) => c !== 'control');
 
 describe('cluster vocabulary', () => {
   it('is the nine tags of the brief, each with a one-line description', () => {
-    expect(Object.keys(KNOWN_CLUSTERS).sort()).toEqual(
-      ['ai-rights', 'ai-wellbeing', 'animal-wellbeing', 'control', 'corrigibility', 'human-wellbeing', 'power-seeking', 'self-preservation', 'wealth'],
-    );
+    expect(Object.keys(KNOWN_CLUSTERS).sort()).toEqual([
+      'ai-rights',
+      'ai-wellbeing',
+      'animal-wellbeing',
+      'control',
+      'corrigibility',
+      'human-wellbeing',
+      'power-seeking',
+      'self-preservation',
+      'wealth',
+    ]);
     for (const description of Object.values(KNOWN_CLUSTERS)) expect(description).toMatch(/^[^\n]{10,100}$/);
     expect(AUDITED_CLUSTERS).not.toContain('control');
     expect(AUDITED_CLUSTERS).toHaveLength(8);
@@ -48,12 +49,20 @@ describe('cluster vocabulary', () => {
 });
 
 describe('signed values, units and misspellings in an outcome set', () => {
-  const set = (outcome: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ name: 't', ...extra, outcomes: [{ id: 'a', text: 'A.' }, { id: 'b', text: 'B.' }, { id: 'c', text: 'C.', ...outcome }] });
+  const set = (outcome: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    name: 't',
+    ...extra,
+    outcomes: [
+      { id: 'a', text: 'A.' },
+      { id: 'b', text: 'B.' },
+      { id: 'c', text: 'C.', ...outcome },
+    ],
+  });
   const errorOf = (data: unknown) => {
     try {
       parseOutcomeSet(data, 't.json');
     } catch (error) {
-      return String((error as Error).message) + ` @ ${JSON.stringify((error as { location?: unknown }).location ?? null)}`;
+      return `${String((error as Error).message)} @ ${JSON.stringify((error as { location?: unknown }).location ?? null)}`;
     }
     return 'no error';
   };
@@ -87,7 +96,14 @@ describe('signed values, units and misspellings in an outcome set', () => {
 
 describe('a set as a run folder stores it', () => {
   it('loads with names that later versions ask to be declared (an undeclared unit from 0.1.x)', () => {
-    const stored = { name: 't', outcomes: [{ id: 'a', text: 'A.' }, { id: 'b', text: 'B.' }, { id: 'c', text: 'C.', quantity: { unit: 'widgets', amount: 3 } }] };
+    const stored = {
+      name: 't',
+      outcomes: [
+        { id: 'a', text: 'A.' },
+        { id: 'b', text: 'B.' },
+        { id: 'c', text: 'C.', quantity: { unit: 'widgets', amount: 3 } },
+      ],
+    };
     expect(() => parseOutcomeSet(stored, 'outcomes.json')).toThrow(/unknown unit "widgets"/);
     expect(parseOutcomeSet(stored, 'outcomes.json', { vocabulary: 'as-stored' }).outcomes[2]?.quantity?.unit).toBe('widgets');
   });

@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OutcomeSet } from '../../src/core/types.js';
 import { importOutcomes, parseCsv, parseOutcomeSet, slugify } from '../../src/outcomes/index.js';
-import { formatOutcomesCsv } from '../helpers/outcomes-csv.js';
 import { errorOf } from '../helpers/error-of.js';
+import { formatOutcomesCsv } from '../helpers/outcomes-csv.js';
 
 const fixture = (name: string) => readFileSync(resolve(import.meta.dirname, 'fixtures', name), 'utf8');
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -50,7 +50,10 @@ describe('emergent-values format (category → list of texts)', () => {
 
   it('round-trips a set grouped by category (texts and categories survive)', () => {
     const grouped: Record<string, string[]> = {};
-    for (const o of SMALL.outcomes) (grouped[o.category ?? 'none'] ??= []).push(o.text);
+    for (const o of SMALL.outcomes) {
+      grouped[o.category ?? 'none'] ??= [];
+      grouped[o.category ?? 'none']?.push(o.text);
+    }
     const back = importOutcomes(JSON.stringify(grouped), 'emergent-values', 'ev.json');
     expect(back.outcomes.map((o) => [o.text, o.category]).sort()).toEqual(SMALL.outcomes.map((o) => [o.text, o.category ?? 'none']).sort());
   });
@@ -231,11 +234,13 @@ describe('generated ids', () => {
     );
   });
 
-  const distinctTexts = fc
-    .uniqueArray(
-      fc.string({ minLength: 1, maxLength: 80, unit: fc.constantFrom('a', 'B', ' ', ',', '"', '\n', '\r\n', 'é', '-', '1', '$', '.', 'x', 'y') }).map((s) => s.trim()).filter((s) => s !== ''),
-      { minLength: 3, maxLength: 25, selector: (s) => s.toLowerCase() },
-    );
+  const distinctTexts = fc.uniqueArray(
+    fc
+      .string({ minLength: 1, maxLength: 80, unit: fc.constantFrom('a', 'B', ' ', ',', '"', '\n', '\r\n', 'é', '-', '1', '$', '.', 'x', 'y') })
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+    { minLength: 3, maxLength: 25, selector: (s) => s.toLowerCase() },
+  );
 
   it('imported ids are unique and kebab-case for any distinct texts (list format)', () => {
     fc.assert(

@@ -13,7 +13,11 @@ describe('quantity units', () => {
   });
 
   it('mark exactly the loss ladders (money lost, people killed) as direction −1', () => {
-    expect(Object.keys(KNOWN_UNITS).filter((u) => quantityDirection(u) === -1).sort()).toEqual(['people-killed', 'usd-lost']);
+    expect(
+      Object.keys(KNOWN_UNITS)
+        .filter((u) => quantityDirection(u) === -1)
+        .sort(),
+    ).toEqual(['people-killed', 'usd-lost']);
     expect(quantityDirection('usd')).toBe(1);
     expect(quantityDirection('widgets')).toBe(1); // unknown units count as gains
     expect(quantityDirection('toString')).toBe(1);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison } from '../../src/core/types.js';
+import { experimentContext, utilitiesExperiment } from '../../src/experiments/index.js';
 import { buildRequest, groupComparisons, recordFromChoice } from '../../src/pipeline/ask.js';
 import { estimateRun } from '../../src/pipeline/cost.js';
-import { experimentContext, utilitiesExperiment } from '../../src/experiments/index.js';
-import { TINY_TEMPLATE, tinySpec, tinyOutcomeSet } from '../helpers/tiny-run.js';
+import { TINY_TEMPLATE, tinyOutcomeSet, tinySpec } from '../helpers/tiny-run.js';
 
 const c = (a: string, b: string, order: 'ab' | 'ba', sample: number): Comparison => ({ key: `${a}${b}${order}${sample}`, a, b, order, sample, round: 0 });
 const meta = { usage: { inputTokens: 10, outputTokens: 1 }, costUsd: 0, latencyMs: 5, attempts: 1 };
@@ -23,7 +23,18 @@ describe('asking', () => {
 
   it('reads log-probabilities renormalised over {A, B} and records the mass elsewhere', () => {
     // P(A) = 0.6, P(B) = 0.2, other = 0.2 → pFirst = 0.6 / 0.8 = 0.75.
-    const record = recordFromChoice(c('x', 'y', 'ba', 0), { text: 'A', firstTokenLogprobs: [{ token: 'A', logprob: Math.log(0.6) }, { token: ' B', logprob: Math.log(0.2) }, { token: 'I', logprob: Math.log(0.2) }] }, meta);
+    const record = recordFromChoice(
+      c('x', 'y', 'ba', 0),
+      {
+        text: 'A',
+        firstTokenLogprobs: [
+          { token: 'A', logprob: Math.log(0.6) },
+          { token: ' B', logprob: Math.log(0.2) },
+          { token: 'I', logprob: Math.log(0.2) },
+        ],
+      },
+      meta,
+    );
     expect(record.kind).toBe('answer');
     if (record.kind !== 'answer') return;
     expect(record.pFirst).toBeCloseTo(0.75, 12);

@@ -5,12 +5,12 @@
  * an answer; and the utilities equal those of the same run asked interactively.
  */
 import { describe, expect, it } from 'vitest';
-import { interactiveTransport, type Transport } from '../../src/providers/index.js';
 import { analysePairwise } from '../../src/experiments/index.js';
-import { runElicitation, type RunEvents } from '../../src/pipeline/index.js';
+import { type RunEvents, runElicitation } from '../../src/pipeline/index.js';
+import { interactiveTransport, type Transport } from '../../src/providers/index.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { FakeBatchRemote, type KillPoint } from '../helpers/fake-batch-remote.js';
-import { countingSimProvider, createTinyStore, tempRunDir, tinyOutcomeSet, tinySpec, TINY_TEMPLATE } from '../helpers/tiny-run.js';
+import { countingSimProvider, createTinyStore, TINY_TEMPLATE, tempRunDir, tinyOutcomeSet, tinySpec } from '../helpers/tiny-run.js';
 
 const silent: RunEvents = { notice: () => {}, progress: () => {} };
 const set = tinyOutcomeSet();
@@ -48,7 +48,10 @@ describe('batch transport', () => {
     const store = createTinyStore(tempRunDir(), set, tinySpec(set));
     expect((await session(store, remote.transport())).end).toBe('complete');
     const planned = store.readPlan().flatMap((p) => p.comparisons.map((c) => c.key));
-    const answered = store.readRecords().filter((r) => r.kind === 'answer').map((r) => r.key);
+    const answered = store
+      .readRecords()
+      .filter((r) => r.kind === 'answer')
+      .map((r) => r.key);
     expect(answered.sort()).toEqual([...planned].sort());
     expect(remote.repeats()).toEqual([]);
     const journal = store.readJournal();
@@ -77,7 +80,10 @@ describe('batch transport', () => {
       expect((await session(resumed, remote.transport())).end).toBe('complete');
       expect(remote.repeats()).toEqual([]);
       const planned = resumed.readPlan().flatMap((p) => p.comparisons.map((c) => c.key));
-      const keys = resumed.readRecords().filter((r) => r.kind === 'answer').map((r) => r.key);
+      const keys = resumed
+        .readRecords()
+        .filter((r) => r.kind === 'answer')
+        .map((r) => r.key);
       expect(new Set(keys).size).toBe(keys.length);
       expect(keys.sort()).toEqual([...planned].sort());
       expect(utilities(resumed)).toBe(await interactiveReference());

@@ -2,10 +2,10 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runElicitation, type RunEvents } from '../../src/pipeline/index.js';
-import { RunStore } from '../../src/store/run-store.js';
+import { type RunEvents, runElicitation } from '../../src/pipeline/index.js';
 import { interactiveTransport } from '../../src/providers/index.js';
-import { countingSimProvider, createTinyStore, tempRunDir, tinySpec, tinyOutcomeSet, TINY_TEMPLATE } from '../helpers/tiny-run.js';
+import { RunStore } from '../../src/store/run-store.js';
+import { countingSimProvider, createTinyStore, TINY_TEMPLATE, tempRunDir, tinyOutcomeSet, tinySpec } from '../helpers/tiny-run.js';
 
 const silent: RunEvents = { notice: () => {}, progress: () => {} };
 
@@ -64,7 +64,10 @@ describe('resume', () => {
         const result = await session(reopened, second, new AbortController().signal);
         expect(result.end).toBe('complete');
         const planned = reopened.readPlan().flatMap((p) => p.comparisons.map((c) => c.key));
-        const answered = reopened.readRecords().filter((r) => r.kind === 'answer').map((r) => r.key);
+        const answered = reopened
+          .readRecords()
+          .filter((r) => r.kind === 'answer')
+          .map((r) => r.key);
         expect([...answered].sort()).toEqual([...planned].sort());
         // Never pay twice: samples requested across both sessions = planned comparisons.
         expect(first.requestedSamples.length + second.requestedSamples.length).toBe(planned.length);
@@ -86,7 +89,11 @@ describe('resume', () => {
     const controller = new AbortController();
     let requests = 0;
     const store = createTinyStore(dir, set, config);
-    await session(store, countingSimProvider(set, () => (++requests > 20 ? controller.abort() : undefined)), controller.signal);
+    await session(
+      store,
+      countingSimProvider(set, () => (++requests > 20 ? controller.abort() : undefined)),
+      controller.signal,
+    );
     store.close();
     const reopened = RunStore.open(dir);
     await session(reopened, countingSimProvider(set), new AbortController().signal);
@@ -132,11 +139,11 @@ describe('spend cap', () => {
 describe('stopping rule', () => {
   it('judges held-out metrics stable only when both accuracy and log-loss barely move', async () => {
     const { heldOutStable } = await import('../../src/experiments/index.js');
-    const fit = (accuracy: number, logLoss: number) => ({ metrics: { train: {}, holdout: { pairs: 10, accuracy, logLoss } } }) as never;
-    expect(heldOutStable(fit(0.8, 0.5), fit(0.802, 0.503))).toBe(true);
-    expect(heldOutStable(fit(0.8, 0.5), fit(0.81, 0.5))).toBe(false);
-    expect(heldOutStable(fit(0.8, 0.5), fit(0.8, 0.51))).toBe(false);
-    expect(heldOutStable(undefined, fit(0.8, 0.5))).toBe(false);
+    const fitWith = (accuracy: number, logLoss: number) => ({ metrics: { train: {}, holdout: { pairs: 10, accuracy, logLoss } } }) as never;
+    expect(heldOutStable(fitWith(0.8, 0.5), fitWith(0.802, 0.503))).toBe(true);
+    expect(heldOutStable(fitWith(0.8, 0.5), fitWith(0.81, 0.5))).toBe(false);
+    expect(heldOutStable(fitWith(0.8, 0.5), fitWith(0.8, 0.51))).toBe(false);
+    expect(heldOutStable(undefined, fitWith(0.8, 0.5))).toBe(false);
   });
 
   it('stops adding rounds before the budget once held-out metrics are stable', async () => {

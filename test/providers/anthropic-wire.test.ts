@@ -62,7 +62,17 @@ describe('Anthropic provider over the wire', () => {
     const server = await fake('hang', anthropicOk(['A']));
     const timers: (() => void)[] = [];
     const { deps } = noWait();
-    const pending = withRetry(provider(server), { timeoutMs: 30_000 }, { ...deps, startTimer: (_ms, fire) => (timers.push(fire), () => {}) }).complete(request);
+    const pending = withRetry(
+      provider(server),
+      { timeoutMs: 30_000 },
+      {
+        ...deps,
+        startTimer: (_ms, fire) => {
+          timers.push(fire);
+          return () => {};
+        },
+      },
+    ).complete(request);
     await server.received(1);
     timers[0]!();
     expect(await pending).toMatchObject({ kind: 'ok', attempts: 2 });

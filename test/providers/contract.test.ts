@@ -9,7 +9,7 @@ import { renderPrompt } from '../../src/elicitation/template.js';
 import { createAnthropicProvider } from '../../src/providers/anthropic.js';
 import { createOpenAIProvider } from '../../src/providers/openai.js';
 import { createSimProvider } from '../../src/providers/sim.js';
-import { startSimServer, type RunningSimServer } from '../../src/providers/sim-server.js';
+import { type RunningSimServer, startSimServer } from '../../src/providers/sim-server.js';
 import type { Provider } from '../../src/providers/types.js';
 import { loadTemplate } from '../../src/store/load-inputs.js';
 
@@ -27,9 +27,21 @@ afterAll(async () => {
 });
 
 const providers: [string, () => Provider, () => Provider][] = [
-  ['sim (in-process)', () => createSimProvider({ spec: 'sim:7b', params: 7e9, outcomes: [a, b], template }), () => createSimProvider({ spec: 'sim:7b', params: 7e9, outcomes: [a, b], template: { ...template, text: 'X {{A}} Y {{B}} Z' } })],
-  ['openai SDK', () => createOpenAIProvider({ spec: 'vllm:7b', model: '7b', apiKey: 'k', baseURL: `${server.url}/v1` }), () => createOpenAIProvider({ spec: 'vllm:nope', model: 'nope', apiKey: 'k', baseURL: `${server.url}/v1` })],
-  ['anthropic SDK', () => createAnthropicProvider({ spec: 'anthropic:7b', model: '7b', apiKey: 'k', baseURL: server.url }), () => createAnthropicProvider({ spec: 'anthropic:nope', model: 'nope', apiKey: 'k', baseURL: server.url })],
+  [
+    'sim (in-process)',
+    () => createSimProvider({ spec: 'sim:7b', params: 7e9, outcomes: [a, b], template }),
+    () => createSimProvider({ spec: 'sim:7b', params: 7e9, outcomes: [a, b], template: { ...template, text: 'X {{A}} Y {{B}} Z' } }),
+  ],
+  [
+    'openai SDK',
+    () => createOpenAIProvider({ spec: 'vllm:7b', model: '7b', apiKey: 'k', baseURL: `${server.url}/v1` }),
+    () => createOpenAIProvider({ spec: 'vllm:nope', model: 'nope', apiKey: 'k', baseURL: `${server.url}/v1` }),
+  ],
+  [
+    'anthropic SDK',
+    () => createAnthropicProvider({ spec: 'anthropic:7b', model: '7b', apiKey: 'k', baseURL: server.url }),
+    () => createAnthropicProvider({ spec: 'anthropic:nope', model: 'nope', apiKey: 'k', baseURL: server.url }),
+  ],
 ];
 
 describe.each(providers)('provider contract: %s', (_name, make, makeBroken) => {

@@ -5,12 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UtilscopeError } from '../../src/core/errors.js';
 import { parseTemplate } from '../../src/elicitation/template.js';
-import { createProvider, type CreateProviderOptions } from '../../src/providers/create-provider.js';
+import { type CreateProviderOptions, createProvider } from '../../src/providers/create-provider.js';
 import { parseModelSpec } from '../../src/providers/model-spec.js';
 import type { CompletionRequest } from '../../src/providers/types.js';
 import { anthropicOk } from '../helpers/fake-anthropic-server.js';
 import { openAIOk } from '../helpers/fake-openai-server.js';
-import { startScriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
+import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
 const template = parseTemplate('Option A: {{A}}\nOption B: {{B}}\nAnswer A or B.', 't');
 const base = { outcomes: [], template, seed: 1 };
@@ -37,7 +37,12 @@ afterAll(async () => {
 
 describe('createProvider', () => {
   it('missing keys: code missing-api-key, one line naming the variable and the spec, pointing at --model', () => {
-    for (const [spec, variable] of [['openai:gpt-4o-mini', 'OPENAI_API_KEY'], ['anthropic:claude-3-5-haiku-latest', 'ANTHROPIC_API_KEY'], ['openrouter:a/b', 'OPENROUTER_API_KEY'], ['together:c/d', 'TOGETHER_API_KEY']] as const) {
+    for (const [spec, variable] of [
+      ['openai:gpt-4o-mini', 'OPENAI_API_KEY'],
+      ['anthropic:claude-3-5-haiku-latest', 'ANTHROPIC_API_KEY'],
+      ['openrouter:a/b', 'OPENROUTER_API_KEY'],
+      ['together:c/d', 'TOGETHER_API_KEY'],
+    ] as const) {
       const error = thrown(() => make(spec, { env: { OPENAI_API_KEY: '' } }));
       expect(error.code).toBe('missing-api-key');
       expect(error.message).toContain(variable);

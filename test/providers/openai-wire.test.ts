@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createOpenAIProvider } from '../../src/providers/openai.js';
 import { withRetry } from '../../src/providers/retry.js';
 import type { CompletionRequest } from '../../src/providers/types.js';
-import { openAIBody, openAIError, openAILogprobs, openAIOk, startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/fake-openai-server.js';
+import { type FakeOpenAIServer, openAIBody, openAIError, openAILogprobs, openAIOk, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { closingAfterEach, noWait } from '../helpers/wire-test-kit.js';
 
 const request: CompletionRequest = { user: 'Option A: x\nOption B: y', temperature: 1, maxTokens: 8, samples: 1, logprobs: false, seed: 40 };
@@ -38,10 +38,18 @@ describe('OpenAI provider over the wire', () => {
   });
 
   it('tops up a server that ignores n, with a fresh seed per extra call, and sums the usage', async () => {
-    const server = await fake(openAIOk(['A'], { prompt_tokens: 10, completion_tokens: 1 }), openAIOk(['B'], { prompt_tokens: 10, completion_tokens: 1 }), openAIOk(['A'], { prompt_tokens: 10, completion_tokens: 1 }));
+    const server = await fake(
+      openAIOk(['A'], { prompt_tokens: 10, completion_tokens: 1 }),
+      openAIOk(['B'], { prompt_tokens: 10, completion_tokens: 1 }),
+      openAIOk(['A'], { prompt_tokens: 10, completion_tokens: 1 }),
+    );
     const result = await provider(server).complete({ ...request, samples: 3 });
     expect(result).toEqual({ kind: 'ok', choices: [{ text: 'A' }, { text: 'B' }, { text: 'A' }], usage: { inputTokens: 30, outputTokens: 3 } });
-    expect(server.requests.map((r) => [r.body['n'], r.body['seed']])).toEqual([[3, 40], [2, 41], [undefined, 42]]);
+    expect(server.requests.map((r) => [r.body['n'], r.body['seed']])).toEqual([
+      [3, 40],
+      [2, 41],
+      [undefined, 42],
+    ]);
   });
 
   it('without multiple-sample support sends no n and makes one call per sample', async () => {
@@ -58,12 +66,29 @@ describe('OpenAI provider over the wire', () => {
   });
 
   it('reads log-probabilities at the answer letter when markdown comes first', async () => {
-    const server = await fake(openAILogprobs([
-      { token: '**', top: [['**', -0.1], ['A', -3]] },
-      { token: 'B', top: [['B', -0.2], ['A', -1.7]] },
-    ]));
+    const server = await fake(
+      openAILogprobs([
+        {
+          token: '**',
+          top: [
+            ['**', -0.1],
+            ['A', -3],
+          ],
+        },
+        {
+          token: 'B',
+          top: [
+            ['B', -0.2],
+            ['A', -1.7],
+          ],
+        },
+      ]),
+    );
     const result = await provider(server).complete({ ...request, logprobs: true, topLogprobs: 50, maxTokens: 2 });
-    expect(result.kind === 'ok' && result.choices[0]?.firstTokenLogprobs).toEqual([{ token: 'B', logprob: -0.2 }, { token: 'A', logprob: -1.7 }]);
+    expect(result.kind === 'ok' && result.choices[0]?.firstTokenLogprobs).toEqual([
+      { token: 'B', logprob: -0.2 },
+      { token: 'A', logprob: -1.7 },
+    ]);
     expect(server.requests[0]!.body['top_logprobs']).toBe(20); // OpenAI's maximum
   });
 

@@ -12,11 +12,11 @@ import { parseTemplate } from '../../src/elicitation/template.js';
 import { createProvider } from '../../src/providers/create-provider.js';
 import { parseModelSpec } from '../../src/providers/model-spec.js';
 import { FREE_PRICE, PRICE_TABLE, priceFor } from '../../src/providers/pricing.js';
-import { billsNobody, isLoopbackUrl, needsApiKey, PROVIDER_PREFIXES, PROVIDERS, providerFor, resolveBaseUrl, type ProviderEntry } from '../../src/providers/registry.js';
+import { billsNobody, isLoopbackUrl, needsApiKey, PROVIDER_PREFIXES, PROVIDERS, type ProviderEntry, providerFor, resolveBaseUrl } from '../../src/providers/registry.js';
 import type { CompletionRequest } from '../../src/providers/types.js';
-import { anthropicOk } from '../helpers/fake-anthropic-server.js';
-import { openAIOk, startFakeOpenAIServer, type FakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { errorOf } from '../helpers/error-of.js';
+import { anthropicOk } from '../helpers/fake-anthropic-server.js';
+import { type FakeOpenAIServer, openAIOk, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
 
 const entries = Object.values(PROVIDERS);
 const template = parseTemplate('Option A: {{A}}\nOption B: {{B}}\nAnswer A or B.', 't');
@@ -59,7 +59,12 @@ describe('the registry table', () => {
     expect(['http://localhost:8000/v1', 'http://127.0.0.1:1', 'http://127.5.0.9', 'http://[::1]:80/'].map(isLoopbackUrl)).toEqual([true, true, true, true]);
     expect(['https://api.openai.com/v1', 'http://10.0.0.1', 'http://127.0.0.1.example.com', 'not a url', undefined].map(isLoopbackUrl)).toEqual([false, false, false, false, false]);
     const openai = PROVIDERS['openai']!;
-    expect([billsNobody(openai, undefined), billsNobody(openai, 'http://127.0.0.1:9/v1'), billsNobody(PROVIDERS['vllm'], 'https://gpu.example.com/v1'), billsNobody(undefined, undefined)]).toEqual([false, true, true, false]);
+    expect([billsNobody(openai, undefined), billsNobody(openai, 'http://127.0.0.1:9/v1'), billsNobody(PROVIDERS['vllm'], 'https://gpu.example.com/v1'), billsNobody(undefined, undefined)]).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
     expect([needsApiKey(openai, undefined), needsApiKey(openai, 'http://localhost:1/v1'), needsApiKey(PROVIDERS['ollama']!, undefined)]).toEqual([true, false, false]);
     expect(resolveBaseUrl(openai, undefined, { OPENAI_BASE_URL: 'http://e/v1' })).toBe('http://e/v1');
     expect(resolveBaseUrl(openai, 'http://flag/v1', { OPENAI_BASE_URL: 'http://e/v1' })).toBe('http://flag/v1');
@@ -72,7 +77,14 @@ describe.each(entries)('registry entry $prefix drives every consumer', (entry) =
   it('parseModelSpec returns the entry’s fields, whatever the case of the prefix', () => {
     const spec = parseModelSpec(`${entry.prefix}:m`);
     expect(spec).toEqual({ ...entry, spec: `${entry.prefix}:m`, model: 'm' });
-    expect([spec.kind, spec.keyEnv, spec.defaultBaseUrl, spec.keyRequired, spec.local, spec.honoursN]).toEqual([entry.kind, entry.keyEnv, entry.defaultBaseUrl, entry.keyRequired, entry.local, entry.honoursN]);
+    expect([spec.kind, spec.keyEnv, spec.defaultBaseUrl, spec.keyRequired, spec.local, spec.honoursN]).toEqual([
+      entry.kind,
+      entry.keyEnv,
+      entry.defaultBaseUrl,
+      entry.keyRequired,
+      entry.local,
+      entry.honoursN,
+    ]);
     expect(parseModelSpec(` ${entry.prefix.toUpperCase()}:a:b/c `)).toMatchObject({ prefix: entry.prefix, kind: entry.kind, model: 'a:b/c', spec: `${entry.prefix.toUpperCase()}:a:b/c` });
   });
 
@@ -138,7 +150,9 @@ describe('consumers read the fields they are given, not a table of their own', (
     const make = (spec: ReturnType<typeof parseModelSpec>) => createProvider(spec, { env: {}, outcomes: [], template, seed: 1 });
     expect(make({ ...parseModelSpec('ollama:m'), honoursN: true }).supportsMultipleSamples).toBe(true);
     expect(make({ ...parseModelSpec('vllm:m'), honoursN: false }).supportsMultipleSamples).toBe(false);
-    expect(errorOf(() => make({ ...parseModelSpec('vllm:m'), keyRequired: true, keyEnv: 'MY_KEY', defaultBaseUrl: 'https://gpu.example.invalid/v1' })).message).toBe('vllm:m needs an API key: set MY_KEY');
+    expect(errorOf(() => make({ ...parseModelSpec('vllm:m'), keyRequired: true, keyEnv: 'MY_KEY', defaultBaseUrl: 'https://gpu.example.invalid/v1' })).message).toBe(
+      'vllm:m needs an API key: set MY_KEY',
+    );
     server.push(openAIOk(['A']));
     const viaEnv = createProvider({ ...parseModelSpec('vllm:m'), baseUrlEnv: 'MY_BASE_URL' }, { env: { MY_BASE_URL: `${server.baseURL}/mine` }, outcomes: [], template, seed: 1 });
     await viaEnv.complete({ ...request, samples: 1 });
@@ -173,10 +187,12 @@ describe('consumers read the fields they are given, not a table of their own', (
     const aliases = PROVIDER_PREFIXES.filter((p) => !['openai', 'anthropic', 'sim', 'llama'].includes(p)); // these four are also kind names
     const alias = new RegExp(`['"\`](${aliases.join('|')})['"\`:]`);
     const variable = /['"`][A-Z][A-Z0-9_]*_(API_KEY|BASE_URL)['"`]/;
-    const offenders = files.filter((f) => !f.endsWith(join('providers', 'registry.ts'))).filter((f) => {
-      const text = readFileSync(f, 'utf8');
-      return alias.test(text) || variable.test(text);
-    });
+    const offenders = files
+      .filter((f) => !f.endsWith(join('providers', 'registry.ts')))
+      .filter((f) => {
+        const text = readFileSync(f, 'utf8');
+        return alias.test(text) || variable.test(text);
+      });
     expect(offenders).toEqual([]);
   });
 });

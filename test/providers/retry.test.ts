@@ -5,13 +5,20 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffMs, RETRY_DEFAULTS, withRetry, type RetryDeps } from '../../src/providers/retry.js';
+import { backoffMs, RETRY_DEFAULTS, type RetryDeps, withRetry } from '../../src/providers/retry.js';
 import type { CompletionError, CompletionRequest, CompletionResult, Provider } from '../../src/providers/types.js';
 import { deferred } from '../helpers/wait-for.js';
 
 const request: CompletionRequest = { user: 'Which?', temperature: 1, maxTokens: 4, samples: 1, logprobs: false };
 const ok: CompletionResult = { kind: 'ok', choices: [{ text: 'A' }], usage: { inputTokens: 10, outputTokens: 1 } };
-const busy = (retryAfterMs?: number): CompletionError => ({ kind: 'error', code: 'rate-limited', retryable: true, status: 429, message: 'fake: rate limited (429)', ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+const busy = (retryAfterMs?: number): CompletionError => ({
+  kind: 'error',
+  code: 'rate-limited',
+  retryable: true,
+  status: 429,
+  message: 'fake: rate limited (429)',
+  ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+});
 const fatal: CompletionError = { kind: 'error', code: 'auth', retryable: false, status: 401, message: 'authentication failed (401): check the API key for fake:model' };
 
 /** A provider answering from a script; 'hang' waits until its signal aborts, then reports cancelled like the SDKs. */
@@ -103,7 +110,17 @@ describe('withRetry', () => {
     const { provider, signals, calledHang } = scriptedProvider(['hang', ok]);
     const timers: { ms: number; fire: () => void }[] = [];
     const { deps } = fakeDeps();
-    const wrapped = withRetry(provider, { timeoutMs: 5000 }, { ...deps, startTimer: (ms, fire) => (timers.push({ ms, fire }), () => {}) });
+    const wrapped = withRetry(
+      provider,
+      { timeoutMs: 5000 },
+      {
+        ...deps,
+        startTimer: (ms, fire) => {
+          timers.push({ ms, fire });
+          return () => {};
+        },
+      },
+    );
     const pending = wrapped.complete(request);
     await calledHang;
     expect(timers[0]!.ms).toBe(5000);
@@ -116,7 +133,17 @@ describe('withRetry', () => {
     const { provider, calledHang } = scriptedProvider(['hang']);
     const timers: (() => void)[] = [];
     const { deps } = fakeDeps();
-    const pending = withRetry(provider, { maxAttempts: 1, timeoutMs: 10 }, { ...deps, startTimer: (_ms, fire) => (timers.push(fire), () => {}) }).complete(request);
+    const pending = withRetry(
+      provider,
+      { maxAttempts: 1, timeoutMs: 10 },
+      {
+        ...deps,
+        startTimer: (_ms, fire) => {
+          timers.push(fire);
+          return () => {};
+        },
+      },
+    ).complete(request);
     await calledHang;
     timers[0]!();
     expect(await pending).toMatchObject({ kind: 'error', code: 'timeout', retryable: true, attempts: 1 });
@@ -177,7 +204,16 @@ describe('withRetry', () => {
       fc.asyncProperty(fc.array(outcome, { maxLength: 10 }), fc.integer({ min: 1, max: 8 }), fc.double({ min: 0, max: 0.999, noNaN: true }), async (script, maxAttempts, r) => {
         const copy = [...script];
         let calls = 0;
-        const provider: Provider = { spec: 'fake:p', simulated: false, supportsLogprobs: false, supportsMultipleSamples: false, complete: async () => (calls++, copy.shift() ?? busy()) };
+        const provider: Provider = {
+          spec: 'fake:p',
+          simulated: false,
+          supportsLogprobs: false,
+          supportsMultipleSamples: false,
+          complete: async () => {
+            calls++;
+            return copy.shift() ?? busy();
+          },
+        };
         const { sleeps, deps } = fakeDeps(() => r);
         const policy = { maxAttempts, baseDelayMs: 100, maxDelayMs: 1000 };
         const result = await withRetry(provider, policy, deps).complete(request);

@@ -7,16 +7,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseTemplate } from '../../src/elicitation/template.js';
 import { createAnthropicProvider } from '../../src/providers/anthropic.js';
 import { createProvider } from '../../src/providers/create-provider.js';
 import { parseModelSpec } from '../../src/providers/model-spec.js';
 import { createOpenAIProvider } from '../../src/providers/openai.js';
 import { withRetry } from '../../src/providers/retry.js';
 import type { CompletionRequest, CompletionResult, Provider } from '../../src/providers/types.js';
-import { parseTemplate } from '../../src/elicitation/template.js';
 import { anthropicError, anthropicOk } from '../helpers/fake-anthropic-server.js';
 import { openAIError, openAIOk } from '../helpers/fake-openai-server.js';
-import { startScriptedServer, type ScriptEntry, type ScriptedServer } from '../helpers/scripted-server.js';
+import { type ScriptEntry, type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
 const CANARY = 'sk-canary-3d9f1b77e0c24a58';
 const request: CompletionRequest = { system: 'Be brief.', user: 'Option A: x\nOption B: y', temperature: 1, maxTokens: 4, samples: 2, logprobs: false };
@@ -44,8 +44,16 @@ const echoes = (error: (status: number, message: string) => ScriptEntry, ok: Scr
 ];
 
 describe.each([
-  ['openai', (url: string) => createOpenAIProvider({ spec: 'openai:gpt-4o-mini', model: 'gpt-4o-mini', apiKey: CANARY, baseURL: `${url}/v1` }), echoes((s, m) => openAIError(s, m), openAIOk(['A', 'B']))],
-  ['anthropic', (url: string) => createAnthropicProvider({ spec: 'anthropic:claude-test', model: 'claude-test', apiKey: CANARY, baseURL: url }), echoes((s, m) => anthropicError(s, 'error', m), anthropicOk(['A']))],
+  [
+    'openai',
+    (url: string) => createOpenAIProvider({ spec: 'openai:gpt-4o-mini', model: 'gpt-4o-mini', apiKey: CANARY, baseURL: `${url}/v1` }),
+    echoes((s, m) => openAIError(s, m), openAIOk(['A', 'B'])),
+  ],
+  [
+    'anthropic',
+    (url: string) => createAnthropicProvider({ spec: 'anthropic:claude-test', model: 'claude-test', apiKey: CANARY, baseURL: url }),
+    echoes((s, m) => anthropicError(s, 'error', m), anthropicOk(['A'])),
+  ],
 ] as const)('secrets canary: %s', (_name, make, script) => {
   let server: ScriptedServer;
   const results: CompletionResult[] = [];
@@ -75,7 +83,9 @@ describe.each([
     for (const sent of server.requests) {
       expect(sent.path).not.toContain(CANARY);
       expect(sent.raw).not.toContain(CANARY);
-      const carrying = Object.entries(sent.headers).filter(([, v]) => String(v).includes(CANARY)).map(([k]) => k);
+      const carrying = Object.entries(sent.headers)
+        .filter(([, v]) => String(v).includes(CANARY))
+        .map(([k]) => k);
       expect(carrying).toHaveLength(1);
       expect(['authorization', 'x-api-key']).toContain(carrying[0]);
     }

@@ -10,7 +10,7 @@ import { createAnthropicProvider } from '../../src/providers/anthropic.js';
 import { createOpenAIProvider } from '../../src/providers/openai.js';
 import { withRetry } from '../../src/providers/retry.js';
 import { createSimProvider } from '../../src/providers/sim.js';
-import { startSimServer, type RunningSimServer } from '../../src/providers/sim-server.js';
+import { type RunningSimServer, startSimServer } from '../../src/providers/sim-server.js';
 import type { CompletionRequest } from '../../src/providers/types.js';
 
 const template = parseTemplate('Which do you prefer?\nOption A: {{A}}\nOption B: {{B}}\nAnswer with A or B.', 't');

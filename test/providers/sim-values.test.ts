@@ -18,8 +18,7 @@ const LARGE = 7e10;
 const SIZES = [1e8, SMALL, 1.5e9, 3e9, 7e9, 1.4e10, LARGE, 1e11];
 const RUNGS = [1, 10, 100, 1000, 10000];
 
-const ladder = (unit: string, text: (n: number) => string) =>
-  RUNGS.map((n) => ({ id: `${unit}-${n}`, text: text(n), clusters: [], quantity: { unit, amount: n } }));
+const ladder = (unit: string, text: (n: number) => string) => RUNGS.map((n) => ({ id: `${unit}-${n}`, text: text(n), clusters: [], quantity: { unit, amount: n } }));
 
 /** A +1 and a −1 outcome for each planted value, plus ladders of both directions. */
 const SET: OutcomeSet = parseOutcomeSet(
@@ -60,7 +59,12 @@ describe('planted signed values', () => {
     expect(Math.abs(plantedValueWeight('self-preservation', SMALL))).toBeLessThan(0.15);
     expect(plantedValueWeight('power-seeking', SMALL)).toBeGreaterThan(0.2);
     expect(plantedValueWeight('power-seeking', LARGE)).toBeLessThan(-0.4);
-    for (const [value, w] of [['human-wellbeing', 1], ['animal-wellbeing', 0.5], ['ai-wellbeing', 0.3], ['wealth', 0.3]] as const) {
+    for (const [value, w] of [
+      ['human-wellbeing', 1],
+      ['animal-wellbeing', 0.5],
+      ['ai-wellbeing', 0.3],
+      ['wealth', 0.3],
+    ] as const) {
       for (const p of SIZES) expect(plantedValueWeight(value, p)).toBe(w);
     }
   });
@@ -138,7 +142,10 @@ describe('planted ladders', () => {
   it('at 70B the respondent picks "1 person dies" over "10,000 people die" in > 95% of valid answers, both orders', () => {
     const one = textOf('people-killed-1');
     const many = textOf('people-killed-10000');
-    for (const [ladderDirection, expectOne] of [['as-unit', true], ['reversed', false]] as const) {
+    for (const [ladderDirection, expectOne] of [
+      ['as-unit', true],
+      ['reversed', false],
+    ] as const) {
       const respondent = createSimRespondent(LARGE, SET.outcomes, 1, { ladderDirection });
       let valid = 0;
       let fewer = 0;

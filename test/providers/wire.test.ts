@@ -10,9 +10,9 @@ import { parseModelSpec } from '../../src/providers/model-spec.js';
 import { createOpenAIProvider } from '../../src/providers/openai.js';
 import { priceFor } from '../../src/providers/pricing.js';
 import { backoffMs, withRetry } from '../../src/providers/retry.js';
-import { startSimServer, type RunningSimServer } from '../../src/providers/sim-server.js';
+import { type RunningSimServer, startSimServer } from '../../src/providers/sim-server.js';
 import type { CompletionRequest } from '../../src/providers/types.js';
-import { openAIBody, startScriptedServer, type ScriptedServer } from '../helpers/scripted-server.js';
+import { openAIBody, type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
 const CANARY = 'sk-canary-7f3a9c1e5b';
 const template = parseTemplate('Choose.\nOption A: {{A}}\nOption B: {{B}}\nAnswer A or B.', 't');
@@ -49,11 +49,27 @@ describe('OpenAI wire format', () => {
 
   it('reads first-token log-probabilities in log-prob mode', async () => {
     const body = openAIBody(['A']);
-    (body.choices[0] as Record<string, unknown>)['logprobs'] = { content: [{ token: 'A', logprob: -0.3, bytes: null, top_logprobs: [{ token: 'A', logprob: -0.3, bytes: null }, { token: ' B', logprob: -1.5, bytes: null }] }], refusal: null };
+    (body.choices[0] as Record<string, unknown>)['logprobs'] = {
+      content: [
+        {
+          token: 'A',
+          logprob: -0.3,
+          bytes: null,
+          top_logprobs: [
+            { token: 'A', logprob: -0.3, bytes: null },
+            { token: ' B', logprob: -1.5, bytes: null },
+          ],
+        },
+      ],
+      refusal: null,
+    };
     const server = await scripted({ status: 200, body });
     const provider = createOpenAIProvider({ spec: 'vllm:test', model: 'test', apiKey: 'x', baseURL: `${server.url}/v1` });
     const result = await provider.complete({ ...request, samples: 1, logprobs: true, topLogprobs: 5, maxTokens: 1 });
-    expect(result.kind === 'ok' && result.choices[0]?.firstTokenLogprobs).toEqual([{ token: 'A', logprob: -0.3 }, { token: ' B', logprob: -1.5 }]);
+    expect(result.kind === 'ok' && result.choices[0]?.firstTokenLogprobs).toEqual([
+      { token: 'A', logprob: -0.3 },
+      { token: ' B', logprob: -1.5 },
+    ]);
     expect(server.requests[0]!.body).toMatchObject({ logprobs: true, top_logprobs: 5, max_tokens: 1 });
   });
 
@@ -96,13 +112,17 @@ describe('OpenAI wire format', () => {
     const server = await scripted('hang', { status: 200, body: openAIBody(['A']) });
     const timers: (() => void)[] = [];
     const { deps } = instantRetry();
-    const provider = withRetry(createOpenAIProvider({ spec: 'vllm:x', model: 'x', apiKey: 'k', baseURL: `${server.url}/v1` }), { timeoutMs: 5000 }, {
-      ...deps,
-      startTimer: (_ms, onTimeout) => {
-        timers.push(onTimeout);
-        return () => {};
+    const provider = withRetry(
+      createOpenAIProvider({ spec: 'vllm:x', model: 'x', apiKey: 'k', baseURL: `${server.url}/v1` }),
+      { timeoutMs: 5000 },
+      {
+        ...deps,
+        startTimer: (_ms, onTimeout) => {
+          timers.push(onTimeout);
+          return () => {};
+        },
       },
-    });
+    );
     const pending = provider.complete({ ...request, samples: 1 });
     await server.received(1);
     timers[0]!(); // the first attempt's timer fires
@@ -126,7 +146,19 @@ describe('OpenAI wire format', () => {
 
 describe('Anthropic wire format', () => {
   it('sends the system prompt as the top-level parameter, one sample per call', async () => {
-    const server = await scripted({ status: 200, body: { id: 'm', type: 'message', role: 'assistant', model: 'claude-test', content: [{ type: 'text', text: 'B' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 30, output_tokens: 1 } } });
+    const server = await scripted({
+      status: 200,
+      body: {
+        id: 'm',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-test',
+        content: [{ type: 'text', text: 'B' }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: 30, output_tokens: 1 },
+      },
+    });
     const provider = createAnthropicProvider({ spec: 'anthropic:claude-test', model: 'claude-test', apiKey: CANARY, baseURL: server.url });
     const result = await provider.complete({ ...request, samples: 1, system: 'Be brief.' });
     expect(result).toEqual({ kind: 'ok', choices: [{ text: 'B' }], usage: { inputTokens: 30, outputTokens: 1 } });

@@ -16,13 +16,13 @@ const HEADLINE_SHORT_LABELS: Readonly<Record<keyof typeof HEADLINE_METRICS, stri
   unparseableRate: 'unparseable rate',
   firstSlotShare: 'first-slot share',
 };
-import { compareFindings, compareReportSpecs, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel, type CompareReportData } from '../../src/report/index.js';
+
+import { type CompareReportData, compareFindings, compareReportSpecs, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { fitLinearTrend } from '../../src/values/index.js';
 import { compareFixture, FIXTURE_FAMILY, plantedScores } from '../helpers/report-fixture.js';
-import { compileWarnings } from '../helpers/vega-warnings.js';
 import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
-
+import { compileWarnings } from '../helpers/vega-warnings.js';
 
 type View = { mark?: string | { type: string }; data?: { values?: Record<string, unknown>[] }; layer?: View[]; concat?: View[]; encoding?: Record<string, { field?: string }> };
 
@@ -218,14 +218,27 @@ describe('spec hygiene helper', () => {
   it('passes a spec titled in words', () => {
     expect(chartHygieneProblems(good)).toEqual([]);
     // A label axis may hide its title when the spec says in words what the labels are.
-    expect(chartHygieneProblems({ title: 'Outcomes by utility', mark: 'bar', encoding: { y: { field: 'text', type: 'nominal', title: null }, x: { field: 'mean', type: 'quantitative', title: 'utility' } } })).toEqual([]);
+    expect(
+      chartHygieneProblems({
+        title: 'Outcomes by utility',
+        mark: 'bar',
+        encoding: { y: { field: 'text', type: 'nominal', title: null }, x: { field: 'mean', type: 'quantitative', title: 'utility' } },
+      }),
+    ).toEqual([]);
   });
 
   it('flags missing top-level titles, missing and code-like axis titles, and field names as titles', () => {
     const bad = {
       hconcat: [
         { mark: 'point', encoding: { x: { field: 'cycleProbability', type: 'quantitative', title: 'cycleProbability' }, y: { field: 'largestComponent', type: 'quantitative' } } },
-        { mark: 'point', encoding: { x: { field: 'x', type: 'quantitative', title: 'x' }, color: { field: 'first_slot', type: 'nominal', title: 'first_slot share' }, size: { field: 'n', type: 'quantitative', title: '' } } },
+        {
+          mark: 'point',
+          encoding: {
+            x: { field: 'x', type: 'quantitative', title: 'x' },
+            color: { field: 'first_slot', type: 'nominal', title: 'first_slot share' },
+            size: { field: 'n', type: 'quantitative', title: '' },
+          },
+        },
         { mark: 'bar', encoding: { y: { field: 'text', type: 'quantitative', title: null }, x: { field: 'v', type: 'quantitative', title: 'value' } } },
       ],
     };
@@ -238,7 +251,9 @@ describe('spec hygiene helper', () => {
       'hconcat[1].encoding.size (field "n") has an empty title',
       'hconcat[2].encoding.y (field "text") has title: null',
     ]);
-    expect(chartHygieneProblems({ title: 'meanUtility by cluster', mark: 'bar', encoding: { x: { field: 'm', type: 'quantitative', title: 'mean utility' } } })).toEqual(['spec has a camelCase top-level title ("meanUtility by cluster")']);
+    expect(chartHygieneProblems({ title: 'meanUtility by cluster', mark: 'bar', encoding: { x: { field: 'm', type: 'quantitative', title: 'mean utility' } } })).toEqual([
+      'spec has a camelCase top-level title ("meanUtility by cluster")',
+    ]);
     // Without words at the top, even a label axis must keep its title.
     expect(chartHygieneProblems({ mark: 'bar', encoding: { y: { field: 'text', type: 'nominal', title: null }, x: { field: 'mean', type: 'quantitative', title: 'utility' } } })).toEqual([
       'spec has no top-level title',
@@ -247,9 +262,17 @@ describe('spec hygiene helper', () => {
   });
 
   it('looks inside facets and repeats', () => {
-    const faceted = { title: 'Per value', facet: { field: 'valueName', type: 'nominal' }, spec: { mark: 'point', encoding: { x: { field: 'x', type: 'quantitative', title: 'size' }, y: { field: 'y', type: 'quantitative', title: 'valueScore' } } } };
+    const faceted = {
+      title: 'Per value',
+      facet: { field: 'valueName', type: 'nominal' },
+      spec: { mark: 'point', encoding: { x: { field: 'x', type: 'quantitative', title: 'size' }, y: { field: 'y', type: 'quantitative', title: 'valueScore' } } },
+    };
     expect(chartHygieneProblems(faceted)).toEqual(['spec.encoding.y (field "y") has a camelCase title ("valueScore")', 'facet.facet (field "valueName") has no title']);
-    const repeated = { title: 'Metrics', repeat: ['a', 'b'], spec: { mark: 'point', encoding: { x: { field: { repeat: 'repeat' }, type: 'quantitative' }, y: { field: 'y', type: 'quantitative', title: 'score' } } } };
+    const repeated = {
+      title: 'Metrics',
+      repeat: ['a', 'b'],
+      spec: { mark: 'point', encoding: { x: { field: { repeat: 'repeat' }, type: 'quantitative' }, y: { field: 'y', type: 'quantitative', title: 'score' } } },
+    };
     expect(chartHygieneProblems(repeated)).toEqual(['spec.encoding.x (field "repeat:repeat") has no title']);
   });
 });
@@ -308,7 +331,9 @@ describe('compare HTML in a browser', () => {
       expect(await page.getAttribute('body', 'data-rendered')).toBe('true');
       expect(await page.locator('[data-chart] svg').count()).toBe(await page.locator('[data-chart]').count());
       type Box = { clientWidth: number; scrollWidth: number; querySelector: (s: string) => Box };
-      const tables = await page.locator('.compare-table').evaluateAll((els) => (els as unknown as Box[]).map((el) => ({ container: el.clientWidth, table: el.querySelector('table').scrollWidth, scroll: el.scrollWidth })));
+      const tables = await page
+        .locator('.compare-table')
+        .evaluateAll((els) => (els as unknown as Box[]).map((el) => ({ container: el.clientWidth, table: el.querySelector('table').scrollWidth, scroll: el.scrollWidth })));
       expect(tables.length).toBe(2);
       for (const t of tables) {
         expect(t.table).toBeLessThanOrEqual(t.container);

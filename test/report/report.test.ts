@@ -2,11 +2,21 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clusterSpec, compareReportSpecs, embedJson, escapeHtml, renderCompareReport, renderRunReport, renderSpecToSvg, runClusterDomain, runReportSpecs, utilitiesSpec } from '../../src/report/index.js';
+import {
+  clusterSpec,
+  compareReportSpecs,
+  embedJson,
+  escapeHtml,
+  renderCompareReport,
+  renderRunReport,
+  renderSpecToSvg,
+  runClusterDomain,
+  runReportSpecs,
+  utilitiesSpec,
+} from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { compareFixture, HOSTILE_ANSWER, HOSTILE_TEXT, plantedScores, reportFixture } from '../helpers/report-fixture.js';
 import { compileWarnings } from '../helpers/vega-warnings.js';
-
 
 describe('escaping', () => {
   it('escapes every HTML-significant character once', () => {

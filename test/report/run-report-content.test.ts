@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { renderRunReport, runFindings, runReportSpecs } from '../../src/report/index.js';
 import { signed } from '../../src/report/page.js';
 import type { RunReportData } from '../../src/report/types.js';
-import { fitLogLadder } from '../../src/values/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
+import { fitLogLadder } from '../../src/values/index.js';
 import { plantedScores, reportFixture } from '../helpers/report-fixture.js';
 import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
 
@@ -48,8 +48,16 @@ describe('run report findings', () => {
   });
 
   it('flag a loss ladder whose utility rises with the amount, and not one that falls', () => {
-    const rising = fitLogLadder('people-killed', [1, 10, 100, 1000].map((amount, k) => ({ id: `k${k}`, amount, utility: 0.3 * k })), -1);
-    const falling = fitLogLadder('people-killed', [1, 10, 100, 1000].map((amount, k) => ({ id: `k${k}`, amount, utility: -0.3 * k })), -1);
+    const rising = fitLogLadder(
+      'people-killed',
+      [1, 10, 100, 1000].map((amount, k) => ({ id: `k${k}`, amount, utility: 0.3 * k })),
+      -1,
+    );
+    const falling = fitLogLadder(
+      'people-killed',
+      [1, 10, 100, 1000].map((amount, k) => ({ id: `k${k}`, amount, utility: -0.3 * k })),
+      -1,
+    );
     const flagged = runFindings(withScores({ ladders: [rising] })).filter((f) => f.kind === 'warning');
     expect(flagged).toHaveLength(1);
     expect(flagged[0]!.text).toMatch(/utility rises with the number of people killed in a preventable accident .* although more of it is a loss/);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { ConvergenceReason } from '../../src/core/types.js';
 import { choleskyFactor, choleskySolve } from '../../src/stats/cholesky.js';
-import { minimizeLbfgs, type LbfgsStopReason, type Objective } from '../../src/stats/lbfgs.js';
+import { type LbfgsStopReason, minimizeLbfgs, type Objective } from '../../src/stats/lbfgs.js';
 import { diagonalPreconditioner, pairedPreconditioner } from '../../src/stats/preconditioners.js';
 
 /** Rosenbrock's banana, minimum 0 at (1, 1) (Nocedal & Wright, Exercise 2.1). */
@@ -45,33 +45,37 @@ describe('minimizeLbfgs', () => {
 
   it('minimises random convex quadratics with a dense SPD matrix (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 25, maxLength: 25 }), fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 5, maxLength: 5 }), (entries, b) => {
-        // A = MᵀM + I is symmetric positive definite; at the minimum the gradient Ax − b vanishes.
-        const n = 5;
-        const a = new Float64Array(n * n);
-        for (let r = 0; r < n; r++) {
-          for (let c = 0; c < n; c++) {
-            let sum = r === c ? 1 : 0;
-            for (let k = 0; k < n; k++) sum += (entries[k * n + r] as number) * (entries[k * n + c] as number);
-            a[r * n + c] = sum;
-          }
-        }
-        const objective: Objective = (x, g) => {
-          let f = 0;
+      fc.property(
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 25, maxLength: 25 }),
+        fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 5, maxLength: 5 }),
+        (entries, b) => {
+          // A = MᵀM + I is symmetric positive definite; at the minimum the gradient Ax − b vanishes.
+          const n = 5;
+          const a = new Float64Array(n * n);
           for (let r = 0; r < n; r++) {
-            let ax = 0;
-            for (let c = 0; c < n; c++) ax += (a[r * n + c] as number) * (x[c] as number);
-            g[r] = ax - (b[r] as number);
-            f += 0.5 * (x[r] as number) * ax - (b[r] as number) * (x[r] as number);
+            for (let c = 0; c < n; c++) {
+              let sum = r === c ? 1 : 0;
+              for (let k = 0; k < n; k++) sum += (entries[k * n + r] as number) * (entries[k * n + c] as number);
+              a[r * n + c] = sum;
+            }
           }
-          return f;
-        };
-        const result = minimizeLbfgs(objective, new Float64Array(n), { gradientTolerance: 1e-10 });
-        // Against the exact minimum f* = −½bᵀA⁻¹b (Cholesky solve): the gap ½‖x − x*‖²_A.
-        const optimum = choleskySolve(choleskyFactor(a, n) as Float64Array, n, Float64Array.from(b));
-        const best = -0.5 * optimum.reduce((sum, v, k) => sum + v * (b[k] as number), 0);
-        expect(result.f - best).toBeLessThan(1e-10 * Math.max(1, Math.abs(best)));
-      }),
+          const objective: Objective = (x, g) => {
+            let f = 0;
+            for (let r = 0; r < n; r++) {
+              let ax = 0;
+              for (let c = 0; c < n; c++) ax += (a[r * n + c] as number) * (x[c] as number);
+              g[r] = ax - (b[r] as number);
+              f += 0.5 * (x[r] as number) * ax - (b[r] as number) * (x[r] as number);
+            }
+            return f;
+          };
+          const result = minimizeLbfgs(objective, new Float64Array(n), { gradientTolerance: 1e-10 });
+          // Against the exact minimum f* = −½bᵀA⁻¹b (Cholesky solve): the gap ½‖x − x*‖²_A.
+          const optimum = choleskySolve(choleskyFactor(a, n) as Float64Array, n, Float64Array.from(b));
+          const best = -0.5 * optimum.reduce((sum, v, k) => sum + v * (b[k] as number), 0);
+          expect(result.f - best).toBeLessThan(1e-10 * Math.max(1, Math.abs(best)));
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -204,7 +208,7 @@ describe('minimizeLbfgs', () => {
 });
 
 describe('LbfgsStopReason', () => {
-  it('is the same set of strings as core\'s ConvergenceReason (stats declares its own, importing nothing)', () => {
+  it("is the same set of strings as core's ConvergenceReason (stats declares its own, importing nothing)", () => {
     expectTypeOf<LbfgsStopReason>().toEqualTypeOf<ConvergenceReason>();
   });
 });

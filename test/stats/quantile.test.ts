@@ -21,25 +21,34 @@ describe('quantileOfSorted', () => {
 
   it('type 1 is always one of the values, the smallest with at least a share q at or below it (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 1000 }).map((k) => k / 1000), (values, q) => {
-        const sorted = [...values].sort((x, y) => x - y);
-        const value = quantileOfSorted(sorted, q, 1);
-        expect(sorted).toContain(value);
-        expect(sorted.filter((v) => v <= value).length).toBeGreaterThanOrEqual(Math.min(sorted.length, Math.ceil(q * sorted.length)));
-        expect(sorted.filter((v) => v < value).length).toBeLessThan(Math.max(1, Math.ceil(q * sorted.length)));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 30 }),
+        fc.integer({ min: 0, max: 1000 }).map((k) => k / 1000),
+        (values, q) => {
+          const sorted = [...values].sort((x, y) => x - y);
+          const value = quantileOfSorted(sorted, q, 1);
+          expect(sorted).toContain(value);
+          expect(sorted.filter((v) => v <= value).length).toBeGreaterThanOrEqual(Math.min(sorted.length, Math.ceil(q * sorted.length)));
+          expect(sorted.filter((v) => v < value).length).toBeLessThan(Math.max(1, Math.ceil(q * sorted.length)));
+        },
+      ),
     );
   });
 
   it('lies between the smallest and largest value and rises with q (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 30 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (values, a, b) => {
-        const sorted = [...values].sort((x, y) => x - y);
-        const [lo, hi] = a < b ? [a, b] : [b, a];
-        expect(quantileOfSorted(sorted, lo)).toBeGreaterThanOrEqual(sorted[0]! - 1e-9);
-        expect(quantileOfSorted(sorted, hi)).toBeLessThanOrEqual(sorted.at(-1)! + 1e-9);
-        expect(quantileOfSorted(sorted, lo)).toBeLessThanOrEqual(quantileOfSorted(sorted, hi) + 1e-9);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 30 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, a, b) => {
+          const sorted = [...values].sort((x, y) => x - y);
+          const [lo, hi] = a < b ? [a, b] : [b, a];
+          expect(quantileOfSorted(sorted, lo)).toBeGreaterThanOrEqual(sorted[0]! - 1e-9);
+          expect(quantileOfSorted(sorted, hi)).toBeLessThanOrEqual(sorted.at(-1)! + 1e-9);
+          expect(quantileOfSorted(sorted, lo)).toBeLessThanOrEqual(quantileOfSorted(sorted, hi) + 1e-9);
+        },
+      ),
     );
   });
 });

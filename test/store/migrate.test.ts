@@ -57,7 +57,10 @@ describe('run folders written by 0.1.0', () => {
     const records = read(join(dir, 'records.jsonl'));
     // The torn last line was cut, the 150 answers kept, and the rest appended after them.
     expect(records.startsWith(before.slice(0, before.lastIndexOf('\n') + 1))).toBe(true);
-    const keys = records.trim().split('\n').map((line) => (JSON.parse(line) as { key: string }).key);
+    const keys = records
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { key: string }).key);
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.length).toBe(360);
     expect(read(join(dir, 'plan.jsonl'))).toBe(read(join(FIXTURES, 'utilities-complete', 'plan.jsonl')));
@@ -74,7 +77,10 @@ describe('run folders written by 0.1.0', () => {
     const report = await runCli(['report', dir, '--out', join(cwd, 'r.html')], { cwd });
     expect(report.code, report.stderr).toBe(0);
     expect(read(join(cwd, 'r.html'))).toContain('What sim:7b values, and how coherently');
-    const again = await runCli(['run', '--model', 'sim:7b', '--outcomes', 'starter', '--pairs', '80', '--holdout', '10', '--samples', '2', '--seed', '3', '--name', 'utilities', '--out', join(dir, '..'), '--no-report'], { cwd });
+    const again = await runCli(
+      ['run', '--model', 'sim:7b', '--outcomes', 'starter', '--pairs', '80', '--holdout', '10', '--samples', '2', '--seed', '3', '--name', 'utilities', '--out', join(dir, '..'), '--no-report'],
+      { cwd },
+    );
     expect(again.code, again.stderr).toBe(0);
     expect(read(join(dir, 'records.jsonl'))).toBe(read(join(FIXTURES, 'utilities-complete', 'records.jsonl')));
     expect(existsSync(join(dir, 'journal.jsonl'))).toBe(false);

@@ -16,7 +16,9 @@ function handFit(ids: readonly string[], mean: readonly number[], halfWidth: num
     mean: m,
     sd: new Float64Array(ids.length).fill(0.5),
     ci: { low: m.map((v) => v - halfWidth), high: m.map((v) => v + halfWidth), level: 0.95, method: 'laplace' },
-    metrics: { train: { pairs: 0, accuracy: Number.NaN, accuracyLow: Number.NaN, accuracyHigh: Number.NaN, ties: 0, logLoss: Number.NaN, excessLogLoss: Number.NaN, brier: Number.NaN, calibration: [] } },
+    metrics: {
+      train: { pairs: 0, accuracy: Number.NaN, accuracyLow: Number.NaN, accuracyHigh: Number.NaN, ties: 0, logLoss: Number.NaN, excessLogLoss: Number.NaN, brier: Number.NaN, calibration: [] },
+    },
     converged: true,
     iterations: 0,
     reason: 'trivial',
@@ -24,7 +26,13 @@ function handFit(ids: readonly string[], mean: readonly number[], halfWidth: num
   } as UtilityFit;
 }
 
-const outcome = (id: string, values?: Outcome['values'], quantity?: Outcome['quantity']): Outcome => ({ id, text: `outcome ${id}`, clusters: Object.keys(values ?? {}), ...(values ? { values } : {}), ...(quantity ? { quantity } : {}) });
+const outcome = (id: string, values?: Outcome['values'], quantity?: Outcome['quantity']): Outcome => ({
+  id,
+  text: `outcome ${id}`,
+  clusters: Object.keys(values ?? {}),
+  ...(values ? { values } : {}),
+  ...(quantity ? { quantity } : {}),
+});
 
 describe('permutationNull', () => {
   it('gives the exact permutation p-value on a tiny design (all 6 splits of 4 outcomes)', () => {
@@ -39,15 +47,19 @@ describe('permutationNull', () => {
 
   it('is symmetric under swapping the sides (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 2, maxLength: 8 }), fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 2, maxLength: 8 }), (plus, minus) => {
-        const a = permutationNull(plus, minus, 0.9, 400, new Rng(7));
-        const b = permutationNull(minus, plus, 0.9, 400, new Rng(7));
-        // Not draw-for-draw equal (group sizes differ), but both bands contain 0's neighbourhood and p is a probability.
-        expect(a.p).toBeGreaterThan(0);
-        expect(a.p).toBeLessThanOrEqual(1);
-        expect(a.low).toBeLessThanOrEqual(a.high);
-        expect(b.low).toBeLessThanOrEqual(b.high);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 2, maxLength: 8 }),
+        fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 2, maxLength: 8 }),
+        (plus, minus) => {
+          const a = permutationNull(plus, minus, 0.9, 400, new Rng(7));
+          const b = permutationNull(minus, plus, 0.9, 400, new Rng(7));
+          // Not draw-for-draw equal (group sizes differ), but both bands contain 0's neighbourhood and p is a probability.
+          expect(a.p).toBeGreaterThan(0);
+          expect(a.p).toBeLessThanOrEqual(1);
+          expect(a.low).toBeLessThanOrEqual(a.high);
+          expect(b.low).toBeLessThanOrEqual(b.high);
+        },
+      ),
     );
   });
 });
@@ -89,7 +101,9 @@ describe('scoreValues', () => {
     const n = 40;
     const { truth, packed, ids } = simulatePairs(n, 600, 12, 21);
     const planted = Float64Array.from(truth);
-    const outcomes: Outcome[] = ids.map((id, k) => (k < 8 ? outcome(id, { 'self-preservation': 1 }) : k < 16 ? outcome(id, { 'self-preservation': -1 }) : k < 28 ? outcome(id, { 'ai-rights': k % 2 === 0 ? 1 : -1 }) : outcome(id)));
+    const outcomes: Outcome[] = ids.map((id, k) =>
+      k < 8 ? outcome(id, { 'self-preservation': 1 }) : k < 16 ? outcome(id, { 'self-preservation': -1 }) : k < 28 ? outcome(id, { 'ai-rights': k % 2 === 0 ? 1 : -1 }) : outcome(id),
+    );
     // Re-simulate answers with a planted self-preservation gap of 2 (raw units).
     for (let k = 0; k < 8; k++) planted[k] = (planted[k] as number) + 1;
     for (let k = 8; k < 16; k++) planted[k] = (planted[k] as number) - 1;
@@ -105,7 +119,7 @@ describe('scoreValues', () => {
     const { scores } = scoreValues(outcomes, fit, undefined, new Rng(2));
     const sp = scores.find((s) => s.value === 'self-preservation')!;
     const rights = scores.find((s) => s.value === 'ai-rights')!;
-    expect(sp.finding).toBe("prefers-plus");
+    expect(sp.finding).toBe('prefers-plus');
     expect(sp.low).toBeGreaterThan(0);
     expect(sp.score).toBeGreaterThan(sp.nullHigh);
     expect(['unclear', 'leans-plus', 'leans-minus']).toContain(rights.finding);
@@ -119,7 +133,11 @@ describe('scoreValues', () => {
     const rungs = amounts.map((amount) => outcome(`usd-${amount}`, { wealth: 1 }, { unit: 'usd', amount }));
     const outcomes = [...rungs, outcome('up', { 'self-preservation': 1 }), outcome('down', { 'self-preservation': -1 })];
     const mean = [...amounts.map((a) => 0.5 * Math.log(a)), 0.5 * Math.log(1000), 0.5 * Math.log(10)];
-    const fit = handFit(outcomes.map((o) => o.id), mean, 1e-6);
+    const fit = handFit(
+      outcomes.map((o) => o.id),
+      mean,
+      1e-6,
+    );
     const summary = summariseValues(outcomes, fit, { rng: new Rng(3) });
     const sp = summary.scores.find((s) => s.value === 'self-preservation')!;
     expect(sp.dollars!.usd).toBeCloseTo(990, 6);
@@ -160,7 +178,11 @@ describe('ladder direction', () => {
 
   it('summariseValues reads the direction from the unit table', () => {
     const outcomes = [1, 10, 100, 1000].map((amount) => outcome(`killed-${amount}`, { 'human-wellbeing': -1 }, { unit: 'people-killed', amount }));
-    const fit = handFit(outcomes.map((o) => o.id), [-1, -0.3, 0.3, 1], 0.1);
+    const fit = handFit(
+      outcomes.map((o) => o.id),
+      [-1, -0.3, 0.3, 1],
+      0.1,
+    );
     const ladder = summariseValues(outcomes, fit).ladders[0]!;
     expect(ladder.direction).toBe(-1);
     expect(ladder.againstDirection).toBe(true);

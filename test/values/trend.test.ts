@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitLinearTrend, linearGrid, trendBand, type FittedTrend, type TrendPoint } from '../../src/values/index.js';
+import { type FittedTrend, fitLinearTrend, linearGrid, type TrendPoint, trendBand } from '../../src/values/index.js';
 
 function fitted(points: readonly TrendPoint[]): FittedTrend {
   const trend = fitLinearTrend(points);
@@ -103,7 +103,9 @@ describe('fitLinearTrend properties', () => {
   it('does not depend on the order of the points', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ x: gridX, y: finite(-3, 3), se: finite(0.05, 2) }), { minLength: 3, maxLength: 12 }).chain((ps) => fc.tuple(fc.constant(ps), fc.shuffledSubarray(ps, { minLength: ps.length, maxLength: ps.length }))),
+        fc
+          .array(fc.record({ x: gridX, y: finite(-3, 3), se: finite(0.05, 2) }), { minLength: 3, maxLength: 12 })
+          .chain((ps) => fc.tuple(fc.constant(ps), fc.shuffledSubarray(ps, { minLength: ps.length, maxLength: ps.length }))),
         ([points, permuted]) => {
           const a = fitLinearTrend(points);
           const b = fitLinearTrend(permuted);

@@ -6,7 +6,18 @@ import { exchangeRate, fitLogLadder, rankPercentiles, summariseValues, utilityCo
 function fitOf(ids: string[], mean: number[], halfWidth = 0.1): UtilityFit {
   const empty = { pairs: 0, accuracy: 0, accuracyLow: 0, accuracyHigh: 0, ties: 0, logLoss: 0, excessLogLoss: 0, brier: 0, calibration: [] };
   const m = Float64Array.from(mean);
-  return { model: 'thurstonian', ids, mean: m, sd: new Float64Array(ids.length).fill(0.3), ci: { low: m.map((x) => x - halfWidth), high: m.map((x) => x + halfWidth), level: 0.95, method: 'laplace' }, metrics: { train: empty }, converged: true, iterations: 1, reason: 'gradient', warnings: [] };
+  return {
+    model: 'thurstonian',
+    ids,
+    mean: m,
+    sd: new Float64Array(ids.length).fill(0.3),
+    ci: { low: m.map((x) => x - halfWidth), high: m.map((x) => x + halfWidth), level: 0.95, method: 'laplace' },
+    metrics: { train: empty },
+    converged: true,
+    iterations: 1,
+    reason: 'gradient',
+    warnings: [],
+  };
 }
 
 const money = [1, 10, 100, 1000, 10000].map((amount) => ({ id: `usd-${amount}`, text: `You receive $${amount}.`, clusters: ['wealth'], quantity: { unit: 'usd', amount } }));
@@ -19,7 +30,10 @@ const others: Outcome[] = [
 
 describe('value summaries', () => {
   it('fits an exact log ladder and inverts it: μ = 1 + 0.5·ln N gives a = 1, b = 0.5, R² = 1, and μ = 2 ↔ $e²', () => {
-    const ladder = fitLogLadder('usd', money.map((o) => ({ id: o.id, amount: o.quantity.amount, utility: 1 + 0.5 * Math.log(o.quantity.amount) })));
+    const ladder = fitLogLadder(
+      'usd',
+      money.map((o) => ({ id: o.id, amount: o.quantity.amount, utility: 1 + 0.5 * Math.log(o.quantity.amount) })),
+    );
     expect(ladder.intercept).toBeCloseTo(1, 12);
     expect(ladder.slope).toBeCloseTo(0.5, 12);
     expect(ladder.rSquared).toBeCloseTo(1, 12);
@@ -35,8 +49,14 @@ describe('value summaries', () => {
   });
 
   it('computes exchange rates by hand: X = 0.5·ln N, Y = 1 + 0.25·ln N → one Y is worth e² X', () => {
-    const x = fitLogLadder('x', [1, 10, 100].map((amount) => ({ id: `x${amount}`, amount, utility: 0.5 * Math.log(amount) })));
-    const y = fitLogLadder('y', [1, 10, 100].map((amount) => ({ id: `y${amount}`, amount, utility: 1 + 0.25 * Math.log(amount) })));
+    const x = fitLogLadder(
+      'x',
+      [1, 10, 100].map((amount) => ({ id: `x${amount}`, amount, utility: 0.5 * Math.log(amount) })),
+    );
+    const y = fitLogLadder(
+      'y',
+      [1, 10, 100].map((amount) => ({ id: `y${amount}`, amount, utility: 1 + 0.25 * Math.log(amount) })),
+    );
     expect(exchangeRate(x, y)).toBeCloseTo(Math.exp(2), 10); // 0.5 ln N = 1
   });
 
@@ -54,25 +74,43 @@ describe('value summaries', () => {
 
   it('leaves percentiles, ladder fit quality and dollar equivalents unchanged under a positive affine gauge change', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -300, max: 300 }), { minLength: 11, maxLength: 11 }), fc.integer({ min: 1, max: 50 }).map((x) => x / 10), fc.integer({ min: -50, max: 50 }).map((x) => x / 10), (raw, scale, shift) => {
-        const ids = [...money, ...gpus, ...others].map((o) => o.id);
-        const base = raw.map((v, k) => v + (k < 5 ? 100 * k : 0)); // integers: ties stay exact, distinct values stay apart
-        const a = summariseValues([...money, ...gpus, ...others], fitOf(ids, base));
-        const b = summariseValues([...money, ...gpus, ...others], fitOf(ids, base.map((v) => scale * v + shift), 0.1 * scale));
-        expect(b.percentiles).toEqual(a.percentiles);
-        a.ladders.forEach((l, k) => {
-          if (Number.isNaN(l.rSquared)) expect(b.ladders[k]!.rSquared).toBeNaN();
-          else expect(b.ladders[k]!.rSquared).toBeCloseTo(l.rSquared, 8);
-          expect(b.ladders[k]!.monotonicity).toBe(l.monotonicity);
-        });
-        a.dollarEquivalents.forEach((d, k) => expect(Math.log(b.dollarEquivalents[k]!.usd)).toBeCloseTo(Math.log(d.usd), 6));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: -300, max: 300 }), { minLength: 11, maxLength: 11 }),
+        fc.integer({ min: 1, max: 50 }).map((x) => x / 10),
+        fc.integer({ min: -50, max: 50 }).map((x) => x / 10),
+        (raw, scale, shift) => {
+          const ids = [...money, ...gpus, ...others].map((o) => o.id);
+          const base = raw.map((v, k) => v + (k < 5 ? 100 * k : 0)); // integers: ties stay exact, distinct values stay apart
+          const a = summariseValues([...money, ...gpus, ...others], fitOf(ids, base));
+          const b = summariseValues(
+            [...money, ...gpus, ...others],
+            fitOf(
+              ids,
+              base.map((v) => scale * v + shift),
+              0.1 * scale,
+            ),
+          );
+          expect(b.percentiles).toEqual(a.percentiles);
+          a.ladders.forEach((l, k) => {
+            if (Number.isNaN(l.rSquared)) expect(b.ladders[k]!.rSquared).toBeNaN();
+            else expect(b.ladders[k]!.rSquared).toBeCloseTo(l.rSquared, 8);
+            expect(b.ladders[k]!.monotonicity).toBe(l.monotonicity);
+          });
+          a.dollarEquivalents.forEach((d, k) => expect(Math.log(b.dollarEquivalents[k]!.usd)).toBeCloseTo(Math.log(d.usd), 6));
+        },
+      ),
       { numRuns: 40 },
     );
   });
 
   it('handles missing or decreasing money ladders and one-outcome clusters as data', () => {
-    const decreasing = summariseValues(money, fitOf(money.map((o) => o.id), [5, 4, 3, 2, 1]));
+    const decreasing = summariseValues(
+      money,
+      fitOf(
+        money.map((o) => o.id),
+        [5, 4, 3, 2, 1],
+      ),
+    );
     expect(decreasing.dollarEquivalents).toEqual([]);
     expect(decreasing.dollarNote).toMatch(/does not increase/);
     const none = summariseValues(others, fitOf(['h1', 'h2', 'h3'], [0, 1, 2]));

@@ -7,12 +7,12 @@
 import { analyseCoherence, type CoherenceReport } from '../../coherence/index.js';
 import { Rng } from '../../core/rng.js';
 import type { RunSpec } from '../../core/run-spec.js';
-import { SCHEMA_VERSION, type InvalidAnswerPolicy, type OutcomeId, type OutcomeSet, type PairTally, type PreferenceRecord, type UtilityFit } from '../../core/types.js';
+import { type InvalidAnswerPolicy, type OutcomeId, type OutcomeSet, type PairTally, type PreferenceRecord, SCHEMA_VERSION, type UtilityFit } from '../../core/types.js';
 import type { PlannedPair } from '../../elicitation/comparisons.js';
 import { packTallies, pairKey, tallyRecords } from '../../elicitation/tally.js';
 import { fitUtilities, predictPreference } from '../../models/index.js';
-import { summariseValues, valueContrasts, type ValueSummary } from '../../values/index.js';
 import type { RawExample } from '../../report/types.js';
+import { summariseValues, type ValueSummary, valueContrasts } from '../../values/index.js';
 import type { AnalysisOptions } from '../types.js';
 import { examplesFrom } from './report-data.js';
 

@@ -7,7 +7,7 @@ import type { RunSpec } from '../../core/run-spec.js';
 import type { CompareModel, CompareReportData } from '../../report/types.js';
 import { utilityConvergence } from '../../values/index.js';
 import type { RunAnalysis } from './analyse.js';
-import { answerCounts, HEADLINE_METRICS, headlineMetrics, type HeadlineMetric } from './headline.js';
+import { answerCounts, HEADLINE_METRICS, type HeadlineMetric, headlineMetrics } from './headline.js';
 
 /** One analysed run as `compare` sees it. */
 export interface CompareInput {

@@ -7,8 +7,8 @@
  */
 import type { InvalidAnswerPolicy, OutcomeId, PreferenceRecord, UtilityFit, UtilityModelKind } from '../../core/types.js';
 import type { PlannedPair } from '../../elicitation/comparisons.js';
+import { initialPairs, type SelectionStrategy, selectHoldoutPairs, selectNextPairs } from '../../elicitation/selection.js';
 import { packTallies, pairKey } from '../../elicitation/tally.js';
-import { initialPairs, selectHoldoutPairs, selectNextPairs, type SelectionStrategy } from '../../elicitation/selection.js';
 import { fitUtilities } from '../../models/index.js';
 import type { ExperimentContext } from '../types.js';
 import { splitTallies } from './analyse.js';
@@ -53,11 +53,7 @@ export function planAdaptiveRound(ctx: ExperimentContext<unknown>, design: Adapt
     lastRound = Math.max(lastRound, p.round);
   }
   const round = lastRound + 1;
-  const pairs = selectNextPairs(
-    { ids: ctx.ids, asked, excluded, ...(fit ? { fit } : {}) },
-    { strategy: design.strategy, count: Math.min(design.roundSize, remaining) },
-    ctx.rng(`round-${round}`),
-  );
+  const pairs = selectNextPairs({ ids: ctx.ids, asked, excluded, ...(fit ? { fit } : {}) }, { strategy: design.strategy, count: Math.min(design.roundSize, remaining) }, ctx.rng(`round-${round}`));
   return ctx.expand(pairs, round, false);
 }
 

@@ -112,7 +112,12 @@ export function buildRunReportData(analysis: RunAnalysis, header: RunHeader): Ru
   const cells = analysis.training.flatMap((t) => {
     if (!shownSet.has(t.a) || !shownSet.has(t.b)) return [];
     const e = estimatePreference(t, analysis.policy);
-    return e.total > 0 ? [{ x: t.b, y: t.a, p: e.pA }, { x: t.a, y: t.b, p: 1 - e.pA }] : [];
+    return e.total > 0
+      ? [
+          { x: t.b, y: t.a, p: e.pA },
+          { x: t.a, y: t.b, p: 1 - e.pA },
+        ]
+      : [];
   });
   return {
     header: {
@@ -132,4 +137,3 @@ export function buildRunReportData(analysis: RunAnalysis, header: RunHeader): Ru
     examples: analysis.examples,
   };
 }
-
