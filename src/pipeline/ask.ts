@@ -23,17 +23,21 @@ import { costUsd, type TokenPrice } from '../providers/pricing.js';
 import type { InteractiveTransport } from '../providers/transport.js';
 import type { CompletionChoice, CompletionOk, CompletionRequest } from '../providers/types.js';
 
-/** What the ask loop needs from the outside world (passed in, so tests swap them without mocks). */
-export interface AskDeps {
-  readonly transport: InteractiveTransport;
+/** What asking needs whatever the transport: how to build requests, what they cost, when to stop. */
+export interface AskContext {
   readonly template: PromptTemplate;
   readonly outcomes: ReadonlyMap<string, Outcome>;
   readonly spec: RunSpec;
   readonly price: TokenPrice | undefined;
   readonly signal: AbortSignal;
-  readonly now: () => number;
   /** Called with each batch of records right after they are produced; must persist them synchronously. */
   readonly append: (records: readonly PreferenceRecord[]) => void;
+}
+
+/** What the interactive ask loop needs from the outside world (passed in, so tests swap them without mocks). */
+export interface AskDeps extends AskContext {
+  readonly transport: InteractiveTransport;
+  readonly now: () => number;
 }
 
 /** Spend so far and the cap, shared across rounds of one session. */

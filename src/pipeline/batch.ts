@@ -14,22 +14,15 @@
  */
 import { hashCanonical } from '../core/canonical-json.js';
 import { UtilscopeError } from '../core/errors.js';
-import type { RunSpec } from '../core/run-spec.js';
-import { type Comparison, type Outcome, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
-import type { PromptTemplate } from '../elicitation/template.js';
-import { costUsd, type TokenPrice } from '../providers/pricing.js';
+import { type Comparison, SCHEMA_VERSION } from '../core/types.js';
+import { costUsd } from '../providers/pricing.js';
 import type { BatchTicket, BatchTransport, KeyedRequest } from '../providers/transport.js';
 import { type InFlightBatch, inFlightBatches, type JournalEntry } from '../store/journal.js';
-import { type AskStop, buildRequest, failureRecord, groupComparisons, type RequestGroup, recordsFromResult, type SpendState } from './ask.js';
+import { type AskContext, type AskStop, buildRequest, failureRecord, groupComparisons, type RequestGroup, recordsFromResult, type SpendState } from './ask.js';
 
 /** What the batch path needs from the outside world. */
-export interface BatchDeps {
+export interface BatchDeps extends AskContext {
   readonly transport: BatchTransport;
-  readonly template: PromptTemplate;
-  readonly outcomes: ReadonlyMap<string, Outcome>;
-  readonly spec: RunSpec;
-  readonly price: TokenPrice | undefined;
-  readonly signal: AbortSignal;
   readonly isoNow: () => string;
   /** Waits between polls; resolves early when `signal` aborts. */
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -38,8 +31,6 @@ export interface BatchDeps {
   /** Every planned comparison by key (to rebuild the requests of a batch found in flight). */
   readonly planned: ReadonlyMap<string, Comparison>;
   readonly isAnswered: (key: string) => boolean;
-  /** Persists records synchronously. */
-  readonly append: (records: readonly PreferenceRecord[]) => void;
 }
 
 /** The id a group's request carries inside a batch: its first comparison key. */
