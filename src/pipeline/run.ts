@@ -151,7 +151,6 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
     );
   };
 
-  let carry: unknown;
   for (;;) {
     let stop: AskStop = 'done';
     // Up to three passes: the second and third retry short multi-sample responses one sample at a time.
@@ -165,10 +164,9 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
       status('cancelled', stop === 'cost-limit' ? `cost limit $${spec.session.maxCostUsd} reached` : 'cancelled by user');
       return { end: stop, costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: planned.size };
     }
-    const next = experiment.planNextRound(ctx, { plan, records, carry });
+    const next = experiment.planNextRound(ctx, { plan, records });
     if (next.notice) deps.events.notice(next.notice);
     if (next.pairs.length === 0) break;
-    carry = next.carry;
     store.appendPlan(next.pairs);
     plan = [...plan, ...next.pairs];
     addToPlan(next.pairs);

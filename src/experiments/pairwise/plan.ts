@@ -57,21 +57,28 @@ export function planAdaptiveRound(ctx: ExperimentContext<unknown>, design: Adapt
   return ctx.expand(pairs, round, false);
 }
 
-/** Fits the training pairs for planning the next round, with held-out metrics for the stopping rule. */
+/**
+ * Fits the training pairs for planning the next round, with held-out metrics for the stopping rule.
+ * Always from a cold start: the result depends on the data alone (tallies come sorted by pair), never
+ * on which fits a session happened to run before.
+ */
 export function fitForSelection(
   ids: readonly OutcomeId[],
   settings: { readonly policy: InvalidAnswerPolicy; readonly fitModel: UtilityModelKind; readonly laplace: boolean },
   plan: readonly PlannedPair[],
   records: readonly PreferenceRecord[],
-  warmStart: UtilityFit | undefined,
 ): UtilityFit {
   const { training, holdout } = splitTallies(plan, records);
   return fitUtilities(ids, packTallies(training, ids, settings.policy), {
     model: settings.fitModel,
     intervals: settings.laplace ? 'laplace' : 'none',
     ...(holdout.length > 0 ? { holdout: packTallies(holdout, ids, settings.policy) } : {}),
-    ...(warmStart ? { warmStart } : {}),
   });
+}
+
+/** The plan and the records of the rounds before `round` only: the data as it stood when `round` was planned. */
+export function roundsBefore(plan: readonly PlannedPair[], records: readonly PreferenceRecord[], round: number): { plan: PlannedPair[]; records: PreferenceRecord[] } {
+  return { plan: plan.filter((p) => p.round < round), records: records.filter((r) => r.round < round) };
 }
 
 /** The stopping rule: held-out accuracy within 0.005 and log-loss within 1% of the previous round. */
