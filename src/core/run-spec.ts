@@ -74,7 +74,11 @@ export interface ExperimentSpec {
   readonly [field: string]: unknown;
 }
 
-/** The outcome set a run asks about: its name, where it came from, content hash and size. */
+/**
+ * The outcome set a run asks about: its name, where it came from, content hash and size. `source`
+ * (a path or `builtin:<name>`) is a record of how it was given, not identity: the same content by
+ * another path is the same run.
+ */
 export interface OutcomeSetRef {
   readonly name: string;
   readonly source: string;
@@ -99,12 +103,13 @@ export interface RunSpec<E extends ExperimentSpec = ExperimentSpec> {
 
 /**
  * The identity of a run as a flat map from field path to value: the shared fields plus the
- * experiment's `identityFields`. Two specs with equal maps ask exactly the same questions.
+ * experiment's `identityFields`. Two specs with equal maps ask exactly the same questions. The
+ * outcome set counts by its content (name, hash, count), never by the path it was given as.
  */
 export function specIdentity(spec: RunSpec, identityFields: readonly string[]): ReadonlyMap<string, unknown> {
   const fields = new Map<string, unknown>([
     ['modelSpec', spec.modelSpec],
-    ['outcomes', spec.outcomes],
+    ...(['name', 'hash', 'count'] as const).map((k) => [`outcomes.${k}`, spec.outcomes[k]] as const),
     // Field by field, so a mismatch names what differs (`sampling.samplesPerOrder`, `arm.system`); the label is display only.
     ...(['id', 'system', 'preamble', 'context', 'template', 'format'] as const).map((k) => [`arm.${k}`, spec.arm[k]] as const),
     ...(['mode', 'samplesPerOrder', 'temperature', 'maxTokens'] as const).map((k) => [`sampling.${k}`, spec.sampling[k]] as const),
