@@ -76,7 +76,7 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '--base-url <url>', description: 'OpenAI/Anthropic-compatible server URL' },
   { flags: '--prices <file>', description: 'JSON {"<model>": {"input": usdPerMTok, "output": usdPerMTok}}' },
   { flags: '--dry-run', description: 'print the plan and cost estimate, ask nothing' },
-  { flags: '--name <run-id>', description: 'run folder name (default from model, outcomes and seed)' },
+  { flags: '--name <run-id>', description: 'run folder name: letters, digits, ".", "_", "-" (default from model, outcomes and seed)' },
   { flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' },
   { flags: '--no-report', description: 'skip writing the HTML report' },
 ];

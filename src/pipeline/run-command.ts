@@ -19,7 +19,7 @@ import { noticesOnly, type PipelineEnv } from './env.js';
 import { buildProvider, buildTransport, resolvePrice } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
 import { type RunSessionResult, runElicitation } from './run.js';
-import { defaultRunId, type RunOptionValues, resolveRunSpec } from './run-spec-options.js';
+import { assertRunId, defaultRunId, type RunOptionValues, resolveRunSpec } from './run-spec-options.js';
 import { runSummaryText } from './summary.js';
 
 /** How a command's work ended (the CLI turns it into an exit code). */
@@ -130,6 +130,7 @@ async function afterSession(store: RunStore, end: RunSessionResult['end'], repor
 /** `utilscope run`: a new run (or the same command again, which continues its folder). */
 export async function startRun(options: StartRunOptions, env: PipelineEnv): Promise<RunEnd> {
   parseModelSpec(options.model); // unknown prefixes fail before anything touches disk
+  if (options.name !== undefined) assertRunId(options.name, '--name');
   const experiments = env.experiments ?? builtinExperiments;
   const experiment = experiments.get(options.experiment ?? experiments.defaultKind);
   const loaded = loadOutcomeSet(options.outcomes ?? 'core');

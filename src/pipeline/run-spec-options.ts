@@ -68,8 +68,37 @@ export function resolveRunSpec(values: RunOptionValues & Readonly<Record<string,
   };
 }
 
-/** A run id from the spec: the same command resumes the same folder. */
+/** The most characters a run id (a run folder's name) may have. */
+const RUN_ID_MAX = 120;
+
+/** Runs of characters a run id may not hold, for slugging text into one. */
+const UNSAFE_RUN_ID_CHARS = /[^A-Za-z0-9._-]+/g;
+
+/**
+ * Whether `id` is one safe path segment: 1–120 characters of letters, digits, `.`, `_` and `-`,
+ * and not `.` or `..`, so a run folder named by it stays inside its outputs folder on every OS.
+ */
+export function isSafeRunId(id: string): boolean {
+  return id.length >= 1 && id.length <= RUN_ID_MAX && /^[A-Za-z0-9._-]+$/.test(id) && id !== '.' && id !== '..';
+}
+
+/** What a safe run id is, for error messages. */
+export const RUN_ID_RULE = `1–${RUN_ID_MAX} characters of letters, digits, ".", "_" or "-", and not "." or ".."`;
+
+/** Throws a one-line `invalid-option` usage error naming `field` (e.g. `--name`) unless `id` is a safe run id. */
+export function assertRunId(id: string, field: string): void {
+  if (!isSafeRunId(id)) throw new UtilscopeError('invalid-option', `run id ${JSON.stringify(id)} must be ${RUN_ID_RULE}`, { field });
+}
+
+/** `text` with every run of unsafe characters replaced by `-` and no leading or trailing `-`. */
+export function slugRunId(text: string): string {
+  return text.replace(UNSAFE_RUN_ID_CHARS, '-').replace(/^-+|-+$/g, '');
+}
+
+/**
+ * A run id from the spec: the same command resumes the same folder. Model spec and outcome-set name
+ * are slugged (a set may be named anything), so the id is always safe.
+ */
 export function defaultRunId(spec: RunSpec, experiment: AnyExperiment): string {
-  const model = spec.modelSpec.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${model}-${spec.outcomes.name}${experiment.runIdSuffix}-s${spec.seed}`.slice(0, 120);
+  return `${slugRunId(spec.modelSpec)}-${slugRunId(spec.outcomes.name) || 'outcomes'}${experiment.runIdSuffix}-s${spec.seed}`.slice(0, RUN_ID_MAX);
 }
