@@ -62,10 +62,33 @@ export interface AnalysisSpec {
   readonly pseudoLabels?: boolean;
 }
 
-/** Settings that may change between sessions of one run. */
+/** Where a run's token price came from: the built-in table, a `--prices` file, or free (local server, simulation). */
+export type PriceOrigin = 'table' | 'override' | 'free';
+
+/**
+ * The token price a run's requests are costed at, as run.json stores it: USD per million input and
+ * output tokens, and where it came from. Stored so a resume costs (and caps) what the first session
+ * did without repeating `--prices`.
+ */
+export interface SessionPrice {
+  readonly inputPerMillion: number;
+  readonly outputPerMillion: number;
+  readonly source: PriceOrigin;
+}
+
+/**
+ * Settings that may change between sessions of one run, not identity (docs/architecture.md §"The
+ * run spec"). A session's flags win; a flag not given inherits the stored session.
+ */
 export interface SessionSpec {
+  /** Requests in flight. */
   readonly concurrency: number;
+  /** Stop issuing requests once this much (USD, the whole run) is spent. */
   readonly maxCostUsd?: number;
+  /** Run under `maxCostUsd` even though the model has no price, so the cap cannot be enforced. */
+  readonly allowUnpriced?: boolean;
+  /** The price requests are costed at; absent when the model has none (and in folders made before prices were stored). */
+  readonly price?: SessionPrice;
 }
 
 /** An experiment's configuration as stored: its kind and its own fields (validated by its schema). */

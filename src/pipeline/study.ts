@@ -6,16 +6,17 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
+import { costCapStopLine } from '../core/spend.js';
 import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
 import { builtinExperiments } from '../experiments/index.js';
 import { parseModelSpec } from '../providers/index.js';
-import { loadOutcomeSet, loadTemplate, readStructuredFile, writeJsonAtomic } from '../store/index.js';
+import { loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
-import { buildProvider, resolvePrice } from './provider.js';
-import { estimateLine, finishRun, openRunFolder, type RunEnd, runSession } from './run-command.js';
-import { isSafeRunId, RUN_ID_RULE, resolveRunSpec, slugRunId } from './run-spec-options.js';
+import { buildProvider } from './provider.js';
+import { assertCapEnforceable, estimateLine, finishRun, openRunFolder, type RunEnd, readPriceFile, runSession, type SessionFieldNames, sessionPrice, withPrice } from './run-command.js';
+import { isSafeRunId, RUN_ID_RULE, resolveRunSpec, resolveSession, slugRunId } from './run-spec-options.js';
 import { type StudyRow, studyTableText } from './summary.js';
 
 const protocolSchema = z.strictObject({
@@ -32,6 +33,10 @@ const protocolSchema = z.strictObject({
   maxTokens: z.number().int().positive().optional(),
   concurrency: z.number().int().positive().optional(),
   maxCost: z.number().nonnegative().optional(),
+  /** Run under `maxCost` although a model has no price (its cap cannot be enforced). */
+  allowUnpriced: z.boolean().optional(),
+  /** A `--prices` file (path from the working folder). */
+  prices: z.string().min(1).optional(),
   unparseable: z.enum(['exclude', 'half']).optional(),
   preset: z.literal('paper').optional(),
   template: z.string().optional(),
@@ -104,6 +109,9 @@ export function studyRunIds(study: Study, file?: string): string[] {
   });
 }
 
+/** What the session settings are called in a study file. */
+const PROTOCOL_NAMES: SessionFieldNames = { maxCost: 'protocol.maxCost', prices: 'protocol.prices', allowUnpriced: 'protocol.allowUnpriced: true' };
+
 /** The built-in demo: the simulated family from 0.5B to 70B parameters on the starter outcomes. */
 export const DEMO_STUDY: Study = {
   name: 'demo',
@@ -124,7 +132,9 @@ export interface StudyPaths {
 
 /**
  * Runs every model of a study (reusing finished runs), then writes the compare report and prints the
- * table. Every model's folder name is checked before anything runs.
+ * table. Before anything runs: every model's folder name is checked, and a cap no model's price can
+ * enforce is refused. Each model's session follows the rule of `run` again: protocol fields given
+ * win, the rest inherit the folder's stored session.
  */
 export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
   const experiments = env.experiments ?? builtinExperiments;
@@ -134,21 +144,36 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   const template = loadTemplate(study.protocol.template ?? 'forced-choice');
   const studyDir = resolve(env.cwd, paths.outDir, study.name);
   const reportsDir = resolve(env.cwd, paths.reportsDir ?? 'reports');
-  const rows: StudyRow[] = [];
-  const metas: RunMeta[] = [];
-  for (const [k, model] of study.models.entries()) {
-    const label = model.label ?? model.spec;
-    const { template: _template, ...protocol } = study.protocol;
+  const { template: _template, prices: pricesFile, ...protocol } = study.protocol;
+  const prices = pricesFile !== undefined ? readPriceFile(resolve(env.cwd, pricesFile)) : undefined;
+  const planned = study.models.map((model, k) => {
     const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, template);
     const provider = buildProvider(spec, loaded.set, template, env);
     const dir = join(studyDir, runIds[k] as string);
+    const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
+    const session = withPrice(resolveSession(protocol, stored), sessionPrice(spec, provider.simulated, prices, stored?.price));
+    return { model, dir, provider, spec: { ...spec, session } };
+  });
+  try {
+    for (const [k, { spec }] of planned.entries())
+      assertCapEnforceable(spec.session, spec.modelSpec, env.log, PROTOCOL_NAMES, { ...(paths.file !== undefined ? { file: paths.file } : {}), model: `models[${k}]` });
+  } finally {
+    for (const { provider } of planned) await provider.close?.();
+  }
+  const rows: StudyRow[] = [];
+  const metas: RunMeta[] = [];
+  for (const { model, dir, provider, spec } of planned) {
+    const label = model.label ?? model.spec;
     const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env.now);
     try {
-      if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, resolvePrice(spec, provider, undefined)));
-      await provider.close?.();
-      const result = await runSession(store, env, label, spec.session, undefined);
+      if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, spec.session.price));
+      const result = await runSession(store, env, label, spec.session);
       if (result.end !== 'complete') {
-        env.log.write(`utilscope: study stopped at ${label} (${result.end}); run the same command again to resume\n`);
+        const why =
+          result.end === 'cost-limit'
+            ? `run ${costCapStopLine(spec.session.maxCostUsd ?? 0, store.readStatus()?.costUsd ?? 0, result.answered, result.planned)}; raise protocol.maxCost and run the same command again to resume`
+            : `${result.end}; run the same command again to resume`;
+        env.log.write(`utilscope: study stopped at ${label}: ${why}\n`);
         return result.end;
       }
       const { analysed, reportPath } = await finishRun(store, env, join(reportsDir, study.name));
