@@ -15,6 +15,7 @@
  */
 
 import type { RunSpec, SessionSpec } from '../core/run-spec.js';
+import { costCapStopLine } from '../core/spend.js';
 import { type Comparison, type OutcomeSet, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
 import type { PlannedPair } from '../elicitation/comparisons.js';
 import type { PromptTemplate } from '../elicitation/template.js';
@@ -102,7 +103,7 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
   const spend: SpendState = { costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0), maxCostUsd: spec.session.maxCostUsd };
   const sessionStartCost = spend.costUsd;
 
-  const status = (state: RunState, message?: string) => {
+  const status = (state: RunState, message?: string, costCapUsd?: number) => {
     store.writeStatus({
       v: SCHEMA_VERSION,
       state,
@@ -113,6 +114,7 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
       costUsd: spend.costUsd,
       round,
       ...(message ? { message } : {}),
+      ...(costCapUsd !== undefined ? { costCapUsd } : {}),
     });
   };
   const progress = () => deps.events.progress({ round, answered: answered.size, planned: planned.size, costUsd: spend.costUsd });
@@ -161,7 +163,9 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
       stop = await ask(pending, pass > 0);
     }
     if (stop === 'cancelled' || stop === 'cost-limit') {
-      status('cancelled', stop === 'cost-limit' ? `cost limit $${spec.session.maxCostUsd} reached` : 'cancelled by user');
+      const cap = spec.session.maxCostUsd ?? 0;
+      if (stop === 'cost-limit') status('cancelled', costCapStopLine(cap, spend.costUsd, answered.size, planned.size), cap);
+      else status('cancelled', 'cancelled by user');
       return { end: stop, costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: planned.size };
     }
     const next = experiment.planNextRound(ctx, { plan, records });

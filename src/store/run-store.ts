@@ -41,6 +41,8 @@ export interface RunStatus {
   readonly costUsd: number;
   readonly round: number;
   readonly message?: string;
+  /** The spend cap (USD) in force when the session stopped at it; set only then (state `cancelled`). */
+  readonly costCapUsd?: number;
 }
 
 const comparisonSchema = z.object({
