@@ -3,7 +3,7 @@
  * the environment map passed in (the CLI passes process.env) and handed straight to the SDK
  * constructor; they are never stored on the provider object, in errors or anywhere else.
  */
-import { UtilscopeError } from '../core/errors.js';
+import { quote, UtilscopeError } from '../core/errors.js';
 import type { Outcome, OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { createAnthropicProvider } from './anthropic.js';
@@ -54,7 +54,7 @@ export function createProvider(spec: ModelSpec, options: CreateProviderOptions):
   switch (spec.kind) {
     case 'sim': {
       const params = parseSimSize(spec.model);
-      if (params === undefined) throw new UtilscopeError('unknown-model-spec', `simulated size "${spec.model}" must look like 0.5b, 7b or 350m`, { field: '--model' });
+      if (params === undefined) throw new UtilscopeError('unknown-model-spec', `simulated size ${quote(spec.model)} must look like 0.5b, 7b or 350m`, { field: '--model' });
       return createSimProvider({ spec: spec.spec, params, outcomes: options.outcomes, template: options.template, seed: options.seed, ...(options.units ? { units: options.units } : {}) });
     }
     case 'llama':
