@@ -73,7 +73,8 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '--fit-model <kind>', description: 'thurstonian (default), case5 or bt' },
   { flags: '--pseudo-labels', description: 'the published final step: add confident predictions as hard labels and refit (inflates training metrics)' },
   { flags: '--preset <name>', description: 'paper: the published protocol (K=10, both orders, T=1, paper rule, unparseable = ½)' },
-  { flags: '--base-url <url>', description: 'OpenAI/Anthropic-compatible server URL' },
+  { flags: '--base-url <url>', description: 'OpenAI/Anthropic-compatible server URL (a key in its query or user:key@ is used, never stored)' },
+  { flags: '--timeout <seconds>', description: 'give up on an attempt after this long, then retry (default 60)' },
   { flags: '--prices <file>', description: 'JSON {"<model>": {"input": usdPerMTok, "output": usdPerMTok}}' },
   { flags: '--dry-run', description: 'print the plan and cost estimate, ask nothing' },
   { flags: '--name <run-id>', description: 'run folder name (default from model, outcomes and seed)' },
@@ -137,6 +138,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       options: [
         { flags: '--max-cost <usd>', description: 'new spending cap for this session' },
         { flags: '--concurrency <N>', description: 'requests in flight' },
+        { flags: '--base-url <url>', description: 'server URL for this session (default: the one in run.json)' },
+        { flags: '--timeout <seconds>', description: 'give up on an attempt after this long, then retry (default 60)' },
         { flags: '--prices <file>', description: 'price overrides' },
         { flags: '--no-report', description: 'skip writing the HTML report' },
       ],

@@ -29,3 +29,12 @@ export function parseChoice<T extends string>(value: RawOption, flag: string, al
   if (!(allowed as readonly string[]).includes(String(value))) throw new UtilscopeError('invalid-option', `${flag} must be one of ${allowed.join(', ')}, got ${quote(value)}`, { field: flag });
   return value as T;
 }
+
+/** A duration given in seconds (> 0, fractions allowed), returned in milliseconds; undefined when absent. */
+export function parseSecondsOption(value: RawOption, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (typeof value === 'boolean' || !Number.isFinite(seconds) || seconds <= 0)
+    throw new UtilscopeError('invalid-option', `${flag} must be a number of seconds > 0, got ${quote(value)}`, { field: flag });
+  return seconds * 1000;
+}

@@ -202,7 +202,9 @@ export async function askComparisons(
       const attempts = (result as { attempts?: number }).attempts ?? 1;
       if (result.kind === 'error') {
         if (!result.retryable) {
-          halt('fatal', new UtilscopeError('provider-fatal', `${deps.transport.spec}: ${result.message}`, { field: '--model' }));
+          const spec = deps.transport.spec;
+          const message = result.message.startsWith(`${spec}: `) ? result.message : `${spec}: ${result.message}`;
+          halt('fatal', new UtilscopeError('provider-fatal', message, { field: '--model' }));
           return;
         }
         deps.append(group.comparisons.map((c) => failureRecord(c, result.code, result.message, attempts)));

@@ -8,13 +8,13 @@ import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
 import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
 import { builtinExperiments } from '../experiments/index.js';
-import { parseModelSpec } from '../providers/index.js';
+import { parseModelSpec, publicBaseUrl } from '../providers/index.js';
 import { loadOutcomeSet, loadTemplate, readStructuredFile, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
 import { buildProvider, resolvePrice } from './provider.js';
-import { estimateLine, finishRun, openRunFolder, type RunEnd, runSession } from './run-command.js';
+import { estimateLine, finishRun, openRunFolder, type RunEnd, runSession, sessionConnection } from './run-command.js';
 import { resolveRunSpec } from './run-spec-options.js';
 import { type StudyRow, studyTableText } from './summary.js';
 
@@ -31,6 +31,8 @@ const protocolSchema = z.strictObject({
   temperature: z.number().nonnegative().optional(),
   maxTokens: z.number().int().positive().optional(),
   concurrency: z.number().int().positive().optional(),
+  /** Seconds per attempt; this session only, not identity. */
+  timeout: z.number().positive().optional(),
   maxCost: z.number().nonnegative().optional(),
   unparseable: z.enum(['exclude', 'half']).optional(),
   preset: z.literal('paper').optional(),
@@ -105,15 +107,16 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   const metas: RunMeta[] = [];
   for (const model of study.models) {
     const label = model.label ?? model.spec;
-    const { template: _template, ...protocol } = study.protocol;
+    const { template: _template, timeout, ...protocol } = study.protocol;
     const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, template);
-    const provider = buildProvider(spec, loaded.set, template, env);
+    const connection = sessionConnection({ baseUrl: model.baseUrl, timeout });
+    const provider = buildProvider(spec, loaded.set, template, env, connection);
     const dir = join(studyDir, slug(label));
     const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env.now);
     try {
       if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, resolvePrice(spec, provider, undefined)));
       await provider.close?.();
-      const result = await runSession(store, env, label, spec.session, undefined);
+      const result = await runSession(store, env, label, spec.session, undefined, connection);
       if (result.end !== 'complete') {
         env.log.write(`utilscope: study stopped at ${label} (${result.end}); run the same command again to resume\n`);
         return result.end;
@@ -126,7 +129,9 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
       store.close();
     }
   }
-  writeJsonAtomic(join(studyDir, 'study.json'), { v: 1, ...study, runs: metas });
+  // Base URLs by their public part only: a key in one belongs to the study file, not to what it writes.
+  const models = study.models.map((m) => (m.baseUrl !== undefined ? { ...m, baseUrl: publicBaseUrl(m.baseUrl) } : m));
+  writeJsonAtomic(join(studyDir, 'study.json'), { v: 1, ...study, models, runs: metas });
   const comparePath = await compareRuns(
     metas.map((m) => m.dir),
     { by: 'params', out: join(reportsDir, `${study.name}.html`), metas },
