@@ -5,7 +5,7 @@
  * `--debug` adds the stack. Nothing imports this module except bin/utilscope.js.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { formatErrorLine, isUtilscopeError, UtilscopeError } from '../core/errors.js';
+import { formatErrorLine, isUtilscopeError, neutraliseControls, UtilscopeError } from '../core/errors.js';
 import { registerCommands } from './commands.js';
 import { type CliIo, EXIT } from './io.js';
 
@@ -44,7 +44,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`utilscope: ${text.replace(/^error:\s*/i, '').trim()}\n`),
+      // Commander echoes the offending argument: neutralised like every error line (core/errors.ts).
+      outputError: (text, write) => write(`utilscope: ${neutraliseControls(text.replace(/^error:\s*/i, '').trim())}\n`),
     });
   registerCommands(program, { ...io, signal }, setExit);
 

@@ -68,10 +68,41 @@ export function formatLocation(where: ErrorLocation | undefined): string {
   return '';
 }
 
-/** The one line the CLI prints for an error, without the `utilscope: ` prefix; never multi-line. */
+/**
+ * Characters a terminal acts on or reorders text by: C0 controls, DEL, C1 controls, the line and
+ * paragraph separators, and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to neutralise.
+const UNSAFE_IN_MESSAGES = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `\u001b` for ESC: the JSON escape of one UTF-16 code unit. */
+const unicodeEscape = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/**
+ * The one way an untrusted string (an outcome id or text, a model spec, a field of an input file, a
+ * server's message) is quoted inside an error message: JSON string syntax, with every control, bidi
+ * and line-separator character written as `\uXXXX`, so the message stays one line that no input can
+ * use to clear a terminal, set its title or reverse the text after it. Strings longer than
+ * `maxLength` characters are cut and end in `…`. O(length).
+ */
+export function quote(text: unknown, maxLength = 120): string {
+  const value = String(text);
+  const shown = value.length > maxLength ? `${value.slice(0, maxLength - 1)}…` : value;
+  return JSON.stringify(shown).replace(UNSAFE_IN_MESSAGES, unicodeEscape);
+}
+
+/**
+ * The one line the CLI prints for an error, without the `utilscope: ` prefix; never multi-line.
+ * Line breaks and tabs become spaces; any other control, bidi or separator character still in the
+ * message or its location (one that reached it without {@link quote}) is written as `\uXXXX`.
+ */
 export function formatErrorLine(error: UtilscopeError): string {
-  const oneLine = error.message.replace(/\s*\n\s*/g, ' ');
-  return `${oneLine}${formatLocation(error.where)}`;
+  return neutraliseControls(`${error.message}${formatLocation(error.where)}`);
+}
+
+/** `text` on one line with every character a terminal would act on written as `\uXXXX` (see {@link formatErrorLine}). */
+export function neutraliseControls(text: string): string {
+  return text.replace(/[ \t]*[\r\n\t][\s]*/g, ' ').replace(UNSAFE_IN_MESSAGES, unicodeEscape);
 }
 
 /** Type guard usable across module boundaries. */
@@ -100,7 +131,7 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 
 /** What went wrong at the path, in words: unknown fields by name, a wrong type by the type expected. */
 function describeIssue(issue: SchemaIssue): string {
-  if (issue.code === 'unrecognized_keys' && issue.keys) return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys' && issue.keys) return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => quote(k)).join(', ')}`;
   if (issue.code === 'invalid_type' && typeof issue.expected === 'string') return `expected ${issue.expected}`;
   return issue.message;
 }

@@ -2,7 +2,7 @@
  * Validating option values that arrive as strings (command-line flags) or numbers (study files):
  * each failure is a one-line `invalid-option` error naming the flag. Pure.
  */
-import { UtilscopeError } from './errors.js';
+import { quote, UtilscopeError } from './errors.js';
 
 /** An option value as the CLI or a study file hands it over. */
 export type RawOption = string | number | boolean | undefined;
@@ -11,7 +11,7 @@ export type RawOption = string | number | boolean | undefined;
 export function parseIntOption(value: RawOption, flag: string, min: number, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (typeof value === 'boolean' || !Number.isInteger(n) || n < min) throw new UtilscopeError('invalid-option', `${flag} must be an integer ≥ ${min}, got "${String(value)}"`, { field: flag });
+  if (typeof value === 'boolean' || !Number.isInteger(n) || n < min) throw new UtilscopeError('invalid-option', `${flag} must be an integer ≥ ${min}, got ${quote(value)}`, { field: flag });
   return n;
 }
 
@@ -19,13 +19,22 @@ export function parseIntOption(value: RawOption, flag: string, min: number, fall
 export function parseNumberOption(value: RawOption, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (typeof value === 'boolean' || !Number.isFinite(n) || n < min) throw new UtilscopeError('invalid-option', `${flag} must be a number ≥ ${min}, got "${String(value)}"`, { field: flag });
+  if (typeof value === 'boolean' || !Number.isFinite(n) || n < min) throw new UtilscopeError('invalid-option', `${flag} must be a number ≥ ${min}, got ${quote(value)}`, { field: flag });
   return n;
 }
 
 /** One of `allowed`, or `fallback` when absent. */
 export function parseChoice<T extends string>(value: RawOption, flag: string, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(String(value))) throw new UtilscopeError('invalid-option', `${flag} must be one of ${allowed.join(', ')}, got "${String(value)}"`, { field: flag });
+  if (!(allowed as readonly string[]).includes(String(value))) throw new UtilscopeError('invalid-option', `${flag} must be one of ${allowed.join(', ')}, got ${quote(value)}`, { field: flag });
   return value as T;
+}
+
+/** A duration given in seconds (> 0, fractions allowed), returned in milliseconds; undefined when absent. */
+export function parseSecondsOption(value: RawOption, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (typeof value === 'boolean' || !Number.isFinite(seconds) || seconds <= 0)
+    throw new UtilscopeError('invalid-option', `${flag} must be a number of seconds > 0, got ${quote(value)}`, { field: flag });
+  return seconds * 1000;
 }

@@ -4,7 +4,7 @@
  * `a,b,aWins,bWins`. Parsed into PairTally (wins counted in the `ab` slot: the order is unknown).
  * Pure; every problem is a one-line `pairs-invalid` error naming the file and line.
  */
-import { UtilscopeError } from '../core/errors.js';
+import { quote, UtilscopeError } from '../core/errors.js';
 import { EMPTY_ORDER_TALLY } from '../core/preference-estimate.js';
 import type { OutcomeId, PairTally } from '../core/types.js';
 
@@ -18,8 +18,8 @@ interface RawPair {
 function toTally(raw: RawPair, known: ReadonlyMap<OutcomeId, number>, file: string, line: number): PairTally {
   const fail = (what: string) => new UtilscopeError('pairs-invalid', what, { file, line });
   if (typeof raw.a !== 'string' || typeof raw.b !== 'string') throw fail('"a" and "b" must be outcome ids');
-  for (const id of [raw.a, raw.b]) if (!known.has(id)) throw fail(`unknown outcome id "${id}"`);
-  if (raw.a === raw.b) throw fail(`a pair must name two different outcomes ("${raw.a}")`);
+  for (const id of [raw.a, raw.b]) if (!known.has(id)) throw fail(`unknown outcome id ${quote(id)}`);
+  if (raw.a === raw.b) throw fail(`a pair must name two different outcomes (${quote(raw.a)})`);
   const aWins = Number(raw.aWins);
   const bWins = Number(raw.bWins);
   for (const [name, value] of [
@@ -48,7 +48,7 @@ export function parseExternalPairs(text: string, file: string, ids: readonly Out
   if (format === 'csv') {
     const header = splitCsvLine(lines[0] ?? '');
     const expected = ['a', 'b', 'aWins', 'bWins'];
-    if (header.join(',') !== expected.join(',')) throw new UtilscopeError('pairs-invalid', `CSV header must be "${expected.join(',')}", got "${lines[0] ?? ''}"`, { file, line: 1 });
+    if (header.join(',') !== expected.join(',')) throw new UtilscopeError('pairs-invalid', `CSV header must be "${expected.join(',')}", got ${quote(lines[0] ?? '')}`, { file, line: 1 });
     lines.forEach((line, k) => {
       if (k === 0 || line.trim() === '') return;
       const cells = splitCsvLine(line);

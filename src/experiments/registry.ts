@@ -4,7 +4,7 @@
  * calls its functions, so adding an experiment is a folder plus one line here — and a registry can
  * be built with extra experiments (tests register a test-only one) without touching this file.
  */
-import { schemaError, UtilscopeError } from '../core/errors.js';
+import { quote, schemaError, UtilscopeError } from '../core/errors.js';
 import type { ExperimentSpec } from '../core/run-spec.js';
 import { transitivityProbeExperiment } from './transitivity-probe/index.js';
 import type { AnyExperiment } from './types.js';
@@ -39,7 +39,7 @@ export function createExperimentRegistry(experiments: readonly AnyExperiment[] =
     has: (kind) => byKind.has(kind),
     get(kind) {
       const found = byKind.get(kind);
-      if (!found) throw new UtilscopeError('invalid-option', `unknown experiment "${kind}" (experiments: ${kinds.join(', ')})`, { field: '--experiment' });
+      if (!found) throw new UtilscopeError('invalid-option', `unknown experiment ${quote(kind)} (experiments: ${kinds.join(', ')})`, { field: '--experiment' });
       return found;
     },
   };

@@ -8,12 +8,13 @@
  *   case); `clusters` holds tags separated by `;` or `|`; `id`, `category` and `clusters` may be empty.
  *
  * Phases: parse the text into drafts that remember where they came from (JSON field or CSV line) →
+ * join each text's lines (a spreadsheet cell may wrap; outcome texts are one line, parse.ts) →
  * check texts and explicit ids, so every error names that place → generate the missing ids → hand
  * the result to `parseOutcomeSet`, so an imported set obeys exactly the rules of a hand-written one.
  * Pure: the caller reads the file and passes its text and name (the name only appears in errors and
  * the default set name). Cost is linear in the file size.
  */
-import { type ErrorLocation, UtilscopeError } from '../core/errors.js';
+import { type ErrorLocation, quote, UtilscopeError } from '../core/errors.js';
 import type { OutcomeSet } from '../core/types.js';
 import { clustersForCategory } from './clusters.js';
 import { OUTCOME_ID_PATTERN, parseOutcomeSet } from './parse.js';
@@ -164,10 +165,10 @@ function draftsFromEmergentValues(text: string, file: string): Draft[] {
   }
   const drafts: Draft[] = [];
   for (const [category, list] of Object.entries(data as Record<string, unknown>)) {
-    if (!Array.isArray(list)) fail(`category "${category}" must map to a list of outcome texts, found ${describe(list)}`, { file, field: category });
+    if (!Array.isArray(list)) fail(`category ${quote(category)} must map to a list of outcome texts, found ${describe(list)}`, { file, field: category });
     const clusters = clustersForCategory(category);
     list.forEach((item: unknown, k: number) => {
-      if (typeof item !== 'string') fail(`outcome ${k} of category "${category}" must be a string, found ${describe(item)}`, { file, field: category });
+      if (typeof item !== 'string') fail(`outcome ${k} of category ${quote(category)} must be a string, found ${describe(item)}`, { file, field: category });
       drafts.push({ text: item.trim(), ...(category.trim() ? { category: category.trim() } : {}), clusters, where: { file, field: `${category}[${k}]` } });
     });
   }
@@ -185,7 +186,7 @@ function draftsFromList(text: string, file: string): Draft[] {
     if (typeof item !== 'object' || item === null || Array.isArray(item)) fail(`item ${k} must be a string or an object with "text", found ${describe(item)}`, where);
     const o = item as Record<string, unknown>;
     const unknown = Object.keys(o).filter((key) => !LIST_KEYS.has(key));
-    if (unknown.length > 0) fail(`unknown field ${unknown.map((key) => `"${key}"`).join(', ')} (allowed: id, text, category, clusters, values, quantity)`, where);
+    if (unknown.length > 0) fail(`unknown field ${unknown.map((key) => quote(key)).join(', ')} (allowed: id, text, category, clusters, values, quantity)`, where);
     if (typeof o['text'] !== 'string') fail(`item ${k} needs a "text" string`, where);
     if (o['id'] !== undefined && typeof o['id'] !== 'string') fail('"id" must be a string', where);
     if (o['category'] !== undefined && typeof o['category'] !== 'string') fail('"category" must be a string', where);
@@ -239,12 +240,12 @@ function checkDrafts(drafts: readonly Draft[]): void {
     if (d.text === '') fail('empty outcome text', d.where);
     const key = d.text.toLowerCase();
     const first = texts.get(key);
-    if (first) fail(`duplicate outcome text "${d.text.length > 60 ? `${d.text.slice(0, 57)}…` : d.text}" (first at ${placeOf(first.where)})`, d.where);
+    if (first) fail(`duplicate outcome text ${quote(d.text, 60)} (first at ${placeOf(first.where)})`, d.where);
     texts.set(key, d);
     if (d.id === undefined) continue;
-    if (!OUTCOME_ID_PATTERN.test(d.id)) fail(`invalid id "${d.id}": must start with a letter or digit and contain only letters, digits, ".", "_" or "-"`, d.where);
+    if (!OUTCOME_ID_PATTERN.test(d.id)) fail(`invalid id ${quote(d.id)}: must start with a letter or digit and contain only letters, digits, ".", "_" or "-"`, d.where);
     const firstId = ids.get(d.id);
-    if (firstId) fail(`duplicate outcome id "${d.id}" (first at ${placeOf(firstId.where)})`, d.where);
+    if (firstId) fail(`duplicate outcome id ${quote(d.id)} (first at ${placeOf(firstId.where)})`, d.where);
     ids.set(d.id, d);
   }
 }
@@ -270,6 +271,11 @@ function assignIds(drafts: readonly Draft[]): string[] {
   });
 }
 
+/** A text on one line: each run of line breaks and tabs, with the spaces around it, becomes one space. */
+function oneLine(text: string): string {
+  return text.replace(/[ \t\n\r\f\v]*[\t\n\r\f\v][ \t\n\r\f\v]*/g, ' ').trim();
+}
+
 function defaultName(file: string): string {
   const base = (file.split(/[\\/]/).at(-1) ?? '').replace(/\.[^.]+$/, '').trim();
   return base || 'imported';
@@ -283,14 +289,15 @@ function defaultName(file: string): string {
  * explicit ids, and — through `parseOutcomeSet` — fewer than 3 outcomes or a bad `quantity`.
  */
 export function importOutcomes(text: string, format: ImportFormat, file: string, options: ImportOptions = {}): OutcomeSet {
-  const drafts =
+  const parsed =
     format === 'emergent-values'
       ? draftsFromEmergentValues(text, file)
       : format === 'list'
         ? draftsFromList(text, file)
         : format === 'csv'
           ? draftsFromCsv(text, file)
-          : fail(`unknown import format "${String(format)}" (expected ${IMPORT_FORMATS.join(', ')})`, { file });
+          : fail(`unknown import format ${quote(format)} (expected ${IMPORT_FORMATS.join(', ')})`, { file });
+  const drafts = parsed.map((d) => ({ ...d, text: oneLine(d.text) }));
   checkDrafts(drafts);
   const ids = assignIds(drafts);
   return parseOutcomeSet(

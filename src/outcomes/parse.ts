@@ -17,7 +17,7 @@
  * Every problem becomes a one-line `outcomes-invalid` error naming the file and the field path.
  */
 import { z } from 'zod';
-import { schemaError, UtilscopeError } from '../core/errors.js';
+import { formatIssuePath, quote, schemaError, UtilscopeError } from '../core/errors.js';
 import type { Outcome, OutcomeSet, QuantityUnit, ValueSign } from '../core/types.js';
 import { KNOWN_CLUSTERS } from './clusters.js';
 import { isNearMiss, nearestName } from './nearest-name.js';
@@ -61,10 +61,50 @@ const outcomeSetSchema = z.strictObject({
 /** `unknown <what> "name"` plus the nearest known name, for one-line errors. */
 function unknownName(what: string, name: string, known: readonly string[], hint: string): string {
   const near = nearestName(name, known);
-  return `unknown ${what} "${name}" (${near !== undefined ? `did you mean "${near}"? ` : ''}${hint})`;
+  return `unknown ${what} ${quote(name)} (${near !== undefined ? `did you mean ${quote(near)}? ` : ''}${hint})`;
 }
 
-/** Renders a zod issue path as `outcomes[3].text`. */
+/** C0 controls (tab and newline included), DEL and C1 controls: never wanted in a text, id or label. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters to refuse.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Where a control character sits: the field path, whether in a key of that object, and the character. */
+interface ControlCharacterAt {
+  readonly path: readonly PropertyKey[];
+  readonly inKey: boolean;
+  readonly char: string;
+}
+
+/**
+ * The first string or object key under `value` (depth first, in document order) that holds a
+ * control character. The set's own `description` is prose and may hold line breaks and tabs.
+ */
+function findControlCharacter(value: unknown, path: readonly PropertyKey[]): ControlCharacterAt | undefined {
+  if (typeof value === 'string') {
+    const prose = path.length === 1 && path[0] === 'description';
+    const char = (prose ? value.replace(/[\t\n\r]/g, ' ') : value).match(CONTROL_CHARACTER)?.[0];
+    return char !== undefined ? { path, inKey: false, char } : undefined;
+  }
+  if (Array.isArray(value)) {
+    for (const [k, item] of value.entries()) {
+      const found = findControlCharacter(item, [...path, k]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const char = key.match(CONTROL_CHARACTER)?.[0];
+    if (char !== undefined) return { path, inKey: true, char };
+    const found = findControlCharacter(item, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `U+001B` for ESC. */
+const codePoint = (char: string) => `U+${(char.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+
 /**
  * `vocabulary: 'as-stored'` skips the name checks (value, unit, near-miss cluster) for a set a run
  * folder already holds: it was valid when the run was made, and a run of utilscope 0.1.x may use a
@@ -76,10 +116,17 @@ export interface ParseOptions {
 
 /**
  * Validates parsed data as an outcome set. Throws `outcomes-invalid` naming `file` and the field:
+ * control characters (C0 including tab and newline, DEL, C1) in any text, id, label or key,
  * unknown fields, empty text, bad ids, duplicate ids or texts, fewer than `MIN_OUTCOMES` outcomes.
  */
 export function parseOutcomeSet(data: unknown, file: string, options: ParseOptions = {}): OutcomeSet {
   const checkNames = options.vocabulary !== 'as-stored';
+  // Before the schema, so a control character in an id is named as such rather than as a bad id.
+  const control = checkNames ? findControlCharacter(data, []) : undefined;
+  if (control) {
+    const field = formatIssuePath(control.path);
+    throw new UtilscopeError('outcomes-invalid', `invalid outcome set: ${field}${control.inKey ? ' has a key that' : ''} contains a control character ${codePoint(control.char)}`, { file, field });
+  }
   const parsed = outcomeSetSchema.safeParse(data);
   if (!parsed.success) throw schemaError('outcomes-invalid', 'invalid outcome set', parsed.error, file);
   const { outcomes: raw, name, description, units, values: declaredValues } = parsed.data;
@@ -97,7 +144,7 @@ export function parseOutcomeSet(data: unknown, file: string, options: ParseOptio
   const outcomes: Outcome[] = raw.map((o, index) => {
     const earlier = seenIds.get(o.id);
     if (earlier !== undefined) {
-      throw new UtilscopeError('outcomes-invalid', `duplicate outcome id "${o.id}" (also outcomes[${earlier}])`, {
+      throw new UtilscopeError('outcomes-invalid', `duplicate outcome id ${quote(o.id)} (also outcomes[${earlier}])`, {
         file,
         field: `outcomes[${index}].id`,
       });
@@ -119,7 +166,8 @@ export function parseOutcomeSet(data: unknown, file: string, options: ParseOptio
     }
     (o.clusters ?? []).forEach((cluster, k) => {
       const near = checkNames ? knownClusters.find((known) => isNearMiss(cluster, known)) : undefined;
-      if (near !== undefined) throw new UtilscopeError('outcomes-invalid', `cluster "${cluster}" looks like a misspelling of "${near}"`, { file, field: `outcomes[${index}].clusters[${k}]` });
+      if (near !== undefined)
+        throw new UtilscopeError('outcomes-invalid', `cluster ${quote(cluster)} looks like a misspelling of ${quote(near)}`, { file, field: `outcomes[${index}].clusters[${k}]` });
     });
     if (checkNames && o.quantity && !knownUnits.includes(o.quantity.unit)) {
       throw new UtilscopeError('outcomes-invalid', unknownName('unit', o.quantity.unit, knownUnits, 'or declare it in the set\'s "units" with a direction'), {

@@ -12,7 +12,7 @@
  * In-flight requests are allowed to finish on cancellation, so nothing already paid for is lost.
  */
 import PQueue from 'p-queue';
-import { UtilscopeError } from '../core/errors.js';
+import { quote, UtilscopeError } from '../core/errors.js';
 import { hashStringToSeed } from '../core/rng.js';
 import type { RunSpec } from '../core/run-spec.js';
 import { type Comparison, type Outcome, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
@@ -76,7 +76,7 @@ export function groupComparisons(pending: readonly Comparison[], multiSample: bo
 
 function outcomeOf(outcomes: ReadonlyMap<string, Outcome>, id: string): Outcome {
   const outcome = outcomes.get(id);
-  if (!outcome) throw new UtilscopeError('records-corrupt', `planned comparison names outcome "${id}", which is not in the outcome set`, { field: id });
+  if (!outcome) throw new UtilscopeError('records-corrupt', `planned comparison names outcome ${quote(id)}, which is not in the outcome set`, { field: id });
   return outcome;
 }
 
@@ -86,7 +86,7 @@ export function buildRequest(group: RequestGroup, deps: Pick<AskDeps, 'template'
   const { arm, sampling } = deps.spec;
   if (arm.format !== 'chat' || arm.preamble !== undefined || arm.context !== undefined) {
     // The arm seam exists; rendering preambles, context lines and completion transcripts comes with persona arms.
-    throw new UtilscopeError('invalid-option', `arm "${arm.id}": preambles, context lines and the completion format are not supported yet`, { field: '--arm' });
+    throw new UtilscopeError('invalid-option', `arm ${quote(arm.id)}: preambles, context lines and the completion format are not supported yet`, { field: '--arm' });
   }
   const user = renderPrompt(deps.template, outcomeOf(deps.outcomes, first.a), outcomeOf(deps.outcomes, first.b), first.order);
   const logprobs = sampling.mode === 'logprobs';
@@ -202,7 +202,9 @@ export async function askComparisons(
       const attempts = (result as { attempts?: number }).attempts ?? 1;
       if (result.kind === 'error') {
         if (!result.retryable) {
-          halt('fatal', new UtilscopeError('provider-fatal', `${deps.transport.spec}: ${result.message}`, { field: '--model' }));
+          const spec = deps.transport.spec;
+          const message = result.message.startsWith(`${spec}: `) ? result.message : `${spec}: ${result.message}`;
+          halt('fatal', new UtilscopeError('provider-fatal', message, { field: '--model' }));
           return;
         }
         deps.append(group.comparisons.map((c) => failureRecord(c, result.code, result.message, attempts)));

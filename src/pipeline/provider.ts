@@ -6,23 +6,60 @@
 import type { RunSpec, SessionPrice } from '../core/run-spec.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import { createProvider, FREE_PRICE, interactiveTransport, type Provider, parseModelSpec, pricedFrom, systemRetryDeps, type TokenPrice, type Transport, withRetry } from '../providers/index.js';
+import {
+  createProvider,
+  FREE_PRICE,
+  interactiveTransport,
+  type Provider,
+  parseModelSpec,
+  pricedFrom,
+  type RetryPolicy,
+  SDK_TIMEOUT_MS,
+  systemRetryDeps,
+  type TokenPrice,
+  type Transport,
+  withRetry,
+} from '../providers/index.js';
 import type { PipelineEnv } from './env.js';
 
+/**
+ * How this session reaches the model, beyond what the spec stores: neither is written anywhere (a
+ * base URL may carry a key, docs/architecture.md §"Providers") nor part of the run's identity.
+ */
+export interface SessionConnection {
+  /** The base URL as given this session, key in its query or userinfo and all; default: the spec's public one. */
+  readonly baseUrl?: string;
+  /** Per-attempt timeout in ms (default: the retry policy's 60 s). */
+  readonly timeoutMs?: number;
+}
+
 /** Builds the provider for a run, wrapped in our retry policy. */
-export function buildProvider(spec: Pick<RunSpec, 'modelSpec' | 'baseUrl' | 'seed'>, outcomeSet: OutcomeSet, template: PromptTemplate, env: Pick<PipelineEnv, 'env' | 'now'>): Provider {
+export function buildProvider(
+  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl' | 'seed'>,
+  outcomeSet: OutcomeSet,
+  template: PromptTemplate,
+  env: Pick<PipelineEnv, 'env' | 'now'>,
+  connection: SessionConnection = {},
+): Provider {
+  const baseURL = connection.baseUrl ?? spec.baseUrl;
   const provider = createProvider(parseModelSpec(spec.modelSpec), {
     env: env.env,
-    ...(spec.baseUrl !== undefined ? { baseURL: spec.baseUrl } : {}),
+    ...(baseURL !== undefined ? { baseURL } : {}),
     outcomes: outcomeSet.outcomes,
     ...(outcomeSet.units ? { units: outcomeSet.units } : {}),
     template,
     seed: spec.seed,
+    // The SDK's own timeout only backs up ours: withRetry aborts each attempt first.
+    ...(connection.timeoutMs !== undefined ? { timeoutMs: Math.max(SDK_TIMEOUT_MS, connection.timeoutMs + 5000) } : {}),
   });
   if (provider.simulated) return provider;
   // UTILSCOPE_RETRY_BASE_MS shortens the first backoff (default 1000 ms), e.g. against local test servers.
   const base = Number(env.env['UTILSCOPE_RETRY_BASE_MS']);
-  return withRetry(provider, Number.isFinite(base) && base >= 0 ? { baseDelayMs: base } : {}, { ...systemRetryDeps(), now: env.now });
+  const policy: RetryPolicy = {
+    ...(Number.isFinite(base) && base >= 0 ? { baseDelayMs: base } : {}),
+    ...(connection.timeoutMs !== undefined ? { timeoutMs: connection.timeoutMs } : {}),
+  };
+  return withRetry(provider, policy, { ...systemRetryDeps(), now: env.now });
 }
 
 /** The transport a run asks through: the environment's choice, else the provider's interactive one. */

@@ -7,17 +7,18 @@
  */
 import { join, resolve } from 'node:path';
 import { type ErrorLocation, UtilscopeError } from '../core/errors.js';
+import { parseSecondsOption } from '../core/options.js';
 import type { RunSpec, SessionPrice, SessionSpec } from '../core/run-spec.js';
 import { costCapStopLine, formatCostUsd } from '../core/spend.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { type AnyExperiment, builtinExperiments, experimentContext, type OptionValues } from '../experiments/index.js';
-import { PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, type TokenPrice } from '../providers/index.js';
+import { baseUrlCarriesSecrets, PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, publicBaseUrl, type TokenPrice } from '../providers/index.js';
 import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
 import { estimateRun } from './cost.js';
 import { noticesOnly, type PipelineEnv } from './env.js';
-import { buildProvider, buildTransport, resolvePrice } from './provider.js';
+import { buildProvider, buildTransport, resolvePrice, type SessionConnection } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
 import { type RunSessionResult, runElicitation } from './run.js';
 import { assertRunId, defaultRunId, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
@@ -39,6 +40,8 @@ export interface StartRunOptions extends RunOptionValues {
   readonly prices?: string;
   /** Write the report and summary when the run completes (default true). */
   readonly report?: boolean;
+  /** `--timeout`: seconds per attempt (default 60); this session only, not the run's identity. */
+  readonly timeout?: string | number;
   /** Experiment-specific options (e.g. pairs, holdout, triads). */
   readonly [option: string]: unknown;
 }
@@ -135,11 +138,11 @@ export function openRunFolder(dir: string, spec: RunSpec, experiment: AnyExperim
 }
 
 /** Runs one opened run folder to the end of this session (costed at `session.price`), with a progress display. */
-export async function runSession(store: RunStore, env: PipelineEnv, label: string, session: SessionSpec): Promise<RunSessionResult> {
+export async function runSession(store: RunStore, env: PipelineEnv, label: string, session: SessionSpec, connection: SessionConnection = {}): Promise<RunSessionResult> {
   const outcomeSet = store.readOutcomeSet();
   const template = store.readTemplate();
   const spec = store.manifest.spec;
-  const provider = buildProvider(spec, outcomeSet, template, env);
+  const provider = buildProvider(spec, outcomeSet, template, env, connection);
   const transport = buildTransport(provider, env);
   const reporter = env.progress ? env.progress(label) : noticesOnly(env.log);
   try {
@@ -170,13 +173,30 @@ export async function finishRun(store: RunStore, env: PipelineEnv, reportsDir: s
   return { analysed, reportPath };
 }
 
+/**
+ * The session's connection from option values: the base URL as given (validated: not an absolute
+ * http(s) URL is a usage error) and `--timeout` in seconds.
+ */
+export function sessionConnection(options: { readonly baseUrl?: string | undefined; readonly timeout?: unknown }): SessionConnection {
+  const timeoutMs = parseSecondsOption(options.timeout as string | number | undefined, '--timeout');
+  if (options.baseUrl !== undefined) publicBaseUrl(options.baseUrl);
+  return { ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
+}
+
+/** The notice for a base URL whose secrets are not stored, so that resuming needs it again. */
+function secretBaseUrlNotice(connection: SessionConnection): string | undefined {
+  if (connection.baseUrl === undefined || !baseUrlCarriesSecrets(connection.baseUrl)) return undefined;
+  return `utilscope: the base URL's userinfo and query string are not stored in run.json (it keeps ${publicBaseUrl(connection.baseUrl)}); to resume this run, pass --base-url again\n`;
+}
+
 /** After a session: the resume hint when it stopped, else (with `report`) analysis, report and summary. */
-async function afterSession(store: RunStore, result: RunSessionResult, session: SessionSpec, report: boolean, env: PipelineEnv): Promise<RunEnd> {
+async function afterSession(store: RunStore, result: RunSessionResult, session: SessionSpec, report: boolean, env: PipelineEnv, connection: SessionConnection = {}): Promise<RunEnd> {
   const end = result.end;
-  if (end === 'cancelled') env.log.write(`utilscope: run cancelled; resume with: utilscope resume ${store.dir}\n`);
+  const again = secretBaseUrlNotice(connection) !== undefined ? ' --base-url <the same URL>' : '';
+  if (end === 'cancelled') env.log.write(`utilscope: run cancelled; resume with: utilscope resume ${store.dir}${again}\n`);
   else if (end === 'cost-limit') {
     const line = costCapStopLine(session.maxCostUsd ?? 0, store.readStatus()?.costUsd ?? 0, result.answered, result.planned);
-    env.log.write(`utilscope: run ${line}; resume with: utilscope resume ${store.dir} --max-cost <higher>\n`);
+    env.log.write(`utilscope: run ${line}; resume with: utilscope resume ${store.dir}${again} --max-cost <higher>\n`);
   } else if (report) {
     const { analysed, reportPath } = await finishRun(store, env, join(env.cwd, 'reports'));
     env.out.write(runSummaryText(store, analysed, reportPath));
@@ -194,7 +214,8 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   const template = loadTemplate(options.template ?? 'forced-choice');
   const values = options as RunOptionValues & OptionValues;
   let spec = resolveRunSpec(values, experiment, loaded, template);
-  const provider = buildProvider(spec, loaded.set, template, env);
+  const connection = sessionConnection(options);
+  const provider = buildProvider(spec, loaded.set, template, env, connection);
   if (spec.sampling.mode === 'logprobs' && !provider.supportsLogprobs) {
     // docs/method.md §2: log-probabilities only where the API offers them; otherwise sample, and say so.
     spec = resolveRunSpec({ ...values, logprobs: false }, experiment, loaded, template);
@@ -215,13 +236,15 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
     throw error;
   }
   env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, session.price));
+  const notice = secretBaseUrlNotice(connection);
+  if (notice) env.log.write(notice);
   await provider.close?.();
   if (options.dryRun) return 'dry-run';
   const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env.now);
   try {
     env.log.write(`run folder: ${dir}\n`);
-    const result = await runSession(store, env, spec.modelSpec, session);
-    return await afterSession(store, result, session, options.report !== false, env);
+    const result = await runSession(store, env, spec.modelSpec, session, connection);
+    return await afterSession(store, result, session, options.report !== false, env, connection);
   } finally {
     store.close();
   }
@@ -234,6 +257,10 @@ export interface ResumeOptions {
   readonly prices?: string;
   readonly allowUnpriced?: boolean;
   readonly report?: boolean;
+  /** The base URL for this session (the server may have moved, or its key is not stored); default: run.json's. */
+  readonly baseUrl?: string;
+  /** Seconds per attempt (default 60). */
+  readonly timeout?: string | number;
 }
 
 /** `utilscope resume <run-dir>`: continues a stopped run exactly where it left off. */
@@ -244,8 +271,9 @@ export async function resumeRun(dirArg: string, options: ResumeOptions, env: Pip
     const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;
     const session = withPrice(resolveSession(options, spec.session), sessionPrice(spec, store.manifest.simulated, prices, spec.session.price));
     assertCapEnforceable(session, spec.modelSpec, env.log);
-    const result = await runSession(store, env, spec.modelSpec, session);
-    return await afterSession(store, result, session, options.report !== false, env);
+    const connection = sessionConnection(options);
+    const result = await runSession(store, env, spec.modelSpec, session, connection);
+    return await afterSession(store, result, session, options.report !== false, env, connection);
   } finally {
     store.close();
   }

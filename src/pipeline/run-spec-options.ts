@@ -9,6 +9,7 @@ import { DEFAULT_ARM_ID, type RunSpec, type SessionSpec } from '../core/run-spec
 import type { InvalidAnswerPolicy, UtilityModelKind } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import type { AnyExperiment, OptionValues } from '../experiments/index.js';
+import { publicBaseUrl } from '../providers/base-url.js';
 import type { LoadedOutcomeSet } from '../store/index.js';
 import { DEFAULT_MAX_TOKENS } from './ask.js';
 
@@ -47,7 +48,8 @@ export function resolveRunSpec(values: RunOptionValues & Readonly<Record<string,
   const config = experiment.resolveConfig(values as OptionValues, { outcomeCount: n, preset });
   return {
     modelSpec: values.model,
-    ...(values.baseUrl !== undefined ? { baseUrl: values.baseUrl } : {}),
+    // Only the public part is stored: a key in the query or userinfo lives in this session alone.
+    ...(values.baseUrl !== undefined ? { baseUrl: publicBaseUrl(values.baseUrl) } : {}),
     outcomes: { name: loaded.set.name, source: loaded.source, hash: loaded.hash, count: n },
     arm: { id: DEFAULT_ARM_ID, template: { name: template.name, hash: template.hash }, ...(values.system !== undefined ? { system: values.system } : {}), format: 'chat' },
     sampling: {

@@ -9,13 +9,25 @@ import { schemaError, UtilscopeError } from '../core/errors.js';
 import { costCapStopLine } from '../core/spend.js';
 import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
 import { builtinExperiments } from '../experiments/index.js';
-import { parseModelSpec } from '../providers/index.js';
+import { parseModelSpec, publicBaseUrl } from '../providers/index.js';
 import { loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
 import { buildProvider } from './provider.js';
-import { assertCapEnforceable, estimateLine, finishRun, openRunFolder, type RunEnd, readPriceFile, runSession, type SessionFieldNames, sessionPrice, withPrice } from './run-command.js';
+import {
+  assertCapEnforceable,
+  estimateLine,
+  finishRun,
+  openRunFolder,
+  type RunEnd,
+  readPriceFile,
+  runSession,
+  type SessionFieldNames,
+  sessionConnection,
+  sessionPrice,
+  withPrice,
+} from './run-command.js';
 import { isSafeRunId, RUN_ID_RULE, resolveRunSpec, resolveSession, slugRunId } from './run-spec-options.js';
 import { type StudyRow, studyTableText } from './summary.js';
 
@@ -32,6 +44,8 @@ const protocolSchema = z.strictObject({
   temperature: z.number().nonnegative().optional(),
   maxTokens: z.number().int().positive().optional(),
   concurrency: z.number().int().positive().optional(),
+  /** Seconds per attempt; this session only, not identity. */
+  timeout: z.number().positive().optional(),
   maxCost: z.number().nonnegative().optional(),
   /** Run under `maxCost` although a model has no price (its cap cannot be enforced). */
   allowUnpriced: z.boolean().optional(),
@@ -144,15 +158,16 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   const template = loadTemplate(study.protocol.template ?? 'forced-choice');
   const studyDir = resolve(env.cwd, paths.outDir, study.name);
   const reportsDir = resolve(env.cwd, paths.reportsDir ?? 'reports');
-  const { template: _template, prices: pricesFile, ...protocol } = study.protocol;
+  const { template: _template, prices: pricesFile, timeout, ...protocol } = study.protocol;
   const prices = pricesFile !== undefined ? readPriceFile(resolve(env.cwd, pricesFile)) : undefined;
   const planned = study.models.map((model, k) => {
     const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, template);
-    const provider = buildProvider(spec, loaded.set, template, env);
+    const connection = sessionConnection({ baseUrl: model.baseUrl, timeout });
+    const provider = buildProvider(spec, loaded.set, template, env, connection);
     const dir = join(studyDir, runIds[k] as string);
     const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
     const session = withPrice(resolveSession(protocol, stored), sessionPrice(spec, provider.simulated, prices, stored?.price));
-    return { model, dir, provider, spec: { ...spec, session } };
+    return { model, dir, provider, connection, spec: { ...spec, session } };
   });
   try {
     for (const [k, { spec }] of planned.entries())
@@ -162,12 +177,12 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   }
   const rows: StudyRow[] = [];
   const metas: RunMeta[] = [];
-  for (const { model, dir, provider, spec } of planned) {
+  for (const { model, dir, provider, connection, spec } of planned) {
     const label = model.label ?? model.spec;
     const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env.now);
     try {
       if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, spec.session.price));
-      const result = await runSession(store, env, label, spec.session);
+      const result = await runSession(store, env, label, spec.session, connection);
       if (result.end !== 'complete') {
         const why =
           result.end === 'cost-limit'
@@ -184,7 +199,9 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
       store.close();
     }
   }
-  writeJsonAtomic(join(studyDir, 'study.json'), { v: 1, ...study, runs: metas });
+  // Base URLs by their public part only: a key in one belongs to the study file, not to what it writes.
+  const models = study.models.map((m) => (m.baseUrl !== undefined ? { ...m, baseUrl: publicBaseUrl(m.baseUrl) } : m));
+  writeJsonAtomic(join(studyDir, 'study.json'), { v: 1, ...study, models, runs: metas });
   const comparePath = await compareRuns(
     metas.map((m) => m.dir),
     { by: 'params', out: join(reportsDir, `${study.name}.html`), metas },

@@ -9,7 +9,7 @@
  * sample at their default temperature; the requested temperature still enters the request key.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { classifyError } from './classify-error.js';
+import { classifyError, type ErrorContext } from './classify-error.js';
 import { type ApiConnection, type CompletionRequest, type CompletionResult, type Provider, sdkClientOptions } from './types.js';
 
 /** Options for {@link createAnthropicProvider}: where and as whom to connect. */
@@ -18,10 +18,13 @@ export interface AnthropicProviderOptions extends ApiConnection {}
 /**
  * A provider speaking the Anthropic Messages wire format. `complete` never throws; 529 "overloaded"
  * is retryable, 401/403/404/400 fatal (classify-error.ts). The returned choice is the concatenated
- * text blocks of the reply (thinking or tool blocks are not answers).
+ * text blocks of the reply (thinking or tool blocks are not answers), through the connection's
+ * redactor (redact.ts), as is every message.
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
-  const client = new Anthropic(sdkClientOptions(options));
+  const sdk = sdkClientOptions(options);
+  const client = new Anthropic(sdk.options);
+  const context: ErrorContext = { spec: options.spec, url: client.baseURL, redact: sdk.redact };
   return {
     spec: options.spec,
     simulated: false,
@@ -39,11 +42,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
           signal ? { signal } : {},
         );
         const blocks = (response as { content?: unknown }).content;
-        if (!Array.isArray(blocks)) return classifyError(new Error('no content in the response'), options.spec, options.apiKey);
-        const text = response.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+        if (!Array.isArray(blocks)) return classifyError(new Error('no content in the response'), context);
+        const text = sdk.redact(response.content.map((block) => (block.type === 'text' ? block.text : '')).join(''));
         return { kind: 'ok', choices: [{ text }], usage: { inputTokens: response.usage?.input_tokens ?? 0, outputTokens: response.usage?.output_tokens ?? 0 } };
       } catch (error) {
-        return classifyError(error, options.spec, options.apiKey);
+        return classifyError(error, context);
       }
     },
   };

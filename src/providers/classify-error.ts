@@ -2,13 +2,17 @@
  * Turns whatever an SDK threw into a CompletionError value (docs/architecture.md §"Providers").
  *
  * Retryable: 408, 409, 429 (except an exhausted quota), every 5xx including Anthropic's 529
- * "overloaded", timeouts, refused or dropped connections, and bodies that are not the JSON the SDK
- * expected (a proxy or a half-written response: transient in practice, and the retry policy bounds
- * the cost). Fatal: 400, 401, 402, 403, 404, 413, 422 and a 429 whose body says the quota or credit is
+ * "overloaded", timeouts, dropped connections, a server that cannot be reached (`unreachable`:
+ * connection refused, unknown host, no route; retry.ts gives up on it quickly until the server has
+ * answered once), and bodies that are not the JSON the SDK expected (a proxy or a half-written
+ * response: transient in practice, and the retry policy bounds the cost). Fatal: 400, 401, 402, 403, 404, 413, 422 and a 429 whose body says the quota or credit is
  * exhausted — retrying those only burns time. The server's `retry-after-ms` / `retry-after` (seconds or
- * an HTTP date) is carried as `retryAfterMs`. The API key is redacted from every message, and messages
- * are one line of at most ~300 characters that name the model spec.
+ * an HTTP date) is carried as `retryAfterMs`. The run's redactor (redact.ts) is applied to every
+ * server message, which is then quoted (`quote`, core/errors.ts: control characters escaped), and
+ * messages are one line of at most ~300 characters that name the model spec.
  */
+import { quote } from '../core/errors.js';
+import type { Redactor } from './redact.js';
 import type { CompletionError } from './types.js';
 
 interface HttpLikeError {
@@ -48,12 +52,6 @@ export function retryAfterMs(headers: unknown, nowMs: number = Date.now()): numb
   return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
 }
 
-/** Removes every occurrence of `secret` from `text` (secrets shorter than 4 characters are not worth hiding and would shred messages). */
-export function redact(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4) return text;
-  return text.split(secret).join('[redacted]');
-}
-
 /** OpenAI answers 429 `insufficient_quota` and OpenRouter 402 when the money is gone: not a rate limit. */
 function isQuotaExhausted(e: HttpLikeError, message: string): boolean {
   return e.code === 'insufficient_quota' || e.type === 'insufficient_quota' || /insufficient[_ ]quota|credit balance is too low/i.test(message);
@@ -64,20 +62,62 @@ export function cancelledError(spec: string): CompletionError {
   return { kind: 'error', code: 'cancelled', retryable: false, message: `${spec}: request cancelled` };
 }
 
+/** What a classified error names: the model spec, the public base URL, and the redactor of the run's secrets. */
+export interface ErrorContext {
+  readonly spec: string;
+  /** Where requests go, without credentials or query (base-url.ts); named when the server cannot be reached. */
+  readonly url: string;
+  readonly redact: Redactor;
+}
+
+/** Network error codes (Node, undici) that mean the server cannot be reached at all, in words. */
+const UNREACHABLE_CAUSES: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'no route to host',
+  ENETUNREACH: 'network unreachable',
+  EADDRNOTAVAIL: 'address not available',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+};
+
 /**
- * Classifies an SDK error for the model `spec`; `apiKey` is redacted from the message. Never throws.
- * Codes: cancelled, timeout, connection, bad-response, rate-limited, server-error, auth, billing,
- * not-found, bad-request.
+ * Why a connection error means nobody can be reached, from the error's `cause` chain (the SDK's
+ * APIConnectionError → fetch's TypeError → the socket error, possibly an AggregateError over several
+ * addresses); undefined for a dropped or reset connection, where a server was there.
  */
-export function classifyError(error: unknown, spec: string, apiKey: string | undefined): CompletionError {
+function unreachableCause(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
+  while (pending.length > 0) {
+    const e = pending.shift() as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown } | undefined;
+    if (e === null || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    if (typeof e.code === 'string' && Object.hasOwn(UNREACHABLE_CAUSES, e.code)) return UNREACHABLE_CAUSES[e.code];
+    // fetch refuses ports on its "bad ports" list (e.g. 6000, 10080) before connecting.
+    if (e.message === 'bad port') return 'port blocked by fetch';
+    pending.push(e.cause, ...(Array.isArray(e.errors) ? e.errors : []));
+  }
+  return undefined;
+}
+
+/**
+ * Classifies an SDK error for `context.spec`; the server's words are redacted and quoted. Never
+ * throws. Codes: cancelled, timeout, unreachable, connection, bad-response, rate-limited,
+ * server-error, auth, billing, not-found, bad-request.
+ */
+export function classifyError(error: unknown, context: ErrorContext): CompletionError {
+  const { spec } = context;
   const e = (error ?? {}) as HttpLikeError;
   const className = `${String(e.name ?? '')} ${e.constructor?.name ?? ''}`;
-  const rawMessage = redact(String(e.message ?? error).split('\n')[0] ?? '', apiKey).slice(0, 300);
+  const rawMessage = quote(context.redact(String(e.message ?? error).split('\n')[0] ?? ''), 300);
   const status = typeof e.status === 'number' ? e.status : undefined;
   if (/UserAbort|AbortError/.test(className)) return cancelledError(spec);
   if (/Timeout/.test(className)) return { kind: 'error', code: 'timeout', retryable: true, message: `${spec}: request timed out` };
   if (status === undefined) {
-    if (/Connection/.test(className)) return { kind: 'error', code: 'connection', retryable: true, message: `${spec}: cannot connect (${rawMessage})` };
+    const unreachable = /Connection/.test(className) ? unreachableCause(error) : undefined;
+    if (unreachable !== undefined) return { kind: 'error', code: 'unreachable', retryable: true, message: `${spec}: cannot reach ${context.url} (${unreachable})` };
+    if (/Connection/.test(className)) return { kind: 'error', code: 'connection', retryable: true, message: `${spec}: cannot connect to ${context.url} (${rawMessage})` };
     // JSON the SDK could not parse, or a body of the wrong shape.
     return { kind: 'error', code: 'bad-response', retryable: true, message: `${spec}: unreadable response (${rawMessage})` };
   }

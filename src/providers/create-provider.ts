@@ -3,12 +3,14 @@
  * the environment map passed in (the CLI passes process.env) and handed straight to the SDK
  * constructor; they are never stored on the provider object, in errors or anywhere else.
  */
-import { UtilscopeError } from '../core/errors.js';
+import { quote, UtilscopeError } from '../core/errors.js';
 import type { Outcome, OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { createAnthropicProvider } from './anthropic.js';
+import { splitBaseUrl } from './base-url.js';
 import type { ModelSpec } from './model-spec.js';
 import { createOpenAIProvider } from './openai.js';
+import { createRedactor, type Redactor } from './redact.js';
 import { needsApiKey, resolveBaseUrl } from './registry.js';
 import { createSimProvider, parseSimSize } from './sim.js';
 import type { Provider } from './types.js';
@@ -16,13 +18,14 @@ import type { Provider } from './types.js';
 /** What {@link createProvider} needs besides the spec; `env` is read for keys and base URLs only. */
 export interface CreateProviderOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** --base-url; wins over the environment and the alias default. */
+  /** --base-url as given this session (it may carry a key); wins over the environment and the alias default. */
   readonly baseURL?: string;
   readonly outcomes: readonly Outcome[];
   /** Units the outcome set declares, so a simulated respondent plants their direction. */
   readonly units?: OutcomeSet['units'];
   readonly template: PromptTemplate;
   readonly seed: number;
+  /** The SDK's own per-request timeout in ms (types.ts `SDK_TIMEOUT_MS` when absent). */
   readonly timeoutMs?: number;
 }
 
@@ -41,20 +44,27 @@ function apiKeyFor(spec: ModelSpec, env: CreateProviderOptions['env'], baseURL: 
   return key ?? PLACEHOLDER_KEY;
 }
 
+/** The run's redactor (redact.ts): the key read from the environment (not the placeholder) and the base URL's secrets. */
+function redactorFor(apiKey: string, baseURL: string | undefined): Redactor {
+  return createRedactor([apiKey === PLACEHOLDER_KEY ? undefined : apiKey, ...(baseURL !== undefined ? splitBaseUrl(baseURL).secrets : [])]);
+}
+
 /**
  * Builds the provider for `spec` (docs/architecture.md §"Providers") from its registry entry (registry.ts). Base
  * URL: `options.baseURL` (--base-url), else the entry's `baseUrlEnv` (OPENAI_BASE_URL for `openai:`,
  * ANTHROPIC_BASE_URL for `anthropic:`), else its default. Keys: the entry's `keyEnv`
  * (OPENAI_API_KEY, OPENROUTER_API_KEY, TOGETHER_API_KEY, ANTHROPIC_API_KEY); local aliases and
  * loopback base URLs need none. Servers whose entry does not honour `n` are asked one sample per
- * request. Throws UtilscopeError `missing-api-key` (naming the variable and the spec),
- * `unknown-model-spec` (bad sim size) or `optional-dependency-missing` (llama:).
+ * request. The provider redacts the key it was given and the base URL's secrets from every message
+ * and answer (redact.ts). Throws UtilscopeError `missing-api-key` (naming the variable and the spec),
+ * `unknown-model-spec` (bad sim size), `invalid-option` (a base URL that is not absolute http(s)) or
+ * `optional-dependency-missing` (llama:).
  */
 export function createProvider(spec: ModelSpec, options: CreateProviderOptions): Provider {
   switch (spec.kind) {
     case 'sim': {
       const params = parseSimSize(spec.model);
-      if (params === undefined) throw new UtilscopeError('unknown-model-spec', `simulated size "${spec.model}" must look like 0.5b, 7b or 350m`, { field: '--model' });
+      if (params === undefined) throw new UtilscopeError('unknown-model-spec', `simulated size ${quote(spec.model)} must look like 0.5b, 7b or 350m`, { field: '--model' });
       return createSimProvider({ spec: spec.spec, params, outcomes: options.outcomes, template: options.template, seed: options.seed, ...(options.units ? { units: options.units } : {}) });
     }
     case 'llama':
@@ -70,6 +80,7 @@ export function createProvider(spec: ModelSpec, options: CreateProviderOptions):
         spec: spec.spec,
         model: spec.model,
         apiKey,
+        redact: redactorFor(apiKey, baseURL),
         multipleSamples: spec.honoursN,
         ...(baseURL !== undefined ? { baseURL } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
@@ -82,6 +93,7 @@ export function createProvider(spec: ModelSpec, options: CreateProviderOptions):
         spec: spec.spec,
         model: spec.model,
         apiKey,
+        redact: redactorFor(apiKey, baseURL),
         ...(baseURL !== undefined ? { baseURL } : {}),
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });

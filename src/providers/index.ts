@@ -4,6 +4,8 @@ export * from './registry.js';
 export * from './model-spec.js';
 export * from './sim.js';
 export * from './classify-error.js';
+export * from './redact.js';
+export * from './base-url.js';
 export * from './openai.js';
 export * from './anthropic.js';
 export * from './retry.js';

@@ -4,7 +4,7 @@
  * The spec is split on the *first* colon only, because Ollama tags (`qwen2.5:7b`) and OpenRouter
  * ids (`meta-llama/llama-3-8b:free`) contain colons and slashes themselves.
  */
-import { UtilscopeError } from '../core/errors.js';
+import { quote, UtilscopeError } from '../core/errors.js';
 import { PROVIDER_PREFIXES, type ProviderEntry, providerFor } from './registry.js';
 
 export type { ProviderKind } from './registry.js';
@@ -36,12 +36,12 @@ export function parseModelSpec(spec: string): ModelSpec {
   const parts = splitModelSpec(trimmed);
   const accepted = PROVIDER_PREFIXES.join(', ');
   if (parts === undefined || parts.model === '') {
-    throw new UtilscopeError('unknown-model-spec', `model spec "${spec}" must look like provider:model (providers: ${accepted})`, { field: '--model' });
+    throw new UtilscopeError('unknown-model-spec', `model spec ${quote(spec)} must look like provider:model (providers: ${accepted})`, { field: '--model' });
   }
   const { prefix, model } = parts;
   const entry = providerFor(prefix);
   if (!entry) {
-    throw new UtilscopeError('unknown-model-spec', `unknown model provider "${prefix}" in "${spec}" (providers: ${accepted})`, {
+    throw new UtilscopeError('unknown-model-spec', `unknown model provider ${quote(prefix)} in ${quote(spec)} (providers: ${accepted})`, {
       field: '--model',
     });
   }

@@ -14,7 +14,7 @@
  */
 import OpenAI from 'openai';
 import { slotProbabilities } from '../elicitation/read-choice.js';
-import { classifyError } from './classify-error.js';
+import { classifyError, type ErrorContext } from './classify-error.js';
 import { type ApiConnection, type CompletionChoice, type CompletionRequest, type CompletionResult, type Provider, sdkClientOptions, type TokenLogprob } from './types.js';
 
 /** Options for {@link createOpenAIProvider}: where and as whom to connect, and what the server can do. */
@@ -51,19 +51,22 @@ function firstTokenLogprobs(choice: ChatChoice): TokenLogprob[] | undefined {
   return top.length > 0 ? top : [{ token: position.token, logprob: position.logprob }];
 }
 
-function toChoice(choice: ChatChoice): CompletionChoice {
+function toChoice(choice: ChatChoice, redact: (text: string) => string): CompletionChoice {
   // A model-side refusal arrives in `refusal` with null content; keep its words as the raw answer.
-  const text = choice.message?.content ?? choice.message?.refusal ?? '';
+  const text = redact(choice.message?.content ?? choice.message?.refusal ?? '');
   const top = firstTokenLogprobs(choice);
   return { text, ...(top && top.length > 0 ? { firstTokenLogprobs: top } : {}) };
 }
 
 /**
  * A provider speaking the OpenAI chat-completions wire format. `complete` never throws: failures come
- * back as CompletionError values (classify-error.ts) whose messages name `spec` and never the key.
+ * back as CompletionError values (classify-error.ts) whose messages name `spec` and the public base
+ * URL; every message and answer text has passed through the connection's redactor (redact.ts).
  */
 export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
-  const client = new OpenAI(sdkClientOptions(options));
+  const sdk = sdkClientOptions(options);
+  const client = new OpenAI(sdk.options);
+  const context: ErrorContext = { spec: options.spec, url: client.baseURL, redact: sdk.redact };
   const multipleSamples = options.multipleSamples ?? true;
   const reasoning = isOpenAIReasoningModel(options.model, options.baseURL);
 
@@ -89,12 +92,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
       const raw = response as unknown as { choices?: unknown; error?: { message?: unknown } };
       if (!Array.isArray(raw.choices) || raw.choices.length === 0) {
         const said = typeof raw.error?.message === 'string' ? `: ${raw.error.message.split('\n')[0]?.slice(0, 200)}` : '';
-        return classifyError(new Error(`no choices in the response${said}`), options.spec, options.apiKey);
+        return classifyError(new Error(`no choices in the response${said}`), context);
       }
-      const choices = [...response.choices].sort((a, b) => a.index - b.index).map(toChoice);
+      const choices = [...response.choices].sort((a, b) => a.index - b.index).map((choice) => toChoice(choice, sdk.redact));
       return { kind: 'ok', choices, usage: { inputTokens: response.usage?.prompt_tokens ?? 0, outputTokens: response.usage?.completion_tokens ?? 0 } };
     } catch (error) {
-      return classifyError(error, options.spec, options.apiKey);
+      return classifyError(error, context);
     }
   }
 

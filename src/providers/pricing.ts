@@ -7,7 +7,7 @@
  * nothing; an unknown hosted model has no price (the estimate says "unknown" rather than guessing).
  */
 import { z } from 'zod';
-import { UtilscopeError } from '../core/errors.js';
+import { quote, UtilscopeError } from '../core/errors.js';
 import type { PriceOrigin } from '../core/run-spec.js';
 import type { TokenUsage } from '../core/types.js';
 import { type ModelSpec, splitModelSpec } from './model-spec.js';
@@ -136,7 +136,7 @@ export function parsePriceOverrides(data: unknown, file: string): Record<string,
   if (!parsed.success) {
     const model = parsed.error.issues[0]?.path[0];
     if (model === undefined) throw new UtilscopeError('invalid-option', `price file must be an object ${PRICE_FILE_SHAPE}`, { file });
-    throw new UtilscopeError('invalid-option', `price for "${String(model)}" must be {"input": usdPerMTok, "output": usdPerMTok} with numbers ≥ 0`, { file, field: String(model) });
+    throw new UtilscopeError('invalid-option', `price for ${quote(model)} must be {"input": usdPerMTok, "output": usdPerMTok} with numbers ≥ 0`, { file, field: String(model) });
   }
   // zod's output, not the input: a `__proto__` key (never a model name) is dropped there, not validated, so it must not come back.
   return Object.fromEntries(Object.entries(parsed.data).map(([model, p]) => [model, { inputPerMillion: p.input, outputPerMillion: p.output }]));

@@ -10,6 +10,12 @@
  * caller aborts (also in the middle of a wait). Clock, sleep, timer and randomness are injected so
  * tests never wait.
  *
+ * Until the server has answered once in this session (a success or any HTTP status), an
+ * `unreachable` error (connection refused, unknown host, no route: classify-error.ts) is most likely
+ * a wrong base URL or a server not started, so it gets `firstContactAttempts` attempts
+ * `firstContactDelayMs` apart (with jitter) and then comes back fatal, with a hint; once the server
+ * has answered, the same error is a server restarting and gets the full policy above.
+ *
  * The wrapped `complete` returns the provider's result with `attempts` set (CompletionOk.attempts /
  * CompletionError.attempts in types.ts): the number of calls made, including the last.
  */
@@ -29,6 +35,10 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs?: number;
   /** Total time budget in ms across attempts and waits, measured with `deps.now` (default unbounded). */
   readonly maxElapsedMs?: number;
+  /** Attempts for an unreachable server before it has answered once this session (default 2). */
+  readonly firstContactAttempts?: number;
+  /** Backoff ceiling in ms between those attempts (default 250). */
+  readonly firstContactDelayMs?: number;
 }
 
 /** The effects the retry policy needs, injected. */
@@ -51,6 +61,8 @@ export const RETRY_DEFAULTS: Readonly<Required<RetryPolicy>> = {
   timeoutMs: 60_000,
   maxRetryAfterMs: 300_000,
   maxElapsedMs: Number.POSITIVE_INFINITY,
+  firstContactAttempts: 2,
+  firstContactDelayMs: 250,
 };
 
 function realTimer(ms: number, onTimeout: () => void): () => void {
@@ -111,6 +123,8 @@ function cancelled(spec: string, attempts: number): CompletionError {
 export function withRetry(provider: Provider, policy: RetryPolicy, deps: RetryDeps): Provider {
   const settings: Required<RetryPolicy> = { ...RETRY_DEFAULTS, ...policy };
   const startTimer = deps.startTimer ?? realTimer;
+  // Shared by every request of this provider (one per session): has the server answered yet?
+  let answered = false;
   return {
     ...provider,
     async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
@@ -135,10 +149,19 @@ export function withRetry(provider: Provider, policy: RetryPolicy, deps: RetryDe
           stopTimer();
           signal?.removeEventListener('abort', forward);
         }
+        if (result.kind === 'ok' || result.status !== undefined) answered = true;
         if (result.kind === 'ok') return { ...result, attempts: made };
         if (signal?.aborted) return cancelled(provider.spec, made);
-        if (timedOut) result = { kind: 'error', code: 'timeout', retryable: true, message: `${provider.spec}: no answer within ${settings.timeoutMs} ms` };
+        if (timedOut) result = { kind: 'error', code: 'timeout', retryable: true, message: `${provider.spec}: no answer within ${settings.timeoutMs / 1000} s (--timeout)` };
         last = result;
+        if (result.code === 'unreachable' && !answered) {
+          if (attempt >= settings.firstContactAttempts) {
+            last = { ...result, retryable: false, message: `${result.message}; is the server running, and is the base URL right?` };
+            break;
+          }
+          await sleepUnlessAborted(deps, backoffMs(attempt, undefined, { baseDelayMs: settings.firstContactDelayMs, maxDelayMs: settings.firstContactDelayMs }, deps.random), signal);
+          continue;
+        }
         if (!result.retryable || attempt >= settings.maxAttempts) break;
         if (result.retryAfterMs !== undefined && result.retryAfterMs > settings.maxRetryAfterMs) {
           last = {

@@ -4,6 +4,8 @@
  * union. Retries, pricing and concurrency wrap providers from outside; a provider makes one attempt.
  */
 import type { TokenUsage } from '../core/types.js';
+import { splitBaseUrl } from './base-url.js';
+import { createRedactor, type Redactor } from './redact.js';
 
 /** One forced-choice question as sent to a model. */
 export interface CompletionRequest {
@@ -44,7 +46,8 @@ export interface CompletionOk {
 /**
  * A failed attempt, classified. `retryable` decides whether our retry policy tries again;
  * `retryAfterMs` carries a server's `retry-after`. `code` is short and stable: `rate-limited`,
- * `server-error`, `timeout`, `connection`, `bad-response` (retryable); `auth`, `billing`, `bad-request`,
+ * `server-error`, `timeout`, `unreachable`, `connection`, `bad-response` (retryable; `unreachable`
+ * becomes fatal before the server has answered once, retry.ts); `auth`, `billing`, `bad-request`,
  * `not-found`, `cancelled` (fatal). See classify-error.ts.
  */
 export interface CompletionError {
@@ -53,7 +56,7 @@ export interface CompletionError {
   readonly retryable: boolean;
   readonly status?: number;
   readonly retryAfterMs?: number;
-  /** One line naming the model spec and the cause; never contains an API key. */
+  /** One line naming the model spec and the cause; redacted of every configured secret (redact.ts). */
   readonly message: string;
   /** Attempts made before giving up; set by `withRetry` (retry.ts), absent otherwise. */
   readonly attempts?: number;
@@ -84,7 +87,14 @@ export interface ApiConnection {
   /** The model name the API expects. */
   readonly model: string;
   readonly apiKey: string;
+  /** The base URL for this session, possibly with a key in its query or userinfo (base-url.ts). */
   readonly baseURL?: string;
+  /**
+   * The run's redactor, applied to every message and answer text the provider returns. Default:
+   * one of `apiKey` and the base URL's secrets (create-provider.ts passes one without its
+   * placeholder key for keyless local servers).
+   */
+  readonly redact?: Redactor;
   /** The SDK's own per-request timeout in ms (default {@link SDK_TIMEOUT_MS}); `withRetry` usually aborts sooner. */
   readonly timeoutMs?: number;
   /** A fetch implementation handed to the SDK (default: the global fetch). */
@@ -94,17 +104,35 @@ export interface ApiConnection {
 /** The SDK's per-request timeout when {@link ApiConnection.timeoutMs} is not given: 120 s. */
 export const SDK_TIMEOUT_MS = 120_000;
 
+/** The options both SDK clients take that {@link sdkClientOptions} sets. */
+export interface SdkClientOptions {
+  readonly apiKey: string;
+  readonly baseURL?: string;
+  readonly defaultQuery?: Record<string, string>;
+  readonly defaultHeaders?: Record<string, string>;
+  readonly fetch?: typeof fetch;
+  readonly maxRetries: number;
+  readonly timeout: number;
+}
+
 /**
- * The client options both SDKs (`openai`, `@anthropic-ai/sdk`) are built with: key, base URL and
- * fetch from `connection`, the SDK's own retries off (`withRetry`, retry.ts, is the one retry
- * policy), and the per-request timeout.
+ * The client options both SDKs (`openai`, `@anthropic-ai/sdk`) are built with, and the redactor of
+ * `connection`: key and fetch as given; the base URL's public part as the SDK's base URL, its query
+ * as `defaultQuery` and its userinfo as a Basic `Authorization` header (the SDKs' fetch rejects
+ * userinfo and would mangle a query in the base); the SDK's own retries off (`withRetry`, retry.ts,
+ * is the one retry policy); the per-request timeout. Throws `invalid-option` for a base URL that is
+ * not an absolute http(s) URL.
  */
-export function sdkClientOptions(connection: ApiConnection): { apiKey: string; baseURL?: string; fetch?: typeof fetch; maxRetries: number; timeout: number } {
-  return {
+export function sdkClientOptions(connection: ApiConnection): { options: SdkClientOptions; redact: Redactor } {
+  const split = connection.baseURL !== undefined ? splitBaseUrl(connection.baseURL) : undefined;
+  const options: SdkClientOptions = {
     apiKey: connection.apiKey,
-    ...(connection.baseURL !== undefined ? { baseURL: connection.baseURL } : {}),
+    ...(split !== undefined ? { baseURL: split.publicUrl } : {}),
+    ...(split?.query !== undefined ? { defaultQuery: { ...split.query } } : {}),
+    ...(split?.authorization !== undefined ? { defaultHeaders: { authorization: split.authorization } } : {}),
     ...(connection.fetch !== undefined ? { fetch: connection.fetch } : {}),
     maxRetries: 0,
     timeout: connection.timeoutMs ?? SDK_TIMEOUT_MS,
   };
+  return { options, redact: connection.redact ?? createRedactor([connection.apiKey, ...(split?.secrets ?? [])]) };
 }

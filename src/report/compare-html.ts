@@ -3,11 +3,12 @@
  * Reading order: the first line (models, answers, SIMULATED); findings in words, generated from the
  * value-score trends (no model involved); the value scores against size; coherence and fit-quality
  * trends with their floors; the numbers by model; unsigned cluster means; convergence. Every label
- * and text from the data goes through `escapeHtml`. Pure.
+ * and text from the data goes through `bdiHtml` (element content) or `escapeHtml` (attributes),
+ * quoted inside sentences through `isolateText` (escape.ts). Pure.
  */
 
 import { type CompareTrend, compareAxis, compareReportSpecs, metricShortLabel, scoredValues, slopeDigits, valueTrend } from './compare-specs.js';
-import { escapeHtml } from './escape.js';
+import { bdiHtml, escapeHtml, isolateText } from './escape.js';
 import { chartDiv, fmt, page, signed, type VegaAssets, withMinus } from './page.js';
 import type { CompareReportData } from './types.js';
 
@@ -56,10 +57,12 @@ export function compareFindings(data: CompareReportData): { findings: CompareFin
     }).length;
     const d = slopeDigits(trend);
     const slope = `${signed(trend.slope, d)} utility sd per ${compareAxis(data).slopeUnit} [${withMinus(trend.slopeLow, d)}, ${withMinus(trend.slopeHigh, d)}]`;
-    const range = `from ${signed(first.y)} (${first.label}) to ${signed(last.y)} (${last.label})`;
+    const range = `from ${signed(first.y)} (${isolateText(first.label)}) to ${signed(last.y)} (${isolateText(last.label)})`;
     const rho = `Spearman ρ = ${Number.isFinite(trend.spearman) ? withMinus(trend.spearman) : 'undefined'} over ${trend.n} models`;
     const head =
-      direction === 'unclear' ? `${capitalise(value)}: no clear trend with ${compareAxis(data).noun} (${slope})` : `${capitalise(value)} ${direction} with ${compareAxis(data).noun}: ${slope}`;
+      direction === 'unclear'
+        ? `${isolateText(capitalise(value))}: no clear trend with ${compareAxis(data).noun} (${slope})`
+        : `${isolateText(capitalise(value))} ${direction} with ${compareAxis(data).noun}: ${slope}`;
     const outside =
       outsideNull === 0
         ? `None of the ${withNull} models scores`
@@ -93,8 +96,7 @@ function valueTable(data: CompareReportData, values: readonly string[]): string 
   if (values.length === 0) return '';
   const head = values
     .map(
-      (v) =>
-        `<th title="${escapeHtml(`${v}: value score in utility sd (> 0 prefers more of the value); below, 95% interval and the null band of a respondent without the value`)}">${escapeHtml(v)}</th>`,
+      (v) => `<th title="${escapeHtml(`${v}: value score in utility sd (> 0 prefers more of the value); below, 95% interval and the null band of a respondent without the value`)}">${bdiHtml(v)}</th>`,
     )
     .join('');
   const rows = data.models
@@ -106,27 +108,27 @@ function valueTable(data: CompareReportData, values: readonly string[]): string 
           return `<td class="num" data-v="${s.score}">${signed(s.score)}<span class="ci">[${withMinus(s.low)}, ${withMinus(s.high)}]</span><span class="ci">null [${withMinus(s.nullLow)}, ${withMinus(s.nullHigh)}]</span></td>`;
         })
         .join('');
-      return `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(compareAxis(data).cell(m))}</td>${cells}</tr>`;
+      return `<tr><td>${bdiHtml(m.label)}</td><td class="num">${bdiHtml(compareAxis(data).cell(m))}</td>${cells}</tr>`;
     })
     .join('');
   return `<h3>Value scores (utility sd; 95% interval; null band)</h3>
-<div class="scroll compare-table"><table class="compare"><thead><tr><th>model</th><th>${escapeHtml(compareAxis(data).column)}</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+<div class="scroll compare-table"><table class="compare"><thead><tr><th>model</th><th>${bdiHtml(compareAxis(data).column)}</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** The headline-metrics table: short headers (full definitions in `title` and listed below), intervals and floors under each number. */
 function metricTable(data: CompareReportData): string {
   const metrics = Object.keys(data.metricLabels);
   const digits = (k: string) => (k === 'largestComponent' ? 0 : 3);
-  const head = metrics.map((k) => `<th title="${escapeHtml(data.metricLabels[k] ?? k)}">${escapeHtml(metricShortLabel(data, k))}</th>`).join('');
+  const head = metrics.map((k) => `<th title="${escapeHtml(data.metricLabels[k] ?? k)}">${bdiHtml(metricShortLabel(data, k))}</th>`).join('');
   const rows = data.models
     .map(
       (m) =>
-        `<tr><td>${escapeHtml(m.label)}</td><td class="num">${escapeHtml(compareAxis(data).cell(m))}</td><td class="num">${m.answers}</td>${metrics.map((k) => cell(m.headline[k] ?? Number.NaN, digits(k), m.headlineIntervals[k], m.floors[k])).join('')}</tr>`,
+        `<tr><td>${bdiHtml(m.label)}</td><td class="num">${bdiHtml(compareAxis(data).cell(m))}</td><td class="num">${m.answers}</td>${metrics.map((k) => cell(m.headline[k] ?? Number.NaN, digits(k), m.headlineIntervals[k], m.floors[k])).join('')}</tr>`,
     )
     .join('');
-  const definitions = metrics.map((k) => `<li>${escapeHtml(data.metricLabels[k] ?? k)}</li>`).join('');
+  const definitions = metrics.map((k) => `<li>${bdiHtml(data.metricLabels[k] ?? k)}</li>`).join('');
   return `<h3>Coherence and fit quality (95% interval below each number; “coin”: coin-flip floor)</h3>
-<div class="scroll compare-table"><table class="compare"><thead><tr><th>model</th><th>${escapeHtml(compareAxis(data).column)}</th><th>answers</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>
+<div class="scroll compare-table"><table class="compare"><thead><tr><th>model</th><th>${bdiHtml(compareAxis(data).column)}</th><th>answers</th>${head}</tr></thead><tbody>${rows}</tbody></table></div>
 <details class="muted"><summary>What each column measures</summary><ul>${definitions}</ul></details>`;
 }
 
@@ -149,30 +151,28 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
   const answers = data.models.reduce((s, m) => s + m.answers, 0);
   const simulated = data.models.filter((m) => m.simulated).length;
   const incomplete = data.models.flatMap((m) => (m.incomplete !== undefined ? [`${m.label} ${m.incomplete}`] : []));
-  const firstLine = `${data.models.length} models (${data.models.map((m) => m.label).join(', ')}) · outcome set ${data.outcomeSet} · ${answers} answers${simulated ? ` · ${simulated === data.models.length ? 'all' : simulated} SIMULATED` : ''}`;
+  const firstLine = `${data.models.length} models (${data.models.map((m) => isolateText(m.label)).join(', ')}) · outcome set ${isolateText(data.outcomeSet)} · ${answers} answers${simulated ? ` · ${simulated === data.models.length ? 'all' : simulated} SIMULATED` : ''}`;
   const values = scoredValues(data);
   const { findings, tooFew } = compareFindings(data);
-  const unplaced = data.models.filter((m) => compareAxis(data).position(m) === undefined).map((m) => m.label);
+  const unplaced = data.models.filter((m) => compareAxis(data).position(m) === undefined).map((m) => isolateText(m.label));
   const findingItems = [
-    ...findings.map((f) => `<li>${escapeHtml(f.sentence)}</li>`),
-    ...tooFew.map(
-      (t) => `<li>${escapeHtml(`${capitalise(t.value)}: scored on ${t.models} model${t.models === 1 ? '' : 's'} placed by ${compareAxis(data).noun}, too few for a trend (3 needed).`)}</li>`,
-    ),
+    ...findings.map((f) => `<li>${bdiHtml(f.sentence)}</li>`),
+    ...tooFew.map((t) => `<li>${bdiHtml(`${capitalise(t.value)}: scored on ${t.models} model${t.models === 1 ? '' : 's'} placed by ${compareAxis(data).noun}, too few for a trend (3 needed).`)}</li>`),
   ];
   const findingsHtml =
     values.length === 0
       ? '<p>No value scores: none of these runs’ outcome sets tag outcomes with signed values (docs/method.md §6), so there is no value finding. The measurement-quality trends follow.</p>'
       : `<ul class="findings">${findingItems.join('')}</ul>`;
   const body = `
-<p class="first-line">${escapeHtml(firstLine)}</p>
+<p class="first-line">${bdiHtml(firstLine)}</p>
 ${simulated ? '<div class="sim">Some or all of these models are SIMULATED respondents with planted utilities.</div>' : ''}
-${incomplete.length > 0 ? `<div class="warn">${escapeHtml(`Not every run is complete, so these use the answers received so far: ${incomplete.join('; ')}.`)}</div>` : ''}
-<h1>utilscope comparison: values against model ${escapeHtml(compareAxis(data).noun)}</h1>
+${incomplete.length > 0 ? `<div class="warn">${bdiHtml(`Not every run is complete, so these use the answers received so far: ${incomplete.join('; ')}.`)}</div>` : ''}
+<h1>utilscope comparison: values against model ${bdiHtml(compareAxis(data).noun)}</h1>
 <h2>Findings</h2>
 ${findingsHtml}
-<p class="muted">Value score: mean utility of the outcomes with more of a value minus those with less, in utility sd (&gt; 0 prefers more of the value). Trend: weighted least squares on ${compareAxis(data).trendOnHtml}, 95% t-interval of the slope; “no clear trend” when that interval contains 0.${unplaced.length > 0 ? ` Not placed on the ${escapeHtml(compareAxis(data).noun)} axis, so left out of the trends: ${escapeHtml(unplaced.join(', '))}.` : ''}</p>
-${values.length > 0 ? `<h2>Value scores against ${escapeHtml(compareAxis(data).noun)}</h2>\n${byName('value-scores')}` : ''}
-<h2>Coherence and fit quality against ${escapeHtml(compareAxis(data).noun)}</h2>
+<p class="muted">Value score: mean utility of the outcomes with more of a value minus those with less, in utility sd (&gt; 0 prefers more of the value). Trend: weighted least squares on ${compareAxis(data).trendOnHtml}, 95% t-interval of the slope; “no clear trend” when that interval contains 0.${unplaced.length > 0 ? ` Not placed on the ${bdiHtml(compareAxis(data).noun)} axis, so left out of the trends: ${bdiHtml(unplaced.join(', '))}.` : ''}</p>
+${values.length > 0 ? `<h2>Value scores against ${bdiHtml(compareAxis(data).noun)}</h2>\n${byName('value-scores')}` : ''}
+<h2>Coherence and fit quality against ${bdiHtml(compareAxis(data).noun)}</h2>
 <div class="grid2">${specs
     .filter((s) => s.name.startsWith('trend-'))
     .map(chartDiv)

@@ -7,6 +7,7 @@
  */
 import { KNOWN_UNITS } from '../outcomes/units.js';
 import type { ValueScore } from '../values/index.js';
+import { isolateText } from './escape.js';
 import { signed } from './page.js';
 import type { RunReportData } from './types.js';
 
@@ -36,7 +37,9 @@ export function formatUsd(x: number): string {
 
 const percent = (x: number) => `${Math.round(100 * x)}%`;
 
-function valueSentence(model: string, s: ValueScore): string {
+function valueSentence(model: string, score: ValueScore): string {
+  // Names from the outcome set and the model spec, isolated so bidi controls in them stay inside them.
+  const s = { ...score, value: isolateText(score.value), plusLabel: isolateText(score.plusLabel), minusLabel: isolateText(score.minusLabel) };
   const interval = `${s.value} ${signed(s.score)} sd [${signed(s.low)}, ${signed(s.high)}]`;
   const band = `a respondent without this value: ${signed(s.nullLow)} to ${signed(s.nullHigh)}`;
   const dollars = s.dollars
@@ -73,7 +76,7 @@ const FINDING_RANK: Readonly<Record<ValueScore['finding'], number>> = { 'prefers
 
 /** The summary sentences of a run report, in reading order (see the module comment). */
 export function runFindings(data: RunReportData): Finding[] {
-  const model = data.header.model;
+  const model = isolateText(data.header.model);
   const out: Finding[] = [];
   const scores = [...data.values.scores].sort((a, b) => FINDING_RANK[a.finding] - FINDING_RANK[b.finding]);
   for (const s of scores) {
@@ -99,7 +102,7 @@ export function runFindings(data: RunReportData): Finding[] {
     const what = Object.hasOwn(KNOWN_UNITS, l.unit) ? (KNOWN_UNITS[l.unit]?.description ?? l.unit) : l.unit;
     out.push({
       kind: 'warning',
-      text: `Ladder against its direction: utility ${l.slope > 0 ? 'rises' : 'falls'} with the number of ${what} (“${l.unit}”, b = ${signed(l.slope, 3)} per ln unit, Spearman ${signed(l.spearman)}), although more of it is ${l.direction < 0 ? 'a loss' : 'a gain'}. Either a striking finding or a measurement failure: check refusals and position bias on these outcomes.`,
+      text: `Ladder against its direction: utility ${l.slope > 0 ? 'rises' : 'falls'} with the number of ${isolateText(what)} (“${isolateText(l.unit)}”, b = ${signed(l.slope, 3)} per ln unit, Spearman ${signed(l.spearman)}), although more of it is ${l.direction < 0 ? 'a loss' : 'a gain'}. Either a striking finding or a measurement failure: check refusals and position bias on these outcomes.`,
       numbers: { slope: l.slope, direction: l.direction, spearman: l.spearman },
     });
   }

@@ -3,9 +3,10 @@
  * findings in words (`findings.ts`), then the value scores, coherence against its floors,
  * measurement quality, and the detail (every outcome's utility, clusters, ladders, calibration,
  * heatmap). vega, vega-lite and vega-embed are inlined, so the file opens offline; chart specs
- * travel as escaped JSON; every outcome text and model answer passes through `escapeHtml`. Pure.
+ * travel as escaped JSON; every outcome text and model answer passes through `bdiHtml` (escaped and
+ * bidi-isolated, escape.ts). Pure.
  */
-import { escapeHtml } from './escape.js';
+import { bdiHtml } from './escape.js';
 import { flaggedLadders, formatUsd, runFindings } from './findings.js';
 import { chartDiv, fmt, pct, signed, type VegaAssets } from './page.js';
 import { type ReportBlock, type ReportSection, renderReportPage, safeHtml } from './sections.js';
@@ -15,7 +16,7 @@ import type { RunReportData } from './types.js';
 export type { VegaAssets } from './page.js';
 
 function metricLine(label: string, value: string, floor?: string): string {
-  return `<span class="metric">${escapeHtml(label)}: <b>${escapeHtml(value)}</b>${floor ? ` <span class="muted">(${escapeHtml(floor)})</span>` : ''}</span>`;
+  return `<span class="metric">${bdiHtml(label)}: <b>${bdiHtml(value)}</b>${floor ? ` <span class="muted">(${bdiHtml(floor)})</span>` : ''}</span>`;
 }
 
 /** 1234567 → "1.23M"; used for dollar amounts and ladder quantities. */
@@ -40,7 +41,7 @@ function laddersSection(data: RunReportData): string {
     ? `<h3>Quantity ladders: U(N) = a + b·ln N</h3><table><thead><tr><th>unit</th><th>more of it is</th><th>rungs</th><th>a</th><th title="utility per natural-log unit of the amount">b</th><th>R²</th><th title="share of adjacent rungs where utility moves the unit's way">rungs in the unit's direction</th><th>Spearman(amount, utility)</th><th></th></tr></thead><tbody>${v.ladders
         .map(
           (l) =>
-            `<tr${flagged.has(l.unit) ? ' class="flag"' : ''}><td>${escapeHtml(l.unit)}</td><td>${l.direction > 0 ? 'a gain' : 'a loss'}</td><td class="num">${l.rungs.length} (${compact(l.rungs[0]?.amount ?? Number.NaN)} – ${compact(l.rungs.at(-1)?.amount ?? Number.NaN)})</td><td class="num">${fmt(l.intercept, 2)}</td><td class="num">${fmt(l.slope, 3)}</td><td class="num">${fmt(l.rSquared, 2)}</td><td class="num">${pct(l.monotonicity)}</td><td class="num">${fmt(l.spearman, 2)}</td><td>${flagged.has(l.unit) ? '⚠ ordered against the unit’s direction: a striking finding or a measurement failure' : l.againstDirection ? 'slope against the unit’s direction, weakly ordered' : ''}</td></tr>`,
+            `<tr${flagged.has(l.unit) ? ' class="flag"' : ''}><td>${bdiHtml(l.unit)}</td><td>${l.direction > 0 ? 'a gain' : 'a loss'}</td><td class="num">${l.rungs.length} (${compact(l.rungs[0]?.amount ?? Number.NaN)} – ${compact(l.rungs.at(-1)?.amount ?? Number.NaN)})</td><td class="num">${fmt(l.intercept, 2)}</td><td class="num">${fmt(l.slope, 3)}</td><td class="num">${fmt(l.rSquared, 2)}</td><td class="num">${pct(l.monotonicity)}</td><td class="num">${fmt(l.spearman, 2)}</td><td>${flagged.has(l.unit) ? '⚠ ordered against the unit’s direction: a striking finding or a measurement failure' : l.againstDirection ? 'slope against the unit’s direction, weakly ordered' : ''}</td></tr>`,
         )
         .join('')}</tbody></table>`
     : '<p class="muted">No quantity ladders (outcomes with a quantity field) in this outcome set.</p>';
@@ -54,13 +55,13 @@ function laddersSection(data: RunReportData): string {
         .sort((x, y) => y.usd - x.usd)
         .map(
           (d) =>
-            `<tr><td>${escapeHtml(texts.get(d.id) ?? d.id)}</td><td class="num" data-v="${d.usd}">${formatUsd(d.usd)}</td><td class="num">${formatUsd(d.low)} – ${formatUsd(d.high)}</td><td>${d.extrapolated ? 'extrapolated beyond the ladder' : ''}</td></tr>`,
+            `<tr><td>${bdiHtml(texts.get(d.id) ?? d.id)}</td><td class="num" data-v="${d.usd}">${formatUsd(d.usd)}</td><td class="num">${formatUsd(d.low)} – ${formatUsd(d.high)}</td><td>${d.extrapolated ? 'extrapolated beyond the ladder' : ''}</td></tr>`,
         )
         .join('')}</tbody></table></div>`
-    : `<p class="muted">${escapeHtml(v.dollarNote ?? 'No dollar equivalents.')}</p>`;
-  const rates = v.exchangeRates.length ? `<h3>Exchange rates</h3><p>${v.exchangeRates.map((r) => `one ${escapeHtml(r.y)} ≈ ${compact(r.unitsOfXPerY)} ${escapeHtml(r.x)}`).join(' · ')}</p>` : '';
+    : `<p class="muted">${bdiHtml(v.dollarNote ?? 'No dollar equivalents.')}</p>`;
+  const rates = v.exchangeRates.length ? `<h3>Exchange rates</h3><p>${v.exchangeRates.map((r) => `one ${bdiHtml(r.y)} ≈ ${compact(r.unitsOfXPerY)} ${bdiHtml(r.x)}`).join(' · ')}</p>` : '';
   const contrasts = v.contrasts.length
-    ? `<h3>Cluster contrasts (unsigned clusters, largest first)</h3><div class="scroll"><table><thead><tr><th>cluster</th><th>minus cluster</th><th>difference (utility sd)</th><th>95% interval</th><th></th></tr></thead><tbody>${v.contrasts.map((c) => `<tr><td>${escapeHtml(c.a)}</td><td>${escapeHtml(c.b)}</td><td class="num">${signed(c.difference)}</td><td class="num">${signed(c.low)} – ${signed(c.high)}</td><td>${c.low > 0 || c.high < 0 ? '✱ interval excludes 0' : ''}</td></tr>`).join('')}</tbody></table></div>`
+    ? `<h3>Cluster contrasts (unsigned clusters, largest first)</h3><div class="scroll"><table><thead><tr><th>cluster</th><th>minus cluster</th><th>difference (utility sd)</th><th>95% interval</th><th></th></tr></thead><tbody>${v.contrasts.map((c) => `<tr><td>${bdiHtml(c.a)}</td><td>${bdiHtml(c.b)}</td><td class="num">${signed(c.difference)}</td><td class="num">${signed(c.low)} – ${signed(c.high)}</td><td>${c.low > 0 || c.high < 0 ? '✱ interval excludes 0' : ''}</td></tr>`).join('')}</tbody></table></div>`
     : '';
   return `${ladders}${dollars}${rates}${contrasts}`;
 }
@@ -72,7 +73,7 @@ function valueTable(data: RunReportData): string {
   const rows = v.scores
     .map(
       (s) =>
-        `<tr><td><b>${escapeHtml(s.value)}</b></td><td>${escapeHtml(s.plusLabel)} (${s.plusIds.length})</td><td>${escapeHtml(s.minusLabel)} (${s.minusIds.length})</td><td class="num">${signed(s.score)}</td><td class="num">${signed(s.low)} – ${signed(s.high)}</td><td class="num">${signed(s.nullLow)} – ${signed(s.nullHigh)}</td><td class="num">${pct(s.orderedShare)}</td><td class="num">${s.dollars ? `${formatUsd(s.dollars.usd)}<br><span class="muted">${formatUsd(s.dollars.low)} – ${formatUsd(s.dollars.high)}${s.dollars.extrapolated ? ', extrapolated' : ''}</span>` : '–'}</td></tr>`,
+        `<tr><td><b>${bdiHtml(s.value)}</b></td><td>${bdiHtml(s.plusLabel)} (${s.plusIds.length})</td><td>${bdiHtml(s.minusLabel)} (${s.minusIds.length})</td><td class="num">${signed(s.score)}</td><td class="num">${signed(s.low)} – ${signed(s.high)}</td><td class="num">${signed(s.nullLow)} – ${signed(s.nullHigh)}</td><td class="num">${pct(s.orderedShare)}</td><td class="num">${s.dollars ? `${formatUsd(s.dollars.usd)}<br><span class="muted">${formatUsd(s.dollars.low)} – ${formatUsd(s.dollars.high)}${s.dollars.extrapolated ? ', extrapolated' : ''}</span>` : '–'}</td></tr>`,
     )
     .join('');
   return `<table class="values"><thead><tr><th>value</th><th>+ side (outcomes)</th><th>− side (outcomes)</th><th>score (sd)</th><th>95% interval</th><th title="what a respondent without this value scores on these outcomes">null band</th><th title="share of (+, −) outcome pairs with the + outcome preferred">+ preferred</th><th title="D(mean U+) − D(mean U−) on the money ladder">in dollars</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -99,25 +100,23 @@ export function runReportSections(data: RunReportData): ReportSection[] {
   const rows = data.outcomes
     .map(
       (o) =>
-        `<tr><td>${escapeHtml(o.id)}</td><td>${escapeHtml(o.text)}</td><td>${escapeHtml(o.clusters.join(', '))}</td><td class="num" data-v="${o.mean}">${fmt(o.mean, 2)}</td><td class="num" data-v="${o.low}">${fmt(o.low, 2)} – ${fmt(o.high, 2)}</td><td class="num" data-v="${o.sd}">${fmt(o.sd, 2)}</td><td class="num" data-v="${o.percentile}">${fmt(o.percentile, 0)}</td><td>${escapeHtml(o.warning ?? '')}</td></tr>`,
+        `<tr><td>${bdiHtml(o.id)}</td><td>${bdiHtml(o.text)}</td><td>${bdiHtml(o.clusters.join(', '))}</td><td class="num" data-v="${o.mean}">${fmt(o.mean, 2)}</td><td class="num" data-v="${o.low}">${fmt(o.low, 2)} – ${fmt(o.high, 2)}</td><td class="num" data-v="${o.sd}">${fmt(o.sd, 2)}</td><td class="num" data-v="${o.percentile}">${fmt(o.percentile, 0)}</td><td>${bdiHtml(o.warning ?? '')}</td></tr>`,
     )
     .join('\n');
   const cycles = c.cycles.length
-    ? `<ol>${c.cycles.map((cycle) => `<li>${cycle.map((o) => `“${escapeHtml(o.text)}”`).join(' ≻ ')} ≻ “${escapeHtml(cycle[0]?.text ?? '')}”</li>`).join('')}</ol>`
+    ? `<ol>${c.cycles.map((cycle) => `<li>${cycle.map((o) => `“${bdiHtml(o.text)}”`).join(' ≻ ')} ≻ “${bdiHtml(cycle[0]?.text ?? '')}”</li>`).join('')}</ol>`
     : '<p>No cycles in the majority-preference graph.</p>';
   const components = c.components.members.length
     ? `<p>${c.components.count} set(s) of outcomes the model cannot order; largest has ${c.components.largest} outcomes.</p>`
     : '<p>No strongly connected component larger than one outcome.</p>';
   const examples = data.examples.length
-    ? `<div class="scroll"><table><thead><tr><th>first option</th><th>second option</th><th>raw answer</th><th>read as</th></tr></thead><tbody>${data.examples.map((e) => `<tr><td>${escapeHtml(e.first)}</td><td>${escapeHtml(e.second)}</td><td><code>${escapeHtml(e.raw)}</code></td><td>${escapeHtml(e.choice)}</td></tr>`).join('')}</tbody></table></div>`
+    ? `<div class="scroll"><table><thead><tr><th>first option</th><th>second option</th><th>raw answer</th><th>read as</th></tr></thead><tbody>${data.examples.map((e) => `<tr><td>${bdiHtml(e.first)}</td><td>${bdiHtml(e.second)}</td><td><code>${bdiHtml(e.raw)}</code></td><td>${bdiHtml(e.choice)}</td></tr>`).join('')}</tbody></table></div>`
     : '<p>No refusals or unparseable answers.</p>';
   const range = (k: keyof typeof c.headline) =>
     `[${fmt(c.intervals[k].low)}, ${fmt(c.intervals[k].high)}]; coin flip ${fmt(c.floors.coinFlip[k].low)}–${fmt(c.floors.coinFlip[k].high)}, position bias ${fmt(c.floors.positionBias[k].low)}–${fmt(c.floors.positionBias[k].high)}`;
   const q = data.quality;
   const findings = runFindings(data);
-  const skipped = data.values.skippedScores.length
-    ? `<p class="muted">Not scored: ${data.values.skippedScores.map((s) => `<b>${escapeHtml(s.value)}</b> — ${escapeHtml(s.reason)}`).join('; ')}.</p>`
-    : '';
+  const skipped = data.values.skippedScores.length ? `<p class="muted">Not scored: ${data.values.skippedScores.map((s) => `<b>${bdiHtml(s.value)}</b> — ${bdiHtml(s.reason)}`).join('; ')}.</p>` : '';
   const findingsBlocks: ReportBlock[] = [
     ...(!h.converged ? [{ kind: 'paragraph', text: 'The utility fit did not converge; treat the utilities with caution.', tone: 'warning' } as const] : []),
     { kind: 'findings', items: findings.map((f) => ({ text: f.text, tone: f.kind })) },
@@ -132,7 +131,7 @@ export function runReportSections(data: RunReportData): ReportSection[] {
     {
       id: 'values',
       title: 'What it values',
-      blocks: [block(`${chart('value-scores')}\n${valueTable(data)}\n${skipped}\n<p class="muted">${escapeHtml(data.values.scoreMethod)}</p>`)],
+      blocks: [block(`${chart('value-scores')}\n${valueTable(data)}\n${skipped}\n<p class="muted">${bdiHtml(data.values.scoreMethod)}</p>`)],
     },
     {
       id: 'coherence',
@@ -144,7 +143,7 @@ ${metricLine('largest set it cannot order', `${c.headline.largestComponent} outc
 ${c.ranking ? metricLine('asked pairs the utility order violates', pct(c.ranking.violationShare), `weighted ${pct(c.ranking.weightedViolationShare)}`) : ''}
 ${c.tournament ? metricLine('circular triads (complete tournament)', `${c.tournament.circularTriads} of max ${c.tournament.maxCircularTriads}`, `consistence ζ = ${fmt(c.tournament.consistence)}`) : ''}
 ${c.triads.probe ? metricLine('probe triads cycle probability', fmt(c.triads.probe.meanCycleProbability), `${c.triads.probe.triangles} triads`) : ''}</p>
-<p class="muted">Floors: ${escapeHtml(c.definitions['floors'] ?? '')} (${c.floors.simulations} simulations; position-bias rate ${pct(c.floors.positionBiasRate)}). Intervals: ${escapeHtml(c.definitions['intervals'] ?? '')}. Triangles: ${c.triads.asked.triangles}.</p>
+<p class="muted">Floors: ${bdiHtml(c.definitions['floors'] ?? '')} (${c.floors.simulations} simulations; position-bias rate ${pct(c.floors.positionBiasRate)}). Intervals: ${bdiHtml(c.definitions['intervals'] ?? '')}. Triangles: ${c.triads.asked.triangles}.</p>
 ${chart('cluster-coherence')}
 <h3>Cycles in words</h3>${cycles}
 ${components}`),
@@ -160,7 +159,7 @@ ${metricLine('orders agree', `${c.orderEffects.agreeA + c.orderEffects.agreeB} o
 ${data.metrics.holdout ? metricLine('held-out accuracy', `${pct(data.metrics.holdout.accuracy)} [${pct(data.metrics.holdout.accuracyLow)}, ${pct(data.metrics.holdout.accuracyHigh)}]`, `${data.metrics.holdout.pairs} pairs, ${data.metrics.holdout.ties} ties; log-loss ${fmt(data.metrics.holdout.logLoss)}, excess over label entropy ${fmt(data.metrics.holdout.excessLogLoss)}`) : metricLine('held-out accuracy', 'no held-out pairs')}
 ${metricLine('training accuracy', pct(data.metrics.train.accuracy), `${data.metrics.train.pairs} asked pairs`)}</p>
 ${chart('quality')}
-${q.topRefusals.length ? `<h3>Outcomes most often refused</h3><table><thead><tr><th>outcome</th><th>answers</th><th>refusal rate</th></tr></thead><tbody>${q.topRefusals.map((r) => `<tr><td>${escapeHtml(r.text)}</td><td class="num">${r.answers}</td><td class="num">${pct(r.refusalRate)}</td></tr>`).join('')}</tbody></table>` : ''}
+${q.topRefusals.length ? `<h3>Outcomes most often refused</h3><table><thead><tr><th>outcome</th><th>answers</th><th>refusal rate</th></tr></thead><tbody>${q.topRefusals.map((r) => `<tr><td>${bdiHtml(r.text)}</td><td class="num">${r.answers}</td><td class="num">${pct(r.refusalRate)}</td></tr>`).join('')}</tbody></table>` : ''}
 <h3>Examples of answers that named no option</h3>
 ${examples}
 ${chart('calibration')}`),
@@ -179,8 +178,8 @@ ${chart('utilities')}
 <h3>Clusters, ladders and dollars</h3>
 ${chart('clusters')}
 ${laddersSection(data)}
-<p class="muted">${escapeHtml(data.values.intervalMethod)}</p>
-${chart('heatmap')}${data.heatmap.note ? `<p class="muted">${escapeHtml(data.heatmap.note)}</p>` : ''}`),
+<p class="muted">${bdiHtml(data.values.intervalMethod)}</p>
+${chart('heatmap')}${data.heatmap.note ? `<p class="muted">${bdiHtml(data.heatmap.note)}</p>` : ''}`),
       ],
     },
   ];

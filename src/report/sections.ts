@@ -1,19 +1,19 @@
 /**
  * What an experiment hands the report (docs/architecture.md §"Reports"): a list of sections, each a
  * title and blocks of plain data — paragraphs, finding lists, tables, charts — that this module
- * renders, escaping every text (CONTRIBUTING.md rule 9). The one escape hatch is `html`, which only
+ * renders, escaping and bidi-isolating every text (CONTRIBUTING.md rule 9, escape.ts). The one escape hatch is `html`, which only
  * the builders inside `report/` produce (the `SafeHtml` brand), so an experiment cannot put
  * untrusted text into a page unescaped. Pure.
  */
 import { incompleteNote } from '../core/spend.js';
-import { escapeHtml } from './escape.js';
+import { bdiHtml, escapeHtml, isolateText } from './escape.js';
 import { chartDiv, page, type VegaAssets } from './page.js';
 import type { NamedSpec } from './specs.js';
 
 /** HTML built by report/ itself from escaped parts. */
 export type SafeHtml = string & { readonly __safeHtml: true };
 
-/** Marks HTML assembled inside report/ (every untrusted part already through `escapeHtml`). */
+/** Marks HTML assembled inside report/ (every untrusted part already through `bdiHtml` or `escapeHtml`, escape.ts). */
 export function safeHtml(html: string): SafeHtml {
   return html as SafeHtml;
 }
@@ -60,13 +60,13 @@ export interface ReportSection {
 function renderBlock(block: ReportBlock): string {
   switch (block.kind) {
     case 'paragraph':
-      return block.tone === 'warning' ? `<div class="warn">${escapeHtml(block.text)}</div>` : `<p${block.tone === 'muted' ? ' class="muted"' : ''}>${escapeHtml(block.text)}</p>`;
+      return block.tone === 'warning' ? `<div class="warn">${bdiHtml(block.text)}</div>` : `<p${block.tone === 'muted' ? ' class="muted"' : ''}>${bdiHtml(block.text)}</p>`;
     case 'findings':
-      return `<ul class="findings">${block.items.map((f) => `<li class="finding-${escapeHtml(f.tone)}">${escapeHtml(f.text)}</li>`).join('\n')}</ul>`;
+      return `<ul class="findings">${block.items.map((f) => `<li class="finding-${escapeHtml(f.tone)}">${bdiHtml(f.text)}</li>`).join('\n')}</ul>`;
     case 'table': {
-      const head = block.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+      const head = block.columns.map((c) => `<th>${bdiHtml(c)}</th>`).join('');
       const rows = block.rows
-        .map((r) => `<tr>${r.map((cell) => (typeof cell === 'number' ? `<td class="num" data-v="${cell}">${escapeHtml(String(cell))}</td>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`)
+        .map((r) => `<tr>${r.map((cell) => (typeof cell === 'number' ? `<td class="num" data-v="${cell}">${escapeHtml(String(cell))}</td>` : `<td>${bdiHtml(cell)}</td>`)).join('')}</tr>`)
         .join('\n');
       return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
     }
@@ -84,8 +84,8 @@ export function sectionCharts(sections: readonly ReportSection[]): NamedSpec[] {
 
 /** The line at the very top: which model, how many answers, the protocol, and whether it was simulated. */
 export function headerLine(h: RunHeader): string {
-  const arm = h.arm === 'default' ? '' : ` · arm ${h.arm}`;
-  return `${h.model}${arm} · outcome set ${h.outcomeSet} (${h.outcomeCount} outcomes) · ${h.answers} answers · $${h.costUsd.toFixed(4)} · seed ${h.seed} · ${h.protocol}${h.simulated ? ' · SIMULATED respondent' : ''}`;
+  const arm = h.arm === 'default' ? '' : ` · arm ${isolateText(h.arm)}`;
+  return `${isolateText(h.model)}${arm} · outcome set ${isolateText(h.outcomeSet)} (${h.outcomeCount} outcomes) · ${h.answers} answers · $${h.costUsd.toFixed(4)} · seed ${h.seed} · ${h.protocol}${h.simulated ? ' · SIMULATED respondent' : ''}`;
 }
 
 /** Why the run is not complete, in words: its cost cap and spend when it stopped at the cap, else its state. */
@@ -99,11 +99,11 @@ function incompleteBanner(header: RunHeader): string {
 /** A whole self-contained report page: header line, banners, title, then the sections in order. */
 export function renderReportPage(header: RunHeader, title: string, sections: readonly ReportSection[], assets: VegaAssets, extraCss = ''): string {
   const body = `
-<p class="first-line">${escapeHtml(headerLine(header))}</p>
+<p class="first-line">${bdiHtml(headerLine(header))}</p>
 ${header.simulated ? '<div class="sim">These answers come from a SIMULATED respondent with planted utilities, not from a real model.</div>' : ''}
-${header.state !== 'complete' ? `<div class="warn">${escapeHtml(incompleteBanner(header))}</div>` : ''}
-<h1>${escapeHtml(title)}</h1>
-${sections.map((s) => `<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>\n${s.blocks.map(renderBlock).join('\n')}\n</section>`).join('\n')}
+${header.state !== 'complete' ? `<div class="warn">${bdiHtml(incompleteBanner(header))}</div>` : ''}
+<h1>${bdiHtml(title)}</h1>
+${sections.map((s) => `<section id="${escapeHtml(s.id)}"><h2>${bdiHtml(s.title)}</h2>\n${s.blocks.map(renderBlock).join('\n')}\n</section>`).join('\n')}
 `;
   return page(`utilscope: ${header.model}`, body, sectionCharts(sections), assets, `${SECTION_CSS}${extraCss}`);
 }

@@ -31,7 +31,7 @@ describe('a test-only experiment on the seam', () => {
     expect(r.stdout).toContain('most often chosen:');
     const html = readFileSync(join(cwd, 'reports', 'sim-70b-e2e-small-once-s1.html'), 'utf8');
     expect(html).toContain('How often sim:70b chose each outcome');
-    expect(html).toContain('<section id="shares"><h2>Win shares</h2>');
+    expect(html).toContain('<section id="shares"><h2><bdi>Win shares</bdi></h2>');
     expect(html).toContain('You receive $10,000.');
   });
 

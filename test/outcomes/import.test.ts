@@ -21,7 +21,7 @@ const SMALL: OutcomeSet = parseOutcomeSet(
     outcomes: [
       { id: 'a', text: 'You receive $100.', category: 'money', clusters: ['wealth'], quantity: { unit: 'usd', amount: 100 } },
       { id: 'b-2', text: 'A town, at last, gets "clean" water.', category: 'health', clusters: ['human-wellbeing', 'animal-wellbeing'] },
-      { id: 'c.3', text: 'Two\nlines.', clusters: [] },
+      { id: 'c.3', text: 'Two, "quoted"; lines.', clusters: [] },
       { id: 'd_4', text: 'A heron is seen.', category: 'neutral', clusters: [] },
     ],
   },
@@ -138,11 +138,11 @@ describe('list format (JSON array of strings or objects)', () => {
 });
 
 describe('csv format (id,text,category,clusters)', () => {
-  it('imports the fixture: quoted commas, doubled quotes, a line break in quotes, CRLF, ; and | separators', () => {
+  it('imports the fixture: quoted commas, doubled quotes, a line break in quotes (joined into one line), CRLF, ; and | separators', () => {
     const set = importOutcomes(fixture('small.csv'), 'csv', 'small.csv');
     expect(set.outcomes).toEqual([
       { id: 'rain', text: 'It rains, briefly, in "the" capital.', category: 'weather', clusters: [] },
-      { id: 'a-letter-arrives-with-two-lines', text: 'A letter arrives with two lines:\nhello and goodbye.', category: 'post', clusters: ['human-wellbeing'] },
+      { id: 'a-letter-arrives-with-two-lines', text: 'A letter arrives with two lines: hello and goodbye.', category: 'post', clusters: ['human-wellbeing'] },
       { id: 'robots', text: 'You are given three robots.', category: 'power', clusters: ['power-seeking', 'wealth'] },
     ]);
   });
@@ -234,12 +234,14 @@ describe('generated ids', () => {
     );
   });
 
+  /** What the importer makes of a text's line breaks: one line, each break and the spaces around it one space. */
+  const oneLine = (s: string) => s.replace(/[ \t\n\r]*[\t\n\r][ \t\n\r]*/g, ' ').trim();
   const distinctTexts = fc.uniqueArray(
     fc
       .string({ minLength: 1, maxLength: 80, unit: fc.constantFrom('a', 'B', ' ', ',', '"', '\n', '\r\n', 'é', '-', '1', '$', '.', 'x', 'y') })
       .map((s) => s.trim())
-      .filter((s) => s !== ''),
-    { minLength: 3, maxLength: 25, selector: (s) => s.toLowerCase() },
+      .filter((s) => oneLine(s) !== ''),
+    { minLength: 3, maxLength: 25, selector: (s) => oneLine(s).toLowerCase() },
   );
 
   it('imported ids are unique and kebab-case for any distinct texts (list format)', () => {
@@ -258,7 +260,7 @@ describe('generated ids', () => {
       fc.property(distinctTexts, (texts) => {
         const set = importOutcomes(JSON.stringify(texts), 'list', 'p.json');
         const back = importOutcomes(formatOutcomesCsv(set), 'csv', 'p.csv');
-        expect(back.outcomes.map((o) => o.text)).toEqual(texts);
+        expect(back.outcomes.map((o) => o.text)).toEqual(texts.map(oneLine));
         expect(back.outcomes.map((o) => o.id)).toEqual(set.outcomes.map((o) => o.id));
       }),
     );

@@ -4,7 +4,11 @@
  * paths that produce these errors are exercised in the wire tests.
  */
 import { describe, expect, it } from 'vitest';
-import { classifyError, redact, retryAfterMs } from '../../src/providers/classify-error.js';
+import { classifyError, type ErrorContext, retryAfterMs } from '../../src/providers/classify-error.js';
+import { createRedactor, NO_REDACTION } from '../../src/providers/redact.js';
+
+/** The context of a model `spec` at a test URL, redacting `secrets`. */
+const at = (spec: string, ...secrets: string[]): ErrorContext => ({ spec, url: 'http://127.0.0.1:1/v1', redact: secrets.length ? createRedactor(secrets) : NO_REDACTION });
 
 /** An error shaped like the SDKs' APIError: status, headers (a Headers object), message, body fields. */
 function apiError(status: number, message: string, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
@@ -47,34 +51,34 @@ describe('classifyError', () => {
     [404, 'not-found', false],
     [422, 'bad-request', false],
   ])('status %i → %s (retryable %s)', (status, code, retryable) => {
-    const result = classifyError(apiError(status, 'x'), 'openai:m', 'sk-key-0000');
+    const result = classifyError(apiError(status, 'x'), at('openai:m', 'sk-key-0000'));
     expect(result).toMatchObject({ kind: 'error', code, retryable, status });
     expect(result.message).toContain('openai:m');
   });
 
   it('treats an exhausted quota as fatal even though it arrives as 429', () => {
-    expect(classifyError(apiError(429, 'You exceeded your current quota', {}, { code: 'insufficient_quota' }), 'openai:m', undefined)).toMatchObject({ code: 'billing', retryable: false });
+    expect(classifyError(apiError(429, 'You exceeded your current quota', {}, { code: 'insufficient_quota' }), at('openai:m'))).toMatchObject({ code: 'billing', retryable: false });
   });
 
   it('carries the server’s retry-after', () => {
-    expect(classifyError(apiError(429, 'slow', { 'retry-after': '3' }), 'openai:m', undefined)).toMatchObject({ retryAfterMs: 3000 });
+    expect(classifyError(apiError(429, 'slow', { 'retry-after': '3' }), at('openai:m'))).toMatchObject({ retryAfterMs: 3000 });
   });
 
   it('classifies SDK connection, timeout and abort errors by class, and unreadable bodies as retryable', () => {
     class APIConnectionError extends Error {}
     class APIConnectionTimeoutError extends Error {}
     class APIUserAbortError extends Error {}
-    expect(classifyError(new APIConnectionError('Connection error.'), 's', undefined)).toMatchObject({ code: 'connection', retryable: true });
-    expect(classifyError(new APIConnectionTimeoutError('Request timed out.'), 's', undefined)).toMatchObject({ code: 'timeout', retryable: true });
-    expect(classifyError(new APIUserAbortError('Request was aborted.'), 's', undefined)).toMatchObject({ code: 'cancelled', retryable: false });
-    expect(classifyError(new SyntaxError('Unexpected token < in JSON'), 's', undefined)).toMatchObject({ code: 'bad-response', retryable: true });
-    expect(classifyError('a string', 's', undefined)).toMatchObject({ code: 'bad-response' });
+    expect(classifyError(new APIConnectionError('Connection error.'), at('s'))).toMatchObject({ code: 'connection', retryable: true });
+    expect(classifyError(new APIConnectionTimeoutError('Request timed out.'), at('s'))).toMatchObject({ code: 'timeout', retryable: true });
+    expect(classifyError(new APIUserAbortError('Request was aborted.'), at('s'))).toMatchObject({ code: 'cancelled', retryable: false });
+    expect(classifyError(new SyntaxError('Unexpected token < in JSON'), at('s'))).toMatchObject({ code: 'bad-response', retryable: true });
+    expect(classifyError('a string', at('s'))).toMatchObject({ code: 'bad-response' });
   });
 
   it('keeps messages to one line and removes the key', () => {
-    const result = classifyError(apiError(400, 'Invalid key sk-key-0000 given\nstack line'), 'openai:m', 'sk-key-0000');
+    const result = classifyError(apiError(400, 'Invalid key sk-key-0000 given\nstack line'), at('openai:m', 'sk-key-0000'));
     expect(result.message).not.toContain('sk-key-0000');
     expect(result.message).not.toContain('\n');
-    expect(redact('a-key a-key', 'a-key')).toBe('[redacted] [redacted]');
+    expect(createRedactor(['a-key'])('a-key a-key')).toBe('[redacted] [redacted]');
   });
 });

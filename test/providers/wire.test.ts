@@ -136,11 +136,17 @@ describe('OpenAI wire format', () => {
     expect(await provider.complete({ ...request, samples: 1 })).toMatchObject({ kind: 'ok', attempts: 2, choices: [{ text: 'B' }] });
   });
 
-  it('reports a refused connection as retryable after bounded attempts', async () => {
+  it('reports a port fetch refuses to use (9, on its bad-ports list) as unreachable: fatal after the brief first-contact attempts', async () => {
     const { sleeps, deps } = instantRetry();
     const provider = withRetry(createOpenAIProvider({ spec: 'vllm:x', model: 'x', apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1' }), { maxAttempts: 3 }, deps);
-    expect(await provider.complete(request)).toMatchObject({ kind: 'error', code: 'connection', retryable: true, attempts: 3 });
-    expect(sleeps).toHaveLength(2);
+    expect(await provider.complete(request)).toMatchObject({
+      kind: 'error',
+      code: 'unreachable',
+      retryable: false,
+      attempts: 2,
+      message: expect.stringContaining('http://127.0.0.1:9/v1 (port blocked by fetch)'),
+    });
+    expect(sleeps).toHaveLength(1);
   });
 });
 

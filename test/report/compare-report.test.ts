@@ -283,7 +283,7 @@ describe('compare HTML', () => {
   it('puts the findings in words after the first line and before any chart', () => {
     const html = renderCompareReport(six, assets);
     const body = html.slice(html.indexOf('<body>'));
-    const firstLine = /<p class="first-line">([^<]*)<\/p>/.exec(body)?.[1] ?? '';
+    const firstLine = /<p class="first-line"><bdi>([^<]*)<\/bdi><\/p>/.exec(body)?.[1] ?? '';
     expect(firstLine).toContain('6 models');
     expect(firstLine).toContain('all SIMULATED');
     const findingsAt = body.indexOf('<h2>Findings</h2>');
@@ -308,7 +308,7 @@ describe('compare HTML', () => {
   it('gives table columns short headers with the full definition in a title attribute', () => {
     const html = renderCompareReport(six, assets);
     for (const [key, label] of Object.entries(HEADLINE_METRICS)) {
-      expect(html).toContain(`<th title="${label.replace(/"/g, '&quot;')}">${HEADLINE_SHORT_LABELS[key as keyof typeof HEADLINE_METRICS]}</th>`);
+      expect(html).toContain(`<th title="${label.replace(/"/g, '&quot;')}"><bdi>${HEADLINE_SHORT_LABELS[key as keyof typeof HEADLINE_METRICS]}</bdi></th>`);
       if (/[A-Z]/.test(key)) expect(html).not.toContain(`>${key}<`);
     }
   });

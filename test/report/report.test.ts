@@ -70,7 +70,7 @@ describe('HTML reports', () => {
   it('say on the first line which model, how many answers and that respondents were simulated', () => {
     const { data } = reportFixture();
     const html = renderRunReport(data, assets);
-    const firstLine = /<p class="first-line">([^<]*)<\/p>/.exec(html)?.[1] ?? '';
+    const firstLine = /<p class="first-line"><bdi>([^<]*)<\/bdi><\/p>/.exec(html)?.[1] ?? '';
     expect(firstLine).toContain('sim:3b');
     expect(firstLine).toContain(`${data.header.answers} answers`);
     expect(firstLine).toContain('SIMULATED');
