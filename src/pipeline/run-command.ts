@@ -15,10 +15,10 @@ import { PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, type TokenPrice
 import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
 import { estimateRun } from './cost.js';
-import { noticesOnly, type PipelineEnv } from './env.js';
+import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
 import { buildProvider, buildTransport, resolvePrice } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
-import { type RunSessionResult, runElicitation } from './run.js';
+import { failureLine, type RunSessionResult, runElicitation } from './run.js';
 import { defaultRunId, type RunOptionValues, resolveRunSpec } from './run-spec-options.js';
 import { runSummaryText } from './summary.js';
 
@@ -70,13 +70,14 @@ export function estimateLine(
   return `plan: ${estimate.pairs} pairs × 2 orders × ${spec.sampling.samplesPerOrder} = ${estimate.comparisons} answers in ~${estimate.requests} requests (~${estimate.inputTokens} input, ≤${estimate.outputTokens} output tokens); estimated cost ${cost}\n`;
 }
 
-/** Creates (or reopens, if its identity matches) the run folder for `spec`. */
-export function openRunFolder(dir: string, spec: RunSpec, experiment: AnyExperiment, loaded: LoadedOutcomeSet, template: PromptTemplate, simulated: boolean, now: () => number): RunStore {
+/** Creates (or reopens, if its identity matches) the run folder for `spec`, holding its lock until `close()`. */
+export function openRunFolder(dir: string, spec: RunSpec, experiment: AnyExperiment, loaded: LoadedOutcomeSet, template: PromptTemplate, simulated: boolean, env: FolderEnv): RunStore {
   return RunStore.openOrCreate(
     dir,
-    { v: MANIFEST_VERSION, toolVersion: toolVersion(), createdAt: new Date(now()).toISOString(), simulated, spec },
+    { v: MANIFEST_VERSION, toolVersion: toolVersion(), createdAt: new Date(env.now()).toISOString(), simulated, spec },
     { outcomeSet: loaded.set, templateText: template.text },
     experiment.identity,
+    folderWriter(env),
   );
 }
 
@@ -108,12 +109,17 @@ export async function runSession(store: RunStore, env: PipelineEnv, label: strin
   }
 }
 
-/** Analyses a run, writes its derived files and HTML report (into `reportsDir`); returns both. */
+/** Analyses a run, writes its derived files and HTML report (into `reportsDir`); returns both. A failure marks the run `error`. */
 export async function finishRun(store: RunStore, env: PipelineEnv, reportsDir: string): Promise<{ analysed: AnalysedRun; reportPath: string }> {
-  const analysed = analyseRunFolder(store, {}, env.experiments);
-  writeAnalysis(store, analysed);
-  const reportPath = await writeRunReport(store, analysed, defaultReportPath(store, reportsDir), env);
-  return { analysed, reportPath };
+  try {
+    const analysed = analyseRunFolder(store, {}, env.experiments);
+    writeAnalysis(store, analysed);
+    const reportPath = await writeRunReport(store, analysed, defaultReportPath(store, reportsDir), env);
+    return { analysed, reportPath };
+  } catch (error) {
+    store.markError(failureLine(error), new Date(env.now()).toISOString());
+    throw error;
+  }
 }
 
 /** After a session: the resume hint when it stopped, else (with `report`) analysis, report and summary. */
@@ -149,7 +155,7 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, resolvePrice(spec, provider, prices)));
   await provider.close?.();
   if (options.dryRun) return 'dry-run';
-  const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env.now);
+  const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env);
   try {
     env.log.write(`run folder: ${dir}\n`);
     const result = await runSession(store, env, spec.modelSpec, spec.session, prices);
@@ -169,7 +175,7 @@ export interface ResumeOptions {
 
 /** `utilscope resume <run-dir>`: continues a stopped run exactly where it left off. */
 export async function resumeRun(dirArg: string, options: ResumeOptions, env: PipelineEnv): Promise<RunEnd> {
-  const store = RunStore.open(resolve(env.cwd, dirArg));
+  const store = RunStore.open(resolve(env.cwd, dirArg), folderWriter(env));
   try {
     const base = store.manifest.spec.session;
     const maxCost = options.maxCost === undefined ? base.maxCostUsd : parseNumberOption(options.maxCost, '--max-cost', 0);

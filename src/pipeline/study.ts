@@ -109,7 +109,7 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
     const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, template);
     const provider = buildProvider(spec, loaded.set, template, env);
     const dir = join(studyDir, slug(label));
-    const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env.now);
+    const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env);
     try {
       if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, resolvePrice(spec, provider, undefined)));
       await provider.close?.();
