@@ -115,12 +115,12 @@ describe('disk faults', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]); // the failed temp file is gone
   });
 
-  it('a run name too long for the file system is one line naming the folder, not an internal error', async () => {
+  it('an output folder name too long for the file system is one line naming the folder, not an internal error', async () => {
     const cwd = tempCwd();
-    const name = 'n'.repeat(300);
-    const r = await runCli(['run', '--model', 'sim:1b', '--outcomes', SMALL, '--samples', '1', '--name', name, '--no-report'], { cwd });
+    const out = 'o'.repeat(300); // one path segment longer than NAME_MAX (255 on Linux, macOS and Windows)
+    const r = await runCli(['run', '--model', 'sim:1b', '--outcomes', SMALL, '--samples', '1', '--out', out, '--name', 'long', '--no-report'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n').at(-1)).toBe(`utilscope: cannot create the run folder: file name too long (ENAMETOOLONG) (${join(cwd, 'outputs', name)})`);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(`utilscope: cannot create the run folder: file name too long (ENAMETOOLONG) (${join(cwd, out, 'long')})`);
   });
 
   it('the lock holder removes temp files left by dead writers, and keeps a live one’s', async () => {
