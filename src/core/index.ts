@@ -7,3 +7,4 @@ export * from './preference-estimate.js';
 export * from './run-spec.js';
 export * from './json.js';
 export * from './options.js';
+export * from './spend.js';

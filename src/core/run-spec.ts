@@ -62,10 +62,33 @@ export interface AnalysisSpec {
   readonly pseudoLabels?: boolean;
 }
 
-/** Settings that may change between sessions of one run. */
+/** Where a run's token price came from: the built-in table, a `--prices` file, or free (local server, simulation). */
+export type PriceOrigin = 'table' | 'override' | 'free';
+
+/**
+ * The token price a run's requests are costed at, as run.json stores it: USD per million input and
+ * output tokens, and where it came from. Stored so a resume costs (and caps) what the first session
+ * did without repeating `--prices`.
+ */
+export interface SessionPrice {
+  readonly inputPerMillion: number;
+  readonly outputPerMillion: number;
+  readonly source: PriceOrigin;
+}
+
+/**
+ * Settings that may change between sessions of one run, not identity (docs/architecture.md §"The
+ * run spec"). A session's flags win; a flag not given inherits the stored session.
+ */
 export interface SessionSpec {
+  /** Requests in flight. */
   readonly concurrency: number;
+  /** Stop issuing requests once this much (USD, the whole run) is spent. */
   readonly maxCostUsd?: number;
+  /** Run under `maxCostUsd` even though the model has no price, so the cap cannot be enforced. */
+  readonly allowUnpriced?: boolean;
+  /** The price requests are costed at; absent when the model has none (and in folders made before prices were stored). */
+  readonly price?: SessionPrice;
 }
 
 /** An experiment's configuration as stored: its kind and its own fields (validated by its schema). */
@@ -74,7 +97,11 @@ export interface ExperimentSpec {
   readonly [field: string]: unknown;
 }
 
-/** The outcome set a run asks about: its name, where it came from, content hash and size. */
+/**
+ * The outcome set a run asks about: its name, where it came from, content hash and size. `source`
+ * (a path or `builtin:<name>`) is a record of how it was given, not identity: the same content by
+ * another path is the same run.
+ */
 export interface OutcomeSetRef {
   readonly name: string;
   readonly source: string;
@@ -99,12 +126,13 @@ export interface RunSpec<E extends ExperimentSpec = ExperimentSpec> {
 
 /**
  * The identity of a run as a flat map from field path to value: the shared fields plus the
- * experiment's `identityFields`. Two specs with equal maps ask exactly the same questions.
+ * experiment's `identityFields`. Two specs with equal maps ask exactly the same questions. The
+ * outcome set counts by its content (name, hash, count), never by the path it was given as.
  */
 export function specIdentity(spec: RunSpec, identityFields: readonly string[]): ReadonlyMap<string, unknown> {
   const fields = new Map<string, unknown>([
     ['modelSpec', spec.modelSpec],
-    ['outcomes', spec.outcomes],
+    ...(['name', 'hash', 'count'] as const).map((k) => [`outcomes.${k}`, spec.outcomes[k]] as const),
     // Field by field, so a mismatch names what differs (`sampling.samplesPerOrder`, `arm.system`); the label is display only.
     ...(['id', 'system', 'preamble', 'context', 'template', 'format'] as const).map((k) => [`arm.${k}`, spec.arm[k]] as const),
     ...(['mode', 'samplesPerOrder', 'temperature', 'maxTokens'] as const).map((k) => [`sampling.${k}`, spec.sampling[k]] as const),

@@ -28,18 +28,18 @@ export interface ExperimentContext<C> {
   expand(pairs: readonly (readonly [OutcomeId, OutcomeId])[], round: number, holdout: boolean): PlannedPair[];
 }
 
-/** What the next round is planned from: the plan so far, every record, and what the last round carried. */
+/**
+ * What the next round is planned from: the plan so far and every record. Nothing else — no state
+ * carried between calls — so a resumed run plans exactly what an uninterrupted one would.
+ */
 export interface RoundState {
   readonly plan: readonly PlannedPair[];
   readonly records: readonly PreferenceRecord[];
-  /** Whatever the previous `planNextRound` returned as `carry` (e.g. its fit, for a warm start). */
-  readonly carry: unknown;
 }
 
 /** The next round: no pairs means the experiment is done asking. */
 export interface NextRound {
   readonly pairs: readonly PlannedPair[];
-  readonly carry?: unknown;
   /** A line to show the user (e.g. why asking stopped before the budget). */
   readonly notice?: string;
 }

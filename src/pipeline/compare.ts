@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
+import { incompleteNote } from '../core/spend.js';
 import { buildCompareReportData } from '../experiments/index.js';
 import { compareReportSpecs, renderCompareReport } from '../report/index.js';
 import { RunStore, readStructuredFile, readVegaAssets, writeFileAtomic } from '../store/index.js';
@@ -55,7 +56,9 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
     const found = given.find((m) => resolve(m.dir) === resolve(dir));
     const params = found?.params ?? inferParams(store.manifest.spec.modelSpec);
     const meta: RunMeta = { dir, label: found?.label ?? basename(dir), ...(params !== undefined ? { params } : {}), ...(found?.capability !== undefined ? { capability: found.capability } : {}) };
-    return { meta, spec: store.manifest.spec, simulated: store.manifest.simulated, analysis };
+    const status = store.readStatus();
+    const incomplete = status?.state === 'complete' ? undefined : incompleteNote(status?.state ?? 'unknown', status?.state === 'cancelled' ? status.costCapUsd : undefined, status?.costUsd ?? 0);
+    return { meta, spec: store.manifest.spec, simulated: store.manifest.simulated, ...(incomplete !== undefined ? { incomplete } : {}), analysis };
   });
   if (options.by === 'capability' && runs.some((r) => r.meta.capability === undefined)) {
     throw new UtilscopeError('invalid-option', '--by capability needs a capability score for every run (study file or --meta)', { field: '--by' });

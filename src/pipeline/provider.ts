@@ -3,10 +3,10 @@
  * wrapped in our retry policy, its transport, and its price. Keys are read from the environment map
  * and handed straight to the SDK constructor; they appear nowhere else.
  */
-import type { RunSpec } from '../core/run-spec.js';
+import type { RunSpec, SessionPrice } from '../core/run-spec.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import { createProvider, FREE_PRICE, interactiveTransport, type Provider, parseModelSpec, priceFor, systemRetryDeps, type TokenPrice, type Transport, withRetry } from '../providers/index.js';
+import { createProvider, FREE_PRICE, interactiveTransport, type Provider, parseModelSpec, pricedFrom, systemRetryDeps, type TokenPrice, type Transport, withRetry } from '../providers/index.js';
 import type { PipelineEnv } from './env.js';
 
 /** Builds the provider for a run, wrapped in our retry policy. */
@@ -30,8 +30,13 @@ export function buildTransport(provider: Provider, env: Pick<PipelineEnv, 'trans
   return env.transport ? env.transport(provider) : interactiveTransport(provider);
 }
 
-/** The model's price, or undefined when unknown (local servers and simulations cost 0). */
-export function resolvePrice(spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>, provider: Pick<Provider, 'simulated'>, overrides: Readonly<Record<string, TokenPrice>> | undefined): TokenPrice | undefined {
-  if (provider.simulated) return FREE_PRICE;
-  return priceFor(spec.modelSpec, overrides, spec.baseUrl !== undefined ? { baseURL: spec.baseUrl } : {});
+/** The model's price and where it came from, or undefined when unknown (local servers and simulations are free). */
+export function resolvePrice(
+  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>,
+  provider: Pick<Provider, 'simulated'>,
+  overrides: Readonly<Record<string, TokenPrice>> | undefined,
+): SessionPrice | undefined {
+  if (provider.simulated) return { ...FREE_PRICE, source: 'free' };
+  const found = pricedFrom(spec.modelSpec, overrides, spec.baseUrl !== undefined ? { baseURL: spec.baseUrl } : {});
+  return found ? { inputPerMillion: found.price.inputPerMillion, outputPerMillion: found.price.outputPerMillion, source: found.source } : undefined;
 }

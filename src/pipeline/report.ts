@@ -22,6 +22,7 @@ export function runHeader(store: RunStore, experiments?: ExperimentRegistry): Ru
   const spec = store.manifest.spec;
   const { experiment, ctx } = openExperiment(store, store.readOutcomeSet(), experiments);
   const records = store.readRecords();
+  const status = store.readStatus();
   const s = spec.sampling;
   const reading = s.mode === 'logprobs' ? 'log-probabilities, 1 call per order' : `K = ${s.samplesPerOrder} per order, T = ${s.temperature}`;
   return {
@@ -38,7 +39,8 @@ export function runHeader(store: RunStore, experiments?: ExperimentRegistry): Ru
     simulated: store.manifest.simulated,
     createdAt: store.manifest.createdAt,
     toolVersion: store.manifest.toolVersion,
-    state: store.readStatus()?.state ?? 'unknown',
+    state: status?.state ?? 'unknown',
+    ...(status?.state === 'cancelled' && status.costCapUsd !== undefined ? { costCapUsd: status.costCapUsd } : {}),
   };
 }
 

@@ -6,8 +6,9 @@
  * and `study` are thin calls into these functions; so can a library user's code be.
  */
 import { join, resolve } from 'node:path';
-import { parseIntOption, parseNumberOption } from '../core/options.js';
-import type { RunSpec, SessionSpec } from '../core/run-spec.js';
+import { type ErrorLocation, UtilscopeError } from '../core/errors.js';
+import type { RunSpec, SessionPrice, SessionSpec } from '../core/run-spec.js';
+import { costCapStopLine, formatCostUsd } from '../core/spend.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { type AnyExperiment, builtinExperiments, experimentContext, type OptionValues } from '../experiments/index.js';
@@ -19,7 +20,7 @@ import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './e
 import { buildProvider, buildTransport, resolvePrice } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
 import { failureLine, type RunSessionResult, runElicitation } from './run.js';
-import { defaultRunId, type RunOptionValues, resolveRunSpec } from './run-spec-options.js';
+import { assertRunId, defaultRunId, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
 import { runSummaryText } from './summary.js';
 
 /** How a command's work ended (the CLI turns it into an exit code). */
@@ -47,8 +48,61 @@ export function readPriceFile(path: string): Record<string, TokenPrice> {
   return parsePriceOverrides(readStructuredFile(path, { notFound: 'invalid-option', invalid: 'invalid-option' }), path);
 }
 
-function formatUsd(value: number): string {
-  return value < 0.01 && value > 0 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
+/** What the session settings are called where they were given: command-line flags, or a study file's protocol fields. */
+export interface SessionFieldNames {
+  readonly maxCost: string;
+  readonly prices: string;
+  readonly allowUnpriced: string;
+}
+
+/** The session settings as `run`, `probe` and `resume` take them. */
+const FLAG_NAMES: SessionFieldNames = { maxCost: '--max-cost', prices: '--prices <file>', allowUnpriced: '--allow-unpriced' };
+
+/**
+ * This session's price (docs/architecture.md §"The run spec"): a `--prices` entry for the model
+ * wins; then the price stored in run.json; then the built-in table or free, as resolved for folders
+ * that store none (0.1.x folders and those made before prices were stored). Undefined when the
+ * model has no price anywhere.
+ */
+export function sessionPrice(
+  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>,
+  simulated: boolean,
+  prices: Readonly<Record<string, TokenPrice>> | undefined,
+  stored: SessionPrice | undefined,
+): SessionPrice | undefined {
+  const resolved = resolvePrice(spec, { simulated }, prices);
+  return resolved?.source === 'override' ? resolved : (stored ?? resolved);
+}
+
+/** `session` with `price` (or without one, when undefined). */
+export function withPrice(session: SessionSpec, price: SessionPrice | undefined): SessionSpec {
+  const { price: _previous, ...rest } = session;
+  return price ? { ...rest, price } : rest;
+}
+
+/**
+ * Refuses, before the first request, a spend cap that cannot be enforced because the model has no
+ * price (not in the built-in table, not local or simulated, no `--prices` entry): every request
+ * would count as $0 and the cap would never bite. One-line `invalid-option` usage error naming the
+ * cap and both ways out. With `allowUnpriced` the session runs, and the log says the cap is not enforced.
+ */
+export function assertCapEnforceable(
+  session: SessionSpec,
+  modelSpec: string,
+  log: PipelineEnv['log'],
+  names: SessionFieldNames = FLAG_NAMES,
+  where?: ErrorLocation & { readonly model?: string },
+): void {
+  if (session.maxCostUsd === undefined || session.price !== undefined) return;
+  const model = where?.model !== undefined ? `${where.model} (${modelSpec})` : modelSpec;
+  if (!session.allowUnpriced) {
+    throw new UtilscopeError(
+      'invalid-option',
+      `${names.maxCost} ${formatCostUsd(session.maxCostUsd)} cannot be enforced: ${model} has no price (not in the built-in table, not local); give its price with ${names.prices}, or ${names.allowUnpriced} to run without enforcing the cap`,
+      { ...(where?.file !== undefined ? { file: where.file } : {}), field: names.maxCost.split(' ')[0] as string },
+    );
+  }
+  log.write(`utilscope: no price for ${model}; ${names.maxCost} ${formatCostUsd(session.maxCostUsd)} cannot be enforced (${names.allowUnpriced}): its requests count as $0\n`);
 }
 
 /** The estimate line printed before the first request. */
@@ -58,7 +112,7 @@ export function estimateLine(
   outcomeSet: OutcomeSet,
   template: PromptTemplate,
   transport: { simulated: boolean; supportsMultipleSamples: boolean },
-  price: TokenPrice | undefined,
+  price: SessionPrice | undefined,
 ): string {
   const ctx = experimentContext(spec, experiment.config.parse(spec.experiment), outcomeSet);
   const estimate = estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, price);
@@ -66,7 +120,7 @@ export function estimateLine(
     ? '$0 (simulated respondent)'
     : estimate.costUsd === undefined
       ? `unknown (no price for ${spec.modelSpec}; pass --prices <file> to set one)`
-      : `up to ${formatUsd(estimate.costUsd)} (list prices as of ${PRICE_TABLE_AS_OF} unless --prices says otherwise)`;
+      : `up to ${formatCostUsd(estimate.costUsd)} (list prices as of ${PRICE_TABLE_AS_OF} unless --prices says otherwise)`;
   return `plan: ${estimate.pairs} pairs × 2 orders × ${spec.sampling.samplesPerOrder} = ${estimate.comparisons} answers in ~${estimate.requests} requests (~${estimate.inputTokens} input, ≤${estimate.outputTokens} output tokens); estimated cost ${cost}\n`;
 }
 
@@ -81,8 +135,8 @@ export function openRunFolder(dir: string, spec: RunSpec, experiment: AnyExperim
   );
 }
 
-/** Runs one opened run folder to the end of this session, with a progress display. */
-export async function runSession(store: RunStore, env: PipelineEnv, label: string, session: SessionSpec, prices: Readonly<Record<string, TokenPrice>> | undefined): Promise<RunSessionResult> {
+/** Runs one opened run folder to the end of this session (costed at `session.price`), with a progress display. */
+export async function runSession(store: RunStore, env: PipelineEnv, label: string, session: SessionSpec): Promise<RunSessionResult> {
   const outcomeSet = store.readOutcomeSet();
   const template = store.readTemplate();
   const spec = store.manifest.spec;
@@ -95,7 +149,7 @@ export async function runSession(store: RunStore, env: PipelineEnv, label: strin
       outcomeSet,
       template,
       transport,
-      price: resolvePrice(spec, provider, prices),
+      price: session.price,
       signal: env.signal,
       now: env.now,
       isoNow: () => new Date(env.now()).toISOString(),
@@ -123,10 +177,13 @@ export async function finishRun(store: RunStore, env: PipelineEnv, reportsDir: s
 }
 
 /** After a session: the resume hint when it stopped, else (with `report`) analysis, report and summary. */
-async function afterSession(store: RunStore, end: RunSessionResult['end'], report: boolean, env: PipelineEnv): Promise<RunEnd> {
+async function afterSession(store: RunStore, result: RunSessionResult, session: SessionSpec, report: boolean, env: PipelineEnv): Promise<RunEnd> {
+  const end = result.end;
   if (end === 'cancelled') env.log.write(`utilscope: run cancelled; resume with: utilscope resume ${store.dir}\n`);
-  else if (end === 'cost-limit') env.log.write(`utilscope: cost limit reached; resume with: utilscope resume ${store.dir} --max-cost <higher>\n`);
-  else if (report) {
+  else if (end === 'cost-limit') {
+    const line = costCapStopLine(session.maxCostUsd ?? 0, store.readStatus()?.costUsd ?? 0, result.answered, result.planned);
+    env.log.write(`utilscope: run ${line}; resume with: utilscope resume ${store.dir} --max-cost <higher>\n`);
+  } else if (report) {
     const { analysed, reportPath } = await finishRun(store, env, join(env.cwd, 'reports'));
     env.out.write(runSummaryText(store, analysed, reportPath));
   }
@@ -136,6 +193,7 @@ async function afterSession(store: RunStore, end: RunSessionResult['end'], repor
 /** `utilscope run`: a new run (or the same command again, which continues its folder). */
 export async function startRun(options: StartRunOptions, env: PipelineEnv): Promise<RunEnd> {
   parseModelSpec(options.model); // unknown prefixes fail before anything touches disk
+  if (options.name !== undefined) assertRunId(options.name, '--name');
   const experiments = env.experiments ?? builtinExperiments;
   const experiment = experiments.get(options.experiment ?? experiments.defaultKind);
   const loaded = loadOutcomeSet(options.outcomes ?? 'core');
@@ -151,25 +209,36 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;
   const dir = resolve(env.cwd, options.out ?? 'outputs', options.name ?? defaultRunId(spec, experiment));
   // Refuse a mismatching folder before printing anything else (and before a dry run says "fine").
-  if (RunStore.exists(dir)) RunStore.assertCompatible(dir, spec, experiment.identity);
-  env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, resolvePrice(spec, provider, prices)));
+  const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
+  if (stored) RunStore.assertCompatible(dir, spec, experiment.identity);
+  // Flags given now win; the rest inherit the folder's stored session (cap, concurrency, price).
+  const session = withPrice(resolveSession(values, stored), sessionPrice(spec, provider.simulated, prices, stored?.price));
+  spec = { ...spec, session };
+  try {
+    assertCapEnforceable(session, spec.modelSpec, env.log);
+  } catch (error) {
+    await provider.close?.();
+    throw error;
+  }
+  env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, session.price));
   await provider.close?.();
   if (options.dryRun) return 'dry-run';
   const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env);
   try {
     env.log.write(`run folder: ${dir}\n`);
-    const result = await runSession(store, env, spec.modelSpec, spec.session, prices);
-    return await afterSession(store, result.end, options.report !== false, env);
+    const result = await runSession(store, env, spec.modelSpec, session);
+    return await afterSession(store, result, session, options.report !== false, env);
   } finally {
     store.close();
   }
 }
 
-/** Options of `utilscope resume`. */
+/** Options of `utilscope resume`: session settings (each not given inherits the run's stored session). */
 export interface ResumeOptions {
   readonly maxCost?: string | number;
   readonly concurrency?: string | number;
   readonly prices?: string;
+  readonly allowUnpriced?: boolean;
   readonly report?: boolean;
 }
 
@@ -177,12 +246,12 @@ export interface ResumeOptions {
 export async function resumeRun(dirArg: string, options: ResumeOptions, env: PipelineEnv): Promise<RunEnd> {
   const store = RunStore.open(resolve(env.cwd, dirArg), folderWriter(env));
   try {
-    const base = store.manifest.spec.session;
-    const maxCost = options.maxCost === undefined ? base.maxCostUsd : parseNumberOption(options.maxCost, '--max-cost', 0);
-    const concurrency = parseIntOption(options.concurrency, '--concurrency', 1, base.concurrency);
+    const spec = store.manifest.spec;
     const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;
-    const result = await runSession(store, env, store.manifest.spec.modelSpec, { concurrency, ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}) }, prices);
-    return await afterSession(store, result.end, options.report !== false, env);
+    const session = withPrice(resolveSession(options, spec.session), sessionPrice(spec, store.manifest.simulated, prices, spec.session.price));
+    assertCapEnforceable(session, spec.modelSpec, env.log);
+    const result = await runSession(store, env, spec.modelSpec, session);
+    return await afterSession(store, result, session, options.report !== false, env);
   } finally {
     store.close();
   }

@@ -5,7 +5,7 @@
  */
 import { UtilscopeError } from '../core/errors.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../core/options.js';
-import { DEFAULT_ARM_ID, type RunSpec } from '../core/run-spec.js';
+import { DEFAULT_ARM_ID, type RunSpec, type SessionSpec } from '../core/run-spec.js';
 import type { InvalidAnswerPolicy, UtilityModelKind } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import type { AnyExperiment, OptionValues } from '../experiments/index.js';
@@ -23,6 +23,7 @@ export interface RunOptionValues {
   readonly maxTokens?: string | number | undefined;
   readonly concurrency?: string | number | undefined;
   readonly maxCost?: string | number | undefined;
+  readonly allowUnpriced?: boolean | undefined;
   readonly unparseable?: string | undefined;
   readonly fitModel?: string | undefined;
   readonly preset?: string | undefined;
@@ -43,7 +44,6 @@ export function resolveRunSpec(values: RunOptionValues & Readonly<Record<string,
   const paper = preset === 'paper';
   const logprobs = values.logprobs === true;
   if (logprobs && values.samples !== undefined) throw new UtilscopeError('invalid-option', '--samples and --logprobs exclude each other (log-prob mode asks once per order)', { field: '--logprobs' });
-  const maxCost = parseNumberOption(values.maxCost, '--max-cost', 0);
   const config = experiment.resolveConfig(values as OptionValues, { outcomeCount: n, preset });
   return {
     modelSpec: values.model,
@@ -64,12 +64,61 @@ export function resolveRunSpec(values: RunOptionValues & Readonly<Record<string,
       ...(values.pseudoLabels ? { pseudoLabels: true } : {}),
     },
     ...(preset ? { preset } : {}),
-    session: { concurrency: parseIntOption(values.concurrency, '--concurrency', 1, 8), ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}) },
+    session: resolveSession(values, undefined),
   };
 }
 
-/** A run id from the spec: the same command resumes the same folder. */
+/** Requests in flight when --concurrency is not given (and no stored session says otherwise). */
+export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * The session settings of this command, without its price (docs/architecture.md §"The run spec"):
+ * each option given now wins; one not given (undefined) inherits `stored`, the run folder's session
+ * when the folder exists, else its default. So `run` again or `resume` with `--max-cost` raises the
+ * cap and keeps the concurrency, and without it keeps the cap. `allowUnpriced` is a switch: given
+ * (true) wins, otherwise stored.
+ */
+export function resolveSession(values: Pick<RunOptionValues, 'concurrency' | 'maxCost' | 'allowUnpriced'>, stored: SessionSpec | undefined): SessionSpec {
+  const maxCost = values.maxCost === undefined ? stored?.maxCostUsd : parseNumberOption(values.maxCost, '--max-cost', 0);
+  const allowUnpriced = values.allowUnpriced === true || (values.allowUnpriced === undefined && stored?.allowUnpriced === true);
+  return {
+    concurrency: parseIntOption(values.concurrency, '--concurrency', 1, stored?.concurrency ?? DEFAULT_CONCURRENCY),
+    ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
+    ...(allowUnpriced ? { allowUnpriced: true } : {}),
+  };
+}
+
+/** The most characters a run id (a run folder's name) may have. */
+const RUN_ID_MAX = 120;
+
+/** Runs of characters a run id may not hold, for slugging text into one. */
+const UNSAFE_RUN_ID_CHARS = /[^A-Za-z0-9._-]+/g;
+
+/**
+ * Whether `id` is one safe path segment: 1–120 characters of letters, digits, `.`, `_` and `-`,
+ * and not `.` or `..`, so a run folder named by it stays inside its outputs folder on every OS.
+ */
+export function isSafeRunId(id: string): boolean {
+  return id.length >= 1 && id.length <= RUN_ID_MAX && /^[A-Za-z0-9._-]+$/.test(id) && id !== '.' && id !== '..';
+}
+
+/** What a safe run id is, for error messages. */
+export const RUN_ID_RULE = `1–${RUN_ID_MAX} characters of letters, digits, ".", "_" or "-", and not "." or ".."`;
+
+/** Throws a one-line `invalid-option` usage error naming `field` (e.g. `--name`) unless `id` is a safe run id. */
+export function assertRunId(id: string, field: string): void {
+  if (!isSafeRunId(id)) throw new UtilscopeError('invalid-option', `run id ${JSON.stringify(id)} must be ${RUN_ID_RULE}`, { field });
+}
+
+/** `text` with every run of unsafe characters replaced by `-` and no leading or trailing `-`. */
+export function slugRunId(text: string): string {
+  return text.replace(UNSAFE_RUN_ID_CHARS, '-').replace(/^-+|-+$/g, '');
+}
+
+/**
+ * A run id from the spec: the same command resumes the same folder. Model spec and outcome-set name
+ * are slugged (a set may be named anything), so the id is always safe.
+ */
 export function defaultRunId(spec: RunSpec, experiment: AnyExperiment): string {
-  const model = spec.modelSpec.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${model}-${spec.outcomes.name}${experiment.runIdSuffix}-s${spec.seed}`.slice(0, 120);
+  return `${slugRunId(spec.modelSpec)}-${slugRunId(spec.outcomes.name) || 'outcomes'}${experiment.runIdSuffix}-s${spec.seed}`.slice(0, RUN_ID_MAX);
 }

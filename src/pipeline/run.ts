@@ -20,6 +20,7 @@
 
 import { formatErrorLine, isUtilscopeError } from '../core/errors.js';
 import type { RunSpec, SessionSpec } from '../core/run-spec.js';
+import { costCapStopLine } from '../core/spend.js';
 import { type Comparison, type OutcomeSet, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
 import type { PlannedPair } from '../elicitation/comparisons.js';
 import type { PromptTemplate } from '../elicitation/template.js';
@@ -130,7 +131,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
 
   let statusAt = deps.now();
   let answeredAtStatus = answered.size;
-  const status = (state: RunState, message?: string) => {
+  const status = (state: RunState, message?: string, costCapUsd?: number) => {
     store.writeStatus({
       v: SCHEMA_VERSION,
       state,
@@ -141,6 +142,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
       costUsd: spend.costUsd,
       round,
       ...(message ? { message } : {}),
+      ...(costCapUsd !== undefined ? { costCapUsd } : {}),
     });
     statusAt = deps.now();
     answeredAtStatus = answered.size;
@@ -188,7 +190,6 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
     );
   };
 
-  let carry: unknown;
   for (;;) {
     let stop: AskStop = 'done';
     // Up to three passes: the second and third retry short multi-sample responses one sample at a time.
@@ -199,13 +200,14 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
       stop = await ask(pending, pass > 0);
     }
     if (stop === 'cancelled' || stop === 'cost-limit') {
-      status('cancelled', stop === 'cost-limit' ? `cost limit $${spec.session.maxCostUsd} reached` : 'cancelled by user');
+      const cap = spec.session.maxCostUsd ?? 0;
+      if (stop === 'cost-limit') status('cancelled', costCapStopLine(cap, spend.costUsd, answered.size, planned.size), cap);
+      else status('cancelled', 'cancelled by user');
       return { end: stop, costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: planned.size };
     }
-    const next = experiment.planNextRound(ctx, { plan, records, carry });
+    const next = experiment.planNextRound(ctx, { plan, records });
     if (next.notice) deps.events.notice(next.notice);
     if (next.pairs.length === 0) break;
-    carry = next.carry;
     store.appendPlan(next.pairs);
     plan = [...plan, ...next.pairs];
     addToPlan(next.pairs);

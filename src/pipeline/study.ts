@@ -6,16 +6,17 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
+import { costCapStopLine } from '../core/spend.js';
 import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
 import { builtinExperiments } from '../experiments/index.js';
 import { parseModelSpec } from '../providers/index.js';
-import { loadOutcomeSet, loadTemplate, readStructuredFile, writeJsonAtomic } from '../store/index.js';
+import { loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
-import { buildProvider, resolvePrice } from './provider.js';
-import { estimateLine, finishRun, openRunFolder, type RunEnd, runSession } from './run-command.js';
-import { resolveRunSpec } from './run-spec-options.js';
+import { buildProvider } from './provider.js';
+import { assertCapEnforceable, estimateLine, finishRun, openRunFolder, type RunEnd, readPriceFile, runSession, type SessionFieldNames, sessionPrice, withPrice } from './run-command.js';
+import { isSafeRunId, RUN_ID_RULE, resolveRunSpec, resolveSession, slugRunId } from './run-spec-options.js';
 import { type StudyRow, studyTableText } from './summary.js';
 
 const protocolSchema = z.strictObject({
@@ -32,6 +33,10 @@ const protocolSchema = z.strictObject({
   maxTokens: z.number().int().positive().optional(),
   concurrency: z.number().int().positive().optional(),
   maxCost: z.number().nonnegative().optional(),
+  /** Run under `maxCost` although a model has no price (its cap cannot be enforced). */
+  allowUnpriced: z.boolean().optional(),
+  /** A `--prices` file (path from the working folder). */
+  prices: z.string().min(1).optional(),
   unparseable: z.enum(['exclude', 'half']).optional(),
   preset: z.literal('paper').optional(),
   template: z.string().optional(),
@@ -39,7 +44,7 @@ const protocolSchema = z.strictObject({
 });
 
 const studySchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'use letters, digits, ".", "_" or "-"'),
+  name: z.string().refine(isSafeRunId, `must be ${RUN_ID_RULE}`),
   outcomes: z.string().min(1),
   protocol: protocolSchema.default({}),
   models: z
@@ -70,8 +75,42 @@ export function parseStudy(data: unknown, file: string): Study {
       throw error;
     }
   }
+  studyRunIds(parsed.data, file);
   return parsed.data;
 }
+
+/** The field a study model's folder name comes from: its label, else its spec. */
+function runIdField(model: Study['models'][number], k: number): string {
+  return model.label !== undefined ? `models[${k}].label` : `models[${k}].spec`;
+}
+
+/**
+ * The run folder name of each model of a study, in order: its label (else its spec) slugged into a
+ * safe run id. A study name that is no safe run id, a slug that is no safe run id (`..`, too long) and two models whose folders would be
+ * one (`a b` and `a-b`; compared without case, as macOS and Windows do) are one-line `study-invalid`
+ * errors naming the fields, before anything runs.
+ */
+export function studyRunIds(study: Study, file?: string): string[] {
+  const where = file !== undefined ? { file } : {};
+  // A library caller's study did not pass parseStudy: its name becomes a folder too.
+  if (!isSafeRunId(study.name)) throw new UtilscopeError('study-invalid', `must be ${RUN_ID_RULE}`, { ...where, field: 'name' });
+  const seen = new Map<string, number>();
+  return study.models.map((model, k) => {
+    const id = slugRunId(model.label ?? model.spec) || 'model';
+    if (!isSafeRunId(id))
+      throw new UtilscopeError('study-invalid', `folder name "${id.slice(0, 40)}${id.length > 40 ? '…' : ''}" made from it must be ${RUN_ID_RULE}`, { ...where, field: runIdField(model, k) });
+    const other = seen.get(id.toLowerCase());
+    if (other !== undefined) {
+      const first = runIdField(study.models[other] as Study['models'][number], other);
+      throw new UtilscopeError('study-invalid', `${first} and ${runIdField(model, k)} both make the run folder "${id}"; give them different labels`, { ...where, field: runIdField(model, k) });
+    }
+    seen.set(id.toLowerCase(), k);
+    return id;
+  });
+}
+
+/** What the session settings are called in a study file. */
+const PROTOCOL_NAMES: SessionFieldNames = { maxCost: 'protocol.maxCost', prices: 'protocol.prices', allowUnpriced: 'protocol.allowUnpriced: true' };
 
 /** The built-in demo: the simulated family from 0.5B to 70B parameters on the starter outcomes. */
 export const DEMO_STUDY: Study = {
@@ -81,41 +120,60 @@ export const DEMO_STUDY: Study = {
   models: ['0.5b', '1.5b', '3b', '7b', '14b', '70b'].map((size) => ({ spec: `sim:${size}`, label: `sim ${size.toUpperCase()}` })),
 };
 
-function slug(text: string): string {
-  return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
-}
-
 /** Where a study's runs and reports go. */
 export interface StudyPaths {
   /** Folder holding one sub-folder per study (default `outputs`). */
   readonly outDir: string;
   /** Folder for reports (default `reports`). */
   readonly reportsDir?: string;
+  /** The study file, to name in errors. */
+  readonly file?: string;
 }
 
-/** Runs every model of a study (reusing finished runs), then writes the compare report and prints the table. */
+/**
+ * Runs every model of a study (reusing finished runs), then writes the compare report and prints the
+ * table. Before anything runs: every model's folder name is checked, and a cap no model's price can
+ * enforce is refused. Each model's session follows the rule of `run` again: protocol fields given
+ * win, the rest inherit the folder's stored session.
+ */
 export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
   const experiments = env.experiments ?? builtinExperiments;
   const experiment = experiments.get(experiments.defaultKind);
+  const runIds = studyRunIds(study, paths.file);
   const loaded = loadOutcomeSet(study.outcomes);
   const template = loadTemplate(study.protocol.template ?? 'forced-choice');
   const studyDir = resolve(env.cwd, paths.outDir, study.name);
   const reportsDir = resolve(env.cwd, paths.reportsDir ?? 'reports');
-  const rows: StudyRow[] = [];
-  const metas: RunMeta[] = [];
-  for (const model of study.models) {
-    const label = model.label ?? model.spec;
-    const { template: _template, ...protocol } = study.protocol;
+  const { template: _template, prices: pricesFile, ...protocol } = study.protocol;
+  const prices = pricesFile !== undefined ? readPriceFile(resolve(env.cwd, pricesFile)) : undefined;
+  const planned = study.models.map((model, k) => {
     const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, template);
     const provider = buildProvider(spec, loaded.set, template, env);
-    const dir = join(studyDir, slug(label));
+    const dir = join(studyDir, runIds[k] as string);
+    const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
+    const session = withPrice(resolveSession(protocol, stored), sessionPrice(spec, provider.simulated, prices, stored?.price));
+    return { model, dir, provider, spec: { ...spec, session } };
+  });
+  try {
+    for (const [k, { spec }] of planned.entries())
+      assertCapEnforceable(spec.session, spec.modelSpec, env.log, PROTOCOL_NAMES, { ...(paths.file !== undefined ? { file: paths.file } : {}), model: `models[${k}]` });
+  } finally {
+    for (const { provider } of planned) await provider.close?.();
+  }
+  const rows: StudyRow[] = [];
+  const metas: RunMeta[] = [];
+  for (const { model, dir, provider, spec } of planned) {
+    const label = model.label ?? model.spec;
     const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env);
     try {
-      if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, resolvePrice(spec, provider, undefined)));
-      await provider.close?.();
-      const result = await runSession(store, env, label, spec.session, undefined);
+      if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, spec.session.price));
+      const result = await runSession(store, env, label, spec.session);
       if (result.end !== 'complete') {
-        env.log.write(`utilscope: study stopped at ${label} (${result.end}); run the same command again to resume\n`);
+        const why =
+          result.end === 'cost-limit'
+            ? `run ${costCapStopLine(spec.session.maxCostUsd ?? 0, store.readStatus()?.costUsd ?? 0, result.answered, result.planned)}; raise protocol.maxCost and run the same command again to resume`
+            : `${result.end}; run the same command again to resume`;
+        env.log.write(`utilscope: study stopped at ${label}: ${why}\n`);
         return result.end;
       }
       const { analysed, reportPath } = await finishRun(store, env, join(reportsDir, study.name));
@@ -139,7 +197,7 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
 /** `utilscope study <file>`. */
 export async function runStudyFile(path: string, env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
   const study = parseStudy(readStructuredFile(path, { notFound: 'study-invalid', invalid: 'study-invalid' }), path);
-  return runStudy(study, env, paths);
+  return runStudy(study, env, { ...paths, file: path });
 }
 
 /** `utilscope demo`: the built-in study of simulated respondents, offline. */

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { UtilscopeError } from '../core/errors.js';
+import type { PriceOrigin } from '../core/run-spec.js';
 import type { TokenUsage } from '../core/types.js';
 import { type ModelSpec, splitModelSpec } from './model-spec.js';
 import { billsNobody, providerFor } from './registry.js';
@@ -65,18 +66,28 @@ export const FREE_PRICE: TokenPrice = { inputPerMillion: 0, outputPerMillion: 0 
  * prefix), the built-in table; undefined when unknown. O(table size).
  */
 export function priceFor(spec: ModelSpec | string, overrides?: Readonly<Record<string, TokenPrice>>, options: { readonly baseURL?: string } = {}): TokenPrice | undefined {
+  return pricedFrom(spec, overrides, options)?.price;
+}
+
+/** {@link priceFor} together with where the price came from (what run.json stores, docs/architecture.md §"The run spec"). */
+export function pricedFrom(
+  spec: ModelSpec | string,
+  overrides?: Readonly<Record<string, TokenPrice>>,
+  options: { readonly baseURL?: string } = {},
+): { readonly price: TokenPrice; readonly source: PriceOrigin } | undefined {
   const full = typeof spec === 'string' ? spec.trim() : spec.spec;
   const { prefix, model } = typeof spec === 'string' ? (splitModelSpec(full) ?? { prefix: '', model: full }) : spec;
   const override = ownPrice(overrides, full) ?? ownPrice(overrides, model);
-  if (override) return override;
+  if (override) return { price: override, source: 'override' };
   // A ModelSpec carries its registry entry; a string is looked up.
   const provider = typeof spec === 'string' ? providerFor(prefix) : spec;
-  if (billsNobody(provider, options.baseURL)) return FREE_PRICE;
+  if (billsNobody(provider, options.baseURL)) return { price: FREE_PRICE, source: 'free' };
   if (provider !== undefined && provider.priced !== 'table') return undefined;
   const name = (model.split('/').at(-1) ?? model).toLowerCase();
   let best: string | undefined;
   for (const key of Object.keys(PRICE_TABLE)) if (name.startsWith(key) && (!best || key.length > best.length)) best = key;
-  return best ? PRICE_TABLE[best] : undefined;
+  const price = best ? PRICE_TABLE[best] : undefined;
+  return price ? { price, source: 'table' } : undefined;
 }
 
 /** `prices[key]` when it is the map's own entry (a model named `constructor` is not Object's). */

@@ -148,6 +148,7 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
       .join('');
   const answers = data.models.reduce((s, m) => s + m.answers, 0);
   const simulated = data.models.filter((m) => m.simulated).length;
+  const incomplete = data.models.flatMap((m) => (m.incomplete !== undefined ? [`${m.label} ${m.incomplete}`] : []));
   const firstLine = `${data.models.length} models (${data.models.map((m) => m.label).join(', ')}) · outcome set ${data.outcomeSet} · ${answers} answers${simulated ? ` · ${simulated === data.models.length ? 'all' : simulated} SIMULATED` : ''}`;
   const values = scoredValues(data);
   const { findings, tooFew } = compareFindings(data);
@@ -165,6 +166,7 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
   const body = `
 <p class="first-line">${escapeHtml(firstLine)}</p>
 ${simulated ? '<div class="sim">Some or all of these models are SIMULATED respondents with planted utilities.</div>' : ''}
+${incomplete.length > 0 ? `<div class="warn">${escapeHtml(`Not every run is complete, so these use the answers received so far: ${incomplete.join('; ')}.`)}</div>` : ''}
 <h1>utilscope comparison: values against model ${escapeHtml(compareAxis(data).noun)}</h1>
 <h2>Findings</h2>
 ${findingsHtml}

@@ -5,6 +5,7 @@
  * the builders inside `report/` produce (the `SafeHtml` brand), so an experiment cannot put
  * untrusted text into a page unescaped. Pure.
  */
+import { incompleteNote } from '../core/spend.js';
 import { escapeHtml } from './escape.js';
 import { chartDiv, page, type VegaAssets } from './page.js';
 import type { NamedSpec } from './specs.js';
@@ -37,6 +38,8 @@ export interface RunHeader {
   readonly toolVersion: string;
   /** running | complete | cancelled | error | unknown */
   readonly state: string;
+  /** The spend cap (USD) the run stopped at, when that is why it is not complete. */
+  readonly costCapUsd?: number;
 }
 
 /** One block of a section. Texts are raw; rendering escapes them. */
@@ -85,12 +88,20 @@ export function headerLine(h: RunHeader): string {
   return `${h.model}${arm} · outcome set ${h.outcomeSet} (${h.outcomeCount} outcomes) · ${h.answers} answers · $${h.costUsd.toFixed(4)} · seed ${h.seed} · ${h.protocol}${h.simulated ? ' · SIMULATED respondent' : ''}`;
 }
 
+/** Why the run is not complete, in words: its cost cap and spend when it stopped at the cap, else its state. */
+function incompleteBanner(header: RunHeader): string {
+  const note = `The run ${incompleteNote(header.state, header.costCapUsd, header.costUsd)}`;
+  return header.costCapUsd !== undefined
+    ? `${note}. These results use the answers received so far; resume it with a higher --max-cost to finish.`
+    : `${note}: these results use the answers received so far.`;
+}
+
 /** A whole self-contained report page: header line, banners, title, then the sections in order. */
 export function renderReportPage(header: RunHeader, title: string, sections: readonly ReportSection[], assets: VegaAssets, extraCss = ''): string {
   const body = `
 <p class="first-line">${escapeHtml(headerLine(header))}</p>
 ${header.simulated ? '<div class="sim">These answers come from a SIMULATED respondent with planted utilities, not from a real model.</div>' : ''}
-${header.state !== 'complete' ? `<div class="warn">The run is ${escapeHtml(header.state)}: these results use the answers received so far.</div>` : ''}
+${header.state !== 'complete' ? `<div class="warn">${escapeHtml(incompleteBanner(header))}</div>` : ''}
 <h1>${escapeHtml(title)}</h1>
 ${sections.map((s) => `<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>\n${s.blocks.map(renderBlock).join('\n')}\n</section>`).join('\n')}
 `;

@@ -74,6 +74,8 @@ export interface CompareModel {
   readonly params?: number;
   readonly capability?: number;
   readonly simulated: boolean;
+  /** Why the run is not complete (`incompleteNote`, e.g. "stopped at its cost cap of $5.00 after $5.04: incomplete"); absent when complete. */
+  readonly incomplete?: string;
   readonly answers: number;
   readonly headline: Readonly<Record<string, number>>;
   /** Interval (95%) of a headline metric where one exists (held-out accuracy, coherence metrics). */

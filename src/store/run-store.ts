@@ -50,6 +50,8 @@ export interface RunStatus {
   readonly round: number;
   /** Why the run is cancelled or in error: the one line the CLI printed. */
   readonly message?: string;
+  /** The spend cap (USD) in force when the session stopped at it; set only then (state `cancelled`). */
+  readonly costCapUsd?: number;
   /** The session that wrote this status: its lock, and when it last wrote (its heartbeat; = updatedAt). */
   readonly holder?: Omit<LockInfo, 'v'> & { readonly heartbeatAt: string };
 }

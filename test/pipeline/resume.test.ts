@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type RunEvents, runElicitation } from '../../src/pipeline/index.js';
-import { interactiveTransport } from '../../src/providers/index.js';
+import { createSimProvider, interactiveTransport } from '../../src/providers/index.js';
+import { loadOutcomeSet } from '../../src/store/index.js';
 import { RunStore } from '../../src/store/run-store.js';
 import { countingSimProvider, createTinyStore, TINY_TEMPLATE, tempRunDir, tinyOutcomeSet, tinySpec } from '../helpers/tiny-run.js';
 
@@ -168,5 +169,67 @@ describe('stopping rule', () => {
     expect(training).toBeLessThan(150);
     expect(events.join('\n')).toContain('held-out metrics stable');
     store.close();
+  });
+});
+
+describe('resume is plan-identical', () => {
+  /** The answers planned per round of an uninterrupted run, and the final plan's keys. */
+  const starter = () => loadOutcomeSet('core').set;
+  const spec = (set: ReturnType<typeof starter>) =>
+    ({ ...tinySpec(set, { pairBudget: 1600, roundSize: 250, holdoutPairs: 40, samplesPerOrder: 5, strategy: 'paper' }), modelSpec: 'sim:7b' }) as ReturnType<typeof tinySpec>;
+  const sim = (set: ReturnType<typeof starter>) => createSimProvider({ spec: 'sim:7b', params: 7e9, outcomes: set.outcomes, template: TINY_TEMPLATE, seed: 7 });
+
+  async function sessionUntil(store: RunStore, stopAfterAnswers: number | undefined) {
+    const controller = new AbortController();
+    const inner = sim(store.readOutcomeSet());
+    let answered = store.readRecords().length;
+    const provider = {
+      ...inner,
+      async complete(request: Parameters<typeof inner.complete>[0]) {
+        const result = await inner.complete(request);
+        answered += request.samples;
+        // Cancel the session the moment the chosen number of answers is in: a round boundary.
+        if (stopAfterAnswers !== undefined && answered >= stopAfterAnswers) controller.abort();
+        return result;
+      },
+    };
+    return runElicitation({
+      store,
+      outcomeSet: store.readOutcomeSet(),
+      template: TINY_TEMPLATE,
+      transport: interactiveTransport(provider),
+      price: undefined,
+      signal: controller.signal,
+      now: () => 0,
+      isoNow: () => '2026-01-01T00:00:00.000Z',
+      events: silent,
+      session: { concurrency: 1 },
+    });
+  }
+
+  it('a run stopped at every round boundary and resumed plans exactly the uninterrupted run’s pairs, key for key', async () => {
+    const set = starter();
+    const reference = createTinyStore(tempRunDir(), set, spec(set));
+    expect((await sessionUntil(reference, undefined)).end).toBe('complete');
+    const plan = reference.readPlan();
+    const keys = plan.flatMap((p) => p.comparisons.map((c) => c.key));
+    const rounds = [...new Set(plan.map((p) => p.round))].sort((a, b) => a - b);
+    expect(rounds.length).toBeGreaterThanOrEqual(5);
+    // The answers on disk at the end of each round but the last: where a kill between rounds leaves the folder.
+    const boundaries = rounds.slice(0, -1).map((r) => plan.filter((p) => p.round <= r).reduce((n, p) => n + p.comparisons.length, 0));
+    for (const boundary of boundaries) {
+      const store = createTinyStore(tempRunDir(), set, spec(set));
+      expect((await sessionUntil(store, boundary)).end).toBe('cancelled');
+      expect(store.readRecords()).toHaveLength(boundary);
+      store.close();
+      const resumed = RunStore.open(store.dir);
+      expect((await sessionUntil(resumed, undefined)).end).toBe('complete');
+      expect(
+        resumed.readPlan().flatMap((p) => p.comparisons.map((c) => c.key)),
+        `stopped after ${boundary} answers`,
+      ).toEqual(keys);
+      resumed.close();
+    }
+    reference.close();
   });
 });

@@ -14,6 +14,8 @@ export interface CompareInput {
   readonly meta: { readonly label: string; readonly params?: number; readonly capability?: number; readonly dir: string };
   readonly spec: Pick<RunSpec, 'modelSpec' | 'outcomes'>;
   readonly simulated: boolean;
+  /** Why the run is not complete, when it is not (see `CompareModel.incomplete`). */
+  readonly incomplete?: string;
   readonly analysis: RunAnalysis;
 }
 
@@ -62,6 +64,7 @@ export function buildCompareReportData(runs: readonly CompareInput[], by: 'param
       ...(r.meta.params !== undefined ? { params: r.meta.params } : {}),
       ...(r.meta.capability !== undefined ? { capability: r.meta.capability } : {}),
       simulated: r.simulated,
+      ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}),
       answers: ((c) => c.valid + c.refusals + c.unparseable)(answerCounts([...r.analysis.training, ...r.analysis.holdout])),
       headline: headlineMetrics(r.analysis),
       headlineIntervals: intervals,

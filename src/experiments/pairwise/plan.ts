@@ -13,13 +13,33 @@ import { fitUtilities } from '../../models/index.js';
 import type { ExperimentContext } from '../types.js';
 import { splitTallies } from './analyse.js';
 
+/**
+ * The unordered pairs of round 0: `holdoutCount` held-out pairs (ids in outcome-set order) and an
+ * initial random 2-regular graph avoiding them — N pairs, fewer only where the holdout leaves the
+ * cycle no way round a held-out pair. O(N + holdout), no keys hashed.
+ */
+export function holdoutAndInitialPairs(ctx: ExperimentContext<unknown>, holdoutCount: number): { holdout: [OutcomeId, OutcomeId][]; initial: [OutcomeId, OutcomeId][] } {
+  const holdout = selectHoldoutPairs(ctx.ids, holdoutCount, ctx.rng('holdout'));
+  const excluded = new Set(holdout.map(([a, b]) => pairKey(a, b)));
+  return { holdout, initial: initialPairs(ctx.ids, ctx.rng('initial'), excluded) };
+}
+
 /** Round 0 of an adaptive design: `holdoutCount` held-out pairs and an initial random 2-regular graph. */
 export function planHoldoutAndInitial(ctx: ExperimentContext<unknown>, holdoutCount: number): PlannedPair[] {
-  const holdout = selectHoldoutPairs(ctx.ids, holdoutCount, ctx.rng('holdout'));
-  const heldOut = ctx.expand(holdout, 0, true);
-  const excluded = new Set(heldOut.map((p) => pairKey(p.a, p.b)));
-  const initial = initialPairs(ctx.ids, ctx.rng('initial'), excluded);
-  return [...heldOut, ...ctx.expand(initial, 0, false)];
+  const { holdout, initial } = holdoutAndInitialPairs(ctx, holdoutCount);
+  return [...ctx.expand(holdout, 0, true), ...ctx.expand(initial, 0, false)];
+}
+
+/**
+ * The most unordered pairs an adaptive design asks in all: the holdout, plus the larger of the pair
+ * budget and the initial round. Round 0 asks its 2-regular graph whole even when the budget is
+ * smaller, because with fewer pairs than outcomes some outcome is in no pair or the comparison graph
+ * falls apart, and utilities are then not identified (docs/method.md §4.2, §12); later rounds stop
+ * at the budget. Exact unless the stopping rule ends the run early.
+ */
+export function adaptivePairCount(ctx: ExperimentContext<unknown>, design: { readonly pairBudget: number; readonly holdoutPairs: number }): number {
+  const { holdout, initial } = holdoutAndInitialPairs(ctx, design.holdoutPairs);
+  return holdout.length + Math.max(design.pairBudget, initial.length);
 }
 
 /** Number of planned training (non-holdout) pairs. */
@@ -57,21 +77,28 @@ export function planAdaptiveRound(ctx: ExperimentContext<unknown>, design: Adapt
   return ctx.expand(pairs, round, false);
 }
 
-/** Fits the training pairs for planning the next round, with held-out metrics for the stopping rule. */
+/**
+ * Fits the training pairs for planning the next round, with held-out metrics for the stopping rule.
+ * Always from a cold start: the result depends on the data alone (tallies come sorted by pair), never
+ * on which fits a session happened to run before.
+ */
 export function fitForSelection(
   ids: readonly OutcomeId[],
   settings: { readonly policy: InvalidAnswerPolicy; readonly fitModel: UtilityModelKind; readonly laplace: boolean },
   plan: readonly PlannedPair[],
   records: readonly PreferenceRecord[],
-  warmStart: UtilityFit | undefined,
 ): UtilityFit {
   const { training, holdout } = splitTallies(plan, records);
   return fitUtilities(ids, packTallies(training, ids, settings.policy), {
     model: settings.fitModel,
     intervals: settings.laplace ? 'laplace' : 'none',
     ...(holdout.length > 0 ? { holdout: packTallies(holdout, ids, settings.policy) } : {}),
-    ...(warmStart ? { warmStart } : {}),
   });
+}
+
+/** The plan and the records of the rounds before `round` only: the data as it stood when `round` was planned. */
+export function roundsBefore(plan: readonly PlannedPair[], records: readonly PreferenceRecord[], round: number): { plan: PlannedPair[]; records: PreferenceRecord[] } {
+  return { plan: plan.filter((p) => p.round < round), records: records.filter((r) => r.round < round) };
 }
 
 /** The stopping rule: held-out accuracy within 0.005 and log-loss within 1% of the previous round. */

@@ -5,11 +5,10 @@
  */
 import { z } from 'zod';
 import { parseChoice, parseIntOption } from '../../core/options.js';
-import type { UtilityFit } from '../../core/types.js';
 import { defaultHoldoutCount, defaultPairBudget, SELECTION_STRATEGIES, type SelectionStrategy } from '../../elicitation/selection.js';
 import { runReportSections, runReportTitle } from '../../report/html.js';
 import { analysePairwise, pairwiseDerived, type RunAnalysis } from '../pairwise/analyse.js';
-import { fitForSelection, heldOutStable, planAdaptiveRound, planHoldoutAndInitial, trainingPairCount } from '../pairwise/plan.js';
+import { adaptivePairCount, fitForSelection, heldOutStable, planAdaptiveRound, planHoldoutAndInitial, roundsBefore, trainingPairCount } from '../pairwise/plan.js';
 import { buildRunReportData } from '../pairwise/report-data.js';
 import { pairwiseSummary } from '../pairwise/summary.js';
 import type { Experiment } from '../types.js';
@@ -66,19 +65,26 @@ export const utilitiesExperiment: Experiment<UtilitiesConfig, RunAnalysis> = {
     };
   },
   runIdSuffix: '',
-  plannedPairs: (ctx) => ctx.config.pairBudget + ctx.config.holdoutPairs,
+  plannedPairs: (ctx) => adaptivePairCount(ctx, ctx.config),
   planFirstRound: (ctx) => planHoldoutAndInitial(ctx, ctx.config.holdoutPairs),
   planNextRound(ctx, state) {
+    // Every fit here starts cold and reads only the records of planned rounds: the next round is a
+    // function of the data and the seed alone, so a run resumed after any kill plans exactly what an
+    // uninterrupted run would have (a warm start, which depends on the session's history, does not).
     const config = ctx.config;
-    const previous = state.carry as UtilityFit | undefined;
     const needsFit = config.strategy !== 'random' || config.stopWhenStable === true;
     const settings = { policy: ctx.spec.analysis.policy, fitModel: ctx.spec.analysis.fitModel, laplace: config.strategy === 'uncertainty' };
-    const fit = needsFit ? fitForSelection(ctx.ids, settings, state.plan, state.records, previous) : undefined;
+    const fit = needsFit ? fitForSelection(ctx.ids, settings, state.plan, state.records) : undefined;
     const asked = trainingPairCount(state.plan);
-    if (config.stopWhenStable && asked < config.pairBudget && heldOutStable(previous, fit)) {
-      return { pairs: [], notice: `held-out metrics stable between rounds; stopping before the budget (${asked} of ${config.pairBudget} pairs)` };
+    if (config.stopWhenStable && asked < config.pairBudget) {
+      const lastRound = state.plan.reduce((m, p) => Math.max(m, p.round), 0);
+      const before = lastRound > 0 ? roundsBefore(state.plan, state.records, lastRound) : undefined;
+      const previous = before ? fitForSelection(ctx.ids, { ...settings, laplace: false }, before.plan, before.records) : undefined;
+      if (heldOutStable(previous, fit)) {
+        return { pairs: [], notice: `held-out metrics stable between rounds; stopping before the budget (${asked} of ${config.pairBudget} pairs)` };
+      }
     }
-    return { pairs: planAdaptiveRound(ctx, config, state.plan, fit), carry: fit };
+    return { pairs: planAdaptiveRound(ctx, config, state.plan, fit) };
   },
   describe: (c) => `${c.pairBudget} training pairs + ${c.holdoutPairs} held out, ${c.strategy} selection`,
   analyse: ({ ctx, plan, records, options }) => analysePairwise({ spec: ctx.spec, outcomeSet: ctx.outcomeSet, plan, records, options }),
