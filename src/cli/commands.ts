@@ -20,6 +20,8 @@ import {
   readMetaFile,
   resumeRun,
   runDemo,
+  runStatus,
+  runStatusText,
   runStudyFile,
   serveSimulatedRespondents,
   startRun,
@@ -179,6 +181,20 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       },
     },
     {
+      // `status --json` prints runStatus's RunStatusReport (src/pipeline/status.ts) as one line:
+      // { dir, state: running|crashed|complete|cancelled|error|not-started, recordedState?, message?,
+      //   planned, answered, failures, costUsd, round, skippedLines, updatedAt?,
+      //   holder?: { pid, host, startedAt, heartbeatAt?, alive } } — counts recomputed from the files.
+      name: 'status',
+      args: '<run-dir>',
+      description: 'where a run stands (running, crashed, complete, cancelled, error) with counts recomputed from its files',
+      options: [{ flags: '--json', description: 'print the status as JSON' }],
+      action: ([dir], flags, env) => {
+        const report = runStatus(resolve(env.cwd, dir as string), env);
+        env.out.write(flags['json'] ? `${JSON.stringify(report)}\n` : runStatusText(report));
+      },
+    },
+    {
       name: 'report',
       args: '<run-dir>',
       description: 'write the self-contained HTML report of a run',
@@ -288,6 +304,7 @@ function pipelineEnv(io: CliIo, signal: AbortSignal): PipelineEnv {
     progress: (label) => createProgressReporter(io.stderr, label, now),
     ...(io.experiments ? { experiments: io.experiments } : {}),
     ...(io.transport ? { transport: io.transport } : {}),
+    ...(io.fs ? { fs: io.fs } : {}),
   };
 }
 

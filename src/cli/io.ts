@@ -4,7 +4,7 @@
  * in-process in tests with no global state.
  */
 import type { ExperimentRegistry } from '../experiments/index.js';
-import type { TextOut } from '../pipeline/env.js';
+import type { StoreFs, TextOut } from '../pipeline/env.js';
 import type { Provider, Transport } from '../providers/index.js';
 
 export type { TextOut } from '../pipeline/env.js';
@@ -22,6 +22,8 @@ export interface CliIo {
   readonly experiments?: ExperimentRegistry;
   /** How requests reach the model (default: interactive); tests pass a fake batch transport. */
   readonly transport?: (provider: Provider) => Transport;
+  /** Low-level writes into run folders (default: the real file system); tests pass a full disk. */
+  readonly fs?: StoreFs;
 }
 
 /** Exit codes (docs/architecture.md §"CLI"). */

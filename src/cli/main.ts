@@ -5,7 +5,7 @@
  * `--debug` adds the stack. Nothing imports this module except bin/utilscope.js.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { formatErrorLine, isUtilscopeError, neutraliseControls, UtilscopeError } from '../core/errors.js';
+import { diskError, formatErrorLine, isSystemError, isUtilscopeError, neutraliseControls, UtilscopeError } from '../core/errors.js';
 import { registerCommands } from './commands.js';
 import { type CliIo, EXIT } from './io.js';
 
@@ -69,6 +69,13 @@ function exitCodeFor(error: unknown, io: CliIo, debug: boolean): number {
     io.stderr.write(`utilscope: ${formatErrorLine(error)}\n`);
     if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
     return error.isUsage ? EXIT.usage : EXIT.failure;
+  }
+  if (isSystemError(error) && error.path !== undefined) {
+    // A file operation no module turned into its own line (a report folder, an output file): still one line.
+    const verb = { mkdir: 'create', open: 'open', write: 'write', rename: 'replace', unlink: 'remove', copyfile: 'copy', read: 'read' }[error.syscall ?? 'write'] ?? error.syscall;
+    io.stderr.write(`utilscope: ${formatErrorLine(diskError(error, `cannot ${verb}`, error.path))}\n`);
+    if (debug && error.stack) io.stderr.write(`${error.stack}\n`);
+    return EXIT.failure;
   }
   const wrapped = new UtilscopeError('internal', `internal error: ${error instanceof Error ? error.message : String(error)} (rerun with --debug for details)`);
   io.stderr.write(`utilscope: ${formatErrorLine(wrapped)}\n`);

@@ -23,6 +23,8 @@ export const MESSAGES = {
   'run-config-mismatch': 'input',
   // environment and providers
   'missing-api-key': 'environment',
+  'run-locked': 'environment',
+  'disk-write-failed': 'environment',
   'provider-fatal': 'provider',
   'provider-unavailable': 'provider',
   'cost-limit': 'provider',
@@ -103,6 +105,47 @@ export function formatErrorLine(error: UtilscopeError): string {
 /** `text` on one line with every character a terminal would act on written as `\uXXXX` (see {@link formatErrorLine}). */
 export function neutraliseControls(text: string): string {
   return text.replace(/[ \t]*[\r\n\t][\s]*/g, ' ').replace(UNSAFE_IN_MESSAGES, unicodeEscape);
+}
+
+/** Words for the errno codes a file write can end with (as strerror(3) says them on Linux). */
+const ERRNO_WORDS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENAMETOOLONG: 'file name too long',
+  EIO: 'input/output error',
+  EFBIG: 'file too large',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in system',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'not a directory',
+  EISDIR: 'is a directory',
+  EEXIST: 'file exists',
+  EBUSY: 'device or resource busy',
+  ELOOP: 'too many levels of symbolic links',
+  EXDEV: 'cross-device link',
+};
+
+/** An error from the operating system (Node's ErrnoException): a string `code` such as `ENOSPC`. */
+export function isSystemError(value: unknown): value is Error & { readonly code: string; readonly syscall?: string; readonly path?: string } {
+  return value instanceof Error && typeof (value as { code?: unknown }).code === 'string' && /^E[A-Z0-9]+$/.test((value as unknown as { code: string }).code);
+}
+
+/**
+ * A failed file operation as one line: `disk-write-failed` (exit 1), `<what>: <errno in words>
+ * (<CODE>)`, located at `file`, e.g. `cannot write records.jsonl: no space left on device (ENOSPC)`.
+ * A `cause` that is not a system error keeps its own message.
+ */
+export function diskError(cause: unknown, what: string, file: string): UtilscopeError {
+  if (cause instanceof UtilscopeError) return cause;
+  const detail = isSystemError(cause)
+    ? `${ERRNO_WORDS[cause.code] ?? cause.message.split(',')[0]?.replace(/^E[A-Z0-9]+:\s*/, '')} (${cause.code})`
+    : cause instanceof Error
+      ? cause.message
+      : String(cause);
+  return new UtilscopeError('disk-write-failed', `${what}: ${detail}`, { file }, { cause });
 }
 
 /** Type guard usable across module boundaries. */

@@ -8,8 +8,10 @@
  *      (`n`) where the provider allows it;
  *   2. issue the groups with bounded concurrency, stopping early on cancellation or the cost cap;
  *   3. parse each returned choice (pure, versioned parser; raw text always kept) into a record;
- *   4. stop the run on a fatal provider error (bad key, unknown model) with a one-line error.
- * In-flight requests are allowed to finish on cancellation, so nothing already paid for is lost.
+ *   4. stop the run on a fatal provider error (bad key, unknown model) or a record that cannot be
+ *      written (a full disk), with a one-line error.
+ * In-flight requests are allowed to finish on cancellation and on a fatal error, and their records
+ * are written if the disk allows, so nothing already paid for is lost that could be kept.
  */
 import PQueue from 'p-queue';
 import { quote, UtilscopeError } from '../core/errors.js';
@@ -176,6 +178,16 @@ export async function askComparisons(
     else if (stop === 'done') stop = reason;
     queue.clear();
   };
+  // The first record that cannot be written stops the run; requests in flight still finish and try.
+  const persist = (records: readonly PreferenceRecord[]): boolean => {
+    try {
+      deps.append(records);
+      return true;
+    } catch (error) {
+      halt('fatal', error instanceof UtilscopeError ? error : new UtilscopeError('internal', `cannot record answers: ${error instanceof Error ? error.message : String(error)}`));
+      return false;
+    }
+  };
   const onAbort = () => halt('cancelled');
   deps.signal.addEventListener('abort', onAbort, { once: true });
   if (deps.signal.aborted) halt('cancelled');
@@ -207,7 +219,7 @@ export async function askComparisons(
           halt('fatal', new UtilscopeError('provider-fatal', message, { field: '--model' }));
           return;
         }
-        deps.append(group.comparisons.map((c) => failureRecord(c, result.code, result.message, attempts)));
+        if (!persist(group.comparisons.map((c) => failureRecord(c, result.code, result.message, attempts)))) return;
         consecutiveFailures += 1;
         if (consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
           halt(
@@ -223,8 +235,7 @@ export async function askComparisons(
       const cost = costUsd(result.usage, deps.price);
       spend.costUsd += cost;
       const records = recordsFromResult(group, result, { costUsd: cost, latencyMs, attempts });
-      deps.append(records);
-      onAnswered(records.filter((r) => r.kind === 'answer').length);
+      if (persist(records)) onAnswered(records.filter((r) => r.kind === 'answer').length);
     });
   }
   await queue.onIdle();

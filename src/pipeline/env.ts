@@ -7,7 +7,10 @@
 import type { ExperimentRegistry } from '../experiments/index.js';
 import type { Transport } from '../providers/transport.js';
 import type { Provider } from '../providers/types.js';
+import type { OpenOptions, StoreFs } from '../store/index.js';
 import type { RunEvents } from './run.js';
+
+export type { StoreFs } from '../store/index.js';
 
 /** A writable text stream (process.stdout/stderr or a test buffer). */
 export interface TextOut {
@@ -33,6 +36,19 @@ export interface PipelineEnv {
   readonly experiments?: ExperimentRegistry;
   /** How requests reach the model (default: the provider's interactive transport). */
   readonly transport?: (provider: Provider) => Transport;
+  /** Low-level writes into run folders (default: the real file system); tests inject a full disk here. */
+  readonly fs?: StoreFs;
+}
+
+/** What opening a run folder for writing needs from the env: the clock, the log, the file system. */
+export type FolderEnv = Pick<PipelineEnv, 'now' | 'log' | 'fs'>;
+
+/**
+ * How the pipeline opens a run folder it will write: holding its lock (docs/architecture.md §"Run
+ * folder") on the env's clock, saying on the log when it takes over a stale lock, through `env.fs`.
+ */
+export function folderWriter(env: FolderEnv): OpenOptions {
+  return { lock: { now: env.now, notice: (line) => void env.log.write(`utilscope: ${line}\n`) }, ...(env.fs ? { fs: env.fs } : {}) };
 }
 
 /** Progress that only passes notices on, for library callers that draw nothing. */

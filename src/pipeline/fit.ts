@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyseCoherence } from '../coherence/index.js';
-import { UtilscopeError } from '../core/errors.js';
+import { formatErrorLine, isUtilscopeError, UtilscopeError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { OutcomeSet, PairTally, UtilityModelKind } from '../core/types.js';
 import { packTallies, parseExternalPairs } from '../elicitation/index.js';
@@ -14,7 +14,7 @@ import { type AnalysisOptions, fitToJson } from '../experiments/index.js';
 import { fitUtilities } from '../models/index.js';
 import { loadOutcomeSet, RunStore } from '../store/index.js';
 import { analyseRunFolder, utilitiesOf, writeAnalysis } from './analyse.js';
-import type { PipelineEnv } from './env.js';
+import { type FolderEnv, folderWriter, type PipelineEnv } from './env.js';
 
 /** Reads and validates an external pairs file against the outcome set's ids. */
 export function readExternalPairs(path: string, set: OutcomeSet): PairTally[] {
@@ -48,14 +48,32 @@ export function fitExternalFile(outcomes: string, pairsFile: string, model: Util
 
 /**
  * `fit <run-dir>`: the run's utilities under `options`. The derived files are rewritten only when the
- * options are the run's own (so `fit --unparseable half` on a run never changes what `report` shows).
+ * options are the run's own (so `fit --unparseable half` on a run never changes what `report` shows),
+ * and only when the folder's lock can be taken at once: on a folder a live run holds, the fit is made
+ * in memory and a note on the log says that nothing was written (the run writes its own at the end).
  */
-export function fitRunFolder(dir: string, options: AnalysisOptions, env: Pick<PipelineEnv, 'cwd' | 'experiments'>) {
-  const store = RunStore.open(resolve(env.cwd, dir));
+export function fitRunFolder(dir: string, options: AnalysisOptions, env: Pick<PipelineEnv, 'cwd' | 'experiments'> & FolderEnv) {
+  const path = resolve(env.cwd, dir);
+  let store = RunStore.open(path);
   const own = store.manifest.spec.analysis;
-  const analysed = analyseRunFolder(store, options, env.experiments);
-  const analysis = utilitiesOf(analysed, store.dir);
   const asRun = (options.policy ?? own.policy) === own.policy && (options.fitModel ?? own.fitModel) === own.fitModel && (options.intervals ?? 'laplace') === 'laplace' && !options.pseudoLabels;
-  if (asRun) writeAnalysis(store, analysed);
-  return { ...fitToJson(analysis.fit), pseudoLabels: analysis.pseudoLabels, coherence: analysis.coherence };
+  let write = asRun;
+  if (asRun) {
+    // Lock first, then read: what is written is then what the folder holds.
+    try {
+      store = RunStore.open(path, folderWriter(env));
+    } catch (error) {
+      if (!isUtilscopeError(error) || error.code !== 'run-locked') throw error;
+      env.log.write(`utilscope: ${formatErrorLine(error)}; fitted in memory, nothing was written\n`);
+      write = false;
+    }
+  }
+  try {
+    const analysed = analyseRunFolder(store, options, env.experiments);
+    const analysis = utilitiesOf(analysed, store.dir);
+    if (write) writeAnalysis(store, analysed);
+    return { ...fitToJson(analysis.fit), pseudoLabels: analysis.pseudoLabels, coherence: analysis.coherence };
+  } finally {
+    store.close();
+  }
 }

@@ -16,6 +16,7 @@ export * from './summary.js';
 export * from './run-command.js';
 export * from './study.js';
 export * from './fit.js';
+export * from './status.js';
 export * from './infer-params.js';
 export * from './sim-server.js';
 export * from './outcome-files.js';

@@ -17,10 +17,10 @@ import { baseUrlCarriesSecrets, PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOve
 import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
 import { estimateRun } from './cost.js';
-import { noticesOnly, type PipelineEnv } from './env.js';
+import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
 import { buildProvider, buildTransport, resolvePrice, type SessionConnection } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
-import { type RunSessionResult, runElicitation } from './run.js';
+import { failureLine, type RunSessionResult, runElicitation } from './run.js';
 import { assertRunId, defaultRunId, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
 import { runSummaryText } from './summary.js';
 
@@ -127,13 +127,14 @@ export function estimateLine(
   return `plan: ${estimate.pairs} pairs × 2 orders × ${spec.sampling.samplesPerOrder} = ${estimate.comparisons} answers in ~${estimate.requests} requests (~${estimate.inputTokens} input, ≤${estimate.outputTokens} output tokens); estimated cost ${cost}\n`;
 }
 
-/** Creates (or reopens, if its identity matches) the run folder for `spec`. */
-export function openRunFolder(dir: string, spec: RunSpec, experiment: AnyExperiment, loaded: LoadedOutcomeSet, template: PromptTemplate, simulated: boolean, now: () => number): RunStore {
+/** Creates (or reopens, if its identity matches) the run folder for `spec`, holding its lock until `close()`. */
+export function openRunFolder(dir: string, spec: RunSpec, experiment: AnyExperiment, loaded: LoadedOutcomeSet, template: PromptTemplate, simulated: boolean, env: FolderEnv): RunStore {
   return RunStore.openOrCreate(
     dir,
-    { v: MANIFEST_VERSION, toolVersion: toolVersion(), createdAt: new Date(now()).toISOString(), simulated, spec },
+    { v: MANIFEST_VERSION, toolVersion: toolVersion(), createdAt: new Date(env.now()).toISOString(), simulated, spec },
     { outcomeSet: loaded.set, templateText: template.text },
     experiment.identity,
+    folderWriter(env),
   );
 }
 
@@ -165,12 +166,17 @@ export async function runSession(store: RunStore, env: PipelineEnv, label: strin
   }
 }
 
-/** Analyses a run, writes its derived files and HTML report (into `reportsDir`); returns both. */
+/** Analyses a run, writes its derived files and HTML report (into `reportsDir`); returns both. A failure marks the run `error`. */
 export async function finishRun(store: RunStore, env: PipelineEnv, reportsDir: string): Promise<{ analysed: AnalysedRun; reportPath: string }> {
-  const analysed = analyseRunFolder(store, {}, env.experiments);
-  writeAnalysis(store, analysed);
-  const reportPath = await writeRunReport(store, analysed, defaultReportPath(store, reportsDir), env);
-  return { analysed, reportPath };
+  try {
+    const analysed = analyseRunFolder(store, {}, env.experiments);
+    writeAnalysis(store, analysed);
+    const reportPath = await writeRunReport(store, analysed, defaultReportPath(store, reportsDir), env);
+    return { analysed, reportPath };
+  } catch (error) {
+    store.markError(failureLine(error), new Date(env.now()).toISOString());
+    throw error;
+  }
 }
 
 /**
@@ -240,7 +246,7 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   if (notice) env.log.write(notice);
   await provider.close?.();
   if (options.dryRun) return 'dry-run';
-  const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env.now);
+  const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env);
   try {
     env.log.write(`run folder: ${dir}\n`);
     const result = await runSession(store, env, spec.modelSpec, session, connection);
@@ -265,7 +271,7 @@ export interface ResumeOptions {
 
 /** `utilscope resume <run-dir>`: continues a stopped run exactly where it left off. */
 export async function resumeRun(dirArg: string, options: ResumeOptions, env: PipelineEnv): Promise<RunEnd> {
-  const store = RunStore.open(resolve(env.cwd, dirArg));
+  const store = RunStore.open(resolve(env.cwd, dirArg), folderWriter(env));
   try {
     const spec = store.manifest.spec;
     const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;

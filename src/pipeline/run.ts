@@ -9,11 +9,16 @@
  *   4. ask the experiment for its next round given the records; none means done; else write it, go to 3
  *   5. mark the run complete (analysis and report are separate steps: see analyse.ts)
  *
+ * status.json is written at the start, every {@link STATUS_EVERY_MS} on the run's clock or every
+ * {@link STATUS_EVERY_ANSWERS} answers (checked on each append, so no timer), and at the end: complete,
+ * cancelled, or — whatever the failure, a provider's or the disk's — `error` with the one line the CLI prints.
+ *
  * Resume is the same function on the same folder: planned keys minus answered keys minus keys in
  * flight. A comparison that previously failed after retries is asked again; one that was answered
  * never is.
  */
 
+import { formatErrorLine, isUtilscopeError } from '../core/errors.js';
 import type { RunSpec, SessionSpec } from '../core/run-spec.js';
 import { costCapStopLine } from '../core/spend.js';
 import { type Comparison, type OutcomeSet, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
@@ -26,6 +31,11 @@ import type { Transport } from '../providers/transport.js';
 import { type RunState, RunStore } from '../store/run-store.js';
 import { type AskStop, askComparisons, type SpendState } from './ask.js';
 import { askBatch } from './batch.js';
+
+/** status.json is brought up to date at least this often (ms on the run's clock) while answers arrive… */
+export const STATUS_EVERY_MS = 1000;
+/** …and at least every this many answers. */
+export const STATUS_EVERY_ANSWERS = 500;
 
 /** Progress as the CLI shows it. */
 export interface RunProgress {
@@ -76,8 +86,26 @@ export function openExperiment(store: RunStore, outcomeSet: OutcomeSet, experime
   return { experiment, ctx: experimentContext(spec, config, outcomeSet) };
 }
 
-/** Runs (or resumes) the elicitation of one run folder until complete, cancelled or capped. */
+/**
+ * Runs (or resumes) the elicitation of one run folder until complete, cancelled or capped. Any
+ * failure (a fatal provider error, a full disk, …) marks the run `error` in status.json, with the
+ * counts of what is on disk, before it propagates.
+ */
 export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
+  const session: { markError?: (message: string) => void } = {};
+  try {
+    return await elicit(deps, session);
+  } catch (error) {
+    try {
+      session.markError?.(failureLine(error));
+    } catch {
+      // Best effort: the disk may be what failed. The error itself still reaches the user.
+    }
+    throw error;
+  }
+}
+
+async function elicit(deps: RunDeps, session: { markError?: (message: string) => void }): Promise<RunSessionResult> {
   const { store, outcomeSet, transport } = deps;
   const spec: RunSpec = { ...store.manifest.spec, session: deps.session };
   const { experiment, ctx } = openExperiment(store, outcomeSet, deps.experiments, spec);
@@ -86,9 +114,8 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
   const answered = new Set<string>();
   for (const r of records) if (r.kind === 'answer') answered.add(r.key);
   let plan: PlannedPair[] = store.readPlan();
-  if (plan.length === 0) {
-    plan = experiment.planFirstRound(ctx);
-    store.appendPlan(plan);
+  for (const [file, lines] of Object.entries(store.skippedLines())) {
+    if (lines.length > 0) deps.events.notice(`${file}: skipped ${lines.length} torn line${lines.length > 1 ? 's' : ''} (line ${lines.join(', ')}) left by an interrupted write`);
   }
   // Kept up to date as rounds are added, so progress costs O(1) per answer however large the plan.
   const planned = new Map<string, Comparison>();
@@ -99,10 +126,11 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
       for (const c of p.comparisons) planned.set(c.key, c);
     }
   };
-  addToPlan(plan);
   const spend: SpendState = { costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0), maxCostUsd: spec.session.maxCostUsd };
   const sessionStartCost = spend.costUsd;
 
+  let statusAt = deps.now();
+  let answeredAtStatus = answered.size;
   const status = (state: RunState, message?: string, costCapUsd?: number) => {
     store.writeStatus({
       v: SCHEMA_VERSION,
@@ -110,13 +138,21 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
       updatedAt: deps.isoNow(),
       planned: planned.size,
       answered: answered.size,
-      failures: records.filter((r) => r.kind === 'failure' && !answered.has(r.key)).length,
+      failures: unansweredFailures(records, answered),
       costUsd: spend.costUsd,
       round,
       ...(message ? { message } : {}),
       ...(costCapUsd !== undefined ? { costCapUsd } : {}),
     });
+    statusAt = deps.now();
+    answeredAtStatus = answered.size;
   };
+  session.markError = (message) => status('error', message);
+  if (plan.length === 0) {
+    plan = experiment.planFirstRound(ctx);
+    store.appendPlan(plan);
+  }
+  addToPlan(plan);
   const progress = () => deps.events.progress({ round, answered: answered.size, planned: planned.size, costUsd: spend.costUsd });
 
   status('running');
@@ -128,6 +164,7 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
       records.push(record);
       if (record.kind === 'answer') answered.add(record.key);
     }
+    if (deps.now() - statusAt >= STATUS_EVERY_MS || answered.size - answeredAtStatus >= STATUS_EVERY_ANSWERS) status('running');
   };
   const ask = (pending: readonly Comparison[], singleSample: boolean): Promise<AskStop> => {
     const common = { template: deps.template, outcomes: outcomesById, spec, price: deps.price, signal: deps.signal };
@@ -181,4 +218,16 @@ export async function runElicitation(deps: RunDeps): Promise<RunSessionResult> {
   }
   status('complete');
   return { end: 'complete', costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: planned.size };
+}
+
+/** The line status.json keeps for a failure: what the CLI prints for it, without `utilscope: `. */
+export function failureLine(error: unknown): string {
+  return isUtilscopeError(error) ? formatErrorLine(error) : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Distinct comparison keys with a failure record and no answer: what the next pass or resume asks again. */
+export function unansweredFailures(records: readonly PreferenceRecord[], answered: ReadonlySet<string>): number {
+  const keys = new Set<string>();
+  for (const r of records) if (r.kind === 'failure' && !answered.has(r.key)) keys.add(r.key);
+  return keys.size;
 }

@@ -179,7 +179,7 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   const metas: RunMeta[] = [];
   for (const { model, dir, provider, connection, spec } of planned) {
     const label = model.label ?? model.spec;
-    const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env.now);
+    const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env);
     try {
       if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, spec.session.price));
       const result = await runSession(store, env, label, spec.session, connection);

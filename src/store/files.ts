@@ -1,24 +1,89 @@
 /**
  * Small file helpers for the store: atomic writes for derived files (temp file then rename, so a
- * reader never sees half a file) and reading JSON/YAML input with one-line errors.
+ * reader never sees half a file), removing the temp files of dead writers, and reading JSON/YAML
+ * input with one-line errors. Write errors are one-line `disk-write-failed` errors naming the file.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { type ErrorCode, UtilscopeError } from '../core/errors.js';
+import { diskError, type ErrorCode, UtilscopeError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
+import { nodeStoreFs, type StoreFs, writeAll } from './disk.js';
+import { isProcessAlive } from './lock.js';
 
-/** Writes `content` to `path` via a temporary sibling and a rename (atomic on POSIX). */
-export function writeFileAtomic(path: string, content: string): void {
-  mkdirSync(dirname(path), { recursive: true });
+/** Creates `dir` and its parents; a one-line `disk-write-failed` error (`cannot create <what>`) naming it. */
+export function makeDir(dir: string, what = basename(dir)): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw diskError(error, `cannot create ${what}`, dir);
+  }
+}
+
+/**
+ * Writes `content` to `path` via a temporary sibling `<path>.tmp-<pid>` and a rename (atomic on
+ * POSIX): a reader sees the old file or the new one, never half of one. On an error the temporary
+ * file is removed (best effort) and the old file is untouched.
+ */
+export function writeFileAtomic(path: string, content: string, fs: StoreFs = nodeStoreFs): void {
+  makeDir(dirname(path));
   const temp = `${path}.tmp-${process.pid}`;
-  writeFileSync(temp, content);
-  renameSync(temp, path);
+  let fd: number | undefined;
+  try {
+    fd = fs.open(temp, 'w');
+    writeAll(fs, fd, Buffer.from(content, 'utf8'));
+    const open = fd;
+    fd = undefined;
+    fs.close(open);
+    fs.rename(temp, path);
+  } catch (error) {
+    if (fd !== undefined) {
+      try {
+        fs.close(fd);
+      } catch {
+        // already failing; the write error below is the one to report
+      }
+    }
+    try {
+      fs.unlink(temp);
+    } catch {
+      // never created, or already gone
+    }
+    throw diskError(error, `cannot write ${basename(path)}`, path);
+  }
 }
 
 /** Writes a value as pretty JSON, atomically. Typed arrays become plain arrays. */
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${toJson(value, 2)}\n`);
+export function writeJsonAtomic(path: string, value: unknown, fs: StoreFs = nodeStoreFs): void {
+  writeFileAtomic(path, `${toJson(value, 2)}\n`, fs);
+}
+
+/**
+ * Removes the temp files `*.tmp-<pid>` in `dir` that writers on this host left when they died
+ * (their pid is no longer alive); a live writer's are kept. Call only while holding the folder's
+ * lock. Best effort: returns the names removed.
+ */
+export function removeStaleTempFiles(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const match = /\.tmp-(\d+)$/.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isProcessAlive(pid)) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed.push(name);
+    } catch {
+      // someone else removed it, or it cannot be removed: it is only a leftover
+    }
+  }
+  return removed;
 }
 
 /**

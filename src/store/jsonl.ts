@@ -1,80 +1,271 @@
 /**
- * Append-only JSON Lines files (CONTRIBUTING.md rule 4): plan.jsonl and records.jsonl only grow. Each line
- * is written with one synchronous `write` on a file opened for appending, so a line is on disk
- * before the next request's answer is handled, and a crash can tear at most the last line.
+ * Append-only JSON Lines files (CONTRIBUTING.md rule 4): plan.jsonl and records.jsonl only grow. Each
+ * line is written with synchronous writes on a file opened for appending (continued until every byte
+ * is written), so a line is on disk before the next request's answer is handled, and a crash or a
+ * full disk can tear at most the line being written.
+ *
+ * Torn lines (docs/architecture.md §"Run folder"):
+ *   - An appender that opens a file not ending in "\n" (a killed writer's torn line, a file missing
+ *     its final newline), or whose own write failed part-way, starts the next record on a fresh line,
+ *     so every record stays on a line of its own.
+ *   - A reader drops a torn *last* line (no trailing newline, not valid) in memory; only the holder
+ *     of the run folder's lock asks for `repair`, which cuts it from the file.
+ *   - A torn line *before* other lines is skipped and reported by line number when it is not valid
+ *     JSON and is a cut-short JSON object: a `{`, then text that a longer text could complete to
+ *     valid JSON (`{"v":1,"kind":"ans`). Anything else — a syntax error inside the line, text after a
+ *     complete object, valid JSON the schema rejects — is real corruption: `records-corrupt`, naming
+ *     `<file>:<line>`.
  */
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { UtilscopeError } from '../core/errors.js';
+import { diskError, UtilscopeError } from '../core/errors.js';
+import { nodeStoreFs, type StoreFs, writeAll } from './disk.js';
 
-/** An open append-only JSONL file. */
+/** An open append-only JSONL file. Write errors are one-line `disk-write-failed` errors naming the file. */
 export class JsonlAppender {
   private fd: number | undefined;
   readonly path: string;
+  private readonly fs: StoreFs;
+  /** False when the file's last byte is not "\n": the next record then starts with one. */
+  private atLineStart: boolean;
 
-  constructor(path: string) {
+  constructor(path: string, fs: StoreFs = nodeStoreFs) {
     this.path = path;
-    this.fd = openSync(path, 'a');
+    this.fs = fs;
+    try {
+      this.fd = fs.open(path, 'a+');
+      const size = fs.size(this.fd);
+      const last = new Uint8Array(1);
+      this.atLineStart = size === 0 || (fs.read(this.fd, last, 0, 1, size - 1) === 1 && last[0] === 0x0a);
+    } catch (error) {
+      throw diskError(error, `cannot open ${basename(path)}`, path);
+    }
   }
 
   /** Appends one value as one line. */
   append(value: unknown): void {
-    if (this.fd === undefined) throw new Error(`JsonlAppender: ${this.path} is closed`);
-    writeSync(this.fd, `${JSON.stringify(value)}\n`);
+    this.write(`${JSON.stringify(value)}\n`);
   }
 
   /** Appends several values in one write (used for a round of planned pairs). */
   appendMany(values: readonly unknown[]): void {
-    if (this.fd === undefined) throw new Error(`JsonlAppender: ${this.path} is closed`);
     if (values.length === 0) return;
-    writeSync(this.fd, values.map((v) => `${JSON.stringify(v)}\n`).join(''));
+    this.write(values.map((v) => `${JSON.stringify(v)}\n`).join(''));
+  }
+
+  private write(text: string): void {
+    if (this.fd === undefined) throw new UtilscopeError('internal', `JsonlAppender: ${this.path} is closed`);
+    const bytes = Buffer.from(this.atLineStart ? text : `\n${text}`, 'utf8');
+    try {
+      writeAll(this.fs, this.fd, bytes);
+    } catch (error) {
+      const written = (error as { bytesWritten?: number }).bytesWritten ?? 0;
+      if (written > 0) this.atLineStart = bytes[written - 1] === 0x0a;
+      throw diskError(error, `cannot write ${basename(this.path)}`, this.path);
+    }
+    this.atLineStart = true;
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) {
+      try {
+        this.fs.close(this.fd);
+      } catch {
+        // Closing an append-only file flushes nothing of ours (every write was synchronous).
+      }
+    }
     this.fd = undefined;
   }
 }
 
+/** What a JSONL file held. */
+export interface JsonlContents<T> {
+  readonly values: T[];
+  /** 1-based numbers of torn lines skipped before other lines (see the module comment). */
+  readonly skippedLines: readonly number[];
+  /** Whether a torn last line was dropped (and, with `repair`, cut from the file). */
+  readonly tornTail: boolean;
+}
+
+/**
+ * Whether `text` is a JSON object cut short: it starts with `{` and no character of it is impossible
+ * in valid JSON, so some continuation would complete it. O(length), one pass, no allocation but the
+ * bracket stack. A complete object (with or without text after it) is not cut short.
+ */
+export function isCutShortJsonObject(text: string): boolean {
+  if (!text.startsWith('{')) return false;
+  const stack: string[] = [];
+  // What may come next: a value, an object key, the ':' after a key, or ',' / a closing bracket.
+  let expect: 'value' | 'key' | 'key-or-close' | 'value-or-close' | 'colon' | 'comma-or-close' = 'value';
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i] as string;
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      i++;
+      continue;
+    }
+    if (expect === 'colon') {
+      if (c !== ':') return false;
+      expect = 'value';
+      i++;
+      continue;
+    }
+    if (expect === 'comma-or-close' || ((expect === 'key-or-close' || expect === 'value-or-close') && (c === '}' || c === ']'))) {
+      const top = stack.at(-1);
+      if (c === ',' && expect === 'comma-or-close') {
+        expect = top === '{' ? 'key' : 'value';
+        i++;
+        continue;
+      }
+      if ((c === '}' && top === '{') || (c === ']' && top === '[')) {
+        stack.pop();
+        // The object closed: a complete value, so not cut short (and anything after it is corruption).
+        if (stack.length === 0) return false;
+        expect = 'comma-or-close';
+        i++;
+        continue;
+      }
+      return false;
+    }
+    if (expect === 'key' || expect === 'key-or-close') {
+      if (c !== '"') return false;
+      const end = scanString(text, i);
+      if (end === 'cut') return true;
+      if (end === 'bad') return false;
+      i = end;
+      expect = 'colon';
+      continue;
+    }
+    // A value.
+    if (c === '{') {
+      stack.push('{');
+      expect = 'key-or-close';
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      stack.push('[');
+      expect = 'value-or-close';
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      const end = scanString(text, i);
+      if (end === 'cut') return true;
+      if (end === 'bad') return false;
+      i = end;
+      expect = 'comma-or-close';
+      continue;
+    }
+    const literal = ['true', 'false', 'null'].find((word) => word[0] === c);
+    if (literal !== undefined) {
+      const piece = text.slice(i, i + literal.length);
+      if (!literal.startsWith(piece)) return false;
+      if (piece.length < literal.length) return true;
+      i += literal.length;
+      expect = 'comma-or-close';
+      continue;
+    }
+    if (c === '-' || (c >= '0' && c <= '9')) {
+      let j = i;
+      while (j < n && /[0-9+\-.eE]/.test(text[j] as string)) j++;
+      const token = text.slice(i, j);
+      if (j === n) return /^-?((0|[1-9][0-9]*)((\.[0-9]+)?([eE][+-]?[0-9]*)?|\.[0-9]*))?$/.test(token);
+      if (!/^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(token)) return false;
+      i = j;
+      expect = 'comma-or-close';
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/** Scans the JSON string opening at `start`: the index after its closing quote, `cut` at the end of the text, `bad` on an invalid character. */
+function scanString(text: string, start: number): number | 'cut' | 'bad' {
+  let j = start + 1;
+  while (j < text.length) {
+    const c = text.charCodeAt(j);
+    if (c === 0x22) return j + 1;
+    if (c < 0x20) return 'bad';
+    if (c === 0x5c) {
+      const e = text[j + 1];
+      if (e === undefined) return 'cut';
+      if ('"\\/bfnrt'.includes(e)) j += 2;
+      else if (e === 'u') {
+        const hex = text.slice(j + 2, j + 6);
+        if (!/^[0-9a-fA-F]*$/.test(hex)) return 'bad';
+        if (hex.length < 4) return 'cut';
+        j += 6;
+      } else return 'bad';
+      continue;
+    }
+    j++;
+  }
+  return 'cut';
+}
+
 /**
  * Reads a JSONL file, validating each line with `parseLine` (which returns undefined for a line that
- * is valid JSON but not a valid value). A torn last line — no trailing newline and not valid — is
- * the mark of a killed writer: it is dropped and, with `repair`, cut from the file so the next
- * append starts on a clean line. Any other bad line is a one-line `records-corrupt` error naming
- * `<file>:<line>`. A missing file reads as empty.
+ * is valid JSON but not a valid value). Torn lines follow the module comment: a torn last line is
+ * dropped (and cut from the file only with `repair`, which only the lock holder passes); a torn line
+ * before others is skipped and listed; any other bad line is a one-line `records-corrupt` error
+ * naming `<file>:<line>`. A missing file reads as empty. Without `repair` the file is never written.
  */
-export function readJsonl<T>(path: string, parseLine: (value: unknown) => T | undefined, options: { repair?: boolean } = {}): T[] {
-  if (!existsSync(path)) return [];
+export function readJsonl<T>(path: string, parseLine: (value: unknown) => T | undefined, options: { repair?: boolean; fs?: StoreFs } = {}): JsonlContents<T> {
+  if (!existsSync(path)) return { values: [], skippedLines: [], tornTail: false };
   const buffer = readFileSync(path);
   const text = buffer.toString('utf8');
   const lines = text.split('\n');
   const endsClean = text.length === 0 || text.endsWith('\n');
-  const out: T[] = [];
+  const values: T[] = [];
+  const skippedLines: number[] = [];
+  let tornTail = false;
   for (let k = 0; k < lines.length; k++) {
     const line = lines[k] as string;
-    const isLast = k === lines.length - 1;
     if (line.trim() === '') continue;
-    let parsed: T | undefined;
+    let json: unknown;
+    let validJson = true;
     try {
-      parsed = parseLine(JSON.parse(line));
+      json = JSON.parse(line);
     } catch {
-      parsed = undefined;
+      validJson = false;
     }
-    if (parsed === undefined) {
-      if (isLast && !endsClean) {
-        if (options.repair) {
-          const fd = openSync(path, 'r+');
-          try {
-            ftruncateSync(fd, Buffer.byteLength(text.slice(0, text.length - line.length), 'utf8'));
-          } finally {
-            closeSync(fd);
-          }
-        }
-        break;
-      }
-      throw new UtilscopeError('records-corrupt', `malformed line in ${basename(path)}`, { file: path, line: k + 1 });
+    const parsed = validJson ? parseLine(json) : undefined;
+    if (parsed !== undefined) {
+      values.push(parsed);
+      continue;
     }
-    out.push(parsed);
+    if (k === lines.length - 1 && !endsClean) {
+      tornTail = true;
+      if (options.repair) repairTail(path, buffer.length, Buffer.byteLength(text.slice(0, text.length - line.length), 'utf8'), options.fs ?? nodeStoreFs);
+      break;
+    }
+    if (!validJson && isCutShortJsonObject(line)) {
+      skippedLines.push(k + 1);
+      continue;
+    }
+    throw new UtilscopeError('records-corrupt', `malformed line in ${basename(path)}`, { file: path, line: k + 1 });
   }
-  return out;
+  return { values, skippedLines, tornTail };
+}
+
+/**
+ * Cuts a torn last line, if the file is still the one that was read (best effort: when the cut fails,
+ * the next append starts on a fresh line anyway and the torn line is skipped as one in the middle).
+ */
+function repairTail(path: string, readBytes: number, keepBytes: number, fs: StoreFs): void {
+  try {
+    const fd = openSync(path, 'r');
+    let unchanged: boolean;
+    try {
+      unchanged = fstatSync(fd).size === readBytes;
+    } finally {
+      closeSync(fd);
+    }
+    if (unchanged) fs.truncate(path, keepBytes);
+  } catch {
+    // Leave the file as it is; readers skip the torn line.
+  }
 }

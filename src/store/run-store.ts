@@ -5,13 +5,16 @@
  *   plan.jsonl      append-only: one line per planned pair with its comparison keys, round by round
  *   records.jsonl   append-only: one PreferenceRecord per finished request, as it arrives
  *   journal.jsonl   append-only: batches of requests before submission, remote ids, closings
- *   status.json     running | complete | cancelled | error, with counts (atomic rename)
+ *   status.json     running | complete | cancelled | error, with counts and the holder's heartbeat (atomic rename)
+ *   run.lock        while a session (or a writing `fit`) holds the folder: pid, host, start, token (lock.ts)
  *   fit.json coherence.json values.json …   derived, rebuildable, atomic
  *
  * Resume = planned keys minus answered keys minus keys in flight. This class owns the open append
- * handles. run.json of 0.1.x is migrated on load (migrate.ts).
+ * handles and, when opened with `lock`, the folder's lock: only then does it repair torn last lines
+ * and remove dead writers' temp files; without it, it is a reader and changes nothing on read.
+ * run.json of 0.1.x is migrated on load (migrate.ts).
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../core/canonical-json.js';
@@ -21,9 +24,11 @@ import { type OutcomeSet, type PreferenceRecord, SCHEMA_VERSION } from '../core/
 import type { PlannedPair } from '../elicitation/comparisons.js';
 import { type PromptTemplate, parseTemplate } from '../elicitation/template.js';
 import { parseOutcomeSet } from '../outcomes/parse.js';
-import { readStructuredFile, writeFileAtomic, writeJsonAtomic } from './files.js';
+import { nodeStoreFs, type StoreFs } from './disk.js';
+import { makeDir, readStructuredFile, removeStaleTempFiles, writeFileAtomic, writeJsonAtomic } from './files.js';
 import type { JournalEntry } from './journal.js';
-import { JsonlAppender, readJsonl } from './jsonl.js';
+import { JsonlAppender, type JsonlContents, readJsonl } from './jsonl.js';
+import { acquireRunLock, type LockInfo, type LockOptions, type RunLock } from './lock.js';
 import { migrateManifest, type RunManifest } from './migrate.js';
 
 export type { RunManifest } from './migrate.js';
@@ -35,15 +40,35 @@ export interface RunStatus {
   readonly v: typeof SCHEMA_VERSION;
   readonly state: RunState;
   readonly updatedAt: string;
+  /** Distinct planned comparison keys. */
   readonly planned: number;
+  /** Distinct keys with an answer record. */
   readonly answered: number;
+  /** Distinct planned keys with a failure record and no answer (asked again on resume). */
   readonly failures: number;
   readonly costUsd: number;
   readonly round: number;
+  /** Why the run is cancelled or in error: the one line the CLI printed. */
   readonly message?: string;
   /** The spend cap (USD) in force when the session stopped at it; set only then (state `cancelled`). */
   readonly costCapUsd?: number;
+  /** The session that wrote this status: its lock, and when it last wrote (its heartbeat; = updatedAt). */
+  readonly holder?: Omit<LockInfo, 'v'> & { readonly heartbeatAt: string };
 }
+
+/** How to open a run folder. */
+export interface OpenOptions {
+  /**
+   * Hold the folder's lock (run.lock) from opening to `close()`: refuses a folder another live
+   * process holds (`run-locked`), takes over a stale one. Only a store holding the lock repairs.
+   */
+  readonly lock?: LockOptions;
+  /** Low-level writes (default: the real file system); tests inject faults here. */
+  readonly fs?: StoreFs;
+}
+
+/** Torn lines skipped, per JSONL file, by the latest read of each (1-based line numbers). */
+export type SkippedLines = Readonly<Record<'plan.jsonl' | 'records.jsonl' | 'journal.jsonl', readonly number[]>>;
 
 const comparisonSchema = z.object({
   key: z.string().min(1),
@@ -119,10 +144,25 @@ export class RunStore {
   private planAppender: JsonlAppender | undefined;
   private recordAppender: JsonlAppender | undefined;
   private journalAppender: JsonlAppender | undefined;
+  private readonly lock: RunLock | undefined;
+  private readonly fs: StoreFs;
+  private readonly skipped: { -readonly [file in keyof SkippedLines]: readonly number[] } = { 'plan.jsonl': [], 'records.jsonl': [], 'journal.jsonl': [] };
 
-  private constructor(dir: string, manifest: RunManifest) {
+  private constructor(dir: string, manifest: RunManifest, lock: RunLock | undefined, fs: StoreFs) {
     this.dir = dir;
     this.manifest = manifest;
+    this.lock = lock;
+    this.fs = fs;
+  }
+
+  /** The lock this store holds (pid, host, start, token), if it was opened with one. */
+  get holder(): LockInfo | undefined {
+    return this.lock?.info;
+  }
+
+  /** Torn lines the latest reads skipped in the middle of plan.jsonl, records.jsonl and journal.jsonl. */
+  skippedLines(): SkippedLines {
+    return { ...this.skipped };
   }
 
   /** Paths of the files in a run folder. */
@@ -138,6 +178,7 @@ export class RunStore {
       values: join(dir, 'values.json'),
       outcomes: join(dir, 'outcomes.json'),
       template: join(dir, 'template.txt'),
+      lock: join(dir, 'run.lock'),
     };
   }
 
@@ -149,20 +190,28 @@ export class RunStore {
   /**
    * Creates a run folder, or reopens an existing one whose identity matches `manifest.spec`
    * (the shared identity plus the experiment's `identityFields`). A differing spec is refused with a
-   * one-line error naming the differing fields.
+   * one-line error naming the differing fields. With `options.lock`, the lock is taken first, so two
+   * processes never create or continue one folder at once.
    */
-  static openOrCreate(dir: string, manifest: RunManifest, inputs: { outcomeSet: OutcomeSet; templateText: string }, identityFields: readonly string[]): RunStore {
-    if (RunStore.exists(dir)) {
-      RunStore.assertCompatible(dir, manifest.spec, identityFields);
-      return RunStore.open(dir);
+  static openOrCreate(dir: string, manifest: RunManifest, inputs: { outcomeSet: OutcomeSet; templateText: string }, identityFields: readonly string[], options: OpenOptions = {}): RunStore {
+    const fs = options.fs ?? nodeStoreFs;
+    if (!options.lock) makeDir(dir, 'the run folder');
+    const lock = options.lock ? acquireRunLock(dir, { fs, ...options.lock, heartbeatOf: heartbeatIn(dir) }) : undefined;
+    try {
+      if (RunStore.exists(dir)) {
+        RunStore.assertCompatible(dir, manifest.spec, identityFields);
+        return RunStore.openWith(dir, lock, fs);
+      }
+      // Copies of the inputs make the folder self-contained: resume and report never depend on files
+      // that may since have moved or changed (their hashes are in run.json).
+      writeJsonAtomic(RunStore.paths(dir).outcomes, { v: SCHEMA_VERSION, ...inputs.outcomeSet }, fs);
+      writeFileAtomic(RunStore.paths(dir).template, inputs.templateText, fs);
+      writeJsonAtomic(RunStore.paths(dir).run, manifest, fs);
+      return new RunStore(dir, manifest, lock, fs);
+    } catch (error) {
+      lock?.release();
+      throw error;
     }
-    mkdirSync(dir, { recursive: true });
-    // Copies of the inputs make the folder self-contained: resume and report never depend on files
-    // that may since have moved or changed (their hashes are in run.json).
-    writeJsonAtomic(RunStore.paths(dir).outcomes, { v: SCHEMA_VERSION, ...inputs.outcomeSet });
-    writeFileAtomic(RunStore.paths(dir).template, inputs.templateText);
-    writeJsonAtomic(RunStore.paths(dir).run, manifest);
-    return new RunStore(dir, manifest);
   }
 
   /** Throws `run-config-mismatch` naming the identity fields in which `dir`'s spec differs from `spec`. */
@@ -176,8 +225,24 @@ export class RunStore {
     }
   }
 
-  /** Opens an existing run folder; `run-not-found` when there is none. */
-  static open(dir: string): RunStore {
+  /**
+   * Opens an existing run folder; `run-not-found` when there is none. Without `options.lock` the
+   * store is a reader: reading never changes a file. With it, the lock is held until `close()`.
+   */
+  static open(dir: string, options: OpenOptions = {}): RunStore {
+    const fs = options.fs ?? nodeStoreFs;
+    if (!options.lock) return RunStore.openWith(dir, undefined, fs);
+    if (!RunStore.exists(dir)) throw new UtilscopeError('run-not-found', 'not a run folder (no run.json)', { file: dir });
+    const lock = acquireRunLock(dir, { fs, ...options.lock, heartbeatOf: heartbeatIn(dir) });
+    try {
+      return RunStore.openWith(dir, lock, fs);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  private static openWith(dir: string, lock: RunLock | undefined, fs: StoreFs): RunStore {
     const path = RunStore.paths(dir).run;
     if (!existsSync(path)) throw new UtilscopeError('run-not-found', 'not a run folder (no run.json)', { file: dir });
     let data: unknown;
@@ -186,7 +251,17 @@ export class RunStore {
     } catch {
       throw new UtilscopeError('records-corrupt', 'run.json is not valid JSON', { file: path });
     }
-    return new RunStore(dir, migrateManifest(data, path));
+    const store = new RunStore(dir, migrateManifest(data, path), lock, fs);
+    // The holder is the only writer: any temp file of a writer that died is a leftover.
+    if (lock) removeStaleTempFiles(dir);
+    return store;
+  }
+
+  /** Reads one JSONL file of the folder: repairs a torn last line only while holding the lock. */
+  private readLines<T>(file: keyof SkippedLines, parse: (value: unknown) => T | undefined): T[] {
+    const read: JsonlContents<T> = readJsonl(join(this.dir, file), parse, { repair: this.lock !== undefined, fs: this.fs });
+    this.skipped[file] = read.skippedLines;
+    return read.values;
   }
 
   /** The run's own copy of its outcome set (names as stored: it was checked when the run was made). */
@@ -204,9 +279,9 @@ export class RunStore {
     return parseTemplate(readFileSync(path, 'utf8'), this.manifest.spec.arm.template.name, path);
   }
 
-  /** Every planned pair, in plan order. Repairs a torn last line. */
+  /** Every planned pair, in plan order. Skips torn lines (the lock holder also cuts a torn last one). */
   readPlan(): PlannedPair[] {
-    return readJsonl(RunStore.paths(this.dir).plan, parseWith(planLineSchema), { repair: true }).map((line) => ({
+    return this.readLines('plan.jsonl', parseWith(planLineSchema)).map((line) => ({
       round: line.round,
       a: line.a,
       b: line.b,
@@ -217,51 +292,71 @@ export class RunStore {
 
   /** Appends a round of planned pairs, before any of them is asked. */
   appendPlan(pairs: readonly PlannedPair[]): void {
-    this.planAppender ??= new JsonlAppender(RunStore.paths(this.dir).plan);
+    this.planAppender ??= new JsonlAppender(RunStore.paths(this.dir).plan, this.fs);
     this.planAppender.appendMany(pairs.map((p) => ({ v: SCHEMA_VERSION, ...p })));
   }
 
-  /** Every record, in arrival order. Repairs a torn last line. */
+  /** Every record, in arrival order. Skips torn lines (the lock holder also cuts a torn last one). */
   readRecords(): PreferenceRecord[] {
-    return readJsonl(RunStore.paths(this.dir).records, parseWith(recordSchema), { repair: true }) as PreferenceRecord[];
+    return this.readLines('records.jsonl', parseWith(recordSchema)) as PreferenceRecord[];
   }
 
   /** Appends one finished request's record as soon as it arrives. */
   appendRecord(record: PreferenceRecord): void {
-    this.recordAppender ??= new JsonlAppender(RunStore.paths(this.dir).records);
+    this.recordAppender ??= new JsonlAppender(RunStore.paths(this.dir).records, this.fs);
     this.recordAppender.append(record);
   }
 
-  /** Every journal entry, in order. Repairs a torn last line. */
+  /** Every journal entry, in order. Skips torn lines (the lock holder also cuts a torn last one). */
   readJournal(): JournalEntry[] {
-    return readJsonl(RunStore.paths(this.dir).journal, parseWith(journalSchema), { repair: true }) as JournalEntry[];
+    return this.readLines('journal.jsonl', parseWith(journalSchema)) as JournalEntry[];
   }
 
   /** Appends a journal entry; it is on disk when this returns (written before the work it announces). */
   appendJournal(entry: JournalEntry): void {
-    this.journalAppender ??= new JsonlAppender(RunStore.paths(this.dir).journal);
+    this.journalAppender ??= new JsonlAppender(RunStore.paths(this.dir).journal, this.fs);
     this.journalAppender.append(entry);
   }
 
-  /** Replaces status.json atomically. */
-  writeStatus(status: RunStatus): void {
-    writeJsonAtomic(RunStore.paths(this.dir).status, status);
+  /** Replaces status.json atomically; a store holding the lock adds itself as `holder`, with `updatedAt` as its heartbeat. */
+  writeStatus(status: Omit<RunStatus, 'holder'>): void {
+    const info = this.lock?.info;
+    const holder: Pick<RunStatus, 'holder'> = info ? { holder: { pid: info.pid, host: info.host, startedAt: info.startedAt, token: info.token, heartbeatAt: status.updatedAt } } : {};
+    writeJsonAtomic(RunStore.paths(this.dir).status, { ...status, ...holder }, this.fs);
+  }
+
+  /**
+   * Marks the run `error` with `message`, keeping status.json's counts (for a failure after the
+   * session's own last write, e.g. while writing derived files). Best effort: never throws.
+   */
+  markError(message: string, at: string): void {
+    const last = this.readStatus();
+    const counts = last ?? { planned: 0, answered: 0, failures: 0, costUsd: 0, round: 0 };
+    try {
+      this.writeStatus({
+        v: SCHEMA_VERSION,
+        planned: counts.planned,
+        answered: counts.answered,
+        failures: counts.failures,
+        costUsd: counts.costUsd,
+        round: counts.round,
+        state: 'error',
+        updatedAt: at,
+        message,
+      });
+    } catch {
+      // the disk may be what failed; the error itself still reaches the user
+    }
   }
 
   /** Reads status.json, if any. */
   readStatus(): RunStatus | undefined {
-    const path = RunStore.paths(this.dir).status;
-    if (!existsSync(path)) return undefined;
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as RunStatus;
-    } catch {
-      return undefined;
-    }
+    return readStatusFile(this.dir);
   }
 
   /** Writes a derived file `<name>.json` (fit, coherence, values, or an experiment's own) atomically. */
   writeDerived(name: string, value: unknown): void {
-    writeJsonAtomic(this.derivedPath(name), value);
+    writeJsonAtomic(this.derivedPath(name), value, this.fs);
   }
 
   /** Reads a derived file, if present. */
@@ -276,6 +371,7 @@ export class RunStore {
     return join(this.dir, `${name}.json`);
   }
 
+  /** Closes the append handles and releases the lock, if held. */
   close(): void {
     this.planAppender?.close();
     this.recordAppender?.close();
@@ -283,5 +379,25 @@ export class RunStore {
     this.planAppender = undefined;
     this.recordAppender = undefined;
     this.journalAppender = undefined;
+    this.lock?.release();
   }
+}
+
+/** Reads status.json of run folder `dir`, if present and readable. */
+export function readStatusFile(dir: string): RunStatus | undefined {
+  const path = RunStore.paths(dir).status;
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as RunStatus;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The heartbeat that status.json of `dir` records for a lock holder, when it is that holder's. */
+export function heartbeatIn(dir: string): (info: LockInfo) => string | undefined {
+  return (info) => {
+    const holder = readStatusFile(dir)?.holder;
+    return holder?.token === info.token ? holder.heartbeatAt : undefined;
+  };
 }

@@ -3,6 +3,7 @@
  * first `openFor` requests, then holds every further request open until `release()`; it logs the
  * number of samples (`n`) each request asked for, so tests can prove nothing is asked twice.
  * Answers alternate deterministically between "A", "B" and a refusal, by prompt content.
+ * `arrived(n)` resolves when the n-th request has arrived (answered or held): an event to wait on.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,13 @@ import { deferred } from './wait-for.js';
 export interface GatedServer {
   readonly url: string;
   readonly requests: { user: string; n: number }[];
-  release(): void;
+  /** Resolves once `n` requests have arrived, answered or held. */
+  arrived(n: number): Promise<void>;
+  /**
+   * Opens the gate. `drop` (default) destroys the requests held so far (their client is gone: killed);
+   * `answer` answers them, for a client that is still alive and waiting.
+   */
+  release(held?: 'drop' | 'answer'): void;
   close(): Promise<void>;
 }
 
@@ -27,10 +34,14 @@ export async function startGatedServer(openFor: number): Promise<GatedServer> {
   let released = false;
   const requests: { user: string; n: number }[] = [];
   const held = new Set<ServerResponse>();
+  let arrivals = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
+      arrivals += 1;
+      for (const w of waiters.filter((x) => arrivals >= x.n)) w.resolve();
       const parsed = JSON.parse(body) as { model: string; n?: number; messages: { role: string; content: string }[] };
       const user = parsed.messages.find((m) => m.role === 'user')?.content ?? '';
       const n = parsed.n ?? 1;
@@ -54,10 +65,18 @@ export async function startGatedServer(openFor: number): Promise<GatedServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    release() {
-      // Requests held so far belong to a client that is gone (killed); drop them unanswered.
-      for (const res of held) res.destroy();
-      held.clear();
+    arrived(n) {
+      if (arrivals >= n) return Promise.resolve();
+      const d = deferred();
+      waiters.push({ n, resolve: d.resolve });
+      return d.promise;
+    },
+    release(mode = 'drop') {
+      if (mode === 'drop') {
+        // Requests held so far belong to a client that is gone (killed); drop them unanswered.
+        for (const res of held) res.destroy();
+        held.clear();
+      }
       released = true;
       gate.resolve();
     },

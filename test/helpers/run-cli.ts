@@ -17,7 +17,7 @@ export function tempCwd(): string {
 
 export async function runCli(
   argv: readonly string[],
-  options: { cwd?: string; env?: Record<string, string | undefined>; signal?: AbortSignal; experiments?: CliIo['experiments']; transport?: CliIo['transport'] } = {},
+  options: { cwd?: string; env?: Record<string, string | undefined>; signal?: AbortSignal; experiments?: CliIo['experiments']; transport?: CliIo['transport']; fs?: CliIo['fs'] } = {},
 ): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
@@ -29,6 +29,7 @@ export async function runCli(
     signal: options.signal ?? new AbortController().signal,
     ...(options.experiments ? { experiments: options.experiments } : {}),
     ...(options.transport ? { transport: options.transport } : {}),
+    ...(options.fs ? { fs: options.fs } : {}),
   });
   return { code, stdout, stderr };
 }

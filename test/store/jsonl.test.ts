@@ -17,11 +17,11 @@ describe('append-only JSONL', () => {
         for (let n = 0; n < lines; n++) writer.append({ n });
         writer.close();
         appendFileSync(path, '{"n": 99, "tor'.slice(0, cutChars));
-        expect(readJsonl(path, asObject, { repair: true }).map((r) => r.n)).toEqual(Array.from({ length: lines }, (_, n) => n));
+        expect(readJsonl(path, asObject, { repair: true }).values.map((r) => r.n)).toEqual(Array.from({ length: lines }, (_, n) => n));
         const again = new JsonlAppender(path);
         again.append({ n: lines });
         again.close();
-        expect(readJsonl(path, asObject).map((r) => r.n)).toEqual(Array.from({ length: lines + 1 }, (_, n) => n));
+        expect(readJsonl(path, asObject).values.map((r) => r.n)).toEqual(Array.from({ length: lines + 1 }, (_, n) => n));
       }),
       { numRuns: 30 },
     );
