@@ -9,20 +9,13 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closedPort } from '../helpers/ports-and-files.js';
 import { runCli, tempCwd } from '../helpers/run-cli.js';
 import { openAIBody } from '../helpers/scripted-server.js';
 
 const SMALL = resolve(import.meta.dirname, '../fixtures/small-outcomes.json');
 
 /** A port nothing listens on: bind an ephemeral port, then release it. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 /** An OpenAI-compatible server answering "A" to everything, except that the first `hang` requests are held open. */
 async function startServer(hang = 0): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
   const held: ServerResponse[] = [];

@@ -11,18 +11,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type GatedServer, startGatedServer } from '../helpers/gated-openai-server.js';
+import { readJsonl } from '../helpers/ports-and-files.js';
 import { runCli } from '../helpers/run-cli.js';
 import { waitForExit, waitForLines } from '../helpers/wait-for.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/utilscope.js');
 const OUTCOMES = resolve(import.meta.dirname, '../fixtures/small-outcomes.json');
-
-function readJsonl(path: string): Record<string, unknown>[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
 
 function collect(child: ChildProcess): { text: string } {
   const out = { text: '' };

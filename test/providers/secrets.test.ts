@@ -4,8 +4,6 @@
  * its error body), the provider objects themselves (plain and retry-wrapped), and every part of
  * every request except the one header that carries it.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../src/elicitation/template.js';
 import { createAnthropicProvider } from '../../src/providers/anthropic.js';
@@ -16,19 +14,11 @@ import { withRetry } from '../../src/providers/retry.js';
 import type { CompletionRequest, CompletionResult, Provider } from '../../src/providers/types.js';
 import { anthropicError, anthropicOk } from '../helpers/fake-anthropic-server.js';
 import { openAIError, openAIOk } from '../helpers/fake-openai-server.js';
+import { closedPort } from '../helpers/ports-and-files.js';
 import { type ScriptEntry, type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
 const CANARY = 'sk-canary-3d9f1b77e0c24a58';
 const request: CompletionRequest = { system: 'Be brief.', user: 'Option A: x\nOption B: y', temperature: 1, maxTokens: 4, samples: 2, logprobs: false };
-
-/** A port nothing listens on: bind an ephemeral port, then release it. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Replies that try hard to leak: the key echoed in error bodies of every kind. */
 const echoes = (error: (status: number, message: string) => ScriptEntry, ok: ScriptEntry): ScriptEntry[] => [

@@ -5,8 +5,6 @@
  * same failure gets the full retry policy (a server restarting mid-run). Through the real SDKs
  * against 127.0.0.1; waits are injected and recorded, never slept.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { APIConnectionError } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAnthropicProvider } from '../../src/providers/anthropic.js';
@@ -15,18 +13,10 @@ import { createOpenAIProvider } from '../../src/providers/openai.js';
 import { RETRY_DEFAULTS, withRetry } from '../../src/providers/retry.js';
 import type { CompletionRequest } from '../../src/providers/types.js';
 import { openAIOk } from '../helpers/fake-openai-server.js';
+import { closedPort } from '../helpers/ports-and-files.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
 const request: CompletionRequest = { user: 'Option A: x\nOption B: y', temperature: 1, maxTokens: 4, samples: 1, logprobs: false };
-
-/** A port nothing listens on: bind an ephemeral port, then release it. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** Retry effects that never wait: every requested wait is recorded and resolves at once. */
 function recordedWaits() {
