@@ -8,7 +8,7 @@
  * The installed SDK's Messages parameters no longer include `temperature`, so Anthropic models
  * sample at their default temperature; the requested temperature still enters the request key.
  */
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { classifyError, type ErrorContext } from './classify-error.js';
 import { type ApiConnection, type CompletionRequest, type CompletionResult, type Provider, sdkClientOptions } from './types.js';
 
@@ -23,8 +23,10 @@ export interface AnthropicProviderOptions extends ApiConnection {}
  */
 export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
   const sdk = sdkClientOptions(options);
-  const client = new Anthropic(sdk.options);
-  const context: ErrorContext = { spec: options.spec, url: client.baseURL, redact: sdk.redact };
+  // The SDK is loaded on the first request, not at start-up: most commands never ask a model.
+  let client: Promise<Anthropic> | undefined;
+  const sdkClient = () => (client ??= import('@anthropic-ai/sdk').then((m) => new m.default(sdk.options)));
+  const context: ErrorContext = { spec: options.spec, url: sdk.options.baseURL ?? 'https://api.anthropic.com', redact: sdk.redact };
   return {
     spec: options.spec,
     simulated: false,
@@ -32,7 +34,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     supportsMultipleSamples: false,
     async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
       try {
-        const response = await client.messages.create(
+        const response = await (await sdkClient()).messages.create(
           {
             model: options.model,
             max_tokens: request.maxTokens,

@@ -12,7 +12,7 @@
  * first). SDK retries are off: `withRetry` (retry.ts) is the one retry policy. The key lives only
  * inside the SDK client.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { slotProbabilities } from '../elicitation/read-choice.js';
 import { classifyError, type ErrorContext } from './classify-error.js';
 import { type ApiConnection, type CompletionChoice, type CompletionRequest, type CompletionResult, type Provider, sdkClientOptions, type TokenLogprob } from './types.js';
@@ -22,6 +22,9 @@ export interface OpenAIProviderOptions extends ApiConnection {
   /** Whether the server honours `n` (OpenAI, vLLM, Together do; Ollama, llama.cpp server do not). Default true. */
   readonly multipleSamples?: boolean;
 }
+
+/** Where the SDK sends requests when no base URL is given (named in error messages). */
+const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 /** OpenAI accepts 0–20 alternatives per token. */
 const MAX_TOP_LOGPROBS = 20;
@@ -65,8 +68,10 @@ function toChoice(choice: ChatChoice, redact: (text: string) => string): Complet
  */
 export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
   const sdk = sdkClientOptions(options);
-  const client = new OpenAI(sdk.options);
-  const context: ErrorContext = { spec: options.spec, url: client.baseURL, redact: sdk.redact };
+  // The SDK is loaded on the first request, not at start-up: most commands never ask a model.
+  let client: Promise<OpenAI> | undefined;
+  const sdkClient = () => (client ??= import('openai').then((m) => new m.default(sdk.options)));
+  const context: ErrorContext = { spec: options.spec, url: sdk.options.baseURL ?? OPENAI_DEFAULT_BASE_URL, redact: sdk.redact };
   const multipleSamples = options.multipleSamples ?? true;
   const reasoning = isOpenAIReasoningModel(options.model, options.baseURL);
 
@@ -75,7 +80,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     if (request.system !== undefined) messages.push({ role: 'system', content: request.system });
     messages.push({ role: 'user', content: request.user });
     try {
-      const response = await client.chat.completions.create(
+      const response = await (await sdkClient()).chat.completions.create(
         {
           model: options.model,
           messages,
