@@ -15,9 +15,11 @@
  * cluster (headline, both floors, intervals).
  * Pure and deterministic given the Rng. Output is plain JSON (written to coherence.json).
  */
+
 import { estimatePreference, estimatePreferenceInOrder } from '../core/preference-estimate.js';
 import type { Rng } from '../core/rng.js';
 import { type InvalidAnswerPolicy, type Outcome, type OutcomeId, type PairTally, SCHEMA_VERSION, type UtilityFit } from '../core/types.js';
+import { sampleBinomial } from '../stats/binomial.js';
 import { quantileOfSorted } from '../stats/quantile.js';
 import {
   buildMajorityGraph,
@@ -200,12 +202,6 @@ function headlineOf(
   };
 }
 
-function binomial(n: number, p: number, rng: Rng): number {
-  let k = 0;
-  for (let t = 0; t < n; t++) if (rng.next() < p) k++;
-  return k;
-}
-
 const HEADLINE_KEYS = ['cycleProbability', 'cyclicTriangleShare', 'weakTransitivityViolations', 'largestComponent', 'feedbackArcShare', 'decisiveness'] as const;
 
 /** How a simulated respondent answers design pair k: P(a is chosen) when a is shown first and second, and whether the fixed invalid answers count. */
@@ -243,7 +239,7 @@ function simulateHeadlines(design: readonly DesignPair[], n: number, triangles: 
         p[k] = 0.5;
         continue;
       }
-      const aWins = binomial(d.nAB, respondent.pAB(k), rng) + binomial(d.nBA, respondent.pBA(k), rng) + (respondent.keepInvalid ? d.fixedWins : 0);
+      const aWins = sampleBinomial(d.nAB, respondent.pAB(k), rng) + sampleBinomial(d.nBA, respondent.pBA(k), rng) + (respondent.keepInvalid ? d.fixedWins : 0);
       p[k] = aWins / total;
       answered++;
       deviation += Math.abs((p[k] as number) - 0.5);

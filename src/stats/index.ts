@@ -15,3 +15,4 @@ export * from './cholesky.js';
 export * from './correlation.js';
 export * from './quantile.js';
 export * from './wilson.js';
+export * from './binomial.js';
