@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { diskError, formatErrorLine, isSystemError, isUtilscopeError, neutraliseControls, UtilscopeError } from '../core/errors.js';
+import { toolVersion } from '../pipeline/index.js';
 import { registerCommands } from './commands.js';
 import { type CliIo, EXIT } from './io.js';
 
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   const program = new Command('utilscope')
     .description('Audit the value systems of LLMs from their revealed pairwise preferences.')
+    .version(toolVersion(), '-V, --version', 'print the version and exit')
     .addOption(new Option('--debug', 'print stack traces for errors'))
     .exitOverride()
     .showHelpAfterError(false)

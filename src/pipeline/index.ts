@@ -20,3 +20,4 @@ export * from './status.js';
 export * from './infer-params.js';
 export * from './sim-server.js';
 export * from './outcome-files.js';
+export * from './version.js';
