@@ -29,7 +29,7 @@ import {
   writeReportForRun,
 } from '../pipeline/index.js';
 import { type CliIo, EXIT } from './io.js';
-import { createProgressReporter } from './progress.js';
+import type { ProgressTerminal } from './progress.js';
 
 /** One command-line option: commander flags, help text, optional default. */
 export interface OptionSpec {
@@ -292,7 +292,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
 const GROUPS: Readonly<Record<string, string>> = { probe: 'targeted probes', outcomes: 'outcome sets: list, validate, import' };
 
 /** The pipeline's view of the process, from the CLI's parameters. */
-function pipelineEnv(io: CliIo, signal: AbortSignal): PipelineEnv {
+function pipelineEnv(io: CliIo, signal: AbortSignal, terminal: ProgressTerminal): PipelineEnv {
   const now = io.now ?? Date.now;
   return {
     env: io.env,
@@ -301,7 +301,7 @@ function pipelineEnv(io: CliIo, signal: AbortSignal): PipelineEnv {
     now,
     out: io.stdout,
     log: io.stderr,
-    progress: (label) => createProgressReporter(io.stderr, label, now),
+    progress: (label) => terminal.progress(label),
     ...(io.experiments ? { experiments: io.experiments } : {}),
     ...(io.transport ? { transport: io.transport } : {}),
     ...(io.fs ? { fs: io.fs } : {}),
@@ -309,9 +309,9 @@ function pipelineEnv(io: CliIo, signal: AbortSignal): PipelineEnv {
 }
 
 /** Registers every command of the table on `program`. */
-export function registerCommands(program: Command, io: CliIo & { signal: AbortSignal }, setExit: (code: number) => void): void {
+export function registerCommands(program: Command, io: CliIo & { signal: AbortSignal }, setExit: (code: number) => void, terminal: ProgressTerminal): void {
   const experiments = io.experiments ?? builtinExperiments;
-  const env = pipelineEnv(io, io.signal);
+  const env = pipelineEnv(io, io.signal, terminal);
   const parents = new Map<string, Command>();
   for (const spec of commandTable(experiments)) {
     const path = spec.name.split(' ');
