@@ -21,3 +21,4 @@ export * from './infer-params.js';
 export * from './sim-server.js';
 export * from './outcome-files.js';
 export * from './version.js';
+export * from './json-output.js';
