@@ -5,8 +5,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/io.js';
 import { runCli, tempCwd } from '../helpers/run-cli.js';
 
+const SMALL = resolve(import.meta.dirname, '../fixtures/small-outcomes.json');
 const VERSION = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
 describe('utilscope --version', () => {
@@ -89,5 +91,39 @@ describe('--json', () => {
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe('');
     expect(missing.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('exit codes', () => {
+  it('the README table lists exactly the codes of EXIT', () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('**Exit codes**'));
+    const codes = [...table.slice(0, table.indexOf('\n\n', table.indexOf('| code |'))).matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
+    expect(codes).toEqual(Object.values(EXIT).sort((a, b) => a - b));
+  });
+
+  // One case per situation the README's table names (the --max-cost stop, exit 1, is in test/pipeline/spend.test.ts).
+  it.each<[number, string, string[]]>([
+    [EXIT.ok, 'a dry run', ['run', '--model', 'sim:1b', '--outcomes', SMALL, '--dry-run']],
+    [EXIT.ok, '--help', ['--help']],
+    [EXIT.ok, '--version', ['--version']],
+    [EXIT.failure, 'an outcome file that is missing', ['outcomes', 'validate', 'missing.json']],
+    [EXIT.failure, 'a run folder that is missing', ['resume', 'outputs/none']],
+    [EXIT.usage, 'an unknown command', ['frobnicate']],
+    [EXIT.usage, 'an unknown option', ['run', '--model', 'sim:1b', '--frobnicate']],
+    [EXIT.usage, 'a missing required option', ['run']],
+    [EXIT.usage, 'an invalid option value', ['run', '--model', 'sim:1b', '--samples', 'many']],
+    [EXIT.usage, 'an unknown model prefix', ['run', '--model', 'nope:1b']],
+  ])('exits %i for %s', async (code, _situation, argv) => {
+    const r = await runCli(argv);
+    expect(r.code, r.stderr).toBe(code);
+    if (code !== EXIT.ok) expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 130 when cancelled by Ctrl-C', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const r = await runCli(['run', '--model', 'sim:1b', '--outcomes', SMALL, '--samples', '1'], { signal: controller.signal });
+    expect(r.code).toBe(EXIT.cancelled);
   });
 });
