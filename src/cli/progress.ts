@@ -17,7 +17,7 @@ export interface ProgressSession {
   readonly startedAtMs: number;
 }
 
-/** The width used when a TTY does not say its own. */
+/** The width used when a TTY does not say its own (or says 0, as a pseudo-terminal without a size does). */
 const DEFAULT_COLUMNS = 80;
 /** The widest and narrowest bar worth drawing, in characters between the brackets. */
 const BAR_MAX = 30;
@@ -124,7 +124,7 @@ export function createProgressTerminal(out: TextOut, now: () => number): Progres
     const draw = () => {
       if (!latest) return;
       const t = now();
-      out.write(`\r${progressLine(latest, out.columns ?? DEFAULT_COLUMNS, t, session)}\x1b[K`);
+      out.write(`\r${progressLine(latest, out.columns !== undefined && out.columns > 0 ? out.columns : DEFAULT_COLUMNS, t, session)}\x1b[K`);
       open = true;
       drawnAt = t;
       drawnLatest = true;

@@ -5,7 +5,7 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { progressLine } from '../../src/cli/progress.js';
+import { createProgressTerminal, progressLine } from '../../src/cli/progress.js';
 import type { RunProgress } from '../../src/pipeline/index.js';
 import { fakeTty } from '../helpers/fake-tty.js';
 import { tempCwd } from '../helpers/run-cli.js';
@@ -64,6 +64,18 @@ describe('progressLine', () => {
 });
 
 describe('the progress reporter on a TTY', () => {
+  it('draws at 80 columns when the terminal says it has 0 (a pseudo-terminal without a size)', () => {
+    let written = '';
+    const terminal = createProgressTerminal({ isTTY: true, columns: 0, write: (text: string) => (written += text) }, () => 60_000);
+    const reporter = terminal.progress('sim:7b');
+    reporter.progress(progress());
+    reporter.stop();
+    reporter.stop();
+    // One line, ended once although stop() was called twice.
+    expect(written).toMatch(/^\rsim:7b .*600\/4000 answers \| round 1 \| .*ETA –\x1b\[K\n$/);
+    expect(written.length).toBeGreaterThan(60);
+  });
+
   it('after Ctrl-C, ends the bar’s line before the Ctrl-C line and the resume hint, which stand intact on lines of their own', async () => {
     const cwd = tempCwd();
     let pressed = false;
