@@ -72,7 +72,10 @@ describe('the progress reporter on a TTY', () => {
     reporter.stop();
     reporter.stop();
     // One line, ended once although stop() was called twice.
-    expect(written).toMatch(/^\rsim:7b .*600\/4000 answers \| round 1 \| .*ETA –\x1b\[K\n$/);
+    expect(written.startsWith('\rsim:7b ')).toBe(true);
+    expect(written).toContain('600/4000 answers | round 1 | ');
+    expect(written.endsWith('ETA –\u001b[K\n')).toBe(true);
+    expect(written.split('\n')).toHaveLength(2);
     expect(written.length).toBeGreaterThan(60);
   });
 
