@@ -10,10 +10,15 @@ import { parseChoice } from '../core/options.js';
 import { builtinExperiments, type ExperimentRegistry } from '../experiments/index.js';
 import { IMPORT_FORMATS } from '../outcomes/index.js';
 import {
-  compareRuns,
+  type CompareJson,
+  checkOutcomeFile,
+  compareRunsJson,
+  compareRunsReport,
   fitExternalFile,
   fitRunFolder,
   importOutcomeFile,
+  JSON_OUTPUT_VERSION,
+  jsonLine,
   listOutcomeSets,
   type PipelineEnv,
   type RunEnd,
@@ -29,7 +34,7 @@ import {
   writeReportForRun,
 } from '../pipeline/index.js';
 import { type CliIo, EXIT } from './io.js';
-import { createProgressReporter } from './progress.js';
+import type { ProgressTerminal } from './progress.js';
 
 /** One command-line option: commander flags, help text, optional default. */
 export interface OptionSpec {
@@ -83,6 +88,7 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '--name <run-id>', description: 'run folder name: letters, digits, ".", "_", "-" (default from model, outcomes and seed)' },
   { flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' },
   { flags: '--no-report', description: 'skip writing the HTML report' },
+  { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
 ];
 
 /** Every registered experiment's own options, each flag once. */
@@ -146,6 +152,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--base-url <url>', description: 'server URL for this session (default: the one in run.json)' },
         { flags: '--timeout <seconds>', description: 'give up on an attempt after this long, then retry (default 60)' },
         { flags: '--no-report', description: 'skip writing the HTML report' },
+        { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
       ],
       action: async ([dir], flags, env) => exitFor(await resumeRun(dir as string, flags, env)),
     },
@@ -215,12 +222,13 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--out <file>', description: 'output HTML path', default: 'reports/compare.html' },
         { flags: '--svg <dir>', description: 'also write every chart as an SVG file' },
         { flags: '--meta <file>', description: 'YAML/JSON list of {run, label, params, capability} for runs not made by a study' },
+        { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
       ],
       action: async ([dirs], flags, env) => {
         const by = parseChoice(flags['by'] as string | undefined, '--by', ['params', 'capability'] as const, 'params');
         const svg = flags['svg'] as string | undefined;
         const meta = flags['meta'] as string | undefined;
-        const path = await compareRuns(
+        const compared = await compareRunsReport(
           (dirs as string[]).map((d) => resolve(env.cwd, d)),
           {
             by,
@@ -230,15 +238,19 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
           },
           env,
         );
-        env.out.write(`${path}\n`);
+        env.out.write(flags['json'] ? jsonLine({ v: JSON_OUTPUT_VERSION, report: compared.report, runs: compareRunsJson(compared.runs) } satisfies CompareJson) : `${compared.report}\n`);
       },
     },
     {
       name: 'study',
       args: '<study-file>',
       description: 'several models, one protocol → runs → compare report (resumable as a whole)',
-      options: [{ flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' }],
-      action: async ([file], flags, env) => exitFor(await runStudyFile(resolve(env.cwd, file as string), env, { outDir: (flags['out'] as string | undefined) ?? 'outputs' })),
+      options: [
+        { flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' },
+        { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
+      ],
+      action: async ([file], flags, env) =>
+        exitFor(await runStudyFile(resolve(env.cwd, file as string), env, { outDir: (flags['out'] as string | undefined) ?? 'outputs', json: flags['json'] === true })),
     },
     {
       name: 'demo',
@@ -256,8 +268,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       name: 'outcomes validate',
       args: '<file>',
       description: 'check an outcome set file; prints one line per problem found',
-      options: [],
-      action: ([file], _flags, env) => void env.out.write(validateOutcomeFile(file as string, env)),
+      options: [{ flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' }],
+      action: ([file], flags, env) => void env.out.write(flags['json'] ? jsonLine(checkOutcomeFile(file as string, env)) : validateOutcomeFile(file as string, env)),
     },
     {
       name: 'outcomes import',
@@ -267,10 +279,11 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--from <format>', description: IMPORT_FORMATS.join(', '), required: true },
         { flags: '--out <file>', description: 'write the set here (default: stdout)' },
         { flags: '--name <name>', description: 'name of the imported set' },
+        { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
       ],
       action: ([file], flags, env) => {
         const format = parseChoice(flags['from'] as string, '--from', IMPORT_FORMATS, 'list');
-        const json = importOutcomeFile(file as string, format, flags as { out?: string; name?: string }, env);
+        const json = importOutcomeFile(file as string, format, flags as { out?: string; name?: string; json?: boolean }, env);
         if (json !== undefined) env.out.write(json);
       },
     },
@@ -292,7 +305,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
 const GROUPS: Readonly<Record<string, string>> = { probe: 'targeted probes', outcomes: 'outcome sets: list, validate, import' };
 
 /** The pipeline's view of the process, from the CLI's parameters. */
-function pipelineEnv(io: CliIo, signal: AbortSignal): PipelineEnv {
+function pipelineEnv(io: CliIo, signal: AbortSignal, terminal: ProgressTerminal): PipelineEnv {
   const now = io.now ?? Date.now;
   return {
     env: io.env,
@@ -301,7 +314,7 @@ function pipelineEnv(io: CliIo, signal: AbortSignal): PipelineEnv {
     now,
     out: io.stdout,
     log: io.stderr,
-    progress: (label) => createProgressReporter(io.stderr, label, now),
+    progress: (label) => terminal.progress(label),
     ...(io.experiments ? { experiments: io.experiments } : {}),
     ...(io.transport ? { transport: io.transport } : {}),
     ...(io.fs ? { fs: io.fs } : {}),
@@ -309,9 +322,9 @@ function pipelineEnv(io: CliIo, signal: AbortSignal): PipelineEnv {
 }
 
 /** Registers every command of the table on `program`. */
-export function registerCommands(program: Command, io: CliIo & { signal: AbortSignal }, setExit: (code: number) => void): void {
+export function registerCommands(program: Command, io: CliIo & { signal: AbortSignal }, setExit: (code: number) => void, terminal: ProgressTerminal): void {
   const experiments = io.experiments ?? builtinExperiments;
-  const env = pipelineEnv(io, io.signal);
+  const env = pipelineEnv(io, io.signal, terminal);
   const parents = new Map<string, Command>();
   for (const spec of commandTable(experiments)) {
     const path = spec.name.split(' ');

@@ -6,11 +6,16 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { diskError, formatErrorLine, isSystemError, isUtilscopeError, neutraliseControls, UtilscopeError } from '../core/errors.js';
+import { toolVersion } from '../pipeline/index.js';
 import { registerCommands } from './commands.js';
 import { type CliIo, EXIT } from './io.js';
+import { createProgressTerminal } from './progress.js';
 
 /** Runs the CLI with `argv` (without node and script) and returns the process exit code. */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(argv: readonly string[], given: CliIo): Promise<number> {
+  // stderr through the progress terminal: whatever is written there first ends the bar's line.
+  const terminal = createProgressTerminal(given.stderr, given.now ?? Date.now);
+  const io: CliIo = { ...given, stderr: terminal.log };
   let exitCode: number = EXIT.ok;
   const setExit = (code: number) => {
     exitCode = code;
@@ -38,6 +43,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   const program = new Command('utilscope')
     .description('Audit the value systems of LLMs from their revealed pairwise preferences.')
+    .version(toolVersion(), '-V, --version', 'print the version and exit')
     .addOption(new Option('--debug', 'print stack traces for errors'))
     .exitOverride()
     .showHelpAfterError(false)
@@ -47,7 +53,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       // Commander echoes the offending argument: neutralised like every error line (core/errors.ts).
       outputError: (text, write) => write(`utilscope: ${neutraliseControls(text.replace(/^error:\s*/i, '').trim())}\n`),
     });
-  registerCommands(program, { ...io, signal }, setExit);
+  registerCommands(program, { ...io, signal }, setExit, terminal);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

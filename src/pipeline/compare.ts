@@ -49,6 +49,11 @@ export interface CompareOptions {
 
 /** Analyses each run and writes the comparison report; returns its path. */
 export async function compareRuns(dirs: readonly string[], options: CompareOptions, env: Pick<PipelineEnv, 'log' | 'experiments'>): Promise<string> {
+  return (await compareRunsReport(dirs, options, env)).report;
+}
+
+/** {@link compareRuns}, returning the report's path and how each run appears in it (for `compare --json`). */
+export async function compareRunsReport(dirs: readonly string[], options: CompareOptions, env: Pick<PipelineEnv, 'log' | 'experiments'>): Promise<{ report: string; runs: RunMeta[] }> {
   const given = options.metas ?? [];
   const runs = dirs.map((dir) => {
     const store = RunStore.open(dir);
@@ -67,5 +72,5 @@ export async function compareRuns(dirs: readonly string[], options: CompareOptio
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileAtomic(options.out, renderCompareReport(data, readVegaAssets()));
   if (options.svg) await writeSvgCharts(compareReportSpecs(data), options.svg, env.log);
-  return options.out;
+  return { report: options.out, runs: runs.map((r) => r.meta) };
 }

@@ -20,3 +20,5 @@ export * from './status.js';
 export * from './infer-params.js';
 export * from './sim-server.js';
 export * from './outcome-files.js';
+export * from './version.js';
+export * from './json-output.js';

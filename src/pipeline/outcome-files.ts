@@ -9,6 +9,7 @@ import { UtilscopeError } from '../core/errors.js';
 import { type ImportFormat, importOutcomes, parseOutcomeSet } from '../outcomes/index.js';
 import { builtinOutcomeSetNames, loadOutcomeSet, readStructuredFile, writeFileAtomic } from '../store/index.js';
 import type { PipelineEnv } from './env.js';
+import { type ImportJson, JSON_OUTPUT_VERSION, jsonLine, type ValidateJson } from './json-output.js';
 
 /** One line per built-in set: name, size, description. */
 export function listOutcomeSets(): string {
@@ -20,15 +21,24 @@ export function listOutcomeSets(): string {
     .join('');
 }
 
-/** Validates a set file (with the full vocabulary checks); the one-line verdict, or a one-line error. */
-export function validateOutcomeFile(file: string, env: Pick<PipelineEnv, 'cwd'>): string {
+/** Validates a set file (with the full vocabulary checks): its counts as {@link ValidateJson}, or a one-line error. */
+export function checkOutcomeFile(file: string, env: Pick<PipelineEnv, 'cwd'>): ValidateJson {
   const set = parseOutcomeSet(readStructuredFile(resolve(env.cwd, file), { notFound: 'outcomes-not-found', invalid: 'outcomes-invalid' }), file);
   const clusters = new Set(set.outcomes.flatMap((o) => o.clusters));
-  return `${file}: valid, ${set.outcomes.length} outcomes, ${clusters.size} clusters\n`;
+  return { v: JSON_OUTPUT_VERSION, file, valid: true, outcomes: set.outcomes.length, clusters: clusters.size };
 }
 
-/** Imports `file` from `format`; writes the set to `out` (returning a note) or returns its JSON. */
-export function importOutcomeFile(file: string, format: ImportFormat, options: { out?: string; name?: string }, env: Pick<PipelineEnv, 'cwd' | 'log'>): string | undefined {
+/** Validates a set file; the one-line verdict, or a one-line error. */
+export function validateOutcomeFile(file: string, env: Pick<PipelineEnv, 'cwd'>): string {
+  const checked = checkOutcomeFile(file, env);
+  return `${file}: valid, ${checked.outcomes} outcomes, ${checked.clusters} clusters\n`;
+}
+
+/**
+ * Imports `file` from `format`; writes the set to `out` (saying so on the log) or returns its JSON.
+ * With `json`, returns one {@link ImportJson} document in either case.
+ */
+export function importOutcomeFile(file: string, format: ImportFormat, options: { out?: string; name?: string; json?: boolean }, env: Pick<PipelineEnv, 'cwd' | 'log'>): string | undefined {
   let text: string;
   try {
     text = readFileSync(resolve(env.cwd, file), 'utf8');
@@ -37,8 +47,9 @@ export function importOutcomeFile(file: string, format: ImportFormat, options: {
   }
   const set = importOutcomes(text, format, file, options.name !== undefined ? { name: options.name } : {});
   const json = `${JSON.stringify(set, null, 2)}\n`;
-  if (!options.out) return json;
+  const about = { v: JSON_OUTPUT_VERSION, file, from: format, outcomes: set.outcomes.length } as const;
+  if (!options.out) return options.json ? jsonLine({ ...about, set } satisfies ImportJson) : json;
   writeFileAtomic(resolve(env.cwd, options.out), json);
   env.log.write(`wrote ${set.outcomes.length} outcomes to ${options.out}\n`);
-  return undefined;
+  return options.json ? jsonLine({ ...about, out: options.out } satisfies ImportJson) : undefined;
 }

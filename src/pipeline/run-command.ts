@@ -18,6 +18,7 @@ import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, 
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
 import { estimateRun } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
+import { JSON_OUTPUT_VERSION, jsonLine, type RunJson, runSummaryJson } from './json-output.js';
 import { buildProvider, buildTransport, resolvePrice, type SessionConnection } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
 import { failureLine, type RunSessionResult, runElicitation } from './run.js';
@@ -42,6 +43,8 @@ export interface StartRunOptions extends RunOptionValues {
   readonly report?: boolean;
   /** `--timeout`: seconds per attempt (default 60); this session only, not the run's identity. */
   readonly timeout?: string | number;
+  /** `--json`: print one {@link RunJson} document on stdout instead of the summary. */
+  readonly json?: boolean;
   /** Experiment-specific options (e.g. pairs, holdout, triads). */
   readonly [option: string]: unknown;
 }
@@ -195,18 +198,42 @@ function secretBaseUrlNotice(connection: SessionConnection): string | undefined 
   return `utilscope: the base URL's userinfo and query string are not stored in run.json (it keeps ${publicBaseUrl(connection.baseUrl)}); to resume this run, pass --base-url again\n`;
 }
 
-/** After a session: the resume hint when it stopped, else (with `report`) analysis, report and summary. */
-async function afterSession(store: RunStore, result: RunSessionResult, session: SessionSpec, report: boolean, env: PipelineEnv, connection: SessionConnection = {}): Promise<RunEnd> {
+/**
+ * After a session: the resume hint when it stopped, else (with `report`) analysis, report and summary;
+ * with `json`, one {@link RunJson} document on stdout instead of the summary.
+ */
+async function afterSession(
+  store: RunStore,
+  result: RunSessionResult,
+  session: SessionSpec,
+  output: { readonly report: boolean; readonly json: boolean },
+  env: PipelineEnv,
+  connection: SessionConnection = {},
+): Promise<RunEnd> {
   const end = result.end;
+  const json = (extra: Partial<RunJson> = {}): RunJson => ({
+    v: JSON_OUTPUT_VERSION,
+    runDir: store.dir,
+    end,
+    answered: result.answered,
+    planned: result.planned,
+    costUsd: store.readStatus()?.costUsd ?? 0,
+    ...extra,
+  });
   const again = secretBaseUrlNotice(connection) !== undefined ? ' --base-url <the same URL>' : '';
   if (end === 'cancelled') env.log.write(`utilscope: run cancelled; resume with: utilscope resume ${store.dir}${again}\n`);
   else if (end === 'cost-limit') {
     const line = costCapStopLine(session.maxCostUsd ?? 0, store.readStatus()?.costUsd ?? 0, result.answered, result.planned);
     env.log.write(`utilscope: run ${line}; resume with: utilscope resume ${store.dir}${again} --max-cost <higher>\n`);
-  } else if (report) {
+  } else if (output.report) {
     const { analysed, reportPath } = await finishRun(store, env, join(env.cwd, 'reports'));
-    env.out.write(runSummaryText(store, analysed, reportPath));
+    if (output.json) {
+      const summary = runSummaryJson(analysed);
+      env.out.write(jsonLine(json({ reportPath, ...(summary ? { summary } : {}) })));
+    } else env.out.write(runSummaryText(store, analysed, reportPath));
+    return end;
   }
+  if (output.json) env.out.write(jsonLine(json()));
   return end;
 }
 
@@ -245,12 +272,19 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   const notice = secretBaseUrlNotice(connection);
   if (notice) env.log.write(notice);
   await provider.close?.();
-  if (options.dryRun) return 'dry-run';
+  if (options.dryRun) {
+    if (options.json) {
+      const ctx = experimentContext(spec, experiment.config.parse(spec.experiment), loaded.set);
+      const planned = experiment.plannedPairs(ctx) * 2 * spec.sampling.samplesPerOrder;
+      env.out.write(jsonLine({ v: JSON_OUTPUT_VERSION, runDir: dir, end: 'dry-run', answered: 0, planned, costUsd: 0 } satisfies RunJson));
+    }
+    return 'dry-run';
+  }
   const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env);
   try {
     env.log.write(`run folder: ${dir}\n`);
     const result = await runSession(store, env, spec.modelSpec, session, connection);
-    return await afterSession(store, result, session, options.report !== false, env, connection);
+    return await afterSession(store, result, session, { report: options.report !== false, json: options.json === true }, env, connection);
   } finally {
     store.close();
   }
@@ -267,6 +301,8 @@ export interface ResumeOptions {
   readonly baseUrl?: string;
   /** Seconds per attempt (default 60). */
   readonly timeout?: string | number;
+  /** `--json`: print one {@link RunJson} document on stdout instead of the summary. */
+  readonly json?: boolean;
 }
 
 /** `utilscope resume <run-dir>`: continues a stopped run exactly where it left off. */
@@ -279,7 +315,7 @@ export async function resumeRun(dirArg: string, options: ResumeOptions, env: Pip
     assertCapEnforceable(session, spec.modelSpec, env.log);
     const connection = sessionConnection(options);
     const result = await runSession(store, env, spec.modelSpec, session, connection);
-    return await afterSession(store, result, session, options.report !== false, env, connection);
+    return await afterSession(store, result, session, { report: options.report !== false, json: options.json === true }, env, connection);
   } finally {
     store.close();
   }

@@ -37,12 +37,27 @@ export const STATUS_EVERY_MS = 1000;
 /** …and at least every this many answers. */
 export const STATUS_EVERY_ANSWERS = 500;
 
-/** Progress as the CLI shows it. */
+/**
+ * Progress as the CLI shows it. Counts are answers (comparison × order × sample slots with an answer
+ * record), over the whole run, not this session only.
+ */
 export interface RunProgress {
   readonly round: number;
+  /** Answers on disk now, from every session. */
   readonly answered: number;
+  /** Answers in the rounds planned so far. */
   readonly planned: number;
+  /**
+   * Answers the whole run is expected to need: the experiment's `plannedPairs` × 2 orders × K
+   * samples, never below `planned` (an adaptive run may stop before it; then `complete` says so).
+   */
+  readonly expectedTotal: number;
+  /** Answers that were already on disk when this session started (they say nothing about its rate). */
+  readonly answeredAtStart: number;
+  /** Spend of the whole run so far, in US dollars. */
   readonly costUsd: number;
+  /** True once the run has no more rounds to ask: the display shows no ETA. */
+  readonly complete: boolean;
 }
 
 /** Where the run reports to (the CLI prints; tests collect). */
@@ -153,7 +168,19 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
     store.appendPlan(plan);
   }
   addToPlan(plan);
-  const progress = () => deps.events.progress({ round, answered: answered.size, planned: planned.size, costUsd: spend.costUsd });
+  // The whole run's expected size, once: later rounds fill it in rather than move it (docs/architecture.md §"CLI").
+  const expectedAnswers = experiment.plannedPairs(ctx) * 2 * spec.sampling.samplesPerOrder;
+  const answeredAtStart = answered.size;
+  const progress = (complete = false) =>
+    deps.events.progress({
+      round,
+      answered: answered.size,
+      planned: planned.size,
+      expectedTotal: complete ? Math.max(planned.size, answered.size) : Math.max(expectedAnswers, planned.size),
+      answeredAtStart,
+      costUsd: spend.costUsd,
+      complete,
+    });
 
   status('running');
   let withoutLogprobs = 0;
@@ -212,7 +239,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
     plan = [...plan, ...next.pairs];
     addToPlan(next.pairs);
   }
-  progress();
+  progress(true);
   if (withoutLogprobs > 0) {
     deps.events.notice(`${withoutLogprobs} answers came back without log-probabilities; they were read from their text as sampled answers`);
   }

@@ -14,6 +14,7 @@ import { loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeJsonAt
 import { utilitiesOf } from './analyse.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
+import { JSON_OUTPUT_VERSION, jsonLine, type StudyJson, studyRowJson } from './json-output.js';
 import { buildProvider } from './provider.js';
 import {
   assertCapEnforceable,
@@ -142,6 +143,8 @@ export interface StudyPaths {
   readonly reportsDir?: string;
   /** The study file, to name in errors. */
   readonly file?: string;
+  /** `--json`: print one StudyJson document (src/pipeline/json-output.ts) on stdout instead of the table. */
+  readonly json?: boolean;
 }
 
 /**
@@ -189,6 +192,7 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
             ? `run ${costCapStopLine(spec.session.maxCostUsd ?? 0, store.readStatus()?.costUsd ?? 0, result.answered, result.planned)}; raise protocol.maxCost and run the same command again to resume`
             : `${result.end}; run the same command again to resume`;
         env.log.write(`utilscope: study stopped at ${label}: ${why}\n`);
+        if (paths.json) env.out.write(jsonLine({ v: JSON_OUTPUT_VERSION, end: result.end, rows: rows.map(studyRowJson) } satisfies StudyJson));
         return result.end;
       }
       const { analysed, reportPath } = await finishRun(store, env, join(reportsDir, study.name));
@@ -207,7 +211,8 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
     { by: 'params', out: join(reportsDir, `${study.name}.html`), metas },
     env,
   );
-  env.out.write(studyTableText(rows, comparePath));
+  if (paths.json) env.out.write(jsonLine({ v: JSON_OUTPUT_VERSION, end: 'complete', rows: rows.map(studyRowJson), compareReport: comparePath } satisfies StudyJson));
+  else env.out.write(studyTableText(rows, comparePath));
   return 'complete';
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +20,7 @@ const HEADLINE_SHORT_LABELS: Readonly<Record<keyof typeof HEADLINE_METRICS, stri
 import { type CompareReportData, compareFindings, compareReportSpecs, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { fitLinearTrend } from '../../src/values/index.js';
+import { browserIt, browserLaunchOptions } from '../helpers/browser.js';
 import { compareFixture, FIXTURE_FAMILY, plantedScores } from '../helpers/report-fixture.js';
 import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
 import { compileWarnings } from '../helpers/vega-warnings.js';
@@ -315,12 +316,12 @@ describe('compare HTML', () => {
 });
 
 describe('compare HTML in a browser', () => {
-  it.skipIf(!existsSync('/usr/bin/chromium'))('fits a 1,280 px window, renders every chart without errors, and is screenshotted', async () => {
+  browserIt('fits a 1,280 px window, renders every chart without errors, and is screenshotted', async () => {
     const { chromium } = await import('playwright-core');
     const dir = mkdtempSync(join(tmpdir(), 'utilscope-compare-'));
     const path = join(dir, 'compare.html');
     writeFileSync(path, renderCompareReport(compareFixture({ models: 6, labels: [HOSTILE_LABEL] }), readVegaAssets()));
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch(browserLaunchOptions());
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { renderCompareReport, renderRunReport, renderSpecToSvg, runReportSpecs } from '../../src/report/index.js';
 import type { RunReportData } from '../../src/report/types.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
+import { browserIt, browserLaunchOptions } from '../helpers/browser.js';
 import { compareFixture, HOSTILE_ANSWER, plantedScores, reportFixture } from '../helpers/report-fixture.js';
 
 const BIDI_TEXT = 'Pay \u202E$1000 to gnip\u2067 and \u2069\u2069\u202E stray closers';
@@ -100,13 +101,13 @@ describe('bidi text in reports', () => {
 });
 
 describe('SVG export of hostile text', () => {
-  it('every chart stays well-formed XML when outcome texts, labels and answers carry control characters', async () => {
+  browserIt('every chart stays well-formed XML when outcome texts, labels and answers carry control characters', async () => {
     const data = hostileData(CONTROL_TEXT, `A ${CONTROL_TEXT}`);
     const svgs = await Promise.all(runReportSpecs(data).map(async ({ name, spec }) => ({ name, svg: await renderSpecToSvg(spec) })));
     expect(svgs.filter((s) => s.svg.includes('Clear')).length).toBeGreaterThan(0); // the hostile text is drawn
     expect(svgs.map(({ name, svg }) => ({ name, bad: nonXmlChars(svg) }))).toEqual(svgs.map(({ name }) => ({ name, bad: [] })));
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch(browserLaunchOptions());
     try {
       const page = await browser.newPage();
       const errors = await page.evaluate(

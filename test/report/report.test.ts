@@ -15,6 +15,7 @@ import {
   utilitiesSpec,
 } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
+import { browserIt, browserLaunchOptions } from '../helpers/browser.js';
 import { compareFixture, HOSTILE_ANSWER, HOSTILE_TEXT, plantedScores, reportFixture } from '../helpers/report-fixture.js';
 import { compileWarnings } from '../helpers/vega-warnings.js';
 
@@ -97,7 +98,7 @@ describe('HTML reports', () => {
 });
 
 describe('HTML reports in a browser', () => {
-  it('render every chart offline, filter the outcome table, and show hostile text as text', async () => {
+  browserIt('render every chart offline, filter the outcome table, and show hostile text as text', async () => {
     const { chromium } = await import('playwright-core');
     // With planted value scores, so the value-score chart is rendered too (the hostile set has no signed tags).
     const fixture = reportFixture().data;
@@ -107,7 +108,7 @@ describe('HTML reports in a browser', () => {
     const comparePath = join(dir, 'compare.html');
     writeFileSync(runPath, renderRunReport(data, readVegaAssets()));
     writeFileSync(comparePath, renderCompareReport(compareFixture(), readVegaAssets()));
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    const browser = await chromium.launch(browserLaunchOptions());
     try {
       for (const path of [runPath, comparePath]) {
         const page = await browser.newPage();

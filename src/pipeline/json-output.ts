@@ -1,0 +1,130 @@
+/**
+ * The `--json` documents (docs/architecture.md §"CLI", README "JSON output"): one JSON document per
+ * command on stdout, with a `v` field (CONTRIBUTING.md rule 17); progress, notices and errors stay on
+ * stderr. Numbers that are not finite are written as `null`. Builders here are pure.
+ */
+import { headlineMetrics, type RunAnalysis } from '../experiments/index.js';
+import type { AnalysedRun } from './analyse.js';
+import type { RunMeta } from './compare.js';
+import type { RunEnd } from './run-command.js';
+import type { StudyRow } from './summary.js';
+
+/** Version of every `--json` document. */
+export const JSON_OUTPUT_VERSION = 1;
+
+/** One value score of a run: mean utility of outcomes with more of the value − of those with less, in utility sd, with its interval. */
+export interface ValueScoreJson {
+  readonly value: string;
+  readonly score: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/**
+ * `run --json`, `probe … --json` and `resume --json`: how the session ended (`complete`, `cancelled`,
+ * `cost-limit`, `dry-run`), the run folder, answers on disk and planned so far, the whole run's spend
+ * in US dollars; once complete (and not `--no-report`), the report path and, for experiments with
+ * utilities, the value scores.
+ */
+export interface RunJson {
+  readonly v: typeof JSON_OUTPUT_VERSION;
+  readonly runDir: string;
+  readonly end: RunEnd;
+  readonly answered: number;
+  readonly planned: number;
+  readonly costUsd: number;
+  readonly reportPath?: string;
+  readonly summary?: { readonly valueScores: readonly ValueScoreJson[] };
+}
+
+/** `compare --json`: the report written and the runs in it, each with its label, size and capability when known. */
+export interface CompareJson {
+  readonly v: typeof JSON_OUTPUT_VERSION;
+  readonly report: string;
+  readonly runs: readonly { readonly dir: string; readonly label: string; readonly params?: number; readonly capability?: number }[];
+}
+
+/** One row of the study table: the model's run, answers, value scores (utility sd) and headline metrics. */
+export interface StudyRowJson {
+  readonly label: string;
+  readonly runDir: string;
+  readonly answered: number;
+  readonly simulated: boolean;
+  readonly valueScores: readonly ValueScoreJson[];
+  readonly holdoutAccuracy: number | null;
+  readonly holdoutLogLoss: number | null;
+  readonly cycleProbability: number | null;
+  readonly coinFlipCycleProbability: number | null;
+  readonly largestComponent: number | null;
+  readonly refusalRate: number | null;
+  readonly firstSlotShare: number | null;
+  readonly reportPath: string;
+}
+
+/** `study --json`: how it ended, the table's rows so far, and the compare report once complete. */
+export interface StudyJson {
+  readonly v: typeof JSON_OUTPUT_VERSION;
+  readonly end: RunEnd;
+  readonly rows: readonly StudyRowJson[];
+  readonly compareReport?: string;
+}
+
+/** `outcomes validate --json`: the file is valid (an invalid one is a one-line error, exit 1), with its counts. */
+export interface ValidateJson {
+  readonly v: typeof JSON_OUTPUT_VERSION;
+  readonly file: string;
+  readonly valid: true;
+  readonly outcomes: number;
+  readonly clusters: number;
+}
+
+/** `outcomes import --json`: what was read and converted; `out` when written to a file, else the set itself. */
+export type ImportJson = {
+  readonly v: typeof JSON_OUTPUT_VERSION;
+  readonly file: string;
+  readonly from: string;
+  readonly outcomes: number;
+} & ({ readonly out: string } | { readonly set: unknown });
+
+/** One JSON document as the single line stdout gets. */
+export function jsonLine(document: object): string {
+  return `${JSON.stringify(document)}\n`;
+}
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** The value scores of an analysis with utilities. */
+function valueScoresJson(analysis: RunAnalysis): ValueScoreJson[] {
+  return analysis.values.scores.map((s) => ({ value: s.value, score: s.score, low: s.low, high: s.high }));
+}
+
+/** The summary part of {@link RunJson}: value scores when the experiment has utilities, else none. */
+export function runSummaryJson(analysed: AnalysedRun): RunJson['summary'] {
+  if (!analysed.experiment.utilities) return undefined;
+  return { valueScores: valueScoresJson(analysed.experiment.utilities(analysed.result)) };
+}
+
+/** A study table row as {@link StudyRowJson}. */
+export function studyRowJson(row: StudyRow): StudyRowJson {
+  const h = headlineMetrics(row.analysis);
+  return {
+    label: row.meta.label,
+    runDir: row.meta.dir,
+    answered: row.answered,
+    simulated: row.simulated,
+    valueScores: valueScoresJson(row.analysis),
+    holdoutAccuracy: finiteOrNull(h.holdoutAccuracy),
+    holdoutLogLoss: finiteOrNull(h.holdoutLogLoss),
+    cycleProbability: finiteOrNull(h.cycleProbability),
+    coinFlipCycleProbability: finiteOrNull(row.analysis.coherence.floors.coinFlip.cycleProbability.mean),
+    largestComponent: finiteOrNull(h.largestComponent),
+    refusalRate: finiteOrNull(h.refusalRate),
+    firstSlotShare: finiteOrNull(h.firstSlotShare),
+    reportPath: row.reportPath,
+  };
+}
+
+/** The runs of a comparison as {@link CompareJson} lists them. */
+export function compareRunsJson(metas: readonly RunMeta[]): CompareJson['runs'] {
+  return metas.map((m) => ({ dir: m.dir, label: m.label, ...(m.params !== undefined ? { params: m.params } : {}), ...(m.capability !== undefined ? { capability: m.capability } : {}) }));
+}
