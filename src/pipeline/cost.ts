@@ -30,6 +30,11 @@ export function approximateTokens(text: string): number {
  * share a prompt across K samples when the provider allows it. Output tokens are the cap (an upper
  * bound); input tokens use the mean outcome length.
  */
+/** Answers a plan of `pairs` unordered pairs asks: both orders, K samples each. */
+export function plannedAnswers(pairs: number, sampling: Pick<RunSpec['sampling'], 'samplesPerOrder'>): number {
+  return pairs * 2 * sampling.samplesPerOrder;
+}
+
 export function estimateRun(
   spec: Pick<RunSpec, 'sampling' | 'arm'>,
   pairs: number,
@@ -39,7 +44,7 @@ export function estimateRun(
   price: TokenPrice | undefined,
 ): RunEstimate {
   const { sampling } = spec;
-  const comparisons = pairs * 2 * sampling.samplesPerOrder;
+  const comparisons = plannedAnswers(pairs, sampling);
   const requests = multiSample && sampling.mode === 'sampling' ? pairs * 2 : comparisons;
   const meanOutcome = outcomeSet.outcomes.reduce((sum, o) => sum + o.text.length, 0) / Math.max(1, outcomeSet.outcomes.length);
   const promptTokens = approximateTokens(template.text) + 2 * Math.ceil(meanOutcome / 4) + approximateTokens(spec.arm.system ?? '');

@@ -12,11 +12,11 @@ import type { RunSpec, SessionPrice, SessionSpec } from '../core/run-spec.js';
 import { costCapStopLine, formatCostUsd } from '../core/spend.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import { type AnyExperiment, builtinExperiments, experimentContext, type OptionValues } from '../experiments/index.js';
+import { type AnyExperiment, builtinExperiments, experimentContext, type OptionValues, parseExperimentConfig } from '../experiments/index.js';
 import { baseUrlCarriesSecrets, PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, publicBaseUrl, type TokenPrice } from '../providers/index.js';
 import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
-import { estimateRun } from './cost.js';
+import { estimateRun, plannedAnswers } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type RunJson, runSummaryJson } from './json-output.js';
 import { buildProvider, buildTransport, resolvePrice, type SessionConnection } from './provider.js';
@@ -120,7 +120,7 @@ export function estimateLine(
   transport: { simulated: boolean; supportsMultipleSamples: boolean },
   price: SessionPrice | undefined,
 ): string {
-  const ctx = experimentContext(spec, experiment.config.parse(spec.experiment), outcomeSet);
+  const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), outcomeSet);
   const estimate = estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, price);
   const cost = transport.simulated
     ? '$0 (simulated respondent)'
@@ -274,8 +274,8 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   await provider.close?.();
   if (options.dryRun) {
     if (options.json) {
-      const ctx = experimentContext(spec, experiment.config.parse(spec.experiment), loaded.set);
-      const planned = experiment.plannedPairs(ctx) * 2 * spec.sampling.samplesPerOrder;
+      const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), loaded.set);
+      const planned = plannedAnswers(experiment.plannedPairs(ctx), spec.sampling);
       env.out.write(jsonLine({ v: JSON_OUTPUT_VERSION, runDir: dir, end: 'dry-run', answered: 0, planned, costUsd: 0 } satisfies RunJson));
     }
     return 'dry-run';

@@ -31,6 +31,7 @@ import type { Transport } from '../providers/transport.js';
 import { type RunState, RunStore } from '../store/run-store.js';
 import { type AskStop, askComparisons, type SpendState } from './ask.js';
 import { askBatch } from './batch.js';
+import { plannedAnswers } from './cost.js';
 
 /** status.json is brought up to date at least this often (ms on the run's clock) while answers arrive… */
 export const STATUS_EVERY_MS = 1000;
@@ -169,7 +170,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
   }
   addToPlan(plan);
   // The whole run's expected size, once: later rounds fill it in rather than move it (docs/architecture.md §"CLI").
-  const expectedAnswers = experiment.plannedPairs(ctx) * 2 * spec.sampling.samplesPerOrder;
+  const expectedAnswers = plannedAnswers(experiment.plannedPairs(ctx), spec.sampling);
   const answeredAtStart = answered.size;
   const progress = (complete = false) =>
     deps.events.progress({

@@ -3,13 +3,10 @@
  * own few lines, the report path; for a study, one row per model. Pure text builders.
  */
 import { headlineMetrics, type RunAnalysis } from '../experiments/index.js';
-import { signed } from '../report/index.js';
+import { fmt, pct, signed } from '../report/index.js';
 import type { RunStore } from '../store/index.js';
 import type { AnalysedRun } from './analyse.js';
 import type { RunMeta } from './compare.js';
-
-const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
-const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '–');
 
 /** The values the study table gives a column, the safety questions first (score in utility sd). */
 const TABLE_VALUES = ['self-preservation', 'power-seeking', 'corrigibility'] as const;

@@ -2,12 +2,9 @@
  * The few terminal lines a pairwise run ends with: held-out fit, value scores, coherence beside its
  * coin-flip floor, and measurement quality. Pure; the pipeline prints them under the run's header.
  */
-import { signed } from '../../report/page.js';
+import { fmt, pct, signed } from '../../report/page.js';
 import type { RunAnalysis } from './analyse.js';
 import { headlineMetrics } from './headline.js';
-
-const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? x.toFixed(digits) : '–');
-const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '–');
 
 /** "self-preservation +0.68 [+0.60, +0.77]" for every scored value, in report order. */
 function valueLine(analysis: RunAnalysis): string {
