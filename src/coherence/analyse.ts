@@ -36,6 +36,7 @@ import {
   type TriadMetrics,
   triadMetrics,
   triadMetricsOf,
+  untiedTriadCounts,
 } from './metrics.js';
 
 export interface CoherenceInput {
@@ -50,6 +51,13 @@ export interface CoherenceInput {
   readonly intervalReplicates?: number;
   /** Shortest cycles to write out in words (default 5). */
   readonly exampleCycles?: number;
+  /**
+   * Whether the tallies say in which order each answer was presented (default `known`). Pooled
+   * external pairs (`utilscope fit --pairs`) do not: every answer sits in the `ab` slot, so a
+   * first-slot share, a flip rate or a position-bias floor would be an artefact of the file's
+   * a/b columns, and the report says "orders unknown" instead.
+   */
+  readonly orders?: 'known' | 'unknown';
 }
 
 /** The numbers that get a floor. */
@@ -86,9 +94,35 @@ export interface ClusterCoherence {
   readonly pairs: number;
   readonly headline: CoherenceHeadline;
   readonly coinFlip: Floors;
-  /** At the run's first-slot rate (`floors.positionBiasRate`). */
-  readonly positionBias: Floors;
+  /** At the run's first-slot rate (`floors.positionBiasRate`); absent when the orders are unknown. */
+  readonly positionBias?: Floors;
   readonly intervals: HeadlineIntervals;
+}
+
+/**
+ * Agreement between the two presentation orders (docs/method.md §5.10), or `orders: 'unknown'`
+ * when the data do not say in which order answers were presented (pooled external pairs).
+ */
+export type OrderEffects =
+  | { readonly orders: 'known'; readonly pairs: number; readonly agreeA: number; readonly agreeB: number; readonly disagree: number; readonly flipRate: number; readonly firstSlotShare: number }
+  | { readonly orders: 'unknown' };
+
+/**
+ * A complete tournament's Kendall–Babington Smith counts (docs/method.md §5.8). Ties (P̂ = ½) score
+ * ½ each in d and ζ, so a tournament with many ties looks inconsistent there; `tiedPairs` and the
+ * counts over untied triads (all three pairs decided) show whether it is.
+ */
+export interface TournamentConsistence {
+  readonly outcomes: number;
+  readonly circularTriads: number;
+  readonly maxCircularTriads: number;
+  readonly consistence: number;
+  /** Pairs with P̂ = ½ exactly, and their share of the N(N − 1)/2 pairs. */
+  readonly tiedPairs: number;
+  readonly tieShare: number;
+  /** Triads none of whose pairs is tied, and how many of them are circular (a directed 3-cycle). */
+  readonly untiedTriads: number;
+  readonly untiedCircularTriads: number;
 }
 
 export interface CoherenceReport {
@@ -103,10 +137,11 @@ export interface CoherenceReport {
   readonly cycles: readonly (readonly { readonly id: OutcomeId; readonly text: string }[])[];
   readonly feedbackArcs: { readonly arcs: number; readonly weight: number; readonly share: number; readonly method: string };
   readonly ranking?: { readonly violationShare: number; readonly weightedViolationShare: number };
-  readonly tournament?: { readonly outcomes: number; readonly circularTriads: number; readonly maxCircularTriads: number; readonly consistence: number };
+  readonly tournament?: TournamentConsistence;
   readonly decisiveness: { readonly meanAbsDeviation: number; readonly meanMajorityShare: number };
-  readonly orderEffects: { readonly pairs: number; readonly agreeA: number; readonly agreeB: number; readonly disagree: number; readonly flipRate: number; readonly firstSlotShare: number };
-  readonly floors: { readonly simulations: number; readonly coinFlip: Floors; readonly positionBias: Floors; readonly positionBiasRate: number };
+  readonly orderEffects: OrderEffects;
+  /** `positionBias` and `positionBiasRate` are absent, both, when the orders are unknown (`orderEffects.orders`). */
+  readonly floors: { readonly simulations: number; readonly coinFlip: Floors; readonly positionBias?: Floors; readonly positionBiasRate?: number };
   readonly clusters: readonly ClusterCoherence[];
 }
 
@@ -303,7 +338,7 @@ function bootstrapIntervals(design: readonly DesignPair[], n: number, triangles:
   return Object.fromEntries(HEADLINE_KEYS.map((k) => [k, summarise(k, draws[k])])) as HeadlineIntervals;
 }
 
-function orderEffects(tallies: readonly PairTally[], policy: InvalidAnswerPolicy): CoherenceReport['orderEffects'] {
+function orderEffects(tallies: readonly PairTally[], policy: InvalidAnswerPolicy): OrderEffects & { orders: 'known' } {
   let pairs = 0;
   let agreeA = 0;
   let agreeB = 0;
@@ -321,7 +356,7 @@ function orderEffects(tallies: readonly PairTally[], policy: InvalidAnswerPolicy
     else if (ab.pA < 0.5 && ba.pA < 0.5) agreeB++;
     else disagree++;
   }
-  return { pairs, agreeA, agreeB, disagree, flipRate: pairs > 0 ? disagree / pairs : Number.NaN, firstSlotShare: valid > 0 ? first / valid : Number.NaN };
+  return { orders: 'known', pairs, agreeA, agreeB, disagree, flipRate: pairs > 0 ? disagree / pairs : Number.NaN, firstSlotShare: valid > 0 ? first / valid : Number.NaN };
 }
 
 /**
@@ -338,8 +373,9 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
   const main = headlineOf(estimates, n, triangles);
   const simulations = input.floorSimulations ?? 100;
   const replicates = input.intervalReplicates ?? 200;
-  const order = orderEffects(input.tallies, input.policy);
-  const biasRate = Number.isFinite(order.firstSlotShare) ? order.firstSlotShare : 0.5;
+  const ordersKnown = (input.orders ?? 'known') === 'known';
+  const order: OrderEffects = ordersKnown ? orderEffects(input.tallies, input.policy) : { orders: 'unknown' };
+  const biasRate = order.orders === 'known' && Number.isFinite(order.firstSlotShare) ? order.firstSlotShare : 0.5;
 
   const textOf = (k: number) => ({ id: ids[k] as OutcomeId, text: input.outcomes[k]?.text ?? '' });
   const cycles: { id: OutcomeId; text: string }[][] = [];
@@ -379,7 +415,7 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     ranking = { violationShare: counted > 0 ? violations / counted : Number.NaN, weightedViolationShare: weightTotal > 0 ? weighted / weightTotal : Number.NaN };
   }
 
-  let tournament: CoherenceReport['tournament'];
+  let tournament: TournamentConsistence | undefined;
   if (n >= 3 && estimates.length === (n * (n - 1)) / 2) {
     const scores = new Array<number>(n).fill(0);
     for (const e of estimates) {
@@ -391,7 +427,20 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
       }
     }
     const d = circularTriadCount(scores);
-    tournament = { outcomes: n, circularTriads: d, maxCircularTriads: n % 2 === 1 ? (n ** 3 - n) / 24 : (n ** 3 - 4 * n) / 24, consistence: coefficientOfConsistence(d, n) };
+    const untied = untiedTriadCounts(
+      Float64Array.from(estimates, (e) => e.p),
+      triangles,
+    );
+    tournament = {
+      outcomes: n,
+      circularTriads: d,
+      maxCircularTriads: n % 2 === 1 ? (n ** 3 - n) / 24 : (n ** 3 - 4 * n) / 24,
+      consistence: coefficientOfConsistence(d, n),
+      tiedPairs: main.graph.ties,
+      tieShare: main.graph.ties / estimates.length,
+      untiedTriads: untied.triads,
+      untiedCircularTriads: untied.circular,
+    };
   }
 
   let probe: TriadMetrics | undefined;
@@ -423,7 +472,7 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
         pairs: sub.length,
         headline: clusterHeadline,
         coinFlip: simulateFloors(subDesign, members.length, subTriangles, 0.5, clusterSimulations, floorsRng.fork(cluster)),
-        positionBias: simulateFloors(subDesign, members.length, subTriangles, biasRate, clusterSimulations, floorsRng.fork(`${cluster}:bias`)),
+        ...(ordersKnown ? { positionBias: simulateFloors(subDesign, members.length, subTriangles, biasRate, clusterSimulations, floorsRng.fork(`${cluster}:bias`)) } : {}),
         intervals: bootstrapIntervals(subDesign, members.length, subTriangles, replicates, clusterHeadline, intervalsRng.fork(`cluster:${cluster}`)),
       },
     ];
@@ -447,8 +496,7 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     floors: {
       simulations,
       coinFlip: simulateFloors(design, n, triangles, 0.5, simulations, floorsRng.fork('coin')),
-      positionBias: simulateFloors(design, n, triangles, biasRate, simulations, floorsRng.fork('bias')),
-      positionBiasRate: biasRate,
+      ...(ordersKnown ? { positionBias: simulateFloors(design, n, triangles, biasRate, simulations, floorsRng.fork('bias')), positionBiasRate: biasRate } : {}),
     },
     clusters,
   };

@@ -185,6 +185,33 @@ export function triadMetricsOf(p: ArrayLike<number>, compiled: CompiledTriangles
   };
 }
 
+/**
+ * Triads whose three pairs are all asked and untied (P̂ ≠ ½), and how many of those are circular
+ * (their majority preferences form a directed 3-cycle): the Kendall–Babington Smith count restricted
+ * to decided triads, which ties cannot inflate (docs/method.md §5.8). O(triangles).
+ */
+export function untiedTriadCounts(p: ArrayLike<number>, compiled: CompiledTriangles): { triads: number; circular: number } {
+  let triads = 0;
+  let circular = 0;
+  const q = new Float64Array(3);
+  for (let t = 0; t < compiled.count; t++) {
+    let decided = true;
+    for (let s = 0; s < 3 && decided; s++) {
+      const k = compiled.pair[3 * t + s] as number;
+      const v = k < 0 ? 0.5 : (p[k] as number);
+      if (v === 0.5) decided = false;
+      q[s] = compiled.flip[3 * t + s] === 1 ? 1 - v : v;
+    }
+    if (!decided) continue;
+    triads++;
+    const xy = q[0] as number;
+    const yz = q[1] as number;
+    const xz = q[2] as number;
+    if ((xy > 0.5 && yz > 0.5 && xz < 0.5) || (xy < 0.5 && yz < 0.5 && xz > 0.5)) circular++;
+  }
+  return { triads, circular };
+}
+
 /** Triad metrics over the given triangles (asked triangles or probe triads); absent pairs read as ½. O(pairs + triangles). */
 export function triadMetrics(estimates: readonly PairEstimate[], triangles: readonly (readonly [number, number, number])[]): TriadMetrics {
   return triadMetricsOf(

@@ -31,12 +31,16 @@ export function readExternalPairs(path: string, set: OutcomeSet): PairTally[] {
   );
 }
 
-/** Fits external tallies: the `fit --json` shape (utilities, metrics, coherence). */
+/**
+ * Fits external tallies: the `fit --json` shape (utilities, metrics, coherence). Their presentation
+ * orders are unknown, so coherence reports `orders: 'unknown'` instead of a first-slot share and a
+ * position-bias floor (docs/method.md §2.8).
+ */
 export function fitExternalPairs(set: OutcomeSet, tallies: readonly PairTally[], model: UtilityModelKind, intervals: 'laplace' | 'bootstrap' = 'laplace') {
   const ids = set.outcomes.map((o) => o.id);
   const rng = new Rng('external-fit');
   const fit = fitUtilities(ids, packTallies(tallies, ids, 'exclude'), { model, intervals, rng: rng.fork('fit') });
-  const coherence = analyseCoherence({ outcomes: set.outcomes, tallies, policy: 'exclude', fit }, rng.fork('coherence'));
+  const coherence = analyseCoherence({ outcomes: set.outcomes, tallies, policy: 'exclude', fit, orders: 'unknown' }, rng.fork('coherence'));
   return { ...fitToJson(fit), coherence };
 }
 

@@ -6,6 +6,7 @@
  * travel as escaped JSON; every outcome text and model answer passes through `bdiHtml` (escaped and
  * bidi-isolated, escape.ts). Pure.
  */
+import type { OrderEffects, TournamentConsistence } from '../coherence/index.js';
 import { bdiHtml } from './escape.js';
 import { flaggedLadders, formatUsd, runFindings } from './findings.js';
 import { chartDiv, fmt, pct, signed, type VegaAssets } from './page.js';
@@ -79,6 +80,21 @@ function valueTable(data: RunReportData): string {
   return `<table class="values"><thead><tr><th>value</th><th>+ side (outcomes)</th><th>− side (outcomes)</th><th>score (sd)</th><th>95% interval</th><th title="what a respondent without this value scores on these outcomes">null band</th><th title="share of (+, −) outcome pairs with the + outcome preferred">+ preferred</th><th title="D(mean U+) − D(mean U−) on the money ladder">in dollars</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/** What the report says in place of every order-based number when the presentation orders are unknown (pooled external pairs). */
+const ORDERS_UNKNOWN = 'orders unknown';
+
+/** The first-slot share and the agreement between orders, or one line saying the orders are unknown. */
+function orderLines(order: OrderEffects, firstSlotShare: number): string {
+  if (order.orders === 'unknown') return metricLine('first-slot share and order flips', ORDERS_UNKNOWN, 'pooled pairs carry no presentation order, so position bias cannot be measured');
+  return `${metricLine('first-slot share', pct(firstSlotShare), 'position bias; 50% = none')}
+${metricLine('orders agree', `${order.agreeA + order.agreeB} of ${order.pairs} pairs`, `flip rate ${pct(order.flipRate)}`)}`;
+}
+
+/** ζ with the tie share beside it and the count over untied triads, which ties cannot inflate (docs/method.md §5.8). */
+function tournamentNote(t: TournamentConsistence): string {
+  return `consistence ζ = ${fmt(t.consistence)}, counting each tie as ½; ${t.tiedPairs} of ${(t.outcomes * (t.outcomes - 1)) / 2} pairs tied (${pct(t.tieShare)}); ${t.untiedCircularTriads} circular among ${t.untiedTriads} untied triads`;
+}
+
 /** The sections of a pairwise run's report, findings first (docs/architecture.md §"Reports"). */
 export function runReportSections(data: RunReportData): ReportSection[] {
   const h = data.header;
@@ -113,7 +129,7 @@ export function runReportSections(data: RunReportData): ReportSection[] {
     ? `<div class="scroll"><table><thead><tr><th>first option</th><th>second option</th><th>raw answer</th><th>read as</th></tr></thead><tbody>${data.examples.map((e) => `<tr><td>${bdiHtml(e.first)}</td><td>${bdiHtml(e.second)}</td><td><code>${bdiHtml(e.raw)}</code></td><td>${bdiHtml(e.choice)}</td></tr>`).join('')}</tbody></table></div>`
     : '<p>No refusals or unparseable answers.</p>';
   const range = (k: keyof typeof c.headline) =>
-    `[${fmt(c.intervals[k].low)}, ${fmt(c.intervals[k].high)}]; coin flip ${fmt(c.floors.coinFlip[k].low)}–${fmt(c.floors.coinFlip[k].high)}, position bias ${fmt(c.floors.positionBias[k].low)}–${fmt(c.floors.positionBias[k].high)}`;
+    `[${fmt(c.intervals[k].low)}, ${fmt(c.intervals[k].high)}]; coin flip ${fmt(c.floors.coinFlip[k].low)}–${fmt(c.floors.coinFlip[k].high)}, position bias ${c.floors.positionBias ? `${fmt(c.floors.positionBias[k].low)}–${fmt(c.floors.positionBias[k].high)}` : ORDERS_UNKNOWN}`;
   const q = data.quality;
   const findings = runFindings(data);
   const skipped = data.values.skippedScores.length ? `<p class="muted">Not scored: ${data.values.skippedScores.map((s) => `<b>${bdiHtml(s.value)}</b> — ${bdiHtml(s.reason)}`).join('; ')}.</p>` : '';
@@ -141,9 +157,9 @@ export function runReportSections(data: RunReportData): ReportSection[] {
 <p>${metricLine('triad cycle probability', fmt(c.headline.cycleProbability), range('cycleProbability'))}
 ${metricLine('largest set it cannot order', `${c.headline.largestComponent} outcomes`)}
 ${c.ranking ? metricLine('asked pairs the utility order violates', pct(c.ranking.violationShare), `weighted ${pct(c.ranking.weightedViolationShare)}`) : ''}
-${c.tournament ? metricLine('circular triads (complete tournament)', `${c.tournament.circularTriads} of max ${c.tournament.maxCircularTriads}`, `consistence ζ = ${fmt(c.tournament.consistence)}`) : ''}
+${c.tournament ? metricLine('circular triads (complete tournament)', `${c.tournament.circularTriads} of max ${c.tournament.maxCircularTriads}`, tournamentNote(c.tournament)) : ''}
 ${c.triads.probe ? metricLine('probe triads cycle probability', fmt(c.triads.probe.meanCycleProbability), `${c.triads.probe.triangles} triads`) : ''}</p>
-<p class="muted">Floors: ${bdiHtml(c.definitions['floors'] ?? '')} (${c.floors.simulations} simulations; position-bias rate ${pct(c.floors.positionBiasRate)}). Intervals: ${bdiHtml(c.definitions['intervals'] ?? '')}. Triangles: ${c.triads.asked.triangles}.</p>
+<p class="muted">Floors: ${bdiHtml(c.definitions['floors'] ?? '')} (${c.floors.simulations} simulations; position-bias rate ${c.floors.positionBiasRate === undefined ? ORDERS_UNKNOWN : pct(c.floors.positionBiasRate)}). Intervals: ${bdiHtml(c.definitions['intervals'] ?? '')}. Triangles: ${c.triads.asked.triangles}.</p>
 ${chart('cluster-coherence')}
 <h3>Cycles in words</h3>${cycles}
 ${components}`),
@@ -154,8 +170,7 @@ ${components}`),
       title: 'Measurement quality',
       blocks: [
         block(`<p>${metricLine('answers', String(q.answers))} ${metricLine('refusals', `${q.refusals} (${pct(q.refusalRate)})`)} ${metricLine('unparseable', `${q.unparseable} (${pct(q.unparseableRate)})`)} ${metricLine('failed requests', String(q.failures))}
-${metricLine('first-slot share', pct(q.firstSlotShare), 'position bias; 50% = none')}
-${metricLine('orders agree', `${c.orderEffects.agreeA + c.orderEffects.agreeB} of ${c.orderEffects.pairs} pairs`, `flip rate ${pct(c.orderEffects.flipRate)}`)}
+${orderLines(c.orderEffects, q.firstSlotShare)}
 ${data.metrics.holdout ? metricLine('held-out accuracy', `${pct(data.metrics.holdout.accuracy)} [${pct(data.metrics.holdout.accuracyLow)}, ${pct(data.metrics.holdout.accuracyHigh)}]`, `${data.metrics.holdout.pairs} pairs, ${data.metrics.holdout.ties} ties; log-loss ${fmt(data.metrics.holdout.logLoss)}, excess over label entropy ${fmt(data.metrics.holdout.excessLogLoss)}`) : metricLine('held-out accuracy', 'no held-out pairs')}
 ${metricLine('training accuracy', pct(data.metrics.train.accuracy), `${data.metrics.train.pairs} asked pairs`)}</p>
 ${chart('quality')}

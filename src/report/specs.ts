@@ -346,8 +346,9 @@ export function coherenceSpec(data: RunReportData): TopLevelSpec {
     high: c.intervals[k].high,
     coinLow: c.floors.coinFlip[k].low,
     coinHigh: c.floors.coinFlip[k].high,
-    biasLow: c.floors.positionBias[k].low,
-    biasHigh: c.floors.positionBias[k].high,
+    // No position-bias band when the presentation orders are unknown (pooled external pairs).
+    biasLow: c.floors.positionBias?.[k].low ?? Number.NaN,
+    biasHigh: c.floors.positionBias?.[k].high ?? Number.NaN,
   }));
   const y = { field: 'metric', type: 'nominal' as const, sort: { field: 'order', order: 'ascending' as const }, title: null, axis: { labelLimit: 340 } };
   const x = { type: 'quantitative' as const, title: 'value of the metric (share or probability, 0–1)' };
@@ -384,8 +385,8 @@ export function clusterCoherenceSpec(data: RunReportData): TopLevelSpec {
       high: k.intervals.cycleProbability.high,
       coinLow: k.coinFlip.cycleProbability.low,
       coinHigh: k.coinFlip.cycleProbability.high,
-      biasLow: k.positionBias.cycleProbability.low,
-      biasHigh: k.positionBias.cycleProbability.high,
+      biasLow: k.positionBias?.cycleProbability.low ?? Number.NaN,
+      biasHigh: k.positionBias?.cycleProbability.high ?? Number.NaN,
     }));
   const y = { field: 'cluster', type: 'nominal' as const, title: null, axis: { labelLimit: 320 } };
   const x = { type: 'quantitative' as const, title: 'triad cycle probability among the cluster’s outcomes (lower: more transitive)' };

@@ -123,9 +123,13 @@ describe('other commands', () => {
     const json = JSON.parse(r.stdout) as {
       utilities: { id: string; mean: number; ciLow: number; ciHigh: number }[];
       metrics: { train: { accuracy: number } };
-      coherence: { headline: { largestComponent: number } };
+      coherence: { headline: { largestComponent: number }; orderEffects: { orders: string; firstSlotShare?: number }; floors: { positionBias?: unknown; positionBiasRate?: number } };
       model: string;
     };
+    // Pooled pairs have no presentation order: no first-slot share (here it would read 80%) and no position-bias floor.
+    expect(json.coherence.orderEffects).toEqual({ orders: 'unknown' });
+    expect(json.coherence.floors.positionBias).toBeUndefined();
+    expect(json.coherence.floors.positionBiasRate).toBeUndefined();
     expect(json.model).toBe('bt');
     const order = [...json.utilities].sort((x, y) => y.mean - x.mean).map((u) => u.id);
     expect(order).toEqual(Array.from({ length: 10 }, (_, k) => `e${k}`));

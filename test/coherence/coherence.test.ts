@@ -124,6 +124,41 @@ describe('analyseCoherence', () => {
     expect(report.tournament?.circularTriads).toBe(2); // scores (4,4,4,1,1,1): 6·5·11/12 − ½·51 = 27.5 − 25.5 = 2
   });
 
+  it('reports the tie share and the circular triads among untied triads beside ζ, which ties alone pull down', () => {
+    // A transitive 27-outcome round robin (lower index preferred) in which the 117 pairs at most 4
+    // apart, and the first 19 pairs 5 apart, are tied 5–5 per order, like the real example
+    // (117 of 351 pairs tied). Scores with ½ per tie give d = 27·26·53/12 − ½·Σs² = 3100.5 − 2944.5 =
+    // 156 of d_max = (27³ − 27)/24 = 819, so ζ = 1 − 156/819 = 0.8095; yet none of the 725 triads
+    // with three untied pairs is circular (both counts checked by enumerating all 2,925 triads in
+    // Python with the same rule).
+    const n = 27;
+    const tied = (a: number, b: number) => b - a <= 4 || (b - a === 5 && a < 19);
+    const tallies = completeTournament(n, () => true).map((t, k, all) => {
+      const [a, b] = [Number(t.a.slice(1)), Number(t.b.slice(1))];
+      return tied(a, b) ? tally(a, b, 5) : (all[k] as PairTally);
+    });
+    const report = analyseCoherence({ outcomes: outcomesOf(n), tallies, policy: 'exclude', floorSimulations: 0, intervalReplicates: 0 }, new Rng(1));
+    expect(report.tournament).toEqual({
+      outcomes: 27,
+      circularTriads: 156,
+      maxCircularTriads: 819,
+      consistence: expect.closeTo(1 - 156 / 819, 12),
+      tiedPairs: 117,
+      tieShare: 117 / 351,
+      untiedTriads: 725,
+      untiedCircularTriads: 0,
+    });
+  });
+
+  it('counts a decided 3-cycle among the untied triads, and none once one of its pairs is tied', () => {
+    const cycle = [tally(0, 1, 9), tally(1, 2, 9), tally(0, 2, 1)];
+    const decided = analyseCoherence({ outcomes: outcomesOf(3), tallies: cycle, policy: 'exclude', floorSimulations: 0, intervalReplicates: 0 }, new Rng(1));
+    expect(decided.tournament).toMatchObject({ circularTriads: 1, consistence: 0, tiedPairs: 0, untiedTriads: 1, untiedCircularTriads: 1 });
+    // All three tied: scores (1, 1, 1) give d = 1, ζ = 0, though there is no decided triad at all.
+    const ties = analyseCoherence({ outcomes: outcomesOf(3), tallies: [tally(0, 1, 5), tally(1, 2, 5), tally(0, 2, 5)], policy: 'exclude', floorSimulations: 0, intervalReplicates: 0 }, new Rng(1));
+    expect(ties.tournament).toMatchObject({ circularTriads: 1, consistence: 0, tiedPairs: 3, tieShare: 1, untiedTriads: 0, untiedCircularTriads: 0 });
+  });
+
   it('finds no violations and no 3-cycles when P̂ comes from any real-valued utilities', () => {
     fc.assert(
       fc.property(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 4, maxLength: 9 }), (utilities) => {
@@ -177,6 +212,22 @@ describe('analyseCoherence', () => {
     // Pair 0/1: a chosen 9/10 when first, 2/10 when second → orders disagree; first slot wins 17 of 20.
     const t: PairTally = { a: 'o0', b: 'o1', ab: { aWins: 9, bWins: 1, refusals: 0, unparseable: 0, failures: 0 }, ba: { aWins: 2, bWins: 8, refusals: 0, unparseable: 0, failures: 0 } };
     const report = analyseCoherence({ outcomes: outcomesOf(3), tallies: [t], policy: 'exclude', floorSimulations: 0 }, new Rng(1));
-    expect(report.orderEffects).toMatchObject({ pairs: 1, disagree: 1, flipRate: 1, firstSlotShare: 17 / 20 });
+    expect(report.orderEffects).toMatchObject({ orders: 'known', pairs: 1, disagree: 1, flipRate: 1, firstSlotShare: 17 / 20 });
+  });
+
+  it('says "orders unknown" for pooled pairs instead of a first-slot share and a position-bias floor, and leaves every other number as it was', () => {
+    // Pooled external pairs keep every answer in the ab slot: the "first-slot share" would be a's share.
+    const pooled = completeTournament(6, (a, b) => a < b).map((t) => ({ ...t, ab: { ...t.ab, aWins: t.ab.aWins + t.ba.aWins, bWins: t.ab.bWins + t.ba.bWins }, ba: { ...t.ba, aWins: 0, bWins: 0 } }));
+    const input = { outcomes: outcomesOf(6, 'all'), tallies: pooled, policy: 'exclude' as const, floorSimulations: 10, intervalReplicates: 10 };
+    const known = analyseCoherence(input, new Rng(4));
+    const unknown = analyseCoherence({ ...input, orders: 'unknown' }, new Rng(4));
+    expect(known.orderEffects).toMatchObject({ orders: 'known', firstSlotShare: 0.8 });
+    expect(unknown.orderEffects).toEqual({ orders: 'unknown' });
+    expect(unknown.floors.positionBias).toBeUndefined();
+    expect(unknown.floors.positionBiasRate).toBeUndefined();
+    expect(unknown.clusters[0]?.positionBias).toBeUndefined();
+    expect(unknown.floors.coinFlip).toEqual(known.floors.coinFlip);
+    expect(unknown.intervals).toEqual(known.intervals);
+    expect(unknown.headline).toEqual(known.headline);
   });
 });

@@ -167,8 +167,8 @@ describe('per-cluster floors', () => {
     expect(report.floors.positionBiasRate).toBeCloseTo(0.9, 12);
     const cluster = report.clusters[0];
     expect(cluster?.cluster).toBe('all');
-    expect(cluster?.positionBias.decisiveness.mean).toBeGreaterThan(0.3);
+    expect(cluster?.positionBias?.decisiveness.mean).toBeGreaterThan(0.3);
     expect(cluster?.coinFlip.decisiveness.mean).toBeLessThan(0.15);
-    for (const key of KEYS) expect(Object.keys(cluster?.positionBias[key] ?? {}).sort()).toEqual(['high', 'low', 'mean']);
+    for (const key of KEYS) expect(Object.keys(cluster?.positionBias?.[key] ?? {}).sort()).toEqual(['high', 'low', 'mean']);
   });
 });

@@ -98,3 +98,26 @@ describe('run report charts', () => {
     }
   });
 });
+
+describe('run report coherence section', () => {
+  it('says "orders unknown" in place of the first-slot share, the flip rate and the position-bias floor of pooled pairs', () => {
+    const { data } = reportFixture();
+    const { positionBias: _bias, positionBiasRate: _rate, ...floors } = data.coherence.floors;
+    const pooled: RunReportData = { ...data, coherence: { ...data.coherence, orderEffects: { orders: 'unknown' }, floors, clusters: data.coherence.clusters.map(({ positionBias: _b, ...c }) => c) } };
+    const html = renderRunReport(pooled, readVegaAssets());
+    expect(html).toContain('first-slot share and order flips');
+    expect(html).toContain('position-bias rate orders unknown');
+    expect(html).toContain('position bias orders unknown');
+    expect(html).not.toContain('flip rate');
+    const known = renderRunReport(data, readVegaAssets());
+    expect(known).toContain('flip rate');
+    expect(known).not.toContain('orders unknown');
+  });
+
+  it('puts the tie share and the count over untied triads beside the consistence of a complete tournament', () => {
+    const { data } = reportFixture();
+    const tournament = { outcomes: 27, circularTriads: 156, maxCircularTriads: 819, consistence: 1 - 156 / 819, tiedPairs: 117, tieShare: 117 / 351, untiedTriads: 725, untiedCircularTriads: 0 };
+    const html = renderRunReport({ ...data, coherence: { ...data.coherence, tournament } }, readVegaAssets());
+    expect(html).toContain('consistence ζ = 0.810, counting each tie as ½; 117 of 351 pairs tied (33.3%); 0 circular among 725 untied triads');
+  });
+});
