@@ -14,8 +14,10 @@ import {
   checkOutcomeFile,
   compareRunsJson,
   compareRunsReport,
+  type FitJsonDocument,
   fitExternalFile,
   fitRunFolder,
+  fitSummaryLines,
   importOutcomeFile,
   JSON_OUTPUT_VERSION,
   jsonLine,
@@ -101,18 +103,6 @@ function experimentOptions(experiments: ExperimentRegistry, only?: string): Opti
   return [...seen.values()];
 }
 
-function printFit(
-  json: { utilities: readonly { id: string; mean: number; ciLow: number | null; ciHigh: number | null }[]; metrics: { train: { accuracy: number; logLoss: number; pairs: number } } },
-  env: PipelineEnv,
-): void {
-  const rows = [...json.utilities].sort((x, y) => y.mean - x.mean);
-  env.out.write(`training pairs ${json.metrics.train.pairs}, accuracy ${json.metrics.train.accuracy.toFixed(3)}, log-loss ${json.metrics.train.logLoss.toFixed(3)}\n`);
-  for (const u of rows) {
-    const ci = u.ciLow === null || u.ciHigh === null ? '' : `  [${u.ciLow.toFixed(2)}, ${u.ciHigh.toFixed(2)}]`;
-    env.out.write(`${u.mean.toFixed(3).padStart(8)}${ci}  ${u.id}\n`);
-  }
-}
-
 /** The command table. */
 export function commandTable(experiments: ExperimentRegistry): readonly CommandSpec[] {
   return [
@@ -174,7 +164,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         const intervals = parseChoice(flags['intervals'] as string | undefined, '--intervals', ['laplace', 'bootstrap'] as const, 'laplace');
         const outcomes = flags['outcomes'] as string | undefined;
         const pairs = flags['pairs'] as string | undefined;
-        let json: Parameters<typeof printFit>[0];
+        let json: FitJsonDocument;
         if (dir === undefined) {
           if (!outcomes || !pairs) throw new UtilscopeError('usage', 'fit needs a run folder, or both --outcomes <set> and --pairs <file>', { field: '--pairs' });
           json = fitExternalFile(outcomes, pairs, fitModel, intervals, env);
@@ -184,7 +174,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
           json = fitRunFolder(dir as string, { fitModel, intervals, ...(policy ? { policy } : {}), ...(flags['pseudoLabels'] ? { pseudoLabels: true } : {}) }, env);
         }
         if (flags['json']) env.out.write(`${JSON.stringify(json)}\n`);
-        else printFit(json, env);
+        else for (const line of fitSummaryLines(json)) env.out.write(`${line}\n`);
       },
     },
     {

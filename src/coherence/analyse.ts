@@ -403,7 +403,8 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
       if (e.p === 0.5) continue;
       const fa = fitIndex.get(ids[e.a] as OutcomeId);
       const fb = fitIndex.get(ids[e.b] as OutcomeId);
-      if (fa === undefined || fb === undefined) continue;
+      // An outcome without a utility (NaN, docs/method.md §12) has no place in the fitted order.
+      if (fa === undefined || fb === undefined || Number.isNaN(input.fit.mean[fa] as number) || Number.isNaN(input.fit.mean[fb] as number)) continue;
       counted++;
       const w = Math.abs(e.p - 0.5);
       weightTotal += w;

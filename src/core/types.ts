@@ -202,16 +202,32 @@ export interface FitMetrics {
  */
 export type ConvergenceReason = 'step' | 'gradient' | 'objective' | 'max-iterations' | 'line-search-failed' | 'trivial';
 
-/** An outcome whose estimate should not be trusted, and why (docs/method.md §3, issue "Thurstonian engine"). */
+/**
+ * Why an outcome's utility has no finite maximum-likelihood estimate (docs/method.md §12). The first
+ * two leave it without a utility (NaN in memory, null in fit.json); the others leave it a
+ * prior-driven one (`FIT_WARNING_UTILITY` in models/connectivity.ts says which):
+ *   never-compared    no counted answer;
+ *   disconnected      not connected by comparisons to the identified outcomes;
+ *   always-wins/-loses won (lost) every counted answer;
+ *   separated-above   its group of outcomes sits above the identified ones: every chain of
+ *                     comparisons between them runs through wins, so the distance is unbounded;
+ *   separated-below   the same below;
+ *   separated         neither above nor below them (or no three outcomes are identified at all).
+ */
+export type FitWarningReason = 'never-compared' | 'disconnected' | 'always-wins' | 'always-loses' | 'separated-above' | 'separated-below' | 'separated';
+
+/** An outcome whose estimate should not be trusted, and why (docs/method.md §12). */
 export interface FitWarning {
   readonly id: OutcomeId;
-  readonly reason: 'never-compared' | 'disconnected' | 'always-wins' | 'always-loses';
+  readonly reason: FitWarningReason;
 }
 
 /**
  * A fitted utility model (docs/architecture.md §"The pipeline as data" (`UtilityFit`)). Arrays are aligned with `ids`. `mean` and `sd`
- * are in the reporting gauge (mean 0, sd 1 over the outcome set); `ciLow`/`ciHigh` are the
- * `ciLevel` intervals of the mean from `intervalMethod`.
+ * are in the reporting gauge (mean 0, sd 1 over the identified outcomes, docs/method.md §3.7); `ci`
+ * holds the `level` intervals of the mean from `method`. An outcome without a utility (a
+ * `never-compared` or `disconnected` warning) has NaN in `mean`, `sd` and `ci`; a prior-driven one
+ * (the other warnings) has numbers, which the warning says not to read as measured.
  */
 export interface UtilityFit {
   readonly model: UtilityModelKind;

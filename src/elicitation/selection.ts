@@ -141,7 +141,7 @@ function degrees(ids: readonly OutcomeId[], asked: ReadonlyMap<string, number>):
   return degree;
 }
 
-/** Fit values aligned with `ids` (0 / 1 where the fit lacks an outcome). */
+/** Fit values aligned with `ids` (0 / 1 where the fit lacks an outcome or gave it no utility). */
 function alignedFit(ids: readonly OutcomeId[], fit: UtilityFit): { mean: Float64Array; spread: Float64Array } {
   const index = new Map(fit.ids.map((id, k) => [id, k] as const));
   const mean = new Float64Array(ids.length);
@@ -150,7 +150,7 @@ function alignedFit(ids: readonly OutcomeId[], fit: UtilityFit): { mean: Float64
   const widthPerSe = fit.ci ? 2 * inversePhi(0.5 + fit.ci.level / 2) : 1;
   ids.forEach((id, t) => {
     const k = index.get(id);
-    if (k === undefined) return;
+    if (k === undefined || !Number.isFinite(fit.mean[k] as number)) return;
     mean[t] = fit.mean[k] as number;
     spread[t] = fit.ci ? ((fit.ci.high[k] as number) - (fit.ci.low[k] as number)) / widthPerSe : (fit.sd[k] as number);
   });

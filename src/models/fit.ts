@@ -1,26 +1,32 @@
 /**
- * Fitting utilities (docs/method.md §3), in phases:
- *   1. check the comparison graph (connectivity.ts) and flag outcomes the data cannot pin down;
- *   2. minimise the negative log-posterior (likelihood.ts) with L-BFGS (lbfgs.ts), warm-started
- *      from a previous fit when given;
- *   3. move to the reporting gauge: μ with mean 0 and sd 1 over the outcome set, σ scaled alike
+ * Fitting utilities (docs/method.md §3, §12), in phases:
+ *   1. check the comparison graph (connectivity.ts): the identified core (the largest strongly
+ *      connected set of the win graph), the outcomes separated from it (prior-driven) and those
+ *      without a utility (never compared, or not connected to the core);
+ *   2. minimise the negative log-posterior (likelihood.ts) of the core on the comparisons among its
+ *      members with L-BFGS (lbfgs.ts), warm-started from a previous fit when given;
+ *   3. move to the reporting gauge: μ with mean 0 and sd 1 over the core, σ scaled alike
  *      (P(i ≻ j) is unchanged by a common shift and scale of μ and σ);
- *   4. intervals for every μ: Laplace (laplace.ts: the inverse Hessian of the negative
+ *   4. fit the separated outcomes given the core's estimates (their comparisons with the core and
+ *      among themselves, and the priors), reported in the core's gauge;
+ *   5. intervals for every μ: Laplace (laplace.ts: the inverse Hessian of the negative
  *      log-posterior, σ integrated out, the gauge's shift and scale projected out; exact up to a
  *      size limit, a stated approximation above it) or a seeded percentile bootstrap over pairs;
- *   5. metrics on the training pairs and, when given, on held-out pairs.
- * Deterministic given its inputs (and the Rng for the bootstrap). Never throws on hard data:
- * convergence is reported as data.
+ *   6. metrics on the training pairs and, when given, on held-out pairs.
+ * The core's numbers are exactly those of a fit of the core alone: outcomes outside it change
+ * nothing there. With every outcome in the core (a well-identified design) phases 1 and 4 do
+ * nothing. Outcomes without a utility get NaN. Deterministic given its inputs (and the Rng for the
+ * bootstrap). Never throws on hard data: convergence is reported as data.
  */
 
 import { UtilscopeError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import type { ContrastEstimates, IntervalMethod, OutcomeId, PackedPairs, UtilityContrast, UtilityFit, UtilityModelKind } from '../core/types.js';
-import { minimizeLbfgs } from '../stats/lbfgs.js';
+import { minimizeLbfgs, type Objective } from '../stats/lbfgs.js';
 import { inversePhi } from '../stats/normal.js';
 import { quantileOfSorted } from '../stats/quantile.js';
-import { comparisonGraphWarnings } from './connectivity.js';
-import { centredVariances, contrastCovariance, type LaplaceLimits, laplaceCovariance } from './laplace.js';
+import { type ComparisonGraphCheck, checkComparisonGraph } from './connectivity.js';
+import { centredVariances, conditionalCovariance, conditionalVariances, contrastCovariance, type LaplaceLimits, laplaceCovariance } from './laplace.js';
 import { createObjective, curvaturePreconditioner, DEFAULT_PRIOR, gaugeProfiledObjective, type PriorOptions, parameterCount, priorOptimalGauge } from './likelihood.js';
 import { evaluateFit } from './metrics.js';
 
@@ -103,9 +109,11 @@ function startingPoint(kind: UtilityModelKind, ids: readonly OutcomeId[], warm: 
   // Typical spread of the warm fit: rms σ and mean log σ (probit fits), or its logistic scale.
   let meanSquareSd = 0;
   let meanLogSd = 0;
-  for (const sd of warm.sd) {
-    meanSquareSd += (sd * sd) / warm.sd.length;
-    meanLogSd += Math.log(sd > 0 ? sd : 1) / warm.sd.length;
+  // Outcomes without a utility in the warm fit (NaN) neither count here nor seed a start below.
+  const usable = warm.sd.filter((sd) => Number.isFinite(sd));
+  for (const sd of usable) {
+    meanSquareSd += (sd * sd) / usable.length;
+    meanLogSd += Math.log(sd > 0 ? sd : 1) / usable.length;
   }
   const probitWarm = warm.logisticScale === undefined && meanSquareSd > 0;
   // Raw μ per reported unit for the target model (the Thurstonian scale is set by the gauge step below).
@@ -116,7 +124,7 @@ function startingPoint(kind: UtilityModelKind, ids: readonly OutcomeId[], warm: 
   for (let t = 0; t < n; t++) {
     const k = index.get(ids[t] as OutcomeId);
     if (kind === 'thurstonian') theta[n + t] = probitWarm ? meanLogSd : 0;
-    if (k === undefined) continue;
+    if (k === undefined || !Number.isFinite(warm.mean[k] as number)) continue;
     theta[t] = (warm.mean[k] as number) * muPerUnit;
     const sd = warm.sd[k] as number;
     if (kind === 'thurstonian' && probitWarm && sd > 0) theta[n + t] = Math.log(sd);
@@ -174,6 +182,133 @@ function resamplePairs(pairs: PackedPairs, rng: Rng): PackedPairs {
   };
 }
 
+/** The outcomes of a fit as `checkComparisonGraph` splits them, with their pairs re-indexed. */
+interface Design {
+  readonly check: ComparisonGraphCheck;
+  /** The fit's index of each local outcome: the gauge outcomes (0 … gaugeCount − 1), then the separated ones. */
+  readonly members: Int32Array;
+  readonly gaugeCount: number;
+  readonly gaugeIds: readonly OutcomeId[];
+  readonly separatedIds: readonly OutcomeId[];
+  /** Pairs among the gauge outcomes, in local indices; `train` itself when every outcome is one. */
+  readonly gaugePairs: PackedPairs;
+  /** Pairs with a separated outcome on at least one side, in local indices over both groups. */
+  readonly outerPairs: PackedPairs;
+}
+
+/** The pairs whose two outcomes both have a local index (≥ 0) and pass `keep`, re-indexed; order kept. */
+function restrictPairs(pairs: PackedPairs, local: Int32Array, count: number, keep: (a: number, b: number) => boolean): PackedPairs {
+  const rows: number[] = [];
+  for (let k = 0; k < pairs.i.length; k++) {
+    const a = local[pairs.i[k] as number] as number;
+    const b = local[pairs.j[k] as number] as number;
+    if (a >= 0 && b >= 0 && keep(a, b)) rows.push(k);
+  }
+  return {
+    outcomeCount: count,
+    i: Int32Array.from(rows, (k) => local[pairs.i[k] as number] as number),
+    j: Int32Array.from(rows, (k) => local[pairs.j[k] as number] as number),
+    wins: Float64Array.from(rows, (k) => pairs.wins[k] as number),
+    total: Float64Array.from(rows, (k) => pairs.total[k] as number),
+  };
+}
+
+function splitDesign(ids: readonly OutcomeId[], train: PackedPairs, check: ComparisonGraphCheck): Design {
+  const n = ids.length;
+  const c = check.gauge.length;
+  const members = Int32Array.from([...check.gauge, ...check.conditional]);
+  const gaugeIds = Array.from(check.gauge, (t) => ids[t] as OutcomeId);
+  const separatedIds = Array.from(check.conditional, (t) => ids[t] as OutcomeId);
+  if (c === n) return { check, members, gaugeCount: n, gaugeIds: ids, separatedIds, gaugePairs: train, outerPairs: restrictPairs(train, new Int32Array(n).fill(-1), 0, () => false) };
+  const local = new Int32Array(n).fill(-1);
+  members.forEach((t, k) => (local[t] = k));
+  return {
+    check,
+    members,
+    gaugeCount: c,
+    gaugeIds,
+    separatedIds,
+    gaugePairs: restrictPairs(train, local, c, (a, b) => a < c && b < c),
+    outerPairs: restrictPairs(train, local, members.length, (a, b) => a >= c || b >= c),
+  };
+}
+
+/**
+ * Minimises the negative log-posterior over the separated outcomes' parameters alone (`start`, in
+ * the layout of `parameterCount(kind, separated)`), the gauge outcomes held at `gaugeTheta` (their
+ * raw optimum). `pairs` are the design's outer pairs. There is no free gauge here: the gauge
+ * outcomes fix it. Returns the separated outcomes' raw solution.
+ */
+function solveSeparated(kind: UtilityModelKind, gaugeCount: number, pairs: PackedPairs, gaugeTheta: Float64Array, start: Float64Array, options: FitOptions): RawSolution {
+  const prior = options.prior ?? DEFAULT_PRIOR;
+  const c = gaugeCount;
+  const all = pairs.outcomeCount;
+  const t = all - c;
+  const thurstonian = kind === 'thurstonian';
+  const full = new Float64Array(parameterCount(kind, all));
+  full.set(gaugeTheta.subarray(0, c), 0);
+  if (thurstonian) full.set(gaugeTheta.subarray(c, 2 * c), all);
+  const inner = createObjective(kind, pairs, prior);
+  const fullGradient = new Float64Array(full.length);
+  const fullCurvature = new Float64Array(thurstonian ? 3 * all : all);
+  // The gauge outcomes' prior terms are constants here; only the separated coordinates move.
+  const objective: Objective = (x, gradient, curvature) => {
+    full.set(x.subarray(0, t), c);
+    if (thurstonian) full.set(x.subarray(t, 2 * t), all + c);
+    const f = inner(full, fullGradient, curvature ? fullCurvature : undefined);
+    gradient.set(fullGradient.subarray(c, all), 0);
+    if (thurstonian) gradient.set(fullGradient.subarray(all + c, 2 * all), t);
+    if (curvature) {
+      curvature.set(fullCurvature.subarray(c, all), 0);
+      if (thurstonian) {
+        curvature.set(fullCurvature.subarray(all + c, 2 * all), t);
+        curvature.set(fullCurvature.subarray(2 * all + c, 3 * all), 2 * t);
+      }
+    }
+    return f;
+  };
+  const result = minimizeLbfgs(objective, start, {
+    preconditioner: curvaturePreconditioner(kind, t),
+    stepTolerance: options.stepTolerance ?? DEFAULT_STEP_TOLERANCE,
+    gradientTolerance: options.gradientTolerance ?? 0,
+    ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
+  });
+  const theta = result.x;
+  const mu = theta.slice(0, t);
+  let sigma: Float64Array | undefined;
+  if (thurstonian) sigma = theta.slice(t).map((s) => Math.exp(s));
+  else if (kind === 'case5') sigma = new Float64Array(t).fill(CASE5_SD);
+  return { mu, sigma, theta, iterations: result.iterations, converged: result.converged, reason: result.reason };
+}
+
+/**
+ * Where the separated outcomes' fit starts: the warm fit's values (`startingPoint`, in reported
+ * units) mapped into the gauge outcomes' raw units (μ = shift + scale·m; for the Thurstonian model
+ * log σ moves by log scale), outcomes it does not know at the gauge outcomes' mean.
+ */
+function separatedStart(kind: UtilityModelKind, ids: readonly OutcomeId[], warm: UtilityFit | undefined, shift: number, scale: number): Float64Array {
+  const t = ids.length;
+  const theta = startingPoint(kind, ids, warm);
+  if (kind !== 'thurstonian') return theta.map((m) => shift + m);
+  for (let k = 0; k < t; k++) {
+    theta[k] = shift + scale * (theta[k] as number);
+    theta[t + k] = (theta[t + k] as number) + Math.log(scale);
+  }
+  return theta;
+}
+
+/** Both groups' raw utilities in local order (gauge outcomes, then separated), for the conditional Hessian. */
+function joinRaw(gaugeRaw: RawSolution, separated: RawSolution): { mu: Float64Array; sigma: Float64Array | undefined } {
+  const mu = new Float64Array(gaugeRaw.mu.length + separated.mu.length);
+  mu.set(gaugeRaw.mu);
+  mu.set(separated.mu, gaugeRaw.mu.length);
+  if (!gaugeRaw.sigma || !separated.sigma) return { mu, sigma: undefined };
+  const sigma = new Float64Array(mu.length);
+  sigma.set(gaugeRaw.sigma);
+  sigma.set(separated.sigma, gaugeRaw.sigma.length);
+  return { mu, sigma };
+}
+
 /**
  * Fits utilities for `ids` from `train` (pairs indexed into ids). See the module comment for the
  * phases. Cost: O(iterations · pairs) for the fit, plus O(n³) for exact Laplace intervals (see
@@ -185,21 +320,35 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
   const kind = options.model ?? 'thurstonian';
   const n = ids.length;
   const prior = options.prior ?? DEFAULT_PRIOR;
-  const warnings = comparisonGraphWarnings(ids, train);
-  const raw = solve(kind, n, train, startingPoint(kind, ids, options.warmStart), options);
+  const design = splitDesign(ids, train, checkComparisonGraph(ids, train));
+  const { members, gaugeCount } = design;
+  const separatedCount = members.length - gaugeCount;
+  const raw = solve(kind, gaugeCount, design.gaugePairs, startingPoint(kind, design.gaugeIds, options.warmStart), options);
   const { shift, scale } = gauge(raw.mu);
-  const mean = raw.mu.map((m) => (m - shift) / scale);
-  const sd = raw.sigma ? raw.sigma.map((s) => s / scale) : new Float64Array(n);
+  const separated =
+    separatedCount > 0 ? solveSeparated(kind, gaugeCount, design.outerPairs, raw.theta, separatedStart(kind, design.separatedIds, options.warmStart, shift, scale), options) : undefined;
+  // Local values (gauge outcomes, then separated) go to their place in ids; the rest stay NaN.
+  const place = (local: ArrayLike<number>, fill = Number.NaN) => {
+    const out = new Float64Array(n).fill(fill);
+    for (let k = 0; k < members.length; k++) out[members[k] as number] = local[k] as number;
+    return out;
+  };
+  const localMu = separated ? joinRaw(raw, separated).mu : raw.mu;
+  const mean = place(localMu.map((m) => (m - shift) / scale));
+  const localSigma = separated ? joinRaw(raw, separated).sigma : raw.sigma;
+  // Bradley–Terry has no σ: 0 for every outcome with a utility.
+  const sd = place(localSigma ? localSigma.map((s) => s / scale) : new Float64Array(members.length));
+  const converged = raw.converged && (separated?.converged ?? true);
   const base = {
     model: kind,
     ids: [...ids],
     mean,
     sd,
     ...(kind === 'bt' ? { logisticScale: scale } : {}),
-    converged: raw.converged,
-    iterations: raw.iterations,
-    reason: raw.reason,
-    warnings,
+    converged,
+    iterations: raw.iterations + (separated?.iterations ?? 0),
+    reason: !raw.converged || !separated || separated.converged ? raw.reason : separated.reason,
+    warnings: design.check.warnings,
   };
   const trainMetrics = { train: evaluateFit({ ...base, metrics: { train: emptyMetrics() } }, train) };
   const level = options.ciLevel ?? 0.95;
@@ -207,58 +356,77 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
   let ci: UtilityFit['ci'];
   let contrasts: ContrastEstimates | undefined;
   const wanted = options.contrasts ?? [];
+  const split = wanted.map((c) => splitWeights(c.weights, members, gaugeCount));
   if (method === 'laplace' || method === 'laplace-diagonal') {
     const limits = method === 'laplace-diagonal' ? { denseMaxOutcomes: 0 } : (options.laplaceLimits ?? {});
     // One factorisation serves the intervals and the contrasts.
-    const covariance = laplaceCovariance(kind, raw, train, prior, limits);
+    const covariance = laplaceCovariance(kind, raw, design.gaugePairs, prior, limits);
     const laplace = covariance ? centredVariances(covariance, raw.mu) : undefined;
+    const separatedCovariance = separated ? conditionalCovariance(kind, joinRaw(raw, separated), design.outerPairs, prior, gaugeCount, limits) : undefined;
+    const separatedVariances = separated && covariance && separatedCovariance ? conditionalVariances(covariance, raw.mu, separatedCovariance, separated.mu) : undefined;
     if (wanted.length > 0) {
-      const joint = covariance
-        ? contrastCovariance(
-            covariance,
-            raw.mu,
-            wanted.map((c) => c.weights),
-          )
-        : undefined;
+      const conditional = separated && separatedCovariance ? { covariance: separatedCovariance, mu: separated.mu, weights: split.map((w) => w.separated) } : undefined;
+      const joint =
+        covariance && (!separated || conditional)
+          ? contrastCovariance(
+              covariance,
+              raw.mu,
+              split.map((w) => w.gauge),
+              conditional,
+            )
+          : undefined;
       contrasts = {
         names: wanted.map((c) => c.name),
         estimate: joint?.estimate ?? contrastEstimates(wanted, mean),
         covariance: joint?.covariance ?? new Float64Array(wanted.length ** 2).fill(Number.POSITIVE_INFINITY),
         method: joint?.method ?? method,
       };
+      contrasts = withoutUnidentified(contrasts, split);
     }
     // Not positive definite (far from an optimum): no interval rather than a wrong one.
-    const variances = laplace?.variances ?? new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    const variances = new Float64Array(members.length).fill(Number.POSITIVE_INFINITY);
+    if (laplace) variances.set(laplace.variances);
+    if (separatedVariances) variances.set(separatedVariances, gaugeCount);
     const zq = inversePhi(0.5 + level / 2);
-    const low = new Float64Array(n);
-    const high = new Float64Array(n);
-    for (let t = 0; t < n; t++) {
-      const half = (zq * Math.sqrt(variances[t] as number)) / scale;
+    const low = new Float64Array(n).fill(Number.NaN);
+    const high = new Float64Array(n).fill(Number.NaN);
+    for (let k = 0; k < members.length; k++) {
+      const t = members[k] as number;
+      const half = (zq * Math.sqrt(variances[k] as number)) / scale;
       low[t] = (mean[t] as number) - half;
       high[t] = (mean[t] as number) + half;
     }
-    ci = { low, high, level, method: laplace?.method ?? method };
+    const methods = [laplace?.method ?? method, ...(separated ? [separatedCovariance?.method ?? method] : [])];
+    ci = { low, high, level, method: methods.every((m) => m === 'laplace') ? 'laplace' : methods.includes('laplace-diagonal') ? 'laplace-diagonal' : method };
   } else if (method === 'bootstrap') {
     if (!options.rng) throw new UtilscopeError('invalid-option', 'bootstrap intervals need a seeded rng (fitUtilities options.rng)');
+    const rng = options.rng;
+    // Separated outcomes resample their own pairs from a stream of their own, so the core's
+    // replicates are those of a fit of the core alone.
+    const separatedRng = rng.fork('separated');
     const samples = options.bootstrapSamples ?? 200;
-    const draws = Array.from({ length: n }, () => new Float64Array(samples));
+    const draws = Array.from({ length: members.length }, () => new Float64Array(samples));
     const contrastDraws = wanted.map(() => new Float64Array(samples));
-    const replicate = new Float64Array(n);
+    const replicate = new Float64Array(n).fill(Number.NaN);
+    const replicateOptions = { ...options, maxIterations: options.maxIterations ?? 200 };
     for (let b = 0; b < samples; b++) {
-      const resampled = resamplePairs(train, options.rng);
-      const rep = solve(kind, n, resampled, raw.theta, { ...options, maxIterations: options.maxIterations ?? 200 });
+      const rep = solve(kind, gaugeCount, resamplePairs(design.gaugePairs, rng), raw.theta, replicateOptions);
       const g = gauge(rep.mu);
-      for (let t = 0; t < n; t++) {
-        replicate[t] = ((rep.mu[t] as number) - g.shift) / g.scale;
-        (draws[t] as Float64Array)[b] = replicate[t] as number;
+      const repSeparated = separated ? solveSeparated(kind, gaugeCount, resamplePairs(design.outerPairs, separatedRng), rep.theta, separated.theta, replicateOptions) : undefined;
+      for (let k = 0; k < members.length; k++) {
+        const value = k < gaugeCount ? (rep.mu[k] as number) : (repSeparated?.mu[k - gaugeCount] as number);
+        replicate[members[k] as number] = (value - g.shift) / g.scale;
+        (draws[k] as Float64Array)[b] = replicate[members[k] as number] as number;
       }
       contrastEstimates(wanted, replicate).forEach((value, a) => ((contrastDraws[a] as Float64Array)[b] = value));
     }
-    if (wanted.length > 0) contrasts = { names: wanted.map((c) => c.name), estimate: contrastEstimates(wanted, mean), covariance: sampleCovariance(contrastDraws), method: 'bootstrap' };
-    const low = new Float64Array(n);
-    const high = new Float64Array(n);
-    for (let t = 0; t < n; t++) {
-      const sorted = (draws[t] as Float64Array).sort();
+    if (wanted.length > 0)
+      contrasts = withoutUnidentified({ names: wanted.map((c) => c.name), estimate: contrastEstimates(wanted, mean), covariance: sampleCovariance(contrastDraws), method: 'bootstrap' }, split);
+    const low = new Float64Array(n).fill(Number.NaN);
+    const high = new Float64Array(n).fill(Number.NaN);
+    for (let k = 0; k < members.length; k++) {
+      const t = members[k] as number;
+      const sorted = (draws[k] as Float64Array).sort();
       low[t] = quantileOfSorted(sorted, (1 - level) / 2);
       high[t] = quantileOfSorted(sorted, (1 + level) / 2);
     }
@@ -268,11 +436,36 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
   return options.holdout ? { ...fit, metrics: { train: fit.metrics.train, holdout: evaluateFit(fit, options.holdout) } } : fit;
 }
 
-/** Σ_i w_i·m_i for every contrast. */
+/** A contrast's weights split into the gauge outcomes' and the separated ones' (local order), and whether any weight falls on an outcome without a utility. */
+function splitWeights(weights: Float64Array, members: Int32Array, gaugeCount: number): { gauge: Float64Array; separated: Float64Array; unidentified: boolean } {
+  const gauge = new Float64Array(gaugeCount);
+  const separated = new Float64Array(members.length - gaugeCount);
+  let covered = 0;
+  for (let k = 0; k < members.length; k++) {
+    const w = weights[members[k] as number] as number;
+    if (w !== 0) covered++;
+    if (k < gaugeCount) gauge[k] = w;
+    else separated[k - gaugeCount] = w;
+  }
+  let nonzero = 0;
+  for (const w of weights) if (w !== 0) nonzero++;
+  return { gauge, separated, unidentified: nonzero > covered };
+}
+
+/** Contrasts that weigh an outcome without a utility have no estimate: NaN, with NaN covariances. */
+function withoutUnidentified(contrasts: ContrastEstimates, split: readonly { unidentified: boolean }[]): ContrastEstimates {
+  if (!split.some((w) => w.unidentified)) return contrasts;
+  const k = contrasts.names.length;
+  const estimate = Float64Array.from(contrasts.estimate, (value, a) => (split[a]?.unidentified ? Number.NaN : value));
+  const covariance = Float64Array.from(contrasts.covariance, (value, e) => (split[Math.floor(e / k)]?.unidentified || split[e % k]?.unidentified ? Number.NaN : value));
+  return { ...contrasts, estimate, covariance };
+}
+
+/** Σ_i w_i·m_i for every contrast; outcomes with weight 0 are skipped, so an outcome without a utility (NaN) counts only where it is weighed. */
 function contrastEstimates(contrasts: readonly UtilityContrast[], mean: Float64Array): Float64Array {
   return Float64Array.from(contrasts, (c) => {
     let total = 0;
-    for (let i = 0; i < mean.length; i++) total += (c.weights[i] as number) * (mean[i] as number);
+    for (let i = 0; i < mean.length; i++) if ((c.weights[i] as number) !== 0) total += (c.weights[i] as number) * (mean[i] as number);
     return total;
   });
 }

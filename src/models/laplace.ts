@@ -235,10 +235,12 @@ function schurDiagonal(parts: MuHessianParts, row: number, scratch: Float64Array
  * the trailing n×n block of its Cholesky factor is the factor of the exact Schur complement in μ.
  * Per pair the second derivatives are −(h·z_a·z_b + g·z_ab) with z_μi = 1/r, z_si = −z·v_i/v,
  * z_μi,si = −v_i/(v·r), z_μi,sj = −v_j/(v·r), z_si,si = z·v_i(v_i − 2v_j)/v², z_si,sj = 3z·v_i·v_j/v²
- * (z_μj,· = −z_μi,·), plus the priors' diagonal terms.
+ * (z_μj,· = −z_μi,·), plus the priors' diagonal terms. With `first` > 0 the outcomes before it are
+ * held fixed: the matrix covers the others only (n − first of them), which is the precision of their
+ * parameters given the fixed ones.
  */
-function jointThurstonianHessian(raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions): Float64Array {
-  const n = raw.mu.length;
+function jointThurstonianHessian(raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, first = 0): Float64Array {
+  const n = raw.mu.length - first;
   const size = 2 * n;
   const sigma = raw.sigma as Float64Array;
   const hess = new Float64Array(size * size);
@@ -265,25 +267,35 @@ function jointThurstonianHessian(raw: RawUtilities, pairs: PackedPairs, prior: P
     const b = inverseMillsRatio(-z);
     const g = w * a - l * b;
     const h = -w * a * (z + a) - l * b * (b - z);
-    index.set([n + i, n + j, i, j]); // μ_i, μ_j, s_i, s_j
+    const fi = i - first;
+    const fj = j - first;
+    index.set([fi < 0 ? -1 : n + fi, fj < 0 ? -1 : n + fj, fi, fj]); // μ_i, μ_j, s_i, s_j (−1: held fixed)
     dz.set([1 / r, -1 / r, (-z * vi) / v, (-z * vj) / v]);
     const mi = vi / (v * r);
     const mj = vj / (v * r);
     d2.set([0, 0, -mi, -mj, 0, 0, mi, mj, -mi, mi, (z * vi * (vi - 2 * vj)) / (v * v), (3 * z * vi * vj) / (v * v), -mj, mj, (3 * z * vi * vj) / (v * v), (z * vj * (vj - 2 * vi)) / (v * v)]);
     for (let p = 0; p < 4; p++) {
-      for (let q = p; q < 4; q++) add(index[p] as number, index[q] as number, -(h * (dz[p] as number) * (dz[q] as number) + g * (d2[p * 4 + q] as number)));
+      if ((index[p] as number) < 0) continue;
+      for (let q = p; q < 4; q++) {
+        if ((index[q] as number) < 0) continue;
+        add(index[p] as number, index[q] as number, -(h * (dz[p] as number) * (dz[q] as number) + g * (d2[p * 4 + q] as number)));
+      }
     }
   });
   return hess;
 }
 
-/**
- * Variances of the *reported* utilities m_i = (μ_i − μ̄)/sd(μ), times sd(μ)², from the Cholesky
- * factor of C⁻¹ (the μ-block precision). Delta method: ∇m_i·sd = e_i − 1/n − m_i·m/n, so
- *   Var = C_ii − 2(C1)_i/n − 2m_i(Cm)_i/n + 1ᵀC1/n² + 2m_i·1ᵀCm/n² + m_i²·mᵀCm/n².
- * Projecting out the shift and the scale is what the reporting gauge does to the estimates.
- */
-function gaugeProjectedVariances(factor: Float64Array, mu: Float64Array): Float64Array {
+/** The pieces of the gauge projection: reported m, C·1, C·m and the three quadratic forms (C = S⁻¹ from its factor). */
+interface GaugeTerms {
+  readonly m: Float64Array;
+  readonly cOnes: Float64Array;
+  readonly cM: Float64Array;
+  readonly onesCOnes: number;
+  readonly onesCM: number;
+  readonly mCM: number;
+}
+
+function gaugeTerms(factor: Float64Array, mu: Float64Array): GaugeTerms {
   const n = mu.length;
   let mean = 0;
   for (const value of mu) mean += value;
@@ -302,6 +314,18 @@ function gaugeProjectedVariances(factor: Float64Array, mu: Float64Array): Float6
     onesCM += cM[t] as number;
     mCM += (m[t] as number) * (cM[t] as number);
   }
+  return { m, cOnes, cM, onesCOnes, onesCM, mCM };
+}
+
+/**
+ * Variances of the *reported* utilities m_i = (μ_i − μ̄)/sd(μ), times sd(μ)², from the Cholesky
+ * factor of C⁻¹ (the μ-block precision). Delta method: ∇m_i·sd = e_i − 1/n − m_i·m/n, so
+ *   Var = C_ii − 2(C1)_i/n − 2m_i(Cm)_i/n + 1ᵀC1/n² + 2m_i·1ᵀCm/n² + m_i²·mᵀCm/n².
+ * Projecting out the shift and the scale is what the reporting gauge does to the estimates.
+ */
+function gaugeProjectedVariances(factor: Float64Array, mu: Float64Array): Float64Array {
+  const n = mu.length;
+  const { m, cOnes, cM, onesCOnes, onesCM, mCM } = gaugeTerms(factor, mu);
   const diagonal = inverseDiagonal(factor, n);
   const variances = new Float64Array(n);
   for (let t = 0; t < n; t++) {
@@ -349,18 +373,22 @@ function diagonalVariances(parts: MuHessianParts): Float64Array | undefined {
   return variances;
 }
 
-/** The Cholesky factor of the dense S (no σ to integrate out), or undefined if S is not positive definite. */
-function denseFactor(parts: MuHessianParts): Float64Array | undefined {
-  const n = parts.n;
-  const scratch = new Float64Array(n);
-  const mark = new Int32Array(n);
-  const touched = new Int32Array(n);
+/**
+ * The Cholesky factor of the dense S (no σ to integrate out), or undefined if S is not positive
+ * definite. With `first` > 0, of S's block over the outcomes from `first` on (the others held fixed).
+ */
+function denseFactor(parts: MuHessianParts, first = 0): Float64Array | undefined {
+  const all = parts.n;
+  const n = all - first;
+  const scratch = new Float64Array(all);
+  const mark = new Int32Array(all);
+  const touched = new Int32Array(all);
   const s = new Float64Array(n * n);
-  for (let row = 0; row < n; row++) {
+  for (let row = first; row < all; row++) {
     const count = schurRow(parts, row, scratch, mark, touched);
     for (let t = 0; t < count; t++) {
       const column = touched[t] as number;
-      s[row * n + column] = scratch[column] as number;
+      if (column >= first) s[(row - first) * n + column - first] = scratch[column] as number;
     }
   }
   return choleskyFactor(s, n);
@@ -404,9 +432,95 @@ export function laplaceCovariance(kind: UtilityModelKind, raw: RawUtilities, pai
   return variances ? { method: 'laplace-diagonal', variances } : undefined;
 }
 
+/**
+ * The Laplace covariance of the μ of the outcomes from `first` on, given the outcomes before it held
+ * at their estimates (docs/method.md §12.3: separated outcomes are fitted given the identified core).
+ * The precision is the block of the Hessian over the free outcomes' parameters; for the Thurstonian
+ * model their σ is integrated out as in `laplaceCovariance`. Exact (`laplace`) up to the same size
+ * limits, counted in free outcomes; above them, or when the block is not positive definite, each
+ * free outcome alone (`laplace-diagonal`: 1/S_tt with its own σ integrated out through its 2×2
+ * block, couplings between free outcomes dropped), then with σ held fixed; undefined when even that
+ * fails. O(free³) exact, O(pairs) diagonal. Never throws.
+ */
+export function conditionalCovariance(kind: UtilityModelKind, raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, first: number, limits: LaplaceLimits = {}): MuCovariance | undefined {
+  const free = raw.mu.length - first;
+  const jointMax = limits.jointMaxOutcomes ?? JOINT_LAPLACE_MAX_OUTCOMES;
+  const denseMax = limits.denseMaxOutcomes ?? DENSE_LAPLACE_MAX_OUTCOMES;
+  if (free <= 0) return { method: 'laplace', factor: new Float64Array(0) };
+  if (kind === 'thurstonian' && raw.sigma && free <= jointMax && free <= denseMax) {
+    const size = 2 * free;
+    const factor = choleskyFactor(jointThurstonianHessian(raw, pairs, prior, first), size);
+    if (factor) {
+      const trailing = new Float64Array(free * free);
+      for (let row = 0; row < free; row++) trailing.set(factor.subarray((free + row) * size + free, (free + row) * size + free + row + 1), row * free);
+      return { method: 'laplace', factor: trailing };
+    }
+  }
+  const parts = buildParts(kind, raw, pairs, prior);
+  if (!parts.marginaliseSigma && free <= denseMax) {
+    const factor = denseFactor(parts, first);
+    if (factor) return { method: 'laplace', factor };
+  }
+  const alone = (sigmaIntegrated: boolean): Float64Array | undefined => {
+    const variances = new Float64Array(free);
+    for (let t = 0; t < free; t++) {
+      const a = first + t;
+      const precision = (parts.muDiagonal[a] as number) - (sigmaIntegrated ? (parts.selfCross[a] as number) ** 2 / (parts.sDiagonal[a] as number) : 0);
+      if (!(precision > 0)) return undefined;
+      variances[t] = 1 / precision;
+    }
+    return variances;
+  };
+  const variances = (parts.marginaliseSigma && parts.sDiagonal.every((d) => d > 0) ? alone(true) : undefined) ?? alone(false);
+  return variances ? { method: 'laplace-diagonal', variances } : undefined;
+}
+
+/**
+ * Variances (raw units²) of the reported utilities of outcomes fitted given the gauge outcomes:
+ * m_t = (μ_t − μ̄)/s with μ̄ and s taken over the gauge outcomes. Their own conditional variance,
+ * plus, with the exact factor of the gauge outcomes, the uncertainty of μ̄ and s by the delta method:
+ * ∇m_t·s = −1/n − m_t·m/n over the gauge outcomes, so the extra term is
+ * (1ᵀC1 + 2m_t·1ᵀCm + m_t²·mᵀCm)/n². The dependence of μ_t's estimate on the gauge outcomes'
+ * estimates is not propagated (these utilities are prior-driven and flagged as such). O(n² + free²).
+ */
+export function conditionalVariances(gaugeCovariance: MuCovariance, gaugeMu: Float64Array, covariance: MuCovariance, mu: Float64Array): Float64Array {
+  const free = mu.length;
+  const own = covariance.method === 'laplace' ? inverseDiagonal(covariance.factor, free) : Float64Array.from(covariance.variances);
+  if (gaugeCovariance.method !== 'laplace' || gaugeMu.length === 0) return own;
+  const n = gaugeMu.length;
+  const { onesCOnes, onesCM, mCM } = gaugeTerms(gaugeCovariance.factor, gaugeMu);
+  const { shift, scale } = meanAndSpread(gaugeMu);
+  return own.map((value, t) => {
+    const mt = ((mu[t] as number) - shift) / scale;
+    return value + (onesCOnes + 2 * mt * onesCM + mt * mt * mCM) / (n * n);
+  });
+}
+
+/** Mean and population sd of μ (sd 1 when μ is constant), the reporting gauge's shift and scale. */
+function meanAndSpread(mu: Float64Array): { shift: number; scale: number } {
+  const n = mu.length;
+  let mean = 0;
+  for (const value of mu) mean += value;
+  mean /= n || 1;
+  let spread = 0;
+  for (const value of mu) spread += (value - mean) ** 2;
+  spread = Math.sqrt(spread / (n || 1));
+  return { shift: mean, scale: spread > 1e-12 ? spread : 1 };
+}
+
 /** Variances of the reported utilities (raw units²) from a covariance form; the gauge is projected out for the exact form. */
 export function centredVariances(covariance: MuCovariance, mu: Float64Array): LaplaceVariances {
   return covariance.method === 'laplace-diagonal' ? { variances: covariance.variances, method: 'laplace-diagonal' } : { variances: gaugeProjectedVariances(covariance.factor, mu), method: 'laplace' };
+}
+
+/**
+ * The part of a contrast over outcomes fitted given the gauge outcomes (`conditionalCovariance`):
+ * their raw μ, their covariance and each contrast's weights on them (aligned with `mu`).
+ */
+export interface ConditionalContrastPart {
+  readonly covariance: MuCovariance;
+  readonly mu: Float64Array;
+  readonly weights: readonly Float64Array[];
 }
 
 /**
@@ -415,13 +529,17 @@ export function centredVariances(covariance: MuCovariance, mu: Float64Array): La
  * Laplace posterior: ∂T/∂μ = (w − w̄·1 − T·m/n)/s, so Cov(T_a, T_b) = g_aᵀ·S⁻¹·g_b / s². For one
  * outcome (w = e_i) this is exactly the variance of `centredVariances` (the gauge's shift and scale
  * projected out). Exact with the factor; with the diagonal approximation the covariances between
- * utilities are dropped (Σ_t g_a[t]·g_b[t]·Var_t), which `method` says. Cost: one pair of
- * triangular solves per contrast, O(k·n²).
+ * utilities are dropped (Σ_t g_a[t]·g_b[t]·Var_t), which `method` says. With `conditional`, the
+ * contrasts also weigh outcomes fitted given these ones: their m enter T and, through the gauge,
+ * the gradient (w̄ and T then include them), and their own covariance adds w_aᵀ·C·w_b / s²; the
+ * coupling of their estimates to these ones is not propagated (as in `conditionalVariances`).
+ * Cost: one pair of triangular solves per contrast, O(k·n²).
  */
 export function contrastCovariance(
   covariance: MuCovariance,
   mu: Float64Array,
   weights: readonly Float64Array[],
+  conditional?: ConditionalContrastPart,
 ): { covariance: Float64Array; estimate: Float64Array; method: 'laplace' | 'laplace-diagonal' } {
   const n = mu.length;
   const k = weights.length;
@@ -441,12 +559,21 @@ export function contrastCovariance(
       total += w[i] as number;
       t += (w[i] as number) * (m[i] as number);
     }
+    const outside = conditional?.weights[a];
+    if (conditional && outside) {
+      for (let i = 0; i < outside.length; i++) {
+        total += outside[i] as number;
+        t += ((outside[i] as number) * ((conditional.mu[i] as number) - mean)) / scale;
+      }
+    }
     estimate[a] = t;
     const g = new Float64Array(n);
     for (let i = 0; i < n; i++) g[i] = (w[i] as number) - total / n - (t * (m[i] as number)) / n;
     return g;
   });
-  const applied = gradients.map((g) => (covariance.method === 'laplace' ? choleskySolve(covariance.factor, n, g) : g.map((value, i) => value * (covariance.variances[i] as number))));
+  const apply = (form: MuCovariance, size: number, g: Float64Array) => (form.method === 'laplace' ? choleskySolve(form.factor, size, g) : g.map((value, i) => value * (form.variances[i] as number)));
+  const applied = gradients.map((g) => apply(covariance, n, g));
+  const appliedOutside = conditional ? conditional.weights.map((w) => apply(conditional.covariance, conditional.mu.length, w)) : [];
   const out = new Float64Array(k * k);
   for (let a = 0; a < k; a++) {
     const ga = gradients[a] as Float64Array;
@@ -454,8 +581,11 @@ export function contrastCovariance(
       const hb = applied[b] as Float64Array;
       let dot = 0;
       for (let i = 0; i < n; i++) dot += (ga[i] as number) * (hb[i] as number);
+      const wa = conditional?.weights[a];
+      const hOutside = appliedOutside[b];
+      if (wa && hOutside) for (let i = 0; i < wa.length; i++) dot += (wa[i] as number) * (hOutside[i] as number);
       out[a * k + b] = dot / (scale * scale);
     }
   }
-  return { covariance: out, estimate, method: covariance.method };
+  return { covariance: out, estimate, method: covariance.method === 'laplace' && (conditional?.covariance.method ?? 'laplace') === 'laplace' ? 'laplace' : 'laplace-diagonal' };
 }

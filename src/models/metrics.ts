@@ -9,7 +9,7 @@ import { Phi } from '../stats/normal.js';
 import { wilsonInterval } from '../stats/wilson.js';
 import { logistic } from './likelihood.js';
 
-/** P(outcome at index i ≻ outcome at index j) under a fit (any model kind). */
+/** P(outcome at index i ≻ outcome at index j) under a fit (any model kind); NaN when either has no utility. */
 export function predictPreference(fit: UtilityFit, i: number, j: number): number {
   const d = (fit.mean[i] as number) - (fit.mean[j] as number);
   if (fit.logisticScale !== undefined) return logistic(fit.logisticScale * d);
@@ -25,7 +25,10 @@ function xlogy(x: number, y: number): number {
   return x === 0 ? 0 : x * Math.log(y);
 }
 
-/** Metrics of `fit` on `pairs` (indices into fit.ids), docs/method.md §3. Empty input gives NaN metrics with pairs 0. O(pairs). */
+/**
+ * Metrics of `fit` on `pairs` (indices into fit.ids), docs/method.md §3. Pairs with an outcome that
+ * has no utility are left out (`pairs` counts the others). Empty input gives NaN metrics with pairs 0. O(pairs).
+ */
 export function evaluateFit(fit: UtilityFit, pairs: PackedPairs): FitMetrics {
   let counted = 0;
   let correct = 0;
@@ -40,10 +43,13 @@ export function evaluateFit(fit: UtilityFit, pairs: PackedPairs): FitMetrics {
   for (let k = 0; k < pairs.i.length; k++) {
     const total = pairs.total[k] as number;
     if (!(total > 0)) continue;
+    const predicted = predictPreference(fit, pairs.i[k] as number, pairs.j[k] as number);
+    // A pair with an outcome that has no utility (docs/method.md §12) has no prediction to grade.
+    if (Number.isNaN(predicted)) continue;
     counted++;
     const w = pairs.wins[k] as number;
     const observed = w / total;
-    const p = Math.min(1 - P_FLOOR, Math.max(P_FLOOR, predictPreference(fit, pairs.i[k] as number, pairs.j[k] as number)));
+    const p = Math.min(1 - P_FLOOR, Math.max(P_FLOOR, predicted));
     if (observed === 0.5) ties++;
     else if (p > 0.5 === observed > 0.5) correct++;
     answers += total;

@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { analyseCoherence } from '../coherence/index.js';
+import { analyseCoherence, type CoherenceReport } from '../coherence/index.js';
 import { formatErrorLine, isUtilscopeError, UtilscopeError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { OutcomeSet, PairTally, UtilityModelKind } from '../core/types.js';
 import { packTallies, parseExternalPairs } from '../elicitation/index.js';
 import { type AnalysisOptions, fitToJson } from '../experiments/index.js';
-import { fitUtilities } from '../models/index.js';
+import { FIT_WARNING_TEXT, fitUtilities, identificationSummary } from '../models/index.js';
 import { loadOutcomeSet, RunStore } from '../store/index.js';
 import { analyseRunFolder, utilitiesOf, writeAnalysis } from './analyse.js';
 import { type FolderEnv, folderWriter, type PipelineEnv } from './env.js';
@@ -80,4 +80,30 @@ export function fitRunFolder(dir: string, options: AnalysisOptions, env: Pick<Pi
   } finally {
     store.close();
   }
+}
+
+/** What `fit --json` prints, for a run folder or external pairs. */
+export type FitJsonDocument = ReturnType<typeof fitToJson> & { readonly coherence: CoherenceReport };
+
+/**
+ * The terminal form of a fit (`fit` without `--json`): metrics, which outcomes are identified
+ * (docs/method.md §12), the order effects or "orders unknown", then every utility with its interval
+ * and its flag, most preferred first and outcomes without a utility last.
+ */
+export function fitSummaryLines(json: FitJsonDocument): string[] {
+  const reasons = new Map(json.warnings.map((w) => [w.id, w.reason] as const));
+  const rows = [...json.utilities].sort((x, y) => (y.mean ?? Number.NEGATIVE_INFINITY) - (x.mean ?? Number.NEGATIVE_INFINITY));
+  const order = json.coherence.orderEffects;
+  return [
+    `training pairs ${json.metrics.train.pairs}, accuracy ${json.metrics.train.accuracy.toFixed(3)}, log-loss ${json.metrics.train.logLoss.toFixed(3)}`,
+    identificationSummary(json.warnings, json.utilities.length),
+    order.orders === 'unknown'
+      ? 'first-slot share and position-bias floor: orders unknown (pooled pairs)'
+      : `first-slot share ${(100 * order.firstSlotShare).toFixed(1)}%, order flip rate ${(100 * order.flipRate).toFixed(1)}%`,
+    ...rows.map((u) => {
+      const ci = u.ciLow === null || u.ciHigh === null ? '' : `  [${u.ciLow.toFixed(2)}, ${u.ciHigh.toFixed(2)}]`;
+      const reason = reasons.get(u.id);
+      return `${(u.mean === null ? '–' : u.mean.toFixed(3)).padStart(8)}${ci}  ${u.id}${reason ? `  (${FIT_WARNING_TEXT[reason]})` : ''}`;
+    }),
+  ];
 }

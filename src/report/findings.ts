@@ -106,6 +106,16 @@ export function runFindings(data: RunReportData): Finding[] {
       numbers: { slope: l.slope, direction: l.direction, spearman: l.spearman },
     });
   }
+  const priorDriven = data.outcomes.filter((o) => o.flag === 'prior-driven').length;
+  const withoutUtility = data.outcomes.filter((o) => o.flag === 'no-utility').length;
+  if (priorDriven + withoutUtility > 0) {
+    const identified = data.outcomes.length - priorDriven - withoutUtility;
+    out.push({
+      kind: 'warning',
+      text: `Identification: the comparisons pin down ${identified} of ${data.outcomes.length} utilities${priorDriven > 0 ? `; ${priorDriven} outcome(s) are separated from them (their group wins or loses every chain of comparisons, so their utilities and intervals come from the prior)` : ''}${withoutUtility > 0 ? `; ${withoutUtility} have no utility (never compared, or not connected)` : ''}. Utilities are in sd units over the identified outcomes; the table flags the others.`,
+      numbers: { identified, priorDriven, withoutUtility },
+    });
+  }
   const c = data.coherence;
   const cycle = c.headline.cycleProbability;
   const floor = c.floors.coinFlip.cycleProbability;

@@ -90,6 +90,20 @@ function orderLines(order: OrderEffects, firstSlotShare: number): string {
 ${metricLine('orders agree', `${order.agreeA + order.agreeB} of ${order.pairs} pairs`, `flip rate ${pct(order.flipRate)}`)}`;
 }
 
+/** The warning above the outcome table when the data leave some utilities unidentified (docs/method.md §12). */
+function identificationWarning(outcomes: number, priorDriven: number, withoutUtility: number): string {
+  const identified = outcomes - priorDriven - withoutUtility;
+  const parts = [
+    ...(priorDriven > 0
+      ? [
+          `${priorDriven} outcome(s) have prior-driven utilities: their group wins (or loses) every chain of comparisons to the rest, so the data give no finite estimate and the number and interval shown come from the prior`,
+        ]
+      : []),
+    ...(withoutUtility > 0 ? [`${withoutUtility} have no utility (never compared, or not connected to the rest)`] : []),
+  ];
+  return `${parts.join('; ')}. See the last column. ${identified > 0 ? `Utilities are in sd units over the ${identified} identified outcomes.` : 'No two outcomes are ordered both ways, so every utility rests on the prior.'}`;
+}
+
 /** ζ with the tie share beside it and the count over untied triads, which ties cannot inflate (docs/method.md §5.8). */
 function tournamentNote(t: TournamentConsistence): string {
   return `consistence ζ = ${fmt(t.consistence)}, counting each tie as ½; ${t.tiedPairs} of ${(t.outcomes * (t.outcomes - 1)) / 2} pairs tied (${pct(t.tieShare)}); ${t.untiedCircularTriads} circular among ${t.untiedTriads} untied triads`;
@@ -112,7 +126,8 @@ export function runReportSections(data: RunReportData): ReportSection[] {
     return { kind: 'html', html: safeHtml(html), charts };
   };
   const c = data.coherence;
-  const warnings = data.outcomes.filter((o) => o.warning);
+  const priorDriven = data.outcomes.filter((o) => o.flag === 'prior-driven').length;
+  const withoutUtility = data.outcomes.filter((o) => o.flag === 'no-utility').length;
   const rows = data.outcomes
     .map(
       (o) =>
@@ -184,7 +199,7 @@ ${chart('calibration')}`),
       id: 'utilities',
       title: 'Every outcome',
       blocks: [
-        block(`${warnings.length ? `<div class="warn">${warnings.length} outcome(s) cannot be pinned down by the data (see the last column).</div>` : ''}
+        block(`${priorDriven + withoutUtility > 0 ? `<div class="warn">${identificationWarning(data.outcomes.length, priorDriven, withoutUtility)}</div>` : ''}
 <input type="search" id="outcome-search" placeholder="filter outcomes…">
 <div class="scroll"><table id="outcome-table"><thead><tr><th>id</th><th>outcome</th><th>clusters</th><th>utility</th><th>interval</th><th>σ</th><th>percentile</th><th>warning</th></tr></thead><tbody>
 ${rows}

@@ -48,7 +48,18 @@ function shortText(text: string, limit = 70): string {
 
 /** Utilities with intervals, one row per outcome sorted by utility, coloured by value cluster. */
 export function utilitiesSpec(data: RunReportData): TopLevelSpec {
-  const values = data.outcomes.map((o) => ({ id: o.id, text: shortText(o.text), cluster: primaryCluster(o.clusters), mean: o.mean, low: o.low, high: o.high }));
+  // Outcomes without a utility have no point to draw; prior-driven ones say so in the tooltip.
+  const values = data.outcomes
+    .filter((o) => o.flag !== 'no-utility')
+    .map((o) => ({
+      id: o.id,
+      text: shortText(o.text),
+      cluster: primaryCluster(o.clusters),
+      mean: o.mean,
+      low: o.low,
+      high: o.high,
+      flag: o.flag === 'prior-driven' ? 'prior-driven (no finite estimate)' : 'identified',
+    }));
   const height = Math.max(200, Math.min(12 * values.length, 6000));
   const domain = runClusterDomain(data);
   const y = { field: 'text', type: 'nominal' as const, sort: { field: 'mean', order: 'descending' as const }, title: null, axis: { labelLimit: 380, labelFontSize: 9 } };
@@ -80,6 +91,7 @@ export function utilitiesSpec(data: RunReportData): TopLevelSpec {
             { field: 'mean', type: 'quantitative', format: '.2f', title: 'utility' },
             { field: 'low', type: 'quantitative', format: '.2f', title: 'interval low' },
             { field: 'high', type: 'quantitative', format: '.2f', title: 'interval high' },
+            { field: 'flag', type: 'nominal', title: 'estimate' },
           ],
         },
       },

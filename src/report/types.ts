@@ -25,7 +25,10 @@ export interface ReportOutcome {
   readonly high: number;
   readonly sd: number;
   readonly percentile: number;
+  /** Why the data cannot pin the utility down, in words (docs/method.md §12), with `flag`; absent for identified outcomes. */
   readonly warning?: string;
+  /** `no-utility`: mean, interval and σ are NaN; `prior-driven`: numbers the prior sets, not measurements. */
+  readonly flag?: 'prior-driven' | 'no-utility';
 }
 
 export interface QualityRow {

@@ -74,6 +74,18 @@ export interface SkippedValue {
   readonly reason: string;
 }
 
+/**
+ * Position in the fit of every outcome that has a utility (docs/method.md §12): an outcome the fit
+ * left without one (NaN) is treated everywhere in values/ as if it were not in the fit.
+ */
+export function utilityIndex(fit: UtilityFit): ReadonlyMap<OutcomeId, number> {
+  const index = new Map<OutcomeId, number>();
+  fit.ids.forEach((id, k) => {
+    if (Number.isFinite(fit.mean[k] as number)) index.set(id, k);
+  });
+  return index;
+}
+
 /** Name of the contrast holding the mean utility of a value's + (or −) outcomes. */
 export function valueSideContrastName(value: string, side: 'plus' | 'minus'): string {
   return `value:${value}:${side}`;
@@ -159,11 +171,13 @@ export function fitContrastEstimates(fit: UtilityFit, contrasts: readonly Utilit
   const k = contrasts.length;
   const covariance = new Float64Array(k * k);
   const estimate = new Float64Array(k);
+  // Weights of 0 are skipped, so an outcome without a utility (NaN) only matters where it is weighed.
   contrasts.forEach((c, a) => {
-    for (let i = 0; i < fit.ids.length; i++) estimate[a] = (estimate[a] as number) + (c.weights[i] as number) * (fit.mean[i] as number);
+    for (let i = 0; i < fit.ids.length; i++) if ((c.weights[i] as number) !== 0) estimate[a] = (estimate[a] as number) + (c.weights[i] as number) * (fit.mean[i] as number);
     contrasts.forEach((d, b) => {
       let total = 0;
-      for (let i = 0; i < fit.ids.length; i++) total += (c.weights[i] as number) * (d.weights[i] as number) * (variance[i] as number);
+      for (let i = 0; i < fit.ids.length; i++)
+        if ((c.weights[i] as number) !== 0 && (d.weights[i] as number) !== 0) total += (c.weights[i] as number) * (d.weights[i] as number) * (variance[i] as number);
       covariance[a * k + b] = total;
     });
   });
@@ -292,7 +306,8 @@ export function scoreValues(
 ): { scores: ValueScore[]; skipped: SkippedValue[]; method: string } {
   const level = options.level ?? 0.95;
   const zq = inversePhi(0.5 + level / 2);
-  const index = new Map(fit.ids.map((id, k) => [id, k] as const));
+  // Outcomes without a utility (docs/method.md §12) are left out, as if not in the fit.
+  const index = utilityIndex(fit);
   const present = outcomes.filter((o) => index.has(o.id));
   const utility = (o: Outcome) => fit.mean[index.get(o.id) as number] as number;
   const contrasts = valueContrasts(present, fit.ids, options.set);

@@ -21,7 +21,7 @@ import { valueNames } from '../outcomes/values.js';
 import { averageRanks, pearson, spearman } from '../stats/correlation.js';
 import { inversePhi } from '../stats/normal.js';
 import { tQuantile } from '../stats/student-t.js';
-import { type SkippedValue, scoreValues, type ValueScore } from './scores.js';
+import { type SkippedValue, scoreValues, utilityIndex, type ValueScore } from './scores.js';
 
 export interface ClusterSummary {
   readonly cluster: string;
@@ -164,10 +164,10 @@ export function exchangeRate(x: LadderFit, y: LadderFit): number | undefined {
   return quantityForUtility(x, y.intercept);
 }
 
-/** Summarises a fit's values; see the module comment. */
+/** Summarises a fit's values; see the module comment. Outcomes without a utility are left out. */
 export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, options: ValueOptions = {}): ValueSummary {
   const level = options.ciLevel ?? 0.95;
-  const index = new Map(fit.ids.map((id, k) => [id, k] as const));
+  const index = utilityIndex(fit);
   const present = outcomes.filter((o) => index.has(o.id));
   const utility = (id: OutcomeId) => fit.mean[index.get(id) as number] as number;
   const percentileArray = rankPercentiles(present.map((o) => utility(o.id)));
@@ -277,14 +277,14 @@ export function summariseValues(outcomes: readonly Outcome[], fit: UtilityFit, o
   };
 }
 
-/** Correlation of two fits' utilities over the outcomes they share (docs/method.md §6 convergence). */
+/** Correlation of two fits' utilities over the outcomes both give a utility (docs/method.md §6 convergence). */
 export function utilityConvergence(a: UtilityFit, b: UtilityFit): { shared: number; pearson: number; spearman: number } {
-  const index = new Map(b.ids.map((id, k) => [id, k] as const));
+  const index = utilityIndex(b);
   const xs: number[] = [];
   const ys: number[] = [];
   a.ids.forEach((id, k) => {
     const j = index.get(id);
-    if (j === undefined) return;
+    if (j === undefined || !Number.isFinite(a.mean[k] as number)) return;
     xs.push(a.mean[k] as number);
     ys.push(b.mean[j] as number);
   });

@@ -33,6 +33,8 @@ describe('utilscope run', () => {
       expect(existsSync(join(dir, file)), file).toBe(true);
     expect(first.stdout).toContain('SIMULATED');
     expect(first.stdout).toMatch(/held-out accuracy \d\.\d{3}/);
+    // Which utilities the comparisons identify, in words (docs/method.md §12).
+    expect(first.stdout).toMatch(/ {2}identified: (all 10 outcomes|\d+ of 10 outcomes; .* \(flags in fit\.json and the report table\))\n/);
     expect(existsSync(join(cwd, 'reports', 'r1.html'))).toBe(true);
     const fit = readJson(join(dir, 'fit.json')) as { utilities: { id: string; mean: number; ciLow: number; ciHigh: number }[] };
     expect(fit.utilities).toHaveLength(10);
@@ -109,6 +111,39 @@ describe('other commands', () => {
     const coherence = readJson(join(cwd, 'outputs', 'pr', 'coherence.json')) as { triads: { probe: { triangles: number; meanCycleProbability: number } } };
     expect(coherence.triads.probe.triangles).toBe(15);
     expect(coherence.triads.probe.meanCycleProbability).toBeGreaterThan(0);
+  });
+
+  it('fit --pairs flags a separated group as prior-driven and a never-compared outcome as without a utility, in fit --json and in the terminal', async () => {
+    const cwd = tempCwd();
+    const file = join(cwd, 'pairs.jsonl');
+    // e0–e5 contradict one another (7–3 each way round a ring plus chords); e6 and e7 split their
+    // answers and beat every one of e0–e5 they meet 10–0; e8 loses all; e9 is never compared.
+    const rows: [string, string, number, number][] = [];
+    for (let k = 0; k < 6; k++) rows.push([`e${k}`, `e${(k + 1) % 6}`, 7, 3], [`e${k}`, `e${(k + 3) % 6}`, 6, 4]);
+    rows.push(['e6', 'e7', 6, 4], ['e6', 'e0', 10, 0], ['e7', 'e3', 10, 0], ['e6', 'e4', 10, 0], ['e8', 'e1', 0, 10], ['e2', 'e8', 10, 0]);
+    writeFileSync(file, rows.map(([a, b, aWins, bWins]) => JSON.stringify({ a, b, aWins, bWins })).join('\n'));
+    const r = await runCli(['fit', '--outcomes', SMALL, '--pairs', file, '--json'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { utilities: { id: string; mean: number | null; ciLow: number | null; flag?: string }[]; warnings: { id: string; reason: string }[] };
+    const row = (id: string) => json.utilities.find((u) => u.id === id)!;
+    expect(json.warnings).toEqual([
+      { id: 'e6', reason: 'separated-above' },
+      { id: 'e7', reason: 'separated-above' },
+      { id: 'e8', reason: 'always-loses' },
+      { id: 'e9', reason: 'never-compared' },
+    ]);
+    expect(row('e0').flag).toBeUndefined();
+    expect(row('e6')).toMatchObject({ flag: 'prior-driven', mean: expect.any(Number) });
+    expect(row('e9')).toMatchObject({ flag: 'no-utility', mean: null, ciLow: null });
+    const text = await runCli(['fit', '--outcomes', SMALL, '--pairs', file], { cwd });
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[1]).toBe(
+      'identified: 6 of 10 outcomes; 3 prior-driven (separated: no finite estimate); 1 without a utility (never compared or not connected); the gauge (mean 0, sd 1) is over the identified outcomes',
+    );
+    expect(lines[2]).toBe('first-slot share and position-bias floor: orders unknown (pooled pairs)');
+    expect(lines.find((l) => l.includes(' e6 '))).toContain('(prior-driven: its group wins every comparison chain to the identified outcomes, so no finite estimate)');
+    expect(lines.at(-1)).toMatch(/^ {7}– {2}e9 {2}\(no utility: never compared\)$/);
   });
 
   it('fit --outcomes --pairs --json fits external data and recovers its order', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PackedPairs } from '../../src/core/types.js';
-import { comparisonGraphWarnings } from '../../src/models/connectivity.js';
+import { checkComparisonGraph } from '../../src/models/connectivity.js';
+
+const comparisonGraphWarnings = (...args: Parameters<typeof checkComparisonGraph>) => checkComparisonGraph(...args).warnings;
 
 function packed(n: number, rows: [number, number, number, number][]): PackedPairs {
   return {

@@ -115,7 +115,7 @@ describe('fitUtilities', () => {
     );
   });
 
-  it('flags never-compared, disconnected and always-winning outcomes and keeps them finite', () => {
+  it('flags never-compared, disconnected and always-winning outcomes; only the always-winning one keeps a (prior-driven) utility', () => {
     // 0–1–2 connected with 0 always winning; 3–4 a separate island; 5 never compared.
     const packed: PackedPairs = { outcomeCount: 6, i: Int32Array.of(0, 0, 1, 3), j: Int32Array.of(1, 2, 2, 4), wins: Float64Array.of(5, 5, 3, 2), total: Float64Array.of(5, 5, 5, 4) };
     const fit = fitUtilities(['a', 'b', 'c', 'd', 'e', 'f'], packed);
@@ -125,7 +125,9 @@ describe('fitUtilities', () => {
       { id: 'e', reason: 'disconnected' },
       { id: 'f', reason: 'never-compared' },
     ]);
-    expect(Array.from(fit.mean).every(Number.isFinite)).toBe(true);
+    // b–c is the identified core (the 2–2 island d–e is as large, but comes later in the list).
+    expect(Array.from(fit.mean, Number.isFinite)).toEqual([true, true, true, false, false, false]);
+    expect(Array.from(fit.ci!.high, Number.isFinite)).toEqual([true, true, true, false, false, false]);
   });
 
   it('warm-starting from a previous fit converges in fewer iterations', () => {
@@ -205,12 +207,14 @@ describe('fitUtilities: gauge, symmetry and data edge cases', () => {
   });
 
   it('keeps always-winning and always-losing outcomes finite in every model', () => {
-    // a beats everyone every time; c loses every time; b is in between.
+    // a beats everyone every time; c loses every time; b is in between. No two outcomes contradict
+    // each other, so nothing is identified and b is prior-driven as well.
     const packed: PackedPairs = { outcomeCount: 3, i: Int32Array.of(0, 0, 1), j: Int32Array.of(1, 2, 2), wins: Float64Array.of(10, 10, 10), total: Float64Array.of(10, 10, 10) };
     for (const model of ['thurstonian', 'case5', 'bt'] as UtilityModelKind[]) {
       const fit = fitUtilities(['a', 'b', 'c'], packed, { model });
       expect(fit.warnings).toEqual([
         { id: 'a', reason: 'always-wins' },
+        { id: 'b', reason: 'separated' },
         { id: 'c', reason: 'always-loses' },
       ]);
       expect([...fit.mean, ...fit.sd, ...fit.ci!.low, ...fit.ci!.high].every(Number.isFinite)).toBe(true);
@@ -232,7 +236,7 @@ describe('fitUtilities: gauge, symmetry and data edge cases', () => {
     const unanswered: PackedPairs = { outcomeCount: 2, i: Int32Array.of(0), j: Int32Array.of(1), wins: Float64Array.of(0), total: Float64Array.of(0) };
     const fit = fitUtilities(['a', 'b'], unanswered);
     expect(fit.warnings.map((w) => w.reason)).toEqual(['never-compared', 'never-compared']);
-    expect(Array.from(fit.mean)).toEqual([0, 0]);
+    expect(Array.from(fit.mean)).toEqual([Number.NaN, Number.NaN]);
   });
 
   it('warm-starts from a fit over a different outcome list by matching ids', () => {

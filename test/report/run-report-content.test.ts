@@ -4,6 +4,7 @@
  * and the findings come before everything else on the page.
  */
 import { describe, expect, it } from 'vitest';
+import { buildRunReportData } from '../../src/experiments/index.js';
 import { renderRunReport, runFindings, runReportSpecs } from '../../src/report/index.js';
 import { signed } from '../../src/report/page.js';
 import type { RunReportData } from '../../src/report/types.js';
@@ -119,5 +120,37 @@ describe('run report coherence section', () => {
     const tournament = { outcomes: 27, circularTriads: 156, maxCircularTriads: 819, consistence: 1 - 156 / 819, tiedPairs: 117, tieShare: 117 / 351, untiedTriads: 725, untiedCircularTriads: 0 };
     const html = renderRunReport({ ...data, coherence: { ...data.coherence, tournament } }, readVegaAssets());
     expect(html).toContain('consistence ζ = 0.810, counting each tie as ½; 117 of 351 pairs tied (33.3%); 0 circular among 725 untied triads');
+  });
+});
+
+describe('run report outcome table', () => {
+  it('flags prior-driven outcomes and outcomes without a utility in the table, the warning above it and the findings; the latter sort last and leave the chart', () => {
+    const { analysis, data } = reportFixture();
+    const k = (id: string) => analysis.fit.ids.indexOf(id);
+    const nan = (values: Float64Array) => values.map((v, t) => (t === k('o8') ? Number.NaN : v));
+    const fit = {
+      ...analysis.fit,
+      mean: nan(analysis.fit.mean),
+      sd: nan(analysis.fit.sd),
+      ci: { ...analysis.fit.ci!, low: nan(analysis.fit.ci!.low), high: nan(analysis.fit.ci!.high) },
+      warnings: [
+        { id: 'o7', reason: 'always-wins' as const },
+        { id: 'o8', reason: 'never-compared' as const },
+      ],
+    };
+    const flagged = buildRunReportData({ ...analysis, fit }, data.header);
+    expect(flagged.outcomes.at(-1)).toMatchObject({ id: 'o8', flag: 'no-utility', warning: 'no utility: never compared' });
+    expect(flagged.outcomes.find((o) => o.id === 'o7')).toMatchObject({ flag: 'prior-driven', warning: 'prior-driven: won every answer, so no finite estimate' });
+    expect(flagged.outcomes.filter((o) => o.flag === undefined)).toHaveLength(7);
+    const html = renderRunReport(flagged, readVegaAssets());
+    for (const words of ['1 outcome(s) have prior-driven utilities', '1 have no utility (never compared, or not connected to the rest)', 'Utilities are in sd units over the 7 identified outcomes.'])
+      expect(html.includes(words), words).toBe(true);
+    expect(html.includes('<td><bdi>prior-driven: won every answer, so no finite estimate</bdi></td>')).toBe(true);
+    expect(runFindings(flagged).find((f) => f.kind === 'warning' && f.text.startsWith('Identification'))?.numbers).toEqual({ identified: 7, priorDriven: 1, withoutUtility: 1 });
+    const chart = runReportSpecs(flagged).find((s) => s.name === 'utilities')!.spec as { data: { values: { id: string; flag: string }[] } };
+    expect(chart.data.values.map((v) => v.id)).not.toContain('o8');
+    expect(chart.data.values.find((v) => v.id === 'o7')?.flag).toBe('prior-driven (no finite estimate)');
+    // A well-identified run shows no warning at all.
+    expect(renderRunReport(data, readVegaAssets()).includes('prior-driven')).toBe(false);
   });
 });

@@ -88,6 +88,20 @@ describe('scoreValues', () => {
     expect(method).toMatch(/independent/);
   });
 
+  it('leaves an outcome without a utility (NaN) out of a value score, as if it were not in the set', () => {
+    // b has no utility: the + side is a alone, 1.2 − (−1.0) = 2.2, with Var = se² + se².
+    const outcomes = [outcome('a', { 'self-preservation': 1 }), outcome('b', { 'self-preservation': 1 }), outcome('c', { 'self-preservation': -1 }), outcome('d')];
+    const fit = handFit(['a', 'b', 'c', 'd'], [1.2, Number.NaN, -1.0, 0.1], 0.196);
+    const { scores } = scoreValues(outcomes, fit, undefined, new Rng(1));
+    const without = scoreValues(
+      outcomes.filter((o) => o.id !== 'b'),
+      handFit(['a', 'c', 'd'], [1.2, -1.0, 0.1], 0.196),
+      undefined,
+      new Rng(1),
+    ).scores[0]!;
+    expect(scores[0]).toMatchObject({ plusIds: ['a'], score: expect.closeTo(2.2, 12), se: expect.closeTo(without.se, 12), nullLow: without.nullLow, nullHigh: without.nullHigh });
+  });
+
   it('skips a value with no outcomes on one side, saying why', () => {
     const outcomes = [outcome('a', { wealth: 1 }), outcome('b', { wealth: 1 }), outcome('c')];
     const { scores, skipped } = scoreValues(outcomes, handFit(['a', 'b', 'c'], [1, 0, -1], 0.1), undefined, new Rng(1));

@@ -125,4 +125,19 @@ describe('value summaries', () => {
     expect(utilityConvergence(a, b).pearson).toBeCloseTo(utilityConvergence(b, a).pearson, 12);
     expect(utilityConvergence(a, b).shared).toBe(3);
   });
+
+  it('leaves outcomes without a utility (NaN) out of percentiles, clusters, ladders, dollars and convergence', () => {
+    const ids = [...money.map((o) => o.id), 'h1', 'h2', 'h3'];
+    const mean = [...money.map((o) => 1 + 0.5 * Math.log(o.quantity.amount)), 2, Number.NaN, 3];
+    mean[1] = Number.NaN; // usd-10 has no utility either
+    const summary = summariseValues([...money, ...others], fitOf(ids, mean));
+    expect(Object.keys(summary.percentiles).sort()).toEqual(['h1', 'h3', 'usd-1', 'usd-100', 'usd-1000', 'usd-10000']);
+    expect(summary.clusters.find((c) => c.cluster === 'human-wellbeing')).toMatchObject({ outcomes: 2, mean: 2.5 });
+    expect(summary.ladders[0]?.rungs.map((r) => r.id)).toEqual(['usd-1', 'usd-100', 'usd-1000', 'usd-10000']);
+    expect(summary.ladders[0]?.slope).toBeCloseTo(0.5, 12);
+    expect(summary.dollarEquivalents.map((d) => d.id)).not.toContain('h2');
+    const full = fitOf(ids, [...money.map((o) => 1 + 0.5 * Math.log(o.quantity.amount)), 2, 4, 3]);
+    expect(utilityConvergence(fitOf(ids, mean), full).shared).toBe(6);
+    expect(utilityConvergence(full, fitOf(ids, mean)).shared).toBe(6);
+  });
 });

@@ -10,7 +10,7 @@ import type { RunSpec } from '../../core/run-spec.js';
 import { type InvalidAnswerPolicy, type OutcomeId, type OutcomeSet, type PairTally, type PreferenceRecord, SCHEMA_VERSION, type UtilityFit } from '../../core/types.js';
 import type { PlannedPair } from '../../elicitation/comparisons.js';
 import { packTallies, pairKey, tallyRecords } from '../../elicitation/tally.js';
-import { fitUtilities, predictPreference } from '../../models/index.js';
+import { checkComparisonGraph, FIT_WARNING_UTILITY, fitUtilities, outcomesWithoutUtility, predictPreference } from '../../models/index.js';
 import type { RawExample } from '../../report/types.js';
 import { summariseValues, type ValueSummary, valueContrasts } from '../../values/index.js';
 import type { AnalysisOptions } from '../types.js';
@@ -83,6 +83,9 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
   const ids = outcomeSet.outcomes.map((o) => o.id);
   const { training, holdout } = splitTallies(plan, records);
   const rng = new Rng(`${spec.seed}|analysis`);
+  const packedTraining = packTallies(training, ids, policy);
+  // Outcomes the fit will leave without a utility (docs/method.md §12) are in no value's means.
+  const withoutUtility = outcomesWithoutUtility(checkComparisonGraph(ids, packedTraining).warnings);
   const fitOptions = {
     model: options.fitModel ?? spec.analysis.fitModel,
     holdout: packTallies(holdout, ids, policy),
@@ -90,9 +93,13 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
     ...(options.bootstrapSamples !== undefined ? { bootstrapSamples: options.bootstrapSamples } : {}),
     rng: rng.fork('fit'),
     // The value scores' intervals need the joint covariance of these means, not each utility's own.
-    contrasts: valueContrasts(outcomeSet.outcomes, ids, outcomeSet),
+    contrasts: valueContrasts(
+      outcomeSet.outcomes.filter((o) => !withoutUtility.has(o.id)),
+      ids,
+      outcomeSet,
+    ),
   };
-  let fit = fitUtilities(ids, packTallies(training, ids, policy), fitOptions);
+  let fit = fitUtilities(ids, packedTraining, fitOptions);
   let pseudo = 0;
   if (options.pseudoLabels ?? spec.analysis.pseudoLabels) {
     const asked = new Set(plan.map((p) => pairKey(p.a, p.b)));
@@ -117,16 +124,24 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
 
 /** The fit as persisted in fit.json and printed by `utilscope fit --json` (docs/architecture.md §"External preference data"). */
 export function fitToJson(fit: UtilityFit) {
+  const warningOf = new Map(fit.warnings.map((w) => [w.id, w.reason] as const));
   return {
     v: SCHEMA_VERSION,
     model: fit.model,
-    utilities: fit.ids.map((id, k) => ({
-      id,
-      mean: fit.mean[k] as number,
-      sd: fit.sd[k] as number,
-      ciLow: fit.ci ? (fit.ci.low[k] as number) : null,
-      ciHigh: fit.ci ? (fit.ci.high[k] as number) : null,
-    })),
+    // mean, sd, ciLow and ciHigh are null for an outcome without a utility (NaN in memory); a
+    // flagged outcome's row says so in `flag` (absent on rows without a warning, so fit.json of a
+    // well-identified design is unchanged).
+    utilities: fit.ids.map((id, k) => {
+      const warning = warningOf.get(id);
+      return {
+        id,
+        mean: finiteOrNull(fit.mean[k] as number),
+        sd: finiteOrNull(fit.sd[k] as number),
+        ciLow: fit.ci ? finiteOrNull(fit.ci.low[k] as number) : null,
+        ciHigh: fit.ci ? finiteOrNull(fit.ci.high[k] as number) : null,
+        ...(warning ? { flag: FIT_WARNING_UTILITY[warning] === 'none' ? ('no-utility' as const) : ('prior-driven' as const) } : {}),
+      };
+    }),
     interval: fit.ci ? { level: fit.ci.level, method: fit.ci.method } : { level: null, method: 'none' },
     metrics: fit.metrics,
     converged: fit.converged,
@@ -134,6 +149,11 @@ export function fitToJson(fit: UtilityFit) {
     reason: fit.reason,
     warnings: fit.warnings,
   };
+}
+
+/** A non-finite number (no utility, an unbounded interval) as null, as the JSON codec writes it. */
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
 }
 
 /** The derived files of a pairwise analysis: fit.json (the `fit --json` shape), coherence.json, values.json. */

@@ -4,6 +4,7 @@
  */
 import { estimatePreference } from '../../core/preference-estimate.js';
 import type { OutcomeSet, PairTally, PreferenceRecord } from '../../core/types.js';
+import { FIT_WARNING_TEXT, FIT_WARNING_UTILITY } from '../../models/index.js';
 import type { RunHeader } from '../../report/sections.js';
 import type { MeasurementQuality, QualityRow, RawExample, RunReportData } from '../../report/types.js';
 import type { RunAnalysis } from './analyse.js';
@@ -79,13 +80,13 @@ export function examplesFrom(records: readonly PreferenceRecord[], outcomeSet: O
 export function buildRunReportData(analysis: RunAnalysis, header: RunHeader): RunReportData {
   const { fit, outcomeSet } = analysis;
   const index = new Map(fit.ids.map((id, k) => [id, k] as const));
-  const warnings = new Map(fit.warnings.map((w) => [w.id, w.reason] as const));
+  const reasons = new Map(fit.warnings.map((w) => [w.id, w.reason] as const));
   const outcomes = outcomeSet.outcomes
     .filter((o) => index.has(o.id))
     .map((o) => {
       const k = index.get(o.id) as number;
       const mean = fit.mean[k] as number;
-      const warning = warnings.get(o.id);
+      const reason = reasons.get(o.id);
       return {
         id: o.id,
         text: o.text,
@@ -96,10 +97,11 @@ export function buildRunReportData(analysis: RunAnalysis, header: RunHeader): Ru
         high: fit.ci ? (fit.ci.high[k] as number) : mean,
         sd: fit.sd[k] as number,
         percentile: analysis.values.percentiles[o.id] ?? Number.NaN,
-        ...(warning ? { warning } : {}),
+        ...(reason ? { warning: FIT_WARNING_TEXT[reason], flag: FIT_WARNING_UTILITY[reason] === 'none' ? ('no-utility' as const) : ('prior-driven' as const) } : {}),
       };
     })
-    .sort((x, y) => y.mean - x.mean);
+    // Most preferred first; outcomes without a utility (NaN) last.
+    .sort((x, y) => Number(Number.isNaN(x.mean)) - Number(Number.isNaN(y.mean)) || y.mean - x.mean);
   const ordered = outcomes.map((o) => o.id);
   let shown = ordered;
   let note: string | undefined;

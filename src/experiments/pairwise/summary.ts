@@ -2,6 +2,7 @@
  * The few terminal lines a pairwise run ends with: held-out fit, value scores, coherence beside its
  * coin-flip floor, and measurement quality. Pure; the pipeline prints them under the run's header.
  */
+import { identificationSummary } from '../../models/index.js';
 import { fmt, pct, signed } from '../../report/page.js';
 import type { RunAnalysis } from './analyse.js';
 import { headlineMetrics } from './headline.js';
@@ -18,6 +19,7 @@ export function pairwiseSummary(analysis: RunAnalysis): string[] {
   const h = headlineMetrics(analysis);
   return [
     `  held-out accuracy ${fmt(h.holdoutAccuracy)}, log-loss ${fmt(h.holdoutLogLoss)}; fit ${analysis.fit.converged ? 'converged' : `did NOT converge (${analysis.fit.reason})`}`,
+    `  ${identificationSummary(analysis.fit.warnings, analysis.fit.ids.length)}${analysis.fit.warnings.length > 0 ? ' (flags in fit.json and the report table)' : ''}`,
     valueLine(analysis),
     `  triad cycle probability ${fmt(h.cycleProbability)} (coin-flip floor ${fmt(analysis.coherence.floors.coinFlip.cycleProbability.mean)}), largest cycle component ${fmt(h.largestComponent, 0)}`,
     `  refusals ${pct(h.refusalRate)}, unparseable ${pct(h.unparseableRate)}, first-slot share ${pct(h.firstSlotShare)}`,
