@@ -152,7 +152,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       description: 'fit utilities for a run folder, or for external pairs (--outcomes + --pairs)',
       options: [
         { flags: '--outcomes <set>', description: 'outcome set for external pairs' },
-        { flags: '--pairs <file>', description: 'JSONL or CSV with a,b,aWins,bWins per unordered pair' },
+        { flags: '--pairs <file>', description: 'JSONL or CSV with a,b,aWins,bWins per unordered pair (whole numbers of answers)' },
+        { flags: '--weights', description: 'with --pairs: read fractional aWins/bWins as weights, each counted as that many answers (docs/method.md §2.8)' },
         { flags: '--model <kind>', description: 'thurstonian (default), case5 or bt' },
         { flags: '--unparseable <policy>', description: 'exclude or half (run folders only)' },
         { flags: '--intervals <method>', description: 'laplace (default) or bootstrap (seeded, 200 refits)' },
@@ -167,9 +168,10 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         let json: FitJsonDocument;
         if (dir === undefined) {
           if (!outcomes || !pairs) throw new UtilscopeError('usage', 'fit needs a run folder, or both --outcomes <set> and --pairs <file>', { field: '--pairs' });
-          json = fitExternalFile(outcomes, pairs, fitModel, intervals, env);
+          json = fitExternalFile(outcomes, pairs, fitModel, intervals, env, flags['weights'] === true);
         } else {
           if (outcomes || pairs) throw new UtilscopeError('usage', 'give either a run folder or --outcomes/--pairs, not both', { field: '--pairs' });
+          if (flags['weights']) throw new UtilscopeError('usage', '--weights applies to --pairs files only', { field: '--weights' });
           const policy = flags['unparseable'] === undefined ? undefined : parseChoice(flags['unparseable'] as string, '--unparseable', ['exclude', 'half'] as const, 'exclude');
           json = fitRunFolder(dir as string, { fitModel, intervals, ...(policy ? { policy } : {}), ...(flags['pseudoLabels'] ? { pseudoLabels: true } : {}) }, env);
         }

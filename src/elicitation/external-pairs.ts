@@ -2,7 +2,10 @@
  * Preference data from other tools or human studies (docs/architecture.md §"External preference data"):
  * JSONL with one `{"a", "b", "aWins", "bWins"}` per unordered pair, or CSV with the header
  * `a,b,aWins,bWins`. Parsed into PairTally (wins counted in the `ab` slot: the order is unknown).
- * Pure; every problem is a one-line `pairs-invalid` error naming the file and line.
+ * Counts must be whole numbers of answers unless `weights` is set, in which case fractional values
+ * are read as weights (docs/method.md §2.8: they enter the likelihood like fractional wins, and the
+ * intervals treat them as that many answers).
+ * Pure; every problem is a one-line `pairs-invalid` error naming the file, the line and the field.
  */
 import { quote, UtilscopeError } from '../core/errors.js';
 import { EMPTY_ORDER_TALLY } from '../core/preference-estimate.js';
@@ -15,8 +18,15 @@ interface RawPair {
   readonly bWins: unknown;
 }
 
-function toTally(raw: RawPair, known: ReadonlyMap<OutcomeId, number>, file: string, line: number): PairTally {
-  const fail = (what: string) => new UtilscopeError('pairs-invalid', what, { file, line });
+/** How `parseExternalPairs` reads a file: its format (inferred from the name by default) and whether fractional counts are weights. */
+export interface ExternalPairsOptions {
+  readonly format?: 'jsonl' | 'csv';
+  /** Accept fractional aWins/bWins as weights (`fit --weights`); without it they are an error, as R's glm warns of them. */
+  readonly weights?: boolean;
+}
+
+function toTally(raw: RawPair, known: ReadonlyMap<OutcomeId, number>, file: string, line: number, weights: boolean): PairTally {
+  const fail = (what: string, field?: string) => new UtilscopeError('pairs-invalid', what, { file, line, ...(field ? { field } : {}) });
   if (typeof raw.a !== 'string' || typeof raw.b !== 'string') throw fail('"a" and "b" must be outcome ids');
   for (const id of [raw.a, raw.b]) if (!known.has(id)) throw fail(`unknown outcome id ${quote(id)}`);
   if (raw.a === raw.b) throw fail(`a pair must name two different outcomes (${quote(raw.a)})`);
@@ -26,7 +36,8 @@ function toTally(raw: RawPair, known: ReadonlyMap<OutcomeId, number>, file: stri
     ['aWins', aWins],
     ['bWins', bWins],
   ] as const) {
-    if (!Number.isFinite(value) || value < 0) throw fail(`${name} must be a number ≥ 0`);
+    if (!Number.isFinite(value) || value < 0) throw fail(`${name} must be a number ≥ 0`, name);
+    if (!weights && !Number.isInteger(value)) throw fail(`${name} is ${value}, not a whole number of answers; pass --weights to read fractional counts as weights`, name);
   }
   // Store in the outcome set's order so pairs from either direction merge.
   const swap = (known.get(raw.a) as number) > (known.get(raw.b) as number);
@@ -40,8 +51,10 @@ function splitCsvLine(line: string): string[] {
   return line.split(',').map((cell) => cell.trim().replace(/^"(.*)"$/, '$1'));
 }
 
-/** Parses external pair counts; `format` is inferred from the file name when omitted. Merges repeated pairs. */
-export function parseExternalPairs(text: string, file: string, ids: readonly OutcomeId[], format: 'jsonl' | 'csv' = /\.csv$/i.test(file) ? 'csv' : 'jsonl'): PairTally[] {
+/** Parses external pair counts (see `ExternalPairsOptions`). Merges repeated pairs. */
+export function parseExternalPairs(text: string, file: string, ids: readonly OutcomeId[], options: ExternalPairsOptions = {}): PairTally[] {
+  const format = options.format ?? (/\.csv$/i.test(file) ? 'csv' : 'jsonl');
+  const weights = options.weights ?? false;
   const known = new Map(ids.map((id, k) => [id, k] as const));
   const lines = text.replace(/\r\n/g, '\n').split('\n');
   const tallies: PairTally[] = [];
@@ -53,7 +66,7 @@ export function parseExternalPairs(text: string, file: string, ids: readonly Out
       if (k === 0 || line.trim() === '') return;
       const cells = splitCsvLine(line);
       if (cells.length !== 4) throw new UtilscopeError('pairs-invalid', `expected 4 fields, found ${cells.length}`, { file, line: k + 1 });
-      tallies.push(toTally({ a: cells[0], b: cells[1], aWins: cells[2] === '' ? Number.NaN : cells[2], bWins: cells[3] === '' ? Number.NaN : cells[3] }, known, file, k + 1));
+      tallies.push(toTally({ a: cells[0], b: cells[1], aWins: cells[2] === '' ? Number.NaN : cells[2], bWins: cells[3] === '' ? Number.NaN : cells[3] }, known, file, k + 1, weights));
     });
   } else {
     lines.forEach((line, k) => {
@@ -66,7 +79,7 @@ export function parseExternalPairs(text: string, file: string, ids: readonly Out
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value))
         throw new UtilscopeError('pairs-invalid', 'each line must be an object {"a","b","aWins","bWins"}', { file, line: k + 1 });
-      tallies.push(toTally(value as RawPair, known, file, k + 1));
+      tallies.push(toTally(value as RawPair, known, file, k + 1, weights));
     });
   }
   if (tallies.length === 0) throw new UtilscopeError('pairs-invalid', 'no pairs found', { file });

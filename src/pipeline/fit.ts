@@ -16,8 +16,8 @@ import { loadOutcomeSet, RunStore } from '../store/index.js';
 import { analyseRunFolder, utilitiesOf, writeAnalysis } from './analyse.js';
 import { type FolderEnv, folderWriter, type PipelineEnv } from './env.js';
 
-/** Reads and validates an external pairs file against the outcome set's ids. */
-export function readExternalPairs(path: string, set: OutcomeSet): PairTally[] {
+/** Reads and validates an external pairs file against the outcome set's ids; `weights` accepts fractional counts (`--weights`). */
+export function readExternalPairs(path: string, set: OutcomeSet, weights = false): PairTally[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -28,26 +28,27 @@ export function readExternalPairs(path: string, set: OutcomeSet): PairTally[] {
     text,
     path,
     set.outcomes.map((o) => o.id),
+    { weights },
   );
 }
 
 /**
- * Fits external tallies: the `fit --json` shape (utilities, metrics, coherence). Their presentation
- * orders are unknown, so coherence reports `orders: 'unknown'` instead of a first-slot share and a
- * position-bias floor (docs/method.md §2.8).
+ * Fits external tallies: the `fit --json` shape (utilities, metrics, coherence), plus `input`: the
+ * orders are unknown and the counts were whole numbers or weights (docs/method.md §2.8). Without
+ * orders, coherence reports `orders: 'unknown'` instead of a first-slot share and a position-bias floor.
  */
-export function fitExternalPairs(set: OutcomeSet, tallies: readonly PairTally[], model: UtilityModelKind, intervals: 'laplace' | 'bootstrap' = 'laplace') {
+export function fitExternalPairs(set: OutcomeSet, tallies: readonly PairTally[], model: UtilityModelKind, intervals: 'laplace' | 'bootstrap' = 'laplace', weights = false) {
   const ids = set.outcomes.map((o) => o.id);
   const rng = new Rng('external-fit');
   const fit = fitUtilities(ids, packTallies(tallies, ids, 'exclude'), { model, intervals, rng: rng.fork('fit') });
   const coherence = analyseCoherence({ outcomes: set.outcomes, tallies, policy: 'exclude', fit, orders: 'unknown' }, rng.fork('coherence'));
-  return { ...fitToJson(fit), coherence };
+  return { ...fitToJson(fit), coherence, input: { orders: 'unknown' as const, counts: weights ? ('weights' as const) : ('whole' as const) } };
 }
 
-/** `fit --outcomes <set> --pairs <file>`. */
-export function fitExternalFile(outcomes: string, pairsFile: string, model: UtilityModelKind, intervals: 'laplace' | 'bootstrap', env: Pick<PipelineEnv, 'cwd'>) {
+/** `fit --outcomes <set> --pairs <file> [--weights]`. */
+export function fitExternalFile(outcomes: string, pairsFile: string, model: UtilityModelKind, intervals: 'laplace' | 'bootstrap', env: Pick<PipelineEnv, 'cwd'>, weights = false) {
   const loaded = loadOutcomeSet(outcomes);
-  return fitExternalPairs(loaded.set, readExternalPairs(resolve(env.cwd, pairsFile), loaded.set), model, intervals);
+  return fitExternalPairs(loaded.set, readExternalPairs(resolve(env.cwd, pairsFile), loaded.set, weights), model, intervals, weights);
 }
 
 /**

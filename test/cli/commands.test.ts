@@ -146,6 +146,23 @@ describe('other commands', () => {
     expect(lines.at(-1)).toMatch(/^ {7}– {2}e9 {2}\(no utility: never compared\)$/);
   });
 
+  it('fit --pairs --weights reads fractional counts as weights and says so; --weights on a run folder is a usage error', async () => {
+    const cwd = tempCwd();
+    const file = join(cwd, 'weighted.csv');
+    const lines = ['a,b,aWins,bWins'];
+    for (let a = 0; a < 10; a++) for (let b = a + 1; b < 10; b++) lines.push(`e${a},e${b},7.5,2.5`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    expect((await runCli(['fit', '--outcomes', SMALL, '--pairs', file, '--json'], { cwd })).code).toBe(1);
+    const r = await runCli(['fit', '--outcomes', SMALL, '--pairs', file, '--json', '--weights'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const json = JSON.parse(r.stdout) as { input: { counts: string; orders: string }; utilities: { id: string; mean: number }[] };
+    expect(json.input).toEqual({ orders: 'unknown', counts: 'weights' });
+    expect([...json.utilities].sort((x, y) => y.mean - x.mean).map((u) => u.id)).toEqual(Array.from({ length: 10 }, (_, k) => `e${k}`));
+    const usage = await runCli(['fit', 'outputs/none', '--weights'], { cwd });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--weights applies to --pairs files only');
+  });
+
   it('fit --outcomes --pairs --json fits external data and recovers its order', async () => {
     const cwd = tempCwd();
     const file = join(cwd, 'pairs.csv');

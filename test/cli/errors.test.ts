@@ -89,6 +89,13 @@ describe('CLI errors', () => {
     ['a negative count', 'pairs.jsonl', '{"a":"e0","b":"e1","aWins":3,"bWins":1}\n{"a":"e0","b":"e2","aWins":1,"bWins":-2}\n', 'pairs.jsonl:2', 'bWins'],
     ['a missing column', 'pairs.csv', 'a,b,aWins\ne0,e1,3\n', 'pairs.csv:1', 'header'],
     ['a missing field', 'pairs.jsonl', '{"a":"e0","b":"e1","aWins":3}\n', 'pairs.jsonl:1', 'bWins'],
+    [
+      'a fractional count without --weights',
+      'pairs.jsonl',
+      '{"a":"e0","b":"e1","aWins":3,"bWins":1}\n{"a":"e0","b":"e2","aWins":0.5,"bWins":2}\n',
+      'pairs.jsonl:2',
+      'aWins is 0.5, not a whole number of answers; pass --weights',
+    ],
   ])('a malformed external pairs file with %s fails with one line naming the line', async (_, name, text, where, what) => {
     const cwd = tempCwd();
     const file = join(cwd, name);

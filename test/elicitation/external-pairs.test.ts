@@ -29,6 +29,18 @@ describe('external pairs', () => {
     expect(errorOf(() => parseExternalPairs('\n', 'p.jsonl', IDS)).message).toContain('no pairs');
   });
 
+  it('refuses fractional counts with one line naming the file, line and field, unless they are read as weights', () => {
+    const jsonl = '{"a":"x","b":"y","aWins":3,"bWins":1}\n{"a":"x","b":"z","aWins":2.5,"bWins":1}\n';
+    const error = errorOf(() => parseExternalPairs(jsonl, 'p.jsonl', IDS));
+    expect(error.code).toBe('pairs-invalid');
+    expect(error.where).toEqual({ file: 'p.jsonl', line: 2, field: 'aWins' });
+    expect(error.message).toBe('aWins is 2.5, not a whole number of answers; pass --weights to read fractional counts as weights');
+    expect(errorOf(() => parseExternalPairs('a,b,aWins,bWins\nx,y,1,0.25\n', 'p.csv', IDS)).where).toEqual({ file: 'p.csv', line: 2, field: 'bWins' });
+    expect(parseExternalPairs(jsonl, 'p.jsonl', IDS, { weights: true })[1]).toMatchObject({ a: 'x', b: 'z', ab: { aWins: 2.5, bWins: 1 } });
+    // Whole numbers read the same either way.
+    expect(parseExternalPairs('{"a":"x","b":"y","aWins":3,"bWins":1}', 'p.jsonl', IDS, { weights: true })).toEqual(parseExternalPairs('{"a":"x","b":"y","aWins":3,"bWins":1}', 'p.jsonl', IDS));
+  });
+
   it('swapping a and b (and their wins) in the input gives the same tallies', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 }), (w, l) => {
