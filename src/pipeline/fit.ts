@@ -12,6 +12,7 @@ import type { OutcomeSet, PairTally, UtilityModelKind } from '../core/types.js';
 import { packTallies, parseExternalPairs } from '../elicitation/index.js';
 import { type AnalysisOptions, fitToJson } from '../experiments/index.js';
 import { FIT_WARNING_TEXT, fitUtilities, identificationSummary } from '../models/index.js';
+import { pct } from '../report/index.js';
 import { loadOutcomeSet, RunStore } from '../store/index.js';
 import { analyseRunFolder, utilitiesOf, writeAnalysis } from './analyse.js';
 import { type FolderEnv, folderWriter, type PipelineEnv } from './env.js';
@@ -93,14 +94,12 @@ export type FitJsonDocument = ReturnType<typeof fitToJson> & { readonly coherenc
  */
 export function fitSummaryLines(json: FitJsonDocument): string[] {
   const reasons = new Map(json.warnings.map((w) => [w.id, w.reason] as const));
-  const rows = [...json.utilities].sort((x, y) => (y.mean ?? Number.NEGATIVE_INFINITY) - (x.mean ?? Number.NEGATIVE_INFINITY));
+  const rows = [...json.utilities].sort((x, y) => Number(x.mean === null) - Number(y.mean === null) || (y.mean ?? 0) - (x.mean ?? 0));
   const order = json.coherence.orderEffects;
   return [
     `training pairs ${json.metrics.train.pairs}, accuracy ${json.metrics.train.accuracy.toFixed(3)}, log-loss ${json.metrics.train.logLoss.toFixed(3)}`,
     identificationSummary(json.warnings, json.utilities.length),
-    order.orders === 'unknown'
-      ? 'first-slot share and position-bias floor: orders unknown (pooled pairs)'
-      : `first-slot share ${(100 * order.firstSlotShare).toFixed(1)}%, order flip rate ${(100 * order.flipRate).toFixed(1)}%`,
+    order.orders === 'unknown' ? 'first-slot share and position-bias floor: orders unknown (pooled pairs)' : `first-slot share ${pct(order.firstSlotShare)}, order flip rate ${pct(order.flipRate)}`,
     ...rows.map((u) => {
       const ci = u.ciLow === null || u.ciHigh === null ? '' : `  [${u.ciLow.toFixed(2)}, ${u.ciHigh.toFixed(2)}]`;
       const reason = reasons.get(u.id);
