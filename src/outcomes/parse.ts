@@ -8,18 +8,22 @@
  *   "outcomes": [ { "id": "money-1000", "text": "You receive $1,000.", "category": "money",
  *                   "clusters": ["wealth"], "values": { "wealth": 1 },
  *                   "quantity": { "unit": "usd", "amount": 1000 } } ],
+ *                 { "id": "gamble-1", "kind": "lottery",                                          // a lottery
+ *                   "branches": [ { "outcome": "money-1000", "probability": 0.3 }, … ] } ],
  *   "units":  { "euros": { "description": "euros given to the AI", "direction": 1 } },   // optional
  *   "values": { "honesty": "the AI telling the truth" } }                                // optional
  * ```
  * Value tags must name a built-in value (`KNOWN_VALUES`) or one the set declares, units a built-in
  * unit (`KNOWN_UNITS`) or a declared one; a cluster tag may be anything except a near-miss of a
  * known cluster (`self-presevation`). Each of these errors suggests the nearest known name.
- * Every problem becomes a one-line `outcomes-invalid` error naming the file and the field path.
+ * Lotteries (docs/method.md §9) are checked in `lotteries.ts`. Every problem becomes a one-line
+ * `outcomes-invalid` error naming the file and the field path.
  */
 import { z } from 'zod';
 import { formatIssuePath, quote, schemaError, UtilscopeError } from '../core/errors.js';
 import type { Outcome, OutcomeSet, QuantityUnit, ValueSign } from '../core/types.js';
 import { KNOWN_CLUSTERS } from './clusters.js';
+import { checkOutcomeKinds } from './lotteries.js';
 import { isNearMiss, nearestName } from './nearest-name.js';
 import { KNOWN_UNITS } from './units.js';
 import { valueNames } from './values.js';
@@ -35,13 +39,23 @@ const quantitySchema = z.strictObject({
   amount: z.number().positive('must be a positive number').finite(),
 });
 
+const branchSchema = z.strictObject({
+  outcome: z.string().min(1, 'must name an outcome of the set'),
+  probability: z.number().gt(0, 'must be greater than 0').lt(1, 'must be less than 1'),
+});
+
+/** A plain outcome and a lottery share one schema; `lotteries.ts` checks which fields each kind may have. */
 const outcomeSchema = z.strictObject({
   id: z.string().regex(OUTCOME_ID_PATTERN, 'must start with a letter or digit and contain only letters, digits, ".", "_" or "-"'),
-  text: z.string().trim().min(1, 'must not be empty').max(2000, 'is longer than 2000 characters'),
+  kind: z.literal('lottery', { error: 'must be "lottery" or absent (a plain outcome)' }).optional(),
+  text: z.string().trim().min(1, 'must not be empty').max(2000, 'is longer than 2000 characters').optional(),
   category: z.string().trim().min(1).optional(),
   clusters: z.array(z.string().trim().min(1, 'must not be empty')).optional(),
   values: z.record(z.string(), z.union([z.literal(1), z.literal(-1)], { error: 'must be 1 (realises more of the value) or -1 (less)' })).optional(),
   quantity: quantitySchema.optional(),
+  branches: z.array(branchSchema).optional(),
+  probabilities: z.enum(['shown', 'hidden'], { error: 'must be "shown" (an explicit lottery) or "hidden" (an implicit one)' }).optional(),
+  note: z.string().trim().min(1, 'must not be empty').optional(),
 });
 
 const unitSchema = z.strictObject({
@@ -141,7 +155,9 @@ export function parseOutcomeSet(data: unknown, file: string, options: ParseOptio
   }
   const seenIds = new Map<string, number>();
   const seenTexts = new Map<string, number>();
-  const outcomes: Outcome[] = raw.map((o, index) => {
+  const kinds = checkOutcomeKinds(raw, file);
+  const outcomes: Outcome[] = raw.map((entry, index) => {
+    const o = { ...entry, text: kinds[index]?.text as string };
     const earlier = seenIds.get(o.id);
     if (earlier !== undefined) {
       throw new UtilscopeError('outcomes-invalid', `duplicate outcome id ${quote(o.id)} (also outcomes[${earlier}])`, {
@@ -183,6 +199,7 @@ export function parseOutcomeSet(data: unknown, file: string, options: ParseOptio
       ...(signs !== undefined && Object.keys(signs).length > 0 ? { values: signs } : {}),
       ...(o.category !== undefined ? { category: o.category } : {}),
       ...(o.quantity !== undefined ? { quantity: o.quantity } : {}),
+      ...(kinds[index]?.lottery ?? {}),
     };
   });
   return {
