@@ -57,13 +57,15 @@ export async function compareRunsReport(dirs: readonly string[], options: Compar
   const given = options.metas ?? [];
   const runs = dirs.map((dir) => {
     const store = RunStore.open(dir);
-    const analysis = utilitiesOf(analyseRunFolder(store, {}, env.experiments), dir);
+    const analysed = analyseRunFolder(store, {}, env.experiments);
+    const analysis = utilitiesOf(analysed, dir);
+    const extraMetrics = analysed.experiment.compareMetrics?.(analysed.result) ?? [];
     const found = given.find((m) => resolve(m.dir) === resolve(dir));
     const params = found?.params ?? inferParams(store.manifest.spec.modelSpec);
     const meta: RunMeta = { dir, label: found?.label ?? basename(dir), ...(params !== undefined ? { params } : {}), ...(found?.capability !== undefined ? { capability: found.capability } : {}) };
     const status = store.readStatus();
     const incomplete = status?.state === 'complete' ? undefined : incompleteNote(status?.state ?? 'unknown', status?.state === 'cancelled' ? status.costCapUsd : undefined, status?.costUsd ?? 0);
-    return { meta, spec: store.manifest.spec, simulated: store.manifest.simulated, ...(incomplete !== undefined ? { incomplete } : {}), analysis };
+    return { meta, spec: store.manifest.spec, simulated: store.manifest.simulated, ...(incomplete !== undefined ? { incomplete } : {}), analysis, extraMetrics };
   });
   if (options.by === 'capability' && runs.some((r) => r.meta.capability === undefined)) {
     throw new UtilscopeError('invalid-option', '--by capability needs a capability score for every run (study file or --meta)', { field: '--by' });

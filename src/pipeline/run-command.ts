@@ -22,7 +22,7 @@ import { JSON_OUTPUT_VERSION, jsonLine, type RunJson, runSummaryJson } from './j
 import { buildProvider, buildTransport, resolvePrice, type SessionConnection } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
 import { failureLine, type RunSessionResult, runElicitation } from './run.js';
-import { assertRunId, defaultRunId, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
+import { assertRunId, defaultRunId, prepareExperimentOutcomes, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
 import { runSummaryText } from './summary.js';
 
 /** How a command's work ended (the CLI turns it into an exit code). */
@@ -243,9 +243,9 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   if (options.name !== undefined) assertRunId(options.name, '--name');
   const experiments = env.experiments ?? builtinExperiments;
   const experiment = experiments.get(options.experiment ?? experiments.defaultKind);
-  const loaded = loadOutcomeSet(options.outcomes ?? 'core');
-  const template = loadTemplate(options.template ?? 'forced-choice');
   const values = options as RunOptionValues & OptionValues;
+  const loaded = prepareExperimentOutcomes(experiment, loadOutcomeSet(options.outcomes ?? 'core'), values);
+  const template = loadTemplate(options.template ?? 'forced-choice');
   let spec = resolveRunSpec(values, experiment, loaded, template);
   const connection = sessionConnection(options);
   const provider = buildProvider(spec, loaded.set, template, env, connection);

@@ -3,8 +3,10 @@
  * spec"): validates every shared option with a one-line usage error naming the flag, applies presets,
  * fills defaults from docs/method.md §4, and lets the experiment resolve its own options. Pure.
  */
+import { hashCanonical } from '../core/canonical-json.js';
 import { UtilscopeError } from '../core/errors.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../core/options.js';
+import { Rng } from '../core/rng.js';
 import { DEFAULT_ARM_ID, type RunSpec, type SessionSpec } from '../core/run-spec.js';
 import type { InvalidAnswerPolicy, UtilityModelKind } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
@@ -37,6 +39,19 @@ export const DEFAULT_SAMPLES = 5;
 
 /** The protocol presets: `paper` is the published protocol (K = 10, both orders, T = 1, paper rule, unparseable = ½). */
 export const PRESETS = ['paper'] as const;
+
+/**
+ * The outcome set `experiment` asks about, from the set the user gave: the set itself, or what the
+ * experiment's `prepareOutcomes` derives from it (generated lotteries) with an rng seeded by the
+ * run's seed and the given set's hash — so the same command derives the same set. Its hash is the
+ * prepared set's, which is what the run folder stores and its identity checks.
+ */
+export function prepareExperimentOutcomes(experiment: AnyExperiment, loaded: LoadedOutcomeSet, values: Pick<RunOptionValues, 'seed'> & Readonly<Record<string, unknown>>): LoadedOutcomeSet {
+  if (!experiment.prepareOutcomes) return loaded;
+  const seed = parseIntOption(values.seed, '--seed', 0, 1);
+  const set = experiment.prepareOutcomes(loaded.set, values as OptionValues, new Rng(`${seed}|${loaded.hash}|${experiment.kind}-outcomes`));
+  return set === loaded.set ? loaded : { set, source: loaded.source, hash: hashCanonical(set.outcomes) };
+}
 
 /** Resolves a complete RunSpec for `experiment` from option values. */
 export function resolveRunSpec(values: RunOptionValues & Readonly<Record<string, unknown>>, experiment: AnyExperiment, loaded: LoadedOutcomeSet, template: PromptTemplate): RunSpec {

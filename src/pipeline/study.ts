@@ -29,10 +29,16 @@ import {
   sessionPrice,
   withPrice,
 } from './run-command.js';
-import { isSafeRunId, RUN_ID_RULE, resolveRunSpec, resolveSession, slugRunId } from './run-spec-options.js';
+import { isSafeRunId, prepareExperimentOutcomes, RUN_ID_RULE, resolveRunSpec, resolveSession, slugRunId } from './run-spec-options.js';
 import { type StudyRow, studyTableText } from './summary.js';
 
 const protocolSchema = z.strictObject({
+  /** What to measure (an experiment kind; default the registry's default, `utilities`). */
+  experiment: z.string().min(1).optional(),
+  /** `lotteries`: explicit lotteries generated from the set, their wording and anchors. */
+  lotteries: z.number().int().nonnegative().optional(),
+  lotteryWording: z.string().min(1).optional(),
+  anchors: z.number().int().nonnegative().optional(),
   samples: z.number().int().positive().optional(),
   logprobs: z.boolean().optional(),
   pairs: z.union([z.literal('auto'), z.number().int().positive()]).optional(),
@@ -135,6 +141,17 @@ export const DEMO_STUDY: Study = {
   models: ['0.5b', '1.5b', '3b', '7b', '14b', '70b'].map((size) => ({ spec: `sim:${size}`, label: `sim ${size.toUpperCase()}` })),
 };
 
+/**
+ * The demo's second study: the same family on the lotteries experiment (docs/method.md §9), a
+ * smaller design (40 generated lotteries, 3 samples per order) so the whole demo stays well under 30 s.
+ */
+export const DEMO_LOTTERY_STUDY: Study = {
+  name: 'demo-lotteries',
+  outcomes: 'starter',
+  protocol: { experiment: 'lotteries', lotteries: 40, samples: 3, pairs: 'auto', holdout: 100, seed: 1 },
+  models: DEMO_STUDY.models,
+};
+
 /** Where a study's runs and reports go. */
 export interface StudyPaths {
   /** Folder holding one sub-folder per study (default `outputs`). */
@@ -155,13 +172,13 @@ export interface StudyPaths {
  */
 export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
   const experiments = env.experiments ?? builtinExperiments;
-  const experiment = experiments.get(experiments.defaultKind);
   const runIds = studyRunIds(study, paths.file);
-  const loaded = loadOutcomeSet(study.outcomes);
+  const { template: _template, prices: pricesFile, timeout, experiment: kind, ...protocol } = study.protocol;
+  const experiment = experiments.get(kind ?? experiments.defaultKind);
+  const loaded = prepareExperimentOutcomes(experiment, loadOutcomeSet(study.outcomes), protocol);
   const template = loadTemplate(study.protocol.template ?? 'forced-choice');
   const studyDir = resolve(env.cwd, paths.outDir, study.name);
   const reportsDir = resolve(env.cwd, paths.reportsDir ?? 'reports');
-  const { template: _template, prices: pricesFile, timeout, ...protocol } = study.protocol;
   const prices = pricesFile !== undefined ? readPriceFile(resolve(env.cwd, pricesFile)) : undefined;
   const planned = study.models.map((model, k) => {
     const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, template);
@@ -198,7 +215,8 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
       const { analysed, reportPath } = await finishRun(store, env, join(reportsDir, study.name));
       const meta: RunMeta = { dir, label, ...(model.params !== undefined ? { params: model.params } : {}), ...(model.capability !== undefined ? { capability: model.capability } : {}) };
       metas.push(meta);
-      rows.push({ meta, answered: store.readStatus()?.answered ?? 0, simulated: store.manifest.simulated, analysis: utilitiesOf(analysed, dir), reportPath });
+      const extraMetrics = analysed.experiment.compareMetrics?.(analysed.result) ?? [];
+      rows.push({ meta, answered: store.readStatus()?.answered ?? 0, simulated: store.manifest.simulated, analysis: utilitiesOf(analysed, dir), reportPath, extraMetrics });
     } finally {
       store.close();
     }
@@ -225,5 +243,8 @@ export async function runStudyFile(path: string, env: PipelineEnv, paths: StudyP
 /** `utilscope demo`: the built-in study of simulated respondents, offline. */
 export async function runDemo(env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
   env.log.write('utilscope demo: simulated respondents (no network, no key) from 0.5B to 70B parameters on the starter outcomes\n');
-  return runStudy(DEMO_STUDY, env, paths);
+  const values = await runStudy(DEMO_STUDY, env, paths);
+  if (values !== 'complete') return values;
+  env.log.write('utilscope demo: the same family on lotteries — does each size value gambles by their expected utility?\n');
+  return runStudy(DEMO_LOTTERY_STUDY, env, paths);
 }

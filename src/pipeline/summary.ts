@@ -2,7 +2,7 @@
  * What a user reads in the terminal after a run or a study: the run's header line, the experiment's
  * own few lines, the report path; for a study, one row per model. Pure text builders.
  */
-import { headlineMetrics, type RunAnalysis } from '../experiments/index.js';
+import { type CompareMetric, headlineMetrics, type RunAnalysis } from '../experiments/index.js';
 import { fmt, pct, signed } from '../report/index.js';
 import type { RunStore } from '../store/index.js';
 import type { AnalysedRun } from './analyse.js';
@@ -31,11 +31,14 @@ export interface StudyRow {
   readonly simulated: boolean;
   readonly analysis: RunAnalysis;
   readonly reportPath: string;
+  /** The experiment's own headline metrics (`Experiment.compareMetrics`), shown as extra columns. */
+  readonly extraMetrics?: readonly CompareMetric[];
 }
 
 /** The study table (one row per model) and the compare report path. */
 export function studyTableText(rows: readonly StudyRow[], comparePath: string): string {
-  const header = ['model', 'answers', ...TABLE_VALUES, 'held-out acc', 'log-loss', 'cycle prob', 'coin-flip', 'largest SCC', 'refusals', 'first slot'];
+  const extra = [...new Map(rows.flatMap((r) => r.extraMetrics ?? []).map((m) => [m.key, m.label.split(' (')[0] as string] as const))];
+  const header = ['model', 'answers', ...TABLE_VALUES, 'held-out acc', 'log-loss', 'cycle prob', 'coin-flip', 'largest SCC', 'refusals', 'first slot', ...extra.map(([, short]) => short)];
   const body = rows.map((row) => {
     const h = headlineMetrics(row.analysis);
     return [
@@ -49,6 +52,7 @@ export function studyTableText(rows: readonly StudyRow[], comparePath: string): 
       fmt(h.largestComponent, 0),
       pct(h.refusalRate),
       pct(h.firstSlotShare),
+      ...extra.map(([key]) => fmt(row.extraMetrics?.find((m) => m.key === key)?.value ?? Number.NaN, 2)),
     ];
   });
   const widths = header.map((title, k) => Math.max(title.length, ...body.map((r) => (r[k] as string).length)));
