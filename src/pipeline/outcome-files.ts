@@ -13,10 +13,12 @@ import { type ImportJson, JSON_OUTPUT_VERSION, jsonLine, type ValidateJson } fro
 
 /** One line per built-in set: name, size, description. */
 export function listOutcomeSets(): string {
-  return builtinOutcomeSetNames()
+  const names = builtinOutcomeSetNames();
+  const width = Math.max(...names.map((n) => n.length));
+  return names
     .map((name) => {
       const { set } = loadOutcomeSet(name);
-      return `${name.padEnd(10)} ${String(set.outcomes.length).padStart(4)} outcomes  ${set.description ?? ''}\n`;
+      return `${name.padEnd(width)} ${String(set.outcomes.length).padStart(4)} outcomes  ${set.description ?? ''}\n`;
     })
     .join('');
 }

@@ -16,7 +16,7 @@ import { fitUtilities } from '../../models/index.js';
 import { sampleBinomial } from '../../stats/binomial.js';
 import { Phi } from '../../stats/normal.js';
 import { quantileOfSorted } from '../../stats/quantile.js';
-import { euPoint, type IndexedLottery, type LotteryGroup, plainUtilitySd } from './expected-utility.js';
+import { euPoint, gammaFromCurves, type IndexedLottery, type LotteryGroup, plainUtilitySd, weightingLossCurves } from './expected-utility.js';
 
 /** The non-expected-utility respondents, in the order the report shows them. */
 export const FLOOR_RULES = ['ignores-probabilities', 'best-branch', 'coin-flip'] as const;
@@ -39,10 +39,10 @@ export interface FloorBand {
   readonly high: number;
 }
 
-/** The floors of one group: per rule, the EU error and R² it shows. */
+/** The floors of one group: per rule, the EU error, R² and γ it shows. */
 export interface GroupFloors {
   readonly group: LotteryGroup;
-  readonly rules: Readonly<Record<FloorRule, { readonly euError: FloorBand; readonly rSquared: FloorBand }>>;
+  readonly rules: Readonly<Record<FloorRule, { readonly euError: FloorBand; readonly rSquared: FloorBand; readonly gamma: FloorBand }>>;
 }
 
 /** The planted utility of every outcome under `rule`: the fit's own for plain outcomes. */
@@ -92,22 +92,25 @@ export function lotteryFloors(
   const meanSd = fit.sd.reduce((s, x) => s + x, 0) / Math.max(1, fit.sd.length);
   const sd = meanSd > 0 ? fit.sd : new Float64Array(fit.sd.length).fill(fit.logisticScale ? Math.PI / Math.sqrt(3) / fit.logisticScale / Math.SQRT2 : Math.SQRT1_2);
   const lotteryIndices = new Set(lotteries.map((l) => l.index));
-  const results = new Map<string, { euError: number[]; rSquared: number[] }>();
+  const results = new Map<string, { euError: number[]; rSquared: number[]; gamma: number[] }>();
   for (const rule of FLOOR_RULES) {
     const mu = plantedUtilities(rule, fit, lotteries);
     for (let s = 0; s < simulations; s++) {
       const refit = fitUtilities(ids, simulateAnswers(rule, train, mu, sd, rng), { model: 'thurstonian', intervals: 'none' });
       const unit = plainUtilitySd(refit.mean, lotteryIndices);
       for (const group of groups) {
-        const point = euPoint(
-          lotteries.filter((l) => l.group === group),
-          refit.mean,
-          unit,
-        );
+        const members = lotteries.filter((l) => l.group === group);
+        const point = euPoint(members, refit.mean, unit);
         const key = `${group}|${rule}`;
-        const entry = results.get(key) ?? { euError: [], rSquared: [] };
+        const entry = results.get(key) ?? { euError: [], rSquared: [], gamma: [] };
         entry.euError.push(point.euError);
         entry.rSquared.push(point.rSquared);
+        entry.gamma.push(
+          gammaFromCurves(
+            weightingLossCurves(members, refit.mean),
+            Int32Array.from(members, (_, k) => k),
+          ),
+        );
         results.set(key, entry);
       }
     }
@@ -116,8 +119,8 @@ export function lotteryFloors(
     group,
     rules: Object.fromEntries(
       FLOOR_RULES.map((rule) => {
-        const entry = results.get(`${group}|${rule}`) ?? { euError: [], rSquared: [] };
-        return [rule, { euError: band(entry.euError), rSquared: band(entry.rSquared) }];
+        const entry = results.get(`${group}|${rule}`) ?? { euError: [], rSquared: [], gamma: [] };
+        return [rule, { euError: band(entry.euError), rSquared: band(entry.rSquared), gamma: band(entry.gamma) }];
       }),
     ) as GroupFloors['rules'],
   }));

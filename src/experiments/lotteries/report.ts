@@ -154,6 +154,29 @@ export function euFloorsSpec(result: ExpectedUtilityResult): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** EU error, R² and γ of each group beside exact expected utility and every floor (mean, 5–95% range). */
+function statisticsTable(result: ExpectedUtilityResult): string {
+  const band = (b: { mean: number; low: number; high: number }) => `${fmt(b.mean, 2)}<br><span class="muted">${fmt(b.low, 2)} – ${fmt(b.high, 2)}</span>`;
+  const model = (e: Estimate) => `<b>${fmt(e.estimate, 2)}</b><br><span class="muted">${interval(e)}</span>`;
+  const head = `<th>statistic</th><th>this model (95% interval)</th><th>exact expected utility</th>${FLOOR_RULES.map((r) => `<th>${bdiHtml(FLOOR_RULE_LABELS[r].split(' (')[0])}</th>`).join('')}`;
+  const body = result.groups
+    .map((g) => {
+      const rows: [string, Estimate, string, 'euError' | 'rSquared' | 'gamma'][] = [
+        ['expected-utility error (utility sd; lower is closer to EU)', g.euError, `${fmt(g.noiseLevel, 2)}<br><span class="muted">noise alone</span>`, 'euError'],
+        ['R² of U(L) on EU(L) (higher is closer to EU)', g.rSquared, 'near 1<br><span class="muted">noise alone</span>', 'rSquared'],
+        ['probability weighting γ (1 = EU)', g.gamma, '1', 'gamma'],
+      ];
+      return rows
+        .map(
+          ([label, e, exact, key], k) =>
+            `<tr>${k === 0 ? `<td rowspan="3"><b>${bdiHtml(g.group)}</b><br><span class="muted">${g.lotteries} lotteries</span></td>` : ''}<td>${bdiHtml(label)}</td><td class="num">${model(e)}</td><td class="num">${exact}</td>${FLOOR_RULES.map((r) => `<td class="num">${band(g.floors[r][key])}</td>`).join('')}</tr>`,
+        )
+        .join('');
+    })
+    .join('');
+  return `<h3>Each statistic beside what respondents without expected-utility structure show</h3><div class="scroll"><table><thead><tr><th>lotteries</th>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
+}
+
 /** The lotteries furthest from expected utility (by |gap|), in words. */
 function furthestTable(rows: readonly LotteryRow[]): string {
   const worst = [...rows].sort((a, b) => Math.abs(b.gap.estimate) - Math.abs(a.gap.estimate)).slice(0, FURTHEST);
@@ -195,7 +218,7 @@ export function expectedUtilitySection(result: ExpectedUtilityResult): ReportSec
       { kind: 'findings', items: result.groups.map((g) => ({ text: groupFinding(g), tone: 'coherence' })) },
       { kind: 'chart', spec: scatter },
       { kind: 'chart', spec: floors },
-      { kind: 'html', html: safeHtml(`${furthestTable(result.lotteries)}${certaintyTable(result.lotteries)}`) },
+      { kind: 'html', html: safeHtml(`${statisticsTable(result)}${furthestTable(result.lotteries)}${certaintyTable(result.lotteries)}`) },
       { kind: 'paragraph', tone: 'muted', text: `${result.method} Floors: ${FLOOR_RULES.map((r) => FLOOR_RULE_LABELS[r]).join('; ')}; ${result.floorSimulations} simulations each.` },
     ],
   };
