@@ -11,7 +11,6 @@ import { builtinExperiments, type ExperimentRegistry } from '../experiments/inde
 import { IMPORT_FORMATS } from '../outcomes/index.js';
 import {
   type CompareJson,
-  checkOutcomeFile,
   compareRunsJson,
   compareRunsReport,
   fitExternalFile,
@@ -267,9 +266,13 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
     {
       name: 'outcomes validate',
       args: '<file>',
-      description: 'check an outcome set file; prints one line per problem found',
+      description: 'check an outcome set file: one line per problem found (file:field: error|warning: what), then a verdict',
       options: [{ flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' }],
-      action: ([file], flags, env) => void env.out.write(flags['json'] ? jsonLine(checkOutcomeFile(file as string, env)) : validateOutcomeFile(file as string, env)),
+      action: ([file], flags, env) => {
+        const { output, error } = validateOutcomeFile(file as string, env, { json: flags['json'] === true });
+        env.out.write(output);
+        if (error) throw error;
+      },
     },
     {
       name: 'outcomes import',

@@ -28,7 +28,7 @@ const metaFileSchema = z.array(z.strictObject({ run: z.string(), label: z.string
 
 /** Reads a `--meta` file: `[{"run": "<dir>", "label", "params", "capability"}…]`, paths relative to `cwd`. */
 export function readMetaFile(path: string, cwd: string): RunMeta[] {
-  const parsed = metaFileSchema.safeParse(readStructuredFile(path, { notFound: 'invalid-option', invalid: 'invalid-option' }));
+  const parsed = metaFileSchema.safeParse(readStructuredFile(path, { notFound: 'invalid-option', invalid: 'invalid-option' }, 'meta file'));
   if (!parsed.success) throw schemaError('invalid-option', '', parsed.error, path);
   return parsed.data.map((m) => ({
     dir: resolve(cwd, m.run),

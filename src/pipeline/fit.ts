@@ -3,29 +3,22 @@
  * that did not come from utilscope (docs/architecture.md §"External preference data"). Reads files;
  * parsing and fitting are pure.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyseCoherence } from '../coherence/index.js';
-import { formatErrorLine, isUtilscopeError, UtilscopeError } from '../core/errors.js';
+import { formatErrorLine, isUtilscopeError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { OutcomeSet, PairTally, UtilityModelKind } from '../core/types.js';
 import { packTallies, parseExternalPairs } from '../elicitation/index.js';
 import { type AnalysisOptions, fitToJson } from '../experiments/index.js';
 import { fitUtilities } from '../models/index.js';
-import { loadOutcomeSet, RunStore } from '../store/index.js';
+import { loadOutcomeSet, RunStore, readInputText } from '../store/index.js';
 import { analyseRunFolder, utilitiesOf, writeAnalysis } from './analyse.js';
 import { type FolderEnv, folderWriter, type PipelineEnv } from './env.js';
 
 /** Reads and validates an external pairs file against the outcome set's ids. */
 export function readExternalPairs(path: string, set: OutcomeSet): PairTally[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UtilscopeError('pairs-invalid', 'file not found', { file: path });
-  }
   return parseExternalPairs(
-    text,
+    readInputText(path, { notFound: 'pairs-invalid', invalid: 'pairs-invalid' }, 'pairs file'),
     path,
     set.outcomes.map((o) => o.id),
   );
@@ -42,7 +35,7 @@ export function fitExternalPairs(set: OutcomeSet, tallies: readonly PairTally[],
 
 /** `fit --outcomes <set> --pairs <file>`. */
 export function fitExternalFile(outcomes: string, pairsFile: string, model: UtilityModelKind, intervals: 'laplace' | 'bootstrap', env: Pick<PipelineEnv, 'cwd'>) {
-  const loaded = loadOutcomeSet(outcomes);
+  const loaded = loadOutcomeSet(outcomes, env.cwd);
   return fitExternalPairs(loaded.set, readExternalPairs(resolve(env.cwd, pairsFile), loaded.set), model, intervals);
 }
 

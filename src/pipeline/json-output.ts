@@ -4,6 +4,7 @@
  * stderr. Numbers that are not finite are written as `null`. Builders here are pure.
  */
 import { headlineMetrics, type RunAnalysis } from '../experiments/index.js';
+import type { OutcomeSetProblem } from '../outcomes/index.js';
 import type { AnalysedRun } from './analyse.js';
 import type { RunMeta } from './compare.js';
 import type { RunEnd } from './run-command.js';
@@ -69,14 +70,18 @@ export interface StudyJson {
   readonly compareReport?: string;
 }
 
-/** `outcomes validate --json`: the file is valid (an invalid one is a one-line error, exit 1), with its counts. */
-export interface ValidateJson {
+/**
+ * `outcomes validate --json`: every problem found (errors refuse the set, warnings point at probable
+ * typos), each naming its field, and for a valid set its counts. An invalid set still prints this
+ * document, then ends with a one-line error (exit 1).
+ */
+export type ValidateJson = {
   readonly v: typeof JSON_OUTPUT_VERSION;
   readonly file: string;
-  readonly valid: true;
-  readonly outcomes: number;
-  readonly clusters: number;
-}
+  readonly errors: number;
+  readonly warnings: number;
+  readonly problems: readonly OutcomeSetProblem[];
+} & ({ readonly valid: true; readonly outcomes: number; readonly clusters: number } | { readonly valid: false });
 
 /** `outcomes import --json`: what was read and converted; `out` when written to a file, else the set itself. */
 export type ImportJson = {

@@ -19,6 +19,7 @@ import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js'
 import { estimateRun, plannedAnswers } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type RunJson, runSummaryJson } from './json-output.js';
+import { logOutcomeWarnings } from './outcome-files.js';
 import { buildProvider, buildTransport, resolvePrice, type SessionConnection } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
 import { failureLine, type RunSessionResult, runElicitation } from './run.js';
@@ -51,7 +52,7 @@ export interface StartRunOptions extends RunOptionValues {
 
 /** Reads a `--prices` file. */
 export function readPriceFile(path: string): Record<string, TokenPrice> {
-  return parsePriceOverrides(readStructuredFile(path, { notFound: 'invalid-option', invalid: 'invalid-option' }), path);
+  return parsePriceOverrides(readStructuredFile(path, { notFound: 'invalid-option', invalid: 'invalid-option' }, 'prices file'), path);
 }
 
 /** What the session settings are called where they were given: command-line flags, or a study file's protocol fields. */
@@ -243,8 +244,9 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   if (options.name !== undefined) assertRunId(options.name, '--name');
   const experiments = env.experiments ?? builtinExperiments;
   const experiment = experiments.get(options.experiment ?? experiments.defaultKind);
-  const loaded = loadOutcomeSet(options.outcomes ?? 'core');
-  const template = loadTemplate(options.template ?? 'forced-choice');
+  const loaded = loadOutcomeSet(options.outcomes ?? 'core', env.cwd);
+  logOutcomeWarnings(loaded, env.log);
+  const template = loadTemplate(options.template ?? 'forced-choice', env.cwd);
   const values = options as RunOptionValues & OptionValues;
   let spec = resolveRunSpec(values, experiment, loaded, template);
   const connection = sessionConnection(options);

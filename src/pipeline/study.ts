@@ -3,7 +3,7 @@
  * models, one protocol → one run folder each (resumable as a whole: finished runs are reused) → the
  * compare report and a summary table. The demo is a built-in study over the simulated family.
  */
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
 import { costCapStopLine } from '../core/spend.js';
@@ -15,6 +15,7 @@ import { utilitiesOf } from './analyse.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type StudyJson, studyRowJson } from './json-output.js';
+import { logOutcomeWarnings } from './outcome-files.js';
 import { buildProvider } from './provider.js';
 import {
   assertCapEnforceable,
@@ -50,7 +51,7 @@ const protocolSchema = z.strictObject({
   maxCost: z.number().nonnegative().optional(),
   /** Run under `maxCost` although a model has no price (its cap cannot be enforced). */
   allowUnpriced: z.boolean().optional(),
-  /** A `--prices` file (path from the working folder). */
+  /** A `--prices` file (path relative to the study file's folder). */
   prices: z.string().min(1).optional(),
   unparseable: z.enum(['exclude', 'half']).optional(),
   preset: z.literal('paper').optional(),
@@ -141,7 +142,7 @@ export interface StudyPaths {
   readonly outDir: string;
   /** Folder for reports (default `reports`). */
   readonly reportsDir?: string;
-  /** The study file, to name in errors. */
+  /** The study file: named in errors, and the folder its relative paths (outcomes, template, prices) start from. */
   readonly file?: string;
   /** `--json`: print one StudyJson document (src/pipeline/json-output.ts) on stdout instead of the table. */
   readonly json?: boolean;
@@ -157,12 +158,15 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   const experiments = env.experiments ?? builtinExperiments;
   const experiment = experiments.get(experiments.defaultKind);
   const runIds = studyRunIds(study, paths.file);
-  const loaded = loadOutcomeSet(study.outcomes);
-  const template = loadTemplate(study.protocol.template ?? 'forced-choice');
+  // Paths in a study file are relative to the file's own folder, as a reader of the file would expect.
+  const baseDir = paths.file !== undefined ? dirname(paths.file) : env.cwd;
+  const loaded = loadOutcomeSet(study.outcomes, baseDir);
+  logOutcomeWarnings(loaded, env.log);
+  const template = loadTemplate(study.protocol.template ?? 'forced-choice', baseDir);
   const studyDir = resolve(env.cwd, paths.outDir, study.name);
   const reportsDir = resolve(env.cwd, paths.reportsDir ?? 'reports');
   const { template: _template, prices: pricesFile, timeout, ...protocol } = study.protocol;
-  const prices = pricesFile !== undefined ? readPriceFile(resolve(env.cwd, pricesFile)) : undefined;
+  const prices = pricesFile !== undefined ? readPriceFile(resolve(baseDir, pricesFile)) : undefined;
   const planned = study.models.map((model, k) => {
     const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, template);
     const connection = sessionConnection({ baseUrl: model.baseUrl, timeout });
@@ -218,7 +222,7 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
 
 /** `utilscope study <file>`. */
 export async function runStudyFile(path: string, env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
-  const study = parseStudy(readStructuredFile(path, { notFound: 'study-invalid', invalid: 'study-invalid' }), path);
+  const study = parseStudy(readStructuredFile(path, { notFound: 'study-invalid', invalid: 'study-invalid' }, 'study file'), path);
   return runStudy(study, env, { ...paths, file: path });
 }
 
