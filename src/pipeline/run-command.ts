@@ -14,7 +14,7 @@ import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { type AnyExperiment, builtinExperiments, experimentContext, type OptionValues, parseExperimentConfig } from '../experiments/index.js';
 import { baseUrlCarriesSecrets, PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, publicBaseUrl, type TokenPrice } from '../providers/index.js';
-import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
+import { differingIdentityFields, type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
 import { estimateRun, plannedAnswers } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
@@ -23,7 +23,7 @@ import { logOutcomeWarnings } from './outcome-files.js';
 import { buildProvider, buildTransport, resolvePrice, type SessionConnection } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
 import { failureLine, type RunSessionResult, runElicitation } from './run.js';
-import { assertRunId, defaultRunId, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
+import { assertRunId, defaultRunId, legacyDefaultRunId, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
 import { runSummaryText } from './summary.js';
 
 /** How a command's work ended (the CLI turns it into an exit code). */
@@ -238,6 +238,19 @@ async function afterSession(
   return end;
 }
 
+/**
+ * The folder `run` uses without `--name`, in `outDir`: the default run id with its identity tag
+ * (`defaultRunId`), unless that does not exist yet and a folder under the id of earlier versions
+ * (`legacyDefaultRunId`, no tag) holds a run with the same identity, which is then continued. A
+ * legacy folder with another identity is left alone: the new run gets its tagged folder.
+ */
+export function defaultRunDir(outDir: string, spec: RunSpec, experiment: AnyExperiment): string {
+  const tagged = join(outDir, defaultRunId(spec, experiment));
+  const legacy = join(outDir, legacyDefaultRunId(spec, experiment));
+  if (RunStore.exists(tagged) || !RunStore.exists(legacy)) return tagged;
+  return differingIdentityFields(RunStore.open(legacy).manifest.spec, spec, experiment.identity).length === 0 ? legacy : tagged;
+}
+
 /** `utilscope run`: a new run (or the same command again, which continues its folder). */
 export async function startRun(options: StartRunOptions, env: PipelineEnv): Promise<RunEnd> {
   parseModelSpec(options.model); // unknown prefixes fail before anything touches disk
@@ -257,7 +270,8 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
     env.log.write(`utilscope: ${spec.modelSpec} gives no log-probabilities; sampling ${spec.sampling.samplesPerOrder} answers per order instead\n`);
   }
   const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;
-  const dir = resolve(env.cwd, options.out ?? 'outputs', options.name ?? defaultRunId(spec, experiment));
+  const outDir = resolve(env.cwd, options.out ?? 'outputs');
+  const dir = options.name !== undefined ? join(outDir, options.name) : defaultRunDir(outDir, spec, experiment);
   // Refuse a mismatching folder before printing anything else (and before a dry run says "fine").
   const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
   if (stored) RunStore.assertCompatible(dir, spec, experiment.identity);
@@ -275,6 +289,7 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   if (notice) env.log.write(notice);
   await provider.close?.();
   if (options.dryRun) {
+    env.log.write(`run folder: ${dir} (${stored ? 'exists; the same command without --dry-run continues it' : 'not created by a dry run'})\n`);
     if (options.json) {
       const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), loaded.set);
       const planned = plannedAnswers(experiment.plannedPairs(ctx), spec.sampling);
