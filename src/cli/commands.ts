@@ -220,7 +220,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--by <axis>', description: 'params or capability', default: 'params' },
         { flags: '--out <file>', description: 'output HTML path', default: 'reports/compare.html' },
         { flags: '--svg <dir>', description: 'also write every chart as an SVG file' },
-        { flags: '--meta <file>', description: 'YAML/JSON list of {run, label, params, capability} for runs not made by a study' },
+        { flags: '--meta <file>', description: 'YAML/JSON list of {run, label, params, capability} for runs not made by a study (run paths relative to the file)' },
+        { flags: '--allow-mixed-outcomes', description: 'compare runs of different outcome sets (refused otherwise)' },
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
       ],
       action: async ([dirs], flags, env) => {
@@ -233,7 +234,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
             by,
             out: resolve(env.cwd, (flags['out'] as string | undefined) ?? 'reports/compare.html'),
             ...(svg ? { svg: resolve(env.cwd, svg) } : {}),
-            ...(meta ? { metas: readMetaFile(resolve(env.cwd, meta), env.cwd) } : {}),
+            ...(meta ? { metas: readMetaFile(resolve(env.cwd, meta)) } : {}),
+            ...(flags['allowMixedOutcomes'] ? { allowMixedOutcomes: true } : {}),
           },
           env,
         );
