@@ -248,10 +248,17 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       description: 'several models, one protocol → runs → compare report (resumable as a whole)',
       options: [
         { flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' },
+        { flags: '--dry-run', description: "print every model's plan and cost and the total, ask nothing" },
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
       ],
       action: async ([file], flags, env) =>
-        exitFor(await runStudyFile(resolve(env.cwd, file as string), env, { outDir: (flags['out'] as string | undefined) ?? 'outputs', json: flags['json'] === true })),
+        exitFor(
+          await runStudyFile(resolve(env.cwd, file as string), env, {
+            outDir: (flags['out'] as string | undefined) ?? 'outputs',
+            json: flags['json'] === true,
+            ...(flags['dryRun'] ? { dryRun: true } : {}),
+          }),
+        ),
     },
     {
       name: 'demo',

@@ -70,6 +70,38 @@ export interface StudyJson {
   readonly compareReport?: string;
 }
 
+/** One model of `study --dry-run --json`: its folder and what its run would ask and cost at most. */
+export interface StudyDryRunModelJson {
+  readonly label: string;
+  readonly spec: string;
+  readonly runDir: string;
+  /** `new`: no folder yet; `partial`: a folder that the study would resume; `complete`: reused, nothing asked. */
+  readonly folder: 'new' | 'partial' | 'complete';
+  /** Answers already in the folder. */
+  readonly answered: number;
+  /** The whole run's plan (the experiment's planned pairs × 2 orders × K), and its requests and tokens. */
+  readonly answers: number;
+  readonly requests: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Upper bound in US dollars; 0 for a simulated or local model; null when the model has no price. */
+  readonly costUsd: number | null;
+  readonly simulated: boolean;
+}
+
+/**
+ * `study --dry-run --json`: every model's plan and cost, and the total over the models the study
+ * would still ask (complete folders count 0). `total.costUsd` sums the priced models; `unpriced`
+ * names those whose cost is unknown, so a non-empty list makes the total a lower bound.
+ */
+export interface StudyDryRunJson {
+  readonly v: typeof JSON_OUTPUT_VERSION;
+  readonly end: 'dry-run';
+  readonly study: string;
+  readonly models: readonly StudyDryRunModelJson[];
+  readonly total: { readonly answers: number; readonly requests: number; readonly costUsd: number; readonly unpriced: readonly string[] };
+}
+
 /**
  * `outcomes validate --json`: every problem found (errors refuse the set, warnings point at probable
  * typos), each naming its field, and for a valid set its counts. An invalid set still prints this

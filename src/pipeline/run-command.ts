@@ -16,7 +16,7 @@ import { type AnyExperiment, builtinExperiments, experimentContext, type OptionV
 import { baseUrlCarriesSecrets, PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, publicBaseUrl, type TokenPrice } from '../providers/index.js';
 import { differingIdentityFields, type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
-import { estimateRun, plannedAnswers } from './cost.js';
+import { estimateRun, plannedAnswers, type RunEstimate } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type RunJson, runSummaryJson } from './json-output.js';
 import { logOutcomeWarnings } from './outcome-files.js';
@@ -112,6 +112,19 @@ export function assertCapEnforceable(
   log.write(`utilscope: no price for ${model}; ${names.maxCost} ${formatCostUsd(session.maxCostUsd)} cannot be enforced (${names.allowUnpriced}): its requests count as $0\n`);
 }
 
+/** What the whole run of `spec` asks at most, and may cost at `price` (undefined when unpriced): the basis of every estimate. */
+export function estimateSpec(
+  spec: RunSpec,
+  experiment: AnyExperiment,
+  outcomeSet: OutcomeSet,
+  template: PromptTemplate,
+  transport: { supportsMultipleSamples: boolean },
+  price: SessionPrice | undefined,
+): RunEstimate {
+  const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), outcomeSet);
+  return estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, price);
+}
+
 /** The estimate line printed before the first request. */
 export function estimateLine(
   spec: RunSpec,
@@ -121,8 +134,7 @@ export function estimateLine(
   transport: { simulated: boolean; supportsMultipleSamples: boolean },
   price: SessionPrice | undefined,
 ): string {
-  const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), outcomeSet);
-  const estimate = estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, price);
+  const estimate = estimateSpec(spec, experiment, outcomeSet, template, transport, price);
   const cost = transport.simulated
     ? '$0 (simulated respondent)'
     : estimate.costUsd === undefined

@@ -6,20 +6,23 @@
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
+import type { RunSpec } from '../core/run-spec.js';
 import { costCapStopLine } from '../core/spend.js';
 import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
-import { builtinExperiments } from '../experiments/index.js';
+import type { PromptTemplate } from '../elicitation/template.js';
+import { type AnyExperiment, builtinExperiments } from '../experiments/index.js';
 import { parseModelSpec, publicBaseUrl } from '../providers/index.js';
-import { loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeJsonAtomic } from '../store/index.js';
+import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
-import { JSON_OUTPUT_VERSION, jsonLine, type StudyJson, studyRowJson } from './json-output.js';
+import { JSON_OUTPUT_VERSION, jsonLine, type StudyDryRunJson, type StudyDryRunModelJson, type StudyJson, studyRowJson } from './json-output.js';
 import { logOutcomeWarnings } from './outcome-files.js';
 import { buildProvider } from './provider.js';
 import {
   assertCapEnforceable,
   estimateLine,
+  estimateSpec,
   finishRun,
   openRunFolder,
   type RunEnd,
@@ -31,7 +34,7 @@ import {
   withPrice,
 } from './run-command.js';
 import { isSafeRunId, RUN_ID_RULE, resolveRunSpec, resolveSession, slugRunId } from './run-spec-options.js';
-import { type StudyRow, studyTableText } from './summary.js';
+import { type StudyRow, studyDryRunText, studyTableText } from './summary.js';
 
 const protocolSchema = z.strictObject({
   samples: z.number().int().positive().optional(),
@@ -146,6 +149,8 @@ export interface StudyPaths {
   readonly file?: string;
   /** `--json`: print one StudyJson document (src/pipeline/json-output.ts) on stdout instead of the table. */
   readonly json?: boolean;
+  /** `--dry-run`: print every model's plan and cost and the total (StudyDryRunJson with `json`), ask nothing, create no folder. */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -181,6 +186,11 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
       assertCapEnforceable(spec.session, spec.modelSpec, env.log, PROTOCOL_NAMES, { ...(paths.file !== undefined ? { file: paths.file } : {}), model: `models[${k}]` });
   } finally {
     for (const { provider } of planned) await provider.close?.();
+  }
+  if (paths.dryRun) {
+    const plan = studyDryRun(study.name, planned, experiment, loaded, template);
+    env.out.write(paths.json ? jsonLine(plan) : studyDryRunText(plan));
+    return 'dry-run';
   }
   const rows: StudyRow[] = [];
   const metas: RunMeta[] = [];
@@ -218,6 +228,51 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   if (paths.json) env.out.write(jsonLine({ v: JSON_OUTPUT_VERSION, end: 'complete', rows: rows.map(studyRowJson), compareReport: comparePath } satisfies StudyJson));
   else env.out.write(studyTableText(rows, comparePath));
   return 'complete';
+}
+
+/**
+ * What every model of a study would ask and cost, from the same planned specs `runStudy` runs:
+ * one estimate per model (the whole run's plan, an upper bound; a complete folder is reused and
+ * asks nothing) and the total. Reads the folders; asks nothing.
+ */
+function studyDryRun(
+  name: string,
+  planned: readonly { model: Study['models'][number]; dir: string; provider: { simulated: boolean; supportsMultipleSamples: boolean }; spec: RunSpec }[],
+  experiment: AnyExperiment,
+  loaded: LoadedOutcomeSet,
+  template: PromptTemplate,
+): StudyDryRunJson {
+  const models = planned.map(({ model, dir, provider, spec }): StudyDryRunModelJson => {
+    const status = RunStore.exists(dir) ? RunStore.open(dir).readStatus() : undefined;
+    const folder = status === undefined && !RunStore.exists(dir) ? 'new' : status?.state === 'complete' ? 'complete' : 'partial';
+    const estimate = estimateSpec(spec, experiment, loaded.set, template, provider, spec.session.price);
+    return {
+      label: model.label ?? model.spec,
+      spec: model.spec,
+      runDir: dir,
+      folder,
+      answered: status?.answered ?? 0,
+      answers: estimate.comparisons,
+      requests: estimate.requests,
+      inputTokens: estimate.inputTokens,
+      outputTokens: estimate.outputTokens,
+      costUsd: provider.simulated ? 0 : (estimate.costUsd ?? null),
+      simulated: provider.simulated,
+    };
+  });
+  const asked = models.filter((m) => m.folder !== 'complete');
+  return {
+    v: JSON_OUTPUT_VERSION,
+    end: 'dry-run',
+    study: name,
+    models,
+    total: {
+      answers: asked.reduce((sum, m) => sum + m.answers, 0),
+      requests: asked.reduce((sum, m) => sum + m.requests, 0),
+      costUsd: asked.reduce((sum, m) => sum + (m.costUsd ?? 0), 0),
+      unpriced: asked.filter((m) => m.costUsd === null).map((m) => m.label),
+    },
+  };
 }
 
 /** `utilscope study <file>`. */
