@@ -15,6 +15,7 @@ import type { PromptTemplate } from '../elicitation/template.js';
 import { type AnyExperiment, builtinExperiments, experimentContext, type OptionValues, parseExperimentConfig } from '../experiments/index.js';
 import { baseUrlCarriesSecrets, PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, publicBaseUrl, type TokenPrice } from '../providers/index.js';
 import { differingIdentityFields, type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
+import { refreshAlternativeFits } from './alternative-fits.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
 import { estimateRun, plannedAnswers, type RunEstimate } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
@@ -187,6 +188,7 @@ export async function finishRun(store: RunStore, env: PipelineEnv, reportsDir: s
   try {
     const analysed = analyseRunFolder(store, {}, env.experiments);
     writeAnalysis(store, analysed);
+    refreshAlternativeFits(store, env.experiments, env.log);
     const reportPath = await writeRunReport(store, analysed, defaultReportPath(store, reportsDir), env);
     return { analysed, reportPath };
   } catch (error) {
