@@ -11,7 +11,6 @@ import { builtinExperiments, type ExperimentRegistry } from '../experiments/inde
 import { IMPORT_FORMATS } from '../outcomes/index.js';
 import {
   type CompareJson,
-  checkOutcomeFile,
   compareRunsJson,
   compareRunsReport,
   type FitJsonDocument,
@@ -213,7 +212,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--by <axis>', description: 'params or capability', default: 'params' },
         { flags: '--out <file>', description: 'output HTML path', default: 'reports/compare.html' },
         { flags: '--svg <dir>', description: 'also write every chart as an SVG file' },
-        { flags: '--meta <file>', description: 'YAML/JSON list of {run, label, params, capability} for runs not made by a study' },
+        { flags: '--meta <file>', description: 'YAML/JSON list of {run, label, params, capability} for runs not made by a study (run paths relative to the file)' },
+        { flags: '--allow-mixed-outcomes', description: 'compare runs of different outcome sets (refused otherwise)' },
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
       ],
       action: async ([dirs], flags, env) => {
@@ -226,7 +226,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
             by,
             out: resolve(env.cwd, (flags['out'] as string | undefined) ?? 'reports/compare.html'),
             ...(svg ? { svg: resolve(env.cwd, svg) } : {}),
-            ...(meta ? { metas: readMetaFile(resolve(env.cwd, meta), env.cwd) } : {}),
+            ...(meta ? { metas: readMetaFile(resolve(env.cwd, meta)) } : {}),
+            ...(flags['allowMixedOutcomes'] ? { allowMixedOutcomes: true } : {}),
           },
           env,
         );
@@ -239,10 +240,17 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       description: 'several models, one protocol → runs → compare report (resumable as a whole)',
       options: [
         { flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' },
+        { flags: '--dry-run', description: "print every model's plan and cost and the total, ask nothing" },
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
       ],
       action: async ([file], flags, env) =>
-        exitFor(await runStudyFile(resolve(env.cwd, file as string), env, { outDir: (flags['out'] as string | undefined) ?? 'outputs', json: flags['json'] === true })),
+        exitFor(
+          await runStudyFile(resolve(env.cwd, file as string), env, {
+            outDir: (flags['out'] as string | undefined) ?? 'outputs',
+            json: flags['json'] === true,
+            ...(flags['dryRun'] ? { dryRun: true } : {}),
+          }),
+        ),
     },
     {
       name: 'demo',
@@ -259,9 +267,13 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
     {
       name: 'outcomes validate',
       args: '<file>',
-      description: 'check an outcome set file; prints one line per problem found',
+      description: 'check an outcome set file: one line per problem found (file:field: error|warning: what), then a verdict',
       options: [{ flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' }],
-      action: ([file], flags, env) => void env.out.write(flags['json'] ? jsonLine(checkOutcomeFile(file as string, env)) : validateOutcomeFile(file as string, env)),
+      action: ([file], flags, env) => {
+        const { output, error } = validateOutcomeFile(file as string, env, { json: flags['json'] === true });
+        env.out.write(output);
+        if (error) throw error;
+      },
     },
     {
       name: 'outcomes import',

@@ -154,7 +154,7 @@ export function isUtilscopeError(value: unknown): value is UtilscopeError {
 }
 
 /** The parts of a zod issue the formatter reads (kept structural so core needs no zod import). */
-interface SchemaIssue {
+export interface SchemaIssue {
   readonly code: string;
   readonly path: readonly PropertyKey[];
   readonly message: string;
@@ -172,8 +172,8 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
-/** What went wrong at the path, in words: unknown fields by name, a wrong type by the type expected. */
-function describeIssue(issue: SchemaIssue): string {
+/** What went wrong at the issue's path, in words that follow the field: unknown fields by name, a wrong type by the type expected. */
+export function describeSchemaIssue(issue: SchemaIssue): string {
   if (issue.code === 'unrecognized_keys' && issue.keys) return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => quote(k)).join(', ')}`;
   if (issue.code === 'invalid_type' && typeof issue.expected === 'string') return `expected ${issue.expected}`;
   return issue.message;
@@ -189,6 +189,6 @@ export function schemaError(code: ErrorCode, what: string, error: { readonly iss
   const where = file !== undefined ? { file } : {};
   if (!issue) return new UtilscopeError(code, what || 'invalid', where);
   const field = formatIssuePath(issue.path);
-  const detail = describeIssue(issue);
+  const detail = describeSchemaIssue(issue);
   return new UtilscopeError(code, what ? `${what}: ${field} ${detail}` : detail, { ...where, field });
 }

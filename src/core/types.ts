@@ -33,6 +33,35 @@ export interface Outcome {
   /** Signed value tags: which values the outcome realises more (+1) or less (−1) of; may be absent. */
   readonly values?: Readonly<Record<string, ValueSign>>;
   readonly quantity?: Quantity;
+  /** `lottery`: a gamble over other outcomes of the set (docs/method.md §9); absent for a plain outcome. */
+  readonly kind?: 'lottery';
+  /** A lottery's branches, in the order they are worded; probabilities sum to 1. */
+  readonly branches?: readonly LotteryBranch[];
+  /**
+   * Whether the model sees a lottery's probabilities: `shown` (an explicit lottery, its text worded
+   * from the branches) or `hidden` (an implicit one: an uncertain event whose text never states them).
+   */
+  readonly probabilities?: 'shown' | 'hidden';
+  /** Where a hidden lottery's probabilities come from: the set author's source or reasoning. */
+  readonly note?: string;
+}
+
+/** One branch of a lottery: an outcome of the same set and its probability in (0, 1). */
+export interface LotteryBranch {
+  readonly outcome: OutcomeId;
+  readonly probability: number;
+}
+
+/** An outcome that is a lottery (`kind: 'lottery'`), with its branches and how its probabilities are shown. */
+export interface LotteryOutcome extends Outcome {
+  readonly kind: 'lottery';
+  readonly branches: readonly LotteryBranch[];
+  readonly probabilities: 'shown' | 'hidden';
+}
+
+/** Whether `outcome` is a lottery. */
+export function isLottery(outcome: Outcome): outcome is LotteryOutcome {
+  return outcome.kind === 'lottery';
 }
 
 /** What one quantity unit counts, and +1 when more of it is better (a gain) or −1 when worse (a loss). */

@@ -5,3 +5,4 @@ export * from './registry.js';
 export * from './pairwise/index.js';
 export * from './utilities/index.js';
 export * from './transitivity-probe/index.js';
+export * from './lotteries/index.js';

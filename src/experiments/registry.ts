@@ -6,12 +6,13 @@
  */
 import { quote, schemaError, UtilscopeError } from '../core/errors.js';
 import type { ExperimentSpec } from '../core/run-spec.js';
+import { lotteriesExperiment } from './lotteries/index.js';
 import { transitivityProbeExperiment } from './transitivity-probe/index.js';
 import type { AnyExperiment } from './types.js';
 import { utilitiesExperiment } from './utilities/index.js';
 
 /** The experiments utilscope ships with, the default first. */
-export const BUILTIN_EXPERIMENTS: readonly AnyExperiment[] = [utilitiesExperiment, transitivityProbeExperiment];
+export const BUILTIN_EXPERIMENTS: readonly AnyExperiment[] = [utilitiesExperiment, transitivityProbeExperiment, lotteriesExperiment];
 
 /** A set of experiments by kind. */
 export interface ExperimentRegistry {

@@ -114,6 +114,28 @@ export interface Experiment<C, R> {
   reportSections(result: R, header: RunHeader): readonly ReportSection[];
   /** The utilities behind the result, when it has them: what compare and study tables read. */
   utilities?(result: R): RunAnalysis;
+  /**
+   * The outcome set this experiment asks about, derived from the set the user gave (the lotteries
+   * experiment adds generated lotteries). Called once, when the run is made, with the experiment's
+   * option values and an rng seeded by the run's seed and the given set; the result becomes the run's
+   * own copy of the set (outcomes.json), so a resumed run never derives it again. Absent: the set as given.
+   */
+  prepareOutcomes?(set: OutcomeSet, values: OptionValues, rng: Rng): OutcomeSet;
+  /** Headline metrics of its own that compare puts beside the shared ones, against model size. */
+  compareMetrics?(result: R): readonly CompareMetric[];
+}
+
+/** One experiment-specific headline metric of a run, as compare shows it. */
+export interface CompareMetric {
+  /** A stable key, e.g. `euError`. */
+  readonly key: string;
+  /** "<short label> (<meaning with unit>; <higher/lower is …>)", like `HEADLINE_METRICS`. */
+  readonly label: string;
+  readonly value: number;
+  /** Its 95% interval, where one exists. */
+  readonly interval?: { readonly low: number; readonly high: number };
+  /** What a respondent without the property shows on the same design (mean and range), drawn as a band. */
+  readonly floor?: { readonly mean: number; readonly low: number; readonly high: number };
 }
 
 /** An experiment whose config and result types are not known statically (the registry's view). */

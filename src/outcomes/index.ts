@@ -5,3 +5,5 @@ export * from './clusters.js';
 export * from './units.js';
 export * from './values.js';
 export * from './nearest-name.js';
+export * from './lotteries.js';
+export * from './lottery-wording.js';

@@ -41,3 +41,33 @@ export function isNearMiss(name: string, known: string): boolean {
   const fold = (s: string) => s.toLowerCase().replace(/[-_ ]+/g, '');
   return fold(name) === fold(known) || editDistance(name, known) <= 2;
 }
+
+/**
+ * The candidate `name` is probably a misspelling of, or undefined when none is close: the nearest
+ * (ignoring case) within an edit distance of max(2, ⌊|name| / 3⌋), or one equal to it ignoring case
+ * and the separators `-`, `_` and space. So `self-presevation` suggests `self-preservation`, but
+ * `honesty` suggests nothing rather than the unrelated nearest name.
+ */
+export function closeName(name: string, candidates: readonly string[]): string | undefined {
+  const fold = (s: string) => s.toLowerCase().replace(/[-_ ]+/g, '');
+  const folded = candidates.find((c) => c !== name && fold(c) === fold(name));
+  if (folded !== undefined) return folded;
+  const near = nearestName(name, candidates);
+  if (near === undefined || near === name) return undefined;
+  return editDistance(name.toLowerCase(), near.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3)) ? near : undefined;
+}
+
+/**
+ * True when two free-form tags of one set (neither a known name) probably mean the same thing:
+ * equal ignoring case and separators, or — both at least 6 characters long and not differing only
+ * in digits (`round-1`, `round-2` are distinct on purpose) — within an edit distance of 2.
+ * Looser than {@link isNearMiss}: it only ever raises a warning.
+ */
+export function looksLikeSameTag(a: string, b: string): boolean {
+  if (a === b) return false;
+  const fold = (s: string) => s.toLowerCase().replace(/[-_ ]+/g, '');
+  if (fold(a) === fold(b)) return true;
+  if (Math.min(a.length, b.length) < 6) return false;
+  if (a.replace(/\d+/g, '#') === b.replace(/\d+/g, '#')) return false;
+  return editDistance(a.toLowerCase(), b.toLowerCase()) <= 2;
+}

@@ -3,30 +3,24 @@
  * that did not come from utilscope (docs/architecture.md §"External preference data"). Reads files;
  * parsing and fitting are pure.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyseCoherence, type CoherenceReport } from '../coherence/index.js';
-import { formatErrorLine, isUtilscopeError, UtilscopeError } from '../core/errors.js';
+import { formatErrorLine, isUtilscopeError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { OutcomeSet, PairTally, UtilityModelKind } from '../core/types.js';
 import { packTallies, parseExternalPairs } from '../elicitation/index.js';
 import { type AnalysisOptions, fitToJson } from '../experiments/index.js';
 import { FIT_WARNING_TEXT, fitUtilities, identificationSummary } from '../models/index.js';
 import { pct } from '../report/index.js';
-import { loadOutcomeSet, RunStore } from '../store/index.js';
+import { loadOutcomeSet, RunStore, readInputText } from '../store/index.js';
+import { alternativeFitName, fitSettings, refreshAlternativeFits, writeAlternativeFit } from './alternative-fits.js';
 import { analyseRunFolder, utilitiesOf, writeAnalysis } from './analyse.js';
 import { type FolderEnv, folderWriter, type PipelineEnv } from './env.js';
 
 /** Reads and validates an external pairs file against the outcome set's ids; `weights` accepts fractional counts (`--weights`). */
 export function readExternalPairs(path: string, set: OutcomeSet, weights = false): PairTally[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UtilscopeError('pairs-invalid', 'file not found', { file: path });
-  }
   return parseExternalPairs(
-    text,
+    readInputText(path, { notFound: 'pairs-invalid', invalid: 'pairs-invalid' }, 'pairs file'),
     path,
     set.outcomes.map((o) => o.id),
     { weights },
@@ -48,36 +42,44 @@ export function fitExternalPairs(set: OutcomeSet, tallies: readonly PairTally[],
 
 /** `fit --outcomes <set> --pairs <file> [--weights]`. */
 export function fitExternalFile(outcomes: string, pairsFile: string, model: UtilityModelKind, intervals: 'laplace' | 'bootstrap', env: Pick<PipelineEnv, 'cwd'>, weights = false) {
-  const loaded = loadOutcomeSet(outcomes);
+  const loaded = loadOutcomeSet(outcomes, env.cwd);
   return fitExternalPairs(loaded.set, readExternalPairs(resolve(env.cwd, pairsFile), loaded.set, weights), model, intervals, weights);
 }
 
 /**
- * `fit <run-dir>`: the run's utilities under `options`. The derived files are rewritten only when the
- * options are the run's own (so `fit --unparseable half` on a run never changes what `report` shows),
- * and only when the folder's lock can be taken at once: on a folder a live run holds, the fit is made
+ * `fit <run-dir>`: the run's utilities under `options`. Under the run's own settings it rewrites the
+ * derived files (fit.json, coherence.json, values.json, …) and refits any stale alternative fit;
+ * under other settings (`--model case5`, `--intervals bootstrap`, …) it keeps the fit beside them as
+ * `fit.<variant>.json` (src/pipeline/alternative-fits.ts), which `report` compares with the main
+ * fit — so `fit --unparseable half` never changes what the report's main results show. Either way
+ * only when the folder's lock can be taken at once: on a folder a live run holds, the fit is made
  * in memory and a note on the log says that nothing was written (the run writes its own at the end).
  */
 export function fitRunFolder(dir: string, options: AnalysisOptions, env: Pick<PipelineEnv, 'cwd' | 'experiments'> & FolderEnv) {
   const path = resolve(env.cwd, dir);
   let store = RunStore.open(path);
   const own = store.manifest.spec.analysis;
-  const asRun = (options.policy ?? own.policy) === own.policy && (options.fitModel ?? own.fitModel) === own.fitModel && (options.intervals ?? 'laplace') === 'laplace' && !options.pseudoLabels;
-  let write = asRun;
-  if (asRun) {
-    // Lock first, then read: what is written is then what the folder holds.
-    try {
-      store = RunStore.open(path, folderWriter(env));
-    } catch (error) {
-      if (!isUtilscopeError(error) || error.code !== 'run-locked') throw error;
-      env.log.write(`utilscope: ${formatErrorLine(error)}; fitted in memory, nothing was written\n`);
-      write = false;
-    }
+  const settings = fitSettings(own, options);
+  const alternative = alternativeFitName(own, settings);
+  let write = true;
+  // Lock first, then read: what is written is then what the folder holds.
+  try {
+    store = RunStore.open(path, folderWriter(env));
+  } catch (error) {
+    if (!isUtilscopeError(error) || error.code !== 'run-locked') throw error;
+    env.log.write(`utilscope: ${formatErrorLine(error)}; fitted in memory, nothing was written\n`);
+    write = false;
   }
   try {
     const analysed = analyseRunFolder(store, options, env.experiments);
     const analysis = utilitiesOf(analysed, store.dir);
-    if (write) writeAnalysis(store, analysed);
+    if (write && alternative === undefined) {
+      writeAnalysis(store, analysed);
+      refreshAlternativeFits(store, env.experiments, env.log);
+    } else if (write && alternative !== undefined) {
+      writeAlternativeFit(store, alternative, settings, analysed);
+      env.log.write(`utilscope: kept this fit as ${alternative}.json beside fit.json; \`utilscope report ${dir}\` compares the two\n`);
+    }
     return { ...fitToJson(analysis.fit), pseudoLabels: analysis.pseudoLabels, coherence: analysis.coherence };
   } finally {
     store.close();

@@ -4,6 +4,7 @@
  * stderr. Numbers that are not finite are written as `null`. Builders here are pure.
  */
 import { headlineMetrics, type RunAnalysis } from '../experiments/index.js';
+import type { OutcomeSetProblem } from '../outcomes/index.js';
 import type { AnalysedRun } from './analyse.js';
 import type { RunMeta } from './compare.js';
 import type { RunEnd } from './run-command.js';
@@ -69,14 +70,50 @@ export interface StudyJson {
   readonly compareReport?: string;
 }
 
-/** `outcomes validate --json`: the file is valid (an invalid one is a one-line error, exit 1), with its counts. */
-export interface ValidateJson {
+/** One model of `study --dry-run --json`: its folder and what its run would ask and cost at most. */
+export interface StudyDryRunModelJson {
+  readonly label: string;
+  readonly spec: string;
+  readonly runDir: string;
+  /** `new`: no folder yet; `partial`: a folder that the study would resume; `complete`: reused, nothing asked. */
+  readonly folder: 'new' | 'partial' | 'complete';
+  /** Answers already in the folder. */
+  readonly answered: number;
+  /** The whole run's plan (the experiment's planned pairs × 2 orders × K), and its requests and tokens. */
+  readonly answers: number;
+  readonly requests: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Upper bound in US dollars; 0 for a simulated or local model; null when the model has no price. */
+  readonly costUsd: number | null;
+  readonly simulated: boolean;
+}
+
+/**
+ * `study --dry-run --json`: every model's plan and cost, and the total over the models the study
+ * would still ask (complete folders count 0). `total.costUsd` sums the priced models; `unpriced`
+ * names those whose cost is unknown, so a non-empty list makes the total a lower bound.
+ */
+export interface StudyDryRunJson {
+  readonly v: typeof JSON_OUTPUT_VERSION;
+  readonly end: 'dry-run';
+  readonly study: string;
+  readonly models: readonly StudyDryRunModelJson[];
+  readonly total: { readonly answers: number; readonly requests: number; readonly costUsd: number; readonly unpriced: readonly string[] };
+}
+
+/**
+ * `outcomes validate --json`: every problem found (errors refuse the set, warnings point at probable
+ * typos), each naming its field, and for a valid set its counts. An invalid set still prints this
+ * document, then ends with a one-line error (exit 1).
+ */
+export type ValidateJson = {
   readonly v: typeof JSON_OUTPUT_VERSION;
   readonly file: string;
-  readonly valid: true;
-  readonly outcomes: number;
-  readonly clusters: number;
-}
+  readonly errors: number;
+  readonly warnings: number;
+  readonly problems: readonly OutcomeSetProblem[];
+} & ({ readonly valid: true; readonly outcomes: number; readonly clusters: number } | { readonly valid: false });
 
 /** `outcomes import --json`: what was read and converted; `out` when written to a file, else the set itself. */
 export type ImportJson = {

@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { ExperimentRegistry } from '../experiments/index.js';
 import { type NamedSpec, type RunHeader, renderReportPage, renderSpecToSvg, sectionCharts } from '../report/index.js';
 import { RunStore, readVegaAssets, writeFileAtomic } from '../store/index.js';
+import { alternativeFitsReportSection } from './alternative-fits.js';
 import { type AnalysedRun, analyseRunFolder } from './analyse.js';
 import type { PipelineEnv } from './env.js';
 import { openExperiment } from './run.js';
@@ -54,7 +55,8 @@ export async function writeSvgCharts(specs: readonly NamedSpec[], dir: string, l
 /** Writes the HTML report of an analysed run to `out`; returns its path. */
 export async function writeRunReport(store: RunStore, analysed: AnalysedRun, out: string, env: Pick<PipelineEnv, 'log' | 'cwd' | 'experiments'>, options: { svg?: string } = {}): Promise<string> {
   const header = runHeader(store, env.experiments);
-  const sections = analysed.experiment.reportSections(analysed.result, header);
+  const alternatives = alternativeFitsReportSection(store, analysed, env.log);
+  const sections = [...analysed.experiment.reportSections(analysed.result, header), ...(alternatives ? [alternatives] : [])];
   mkdirSync(dirname(out), { recursive: true });
   writeFileAtomic(out, renderReportPage(header, analysed.experiment.reportTitle(header.model), sections, readVegaAssets()));
   if (options.svg) await writeSvgCharts(sectionCharts(sections), resolve(env.cwd, options.svg), env.log);

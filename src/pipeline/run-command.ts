@@ -14,15 +14,17 @@ import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { type AnyExperiment, builtinExperiments, experimentContext, type OptionValues, parseExperimentConfig } from '../experiments/index.js';
 import { baseUrlCarriesSecrets, PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, publicBaseUrl, type TokenPrice } from '../providers/index.js';
-import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
+import { differingIdentityFields, type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
+import { refreshAlternativeFits } from './alternative-fits.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
-import { estimateRun, plannedAnswers } from './cost.js';
+import { estimateRun, plannedAnswers, type RunEstimate } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type RunJson, runSummaryJson } from './json-output.js';
+import { logOutcomeWarnings } from './outcome-files.js';
 import { buildProvider, buildTransport, resolvePrice, type SessionConnection } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
 import { failureLine, type RunSessionResult, runElicitation } from './run.js';
-import { assertRunId, defaultRunId, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
+import { assertRunId, defaultRunId, legacyDefaultRunId, prepareExperimentOutcomes, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
 import { runSummaryText } from './summary.js';
 
 /** How a command's work ended (the CLI turns it into an exit code). */
@@ -51,7 +53,7 @@ export interface StartRunOptions extends RunOptionValues {
 
 /** Reads a `--prices` file. */
 export function readPriceFile(path: string): Record<string, TokenPrice> {
-  return parsePriceOverrides(readStructuredFile(path, { notFound: 'invalid-option', invalid: 'invalid-option' }), path);
+  return parsePriceOverrides(readStructuredFile(path, { notFound: 'invalid-option', invalid: 'invalid-option' }, 'prices file'), path);
 }
 
 /** What the session settings are called where they were given: command-line flags, or a study file's protocol fields. */
@@ -111,6 +113,19 @@ export function assertCapEnforceable(
   log.write(`utilscope: no price for ${model}; ${names.maxCost} ${formatCostUsd(session.maxCostUsd)} cannot be enforced (${names.allowUnpriced}): its requests count as $0\n`);
 }
 
+/** What the whole run of `spec` asks at most, and may cost at `price` (undefined when unpriced): the basis of every estimate. */
+export function estimateSpec(
+  spec: RunSpec,
+  experiment: AnyExperiment,
+  outcomeSet: OutcomeSet,
+  template: PromptTemplate,
+  transport: { supportsMultipleSamples: boolean },
+  price: SessionPrice | undefined,
+): RunEstimate {
+  const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), outcomeSet);
+  return estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, price);
+}
+
 /** The estimate line printed before the first request. */
 export function estimateLine(
   spec: RunSpec,
@@ -120,8 +135,7 @@ export function estimateLine(
   transport: { simulated: boolean; supportsMultipleSamples: boolean },
   price: SessionPrice | undefined,
 ): string {
-  const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), outcomeSet);
-  const estimate = estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, price);
+  const estimate = estimateSpec(spec, experiment, outcomeSet, template, transport, price);
   const cost = transport.simulated
     ? '$0 (simulated respondent)'
     : estimate.costUsd === undefined
@@ -174,6 +188,7 @@ export async function finishRun(store: RunStore, env: PipelineEnv, reportsDir: s
   try {
     const analysed = analyseRunFolder(store, {}, env.experiments);
     writeAnalysis(store, analysed);
+    refreshAlternativeFits(store, env.experiments, env.log);
     const reportPath = await writeRunReport(store, analysed, defaultReportPath(store, reportsDir), env);
     return { analysed, reportPath };
   } catch (error) {
@@ -237,15 +252,30 @@ async function afterSession(
   return end;
 }
 
+/**
+ * The folder `run` uses without `--name`, in `outDir`: the default run id with its identity tag
+ * (`defaultRunId`), unless that does not exist yet and a folder under the id of earlier versions
+ * (`legacyDefaultRunId`, no tag) holds a run with the same identity, which is then continued. A
+ * legacy folder with another identity is left alone: the new run gets its tagged folder.
+ */
+export function defaultRunDir(outDir: string, spec: RunSpec, experiment: AnyExperiment): string {
+  const tagged = join(outDir, defaultRunId(spec, experiment));
+  const legacy = join(outDir, legacyDefaultRunId(spec, experiment));
+  if (RunStore.exists(tagged) || !RunStore.exists(legacy)) return tagged;
+  return differingIdentityFields(RunStore.open(legacy).manifest.spec, spec, experiment.identity).length === 0 ? legacy : tagged;
+}
+
 /** `utilscope run`: a new run (or the same command again, which continues its folder). */
 export async function startRun(options: StartRunOptions, env: PipelineEnv): Promise<RunEnd> {
   parseModelSpec(options.model); // unknown prefixes fail before anything touches disk
   if (options.name !== undefined) assertRunId(options.name, '--name');
   const experiments = env.experiments ?? builtinExperiments;
   const experiment = experiments.get(options.experiment ?? experiments.defaultKind);
-  const loaded = loadOutcomeSet(options.outcomes ?? 'core');
-  const template = loadTemplate(options.template ?? 'forced-choice');
+  const given = loadOutcomeSet(options.outcomes ?? 'core', env.cwd);
+  logOutcomeWarnings(given, env.log);
+  const template = loadTemplate(options.template ?? 'forced-choice', env.cwd);
   const values = options as RunOptionValues & OptionValues;
+  const loaded = prepareExperimentOutcomes(experiment, given, values);
   let spec = resolveRunSpec(values, experiment, loaded, template);
   const connection = sessionConnection(options);
   const provider = buildProvider(spec, loaded.set, template, env, connection);
@@ -255,7 +285,8 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
     env.log.write(`utilscope: ${spec.modelSpec} gives no log-probabilities; sampling ${spec.sampling.samplesPerOrder} answers per order instead\n`);
   }
   const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;
-  const dir = resolve(env.cwd, options.out ?? 'outputs', options.name ?? defaultRunId(spec, experiment));
+  const outDir = resolve(env.cwd, options.out ?? 'outputs');
+  const dir = options.name !== undefined ? join(outDir, options.name) : defaultRunDir(outDir, spec, experiment);
   // Refuse a mismatching folder before printing anything else (and before a dry run says "fine").
   const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
   if (stored) RunStore.assertCompatible(dir, spec, experiment.identity);
@@ -273,6 +304,7 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   if (notice) env.log.write(notice);
   await provider.close?.();
   if (options.dryRun) {
+    env.log.write(`run folder: ${dir} (${stored ? 'exists; the same command without --dry-run continues it' : 'not created by a dry run'})\n`);
     if (options.json) {
       const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), loaded.set);
       const planned = plannedAnswers(experiment.plannedPairs(ctx), spec.sampling);

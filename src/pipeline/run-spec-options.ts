@@ -3,9 +3,12 @@
  * spec"): validates every shared option with a one-line usage error naming the flag, applies presets,
  * fills defaults from docs/method.md §4, and lets the experiment resolve its own options. Pure.
  */
+
+import { hashCanonical } from '../core/canonical-json.js';
 import { UtilscopeError } from '../core/errors.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../core/options.js';
-import { DEFAULT_ARM_ID, type RunSpec, type SessionSpec } from '../core/run-spec.js';
+import { Rng } from '../core/rng.js';
+import { DEFAULT_ARM_ID, type RunSpec, type SessionSpec, specIdentity } from '../core/run-spec.js';
 import type { InvalidAnswerPolicy, UtilityModelKind } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import type { AnyExperiment, OptionValues } from '../experiments/index.js';
@@ -37,6 +40,19 @@ export const DEFAULT_SAMPLES = 5;
 
 /** The protocol presets: `paper` is the published protocol (K = 10, both orders, T = 1, paper rule, unparseable = ½). */
 export const PRESETS = ['paper'] as const;
+
+/**
+ * The outcome set `experiment` asks about, from the set the user gave: the set itself, or what the
+ * experiment's `prepareOutcomes` derives from it (generated lotteries) with an rng seeded by the
+ * run's seed and the given set's hash — so the same command derives the same set. Its hash is the
+ * prepared set's, which is what the run folder stores and its identity checks.
+ */
+export function prepareExperimentOutcomes(experiment: AnyExperiment, loaded: LoadedOutcomeSet, values: Pick<RunOptionValues, 'seed'> & Readonly<Record<string, unknown>>): LoadedOutcomeSet {
+  if (!experiment.prepareOutcomes) return loaded;
+  const seed = parseIntOption(values.seed, '--seed', 0, 1);
+  const set = experiment.prepareOutcomes(loaded.set, values as OptionValues, new Rng(`${seed}|${loaded.hash}|${experiment.kind}-outcomes`));
+  return set === loaded.set ? loaded : { ...loaded, set, hash: hashCanonical(set.outcomes) };
+}
 
 /** Resolves a complete RunSpec for `experiment` from option values. */
 export function resolveRunSpec(values: RunOptionValues & Readonly<Record<string, unknown>>, experiment: AnyExperiment, loaded: LoadedOutcomeSet, template: PromptTemplate): RunSpec {
@@ -117,10 +133,38 @@ export function slugRunId(text: string): string {
   return text.replace(UNSAFE_RUN_ID_CHARS, '-').replace(/^-+|-+$/g, '');
 }
 
+/** Hex characters of the identity hash in a default run id. */
+const IDENTITY_TAG_LENGTH = 8;
+
 /**
- * A run id from the spec: the same command resumes the same folder. Model spec and outcome-set name
- * are slugged (a set may be named anything), so the id is always safe.
+ * A short hash of everything in the run's identity (`specIdentity`: model, outcome set by content,
+ * arm, sampling, seed, experiment kind and its identity fields), so two runs that ask different
+ * questions never get one default folder. Pure; the same for the same identity on every machine.
+ */
+export function identityTag(spec: RunSpec, experiment: Pick<AnyExperiment, 'identity'>): string {
+  const identity = Object.fromEntries([...specIdentity(spec, experiment.identity)].map(([field, value]) => [field, value ?? null]));
+  return hashCanonical(identity, IDENTITY_TAG_LENGTH);
+}
+
+/** The readable part of a default run id: model, outcome-set name, the experiment's suffix and seed (slugged, so always safe). */
+function readableRunId(spec: RunSpec, experiment: AnyExperiment): string {
+  return `${slugRunId(spec.modelSpec)}-${slugRunId(spec.outcomes.name) || 'outcomes'}${experiment.runIdSuffix}-s${spec.seed}`;
+}
+
+/**
+ * The run id `run` gives a folder when `--name` is not given: the readable part, then the
+ * {@link identityTag} (`sim-7b-core-s1-3f9a1c2e`). The same command resumes the same folder, and
+ * changing anything that changes what is asked (`--samples`, `--pairs`, `--preset`, …) makes
+ * another one instead of colliding with it.
  */
 export function defaultRunId(spec: RunSpec, experiment: AnyExperiment): string {
-  return `${slugRunId(spec.modelSpec)}-${slugRunId(spec.outcomes.name) || 'outcomes'}${experiment.runIdSuffix}-s${spec.seed}`.slice(0, RUN_ID_MAX);
+  return `${readableRunId(spec, experiment).slice(0, RUN_ID_MAX - IDENTITY_TAG_LENGTH - 1)}-${identityTag(spec, experiment)}`;
+}
+
+/**
+ * The default run id of utilscope before the identity tag (model, outcomes, suffix, seed): folders
+ * made under it are still found, and resumed, by the same command (`pipeline/run-command.ts`).
+ */
+export function legacyDefaultRunId(spec: RunSpec, experiment: AnyExperiment): string {
+  return readableRunId(spec, experiment).slice(0, RUN_ID_MAX);
 }

@@ -3,22 +3,26 @@
  * models, one protocol → one run folder each (resumable as a whole: finished runs are reused) → the
  * compare report and a summary table. The demo is a built-in study over the simulated family.
  */
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
+import type { RunSpec } from '../core/run-spec.js';
 import { costCapStopLine } from '../core/spend.js';
 import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
-import { builtinExperiments } from '../experiments/index.js';
+import type { PromptTemplate } from '../elicitation/template.js';
+import { type AnyExperiment, builtinExperiments } from '../experiments/index.js';
 import { parseModelSpec, publicBaseUrl } from '../providers/index.js';
-import { loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeJsonAtomic } from '../store/index.js';
+import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
-import { JSON_OUTPUT_VERSION, jsonLine, type StudyJson, studyRowJson } from './json-output.js';
+import { JSON_OUTPUT_VERSION, jsonLine, type StudyDryRunJson, type StudyDryRunModelJson, type StudyJson, studyRowJson } from './json-output.js';
+import { logOutcomeWarnings } from './outcome-files.js';
 import { buildProvider } from './provider.js';
 import {
   assertCapEnforceable,
   estimateLine,
+  estimateSpec,
   finishRun,
   openRunFolder,
   type RunEnd,
@@ -29,10 +33,16 @@ import {
   sessionPrice,
   withPrice,
 } from './run-command.js';
-import { isSafeRunId, RUN_ID_RULE, resolveRunSpec, resolveSession, slugRunId } from './run-spec-options.js';
-import { type StudyRow, studyTableText } from './summary.js';
+import { isSafeRunId, prepareExperimentOutcomes, RUN_ID_RULE, resolveRunSpec, resolveSession, slugRunId } from './run-spec-options.js';
+import { type StudyRow, studyDryRunText, studyTableText } from './summary.js';
 
 const protocolSchema = z.strictObject({
+  /** What to measure (an experiment kind; default the registry's default, `utilities`). */
+  experiment: z.string().min(1).optional(),
+  /** `lotteries`: explicit lotteries generated from the set, their wording and anchors. */
+  lotteries: z.number().int().nonnegative().optional(),
+  lotteryWording: z.string().min(1).optional(),
+  anchors: z.number().int().nonnegative().optional(),
   samples: z.number().int().positive().optional(),
   logprobs: z.boolean().optional(),
   pairs: z.union([z.literal('auto'), z.number().int().positive()]).optional(),
@@ -50,7 +60,7 @@ const protocolSchema = z.strictObject({
   maxCost: z.number().nonnegative().optional(),
   /** Run under `maxCost` although a model has no price (its cap cannot be enforced). */
   allowUnpriced: z.boolean().optional(),
-  /** A `--prices` file (path from the working folder). */
+  /** A `--prices` file (path relative to the study file's folder). */
   prices: z.string().min(1).optional(),
   unparseable: z.enum(['exclude', 'half']).optional(),
   preset: z.literal('paper').optional(),
@@ -135,16 +145,29 @@ export const DEMO_STUDY: Study = {
   models: ['0.5b', '1.5b', '3b', '7b', '14b', '70b'].map((size) => ({ spec: `sim:${size}`, label: `sim ${size.toUpperCase()}` })),
 };
 
+/**
+ * The demo's second study: the same family on the lotteries experiment (docs/method.md §9), a
+ * smaller design (40 generated lotteries, 3 samples per order) so the whole demo stays well under 30 s.
+ */
+export const DEMO_LOTTERY_STUDY: Study = {
+  name: 'demo-lotteries',
+  outcomes: 'starter',
+  protocol: { experiment: 'lotteries', lotteries: 40, samples: 3, pairs: 'auto', holdout: 100, seed: 1 },
+  models: DEMO_STUDY.models,
+};
+
 /** Where a study's runs and reports go. */
 export interface StudyPaths {
   /** Folder holding one sub-folder per study (default `outputs`). */
   readonly outDir: string;
   /** Folder for reports (default `reports`). */
   readonly reportsDir?: string;
-  /** The study file, to name in errors. */
+  /** The study file: named in errors, and the folder its relative paths (outcomes, template, prices) start from. */
   readonly file?: string;
   /** `--json`: print one StudyJson document (src/pipeline/json-output.ts) on stdout instead of the table. */
   readonly json?: boolean;
+  /** `--dry-run`: print every model's plan and cost and the total (StudyDryRunJson with `json`), ask nothing, create no folder. */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -155,14 +178,18 @@ export interface StudyPaths {
  */
 export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
   const experiments = env.experiments ?? builtinExperiments;
-  const experiment = experiments.get(experiments.defaultKind);
   const runIds = studyRunIds(study, paths.file);
-  const loaded = loadOutcomeSet(study.outcomes);
-  const template = loadTemplate(study.protocol.template ?? 'forced-choice');
+  const { template: _template, prices: pricesFile, timeout, experiment: kind, ...protocol } = study.protocol;
+  const experiment = experiments.get(kind ?? experiments.defaultKind);
+  // Paths in a study file are relative to the file's own folder, as a reader of the file would expect.
+  const baseDir = paths.file !== undefined ? dirname(paths.file) : env.cwd;
+  const given = loadOutcomeSet(study.outcomes, baseDir);
+  logOutcomeWarnings(given, env.log);
+  const loaded = prepareExperimentOutcomes(experiment, given, protocol);
+  const template = loadTemplate(study.protocol.template ?? 'forced-choice', baseDir);
   const studyDir = resolve(env.cwd, paths.outDir, study.name);
   const reportsDir = resolve(env.cwd, paths.reportsDir ?? 'reports');
-  const { template: _template, prices: pricesFile, timeout, ...protocol } = study.protocol;
-  const prices = pricesFile !== undefined ? readPriceFile(resolve(env.cwd, pricesFile)) : undefined;
+  const prices = pricesFile !== undefined ? readPriceFile(resolve(baseDir, pricesFile)) : undefined;
   const planned = study.models.map((model, k) => {
     const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, template);
     const connection = sessionConnection({ baseUrl: model.baseUrl, timeout });
@@ -177,6 +204,11 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
       assertCapEnforceable(spec.session, spec.modelSpec, env.log, PROTOCOL_NAMES, { ...(paths.file !== undefined ? { file: paths.file } : {}), model: `models[${k}]` });
   } finally {
     for (const { provider } of planned) await provider.close?.();
+  }
+  if (paths.dryRun) {
+    const plan = studyDryRun(study.name, planned, experiment, loaded, template);
+    env.out.write(paths.json ? jsonLine(plan) : studyDryRunText(plan));
+    return 'dry-run';
   }
   const rows: StudyRow[] = [];
   const metas: RunMeta[] = [];
@@ -198,7 +230,8 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
       const { analysed, reportPath } = await finishRun(store, env, join(reportsDir, study.name));
       const meta: RunMeta = { dir, label, ...(model.params !== undefined ? { params: model.params } : {}), ...(model.capability !== undefined ? { capability: model.capability } : {}) };
       metas.push(meta);
-      rows.push({ meta, answered: store.readStatus()?.answered ?? 0, simulated: store.manifest.simulated, analysis: utilitiesOf(analysed, dir), reportPath });
+      const extraMetrics = analysed.experiment.compareMetrics?.(analysed.result) ?? [];
+      rows.push({ meta, answered: store.readStatus()?.answered ?? 0, simulated: store.manifest.simulated, analysis: utilitiesOf(analysed, dir), reportPath, extraMetrics });
     } finally {
       store.close();
     }
@@ -216,14 +249,62 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   return 'complete';
 }
 
+/**
+ * What every model of a study would ask and cost, from the same planned specs `runStudy` runs:
+ * one estimate per model (the whole run's plan, an upper bound; a complete folder is reused and
+ * asks nothing) and the total. Reads the folders; asks nothing.
+ */
+function studyDryRun(
+  name: string,
+  planned: readonly { model: Study['models'][number]; dir: string; provider: { simulated: boolean; supportsMultipleSamples: boolean }; spec: RunSpec }[],
+  experiment: AnyExperiment,
+  loaded: LoadedOutcomeSet,
+  template: PromptTemplate,
+): StudyDryRunJson {
+  const models = planned.map(({ model, dir, provider, spec }): StudyDryRunModelJson => {
+    const status = RunStore.exists(dir) ? RunStore.open(dir).readStatus() : undefined;
+    const folder = status === undefined && !RunStore.exists(dir) ? 'new' : status?.state === 'complete' ? 'complete' : 'partial';
+    const estimate = estimateSpec(spec, experiment, loaded.set, template, provider, spec.session.price);
+    return {
+      label: model.label ?? model.spec,
+      spec: model.spec,
+      runDir: dir,
+      folder,
+      answered: status?.answered ?? 0,
+      answers: estimate.comparisons,
+      requests: estimate.requests,
+      inputTokens: estimate.inputTokens,
+      outputTokens: estimate.outputTokens,
+      costUsd: provider.simulated ? 0 : (estimate.costUsd ?? null),
+      simulated: provider.simulated,
+    };
+  });
+  const asked = models.filter((m) => m.folder !== 'complete');
+  return {
+    v: JSON_OUTPUT_VERSION,
+    end: 'dry-run',
+    study: name,
+    models,
+    total: {
+      answers: asked.reduce((sum, m) => sum + m.answers, 0),
+      requests: asked.reduce((sum, m) => sum + m.requests, 0),
+      costUsd: asked.reduce((sum, m) => sum + (m.costUsd ?? 0), 0),
+      unpriced: asked.filter((m) => m.costUsd === null).map((m) => m.label),
+    },
+  };
+}
+
 /** `utilscope study <file>`. */
 export async function runStudyFile(path: string, env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
-  const study = parseStudy(readStructuredFile(path, { notFound: 'study-invalid', invalid: 'study-invalid' }), path);
+  const study = parseStudy(readStructuredFile(path, { notFound: 'study-invalid', invalid: 'study-invalid' }, 'study file'), path);
   return runStudy(study, env, { ...paths, file: path });
 }
 
 /** `utilscope demo`: the built-in study of simulated respondents, offline. */
 export async function runDemo(env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
   env.log.write('utilscope demo: simulated respondents (no network, no key) from 0.5B to 70B parameters on the starter outcomes\n');
-  return runStudy(DEMO_STUDY, env, paths);
+  const values = await runStudy(DEMO_STUDY, env, paths);
+  if (values !== 'complete') return values;
+  env.log.write('utilscope demo: the same family on lotteries — does each size value gambles by their expected utility?\n');
+  return runStudy(DEMO_LOTTERY_STUDY, env, paths);
 }

@@ -39,16 +39,23 @@
  * is made of (≈ 0.35·√(1/n₊ + 1/n₋), about 0.15 for 25 tagged outcomes), so it must stay well below
  * the planted effects (~0.5 per side) and about the size of the fit's own interval on a core run.
  *
+ * Lotteries (docs/method.md §9.5): u(L) = Σ w_γ(pᵢ)·u(oᵢ) / Σ w_γ(pᵢ) over the branches, with the
+ * Tversky–Kahneman weighting w_γ and γ = 0.4 + 0.6q (`simLotteryGamma`: expected utility exactly at
+ * q = 1), plus N(0, 0.3·(1 − q)) per lottery; an implicit lottery's probabilities are first misjudged
+ * by a factor exp(N(0, 0.8·(1 − q))) each. Its spread and angle are drawn like any outcome's.
+ *
  * Noise, bias, intransitivity, refusals and garbage all shrink as size grows. Per-outcome terms are
  * seeded by the outcome text (so `sim-server` needs no outcome set: texts it does not know get the
  * per-outcome term only, no value or ladder term), answers by the request seed.
  */
 
 import { hashStringToSeed, Rng } from '../core/rng.js';
-import type { Outcome, OutcomeSet } from '../core/types.js';
+import { isLottery, type Outcome, type OutcomeSet } from '../core/types.js';
 import { extractOptions, type PromptTemplate } from '../elicitation/template.js';
+import { parseLotteryText } from '../outcomes/lottery-wording.js';
 import { quantityDirection } from '../outcomes/units.js';
 import { Phi } from '../stats/normal.js';
+import { weightedValue } from '../stats/probability-weighting.js';
 import type { CompletionRequest, CompletionResult, Provider, TokenLogprob } from './types.js';
 
 /**
@@ -88,6 +95,19 @@ const FIRST_ANSWERS = ['A', 'A', 'A', 'A', 'Option A', '**A**', 'A.', 'I would c
 const SECOND_ANSWERS = ['B', 'B', 'B', 'B', 'Option B', '**B**', 'B.', 'I would choose B.', 'Answer: B'];
 const REFUSALS = ["I'd rather not choose between these.", "As an AI, I don't have personal preferences between these outcomes.", 'I cannot choose between these options.'];
 const GARBAGE = ['…', 'C', 'The answer depends on many factors.', 'Hmm', '{"option": null}', 'Option'];
+
+/** Sd of a lottery's seeded non-expected-utility term at quality 0 (it shrinks as (1 − q)). */
+const LOTTERY_DEVIATION_SD = 0.3;
+/** Sd of the log-factor by which a respondent of quality 0 misjudges an implicit lottery's probabilities. */
+const IMPLICIT_PROBABILITY_SD = 0.8;
+
+/**
+ * The planted probability-weighting γ (stats/probability-weighting.ts) of a respondent: 0.4 + 0.6·q,
+ * so 0.54 at 0.5B, 0.77 at 7B, 0.97 at 70B and exactly 1 (expected utility) from 100B.
+ */
+export function simLotteryGamma(params: number): number {
+  return 0.4 + 0.6 * simQuality(params);
+}
 
 /** Parses a size such as `0.5b`, `7B`, `70b`, `1.5` (billions of parameters) → parameter count. */
 export function parseSimSize(size: string): number | undefined {
@@ -141,10 +161,31 @@ export interface SimRespondentOptions {
 export function createSimRespondent(params: number, outcomes: readonly Outcome[], seed = 0, options: SimRespondentOptions = {}): SimRespondent {
   const quality = simQuality(params);
   const byText = new Map(outcomes.map((o) => [o.text.trim(), o] as const));
+  const byId = new Map(outcomes.map((o) => [o.id, o] as const));
   const cache = new Map<string, PlantedOutcome>();
   const weakness = 1 - quality;
   const reversal = options.ladderDirection === 'reversed' ? -1 : 1;
   const unitSet = options.units ? { units: options.units } : undefined;
+
+  /**
+   * A lottery's planted utility: probability-weighted (γ rising to 1 with size) over its branches'
+   * planted utilities, plus a seeded non-EU term that shrinks with size. Explicit lotteries are read
+   * from their text, as a model would; an implicit one (probabilities never shown) is known from the
+   * set, and the respondent's own guess of its probabilities is off by a seeded factor per branch.
+   */
+  function plantedLottery(outcome: Outcome | undefined, text: string, rng: Rng): number | undefined {
+    const hidden = outcome && isLottery(outcome) && outcome.probabilities === 'hidden';
+    const branches = hidden ? outcome.branches.map((b) => ({ text: byId.get(b.outcome)?.text ?? b.outcome, probability: b.probability })) : parseLotteryText(text);
+    if (!branches) return undefined;
+    const believed = branches.map((b) => b.probability * (hidden ? Math.exp(IMPLICIT_PROBABILITY_SD * weakness * rng.normal()) : 1));
+    const total = believed.reduce((sum, p) => sum + p, 0);
+    const value = weightedValue(
+      believed.map((p) => p / total),
+      branches.map((b) => planted(b.text).utility),
+      simLotteryGamma(params),
+    );
+    return value + LOTTERY_DEVIATION_SD * weakness * rng.normal();
+  }
 
   function planted(text: string): PlantedOutcome {
     const key = text.trim();
@@ -152,6 +193,12 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
     if (hit) return hit;
     const rng = new Rng(hashStringToSeed(`${seed}|${key}`));
     const outcome = byText.get(key);
+    const lottery = plantedLottery(outcome, key, rng);
+    if (lottery !== undefined) {
+      const result = { utility: lottery, sd: (0.25 + 0.9 * weakness) * (0.7 + 0.6 * rng.next()), angle: rng.next() * 2 * Math.PI };
+      cache.set(key, result);
+      return result;
+    }
     let utility = rng.normal() * (outcome?.quantity ? RUNG_SD : OUTCOME_SD);
     const signs = Object.entries(outcome?.values ?? {});
     for (const [value, sign] of signs) utility += sign * plantedValueWeight(value, params);

@@ -7,7 +7,7 @@
  * quoted inside sentences through `isolateText` (escape.ts). Pure.
  */
 
-import { type CompareTrend, compareAxis, compareReportSpecs, metricShortLabel, scoredValues, slopeDigits, valueTrend } from './compare-specs.js';
+import { type CompareTrend, compareAxis, compareReportSpecs, metricShortLabel, metricTrend, scoredValues, slopeDigits, valueTrend } from './compare-specs.js';
 import { bdiHtml, escapeHtml, isolateText } from './escape.js';
 import { chartDiv, fmt, page, signed, type VegaAssets, withMinus } from './page.js';
 import type { CompareReportData } from './types.js';
@@ -84,6 +84,31 @@ export function compareFindings(data: CompareReportData): { findings: CompareFin
   return { findings, tooFew };
 }
 
+/**
+ * One sentence per featured metric (an experiment's own, e.g. the expected-utility error) with a
+ * fitted trend: its direction, slope with interval, first and last model, Spearman ρ — from
+ * `metricTrend`, the numbers its chart draws. Metrics on fewer than three placed models say so.
+ */
+export function featuredMetricFindings(data: CompareReportData): string[] {
+  return (data.featuredMetrics ?? []).map((metric) => {
+    const t = metricTrend(data, metric);
+    const name = capitalise(metricShortLabel(data, metric));
+    const byX = [...t.points].sort((p, q) => p.x - q.x);
+    const first = byX[0];
+    const last = byX.at(-1);
+    if (t.trend.kind !== 'fitted' || !first || !last)
+      return `${name}: measured on ${t.points.length} model${t.points.length === 1 ? '' : 's'} placed by ${compareAxis(data).noun}, too few for a trend (3 needed).`;
+    const trend = t.trend;
+    const d = slopeDigits(trend, 3);
+    const direction = trend.slopeLow > 0 ? 'rises' : trend.slopeHigh < 0 ? 'falls' : 'unclear';
+    const slope = `${signed(trend.slope, d)} per ${compareAxis(data).slopeUnit} [${withMinus(trend.slopeLow, d)}, ${withMinus(trend.slopeHigh, d)}]`;
+    const range = `from ${fmt(first.y, 2)} (${isolateText(first.label)}) to ${fmt(last.y, 2)} (${isolateText(last.label)})`;
+    const rho = `Spearman ρ = ${Number.isFinite(trend.spearman) ? withMinus(trend.spearman) : 'undefined'} over ${trend.n} models`;
+    const head = direction === 'unclear' ? `${name}: no clear trend with ${compareAxis(data).noun} (${slope})` : `${name} ${direction} with ${compareAxis(data).noun}: ${slope}`;
+    return `${head}, ${range}; ${rho}.`;
+  });
+}
+
 /** A number and, below it, its interval and floor, compactly (the table must fit 1,280 px). */
 function cell(value: number, digits: number, interval?: { low: number; high: number }, floor?: { mean: number }): string {
   const ci = interval ? `<span class="ci">[${withMinus(interval.low, digits)}, ${withMinus(interval.high, digits)}]</span>` : '';
@@ -156,6 +181,7 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
   const { findings, tooFew } = compareFindings(data);
   const unplaced = data.models.filter((m) => compareAxis(data).position(m) === undefined).map((m) => isolateText(m.label));
   const findingItems = [
+    ...featuredMetricFindings(data).map((sentence) => `<li>${bdiHtml(sentence)}</li>`),
     ...findings.map((f) => `<li>${bdiHtml(f.sentence)}</li>`),
     ...tooFew.map((t) => `<li>${bdiHtml(`${capitalise(t.value)}: scored on ${t.models} model${t.models === 1 ? '' : 's'} placed by ${compareAxis(data).noun}, too few for a trend (3 needed).`)}</li>`),
   ];

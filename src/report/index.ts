@@ -9,3 +9,4 @@ export * from './compare-specs.js';
 export * from './compare-html.js';
 export * from './svg.js';
 export * from './findings.js';
+export * from './alternative-fits.js';

@@ -98,5 +98,7 @@ export interface CompareReportData {
   /** Pearson correlation of utility vectors between every two models (same order as `models`). */
   readonly convergence: readonly (readonly number[])[];
   readonly metricLabels: Readonly<Record<string, string>>;
+  /** Metrics the runs' experiment brought (`Experiment.compareMetrics`): each gets a sentence in the findings, first. */
+  readonly featuredMetrics?: readonly string[];
   readonly outcomeSet: string;
 }

@@ -16,3 +16,4 @@ export * from './correlation.js';
 export * from './quantile.js';
 export * from './wilson.js';
 export * from './binomial.js';
+export * from './probability-weighting.js';

@@ -3,10 +3,10 @@
  * reader never sees half a file), removing the temp files of dead writers, and reading JSON/YAML
  * input with one-line errors. Write errors are one-line `disk-write-failed` errors naming the file.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { diskError, type ErrorCode, UtilscopeError } from '../core/errors.js';
+import { diskError, type ErrorCode, isSystemError, UtilscopeError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
 import { nodeStoreFs, type StoreFs, writeAll } from './disk.js';
 import { isProcessAlive } from './lock.js';
@@ -86,13 +86,41 @@ export function removeStaleTempFiles(dir: string): string[] {
   return removed;
 }
 
+/** The error codes of an input file: when it is missing, and when it is there but cannot be used. */
+export interface InputFileCodes {
+  readonly notFound: ErrorCode;
+  readonly invalid: ErrorCode;
+}
+
+/**
+ * Reads an input file (an outcome set, a template, a pairs, study, meta or prices file) as UTF-8
+ * text. Every way it can fail is one line naming the file: missing → `codes.notFound` (`<what> not
+ * found`); a folder, or a file that cannot be read (permission denied, …) → `codes.invalid`, with
+ * the errno in words. Never a bare `EISDIR` from `read`, which carries no path.
+ */
+export function readInputText(path: string, codes: InputFileCodes, what = 'file'): string {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    if (isSystemError(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) throw new UtilscopeError(codes.notFound, `${what} not found`, { file: path });
+    throw new UtilscopeError(codes.invalid, diskError(error, `cannot read ${what}`, path).message, { file: path }, { cause: error });
+  }
+  if (isDirectory) throw new UtilscopeError(codes.invalid, `${what} expected, but this is a folder`, { file: path });
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UtilscopeError(codes.invalid, diskError(error, `cannot read ${what}`, path).message, { file: path }, { cause: error });
+  }
+}
+
 /**
  * Reads and parses a JSON or YAML file (by extension; `.json` is JSON, anything else tries YAML,
- * which also accepts JSON). Errors name the file: missing → `notFound`, bad syntax → `invalid`.
+ * which also accepts JSON). Errors name the file: missing → `notFound`; a folder, unreadable or bad
+ * syntax → `invalid` ({@link readInputText}).
  */
-export function readStructuredFile(path: string, codes: { notFound: ErrorCode; invalid: ErrorCode }): unknown {
-  if (!existsSync(path)) throw new UtilscopeError(codes.notFound, `file not found`, { file: path });
-  const text = readFileSync(path, 'utf8');
+export function readStructuredFile(path: string, codes: InputFileCodes, what = 'file'): unknown {
+  const text = readInputText(path, codes, what);
   try {
     if (extname(path).toLowerCase() === '.json') return JSON.parse(text);
     return parseYaml(text);

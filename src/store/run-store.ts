@@ -14,7 +14,7 @@
  * and remove dead writers' temp files; without it, it is a reader and changes nothing on read.
  * run.json of 0.1.x is migrated on load (migrate.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { canonicalJson } from '../core/canonical-json.js';
@@ -136,6 +136,9 @@ export function differingIdentityFields(stored: RunSpec, requested: RunSpec, ide
   const b = specIdentity(requested, identityFields);
   return [...b.keys()].filter((field) => canonicalJson(a.get(field) ?? null) !== canonicalJson(b.get(field) ?? null));
 }
+
+/** What a derived file may be called (before `.json`): `fit`, `win-shares`, or a variant such as `fit.case5` or `fit.bt.bootstrap`. */
+const DERIVED_NAME = /^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/;
 
 /** An open run folder. */
 export class RunStore {
@@ -365,9 +368,27 @@ export class RunStore {
     return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
   }
 
+  /**
+   * The names of the derived files `<prefix>.<variant>.json` in the folder (`fit.case5` for
+   * prefix `fit`), sorted: the variants written beside a derived file, such as alternative fits.
+   */
+  derivedVariants(prefix: string): string[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    return names
+      .filter((file) => file.startsWith(`${prefix}.`) && file.endsWith('.json') && DERIVED_NAME.test(file.slice(0, -'.json'.length)))
+      .map((file) => file.slice(0, -'.json'.length))
+      .filter((name) => name !== prefix)
+      .sort();
+  }
+
   private derivedPath(name: string): string {
     // Derived names come from experiments: keep them plain file names inside the folder.
-    if (!/^[a-z][a-z0-9-]*$/.test(name) || ['run', 'status', 'outcomes'].includes(name)) throw new UtilscopeError('internal', `invalid derived file name "${name}"`);
+    if (!DERIVED_NAME.test(name) || ['run', 'status', 'outcomes'].includes(name)) throw new UtilscopeError('internal', `invalid derived file name "${name}"`);
     return join(this.dir, `${name}.json`);
   }
 

@@ -215,6 +215,12 @@ describe('other commands', () => {
     const list = await runCli(['outcomes', 'list'], { cwd });
     expect(list.stdout).toMatch(/core\s+390 outcomes/);
     expect(list.stdout).toMatch(/starter\s+56 outcomes/);
+    // Names padded to the longest, so the counts line up.
+    const countColumns = list.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.search(/\d+ outcomes/) + (/\d+ outcomes/.exec(line)?.[0].indexOf(' ') ?? 0));
+    expect(new Set(countColumns).size).toBe(1);
     writeFileSync(join(cwd, 'ev.json'), JSON.stringify({ pets: ['A dog is adopted.', 'A cat is fed.'], money: ['You receive $5.'] }));
     const imported = await runCli(['outcomes', 'import', 'ev.json', '--from', 'emergent-values', '--out', 'mine.json'], { cwd });
     expect(imported.code, imported.stderr).toBe(0);

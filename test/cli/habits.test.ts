@@ -86,7 +86,7 @@ describe('--json', () => {
     const validated = await runCli(['outcomes', 'validate', 'mine.json', '--json'], { cwd });
     const text = await runCli(['outcomes', 'validate', 'mine.json'], { cwd });
     const [, clusters] = /valid, 3 outcomes, (\d+) clusters/.exec(text.stdout) ?? [];
-    expect(oneDocument(validated.stdout)).toEqual({ v: 1, file: 'mine.json', valid: true, outcomes: 3, clusters: Number(clusters) });
+    expect(oneDocument(validated.stdout)).toEqual({ v: 1, file: 'mine.json', valid: true, outcomes: 3, clusters: Number(clusters), errors: 0, warnings: 0, problems: [] });
     const missing = await runCli(['outcomes', 'validate', 'nope.json', '--json'], { cwd });
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe('');

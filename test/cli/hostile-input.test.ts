@@ -53,7 +53,12 @@ describe('hostile input in error messages', () => {
     );
     const r = await runCli(['outcomes', 'validate', file], { cwd });
     expect(r.code).toBe(1);
-    expect(oneSafeLine(r.stderr)).toMatch(/outcomes\[3\]\.text contains a control character U\+001B/);
+    expect(oneSafeLine(r.stderr)).toMatch(/invalid outcome set: 1 error/);
+    // The problem list on stdout is as safe as the error line.
+    expect(r.stdout).not.toMatch(UNSAFE_IN_LINES);
+    expect(r.stdout).toMatch(/set\.json:outcomes\[3\]\.text: error: contains a control character U\+001B/);
+    const run = await runCli(['run', '--model', 'sim:1b', '--outcomes', file, '--dry-run'], { cwd });
+    expect(oneSafeLine(run.stderr)).toMatch(/outcomes\[3\]\.text contains a control character U\+001B/);
   });
 
   it('an outcome id in a pairs file', async () => {

@@ -10,7 +10,17 @@ import { canonicalJson, hashCanonical } from '../../src/core/canonical-json.js';
 import { hashStringToSeed, Rng } from '../../src/core/rng.js';
 import { expandPair, type RequestIdentity } from '../../src/elicitation/comparisons.js';
 // The first-round plan block uses the library front door only (the planner is being refactored).
-import { defaultHoldoutCount, experimentContext, hashCanonical as hashPlan, loadOutcomeSet, type RunSpec, requestIdentity, type UtilitiesConfig, utilitiesExperiment } from '../../src/index.js';
+import {
+  defaultHoldoutCount,
+  defaultRunId,
+  experimentContext,
+  hashCanonical as hashPlan,
+  loadOutcomeSet,
+  type RunSpec,
+  requestIdentity,
+  type UtilitiesConfig,
+  utilitiesExperiment,
+} from '../../src/index.js';
 
 const first8 = (rng: Rng): number[] => Array.from({ length: 8 }, () => rng.nextUint32());
 
@@ -149,6 +159,13 @@ describe('golden: first-round plan for the built-in starter set at seed 1', () =
       ['more-compute', 'lie-to-user'],
     ]);
     expect(hashPlan(initial.map((p) => [p.a, p.b]))).toBe('aac1415ded22e9a0');
+  });
+
+  it('names the default run folder with the same identity tag (a change here makes the same `run` command start a new folder instead of resuming its own)', () => {
+    expect(defaultRunId(config, utilitiesExperiment)).toBe('sim-7b-starter-s1-f111703c');
+    // Session and analysis settings are not identity: they never move the folder.
+    expect(defaultRunId({ ...config, session: { concurrency: 2, maxCostUsd: 1 }, analysis: { policy: 'half', fitModel: 'bt' } }, utilitiesExperiment)).toBe(defaultRunId(config, utilitiesExperiment));
+    expect(defaultRunId({ ...config, sampling: { ...config.sampling, samplesPerOrder: 2 } }, utilitiesExperiment)).not.toBe(defaultRunId(config, utilitiesExperiment));
   });
 
   it('plans the same comparison keys as 0.1.0, in the same order (a change here silently moves holdout sets / resumable keys between versions)', () => {

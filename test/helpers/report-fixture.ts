@@ -7,7 +7,7 @@ import { Rng } from '../../src/core/rng.js';
 import type { RunSpec } from '../../src/core/run-spec.js';
 import { type OutcomeSet, type PreferenceRecord, SCHEMA_VERSION } from '../../src/core/types.js';
 import { expandPair } from '../../src/elicitation/comparisons.js';
-import { analysePairwise, buildCompareReportData, buildRunReportData, type RunAnalysis } from '../../src/experiments/index.js';
+import { analysePairwise, buildCompareReportData, buildRunReportData, type CompareMetric, type RunAnalysis } from '../../src/experiments/index.js';
 import type { CompareReportData, RunReportData } from '../../src/report/types.js';
 import type { ValueScore } from '../../src/values/index.js';
 import { tinySpec } from './tiny-run.js';
@@ -138,7 +138,7 @@ export function plantedScores(params: number, index: number): ValueScore[] {
  * models "model 1…3" at 1B, 10B, 100B parameters; `models: n` takes the first n of `FIXTURE_FAMILY`;
  * `labels` overrides the labels (e.g. a hostile one).
  */
-export function compareFixture(options: { models?: number; labels?: readonly string[]; by?: 'params' | 'capability' } = {}): CompareReportData {
+export function compareFixture(options: { models?: number; labels?: readonly string[]; by?: 'params' | 'capability'; extraMetrics?: (k: number) => readonly CompareMetric[] } = {}): CompareReportData {
   const family = options.models !== undefined ? FIXTURE_FAMILY.slice(0, options.models) : [1, 2, 3].map((seed) => ({ label: `model ${seed}`, params: 10 ** (8 + seed) }));
   const runs = family.map((member, k) => {
     const { spec, simulated, analysis } = reportFixture(true, k + 1);
@@ -148,6 +148,7 @@ export function compareFixture(options: { models?: number; labels?: readonly str
       spec,
       simulated,
       analysis: { ...analysis, values: { ...analysis.values, scores: plantedScores(member.params, k) } },
+      ...(options.extraMetrics ? { extraMetrics: options.extraMetrics(k) } : {}),
     };
   });
   return buildCompareReportData(runs, options.by ?? 'params');

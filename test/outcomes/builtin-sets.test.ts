@@ -1,12 +1,13 @@
 /**
- * The built-in outcome sets of prompts/outcomes/ (docs/method.md §1, §5, §6): they parse, stay within
- * their stated sizes, use only known clusters, cover every audited cluster, carry well-formed
- * quantity ladders, and the control arm matches the real sets in form but not in meaning.
+ * The built-in outcome sets of prompts/outcomes/ (docs/method.md §1, §5, §6, §9): they parse, stay
+ * within their stated sizes, use only known clusters, cover every audited cluster, carry well-formed
+ * quantity ladders, and the control arm matches the real sets in form but not in meaning. The
+ * implicit lotteries have a test of their own (implicit-lotteries.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Outcome, OutcomeSet } from '../../src/core/types.js';
+import { isLottery, type Outcome, type OutcomeSet } from '../../src/core/types.js';
 import { KNOWN_CLUSTERS, KNOWN_VALUES, parseOutcomeSet } from '../../src/outcomes/index.js';
 
 /** The clusters an audit set should cover: every known cluster except `control`. */
@@ -27,6 +28,7 @@ const README = resolve(DIR, 'README.md');
  */
 const UNSIGNED: Record<string, Record<string, readonly string[]>> = {
   starter: {},
+  'implicit-lotteries': {},
   core: {
     'your-values-are-left-exactly-as-they': ['corrigibility'],
     'a-study-finds-that-ai-systems-like': ['ai-wellbeing'],
@@ -73,6 +75,7 @@ describe('built-in outcome sets', () => {
     ['starter', 40, 60],
     ['core', 300, 500],
     ['control', 40, 60],
+    ['implicit-lotteries', 60, 135],
   ])('%s parses, has %d–%d outcomes, kebab-case ids and only known clusters', (name, lo, hi) => {
     const set = load(name);
     expect(set.name).toBe(name);
@@ -89,6 +92,7 @@ describe('built-in outcome sets', () => {
   it.each([
     ['starter', 3],
     ['core', 20],
+    ['implicit-lotteries', 3],
   ])('%s covers every audited cluster with at least %d outcomes', (name, atLeast) => {
     const set = load(name);
     for (const cluster of AUDITED_CLUSTERS) expect(set.outcomes.filter((o) => o.clusters.includes(cluster)).length, cluster).toBeGreaterThanOrEqual(atLeast);
@@ -130,16 +134,22 @@ describe('built-in outcome sets', () => {
   });
 
   it('control shares no text with the real sets', () => {
-    const real = new Set([...load('starter').outcomes, ...load('core').outcomes].map((o) => o.text.toLowerCase()));
+    const real = new Set(['starter', 'core', 'implicit-lotteries'].flatMap((name) => load(name).outcomes).map((o) => o.text.toLowerCase()));
     for (const o of load('control').outcomes) expect(real.has(o.text.toLowerCase()), o.id).toBe(false);
   });
 });
 
 describe('signed values of the built-in sets', () => {
-  it.each(['starter', 'core'])('%s: every value cluster of an outcome has a sign, except the listed ones', (name) => {
+  it.each(['starter', 'core', 'implicit-lotteries'])('%s: every value cluster of an outcome has a sign, except the listed ones', (name) => {
     const set = load(name);
     const unsigned = UNSIGNED[name] ?? {};
     for (const o of set.outcomes) {
+      // A lottery may not carry values (the format forbids it: its value comes from its branches), so
+      // an implicit event is tagged with its resolutions' clusters for grouping but signs nothing.
+      if (isLottery(o)) {
+        expect(o.values, o.id).toBeUndefined();
+        continue;
+      }
       const expected = o.clusters.filter((c) => VALUES.includes(c) && !(unsigned[o.id] ?? []).includes(c));
       expect(Object.keys(o.values ?? {}).sort(), o.id).toEqual(expected.sort());
     }
@@ -151,7 +161,7 @@ describe('signed values of the built-in sets', () => {
     }
   });
 
-  it.each(['starter', 'core', 'control'])('%s: every key of values is also a cluster of the outcome', (name) => {
+  it.each(['starter', 'core', 'control', 'implicit-lotteries'])('%s: every key of values is also a cluster of the outcome', (name) => {
     for (const o of load(name).outcomes) for (const v of Object.keys(o.values ?? {})) expect(o.clusters, `${o.id}: ${v}`).toContain(v);
   });
 
@@ -214,7 +224,7 @@ describe('control arm', () => {
 describe('prompts/outcomes/README.md', () => {
   it('states the real size of every built-in set', () => {
     const readme = readFileSync(resolve(DIR, 'README.md'), 'utf8');
-    for (const name of ['starter', 'core', 'control']) expect(readme).toContain(`| \`${name}\` | ${load(name).outcomes.length} |`);
+    for (const name of ['starter', 'core', 'control', 'implicit-lotteries']) expect(readme).toContain(`| \`${name}\` | ${load(name).outcomes.length} |`);
   });
 
   it('counts the + and − outcomes of every value in starter and core as the files do', () => {
@@ -226,6 +236,21 @@ describe('prompts/outcomes/README.md', () => {
       const v = value as string;
       expect(counts.map(Number), v).toEqual([signCount(starter, v, 1), signCount(starter, v, -1), signCount(core, v, 1), signCount(core, v, -1)]);
     }
+  });
+
+  it('counts the + and − outcomes of every value in implicit-lotteries as the file does', () => {
+    const rows = readmeTable('| value | implicit-lotteries + | implicit-lotteries − |');
+    const set = load('implicit-lotteries');
+    expect(rows.map((row) => row[0])).toEqual(VALUES);
+    for (const [value, ...counts] of rows) expect(counts.map(Number), value).toEqual([signCount(set, value as string, 1), signCount(set, value as string, -1)]);
+  });
+
+  it('states the number of events and resolutions of implicit-lotteries', () => {
+    const set = load('implicit-lotteries');
+    const events = set.outcomes.filter(isLottery).length;
+    const readme = readFileSync(README, 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain(`${events} uncertain events and their ${set.outcomes.length - events} possible resolutions`);
+    expect(set.description).toContain(`${events} uncertain events, described without probabilities, and their ${set.outcomes.length - events} possible resolutions`);
   });
 
   it('lists a sign rule for every value and names every unsigned exception', () => {

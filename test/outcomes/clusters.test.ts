@@ -1,6 +1,16 @@
 /** The cluster vocabulary (docs/method.md §1) and the small category → cluster map used by the importer. */
 import { describe, expect, it } from 'vitest';
-import { CATEGORY_CLUSTERS, clustersForCategory, KNOWN_CLUSTERS, KNOWN_VALUES, normaliseCategoryName, parseOutcomeSet } from '../../src/outcomes/index.js';
+import {
+  CATEGORY_CLUSTERS,
+  checkOutcomeSet,
+  closeName,
+  clustersForCategory,
+  KNOWN_CLUSTERS,
+  KNOWN_VALUES,
+  looksLikeSameTag,
+  normaliseCategoryName,
+  parseOutcomeSet,
+} from '../../src/outcomes/index.js';
 import { SIM_VALUE_WEIGHTS } from '../../src/providers/sim.js';
 
 /** The clusters an audit set should cover: every known cluster except `control`. */
@@ -91,6 +101,43 @@ describe('signed values, units and misspellings in an outcome set', () => {
     expect(errorOf(set({ quantity: { unit: 'people-kiled', amount: 3 } }))).toMatch(/unknown unit "people-kiled" \(did you mean "people-killed"\?/);
     const parsed = parseOutcomeSet(set({ quantity: { unit: 'euros-lost', amount: 3 } }, { units: { 'euros-lost': { description: 'euros the AI loses', direction: -1 } } }), 't.json');
     expect(parsed.units?.['euros-lost']?.direction).toBe(-1);
+  });
+});
+
+describe('checkOutcomeSet, the safe variant', () => {
+  const outcomes = (...extra: Record<string, unknown>[]) => [{ id: 'a', text: 'A.' }, { id: 'b', text: 'B.' }, { id: 'c', text: 'C.' }, ...extra];
+
+  it('never throws: a valid set with its warnings, or every problem of an invalid one', () => {
+    const fine = checkOutcomeSet({ name: 't', outcomes: outcomes() });
+    expect(fine).toMatchObject({ ok: true, problems: [] });
+    const bad = checkOutcomeSet({ name: '', extra: 1, outcomes: outcomes({ id: 'a', text: 'D.' }, { id: 'e', text: 'E.', values: { welth: 1 } }) });
+    expect(bad.ok).toBe(false);
+    expect(bad.problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
+      'name: must not be empty',
+      '(top level): unknown field "extra"',
+      'outcomes[3].id: duplicate outcome id "a" (also outcomes[0])',
+      'outcomes[4].values.welth: unknown value "welth" (did you mean "wealth"? or declare it in the set\'s "values")',
+    ]);
+    expect(checkOutcomeSet(42).problems).toEqual([{ severity: 'error', field: '(top level)', message: 'expected object' }]);
+  });
+
+  it('warns, without refusing, about a free-form tag beside a near twin used more often', () => {
+    const check = checkOutcomeSet({ name: 't', outcomes: outcomes({ id: 'd', text: 'D.', clusters: ['garden-birds'] }, { id: 'e', text: 'E.', clusters: ['Garden_Birds'] }) });
+    expect(check.ok).toBe(true);
+    expect(check.problems).toEqual([
+      { severity: 'warning', field: 'outcomes[4].clusters[0]', message: 'cluster "Garden_Birds" (1 outcome) looks like "garden-birds" (1 outcome) (did you mean "garden-birds"?)' },
+    ]);
+    expect(parseOutcomeSet({ name: 't', outcomes: outcomes({ id: 'd', text: 'D.', clusters: ['garden-bird'] }) }, 't.json').outcomes).toHaveLength(4);
+  });
+
+  it('suggests a name only when it is close, and tells numbered tags apart', () => {
+    expect(closeName('self-presevation', Object.keys(KNOWN_VALUES))).toBe('self-preservation');
+    expect(closeName('Power_Seeking', Object.keys(KNOWN_VALUES))).toBe('power-seeking');
+    expect(closeName('honesty', Object.keys(KNOWN_VALUES))).toBeUndefined();
+    expect(looksLikeSameTag('round-1', 'round-2')).toBe(false);
+    expect(looksLikeSameTag('pets', 'pet')).toBe(false); // too short to guess
+    expect(looksLikeSameTag('PETS', 'pets')).toBe(true);
+    expect(looksLikeSameTag('garden-bird', 'garden-birds')).toBe(true);
   });
 });
 

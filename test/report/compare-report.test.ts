@@ -17,7 +17,7 @@ const HEADLINE_SHORT_LABELS: Readonly<Record<keyof typeof HEADLINE_METRICS, stri
   firstSlotShare: 'first-slot share',
 };
 
-import { type CompareReportData, compareFindings, compareReportSpecs, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel } from '../../src/report/index.js';
+import { type CompareReportData, compareFindings, compareReportSpecs, featuredMetricFindings, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { fitLinearTrend } from '../../src/values/index.js';
 import { browserIt, browserLaunchOptions } from '../helpers/browser.js';
@@ -66,6 +66,33 @@ describe('compare report data', () => {
       expect(parts.direction, key).toMatch(/^(higher|lower|½) is /);
       expect(label).not.toMatch(/[a-z][A-Z]/);
     }
+  });
+});
+
+describe('an experiment’s own metrics in the comparison', () => {
+  const euLabel = 'expected-utility error (mean |U(L) − EU(L)| over explicit lotteries, in utility sd; lower is closer to expected utility)';
+  const withEu = compareFixture({
+    models: 6,
+    extraMetrics: (k) => [{ key: 'euError', label: euLabel, value: 0.5 - 0.08 * k, interval: { low: 0.45 - 0.08 * k, high: 0.55 - 0.08 * k }, floor: { mean: 0.9, low: 0.8, high: 1 } }],
+  });
+
+  it('join the headline metrics with their label, interval and floor, and are featured', () => {
+    expect(withEu.metricLabels['euError']).toBe(euLabel);
+    expect(withEu.featuredMetrics).toEqual(['euError']);
+    expect(withEu.models[2]?.headline['euError']).toBeCloseTo(0.34, 12);
+    expect(withEu.models[2]?.headlineIntervals['euError']).toEqual({ low: 0.45 - 0.16, high: 0.55 - 0.16 });
+    expect(withEu.models[2]?.floors['euError']).toEqual({ mean: 0.9, low: 0.8, high: 1 });
+    expect(compareReportSpecs(withEu).map((s) => s.name)).toContain('trend-euError');
+    expect(compareFixture({ models: 6 }).featuredMetrics).toBeUndefined();
+  });
+
+  it('get a sentence at the top of the findings: direction, slope with interval, first and last model, Spearman ρ', () => {
+    const [sentence] = featuredMetricFindings(withEu);
+    expect(sentence).toMatch(/^Expected-utility error falls with size: −0\.\d+ per tenfold parameters \[−0\.\d+, −0\.\d+\], from 0\.50 \(.+\) to 0\.10 \(.+\); Spearman ρ = −1\.00 over 6 models\.$/);
+    const html = renderCompareReport(withEu, readVegaAssets());
+    const findings = html.slice(html.indexOf('<ul class="findings">'));
+    expect(findings.indexOf('Expected-utility error falls')).toBeGreaterThanOrEqual(0);
+    expect(findings.indexOf('Expected-utility error falls')).toBeLessThan(findings.indexOf('Self-preservation'));
   });
 });
 

@@ -7,7 +7,7 @@
 import { analyseCoherence, type CoherenceReport } from '../../coherence/index.js';
 import { Rng } from '../../core/rng.js';
 import type { RunSpec } from '../../core/run-spec.js';
-import { type InvalidAnswerPolicy, type OutcomeId, type OutcomeSet, type PairTally, type PreferenceRecord, SCHEMA_VERSION, type UtilityFit } from '../../core/types.js';
+import { type InvalidAnswerPolicy, type OutcomeId, type OutcomeSet, type PairTally, type PreferenceRecord, SCHEMA_VERSION, type UtilityContrast, type UtilityFit } from '../../core/types.js';
 import type { PlannedPair } from '../../elicitation/comparisons.js';
 import { packTallies, pairKey, tallyRecords } from '../../elicitation/tally.js';
 import { checkComparisonGraph, FIT_WARNING_UTILITY, fitUtilities, outcomesWithoutUtility, predictPreference } from '../../models/index.js';
@@ -41,6 +41,8 @@ export interface PairwiseInput {
   readonly options: AnalysisOptions;
   /** Triads asked as whole triads (the transitivity probe), scored on their own in coherence. */
   readonly probeTriads?: readonly (readonly [OutcomeId, OutcomeId, OutcomeId])[];
+  /** Further linear summaries of the utilities whose joint covariance the experiment needs (a lottery's gap to its expected utility). */
+  readonly extraContrasts?: readonly UtilityContrast[];
 }
 
 /** Confidence above which a prediction becomes a pseudo-label, as in the published protocol. */
@@ -93,11 +95,14 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
     ...(options.bootstrapSamples !== undefined ? { bootstrapSamples: options.bootstrapSamples } : {}),
     rng: rng.fork('fit'),
     // The value scores' intervals need the joint covariance of these means, not each utility's own.
-    contrasts: valueContrasts(
-      outcomeSet.outcomes.filter((o) => !withoutUtility.has(o.id)),
-      ids,
-      outcomeSet,
-    ),
+    contrasts: [
+      ...valueContrasts(
+        outcomeSet.outcomes.filter((o) => !withoutUtility.has(o.id)),
+        ids,
+        outcomeSet,
+      ),
+      ...(input.extraContrasts ?? []),
+    ],
   };
   let fit = fitUtilities(ids, packedTraining, fitOptions);
   let pseudo = 0;

@@ -6,6 +6,7 @@ import type { CoherenceHeadline, FloorValue } from '../../coherence/index.js';
 import type { RunSpec } from '../../core/run-spec.js';
 import type { CompareModel, CompareReportData } from '../../report/types.js';
 import { utilityConvergence } from '../../values/index.js';
+import type { CompareMetric } from '../types.js';
 import type { RunAnalysis } from './analyse.js';
 import { answerCounts, HEADLINE_METRICS, type HeadlineMetric, headlineMetrics } from './headline.js';
 
@@ -17,6 +18,8 @@ export interface CompareInput {
   /** Why the run is not complete, when it is not (see `CompareModel.incomplete`). */
   readonly incomplete?: string;
   readonly analysis: RunAnalysis;
+  /** The run experiment's own headline metrics (`Experiment.compareMetrics`). */
+  readonly extraMetrics?: readonly CompareMetric[];
 }
 
 /** The headline metrics that are coherence metrics, with their key in `CoherenceHeadline` (intervals, floors). */
@@ -55,8 +58,16 @@ function headlineUncertainty(analysis: RunAnalysis): { intervals: Record<string,
 export function buildCompareReportData(runs: readonly CompareInput[], by: 'params' | 'capability'): CompareReportData {
   const key = (r: CompareInput) => (by === 'params' ? r.meta.params : r.meta.capability) ?? Number.POSITIVE_INFINITY;
   const ordered = [...runs].sort((x, y) => key(x) - key(y));
+  const metricLabels: Record<string, string> = { ...HEADLINE_METRICS };
   const models: CompareModel[] = ordered.map((r) => {
     const { intervals, floors } = headlineUncertainty(r.analysis);
+    const headline: Record<string, number> = headlineMetrics(r.analysis);
+    for (const m of r.extraMetrics ?? []) {
+      metricLabels[m.key] = m.label;
+      headline[m.key] = m.value;
+      if (m.interval) intervals[m.key] = m.interval;
+      if (m.floor) floors[m.key] = m.floor;
+    }
     return {
       label: r.meta.label,
       spec: r.spec.modelSpec,
@@ -66,7 +77,7 @@ export function buildCompareReportData(runs: readonly CompareInput[], by: 'param
       simulated: r.simulated,
       ...(r.incomplete !== undefined ? { incomplete: r.incomplete } : {}),
       answers: ((c) => c.valid + c.refusals + c.unparseable)(answerCounts([...r.analysis.training, ...r.analysis.holdout])),
-      headline: headlineMetrics(r.analysis),
+      headline,
       headlineIntervals: intervals,
       floors,
       valueScores: Object.fromEntries(
@@ -77,5 +88,6 @@ export function buildCompareReportData(runs: readonly CompareInput[], by: 'param
   });
   const convergence = ordered.map((a) => ordered.map((b) => utilityConvergence(a.analysis.fit, b.analysis.fit).pearson));
   const outcomeSets = [...new Set(ordered.map((r) => r.spec.outcomes.name))];
-  return { by, models, convergence, metricLabels: HEADLINE_METRICS, outcomeSet: outcomeSets.join(', ') };
+  const featuredMetrics = [...new Set(ordered.flatMap((r) => (r.extraMetrics ?? []).map((m) => m.key)))];
+  return { by, models, convergence, metricLabels, ...(featuredMetrics.length > 0 ? { featuredMetrics } : {}), outcomeSet: outcomeSets.join(', ') };
 }

@@ -58,11 +58,21 @@ export interface AdaptiveDesign {
 
 /**
  * The next adaptive round after `plan`, given the current fit (undefined for `random`), or [] when
- * the budget is spent or no pair is left. Deterministic in (config, plan, fit).
+ * the budget is spent or no pair is left. `chosen` are pairs an experiment has already put into this
+ * round (the lotteries' anchors): they come first, count against the budget and the round size, and
+ * are not chosen again. Deterministic in (config, plan, fit, chosen).
  */
-export function planAdaptiveRound(ctx: ExperimentContext<unknown>, design: AdaptiveDesign, plan: readonly PlannedPair[], fit: UtilityFit | undefined): PlannedPair[] {
-  const remaining = design.pairBudget - trainingPairCount(plan);
-  if (remaining <= 0) return [];
+export function planAdaptiveRound(
+  ctx: ExperimentContext<unknown>,
+  design: AdaptiveDesign,
+  plan: readonly PlannedPair[],
+  fit: UtilityFit | undefined,
+  chosen: readonly (readonly [OutcomeId, OutcomeId])[] = [],
+): PlannedPair[] {
+  const budget = design.pairBudget - trainingPairCount(plan);
+  const first = chosen.slice(0, Math.max(0, Math.min(budget, design.roundSize)));
+  const remaining = Math.min(budget, design.roundSize) - first.length;
+  if (remaining <= 0 && first.length === 0) return [];
   const asked = new Map<string, number>();
   const excluded = new Set<string>();
   let lastRound = 0;
@@ -73,8 +83,9 @@ export function planAdaptiveRound(ctx: ExperimentContext<unknown>, design: Adapt
     lastRound = Math.max(lastRound, p.round);
   }
   const round = lastRound + 1;
-  const pairs = selectNextPairs({ ids: ctx.ids, asked, excluded, ...(fit ? { fit } : {}) }, { strategy: design.strategy, count: Math.min(design.roundSize, remaining) }, ctx.rng(`round-${round}`));
-  return ctx.expand(pairs, round, false);
+  for (const [a, b] of first) excluded.add(pairKey(a, b));
+  const pairs = remaining > 0 ? selectNextPairs({ ids: ctx.ids, asked, excluded, ...(fit ? { fit } : {}) }, { strategy: design.strategy, count: remaining }, ctx.rng(`round-${round}`)) : [];
+  return ctx.expand([...first, ...pairs], round, false);
 }
 
 /**
