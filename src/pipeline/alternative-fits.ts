@@ -62,7 +62,8 @@ const alternativeFileSchema = z.object({
   v: z.literal(1),
   alternative: settingsSchema,
   answers: z.number().int().nonnegative(),
-  utilities: z.array(z.object({ id: z.string(), mean: z.number(), ciLow: z.number().nullable(), ciHigh: z.number().nullable() })),
+  // mean is null for an outcome without a utility (docs/method.md §12), as in fit.json.
+  utilities: z.array(z.object({ id: z.string(), mean: z.number().nullable(), ciLow: z.number().nullable(), ciHigh: z.number().nullable() })),
   interval: z.object({ level: z.number().nullable(), method: z.string() }),
 });
 
@@ -133,7 +134,7 @@ export function readAlternativeFits(store: RunStore, log: PipelineEnv['log']): S
           label: fitSettingsLabel(alternative),
           intervalLevel: interval.level,
           ids: utilities.map((u) => u.id),
-          mean: utilities.map((u) => u.mean),
+          mean: utilities.map((u) => u.mean ?? Number.NaN),
           low: utilities.map((u) => u.ciLow),
           high: utilities.map((u) => u.ciHigh),
         },

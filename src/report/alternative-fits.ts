@@ -22,7 +22,7 @@ export interface FitForComparison {
   /** Nominal level of its intervals (0.95), or null when it has none. */
   readonly intervalLevel: number | null;
   readonly ids: readonly string[];
-  /** Utilities in utility sd over the outcome set. */
+  /** Utilities in utility sd over the identified outcomes; NaN for an outcome without a utility (docs/method.md §12). */
   readonly mean: readonly number[];
   readonly low: readonly (number | null)[];
   readonly high: readonly (number | null)[];
@@ -56,8 +56,9 @@ const widthAt = (fit: FitForComparison, k: number) => {
 };
 
 /**
- * The agreement of `alternative` with `main`, matched by outcome id (outcomes only one fit has are
- * left out). O(n log n) in the number of outcomes (the rank correlation and the medians).
+ * The agreement of `alternative` with `main`, matched by outcome id (outcomes only one fit has, or
+ * that either fit leaves without a utility, are left out). O(n log n) in the number of outcomes
+ * (the rank correlation and the medians).
  */
 export function fitAgreement(main: FitForComparison, alternative: FitForComparison): FitAgreement {
   const index = new Map(alternative.ids.map((id, k) => [id, k] as const));
@@ -72,6 +73,7 @@ export function fitAgreement(main: FitForComparison, alternative: FitForComparis
     if (j === undefined) return;
     const x = main.mean[k] as number;
     const y = alternative.mean[j] as number;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
     xs.push(x);
     ys.push(y);
     widthsMain.push(widthAt(main, k));
@@ -120,7 +122,7 @@ export function alternativeFitsSpec(input: AlternativeFitsInput): TopLevelSpec {
     const index = new Map(fit.ids.map((id, k) => [id, k] as const));
     return input.main.ids.flatMap((id, k) => {
       const j = index.get(id);
-      if (j === undefined) return [];
+      if (j === undefined || !Number.isFinite(input.main.mean[k] as number) || !Number.isFinite(fit.mean[j] as number)) return [];
       return [{ fit: fit.label, id, text: shortText(input.texts.get(id) ?? id), main: input.main.mean[k] as number, alternative: fit.mean[j] as number }];
     });
   });

@@ -84,6 +84,17 @@ describe('alternative fits', () => {
     expect(readFit(path)).toMatchObject({ answers, alternative: { fitModel: 'case5' } });
   });
 
+  it('an alternative fit in which an outcome has no utility (null, docs/method.md §12) is read, not skipped', async () => {
+    const path = join(dir, 'fit.case5.json');
+    const stored = readFit(path) as { utilities: { mean: number | null; ciLow: number | null; ciHigh: number | null }[] };
+    const first = stored.utilities[0]!;
+    writeFileSync(path, JSON.stringify({ ...stored, utilities: [{ ...first, mean: null, ciLow: null, ciHigh: null, flag: 'no-utility' }, ...stored.utilities.slice(1)] }));
+    const r = await runCli(['report', 'outputs/r', '--out', 'reports/null.html'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('skipping fit.case5.json');
+    expect(readFileSync(join(cwd, 'reports', 'null.html'), 'utf8').includes('Case V (one shared σ), Laplace intervals')).toBe(true);
+  });
+
   it('a file that only looks like an alternative fit is skipped with a notice, not a failure', async () => {
     writeFileSync(join(dir, 'fit.old.json'), '{"hand": "made"}');
     const r = await runCli(['report', 'outputs/r', '--out', 'reports/odd.html'], { cwd });

@@ -35,6 +35,19 @@ describe('fitAgreement', () => {
     expect([a.medianWidthMain, a.medianWidthAlternative]).toEqual([1, 0.5]);
   });
 
+  it('leaves out outcomes either fit gives no utility (NaN), as if only one fit had them', () => {
+    // Same as the hand computation above, with e (no utility in the main fit) and a (none in the alternative) added.
+    const main = fitOf('fit', ['a', 'b', 'c', 'e'], [0, 1, 2, Number.NaN], 0.5);
+    const alternative = fitOf('fit.case5', ['e', 'c', 'b', 'a', 'f'], [3, 2, 1.5, Number.NaN, 1], 0.25);
+    const a = fitAgreement(main, alternative);
+    expect(a.shared).toBe(2);
+    expect([a.maxAbsDifference, a.maxAt]).toEqual([0.5, 'b']);
+    const spec = alternativeFitsSpec({ main, alternatives: [{ fit: alternative, answers: 10, command: 'x' }], answers: 10, texts: new Map() }) as unknown as {
+      layer: { data: { values: { id?: string }[] } }[];
+    };
+    expect(spec.layer[1]?.data.values.map((v) => v.id).sort()).toEqual(['b', 'c']);
+  });
+
   it('gives NaN widths for a fit without intervals, and agrees perfectly with itself', () => {
     const a = fitAgreement(MAIN, fitOf('fit.x', ['a', 'b', 'c'], [0, 1, 2], null));
     expect(a.medianWidthAlternative).toBeNaN();

@@ -78,12 +78,16 @@ function certaintyEquivalents(pairwise: RunAnalysis, estimates: readonly Lottery
 export function analyseLotteries(input: AnalysisInput<unknown>): LotteryAnalysis {
   const { ctx, plan, records, options } = input;
   const ids = ctx.ids;
-  const lotteries: IndexedLottery[] = indexLotteries(ctx.outcomeSet.outcomes, ids);
-  const pairwise = analysePairwise({ spec: ctx.spec, outcomeSet: ctx.outcomeSet, plan, records, options, extraContrasts: lotteryContrasts(lotteries, ids.length) });
+  const allLotteries: IndexedLottery[] = indexLotteries(ctx.outcomeSet.outcomes, ids);
+  const pairwise = analysePairwise({ spec: ctx.spec, outcomeSet: ctx.outcomeSet, plan, records, options, extraContrasts: lotteryContrasts(allLotteries, ids.length) });
   const fit = pairwise.fit;
+  // A lottery, or a branch, that the comparisons leave without a utility (docs/method.md §12) has
+  // nothing to compare with an expected utility; it stays in the fit but out of these statistics.
+  const lotteries = allLotteries.filter((l) => Number.isFinite(fit.mean[l.index] as number) && l.branches.every((b) => Number.isFinite(fit.mean[b.index] as number)));
   const estimates = lotteryEstimates(fit, lotteries);
   const rng = new Rng(`${ctx.spec.seed}|lotteries`);
-  const stats = euGroupStats(fit, lotteries, estimates, rng.fork('bootstrap'));
+  const lotteryIndices = new Set(allLotteries.map((l) => l.index));
+  const stats = euGroupStats(fit, lotteries, estimates, rng.fork('bootstrap'), undefined, lotteryIndices);
   const train = packTallies(pairwise.training, ids, pairwise.policy);
   const floors = lotteryFloors(
     ids,
@@ -115,7 +119,7 @@ export function analyseLotteries(input: AnalysisInput<unknown>): LotteryAnalysis
     pairwise,
     expectedUtility: {
       v: SCHEMA_VERSION,
-      utilitySd: plainUtilitySd(fit.mean, new Set(lotteries.map((l) => l.index))),
+      utilitySd: plainUtilitySd(fit.mean, lotteryIndices),
       lotteries: rows,
       groups: stats.map((g) => ({ ...g, floors: floors.find((f) => f.group === g.group)?.rules as GroupFloors['rules'] })),
       floorSimulations: LOTTERY_FLOOR_SIMULATIONS,

@@ -77,14 +77,16 @@ export function expectedUtility(lottery: Pick<IndexedLottery, 'branches'>, utili
 export function plainUtilitySd(utilities: ArrayLike<number>, lotteryIndices: ReadonlySet<number>): number {
   let n = 0;
   let sum = 0;
+  // Outcomes without a utility (NaN, docs/method.md §12) are left out.
+  const counted = (k: number) => !lotteryIndices.has(k) && Number.isFinite(utilities[k] as number);
   for (let k = 0; k < utilities.length; k++) {
-    if (lotteryIndices.has(k)) continue;
+    if (!counted(k)) continue;
     n++;
     sum += utilities[k] as number;
   }
   const mean = sum / n;
   let ss = 0;
-  for (let k = 0; k < utilities.length; k++) if (!lotteryIndices.has(k)) ss += ((utilities[k] as number) - mean) ** 2;
+  for (let k = 0; k < utilities.length; k++) if (counted(k)) ss += ((utilities[k] as number) - mean) ** 2;
   return n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN;
 }
 
@@ -211,8 +213,16 @@ function percentile(draws: Float64Array, estimate: number): Estimate {
 }
 
 /** The group statistics of every group with at least MIN_GROUP_LOTTERIES lotteries, in the order explicit, implicit. */
-export function euGroupStats(fit: UtilityFit, lotteries: readonly IndexedLottery[], estimates: readonly LotteryEstimate[], rng: Rng, replicates = LOTTERY_BOOTSTRAP): EuGroupStats[] {
-  const sd = plainUtilitySd(fit.mean, new Set(lotteries.map((l) => l.index)));
+export function euGroupStats(
+  fit: UtilityFit,
+  lotteries: readonly IndexedLottery[],
+  estimates: readonly LotteryEstimate[],
+  rng: Rng,
+  replicates = LOTTERY_BOOTSTRAP,
+  // Every lottery's index, also of lotteries left out of `lotteries` (no utility for it or a branch): none of them is a plain outcome.
+  lotteryIndices: ReadonlySet<number> = new Set(lotteries.map((l) => l.index)),
+): EuGroupStats[] {
+  const sd = plainUtilitySd(fit.mean, lotteryIndices);
   const out: EuGroupStats[] = [];
   for (const group of ['explicit', 'implicit'] as const) {
     const members = lotteries.filter((l) => l.group === group);

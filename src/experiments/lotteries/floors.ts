@@ -47,7 +47,8 @@ export interface GroupFloors {
 
 /** The planted utility of every outcome under `rule`: the fit's own for plain outcomes. */
 function plantedUtilities(rule: FloorRule, fit: UtilityFit, lotteries: readonly IndexedLottery[]): Float64Array {
-  const mu = Float64Array.from(fit.mean);
+  // An outcome without a utility (NaN, docs/method.md §12) is planted at the centre of the scale.
+  const mu = Float64Array.from(fit.mean, (m) => (Number.isFinite(m) ? m : 0));
   for (const l of lotteries) {
     const branch = l.branches.map((b) => fit.mean[b.index] as number);
     mu[l.index] = rule === 'best-branch' ? Math.max(...branch) : branch.reduce((s, x) => s + x, 0) / branch.length;
@@ -89,7 +90,9 @@ export function lotteryFloors(
   simulations = LOTTERY_FLOOR_SIMULATIONS,
 ): GroupFloors[] {
   // Bradley–Terry fits have no spread per outcome: the logistic's sd in reporting units stands in.
-  const meanSd = fit.sd.reduce((s, x) => s + x, 0) / Math.max(1, fit.sd.length);
+  // (Outcomes without a utility, NaN, do not count.)
+  const finiteSd = fit.sd.filter((x) => Number.isFinite(x));
+  const meanSd = finiteSd.reduce((s, x) => s + x, 0) / Math.max(1, finiteSd.length);
   const sd = meanSd > 0 ? fit.sd : new Float64Array(fit.sd.length).fill(fit.logisticScale ? Math.PI / Math.sqrt(3) / fit.logisticScale / Math.SQRT2 : Math.SQRT1_2);
   const lotteryIndices = new Set(lotteries.map((l) => l.index));
   const results = new Map<string, { euError: number[]; rSquared: number[]; gamma: number[] }>();
