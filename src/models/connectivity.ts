@@ -11,12 +11,13 @@
  * estimate: a group that wins every comparison with the rest can be moved up without bound.
  *
  * The identified core is the largest strongly connected component of the win graph with at least
- * two outcomes (ties: the one holding the outcome listed first). Its utilities are identified from
- * the comparisons among its members, and they fix the reporting gauge (§3.7). The rest of its
- * connected part is *separated*: it gets a prior-driven estimate, fitted given the core. Outcomes
- * never compared or outside that part get no utility. With no core (every component a single
- * outcome: a transitive tournament without contradictions), the largest connected part is fitted
- * as a whole and every outcome in it is prior-driven.
+ * two outcomes (ties: the one holding the outcome listed first), provided it holds at least half of
+ * its connected part (`MIN_CORE_SHARE`). Its utilities are identified from the comparisons among its
+ * members, and they fix the reporting gauge (§3.7). The rest of its connected part is *separated*:
+ * it gets a prior-driven estimate, fitted given the core. Outcomes never compared or outside that
+ * part get no utility. With no core (every component a single outcome, as in a transitive
+ * tournament without contradictions, or the largest one under half of its part), that part is
+ * fitted as a whole and every outcome in it is prior-driven.
  * O(pairs + n): union–find for the comparison graph, Kosaraju's two passes (iterative) for the
  * components of the win graph, and two breadth-first searches for above and below.
  */
@@ -42,8 +43,15 @@ export const FIT_WARNING_TEXT: Readonly<Record<FitWarningReason, string>> = {
   'always-loses': 'prior-driven: lost every answer, so no finite estimate',
   'separated-above': 'prior-driven: its group wins every comparison chain to the identified outcomes, so no finite estimate',
   'separated-below': 'prior-driven: its group loses every comparison chain to the identified outcomes, so no finite estimate',
-  separated: 'prior-driven: separated from the identified outcomes, so no finite estimate',
+  separated: 'prior-driven: separated from other outcomes by comparisons never contradicted, so no finite estimate',
 };
+
+/**
+ * Smallest share of its connected part the identified core must hold to fix the gauge (docs/method.md
+ * §12.2). A core of 2 outcomes in a part of 56 would make their half-distance the unit of every
+ * utility; with at least half, the scale rests on most of the outcomes it is applied to.
+ */
+export const MIN_CORE_SHARE = 0.5;
 
 /** The outcome partition behind a fit; index lists are ascending positions in the fit's ids. */
 export interface ComparisonGraphCheck {
@@ -208,10 +216,19 @@ export function checkComparisonGraph(ids: readonly OutcomeId[], pairs: PackedPai
   const forward = adjacency(n, from, to);
   const reverse = adjacency(n, to, from);
   const component = stronglyConnected(n, forward, reverse);
-  const core = largestLabel(component, compared, 2);
+  const largest = largestLabel(component, compared, 2);
+  const largestMember = largest >= 0 ? component.indexOf(largest) : -1;
+  const mainRoot = largestMember >= 0 ? (roots[largestMember] as number) : largestLabel(roots, compared, 1);
+  // The core must hold at least half of its connected part (MIN_CORE_SHARE), or the scale of every
+  // utility would rest on a few outcomes; below that the part is fitted whole, all prior-driven.
+  let partSize = 0;
+  let coreSize = 0;
+  for (let t = 0; t < n; t++) {
+    if (compared(t) && roots[t] === mainRoot) partSize++;
+    if (largest >= 0 && component[t] === largest) coreSize++;
+  }
+  const core = largest >= 0 && coreSize >= MIN_CORE_SHARE * partSize ? largest : -1;
   const inCore = Uint8Array.from(component, (c) => (core >= 0 && c === core ? 1 : 0));
-  const coreMember = inCore.indexOf(1);
-  const mainRoot = coreMember >= 0 ? (roots[coreMember] as number) : largestLabel(roots, compared, 1);
   const below = reachable(n, forward, inCore);
   const above = reachable(n, reverse, inCore);
   const gauge: number[] = [];
@@ -252,7 +269,9 @@ export function identificationSummary(warnings: readonly FitWarning[], outcomes:
   const prior = warnings.length - none;
   if (warnings.length === 0) return `identified: all ${outcomes} outcomes`;
   const identified = outcomes - warnings.length;
-  const parts = [`identified: ${identified} of ${outcomes} outcomes${identified === 0 ? ' (no two outcomes are ordered both ways: every utility rests on the prior)' : ''}`];
+  const parts = [
+    `identified: ${identified} of ${outcomes} outcomes${identified === 0 ? ' (no set of at least half the compared outcomes is linked by wins both ways: every utility rests on the prior)' : ''}`,
+  ];
   if (prior > 0) parts.push(`${prior} prior-driven (separated: no finite estimate)`);
   if (none > 0) parts.push(`${none} without a utility (never compared or not connected)`);
   return `${parts.join('; ')}; the gauge (mean 0, sd 1) is over the ${identified > 0 ? 'identified outcomes' : 'largest connected part'}`;

@@ -3,7 +3,7 @@
  * (`fit.case5.json`, `fit.bootstrap.json`, … — docs/architecture.md §"Run folder"): how well the
  * utilities agree (Pearson r and Spearman ρ over the shared outcomes, the largest difference and
  * where), how wide the intervals are, and a scatter of one against the other. Every fit reports
- * utilities in the same gauge (mean 0, sd 1 over the outcome set; docs/method.md §3), so the
+ * utilities in the same gauge (mean 0, sd 1 over the identified outcomes; docs/method.md §3), so the
  * differences are in utility sd. Pure; texts are raw and escaped when the section is rendered.
  */
 import type { TopLevelSpec } from 'vega-lite';
@@ -203,7 +203,7 @@ export function alternativeFitsSection(input: AlternativeFitsInput): ReportSecti
     blocks: [
       {
         kind: 'paragraph',
-        text: `The main fit (${input.main.label}) beside the alternative fits kept in the run folder by utilscope fit. Every fit puts utilities on the same scale (mean 0, sd 1 over the outcome set), so differences are in utility sd; when the largest difference is small beside the intervals' width, the choice of model or interval method does not change what the report finds.`,
+        text: `The main fit (${input.main.label}) beside the alternative fits kept in the run folder by utilscope fit. Every fit puts utilities on the same scale (mean 0, sd 1 over its identified outcomes: the same outcomes unless it reads the answers under another policy or adds pseudo-labels), so differences are in utility sd; when the largest difference is small beside the intervals' width, the choice of model or interval method does not change what the report finds.`,
       },
       ...stale,
       {

@@ -101,7 +101,7 @@ function identificationWarning(outcomes: number, priorDriven: number, withoutUti
       : []),
     ...(withoutUtility > 0 ? [`${withoutUtility} have no utility (never compared, or not connected to the rest)`] : []),
   ];
-  return `${parts.join('; ')}. See the last column. ${identified > 0 ? `Utilities are in sd units over the ${identified} identified outcomes.` : 'No two outcomes are ordered both ways, so every utility rests on the prior.'}`;
+  return `${parts.join('; ')}. See the last column. ${identified > 0 ? `Utilities are in sd units over the ${identified} identified outcomes.` : 'No set of at least half the compared outcomes is linked by wins both ways, so the scale and every utility rest on the prior.'}`;
 }
 
 /** ζ with the tie share beside it and the count over untied triads, which ties cannot inflate (docs/method.md §5.8). */
@@ -154,7 +154,7 @@ export function runReportSections(data: RunReportData): ReportSection[] {
     {
       kind: 'paragraph',
       tone: 'muted',
-      text: 'Generated from the numbers below, no model involved. Value scores are mean utility of the outcomes that realise more of a value minus those that realise less, in utility standard deviations over the outcome set; the interval is 95%.',
+      text: 'Generated from the numbers below, no model involved. Value scores are mean utility of the outcomes that realise more of a value minus those that realise less, in utility standard deviations over the identified outcomes; the interval is 95%.',
     },
   ];
   return [

@@ -75,7 +75,7 @@ export function utilitiesSpec(data: RunReportData): TopLevelSpec {
         mark: { type: 'rule' },
         encoding: {
           y,
-          x: { field: 'low', type: 'quantitative', title: 'utility (sd units over the outcome set; higher is preferred)' },
+          x: { field: 'low', type: 'quantitative', title: 'utility (sd units over the identified outcomes; higher is preferred)' },
           x2: { field: 'high' },
           color: clusterColor(domain, { title: 'first value cluster' }),
         },
@@ -84,7 +84,7 @@ export function utilitiesSpec(data: RunReportData): TopLevelSpec {
         mark: { type: 'point', filled: true },
         encoding: {
           y,
-          x: { field: 'mean', type: 'quantitative', title: 'utility (sd units over the outcome set; higher is preferred)' },
+          x: { field: 'mean', type: 'quantitative', title: 'utility (sd units over the identified outcomes; higher is preferred)' },
           color: clusterColor(domain, { title: 'first value cluster' }),
           tooltip: [
             { field: 'text', type: 'nominal', title: 'outcome' },

@@ -40,7 +40,7 @@ export interface ValueDollars {
   readonly extrapolated: boolean;
 }
 
-/** One value's score. Utilities are in the report's units (mean 0, sd 1 over the outcome set). */
+/** One value's score. Utilities are in the report's units (mean 0, sd 1 over the identified outcomes). */
 export interface ValueScore {
   readonly value: string;
   readonly description: string;

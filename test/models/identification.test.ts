@@ -125,6 +125,26 @@ describe('checkComparisonGraph', () => {
     ]);
   });
 
+  it('fits the whole part as prior-driven when its largest strongly connected set holds under half of it', () => {
+    // a–b split their answers; c, d, e form a chain below them with no contradiction: a core of 2
+    // in a part of 5 would make the a–b distance the unit of every utility.
+    const rows: Row[] = [
+      [0, 1, 3, 5],
+      [1, 2, 5, 5],
+      [2, 3, 5, 5],
+      [3, 4, 5, 5],
+    ];
+    const check = checkComparisonGraph(['a', 'b', 'c', 'd', 'e'], pack(rows, 5));
+    expect(check.identifiedCore).toBe(false);
+    expect(Array.from(check.gauge)).toEqual([0, 1, 2, 3, 4]);
+    expect(check.conditional).toHaveLength(0);
+    expect(check.warnings.map((w) => w.reason)).toEqual(['separated', 'separated', 'separated', 'separated', 'always-loses']);
+    // With one more contradiction (e beats c once) the core {c, d, e} is 3 of 5: identified.
+    const fixed = checkComparisonGraph(['a', 'b', 'c', 'd', 'e'], pack([...rows, [4, 2, 1, 5]], 5));
+    expect(fixed.identifiedCore).toBe(true);
+    expect(Array.from(fixed.gauge)).toEqual([2, 3, 4]);
+  });
+
   it('reads half wins (the half policy) as wins both ways, so a pair with a refusal on each side is identified', () => {
     expect(checkComparisonGraph(['a', 'b'], pack([[0, 1, 2.5, 3]], 2)).warnings).toEqual([]);
     expect(checkComparisonGraph(['a', 'b'], pack([[0, 1, 3, 3]], 2)).warnings).toEqual([
