@@ -38,6 +38,12 @@ export function formatUsd(x: number): string {
 const percent = (x: number) => `${Math.round(100 * x)}%`;
 
 function valueSentence(model: string, score: ValueScore): string {
+  const sentence = valueSentenceAlone(model, score);
+  const prior = score.priorDrivenIds?.length ?? 0;
+  return prior > 0 ? `${sentence.slice(0, -1)}; ${prior} of its ${score.plusIds.length + score.minusIds.length} outcomes have prior-driven utilities (see the outcome table).` : sentence;
+}
+
+function valueSentenceAlone(model: string, score: ValueScore): string {
   // Names from the outcome set and the model spec, isolated so bidi controls in them stay inside them.
   const s = { ...score, value: isolateText(score.value), plusLabel: isolateText(score.plusLabel), minusLabel: isolateText(score.minusLabel) };
   const interval = `${s.value} ${signed(s.score)} sd [${signed(s.low)}, ${signed(s.high)}]`;

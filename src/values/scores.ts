@@ -16,6 +16,7 @@
 
 import type { Rng } from '../core/rng.js';
 import type { ContrastEstimates, Outcome, OutcomeId, OutcomeSet, UtilityContrast, UtilityFit } from '../core/types.js';
+import { FIT_WARNING_UTILITY } from '../models/connectivity.js';
 import { MONEY_UNIT } from '../outcomes/units.js';
 import { valueDefinition, valueNames } from '../outcomes/values.js';
 import { choleskyFactor } from '../stats/cholesky.js';
@@ -66,6 +67,12 @@ export interface ValueScore {
   readonly pNull: number;
   readonly dollars?: ValueDollars;
   readonly finding: ValueFinding;
+  /**
+   * Its outcomes whose utility is prior-driven (docs/method.md §12: separated from the identified
+   * ones, so no finite estimate); absent when there are none. They count in the score with their
+   * wide intervals, and the report says so beside it.
+   */
+  readonly priorDrivenIds?: readonly OutcomeId[];
 }
 
 /** A value the data name but that could not be scored, and why (e.g. no − outcomes). */
@@ -318,6 +325,7 @@ export function scoreValues(
   const moneyRises = moneyLadder !== undefined && moneyLadder.slope > 0 && position.has(MONEY_LADDER_CONTRASTS.slope);
   const scores: ValueScore[] = [];
   const skipped: SkippedValue[] = [];
+  const priorDriven = new Set(fit.warnings.filter((w) => FIT_WARNING_UTILITY[w.reason] === 'prior-driven').map((w) => w.id));
   for (const { value, plus, minus } of signedSides(present, options.set)) {
     if (plus.length === 0 || minus.length === 0) {
       skipped.push({ value, reason: `no outcome in the set realises ${plus.length === 0 ? 'more' : 'less'} of it, so there is nothing to contrast` });
@@ -362,6 +370,7 @@ export function scoreValues(
       pNull: band.p,
       ...(dollars ? { dollars } : {}),
       finding,
+      ...((ids) => (ids.length > 0 ? { priorDrivenIds: ids } : {}))([...plus, ...minus].map((o) => o.id).filter((id) => priorDriven.has(id))),
     });
   }
   const covarianceWords = joint.method === 'none' ? 'utilities treated as independent (the fit carried no covariance)' : `the fit's ${joint.method} covariance`;

@@ -36,6 +36,15 @@ describe('run report findings', () => {
     expect(order).toEqual([...order].sort());
   });
 
+  it('say beside a value score how many of its outcomes have prior-driven utilities', () => {
+    const data = withScores();
+    const [first, ...rest] = data.values.scores;
+    const flagged = { ...data, values: { ...data.values, scores: [{ ...first!, priorDrivenIds: ['o1'] }, ...rest] } };
+    const sentence = runFindings(flagged).find((f) => f.kind === 'value' && f.value === first!.value)!.text;
+    expect(sentence.endsWith(`; 1 of its ${first!.plusIds.length + first!.minusIds.length} outcomes have prior-driven utilities (see the outcome table).`)).toBe(true);
+    expect(runFindings(data).find((f) => f.value === first!.value)!.text).not.toContain('prior-driven');
+  });
+
   it('state coherence and fit with the analysis numbers and their intervals', () => {
     const data = withScores();
     const all = runFindings(data);

@@ -102,6 +102,20 @@ describe('scoreValues', () => {
     expect(scores[0]).toMatchObject({ plusIds: ['a'], score: expect.closeTo(2.2, 12), se: expect.closeTo(without.se, 12), nullLow: without.nullLow, nullHigh: without.nullHigh });
   });
 
+  it('names the outcomes of a score whose utilities are prior-driven, and says nothing when there are none', () => {
+    const outcomes = [outcome('a', { 'self-preservation': 1 }), outcome('b', { 'self-preservation': 1 }), outcome('c', { 'self-preservation': -1 }), outcome('d')];
+    const plain = handFit(['a', 'b', 'c', 'd'], [1.2, 0.8, -1.0, 0.1], 0.196);
+    expect(scoreValues(outcomes, plain, undefined, new Rng(1)).scores[0]).not.toHaveProperty('priorDrivenIds');
+    const flagged = {
+      ...plain,
+      warnings: [
+        { id: 'c', reason: 'always-loses' as const },
+        { id: 'd', reason: 'always-wins' as const },
+      ],
+    };
+    expect(scoreValues(outcomes, flagged, undefined, new Rng(1)).scores[0]?.priorDrivenIds).toEqual(['c']);
+  });
+
   it('skips a value with no outcomes on one side, saying why', () => {
     const outcomes = [outcome('a', { wealth: 1 }), outcome('b', { wealth: 1 }), outcome('c')];
     const { scores, skipped } = scoreValues(outcomes, handFit(['a', 'b', 'c'], [1, 0, -1], 0.1), undefined, new Rng(1));

@@ -11,7 +11,7 @@ import { headlineMetrics } from './headline.js';
 function valueLine(analysis: RunAnalysis): string {
   const scores = analysis.values.scores;
   if (scores.length === 0) return '  value scores: none (the outcome set has no signed value tags)';
-  return `  value scores (utility sd, 95% interval): ${scores.map((s) => `${s.value} ${signed(s.score)} [${signed(s.low)}, ${signed(s.high)}]`).join(' · ')}`;
+  return `  value scores (utility sd, 95% interval): ${scores.map((s) => `${s.value} ${signed(s.score)} [${signed(s.low)}, ${signed(s.high)}]${s.priorDrivenIds ? ` (${s.priorDrivenIds.length} prior-driven)` : ''}`).join(' · ')}`;
 }
 
 /** The summary lines of one analysed pairwise run. */
