@@ -48,8 +48,8 @@ export interface SpendState {
   readonly maxCostUsd: number | undefined;
 }
 
-/** Why asking stopped. */
-export type AskStop = 'done' | 'cancelled' | 'cost-limit';
+/** Why asking stopped. `waiting`: batches are still running at the provider past `--max-wait` (batch transport only). */
+export type AskStop = 'done' | 'cancelled' | 'cost-limit' | 'waiting';
 
 /** Consecutive failed requests after which the provider is declared unavailable. */
 const MAX_CONSECUTIVE_FAILURES = 25;
