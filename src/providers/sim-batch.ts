@@ -6,8 +6,9 @@
  * their wire formats, answered by the same simulated respondents as the interactive routes, so the
  * official SDKs can be driven end to end with no key.
  *
- * Deterministic by design (CONTRIBUTING.md rule 15): a batch ends on its `pollsToEnd`-th retrieve
- * (OpenAI: `validating` at creation, `in_progress`, `finalizing` on the retrieve before the last when
+ * Deterministic by design (CONTRIBUTING.md rule 15): a batch ends on the `pollsToEnd`-th time its
+ * state is read — retrieved, or listed (a client looking for a batch by listing must see it move too)
+ * — (OpenAI: `validating` at creation, `in_progress`, `finalizing` on the read before the last when
  * there are three or more), or stays in progress while held until the test releases it. Requests are
  * run when the batch ends; the first `expire` batches end `expired` with only their first half run;
  * a seeded share of requests fails with a per-request 500 the first time a custom id is seen; a
@@ -36,7 +37,7 @@ export interface WireAnswer {
 
 /** How sim-server's batches behave (see the module comment). */
 export interface SimBatchOptions {
-  /** The retrieve on which a batch ends (≥ 1; default 2). */
+  /** The read of its state (retrieve or list) on which a batch ends (≥ 1; default 2). */
   readonly pollsToEnd?: number;
   /** Start with batches held in progress until `release()`. */
   readonly hold?: boolean;
@@ -525,6 +526,7 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
         limit,
         url.searchParams.get('after') ?? undefined,
       );
+      for (const b of page) advance(b);
       sendJson(res, 200, { object: 'list', data: page.map(openAIBatch), first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null, has_more: hasMore });
       return true;
     }
@@ -579,6 +581,7 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
         limit,
         url.searchParams.get('after_id') ?? undefined,
       );
+      for (const b of page) advance(b);
       sendJson(res, 200, { data: page.map((b) => anthropicBatch(b, host)), has_more: hasMore, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null });
       return true;
     }
