@@ -63,6 +63,8 @@ export interface SimBatchInfo {
   readonly provider: 'openai' | 'anthropic';
   readonly status: string;
   readonly requests: number;
+  /** Its requests' custom ids, in the order received. */
+  readonly customIds: readonly string[];
   readonly polls: number;
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -87,8 +89,11 @@ export interface SimBatchControl {
   pause(point: SimBatchPause, afterLines?: number): void;
   /** Resolves once a request waits at `point`. */
   paused(point: SimBatchPause): Promise<void>;
-  /** Lets the request waiting at `point` go on (a create whose client has gone is dropped, as a server would). */
-  resume(point: SimBatchPause): void;
+  /**
+   * Lets the request waiting at `point` go on, or with `drop` abandons it: a create dropped before
+   * the batch exists never creates it (what a server does with a request whose client died).
+   */
+  resume(point: SimBatchPause, how?: 'go' | 'drop'): void;
 }
 
 type Status = 'validating' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled' | 'failed';
@@ -186,7 +191,7 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
   const routes = new Map<string, number>();
   let held = options.hold === true;
   // A pause is armed by `pause()`, disarmed by the first request that reaches it, and gone at `resume()`.
-  const pauses = new Map<SimBatchPause, { afterLines: number; armed: boolean; reached: ReturnType<typeof gate>; go: ReturnType<typeof gate> }>();
+  const pauses = new Map<SimBatchPause, { afterLines: number; armed: boolean; dropped: boolean; reached: ReturnType<typeof gate>; go: ReturnType<typeof gate> }>();
 
   const save = () => {
     if (statePath === undefined || options.stateDir === undefined) return;
@@ -203,12 +208,14 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
     const pause = pauses.get(point);
     return pause?.armed ? pause : undefined;
   };
-  const waitAt = async (point: SimBatchPause): Promise<void> => {
+  /** Waits at `point` if a pause is armed there; false when the test dropped the request. */
+  const waitAt = async (point: SimBatchPause): Promise<boolean> => {
     const pause = pauseFor(point);
-    if (!pause) return;
+    if (!pause) return true;
     pause.armed = false;
     pause.reached.open();
     await pause.go.promise;
+    return !pause.dropped;
   };
 
   const erroredNow = (customId: string): boolean => {
@@ -428,11 +435,11 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
 
   /** A create request: waits where a test paused it; false when its client went away before the batch was made. */
   const beforeCreate = async (req: IncomingMessage): Promise<boolean> => {
-    if (pauseFor('create-before')) {
-      await waitAt('create-before');
-      if (req.socket.destroyed) return false;
+    if (pauseFor('create-before') && !(await waitAt('create-before'))) {
+      req.socket.destroy();
+      return false;
     }
-    return true;
+    return !req.socket.destroyed;
   };
   const afterCreate = async () => {
     if (pauseFor('create-after')) await waitAt('create-after');
@@ -615,7 +622,16 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
   }
 
   const control: SimBatchControl = {
-    batches: () => state.batches.map((b) => ({ id: b.id, provider: b.provider, status: b.status, requests: b.requests.length, polls: b.polls, ...(b.metadata ? { metadata: b.metadata } : {}) })),
+    batches: () =>
+      state.batches.map((b) => ({
+        id: b.id,
+        provider: b.provider,
+        status: b.status,
+        requests: b.requests.length,
+        customIds: b.requests.map((r) => r.customId),
+        polls: b.polls,
+        ...(b.metadata ? { metadata: b.metadata } : {}),
+      })),
     received: () => new Map(Object.entries(state.received)),
     paid: () => new Map(Object.entries(state.paid)),
     paidSamples: () => state.paidSamples,
@@ -628,13 +644,15 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
       held = false;
     },
     pause: (point, afterLines = 0) => {
-      pauses.set(point, { afterLines, armed: true, reached: gate(), go: gate() });
+      pauses.set(point, { afterLines, armed: true, dropped: false, reached: gate(), go: gate() });
     },
     paused: (point) => pauses.get(point)?.reached.promise ?? Promise.resolve(),
-    resume: (point) => {
+    resume: (point, how = 'go') => {
       const pause = pauses.get(point);
       pauses.delete(point);
-      pause?.go.open();
+      if (!pause) return;
+      pause.dropped = how === 'drop';
+      pause.go.open();
     },
   };
 
