@@ -452,7 +452,9 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
     const route = (name: string) => routes.set(`${method} ${name}`, (routes.get(`${method} ${name}`) ?? 0) + 1);
     const host = req.headers.host ?? '127.0.0.1';
     const limit = Math.max(1, Math.min(1000, Number(url.searchParams.get('limit') ?? 20) || 20));
-    let m: RegExpMatchArray | null;
+    const fileContent = path.match(/^\/v1\/files\/([^/]+)\/content$/);
+    const openAIBatchPath = path.match(/^\/v1\/batches\/([^/]+)(\/cancel)?$/);
+    const anthropicBatchPath = path.match(/^\/v1\/messages\/batches\/([^/]+)(\/cancel|\/results)?$/);
 
     // OpenAI files.
     if (method === 'POST' && path === '/v1/files') {
@@ -479,7 +481,8 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
       });
       return true;
     }
-    if (method === 'GET' && (m = path.match(/^\/v1\/files\/([^/]+)\/content$/))) {
+    if (method === 'GET' && fileContent) {
+      const m = fileContent;
       route('/v1/files/:id/content');
       const id = decodeURIComponent(m[1] as string);
       const upload = state.files.find((f) => f.id === id);
@@ -537,10 +540,11 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
       sendJson(res, 200, { object: 'list', data: page.map(openAIBatch), first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null, has_more: hasMore });
       return true;
     }
-    if ((m = path.match(/^\/v1\/batches\/([^/]+)(\/cancel)?$/))) {
+    if (openAIBatchPath) {
+      const m = openAIBatchPath;
       const batch = batchOf(decodeURIComponent(m[1] as string));
       route(m[2] ? '/v1/batches/:id/cancel' : '/v1/batches/:id');
-      if (!batch || batch.provider !== 'openai') {
+      if (batch?.provider !== 'openai') {
         openAIError(res, 404, `no batch ${m[1]}`);
         return true;
       }
@@ -592,10 +596,11 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
       sendJson(res, 200, { data: page.map((b) => anthropicBatch(b, host)), has_more: hasMore, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null });
       return true;
     }
-    if ((m = path.match(/^\/v1\/messages\/batches\/([^/]+)(\/cancel|\/results)?$/))) {
+    if (anthropicBatchPath) {
+      const m = anthropicBatchPath;
       const batch = batchOf(decodeURIComponent(m[1] as string));
       route(m[2] ? `/v1/messages/batches/:id${m[2]}` : '/v1/messages/batches/:id');
-      if (!batch || batch.provider !== 'anthropic') {
+      if (batch?.provider !== 'anthropic') {
         anthropicError(res, 404, `no message batch ${m[1]}`);
         return true;
       }

@@ -74,8 +74,8 @@ describe('a batch run', () => {
       const b = await runCli(['run', '--batch', ...MODEL[provider](batched), ...COMMON, '--name', 'batched'], { cwd });
       expect(i.code, i.stderr).toBe(0);
       expect(b.code, b.stderr).toBe(0);
-      const fit = (name: string) => readFileSync(join(cwd, 'outputs', name, 'fit.json'), 'utf8');
-      expect(fit('batched')).toBe(fit('interactive'));
+      const fitJson = (name: string) => readFileSync(join(cwd, 'outputs', name, 'fit.json'), 'utf8');
+      expect(fitJson('batched')).toBe(fitJson('interactive'));
       const dir = join(cwd, 'outputs', 'batched');
       expectExactlyOnce(dir, batched);
       // One batch per round, each journalled before submission and closed after its results were read.
