@@ -65,6 +65,8 @@ export interface SimBatchInfo {
   readonly requests: number;
   /** Its requests' custom ids, in the order received. */
   readonly customIds: readonly string[];
+  /** The custom ids it ran and billed (once it has ended). */
+  readonly paidIds: readonly string[];
   readonly polls: number;
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -634,6 +636,7 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
         status: b.status,
         requests: b.requests.length,
         customIds: b.requests.map((r) => r.customId),
+        paidIds: (b.results ?? []).filter((r) => r.kind === 'ran' && r.status === 200).map((r) => r.customId),
         polls: b.polls,
         ...(b.metadata ? { metadata: b.metadata } : {}),
       })),
