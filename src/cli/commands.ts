@@ -259,9 +259,20 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       options: [
         { flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' },
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
+        ...BATCH_OPTIONS,
+        { flags: '--parallel-models <N>', description: 'models asked at once, each against its own endpoint (default: all through batches, else 1)' },
       ],
       action: async ([file], flags, env) =>
-        exitFor(await runStudyFile(resolve(env.cwd, file as string), env, { outDir: (flags['out'] as string | undefined) ?? 'outputs', json: flags['json'] === true })),
+        exitFor(
+          await runStudyFile(resolve(env.cwd, file as string), env, {
+            outDir: (flags['out'] as string | undefined) ?? 'outputs',
+            json: flags['json'] === true,
+            ...(flags['batch'] !== undefined ? { batch: flags['batch'] === true } : {}),
+            ...(flags['parallelModels'] !== undefined ? { parallelModels: flags['parallelModels'] as string } : {}),
+            ...(flags['pollInterval'] !== undefined ? { pollInterval: flags['pollInterval'] as string } : {}),
+            ...(flags['maxWait'] !== undefined ? { maxWait: flags['maxWait'] as string } : {}),
+          }),
+        ),
     },
     {
       name: 'demo',

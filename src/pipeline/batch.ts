@@ -29,7 +29,7 @@ import { type Comparison, SCHEMA_VERSION } from '../core/types.js';
 import { costUsd } from '../providers/pricing.js';
 import type { BatchCounts, BatchLookupHint, BatchOutcome, BatchPhase, BatchPoll, BatchTicket, BatchTransport, KeyedRequest } from '../providers/transport.js';
 import { type InFlightBatch, inFlightBatches, type JournalEntry } from '../store/journal.js';
-import { type AskContext, type AskStop, buildRequest, failureRecord, groupComparisons, type RequestGroup, recordsFromResult, type SpendState } from './ask.js';
+import { type AskContext, type AskStop, addSpend, buildRequest, failureRecord, groupComparisons, type RequestGroup, recordsFromResult, reserveSpend, type SpendState, spendRoomUsd } from './ask.js';
 import { approximateTokens } from './cost.js';
 
 /** Where a batch stands, as status.json and the progress display show it. */
@@ -125,7 +125,7 @@ async function readResults(ticket: BatchTicket, groups: ReadonlyMap<string, Requ
         continue;
       }
       const records = recordsFromResult(group, result, { costUsd: costUsd(result.usage, deps.price), latencyMs, attempts: 1 }).filter((r) => !deps.isAnswered(r.key));
-      for (const r of records) if (r.kind === 'answer') spend.costUsd += r.costUsd;
+      for (const r of records) if (r.kind === 'answer') addSpend(spend, r.costUsd);
       deps.append(records);
       const answered = records.filter((r) => r.kind === 'answer').length;
       answers += answered;
@@ -245,23 +245,44 @@ export async function askBatch(pending: readonly Comparison[], deps: BatchDeps, 
   const todo = pending.filter((c) => !deps.isAnswered(c.key));
   if (todo.length === 0) return 'done';
   if (deps.signal.aborted) return 'cancelled';
-  if (spend.maxCostUsd !== undefined && spend.costUsd >= spend.maxCostUsd) return 'cost-limit';
+  if (spendRoomUsd(spend) <= 0) return 'cost-limit';
   const groups = groupComparisons(todo, multiSample);
   let requests: KeyedRequest[] = groups.map((g) => ({ id: requestId(g), request: buildRequest(g, deps) }));
   let capped = false;
-  if (spend.maxCostUsd !== undefined && deps.price) {
-    // A batch cannot be stopped half-way: only what surely fits under the cap goes in.
-    let room = spend.maxCostUsd - spend.costUsd;
+  let reserved = 0;
+  if (Number.isFinite(spendRoomUsd(spend)) && deps.price) {
+    // A batch cannot be stopped half-way: only what surely fits under the cap goes in, and its most
+    // possible cost is set aside until its results are read (other runs under a shared cap see it).
+    let room = spendRoomUsd(spend);
     const fitting = requests.filter((r) => {
       const cost = upperBoundCostUsd(r, deps);
       if (cost > room) return false;
       room -= cost;
+      reserved += cost;
       return true;
     });
     capped = fitting.length < requests.length;
     requests = fitting;
     if (requests.length === 0) return 'cost-limit';
   }
+  reserveSpend(spend, reserved);
+  try {
+    return await submitAndCollect(requests, groups, multiSample, deps, spend, onAnswered, capped);
+  } finally {
+    reserveSpend(spend, -reserved);
+  }
+}
+
+/** Journals, submits and collects `requests` as few jobs (askBatch's second half). */
+async function submitAndCollect(
+  requests: readonly KeyedRequest[],
+  groups: readonly RequestGroup[],
+  multiSample: boolean,
+  deps: BatchDeps,
+  spend: SpendState,
+  onAnswered: (count: number) => void,
+  capped: boolean,
+): Promise<AskStop> {
   const byId = new Map(groups.map((g) => [requestId(g), g] as const));
   // The token is our idempotency key: the same keys in the same attempt always get the same token.
   const attempt = deps.journal.read().filter((e) => e.kind === 'submitting').length;

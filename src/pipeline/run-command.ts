@@ -16,6 +16,7 @@ import { type AnyExperiment, builtinExperiments, experimentContext, type OptionV
 import { baseUrlCarriesSecrets, PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, publicBaseUrl, type TokenPrice } from '../providers/index.js';
 import { inFlightBatches, type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
+import type { SharedSpend } from './ask.js';
 import { estimateRun, plannedAnswers } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type RunJson, runSummaryJson } from './json-output.js';
@@ -172,7 +173,7 @@ export function openRunFolder(dir: string, spec: RunSpec, experiment: AnyExperim
  * transport), with a progress display. A batch session asks through the provider's batch API; an
  * interactive one on a folder with batches in flight collects them first through it.
  */
-export async function runSession(store: RunStore, env: PipelineEnv, label: string, session: SessionSpec, connection: SessionConnection = {}): Promise<RunSessionResult> {
+export async function runSession(store: RunStore, env: PipelineEnv, label: string, session: SessionSpec, connection: SessionConnection = {}, sharedSpend?: SharedSpend): Promise<RunSessionResult> {
   const outcomeSet = store.readOutcomeSet();
   const template = store.readTemplate();
   const spec = store.manifest.spec;
@@ -197,6 +198,7 @@ export async function runSession(store: RunStore, env: PipelineEnv, label: strin
       ...(connection.pollIntervalMs !== undefined ? { pollIntervalMs: connection.pollIntervalMs } : {}),
       ...(connection.maxWaitMs !== undefined ? { maxWaitMs: connection.maxWaitMs } : {}),
       ...(inFlight ? { inFlight } : {}),
+      ...(sharedSpend ? { sharedSpend } : {}),
     });
   } finally {
     reporter.stop();

@@ -30,7 +30,7 @@ import { systemRetryDeps } from '../providers/retry.js';
 import type { BatchTransport, Transport } from '../providers/transport.js';
 import { inFlightBatches } from '../store/journal.js';
 import { type RunState, RunStore } from '../store/run-store.js';
-import { type AskStop, askComparisons, type SpendState } from './ask.js';
+import { type AskStop, askComparisons, type SharedSpend, type SpendState } from './ask.js';
 import { askBatch, type BatchDeps, type BatchState, collectInFlight } from './batch.js';
 import { plannedAnswers } from './cost.js';
 
@@ -97,6 +97,8 @@ export interface RunDeps {
    * keys again would pay for them twice.
    */
   readonly inFlight?: BatchTransport;
+  /** One cap over this run and others asking at once (a study's `maxTotalCost`); this run adds its spend to it. */
+  readonly sharedSpend?: SharedSpend;
 }
 
 /** Between polls of a batch, by default: a minute (OpenAI and Anthropic batches take minutes to hours). */
@@ -158,7 +160,11 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
       for (const c of p.comparisons) planned.set(c.key, c);
     }
   };
-  const spend: SpendState = { costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0), maxCostUsd: spec.session.maxCostUsd };
+  const spend: SpendState = {
+    costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0),
+    maxCostUsd: spec.session.maxCostUsd,
+    ...(deps.sharedSpend ? { shared: deps.sharedSpend } : {}),
+  };
   const sessionStartCost = spend.costUsd;
 
   let statusAt = deps.now();
@@ -248,7 +254,13 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
     const cap = spec.session.maxCostUsd ?? 0;
     const remote = batch && batch.remoteId !== undefined && !['completed', 'expired', 'cancelled', 'failed'].includes(batch.state) ? batch : undefined;
     const still = remote ? `; batch ${remote.remoteId} is still ${batchStateWords(remote.state)} at ${remote.provider}` : '';
-    if (stop === 'cost-limit') status('cancelled', costCapStopLine(cap, spend.costUsd, answered.size, planned.size), cap);
+    // Which cap stopped it: the one with less room left (the run's own, or its study's total).
+    const ownRoom = spend.maxCostUsd === undefined ? Number.POSITIVE_INFINITY : spend.maxCostUsd - spend.costUsd;
+    const sharedCapped = stop === 'cost-limit' && spend.shared !== undefined && spend.shared.maxCostUsd - spend.shared.costUsd < ownRoom;
+    if (sharedCapped && spend.shared) {
+      const line = `${costCapStopLine(spend.shared.maxCostUsd, spend.shared.costUsd, answered.size, planned.size).replace('its cost cap', 'the total cost cap of its study')}`;
+      status('cancelled', line, spend.shared.maxCostUsd);
+    } else if (stop === 'cost-limit') status('cancelled', costCapStopLine(cap, spend.costUsd, answered.size, planned.size), cap);
     else if (stop === 'waiting') status('waiting', `waiting past --max-wait${still}`);
     else status('cancelled', `cancelled by user${still}`);
     return { end: stop, costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: planned.size };

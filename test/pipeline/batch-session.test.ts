@@ -207,3 +207,45 @@ describe('the dry run of a batch run', () => {
     expect(sim1.stderr).toMatch(/^utilscope: --batch: simulated respondent \(sim:\) has no batch API; batches are offered by openai:, anthropic: \(--batch\)$/m);
   });
 });
+
+describe('a study through batches', () => {
+  it('asks its models at once, each against its own endpoint, so their first batches go in together', async () => {
+    const [a, b] = [await sim({ hold: true }), await sim({ hold: true })];
+    const cwd = tempCwd();
+    const file = join(cwd, 'study.yaml');
+    const models = [
+      { spec: 'openai:7b', label: 'oa', baseUrl: `${a.url}/v1`, params: 7e9 },
+      { spec: 'anthropic:3b', label: 'an', baseUrl: b.url, params: 3e9 },
+    ];
+    writeFileSync(file, JSON.stringify({ name: 'bs', outcomes: SMALL, protocol: { samples: 2, pairs: 16, seed: 1, transport: 'batch', pollInterval: 0 }, models }));
+    const running = runCli(['study', file, '--parallel-models', '2'], { cwd });
+    // Both models' first batches are in before either has ended.
+    await waitUntil(() => a.batches.batches().length === 1 && b.batches.batches().length === 1, 'both first batches submitted');
+    a.batches.release();
+    b.batches.release();
+    const r = await running;
+    expect(r.code, r.stderr).toBe(0);
+    expectEveryKeyAnsweredOnce(join(cwd, 'outputs', 'bs', 'oa'), a);
+    expectEveryKeyAnsweredOnce(join(cwd, 'outputs', 'bs', 'an'), b);
+    expect(r.stdout).toContain('oa');
+  });
+
+  it('stops every model at one total cost cap over the study', async () => {
+    const [a, b] = [await sim(), await sim()];
+    const cwd = tempCwd();
+    const prices = join(cwd, 'prices.json');
+    writeFileSync(prices, JSON.stringify({ '7b': { input: 100, output: 200 }, '3b': { input: 100, output: 200 } }));
+    const file = join(cwd, 'study.yaml');
+    const models = [
+      { spec: 'openai:7b', label: 'oa', baseUrl: `${a.url}/v1` },
+      { spec: 'openai:3b', label: 'ob', baseUrl: `${b.url}/v1` },
+    ];
+    writeFileSync(file, JSON.stringify({ name: 'cap', outcomes: SMALL, protocol: { samples: 2, pairs: 16, seed: 1, transport: 'batch', pollInterval: 0, prices, maxTotalCost: 0.2 }, models }));
+    const r = await runCli(['study', file], { cwd });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/study stopped at o[ab]: run stopped at the total cost cap of its study of \$0\.20/);
+    const spent = ['oa', 'ob'].flatMap((m) => answered(join(cwd, 'outputs', 'cap', m))).reduce((sum, x) => sum + (x['costUsd'] as number), 0);
+    expect(spent).toBeGreaterThan(0);
+    expect(spent).toBeLessThanOrEqual(0.2);
+  });
+});
