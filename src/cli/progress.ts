@@ -58,7 +58,7 @@ function etaText(p: RunProgress, rate: number): string {
 
 /**
  * The progress line for `columns` characters at `nowMs`, pure. Fields that do not fit are dropped in
- * this order: the bar, the round, the rate, the label; done/total, spend and ETA stay. The line is at
+ * this order: the bar, the round, the rate, the label, the batch's state; done/total, spend and ETA stay. The line is at
  * most `columns − 1` characters (writing the last column makes some terminals wrap), cut if even the
  * essentials do not fit.
  */
@@ -73,19 +73,25 @@ export function progressLine(p: RunProgress, columns: number, nowMs: number, ses
   const perSecond = `${rate.toFixed(1)}/s`;
   const batch = batchText(p);
   const withBatch = (fields: readonly string[]) => (batch ? [fields[0] as string, batch, ...fields.slice(1)] : fields);
-  const layouts: readonly (readonly string[])[] = [withBatch([done, round, perSecond, cost, eta]), withBatch([done, perSecond, cost, eta]), withBatch([done, cost, eta]), [done, cost, eta]];
-  for (const [k, fields] of layouts.entries()) {
-    const body = fields.join(' | ');
-    const withLabel = `${session.label} ${body}`;
+  // In order of preference; a batch's state outlasts the label, which outlasts nothing else.
+  const layouts: readonly { readonly fields: readonly string[]; readonly label: boolean }[] = [
+    { fields: withBatch([done, round, perSecond, cost, eta]), label: true },
+    { fields: withBatch([done, perSecond, cost, eta]), label: true },
+    { fields: withBatch([done, cost, eta]), label: true },
+    ...(batch ? [{ fields: withBatch([done, cost, eta]), label: false }] : []),
+    { fields: [done, cost, eta], label: true },
+  ];
+  for (const [k, layout] of layouts.entries()) {
+    const body = layout.fields.join(' | ');
+    const line = layout.label ? `${session.label} ${body}` : body;
     if (k === 0) {
-      const barWidth = Math.min(BAR_MAX, width - withLabel.length - 3);
+      const barWidth = Math.min(BAR_MAX, width - line.length - 3);
       if (barWidth >= BAR_MIN) {
         const filled = total > 0 ? Math.min(barWidth, Math.round((barWidth * p.answered) / total)) : 0;
         return `${session.label} [${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}] ${body}`;
       }
     }
-    if (withLabel.length <= width) return withLabel;
-    if (k === layouts.length - 1 && body.length <= width) return body;
+    if (line.length <= width) return line;
   }
   const essentials = `${done} | ${cost} | ${eta}`;
   return essentials.slice(0, width);
