@@ -64,7 +64,7 @@ describe('progressLine', () => {
 });
 
 describe('progressLine with a batch', () => {
-  const batch = (state: NonNullable<RunProgress['batch']>['state']): RunProgress['batch'] => ({
+  const batch = (state: NonNullable<RunProgress['batch']>['state']): NonNullable<RunProgress['batch']> => ({
     token: 't',
     remoteId: 'batch_1',
     provider: 'OpenAI',
