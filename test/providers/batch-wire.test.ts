@@ -12,6 +12,8 @@ import { splitIntoBatches } from '../../src/providers/batch-call.js';
 import { createBatchTransport } from '../../src/providers/create-provider.js';
 import { parseModelSpec } from '../../src/providers/model-spec.js';
 import { createOpenAIBatchTransport } from '../../src/providers/openai-batch.js';
+import { BATCH_PRICE_FACTOR, batchPriceOf } from '../../src/providers/pricing.js';
+import { PROVIDERS } from '../../src/providers/registry.js';
 import type { SimBatchOptions } from '../../src/providers/sim-batch.js';
 import { type RunningSimServer, startSimServer } from '../../src/providers/sim-server.js';
 import type { BatchTicket, BatchTransport, KeyedRequest, KeyedResult } from '../../src/providers/transport.js';
@@ -198,5 +200,15 @@ describe('choosing a batch transport', () => {
     expect(createBatchTransport(parseModelSpec('anthropic:claude-3-5-haiku-latest'), { env: { ANTHROPIC_API_KEY: 'k' }, retry }).provider).toBe('Anthropic');
     expect(() => createBatchTransport(parseModelSpec('vllm:qwen'), { env: {}, retry })).toThrow(/--batch: vLLM server \(vllm:\) has no batch API; batches are offered by openai:, anthropic:/);
     expect(() => createBatchTransport(parseModelSpec('openai:gpt-4o-mini'), { env: {}, retry })).toThrow(/OPENAI_API_KEY/);
+  });
+
+  it('has a batch discount for every provider whose registry entry offers batches, and prices through it', () => {
+    const offering = Object.values(PROVIDERS).filter((p) => p.transports.includes('batch'));
+    expect(offering.map((p) => p.prefix)).toEqual(['openai', 'anthropic']);
+    for (const p of offering) expect(BATCH_PRICE_FACTOR[p.prefix]).toBe(0.5);
+    const list = { inputPerMillion: 0.15, outputPerMillion: 0.6 };
+    expect(batchPriceOf(list, 'openai')).toEqual({ inputPerMillion: 0.075, outputPerMillion: 0.3 });
+    expect(batchPriceOf({ ...list, batch: { inputPerMillion: 0.1, outputPerMillion: 0.2 } }, 'openai')).toEqual({ inputPerMillion: 0.1, outputPerMillion: 0.2 });
+    expect(batchPriceOf(list, 'vllm')).toBeUndefined();
   });
 });
