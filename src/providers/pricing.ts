@@ -136,7 +136,7 @@ const priceEntrySchema = pricePairSchema.extend({ batch: pricePairSchema.optiona
 /** A `--prices` file: model name or full spec → {@link priceEntrySchema}. Arrays and scalars are not records. */
 const priceFileSchema = z.record(z.string(), priceEntrySchema);
 
-const PRICE_FILE_SHAPE = '{"<model>": {"input": usdPerMTok, "output": usdPerMTok, "batch"?: {"input": …, "output": …}}}';
+const PRICE_FILE_SHAPE = '{"<model>": {"input": usdPerMTok, "output": usdPerMTok}}';
 
 /**
  * Parses a `--prices` file's content: JSON `{"<model or spec>": {"input": usdPerMTok, "output":
