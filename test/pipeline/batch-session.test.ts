@@ -193,7 +193,7 @@ describe('batch prices', () => {
 });
 
 describe('the dry run of a batch run', () => {
-  it('says how many batch round-trips the design needs, and refuses --batch for a model without a batch API', async () => {
+  it('says how many batch round-trips the design needs (a probe: one, and it asks in one batch), and refuses --batch for a model without a batch API', async () => {
     const server = await sim();
     const cwd = tempCwd();
     const utilities = await runCli(['run', '--batch', ...openai(server), '--outcomes', SMALL, '--pairs', '40', '--round-size', '10', '--dry-run'], { cwd });
@@ -202,6 +202,13 @@ describe('the dry run of a batch run', () => {
     expect(utilities.stderr).toMatch(/batch: 4 batch round-trips \(one per round: each waits for the answers of the one before\)/);
     const probe = await runCli(['probe', 'transitivity', '--batch', ...openai(server), '--outcomes', SMALL, '--triads', '5', '--dry-run'], { cwd });
     expect(probe.stderr).toMatch(/batch: 1 batch round-trip \(one per round\)/);
+    // And it is one: every triad's pairs, both orders, in a single batch.
+    const asked = await runCli(['probe', 'transitivity', '--batch', ...openai(server), '--outcomes', SMALL, '--triads', '5', '--samples', '2', '--poll-interval', '0', '--no-report', '--name', 'p'], {
+      cwd,
+    });
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(server.batches.batches()).toHaveLength(1);
+    expect(answered(join(cwd, 'outputs', 'p'))).toHaveLength(planned(join(cwd, 'outputs', 'p')).length);
     const sim1 = await runCli(['run', '--batch', '--model', 'sim:7b', '--outcomes', SMALL, '--dry-run'], { cwd });
     expect(sim1.code).toBe(2);
     expect(sim1.stderr).toMatch(/^utilscope: --batch: simulated respondent \(sim:\) has no batch API; batches are offered by openai:, anthropic: \(--batch\)$/m);
