@@ -62,8 +62,17 @@ export interface CommandSpec {
 
 /** The exit code of a run's end (docs/architecture.md §"CLI"). */
 function exitFor(end: RunEnd): number {
-  return end === 'cancelled' ? EXIT.cancelled : end === 'cost-limit' ? EXIT.failure : EXIT.ok;
+  const codes: Record<RunEnd, number> = { complete: EXIT.ok, 'dry-run': EXIT.ok, cancelled: EXIT.cancelled, 'cost-limit': EXIT.failure, waiting: EXIT.waiting };
+  return codes[end];
 }
+
+/** How a run asks through a batch API, for `run`, `probe`, `resume` and `study`. */
+const BATCH_OPTIONS: readonly OptionSpec[] = [
+  { flags: '--batch', description: "ask through the provider's batch API (OpenAI, Anthropic): half the price, answers within 24 h; kept by resume" },
+  { flags: '--no-batch', description: 'ask one request at a time again (a run started with --batch)' },
+  { flags: '--poll-interval <seconds>', description: 'between polls of a batch (default 60)' },
+  { flags: '--max-wait <duration>', description: 'stop waiting after this long (90, 30m, 2h, 1d; default: as long as it takes); the batch keeps running, resume collects it' },
+];
 
 /** Options every run shares, whatever the experiment. */
 const RUN_OPTIONS: readonly OptionSpec[] = [
@@ -90,6 +99,7 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' },
   { flags: '--no-report', description: 'skip writing the HTML report' },
   { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
+  ...BATCH_OPTIONS,
 ];
 
 /** Every registered experiment's own options, each flag once. */
@@ -142,6 +152,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--timeout <seconds>', description: 'give up on an attempt after this long, then retry (default 60)' },
         { flags: '--no-report', description: 'skip writing the HTML report' },
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
+        ...BATCH_OPTIONS,
       ],
       action: async ([dir], flags, env) => exitFor(await resumeRun(dir as string, flags, env)),
     },
@@ -242,6 +253,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' },
         { flags: '--dry-run', description: "print every model's plan and cost and the total, ask nothing" },
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
+        ...BATCH_OPTIONS,
+        { flags: '--parallel-models <N>', description: 'models asked at once, each against its own endpoint (default: all through batches, else 1)' },
       ],
       action: async ([file], flags, env) =>
         exitFor(
@@ -249,6 +262,10 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
             outDir: (flags['out'] as string | undefined) ?? 'outputs',
             json: flags['json'] === true,
             ...(flags['dryRun'] ? { dryRun: true } : {}),
+            ...(flags['batch'] !== undefined ? { batch: flags['batch'] === true } : {}),
+            ...(flags['parallelModels'] !== undefined ? { parallelModels: flags['parallelModels'] as string } : {}),
+            ...(flags['pollInterval'] !== undefined ? { pollInterval: flags['pollInterval'] as string } : {}),
+            ...(flags['maxWait'] !== undefined ? { maxWait: flags['maxWait'] as string } : {}),
           }),
         ),
     },
@@ -299,6 +316,10 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--host <host>', description: 'interface to bind', default: '127.0.0.1' },
         { flags: '--seed <N>', description: 'respondent seed', default: '0' },
         { flags: '--fail-rate <share>', description: 'inject 429/500 errors into this share of requests (testing retries)' },
+        { flags: '--batch-polls <N>', description: 'a batch ends on its Nth poll (default 2)' },
+        { flags: '--batch-error-rate <share>', description: 'this share of batch requests fails with a per-request error the first time' },
+        { flags: '--batch-expire <N>', description: 'the first N batches expire with half their requests run' },
+        { flags: '--state-dir <dir>', description: 'keep the batch state here, so a restarted server continues' },
       ],
       action: async (_args, flags, env) => serveSimulatedRespondents(flags, env),
     },

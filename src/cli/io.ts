@@ -26,5 +26,8 @@ export interface CliIo {
   readonly fs?: StoreFs;
 }
 
-/** Exit codes (docs/architecture.md §"CLI"). */
-export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
+/**
+ * Exit codes (docs/architecture.md §"CLI"). `waiting` (75, EX_TEMPFAIL of sysexits.h: try again
+ * later): the session stopped at `--max-wait` with a batch still running at the provider.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, waiting: 75, cancelled: 130 } as const;

@@ -8,7 +8,7 @@
  * hint, errors) goes through {@link ProgressTerminal.log}, which first stops the bar and ends its line
  * with a newline, so nothing is overwritten by a later redraw.
  */
-import type { RunEvents, RunProgress } from '../pipeline/index.js';
+import { batchStateWords, type RunEvents, type RunProgress } from '../pipeline/index.js';
 import type { TextOut } from './io.js';
 
 /** What a progress line shows besides the run's progress: its label and when this session started (ms). */
@@ -42,6 +42,13 @@ function sessionRate(p: RunProgress, session: ProgressSession, nowMs: number): n
   return seconds > 0 && done > 0 ? done / seconds : 0;
 }
 
+/** The session's batch in a few words: `batch in progress 120/400`, or undefined without one. */
+function batchText(p: RunProgress): string | undefined {
+  if (!p.batch) return undefined;
+  const c = p.batch.counts;
+  return `batch ${batchStateWords(p.batch.state)}${c ? ` ${c.succeeded + c.failed}/${c.total}` : ''}`;
+}
+
 /** The ETA text: `–` when the run is complete, nothing is left, or this session has no rate yet. */
 function etaText(p: RunProgress, rate: number): string {
   const left = p.expectedTotal - p.answered;
@@ -51,7 +58,7 @@ function etaText(p: RunProgress, rate: number): string {
 
 /**
  * The progress line for `columns` characters at `nowMs`, pure. Fields that do not fit are dropped in
- * this order: the bar, the round, the rate, the label; done/total, spend and ETA stay. The line is at
+ * this order: the bar, the round, the rate, the label, the batch's state; done/total, spend and ETA stay. The line is at
  * most `columns − 1` characters (writing the last column makes some terminals wrap), cut if even the
  * essentials do not fit.
  */
@@ -64,22 +71,27 @@ export function progressLine(p: RunProgress, columns: number, nowMs: number, ses
   const eta = `ETA ${etaText(p, rate)}`;
   const round = `round ${p.round}`;
   const perSecond = `${rate.toFixed(1)}/s`;
-  const layouts: readonly (readonly string[])[] = [
-    [done, round, perSecond, cost, eta],
-    [done, perSecond, cost, eta],
-    [done, cost, eta],
+  const batch = batchText(p);
+  const withBatch = (fields: readonly string[]) => (batch ? [fields[0] as string, batch, ...fields.slice(1)] : fields);
+  // In order of preference; a batch's state outlasts the label, which outlasts nothing else.
+  const layouts: readonly { readonly fields: readonly string[]; readonly label: boolean }[] = [
+    { fields: withBatch([done, round, perSecond, cost, eta]), label: true },
+    { fields: withBatch([done, perSecond, cost, eta]), label: true },
+    { fields: withBatch([done, cost, eta]), label: true },
+    ...(batch ? [{ fields: withBatch([done, cost, eta]), label: false }] : []),
+    { fields: [done, cost, eta], label: true },
   ];
-  for (const [k, fields] of layouts.entries()) {
-    const body = fields.join(' | ');
-    const withLabel = `${session.label} ${body}`;
+  for (const [k, layout] of layouts.entries()) {
+    const body = layout.fields.join(' | ');
+    const line = layout.label ? `${session.label} ${body}` : body;
     if (k === 0) {
-      const barWidth = Math.min(BAR_MAX, width - withLabel.length - 3);
+      const barWidth = Math.min(BAR_MAX, width - line.length - 3);
       if (barWidth >= BAR_MIN) {
         const filled = total > 0 ? Math.min(barWidth, Math.round((barWidth * p.answered) / total)) : 0;
         return `${session.label} [${'█'.repeat(filled)}${'░'.repeat(barWidth - filled)}] ${body}`;
       }
     }
-    if (withLabel.length <= width) return withLabel;
+    if (line.length <= width) return line;
   }
   const essentials = `${done} | ${cost} | ${eta}`;
   return essentials.slice(0, width);
@@ -88,7 +100,8 @@ export function progressLine(p: RunProgress, columns: number, nowMs: number, ses
 /** The plain line for logs (no TTY): the same facts, no bar. */
 function plainLine(p: RunProgress, nowMs: number, session: ProgressSession): string {
   const rate = sessionRate(p, session, nowMs);
-  return `${session.label}: ${p.answered}/${Math.max(p.expectedTotal, p.answered)} answers, round ${p.round}, ${rate.toFixed(1)}/s, $${p.costUsd.toFixed(4)}, ETA ${etaText(p, rate)}\n`;
+  const batch = batchText(p);
+  return `${session.label}: ${p.answered}/${Math.max(p.expectedTotal, p.answered)} answers, ${batch ? `${batch}, ` : ''}round ${p.round}, ${rate.toFixed(1)}/s, $${p.costUsd.toFixed(4)}, ETA ${etaText(p, rate)}\n`;
 }
 
 /** stderr as a run sees it: a log that never lands on the bar's line, and progress displays. */
@@ -118,9 +131,10 @@ export function createProgressTerminal(out: TextOut, now: () => number): Progres
     let open = false;
     let drawnAt = Number.NEGATIVE_INFINITY;
     let drawnLatest = true;
-    // Plain lines: when the last one was printed, and the count it printed at a round's end.
+    // Plain lines: when the last one was printed, the count it printed at a round's end, and the batch state it showed.
     let printedAt = Number.NEGATIVE_INFINITY;
     let printedAnswered = -1;
+    let printedBatch: string | undefined;
     const draw = () => {
       if (!latest) return;
       const t = now();
@@ -151,9 +165,11 @@ export function createProgressTerminal(out: TextOut, now: () => number): Progres
           return;
         }
         const roundDone = p.answered === p.planned && p.answered !== printedAnswered;
-        if (t - printedAt >= PLAIN_EVERY_MS || roundDone) {
+        const batchMoved = p.batch !== undefined && `${p.batch.remoteId}|${p.batch.state}` !== printedBatch;
+        if (t - printedAt >= PLAIN_EVERY_MS || roundDone || batchMoved) {
           printedAt = t;
           printedAnswered = p.answered;
+          if (p.batch) printedBatch = `${p.batch.remoteId}|${p.batch.state}`;
           out.write(plainLine(p, t, session));
         }
       },

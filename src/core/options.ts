@@ -38,3 +38,23 @@ export function parseSecondsOption(value: RawOption, flag: string): number | und
     throw new UtilscopeError('invalid-option', `${flag} must be a number of seconds > 0, got ${quote(value)}`, { field: flag });
   return seconds * 1000;
 }
+
+/** Seconds per unit of a {@link parseDurationOption} value. */
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/**
+ * Parses a duration option — seconds as a number (`90`), or a number with a unit `s`, `m`, `h` or
+ * `d` (`30m`, `1.5h`, `2d`) — into milliseconds; 0 is allowed (`--max-wait 0`: do not wait at all).
+ * `undefined` passes through. A one-line `invalid-option` error naming `flag` otherwise.
+ */
+export function parseDurationOption(value: RawOption, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const match =
+    typeof value === 'boolean'
+      ? null
+      : String(value)
+          .trim()
+          .match(/^(\d+(?:\.\d+)?)\s*([smhd]?)$/i);
+  if (!match) throw new UtilscopeError('invalid-option', `${flag} must be a duration such as 90 (seconds), 30m, 2h or 1d, got ${quote(value)}`, { field: flag });
+  return Number(match[1]) * (DURATION_UNITS[(match[2] || 's').toLowerCase()] as number) * 1000;
+}

@@ -74,7 +74,16 @@ export interface SessionPrice {
   readonly inputPerMillion: number;
   readonly outputPerMillion: number;
   readonly source: PriceOrigin;
+  /**
+   * The price through the provider's batch API (USD per million tokens), when it has one: the list
+   * price times the provider's batch discount, or a `--prices` entry's own `batch` prices. Absent in
+   * folders made before batches were priced; the discount is then applied as the table says.
+   */
+  readonly batch?: { readonly inputPerMillion: number; readonly outputPerMillion: number };
 }
+
+/** How a session's requests reach the model: one call per request, or the provider's batch API. */
+export type SessionTransport = 'interactive' | 'batch';
 
 /**
  * Settings that may change between sessions of one run, not identity (docs/architecture.md §"The
@@ -89,6 +98,8 @@ export interface SessionSpec {
   readonly allowUnpriced?: boolean;
   /** The price requests are costed at; absent when the model has none (and in folders made before prices were stored). */
   readonly price?: SessionPrice;
+  /** `batch` when requests go through the provider's batch API (`--batch`); absent means interactive. */
+  readonly transport?: SessionTransport;
 }
 
 /** An experiment's configuration as stored: its kind and its own fields (validated by its schema). */

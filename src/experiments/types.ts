@@ -99,6 +99,11 @@ export interface Experiment<C, R> {
   readonly runIdSuffix: string;
   /** The most unordered pairs the whole plan will ask (the cost estimate's basis). */
   plannedPairs(ctx: ExperimentContext<C>): number;
+  /**
+   * The most rounds the plan asks, each of which waits for the answers of the one before: through a
+   * batch API, one batch round-trip each (the dry run says how many). Absent: not known in advance.
+   */
+  plannedRounds?(ctx: ExperimentContext<C>): number;
   planFirstRound(ctx: ExperimentContext<C>): PlannedPair[];
   planNextRound(ctx: ExperimentContext<C>, state: RoundState): NextRound;
   /** The protocol in a few words, for report headers ("80 training pairs + 10 held out, paper selection"). */

@@ -46,10 +46,41 @@ export interface AskDeps extends AskContext {
 export interface SpendState {
   costUsd: number;
   readonly maxCostUsd: number | undefined;
+  /** Spend set aside for batches submitted and not yet read: at most what they can cost (batch.ts). */
+  reservedUsd?: number;
+  /** Spend of several runs under one cap (a study's `maxTotalCost`), counted by each of them; absent without one. */
+  readonly shared?: SharedSpend;
 }
 
-/** Why asking stopped. */
-export type AskStop = 'done' | 'cancelled' | 'cost-limit';
+/** One spend cap over several runs asking at once (a study with `--parallel-models`): their spend so far and the cap. */
+export interface SharedSpend {
+  costUsd: number;
+  /** Set aside by every run's batches in flight, so two runs never both spend the same room. */
+  reservedUsd: number;
+  readonly maxCostUsd: number;
+}
+
+/** Counts `usd` against the run's spend and the shared one. */
+export function addSpend(spend: SpendState, usd: number): void {
+  spend.costUsd += usd;
+  if (spend.shared) spend.shared.costUsd += usd;
+}
+
+/** What may still be spent before a cap is reached: the run's or the shared one, whichever is nearer (Infinity without caps). */
+export function spendRoomUsd(spend: SpendState): number {
+  const own = spend.maxCostUsd !== undefined ? spend.maxCostUsd - spend.costUsd - (spend.reservedUsd ?? 0) : Number.POSITIVE_INFINITY;
+  const shared = spend.shared ? spend.shared.maxCostUsd - spend.shared.costUsd - spend.shared.reservedUsd : Number.POSITIVE_INFINITY;
+  return Math.min(own, shared);
+}
+
+/** Sets `usd` aside (positive) or gives it back (negative), in the run's spend and the shared one. */
+export function reserveSpend(spend: SpendState, usd: number): void {
+  spend.reservedUsd = (spend.reservedUsd ?? 0) + usd;
+  if (spend.shared) spend.shared.reservedUsd += usd;
+}
+
+/** Why asking stopped. `waiting`: batches are still running at the provider past `--max-wait` (batch transport only). */
+export type AskStop = 'done' | 'cancelled' | 'cost-limit' | 'waiting';
 
 /** Consecutive failed requests after which the provider is declared unavailable. */
 const MAX_CONSECUTIVE_FAILURES = 25;
@@ -196,7 +227,7 @@ export async function askComparisons(
     if (stop !== 'done' || fatal) break;
     void queue.add(async () => {
       if (stop !== 'done' || fatal) return;
-      if (spend.maxCostUsd !== undefined && spend.costUsd >= spend.maxCostUsd) {
+      if (spendRoomUsd(spend) <= 0) {
         halt('cost-limit');
         return;
       }
@@ -233,7 +264,7 @@ export async function askComparisons(
       }
       consecutiveFailures = 0;
       const cost = costUsd(result.usage, deps.price);
-      spend.costUsd += cost;
+      addSpend(spend, cost);
       const records = recordsFromResult(group, result, { costUsd: cost, latencyMs, attempts });
       if (persist(records)) onAnswered(records.filter((r) => r.kind === 'answer').length);
     });

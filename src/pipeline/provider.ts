@@ -3,10 +3,13 @@
  * wrapped in our retry policy, its transport, and its price. Keys are read from the environment map
  * and handed straight to the SDK constructor; they appear nowhere else.
  */
-import type { RunSpec, SessionPrice } from '../core/run-spec.js';
+import type { RunSpec, SessionPrice, SessionSpec } from '../core/run-spec.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import {
+  type BatchTransport,
+  batchPriceOf,
+  createBatchTransport,
   createProvider,
   FREE_PRICE,
   interactiveTransport,
@@ -31,6 +34,10 @@ export interface SessionConnection {
   readonly baseUrl?: string;
   /** Per-attempt timeout in ms (default: the retry policy's 60 s). */
   readonly timeoutMs?: number;
+  /** Between polls of a batch, in ms (`--poll-interval`; default a minute). */
+  readonly pollIntervalMs?: number;
+  /** How long this session waits for its batches before leaving them running remotely, in ms (`--max-wait`). */
+  readonly maxWaitMs?: number;
 }
 
 /** Builds the provider for a run, wrapped in our retry policy. */
@@ -62,18 +69,71 @@ export function buildProvider(
   return withRetry(provider, policy, { ...systemRetryDeps(), now: env.now });
 }
 
-/** The transport a run asks through: the environment's choice, else the provider's interactive one. */
-export function buildTransport(provider: Provider, env: Pick<PipelineEnv, 'transport'>): Transport {
-  return env.transport ? env.transport(provider) : interactiveTransport(provider);
+/**
+ * The batch transport of a run's model (docs/architecture.md §"Transports"): the provider's batch
+ * API through its SDK, key from the environment straight into the SDK constructor, waits between
+ * retries on the real clock. `invalid-option` naming `--batch` for a provider without one.
+ */
+export function buildBatchTransport(spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>, env: Pick<PipelineEnv, 'env' | 'now'>, connection: SessionConnection = {}): BatchTransport {
+  const baseURL = connection.baseUrl ?? spec.baseUrl;
+  const base = Number(env.env['UTILSCOPE_RETRY_BASE_MS']);
+  return createBatchTransport(parseModelSpec(spec.modelSpec), {
+    env: env.env,
+    ...(baseURL !== undefined ? { baseURL } : {}),
+    ...(connection.timeoutMs !== undefined ? { timeoutMs: Math.max(SDK_TIMEOUT_MS, connection.timeoutMs + 5000) } : {}),
+    retry: { ...systemRetryDeps(), now: env.now },
+    ...(Number.isFinite(base) && base >= 0 ? { policy: { baseDelayMs: base } } : {}),
+  });
 }
 
-/** The model's price and where it came from, or undefined when unknown (local servers and simulations are free). */
+/**
+ * The transport a run asks through: the environment's choice (a library caller's or a test's),
+ * else the session's: the provider's batch API for `transport: 'batch'` (`--batch`), its
+ * interactive one otherwise.
+ */
+export function buildTransport(
+  provider: Provider,
+  env: Pick<PipelineEnv, 'transport' | 'env' | 'now'>,
+  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>,
+  session: Pick<SessionSpec, 'transport'> = {},
+  connection: SessionConnection = {},
+): Transport {
+  if (env.transport) return env.transport(provider);
+  return session.transport === 'batch' ? buildBatchTransport(spec, env, connection) : interactiveTransport(provider);
+}
+
+/**
+ * What this session's requests cost (docs/architecture.md §"The run spec"): the session's price,
+ * through the batch API at its batch price (the stored one, else the provider's discount in the
+ * price table); undefined when the model has none. The one place the transport meets the price:
+ * the estimate, the cap and every record use it.
+ */
+export function transportPrice(session: Pick<SessionSpec, 'price' | 'transport'>, modelSpec: string): TokenPrice | undefined {
+  const price = session.price;
+  if (!price) return undefined;
+  if (session.transport !== 'batch') return { inputPerMillion: price.inputPerMillion, outputPerMillion: price.outputPerMillion };
+  return price.batch ?? batchPriceOf(price, parseModelSpec(modelSpec).prefix) ?? { inputPerMillion: price.inputPerMillion, outputPerMillion: price.outputPerMillion };
+}
+
+/**
+ * The model's price and where it came from, or undefined when unknown (local servers and simulations
+ * are free). For a batch session it carries the batch price too (stored in run.json, so a resume
+ * through the batch API costs what the first session said).
+ */
 export function resolvePrice(
   spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>,
   provider: Pick<Provider, 'simulated'>,
   overrides: Readonly<Record<string, TokenPrice>> | undefined,
+  transport: SessionSpec['transport'] = undefined,
 ): SessionPrice | undefined {
   if (provider.simulated) return { ...FREE_PRICE, source: 'free' };
   const found = pricedFrom(spec.modelSpec, overrides, spec.baseUrl !== undefined ? { baseURL: spec.baseUrl } : {});
-  return found ? { inputPerMillion: found.price.inputPerMillion, outputPerMillion: found.price.outputPerMillion, source: found.source } : undefined;
+  if (!found) return undefined;
+  const batch = transport !== 'batch' ? undefined : found.source === 'free' ? FREE_PRICE : batchPriceOf(found.price, parseModelSpec(spec.modelSpec).prefix);
+  return {
+    inputPerMillion: found.price.inputPerMillion,
+    outputPerMillion: found.price.outputPerMillion,
+    source: found.source,
+    ...(batch ? { batch: { inputPerMillion: batch.inputPerMillion, outputPerMillion: batch.outputPerMillion } } : {}),
+  };
 }

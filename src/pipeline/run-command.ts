@@ -7,23 +7,24 @@
  */
 import { join, resolve } from 'node:path';
 import { type ErrorLocation, UtilscopeError } from '../core/errors.js';
-import { parseSecondsOption } from '../core/options.js';
+import { parseDurationOption, parseSecondsOption } from '../core/options.js';
 import type { RunSpec, SessionPrice, SessionSpec } from '../core/run-spec.js';
 import { costCapStopLine, formatCostUsd } from '../core/spend.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { type AnyExperiment, builtinExperiments, experimentContext, type OptionValues, parseExperimentConfig } from '../experiments/index.js';
 import { baseUrlCarriesSecrets, PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, publicBaseUrl, type TokenPrice } from '../providers/index.js';
-import { differingIdentityFields, type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
+import { differingIdentityFields, inFlightBatches, type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
 import { refreshAlternativeFits } from './alternative-fits.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
+import type { SharedSpend } from './ask.js';
 import { estimateRun, plannedAnswers, type RunEstimate } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type RunJson, runSummaryJson } from './json-output.js';
 import { logOutcomeWarnings } from './outcome-files.js';
-import { buildProvider, buildTransport, resolvePrice, type SessionConnection } from './provider.js';
+import { buildBatchTransport, buildProvider, buildTransport, resolvePrice, type SessionConnection, transportPrice } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
-import { failureLine, type RunSessionResult, runElicitation } from './run.js';
+import { batchStateWords, failureLine, type RunSessionResult, runElicitation } from './run.js';
 import { assertRunId, defaultRunId, legacyDefaultRunId, prepareExperimentOutcomes, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
 import { runSummaryText } from './summary.js';
 
@@ -47,6 +48,10 @@ export interface StartRunOptions extends RunOptionValues {
   readonly timeout?: string | number;
   /** `--json`: print one {@link RunJson} document on stdout instead of the summary. */
   readonly json?: boolean;
+  /** `--poll-interval`: seconds between polls of a batch (default 60; 0 polls again at once). */
+  readonly pollInterval?: string | number;
+  /** `--max-wait`: how long this session waits for its batches (`90`, `30m`, `2h`; default as long as they take). */
+  readonly maxWait?: string | number;
   /** Experiment-specific options (e.g. pairs, holdout, triads). */
   readonly [option: string]: unknown;
 }
@@ -77,8 +82,9 @@ export function sessionPrice(
   simulated: boolean,
   prices: Readonly<Record<string, TokenPrice>> | undefined,
   stored: SessionPrice | undefined,
+  transport: SessionSpec['transport'] = undefined,
 ): SessionPrice | undefined {
-  const resolved = resolvePrice(spec, { simulated }, prices);
+  const resolved = resolvePrice(spec, { simulated }, prices, transport);
   return resolved?.source === 'override' ? resolved : (stored ?? resolved);
 }
 
@@ -126,7 +132,12 @@ export function estimateSpec(
   return estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, price);
 }
 
-/** The estimate line printed before the first request. */
+/**
+ * The estimate line printed before the first request, costed at the session's price through its
+ * transport (the batch discount included); for a batch session a second line says how many batch
+ * round-trips the design needs (its rounds: each waits for the answers of the one before) and what
+ * the discount is.
+ */
 export function estimateLine(
   spec: RunSpec,
   experiment: AnyExperiment,
@@ -135,13 +146,30 @@ export function estimateLine(
   transport: { simulated: boolean; supportsMultipleSamples: boolean },
   price: SessionPrice | undefined,
 ): string {
-  const estimate = estimateSpec(spec, experiment, outcomeSet, template, transport, price);
+  const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), outcomeSet);
+  const session = { ...spec.session, ...(price ? { price } : {}) };
+  const estimate = estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, transportPrice(session, spec.modelSpec));
+  const batch = spec.session.transport === 'batch';
   const cost = transport.simulated
     ? '$0 (simulated respondent)'
     : estimate.costUsd === undefined
       ? `unknown (no price for ${spec.modelSpec}; pass --prices <file> to set one)`
-      : `up to ${formatCostUsd(estimate.costUsd)} (list prices as of ${PRICE_TABLE_AS_OF} unless --prices says otherwise)`;
-  return `plan: ${estimate.pairs} pairs × 2 orders × ${spec.sampling.samplesPerOrder} = ${estimate.comparisons} answers in ~${estimate.requests} requests (~${estimate.inputTokens} input, ≤${estimate.outputTokens} output tokens); estimated cost ${cost}\n`;
+      : `up to ${formatCostUsd(estimate.costUsd)} (${batch ? 'batch prices, ' : ''}list prices as of ${PRICE_TABLE_AS_OF} unless --prices says otherwise)`;
+  const line = `plan: ${estimate.pairs} pairs × 2 orders × ${spec.sampling.samplesPerOrder} = ${estimate.comparisons} answers in ~${estimate.requests} requests (~${estimate.inputTokens} input, ≤${estimate.outputTokens} output tokens); estimated cost ${cost}\n`;
+  if (!batch) return line;
+  const rounds = experiment.plannedRounds?.(ctx);
+  const trips =
+    rounds === undefined
+      ? 'one batch round-trip per round (the design does not say how many rounds)'
+      : `${rounds} batch round-trip${rounds > 1 ? 's' : ''} (one per round${rounds > 1 ? ': each waits for the answers of the one before' : ''})`;
+  const list = session.price;
+  const discount = list && list.inputPerMillion > 0 ? `; batch price ${formatPerMillion(transportPrice(session, spec.modelSpec))} against list ${formatPerMillion(list)}` : '';
+  return `${line}batch: ${trips}, more if requests fail and are asked again; each batch takes minutes to hours, at most 24 h${discount}\n`;
+}
+
+/** `$0.075/$0.30 per M tokens (input/output)`. */
+function formatPerMillion(price: TokenPrice | undefined): string {
+  return price ? `$${price.inputPerMillion}/$${price.outputPerMillion} per M tokens (input/output)` : 'unknown';
 }
 
 /** Creates (or reopens, if its identity matches) the run folder for `spec`, holding its lock until `close()`. */
@@ -155,13 +183,19 @@ export function openRunFolder(dir: string, spec: RunSpec, experiment: AnyExperim
   );
 }
 
-/** Runs one opened run folder to the end of this session (costed at `session.price`), with a progress display. */
-export async function runSession(store: RunStore, env: PipelineEnv, label: string, session: SessionSpec, connection: SessionConnection = {}): Promise<RunSessionResult> {
+/**
+ * Runs one opened run folder to the end of this session (costed at `session.price` through its
+ * transport), with a progress display. A batch session asks through the provider's batch API; an
+ * interactive one on a folder with batches in flight collects them first through it.
+ */
+export async function runSession(store: RunStore, env: PipelineEnv, label: string, session: SessionSpec, connection: SessionConnection = {}, sharedSpend?: SharedSpend): Promise<RunSessionResult> {
   const outcomeSet = store.readOutcomeSet();
   const template = store.readTemplate();
   const spec = store.manifest.spec;
   const provider = buildProvider(spec, outcomeSet, template, env, connection);
-  const transport = buildTransport(provider, env);
+  const transport = buildTransport(provider, env, spec, session, connection);
+  const drain = transport.kind === 'interactive' && !env.transport && inFlightBatches(store.readJournal()).length > 0;
+  const inFlight = drain ? buildBatchTransport(spec, env, connection) : undefined;
   const reporter = env.progress ? env.progress(label) : noticesOnly(env.log);
   try {
     return await runElicitation({
@@ -169,17 +203,23 @@ export async function runSession(store: RunStore, env: PipelineEnv, label: strin
       outcomeSet,
       template,
       transport,
-      price: session.price,
+      price: transportPrice(session, spec.modelSpec),
       signal: env.signal,
       now: env.now,
       isoNow: () => new Date(env.now()).toISOString(),
       events: reporter,
       session,
       ...(env.experiments ? { experiments: env.experiments } : {}),
+      ...(connection.pollIntervalMs !== undefined ? { pollIntervalMs: connection.pollIntervalMs } : {}),
+      ...(connection.maxWaitMs !== undefined ? { maxWaitMs: connection.maxWaitMs } : {}),
+      ...(inFlight ? { inFlight } : {}),
+      ...(sharedSpend ? { sharedSpend } : {}),
     });
   } finally {
     reporter.stop();
     await transport.close?.();
+    // An interactive transport closes its provider; a batch one has its own SDK client.
+    if (transport.kind === 'batch') await provider.close?.();
   }
 }
 
@@ -199,12 +239,20 @@ export async function finishRun(store: RunStore, env: PipelineEnv, reportsDir: s
 
 /**
  * The session's connection from option values: the base URL as given (validated: not an absolute
- * http(s) URL is a usage error) and `--timeout` in seconds.
+ * http(s) URL is a usage error), `--timeout` in seconds, and for batches `--poll-interval` and
+ * `--max-wait` as durations (`90`, `30m`, `2h`).
  */
-export function sessionConnection(options: { readonly baseUrl?: string | undefined; readonly timeout?: unknown }): SessionConnection {
+export function sessionConnection(options: { readonly baseUrl?: string | undefined; readonly timeout?: unknown; readonly pollInterval?: unknown; readonly maxWait?: unknown }): SessionConnection {
   const timeoutMs = parseSecondsOption(options.timeout as string | number | undefined, '--timeout');
+  const pollIntervalMs = parseDurationOption(options.pollInterval as string | number | undefined, '--poll-interval');
+  const maxWaitMs = parseDurationOption(options.maxWait as string | number | undefined, '--max-wait');
   if (options.baseUrl !== undefined) publicBaseUrl(options.baseUrl);
-  return { ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
+  return {
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(pollIntervalMs !== undefined ? { pollIntervalMs } : {}),
+    ...(maxWaitMs !== undefined ? { maxWaitMs } : {}),
+  };
 }
 
 /** The notice for a base URL whose secrets are not stored, so that resuming needs it again. */
@@ -236,8 +284,13 @@ async function afterSession(
     ...extra,
   });
   const again = secretBaseUrlNotice(connection) !== undefined ? ' --base-url <the same URL>' : '';
-  if (end === 'cancelled') env.log.write(`utilscope: run cancelled; resume with: utilscope resume ${store.dir}${again}\n`);
-  else if (end === 'cost-limit') {
+  const remote = batchStillRunning(store);
+  if (end === 'cancelled') {
+    if (remote) env.log.write(`utilscope: run cancelled; ${remote}, and nothing is lost: resuming collects it rather than paying for it again\n`);
+    env.log.write(`utilscope: run cancelled; resume with: utilscope resume ${store.dir}${again}\n`);
+  } else if (end === 'waiting') {
+    env.log.write(`utilscope: stopped waiting (--max-wait)${remote ? `; ${remote}` : ''}; collect it, paying nothing twice, with: utilscope resume ${store.dir}${again}\n`);
+  } else if (end === 'cost-limit') {
     const line = costCapStopLine(session.maxCostUsd ?? 0, store.readStatus()?.costUsd ?? 0, result.answered, result.planned);
     env.log.write(`utilscope: run ${line}; resume with: utilscope resume ${store.dir}${again} --max-cost <higher>\n`);
   } else if (output.report) {
@@ -263,6 +316,13 @@ export function defaultRunDir(outDir: string, spec: RunSpec, experiment: AnyExpe
   const legacy = join(outDir, legacyDefaultRunId(spec, experiment));
   if (RunStore.exists(tagged) || !RunStore.exists(legacy)) return tagged;
   return differingIdentityFields(RunStore.open(legacy).manifest.spec, spec, experiment.identity).length === 0 ? legacy : tagged;
+}
+
+/** What status.json says of a batch left running at the provider: `batch b1 is still in progress at OpenAI`, or undefined. */
+function batchStillRunning(store: RunStore): string | undefined {
+  const batch = store.readStatus()?.batch;
+  if (!batch || ['completed', 'expired', 'cancelled', 'failed'].includes(batch.state)) return undefined;
+  return `batch ${batch.remoteId ?? `with token ${batch.token}`} is still ${batchStateWords(batch.state)} at ${batch.provider}`;
 }
 
 /** `utilscope run`: a new run (or the same command again, which continues its folder). */
@@ -291,10 +351,13 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
   if (stored) RunStore.assertCompatible(dir, spec, experiment.identity);
   // Flags given now win; the rest inherit the folder's stored session (cap, concurrency, price).
-  const session = withPrice(resolveSession(values, stored), sessionPrice(spec, provider.simulated, prices, stored?.price));
+  const resolved = resolveSession(values, stored);
+  const session = withPrice(resolved, sessionPrice(spec, provider.simulated, prices, stored?.price, resolved.transport));
   spec = { ...spec, session };
   try {
     assertCapEnforceable(session, spec.modelSpec, env.log);
+    // A model without a batch API is refused before anything is written.
+    if (session.transport === 'batch' && !env.transport) buildBatchTransport(spec, env, connection);
   } catch (error) {
     await provider.close?.();
     throw error;
@@ -335,6 +398,12 @@ export interface ResumeOptions {
   readonly timeout?: string | number;
   /** `--json`: print one {@link RunJson} document on stdout instead of the summary. */
   readonly json?: boolean;
+  /** `--batch` / `--no-batch`: switch how the rest is asked (default: as the run was). */
+  readonly batch?: boolean;
+  /** Seconds between polls of a batch. */
+  readonly pollInterval?: string | number;
+  /** How long this session waits for its batches. */
+  readonly maxWait?: string | number;
 }
 
 /** `utilscope resume <run-dir>`: continues a stopped run exactly where it left off. */
@@ -343,7 +412,8 @@ export async function resumeRun(dirArg: string, options: ResumeOptions, env: Pip
   try {
     const spec = store.manifest.spec;
     const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;
-    const session = withPrice(resolveSession(options, spec.session), sessionPrice(spec, store.manifest.simulated, prices, spec.session.price));
+    const resolved = resolveSession(options, spec.session);
+    const session = withPrice(resolved, sessionPrice(spec, store.manifest.simulated, prices, spec.session.price, resolved.transport));
     assertCapEnforceable(session, spec.modelSpec, env.log);
     const connection = sessionConnection(options);
     const result = await runSession(store, env, spec.modelSpec, session, connection);

@@ -33,6 +33,8 @@ export interface RunOptionValues {
   readonly preset?: string | undefined;
   readonly baseUrl?: string | undefined;
   readonly pseudoLabels?: boolean | undefined;
+  /** `--batch` (true) or `--no-batch` (false): through the provider's batch API or not; absent inherits the stored session. */
+  readonly batch?: boolean | undefined;
 }
 
 /** Samples per presentation order when --samples is not given. */
@@ -94,15 +96,18 @@ export const DEFAULT_CONCURRENCY = 8;
  * each option given now wins; one not given (undefined) inherits `stored`, the run folder's session
  * when the folder exists, else its default. So `run` again or `resume` with `--max-cost` raises the
  * cap and keeps the concurrency, and without it keeps the cap. `allowUnpriced` is a switch: given
- * (true) wins, otherwise stored.
+ * (true) wins, otherwise stored. `batch` likewise, both ways (`--batch`, `--no-batch`).
  */
-export function resolveSession(values: Pick<RunOptionValues, 'concurrency' | 'maxCost' | 'allowUnpriced'>, stored: SessionSpec | undefined): SessionSpec {
+export function resolveSession(values: Pick<RunOptionValues, 'concurrency' | 'maxCost' | 'allowUnpriced' | 'batch'>, stored: SessionSpec | undefined): SessionSpec {
   const maxCost = values.maxCost === undefined ? stored?.maxCostUsd : parseNumberOption(values.maxCost, '--max-cost', 0);
   const allowUnpriced = values.allowUnpriced === true || (values.allowUnpriced === undefined && stored?.allowUnpriced === true);
+  // `--batch` / `--no-batch` given now wins; neither keeps how the run was asked so far.
+  const batch = values.batch === undefined ? stored?.transport === 'batch' : values.batch === true;
   return {
     concurrency: parseIntOption(values.concurrency, '--concurrency', 1, stored?.concurrency ?? DEFAULT_CONCURRENCY),
     ...(maxCost !== undefined ? { maxCostUsd: maxCost } : {}),
     ...(allowUnpriced ? { allowUnpriced: true } : {}),
+    ...(batch ? { transport: 'batch' as const } : {}),
   };
 }
 

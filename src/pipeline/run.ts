@@ -18,7 +18,7 @@
  * never is.
  */
 
-import { formatErrorLine, isUtilscopeError } from '../core/errors.js';
+import { formatErrorLine, isUtilscopeError, UtilscopeError } from '../core/errors.js';
 import type { RunSpec, SessionSpec } from '../core/run-spec.js';
 import { costCapStopLine } from '../core/spend.js';
 import { type Comparison, type OutcomeSet, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
@@ -27,10 +27,11 @@ import type { PromptTemplate } from '../elicitation/template.js';
 import { builtinExperiments, type ExperimentRegistry, experimentContext, parseExperimentConfig } from '../experiments/index.js';
 import type { TokenPrice } from '../providers/pricing.js';
 import { systemRetryDeps } from '../providers/retry.js';
-import type { Transport } from '../providers/transport.js';
+import type { BatchTransport, Transport } from '../providers/transport.js';
+import { inFlightBatches } from '../store/journal.js';
 import { type RunState, RunStore } from '../store/run-store.js';
-import { type AskStop, askComparisons, type SpendState } from './ask.js';
-import { askBatch } from './batch.js';
+import { type AskStop, askComparisons, type SharedSpend, type SpendState } from './ask.js';
+import { askBatch, type BatchDeps, type BatchState, collectInFlight } from './batch.js';
 import { plannedAnswers } from './cost.js';
 
 /** status.json is brought up to date at least this often (ms on the run's clock) while answers arrive… */
@@ -59,6 +60,8 @@ export interface RunProgress {
   readonly costUsd: number;
   /** True once the run has no more rounds to ask: the display shows no ETA. */
   readonly complete: boolean;
+  /** The session's current batch, when it asks through a batch transport. */
+  readonly batch?: BatchState;
 }
 
 /** Where the run reports to (the CLI prints; tests collect). */
@@ -84,12 +87,27 @@ export interface RunDeps {
   readonly experiments?: ExperimentRegistry;
   /** Waits between batch polls (default: a timer); tests pass one that resolves at once. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Between polls of a batch (default {@link DEFAULT_POLL_INTERVAL_MS}). */
   readonly pollIntervalMs?: number;
+  /** How long this session waits for batches before leaving them running remotely (default: as long as they take). */
+  readonly maxWaitMs?: number;
+  /**
+   * For an interactive session on a folder with batches in flight (journal.jsonl): the batch
+   * transport that collects them first. Without it such a session is refused, since asking their
+   * keys again would pay for them twice.
+   */
+  readonly inFlight?: BatchTransport;
+  /** One cap over this run and others asking at once (a study's `maxTotalCost`); this run adds its spend to it. */
+  readonly sharedSpend?: SharedSpend;
 }
+
+/** Between polls of a batch, by default: a minute (OpenAI and Anthropic batches take minutes to hours). */
+export const DEFAULT_POLL_INTERVAL_MS = 60_000;
 
 /** How a session of a run ended. */
 export interface RunSessionResult {
-  readonly end: 'complete' | 'cancelled' | 'cost-limit';
+  /** `waiting`: a batch is still running at the provider after `--max-wait`; resuming collects it. */
+  readonly end: 'complete' | 'cancelled' | 'cost-limit' | 'waiting';
   readonly costUsd: number;
   readonly answered: number;
   readonly planned: number;
@@ -142,11 +160,16 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
       for (const c of p.comparisons) planned.set(c.key, c);
     }
   };
-  const spend: SpendState = { costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0), maxCostUsd: spec.session.maxCostUsd };
+  const spend: SpendState = {
+    costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0),
+    maxCostUsd: spec.session.maxCostUsd,
+    ...(deps.sharedSpend ? { shared: deps.sharedSpend } : {}),
+  };
   const sessionStartCost = spend.costUsd;
 
   let statusAt = deps.now();
   let answeredAtStatus = answered.size;
+  let batch: BatchState | undefined;
   const status = (state: RunState, message?: string, costCapUsd?: number) => {
     store.writeStatus({
       v: SCHEMA_VERSION,
@@ -159,6 +182,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
       round,
       ...(message ? { message } : {}),
       ...(costCapUsd !== undefined ? { costCapUsd } : {}),
+      ...(batch ? { batch } : {}),
     });
     statusAt = deps.now();
     answeredAtStatus = answered.size;
@@ -181,6 +205,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
       answeredAtStart,
       costUsd: spend.costUsd,
       complete,
+      ...(batch ? { batch } : {}),
     });
 
   status('running');
@@ -194,29 +219,68 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
     }
     if (deps.now() - statusAt >= STATUS_EVERY_MS || answered.size - answeredAtStatus >= STATUS_EVERY_ANSWERS) status('running');
   };
+  const common = { template: deps.template, outcomes: outcomesById, spec, price: deps.price, signal: deps.signal };
+  // The session's deadline for waiting on batches (`--max-wait`), on the run's clock.
+  const deadline = deps.maxWaitMs !== undefined ? deps.now() + deps.maxWaitMs : undefined;
+  const batchDeps = (batchTransport: BatchTransport): BatchDeps => ({
+    ...common,
+    transport: batchTransport,
+    now: deps.now,
+    isoNow: deps.isoNow,
+    sleep: deps.sleep ?? systemRetryDeps().sleep,
+    pollIntervalMs: deps.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    ...(deadline !== undefined ? { deadline } : {}),
+    journal: { read: () => store.readJournal(), append: (entry) => store.appendJournal(entry) },
+    planned,
+    isAnswered: (key) => answered.has(key),
+    append,
+    onBatch: (state) => {
+      // A batch's state is news worth writing at once: `utilscope status` shows it to other processes.
+      const changed = batch?.state !== state.state || batch?.remoteId !== state.remoteId;
+      batch = state;
+      if (changed) status('running');
+      progress();
+    },
+    notice: (line) => deps.events.notice(line),
+  });
   const ask = (pending: readonly Comparison[], singleSample: boolean): Promise<AskStop> => {
-    const common = { template: deps.template, outcomes: outcomesById, spec, price: deps.price, signal: deps.signal };
     if (transport.kind === 'interactive') {
       return askComparisons(pending, { ...common, transport, now: deps.now, append }, spend, () => progress(), { singleSample });
     }
-    return askBatch(
-      pending,
-      {
-        ...common,
-        transport,
-        isoNow: deps.isoNow,
-        sleep: deps.sleep ?? systemRetryDeps().sleep,
-        pollIntervalMs: deps.pollIntervalMs ?? 30_000,
-        journal: { read: () => store.readJournal(), append: (entry) => store.appendJournal(entry) },
-        planned,
-        isAnswered: (key) => answered.has(key),
-        append,
-      },
-      spend,
-      () => progress(),
-      { singleSample },
-    );
+    return askBatch(pending, batchDeps(transport), spend, () => progress(), { singleSample });
   };
+  /** Ends the session on a stop: status and the result. */
+  const stopped = (stop: Exclude<AskStop, 'done'>): RunSessionResult => {
+    const cap = spec.session.maxCostUsd ?? 0;
+    const remote = batch && batch.remoteId !== undefined && !['completed', 'expired', 'cancelled', 'failed'].includes(batch.state) ? batch : undefined;
+    const still = remote ? `; batch ${remote.remoteId} is still ${batchStateWords(remote.state)} at ${remote.provider}` : '';
+    // Which cap stopped it: the one with less room left (the run's own, or its study's total).
+    const ownRoom = spend.maxCostUsd === undefined ? Number.POSITIVE_INFINITY : spend.maxCostUsd - spend.costUsd;
+    const sharedCapped = stop === 'cost-limit' && spend.shared !== undefined && spend.shared.maxCostUsd - spend.shared.costUsd < ownRoom;
+    if (sharedCapped && spend.shared) {
+      const line = `${costCapStopLine(spend.shared.maxCostUsd, spend.shared.costUsd, answered.size, planned.size).replace('its cost cap', 'the total cost cap of its study')}`;
+      status('cancelled', line, spend.shared.maxCostUsd);
+    } else if (stop === 'cost-limit') status('cancelled', costCapStopLine(cap, spend.costUsd, answered.size, planned.size), cap);
+    else if (stop === 'waiting') status('waiting', `waiting past --max-wait${still}`);
+    else status('cancelled', `cancelled by user${still}`);
+    return { end: stop, costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: planned.size };
+  };
+
+  // Batches in flight from an earlier session come first, whatever this session's transport.
+  if (transport.kind === 'interactive' && inFlightBatches(store.readJournal()).length > 0) {
+    if (!deps.inFlight) {
+      throw new UtilscopeError(
+        'invalid-option',
+        'this run has batches in flight (journal.jsonl); resume it with --batch to collect them: asking their requests interactively would pay for them twice',
+        {
+          file: RunStore.paths(store.dir).journal,
+          field: '--batch',
+        },
+      );
+    }
+    const drained = await collectInFlight(batchDeps(deps.inFlight), spend, () => progress());
+    if (drained !== 'done') return stopped(drained);
+  }
 
   for (;;) {
     let stop: AskStop = 'done';
@@ -227,12 +291,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
       progress();
       stop = await ask(pending, pass > 0);
     }
-    if (stop === 'cancelled' || stop === 'cost-limit') {
-      const cap = spec.session.maxCostUsd ?? 0;
-      if (stop === 'cost-limit') status('cancelled', costCapStopLine(cap, spend.costUsd, answered.size, planned.size), cap);
-      else status('cancelled', 'cancelled by user');
-      return { end: stop, costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: planned.size };
-    }
+    if (stop !== 'done') return stopped(stop);
     const next = experiment.planNextRound(ctx, { plan, records });
     if (next.notice) deps.events.notice(next.notice);
     if (next.pairs.length === 0) break;
@@ -246,6 +305,24 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
   }
   status('complete');
   return { end: 'complete', costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: planned.size };
+}
+
+/** A batch state in words: `in progress`, `finalising`, … (British spelling, as the rest of the output); an unknown name as it is. */
+export function batchStateWords(state: string): string {
+  const words: Readonly<Record<BatchState['state'], string>> = {
+    submitting: 'being submitted',
+    'looking-up': 'being looked up',
+    validating: 'validating',
+    'in-progress': 'in progress',
+    finalizing: 'finalising',
+    cancelling: 'cancelling',
+    downloading: 'downloading',
+    completed: 'completed',
+    expired: 'expired',
+    failed: 'failed',
+    cancelled: 'cancelled',
+  };
+  return Object.hasOwn(words, state) ? words[state as BatchState['state']] : state;
 }
 
 /** The line status.json keeps for a failure: what the CLI prints for it, without `utilscope: `. */

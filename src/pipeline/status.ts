@@ -7,9 +7,9 @@
  * process was killed, or its machine went down; `resume` continues it), and `not-started` for a
  * folder without status.json (created, never run).
  */
-import { heartbeatIn, inspectRunLock, type RunState, RunStore } from '../store/index.js';
+import { heartbeatIn, inspectRunLock, type RunState, RunStore, type StatusBatch } from '../store/index.js';
 import type { PipelineEnv } from './env.js';
-import { unansweredFailures } from './run.js';
+import { batchStateWords, unansweredFailures } from './run.js';
 
 /** What `status` says a run is doing. */
 export type RunStatusState = RunState | 'crashed' | 'not-started';
@@ -18,13 +18,16 @@ export type RunStatusState = RunState | 'crashed' | 'not-started';
  * Where a run stands, as plain data (also the `status --json` shape):
  *
  *   { dir, state, recordedState?, message?, planned, answered, failures, costUsd, round,
- *     skippedLines, updatedAt?, holder?: { pid, host, startedAt, heartbeatAt?, alive } }
+ *     skippedLines, updatedAt?, holder?: { pid, host, startedAt, heartbeatAt?, alive },
+ *     batch?: { token, remoteId?, provider, state, counts?: { total, succeeded, failed }, at } }
  *
  * `planned`, `answered` (distinct keys with an answer), `failures` (distinct keys with a failure
  * and no answer), `costUsd` (sum over answers) and `round` (the latest planned) are counted from
  * plan.jsonl and records.jsonl. `recordedState`, `message` and `updatedAt` are status.json's.
  * `holder` is the process holding run.lock (or, with no lock, the last one status.json names),
  * with whether it is still alive. `skippedLines` counts torn lines skipped in the middle of files.
+ * `batch` is status.json's latest state of the run's batch (as of `batch.at`), when it asks
+ * through a batch API: the batch keeps running at the provider whether or not a process waits on it.
  */
 export interface RunStatusReport {
   readonly dir: string;
@@ -39,6 +42,7 @@ export interface RunStatusReport {
   readonly skippedLines: number;
   readonly updatedAt?: string;
   readonly holder?: { readonly pid: number; readonly host: string; readonly startedAt: string; readonly heartbeatAt?: string; readonly alive: boolean };
+  readonly batch?: StatusBatch;
 }
 
 /** The status of run folder `dir`, recomputed from its files; `run-not-found` when it is not one. Reads only. */
@@ -81,7 +85,16 @@ export function runStatus(dir: string, env: Pick<PipelineEnv, 'now'> = { now: Da
     skippedLines: skipped,
     ...(recorded ? { updatedAt: recorded.updatedAt } : {}),
     ...(holder ? { holder } : {}),
+    ...(recorded?.batch ? { batch: recorded.batch } : {}),
   };
+}
+
+/** A batch's state in one line: `batch batch_abc at OpenAI: in progress, 120 of 400 requests done (3 failed), as of <time>`. */
+export function batchStatusLine(batch: StatusBatch): string {
+  const id = batch.remoteId ?? `with token ${batch.token} (id not yet known)`;
+  const c = batch.counts;
+  const done = c ? `, ${c.succeeded + c.failed} of ${c.total} requests done${c.failed > 0 ? ` (${c.failed} failed)` : ''}` : '';
+  return `batch ${id} at ${batch.provider}: ${batchStateWords(batch.state)}${done}, as of ${batch.at}`;
 }
 
 /** `status` in words: the state and what to do about it, then the counts. */
@@ -95,12 +108,14 @@ export function runStatusText(report: RunStatusReport): string {
     cancelled: `cancelled${report.message ? ` (${report.message})` : ''}; ${resume}`,
     complete: 'complete',
     'not-started': `not started; ${resume}`,
+    waiting: `waiting for its batch, which keeps running at the provider; collect it with: utilscope resume ${report.dir}`,
   };
   const share = report.planned > 0 ? ` (${((100 * report.answered) / report.planned).toFixed(1)}%)` : '';
   const lines = [
     `${report.dir}: ${head[report.state]}`,
     `  answered ${report.answered} of ${report.planned} planned${share}, ${report.failures} failed, round ${report.round}, cost $${report.costUsd.toFixed(4)}`,
   ];
+  if (report.batch) lines.push(`  ${batchStatusLine(report.batch)}`);
   if (report.updatedAt) lines.push(`  status.json last written ${report.updatedAt}`);
   if (report.skippedLines > 0) lines.push(`  ${report.skippedLines} torn line${report.skippedLines > 1 ? 's' : ''} skipped (left by an interrupted write; nothing else lost)`);
   return `${lines.join('\n')}\n`;

@@ -6,6 +6,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
+import { parseIntOption } from '../core/options.js';
 import type { RunSpec } from '../core/run-spec.js';
 import { costCapStopLine } from '../core/spend.js';
 import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
@@ -14,11 +15,12 @@ import { type AnyExperiment, builtinExperiments } from '../experiments/index.js'
 import { parseModelSpec, publicBaseUrl } from '../providers/index.js';
 import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
+import type { SharedSpend } from './ask.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type StudyDryRunJson, type StudyDryRunModelJson, type StudyJson, studyRowJson } from './json-output.js';
 import { logOutcomeWarnings } from './outcome-files.js';
-import { buildProvider } from './provider.js';
+import { buildBatchTransport, buildProvider } from './provider.js';
 import {
   assertCapEnforceable,
   estimateLine,
@@ -62,6 +64,14 @@ const protocolSchema = z.strictObject({
   allowUnpriced: z.boolean().optional(),
   /** A `--prices` file (path relative to the study file's folder). */
   prices: z.string().min(1).optional(),
+  /** `batch`: every model through its provider's batch API (as `--batch`); `interactive` (the default) one request at a time. */
+  transport: z.enum(['interactive', 'batch']).optional(),
+  /** Seconds between polls of a batch (as `--poll-interval`). */
+  pollInterval: z.number().nonnegative().optional(),
+  /** How long to wait for batches before leaving them running: seconds, or `30m`, `2h`, `1d` (as `--max-wait`). */
+  maxWait: z.union([z.number().nonnegative(), z.string().min(1)]).optional(),
+  /** One spend cap over every model of the study together (USD), besides each run's own `maxCost`. */
+  maxTotalCost: z.number().nonnegative().optional(),
   unparseable: z.enum(['exclude', 'half']).optional(),
   preset: z.literal('paper').optional(),
   template: z.string().optional(),
@@ -136,6 +146,7 @@ export function studyRunIds(study: Study, file?: string): string[] {
 
 /** What the session settings are called in a study file. */
 const PROTOCOL_NAMES: SessionFieldNames = { maxCost: 'protocol.maxCost', prices: 'protocol.prices', allowUnpriced: 'protocol.allowUnpriced: true' };
+const TOTAL_CAP_NAMES: SessionFieldNames = { ...PROTOCOL_NAMES, maxCost: 'protocol.maxTotalCost' };
 
 /** The built-in demo: the simulated family from 0.5B to 70B parameters on the starter outcomes. */
 export const DEMO_STUDY: Study = {
@@ -168,6 +179,27 @@ export interface StudyPaths {
   readonly json?: boolean;
   /** `--dry-run`: print every model's plan and cost and the total (StudyDryRunJson with `json`), ask nothing, create no folder. */
   readonly dryRun?: boolean;
+  /** `--batch` (true) / `--no-batch` (false): overrides the protocol's `transport`. */
+  readonly batch?: boolean;
+  /** `--parallel-models N`: models asked at once (default: all of them through batches, one at a time otherwise). */
+  readonly parallelModels?: string | number;
+  /** `--poll-interval`, `--max-wait`: override the protocol's. */
+  readonly pollInterval?: string | number;
+  readonly maxWait?: string | number;
+}
+
+/** Runs `work` over `items` with at most `limit` at once; results in the order of `items`. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T, k: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const k = next++;
+      results[k] = await work(items[k] as T, k);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
 }
 
 /**
@@ -175,11 +207,17 @@ export interface StudyPaths {
  * table. Before anything runs: every model's folder name is checked, and a cap no model's price can
  * enforce is refused. Each model's session follows the rule of `run` again: protocol fields given
  * win, the rest inherit the folder's stored session.
+ *
+ * Models are asked one at a time, or `parallelModels` at once (all at once through batches by
+ * default: their first rounds then go in together, and the study waits for the slowest batch rather
+ * than for every batch in turn), each against its own endpoint; `maxTotalCost` is one cap over all
+ * of them together. A model that stops short (its cap, Ctrl-C, `--max-wait`) stops the study once
+ * the models running beside it have stopped too.
  */
 export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
   const experiments = env.experiments ?? builtinExperiments;
   const runIds = studyRunIds(study, paths.file);
-  const { template: _template, prices: pricesFile, timeout, experiment: kind, ...protocol } = study.protocol;
+  const { template: _template, prices: pricesFile, timeout, experiment: kind, transport: protocolTransport, pollInterval, maxWait, maxTotalCost, ...protocol } = study.protocol;
   const experiment = experiments.get(kind ?? experiments.defaultKind);
   // Paths in a study file are relative to the file's own folder, as a reader of the file would expect.
   const baseDir = paths.file !== undefined ? dirname(paths.file) : env.cwd;
@@ -189,19 +227,32 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   const template = loadTemplate(study.protocol.template ?? 'forced-choice', baseDir);
   const studyDir = resolve(env.cwd, paths.outDir, study.name);
   const reportsDir = resolve(env.cwd, paths.reportsDir ?? 'reports');
+  const batch = paths.batch ?? (protocolTransport === undefined ? undefined : protocolTransport === 'batch');
   const prices = pricesFile !== undefined ? readPriceFile(resolve(baseDir, pricesFile)) : undefined;
   const planned = study.models.map((model, k) => {
     const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, template);
-    const connection = sessionConnection({ baseUrl: model.baseUrl, timeout });
+    const connection = sessionConnection({ baseUrl: model.baseUrl, timeout, pollInterval: paths.pollInterval ?? pollInterval, maxWait: paths.maxWait ?? maxWait });
     const provider = buildProvider(spec, loaded.set, template, env, connection);
     const dir = join(studyDir, runIds[k] as string);
     const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
-    const session = withPrice(resolveSession(protocol, stored), sessionPrice(spec, provider.simulated, prices, stored?.price));
-    return { model, dir, provider, connection, spec: { ...spec, session } };
+    const resolved = resolveSession({ ...protocol, ...(batch !== undefined ? { batch } : {}) }, stored);
+    const session = withPrice(resolved, sessionPrice(spec, provider.simulated, prices, stored?.price, resolved.transport));
+    // What the run spent in earlier sessions counts against the study's total cap.
+    const spentUsd = RunStore.exists(dir)
+      ? RunStore.open(dir)
+          .readRecords()
+          .reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0)
+      : 0;
+    return { model, dir, provider, connection, spentUsd, spec: { ...spec, session } };
   });
   try {
-    for (const [k, { spec }] of planned.entries())
-      assertCapEnforceable(spec.session, spec.modelSpec, env.log, PROTOCOL_NAMES, { ...(paths.file !== undefined ? { file: paths.file } : {}), model: `models[${k}]` });
+    for (const [k, { spec, connection }] of planned.entries()) {
+      const where = { ...(paths.file !== undefined ? { file: paths.file } : {}), model: `models[${k}]` };
+      assertCapEnforceable(spec.session, spec.modelSpec, env.log, PROTOCOL_NAMES, where);
+      if (maxTotalCost !== undefined) assertCapEnforceable({ ...spec.session, maxCostUsd: maxTotalCost }, spec.modelSpec, env.log, TOTAL_CAP_NAMES, where);
+      // A model without a batch API is refused before anything runs.
+      if (spec.session.transport === 'batch' && !env.transport) buildBatchTransport(spec, env, connection);
+    }
   } finally {
     for (const { provider } of planned) await provider.close?.();
   }
@@ -210,31 +261,45 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
     env.out.write(paths.json ? jsonLine(plan) : studyDryRunText(plan));
     return 'dry-run';
   }
-  const rows: StudyRow[] = [];
-  const metas: RunMeta[] = [];
-  for (const { model, dir, provider, connection, spec } of planned) {
+  const parallel = parseIntOption(paths.parallelModels, '--parallel-models', 1, batch ? planned.length : 1);
+  const shared: SharedSpend | undefined = maxTotalCost !== undefined ? { costUsd: planned.reduce((sum, p) => sum + p.spentUsd, 0), reservedUsd: 0, maxCostUsd: maxTotalCost } : undefined;
+  type Outcome = { readonly skipped: true } | { readonly row: StudyRow; readonly meta: RunMeta } | { readonly end: RunEnd; readonly why: string };
+  // Once a model stops short, no model that has not started yet is started.
+  let halted = false;
+  const outcomes = await mapLimited(planned, parallel, async ({ model, dir, provider, connection, spec }): Promise<Outcome> => {
+    if (halted) return { skipped: true };
     const label = model.label ?? model.spec;
     const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env);
     try {
       if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, spec.session.price));
-      const result = await runSession(store, env, label, spec.session, connection);
+      const result = await runSession(store, env, label, spec.session, connection, shared);
       if (result.end !== 'complete') {
+        const capped = store.readStatus()?.message;
         const why =
           result.end === 'cost-limit'
-            ? `run ${costCapStopLine(spec.session.maxCostUsd ?? 0, store.readStatus()?.costUsd ?? 0, result.answered, result.planned)}; raise protocol.maxCost and run the same command again to resume`
-            : `${result.end}; run the same command again to resume`;
-        env.log.write(`utilscope: study stopped at ${label}: ${why}\n`);
-        if (paths.json) env.out.write(jsonLine({ v: JSON_OUTPUT_VERSION, end: result.end, rows: rows.map(studyRowJson) } satisfies StudyJson));
-        return result.end;
+            ? `run ${capped ?? costCapStopLine(spec.session.maxCostUsd ?? 0, store.readStatus()?.costUsd ?? 0, result.answered, result.planned)}; raise protocol.maxCost${shared ? ' (or protocol.maxTotalCost)' : ''} and run the same command again to resume`
+            : result.end === 'waiting'
+              ? `still waiting for its batch (--max-wait), which keeps running at the provider; run the same command again to collect it`
+              : `${result.end}; run the same command again to resume`;
+        halted = true;
+        return { end: result.end, why: `${label}: ${why}` };
       }
       const { analysed, reportPath } = await finishRun(store, env, join(reportsDir, study.name));
       const meta: RunMeta = { dir, label, ...(model.params !== undefined ? { params: model.params } : {}), ...(model.capability !== undefined ? { capability: model.capability } : {}) };
-      metas.push(meta);
       const extraMetrics = analysed.experiment.compareMetrics?.(analysed.result) ?? [];
-      rows.push({ meta, answered: store.readStatus()?.answered ?? 0, simulated: store.manifest.simulated, analysis: utilitiesOf(analysed, dir), reportPath, extraMetrics });
+      return { meta, row: { meta, answered: store.readStatus()?.answered ?? 0, simulated: store.manifest.simulated, analysis: utilitiesOf(analysed, dir), reportPath, extraMetrics } };
     } finally {
       store.close();
     }
+  });
+  const rows = outcomes.flatMap((o) => ('row' in o ? [o.row] : []));
+  const metas = outcomes.flatMap((o) => ('meta' in o ? [o.meta] : []));
+  const stops = outcomes.flatMap((o) => ('end' in o ? [o] : []));
+  if (stops.length > 0) {
+    for (const stop of stops) env.log.write(`utilscope: study stopped at ${stop.why}\n`);
+    const end = (stops[0] as { end: RunEnd }).end;
+    if (paths.json) env.out.write(jsonLine({ v: JSON_OUTPUT_VERSION, end, rows: rows.map(studyRowJson) } satisfies StudyJson));
+    return end;
   }
   // Base URLs by their public part only: a key in one belongs to the study file, not to what it writes.
   const models = study.models.map((m) => (m.baseUrl !== undefined ? { ...m, baseUrl: publicBaseUrl(m.baseUrl) } : m));

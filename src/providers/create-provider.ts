@@ -7,12 +7,17 @@ import { quote, UtilscopeError } from '../core/errors.js';
 import type { Outcome, OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { createAnthropicProvider } from './anthropic.js';
+import { createAnthropicBatchTransport } from './anthropic-batch.js';
 import { splitBaseUrl } from './base-url.js';
+import type { BatchLimits } from './batch-call.js';
 import type { ModelSpec } from './model-spec.js';
 import { createOpenAIProvider } from './openai.js';
+import { createOpenAIBatchTransport } from './openai-batch.js';
 import { createRedactor, type Redactor } from './redact.js';
-import { needsApiKey, resolveBaseUrl } from './registry.js';
+import { needsApiKey, PROVIDERS, resolveBaseUrl } from './registry.js';
+import type { RetryDeps, RetryPolicy } from './retry.js';
 import { createSimProvider, parseSimSize } from './sim.js';
+import type { BatchTransport } from './transport.js';
 import type { Provider } from './types.js';
 
 /** What {@link createProvider} needs besides the spec; `env` is read for keys and base URLs only. */
@@ -98,5 +103,55 @@ export function createProvider(spec: ModelSpec, options: CreateProviderOptions):
         ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       });
     }
+  }
+}
+
+/** What {@link createBatchTransport} needs besides the spec: where and as whom, and how to wait between retries. */
+export interface CreateBatchTransportOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** --base-url as given this session (it may carry a key). */
+  readonly baseURL?: string;
+  /** The SDK's own per-request timeout in ms. */
+  readonly timeoutMs?: number;
+  readonly retry: RetryDeps;
+  readonly policy?: RetryPolicy;
+  /** Smaller per-batch limits than the provider's (tests of splitting). */
+  readonly limits?: BatchLimits;
+}
+
+/**
+ * The batch transport for `spec` (docs/architecture.md §"Transports"), for the providers whose
+ * registry entry offers `batch` (OpenAI's Batch API, Anthropic's Message Batches). Base URL and key
+ * as {@link createProvider} finds them, straight into the SDK constructor. Throws a one-line
+ * `invalid-option` naming `--batch` for any other provider, and `missing-api-key` as createProvider.
+ */
+export function createBatchTransport(spec: ModelSpec, options: CreateBatchTransportOptions): BatchTransport {
+  if (!spec.transports.includes('batch')) {
+    const offering = Object.values(PROVIDERS)
+      .filter((p) => p.transports.includes('batch'))
+      .map((p) => `${p.prefix}:`)
+      .join(', ');
+    throw new UtilscopeError('invalid-option', `--batch: ${spec.label} (${spec.prefix}:) has no batch API; batches are offered by ${offering}`, { field: '--batch' });
+  }
+  const baseURL = resolveBaseUrl(spec, options.baseURL, options.env);
+  const apiKey = apiKeyFor(spec, options.env, baseURL);
+  const connection = {
+    spec: spec.spec,
+    model: spec.model,
+    apiKey,
+    redact: redactorFor(apiKey, baseURL),
+    retry: options.retry,
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(baseURL !== undefined ? { baseURL } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  };
+  switch (spec.kind) {
+    case 'openai':
+      return createOpenAIBatchTransport({ ...connection, multipleSamples: spec.honoursN });
+    case 'anthropic':
+      return createAnthropicBatchTransport(connection);
+    default:
+      throw new UtilscopeError('internal', `${spec.spec}: the registry offers batches for a provider kind without a batch transport`);
   }
 }

@@ -13,3 +13,6 @@ export * from './pricing.js';
 export * from './create-provider.js';
 export * from './sim-server.js';
 export * from './transport.js';
+export * from './batch-call.js';
+export * from './openai-batch.js';
+export * from './anthropic-batch.js';

@@ -62,6 +62,47 @@ function toChoice(choice: ChatChoice, redact: (text: string) => string): Complet
 }
 
 /**
+ * The chat-completions body for `request` asking `n` samples, seeded `seed + seedOffset`: the one
+ * place a request becomes OpenAI's wire format, for the interactive call and for each line of a
+ * batch input file (openai-batch.ts), so both ask exactly the same thing. Pure.
+ */
+export function chatCompletionBody(model: string, reasoning: boolean, request: CompletionRequest, n: number, seedOffset = 0): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
+  const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
+  if (request.system !== undefined) messages.push({ role: 'system', content: request.system });
+  messages.push({ role: 'user', content: request.user });
+  return {
+    model,
+    messages,
+    // Reasoning models: the token cap under its new name, and temperature only at its default 1.
+    ...(reasoning ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
+    ...(reasoning && request.temperature !== 1 ? {} : { temperature: request.temperature }),
+    ...(n > 1 ? { n } : {}),
+    ...(request.logprobs && !reasoning ? { logprobs: true, top_logprobs: Math.min(MAX_TOP_LOGPROBS, Math.max(0, request.topLogprobs ?? MAX_TOP_LOGPROBS)) } : {}),
+    ...(request.seed !== undefined ? { seed: request.seed + seedOffset } : {}),
+  };
+}
+
+/**
+ * A chat-completions response body as a CompletionResult: choices in index order through the
+ * redactor, usage; a body without choices (some gateways answer 200 with `{"error": …}`) is a
+ * retryable `bad-response`. Used for interactive responses and for batch output lines. Pure.
+ */
+export function chatCompletionResult(body: unknown, redact: (text: string) => string, context: ErrorContext): CompletionResult {
+  const raw = (body ?? {}) as { choices?: unknown; error?: { message?: unknown }; usage?: { prompt_tokens?: number; completion_tokens?: number } };
+  if (!Array.isArray(raw.choices) || raw.choices.length === 0) {
+    const said = typeof raw.error?.message === 'string' ? `: ${raw.error.message.split('\n')[0]?.slice(0, 200)}` : '';
+    return classifyError(new Error(`no choices in the response${said}`), context);
+  }
+  const choices = [...(raw.choices as ChatChoice[])].sort((a, b) => a.index - b.index).map((choice) => toChoice(choice, redact));
+  return { kind: 'ok', choices, usage: { inputTokens: raw.usage?.prompt_tokens ?? 0, outputTokens: raw.usage?.completion_tokens ?? 0 } };
+}
+
+/** Where the SDK sends requests for `baseURL` (named in error messages). */
+export function openAIPublicUrl(baseURL: string | undefined): string {
+  return baseURL ?? OPENAI_DEFAULT_BASE_URL;
+}
+
+/**
  * A provider speaking the OpenAI chat-completions wire format. `complete` never throws: failures come
  * back as CompletionError values (classify-error.ts) whose messages name `spec` and the public base
  * URL; every message and answer text has passed through the connection's redactor (redact.ts).
@@ -71,36 +112,14 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
   // The SDK is loaded on the first request, not at start-up: most commands never ask a model.
   let client: Promise<OpenAI> | undefined;
   const sdkClient = () => (client ??= import('openai').then((m) => new m.default(sdk.options)));
-  const context: ErrorContext = { spec: options.spec, url: sdk.options.baseURL ?? OPENAI_DEFAULT_BASE_URL, redact: sdk.redact };
+  const context: ErrorContext = { spec: options.spec, url: openAIPublicUrl(sdk.options.baseURL), redact: sdk.redact };
   const multipleSamples = options.multipleSamples ?? true;
   const reasoning = isOpenAIReasoningModel(options.model, options.baseURL);
 
   async function call(request: CompletionRequest, n: number, seedOffset: number, signal: AbortSignal | undefined): Promise<CompletionResult> {
-    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
-    if (request.system !== undefined) messages.push({ role: 'system', content: request.system });
-    messages.push({ role: 'user', content: request.user });
     try {
-      const response = await (await sdkClient()).chat.completions.create(
-        {
-          model: options.model,
-          messages,
-          // Reasoning models: the token cap under its new name, and temperature only at its default 1.
-          ...(reasoning ? { max_completion_tokens: request.maxTokens } : { max_tokens: request.maxTokens }),
-          ...(reasoning && request.temperature !== 1 ? {} : { temperature: request.temperature }),
-          ...(n > 1 ? { n } : {}),
-          ...(request.logprobs && !reasoning ? { logprobs: true, top_logprobs: Math.min(MAX_TOP_LOGPROBS, Math.max(0, request.topLogprobs ?? MAX_TOP_LOGPROBS)) } : {}),
-          ...(request.seed !== undefined ? { seed: request.seed + seedOffset } : {}),
-        },
-        signal ? { signal } : {},
-      );
-      // Some gateways answer 200 with `{"error": …}` and no choices: an unusable, usually transient answer.
-      const raw = response as unknown as { choices?: unknown; error?: { message?: unknown } };
-      if (!Array.isArray(raw.choices) || raw.choices.length === 0) {
-        const said = typeof raw.error?.message === 'string' ? `: ${raw.error.message.split('\n')[0]?.slice(0, 200)}` : '';
-        return classifyError(new Error(`no choices in the response${said}`), context);
-      }
-      const choices = [...response.choices].sort((a, b) => a.index - b.index).map((choice) => toChoice(choice, sdk.redact));
-      return { kind: 'ok', choices, usage: { inputTokens: response.usage?.prompt_tokens ?? 0, outputTokens: response.usage?.completion_tokens ?? 0 } };
+      const response = await (await sdkClient()).chat.completions.create(chatCompletionBody(options.model, reasoning, request, n, seedOffset), signal ? { signal } : {});
+      return chatCompletionResult(response, sdk.redact, context);
     } catch (error) {
       return classifyError(error, context);
     }

@@ -17,6 +17,8 @@ import { billsNobody, providerFor } from './registry.js';
 export interface TokenPrice {
   readonly inputPerMillion: number;
   readonly outputPerMillion: number;
+  /** A `--prices` entry's own price through the batch API; absent means the provider's batch discount applies. */
+  readonly batch?: { readonly inputPerMillion: number; readonly outputPerMillion: number };
 }
 
 /** When the built-in prices were copied from the vendors' price pages (approximate). */
@@ -54,6 +56,26 @@ export const PRICE_TABLE: Readonly<Record<string, TokenPrice>> = {
   'claude-3-opus': { inputPerMillion: 15, outputPerMillion: 75 },
   'claude-opus-4': { inputPerMillion: 15, outputPerMillion: 75 },
 };
+
+/**
+ * What each provider's batch API charges, as a share of its list price, by registry prefix: OpenAI's
+ * Batch API and Anthropic's Message Batches both bill 50% of the interactive price
+ * (https://platform.openai.com/docs/guides/batch, https://docs.anthropic.com/en/docs/build-with-claude/batch-processing).
+ * Every provider whose registry entry offers the `batch` transport has an entry (a test checks it);
+ * a `--prices` entry's `batch` prices override it for that model.
+ */
+export const BATCH_PRICE_FACTOR: Readonly<Record<string, number>> = { openai: 0.5, anthropic: 0.5 };
+
+/**
+ * The price through the batch API of a model priced `price` at provider `prefix`: the price's own
+ * `batch` prices when a `--prices` entry gave them, else the list price times the provider's
+ * {@link BATCH_PRICE_FACTOR}; undefined when the provider has no batch discount. O(1).
+ */
+export function batchPriceOf(price: TokenPrice, prefix: string): { readonly inputPerMillion: number; readonly outputPerMillion: number } | undefined {
+  if (price.batch) return price.batch;
+  const factor = Object.hasOwn(BATCH_PRICE_FACTOR, prefix.toLowerCase()) ? BATCH_PRICE_FACTOR[prefix.toLowerCase()] : undefined;
+  return factor === undefined ? undefined : { inputPerMillion: price.inputPerMillion * factor, outputPerMillion: price.outputPerMillion * factor };
+}
 
 /** What local servers and simulations cost. */
 export const FREE_PRICE: TokenPrice = { inputPerMillion: 0, outputPerMillion: 0 };
@@ -108,7 +130,8 @@ export function costUsd(usage: TokenUsage, price: TokenPrice | undefined): numbe
  * One `--prices` entry: USD per million input and output tokens, finite numbers ≥ 0 (zod's
  * `number()` already refuses NaN and ±Infinity), no other fields.
  */
-const priceEntrySchema = z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() });
+const pricePairSchema = z.strictObject({ input: z.number().nonnegative(), output: z.number().nonnegative() });
+const priceEntrySchema = pricePairSchema.extend({ batch: pricePairSchema.optional() });
 
 /** A `--prices` file: model name or full spec → {@link priceEntrySchema}. Arrays and scalars are not records. */
 const priceFileSchema = z.record(z.string(), priceEntrySchema);
@@ -117,7 +140,8 @@ const PRICE_FILE_SHAPE = '{"<model>": {"input": usdPerMTok, "output": usdPerMTok
 
 /**
  * Parses a `--prices` file's content: JSON `{"<model or spec>": {"input": usdPerMTok, "output":
- * usdPerMTok}}`, as text or an already-parsed value (e.g. YAML read by the store). Keys are matched
+ * usdPerMTok, "batch"?: {"input": usdPerMTok, "output": usdPerMTok}}}` (`batch`: the price through the
+ * batch API, when it is not the provider's usual discount), as text or an already-parsed value (e.g. YAML read by the store). Keys are matched
  * by {@link priceFor} against the full spec first, then the model name. Throws a one-line
  * `invalid-option` UtilscopeError naming `file` (and, for a bad entry, its key as `field`) for
  * anything else: text that is not JSON, a non-object or array, a negative, non-finite or non-numeric
@@ -139,5 +163,10 @@ export function parsePriceOverrides(data: unknown, file: string): Record<string,
     throw new UtilscopeError('invalid-option', `price for ${quote(model)} must be {"input": usdPerMTok, "output": usdPerMTok} with numbers ≥ 0`, { file, field: String(model) });
   }
   // zod's output, not the input: a `__proto__` key (never a model name) is dropped there, not validated, so it must not come back.
-  return Object.fromEntries(Object.entries(parsed.data).map(([model, p]) => [model, { inputPerMillion: p.input, outputPerMillion: p.output }]));
+  return Object.fromEntries(
+    Object.entries(parsed.data).map(([model, p]) => [
+      model,
+      { inputPerMillion: p.input, outputPerMillion: p.output, ...(p.batch ? { batch: { inputPerMillion: p.batch.input, outputPerMillion: p.batch.output } } : {}) },
+    ]),
+  );
 }

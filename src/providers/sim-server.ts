@@ -2,8 +2,11 @@
  * `utilscope sim-server`: simulated respondents served over HTTP in the OpenAI
  * (`POST /v1/chat/completions`, with `n` and `logprobs`/`top_logprobs`) and Anthropic
  * (`POST /v1/messages`) wire formats, plus `GET /v1/models`, so the real SDK code paths can be
- * exercised end to end with no key (docs/architecture.md §"Providers"). The model name is the simulated size
- * (`7b` or `sim:7b`). Answers are deterministic given the request's `seed` (or a per-server counter).
+ * exercised end to end with no key (docs/architecture.md §"Providers"). Both providers' batch APIs
+ * are served too, over their own wire formats (sim-batch.ts). The model name is the simulated size
+ * (`7b` or `sim:7b`). Answers are deterministic given the request's `seed`; a request without one
+ * (Anthropic's API has none) is seeded by its prompt and how many times that prompt was asked
+ * before, so the same questions get the same answers whatever order they arrive in.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +14,7 @@ import { Rng } from '../core/rng.js';
 import type { Outcome } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { createSimRespondent, parseSimSize, type SimRespondent, simComplete } from './sim.js';
+import { createSimBatches, type SimBatchControl, type SimBatchOptions, type WireAnswer, type WireBody } from './sim-batch.js';
 import type { CompletionRequest } from './types.js';
 
 /** Options for {@link startSimServer}. */
@@ -29,15 +33,19 @@ export interface SimServerOptions {
    * do get through are unchanged (they depend on the request seed only).
    */
   readonly failRate?: number;
+  /** How the batch APIs behave: processing delay, per-request errors, expiry, state on disk (sim-batch.ts). */
+  readonly batches?: SimBatchOptions;
 }
 
 /** A listening sim-server: `url` is `http://host:port` (append `/v1` for the OpenAI SDK's baseURL). */
 export interface RunningSimServer {
   readonly url: string;
+  /** The batch ledger and controls: what was received and paid per custom id, holds and pauses. */
+  readonly batches: SimBatchControl;
   close(): Promise<void>;
 }
 
-interface ChatBody {
+interface ChatBody extends WireBody {
   model?: unknown;
   messages?: { role?: unknown; content?: unknown }[];
   system?: unknown;
@@ -76,7 +84,6 @@ const MAX_SAMPLES_PER_REQUEST = 128;
  */
 export async function startSimServer(options: SimServerOptions): Promise<RunningSimServer> {
   const respondents = new Map<number, SimRespondent>();
-  let counter = 0;
   const faults = new Rng(`sim-server-faults|${options.seed ?? 0}`);
   let injected = 0;
   const respondentFor = (model: unknown): SimRespondent | undefined => {
@@ -91,12 +98,90 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
     return r;
   };
 
-  const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
+  /** The answer to one request body in the wire format of `provider`: the interactive routes and every batch request. */
+  const answer = (provider: 'openai' | 'anthropic', body: ChatBody): WireAnswer => {
+    const anthropic = provider === 'anthropic';
+    const error = (status: number, type: string, message: string): WireAnswer => ({
+      status,
+      body: anthropic ? { type: 'error', error: { type, message } } : { error: { message, type, param: null, code: null } },
+      samples: 0,
+    });
+    const respondent = respondentFor(body.model);
+    if (!respondent) return error(404, 'not_found_error', `unknown simulated model "${String(body.model)}" (use a size such as 7b)`);
+    const samples = !anthropic && body.n !== undefined ? body.n : 1;
+    if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES_PER_REQUEST) {
+      return error(400, 'invalid_request_error', `n must be an integer from 1 to ${MAX_SAMPLES_PER_REQUEST}`);
+    }
+    const messages = Array.isArray(body.messages) ? body.messages : [];
+    const user = textOf(messages.filter((m) => m.role === 'user').at(-1)?.content);
+    const system = anthropic ? textOf(body.system) : textOf(messages.find((m) => m.role === 'system')?.content);
+    const topLogprobs = typeof body.top_logprobs === 'number' ? Math.max(0, Math.floor(body.top_logprobs)) : undefined;
+    const request: CompletionRequest = {
+      user,
+      ...(system ? { system } : {}),
+      temperature: typeof body.temperature === 'number' ? body.temperature : 1,
+      maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : 16,
+      samples,
+      logprobs: !anthropic && body.logprobs === true,
+    };
+    const seed = typeof body.seed === 'number' ? body.seed : batches.seedFor(`${String(body.model)}\u0000${system}\u0000${user}`);
+    const result = simComplete(respondent, options.template, request, seed);
+    if (result.kind === 'error') return error(400, 'invalid_request_error', result.message);
+    if (!anthropic) {
+      return {
+        status: 200,
+        samples,
+        body: {
+          id: `chatcmpl-sim-${seed}`,
+          object: 'chat.completion',
+          created: 0,
+          model: String(body.model),
+          choices: result.choices.map((c, index) => ({
+            index,
+            finish_reason: 'stop',
+            message: { role: 'assistant', content: c.text, refusal: null },
+            logprobs: c.firstTokenLogprobs
+              ? {
+                  refusal: null,
+                  content: [
+                    {
+                      token: c.text,
+                      logprob: c.firstTokenLogprobs[0]?.logprob ?? 0,
+                      bytes: null,
+                      top_logprobs: c.firstTokenLogprobs.slice(0, topLogprobs).map((t) => ({ token: t.token, logprob: t.logprob, bytes: null })),
+                    },
+                  ],
+                }
+              : null,
+          })),
+          usage: { prompt_tokens: result.usage.inputTokens, completion_tokens: result.usage.outputTokens, total_tokens: result.usage.inputTokens + result.usage.outputTokens },
+        },
+      };
+    }
+    return {
+      status: 200,
+      samples: 1,
+      body: {
+        id: `msg_sim_${seed}`,
+        type: 'message',
+        role: 'assistant',
+        model: String(body.model),
+        content: [{ type: 'text', text: result.choices[0]?.text ?? '' }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { input_tokens: result.usage.inputTokens, output_tokens: result.usage.outputTokens },
+      },
+    };
+  };
+  const batches = createSimBatches({ ...options.batches, seed: options.batches?.seed ?? options.seed ?? 0 }, (provider, body) => answer(provider, body as ChatBody));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
     const path = (req.url ?? '').split('?')[0];
     if (req.method === 'GET' && path === '/v1/models') {
       send(res, 200, { object: 'list', data: ['0.5b', '1.5b', '3b', '7b', '14b', '70b'].map((id) => ({ id, object: 'model', created: 0, owned_by: 'utilscope-sim' })) });
       return;
     }
+    if (await batches.handle(req, res, raw)) return;
     const anthropic = path === '/v1/messages';
     if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/messages')) {
       sendError(res, false, 404, 'not_found_error', `no route ${req.method} ${path}`);
@@ -110,85 +195,25 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
     }
     let body: ChatBody;
     try {
-      body = JSON.parse(raw) as ChatBody;
+      body = JSON.parse(raw.toString('utf8')) as ChatBody;
     } catch {
       sendError(res, anthropic, 400, 'invalid_request_error', 'request body is not JSON');
       return;
     }
-    const respondent = respondentFor(body.model);
-    if (!respondent) {
-      sendError(res, anthropic, 404, 'not_found_error', `unknown simulated model "${String(body.model)}" (use a size such as 7b)`);
-      return;
-    }
-    const samples = !anthropic && body.n !== undefined ? body.n : 1;
-    if (typeof samples !== 'number' || !Number.isInteger(samples) || samples < 1 || samples > MAX_SAMPLES_PER_REQUEST) {
-      sendError(res, anthropic, 400, 'invalid_request_error', `n must be an integer from 1 to ${MAX_SAMPLES_PER_REQUEST}`);
-      return;
-    }
-    const messages = Array.isArray(body.messages) ? body.messages : [];
-    const user = textOf(messages.filter((m) => m.role === 'user').at(-1)?.content);
-    const system = path === '/v1/messages' ? textOf(body.system) : textOf(messages.find((m) => m.role === 'system')?.content);
-    const openai = !anthropic;
-    const topLogprobs = typeof body.top_logprobs === 'number' ? Math.max(0, Math.floor(body.top_logprobs)) : undefined;
-    const request: CompletionRequest = {
-      user,
-      ...(system ? { system } : {}),
-      temperature: typeof body.temperature === 'number' ? body.temperature : 1,
-      maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : 16,
-      samples,
-      logprobs: openai && body.logprobs === true,
-    };
-    const seed = typeof body.seed === 'number' ? body.seed : counter++;
-    const result = simComplete(respondent, options.template, request, seed);
-    if (result.kind === 'error') {
-      sendError(res, anthropic, 400, 'invalid_request_error', result.message);
-      return;
-    }
-    if (openai) {
-      send(res, 200, {
-        id: `chatcmpl-sim-${seed}`,
-        object: 'chat.completion',
-        created: 0,
-        model: String(body.model),
-        choices: result.choices.map((c, index) => ({
-          index,
-          finish_reason: 'stop',
-          message: { role: 'assistant', content: c.text, refusal: null },
-          logprobs: c.firstTokenLogprobs
-            ? {
-                refusal: null,
-                content: [
-                  {
-                    token: c.text,
-                    logprob: c.firstTokenLogprobs[0]?.logprob ?? 0,
-                    bytes: null,
-                    top_logprobs: c.firstTokenLogprobs.slice(0, topLogprobs).map((t) => ({ token: t.token, logprob: t.logprob, bytes: null })),
-                  },
-                ],
-              }
-            : null,
-        })),
-        usage: { prompt_tokens: result.usage.inputTokens, completion_tokens: result.usage.outputTokens, total_tokens: result.usage.inputTokens + result.usage.outputTokens },
-      });
-      return;
-    }
-    send(res, 200, {
-      id: `msg_sim_${seed}`,
-      type: 'message',
-      role: 'assistant',
-      model: String(body.model),
-      content: [{ type: 'text', text: result.choices[0]?.text ?? '' }],
-      stop_reason: 'end_turn',
-      stop_sequence: null,
-      usage: { input_tokens: result.usage.inputTokens, output_tokens: result.usage.outputTokens },
-    });
+    const answered = answer(anthropic ? 'anthropic' : 'openai', body);
+    send(res, answered.status, answered.body);
   };
 
   const server = createServer((req, res) => {
     // Collect bytes, decode once: a multi-byte character may straddle two chunks.
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks)).catch((error: unknown) => {
+        if (!res.headersSent) sendError(res, false, 500, 'api_error', `sim-server: ${error instanceof Error ? error.message : String(error)}`);
+        else res.destroy();
+      });
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -198,6 +223,7 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
   const host = address.includes(':') ? `[${address}]` : address;
   return {
     url: `http://${host}:${port}`,
+    batches: batches.control,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -26,10 +26,43 @@ export interface BatchTicket {
   readonly remoteId: string;
 }
 
+/**
+ * Where a running batch is, in the providers' common vocabulary: OpenAI's `validating`,
+ * `in_progress`, `finalizing` and `cancelling`; Anthropic's `in_progress` and `canceling`.
+ */
+export type BatchPhase = 'validating' | 'in-progress' | 'finalizing' | 'cancelling';
+
+/** How a batch ended. `failed` means the provider refused the whole batch (nothing was run, nothing paid). */
+export type BatchOutcome = 'completed' | 'expired' | 'failed' | 'cancelled';
+
+/** Requests of a batch by state, as the provider counts them (requests, not samples). */
+export interface BatchCounts {
+  readonly total: number;
+  /** Finished with an answer. */
+  readonly succeeded: number;
+  /** Finished with an error (per-request errors; for an ended batch also expired and cancelled requests). */
+  readonly failed: number;
+}
+
 /** Where a batch stands. An ended batch's results can be read, whatever its outcome. */
 export type BatchPoll =
-  | { readonly state: 'running'; readonly done?: number; readonly total?: number }
-  | { readonly state: 'ended'; readonly outcome: 'completed' | 'expired' | 'failed' | 'cancelled' };
+  | { readonly state: 'running'; readonly phase: BatchPhase; readonly counts?: BatchCounts }
+  | { readonly state: 'ended'; readonly outcome: BatchOutcome; readonly counts?: BatchCounts; readonly message?: string };
+
+/** What the journal knows about a batch whose remote id was never written, to find it by. */
+export interface BatchLookupHint {
+  /** When the batch was journalled, just before its submission (ISO 8601, our clock). */
+  readonly submittedAt: string;
+  /** How many requests it held. */
+  readonly requests: number;
+}
+
+/**
+ * What a provider says about a batch sought by token: it has it, it certainly does not, or it cannot
+ * tell yet (Anthropic batches carry no metadata, so a candidate is only recognised by its results,
+ * once it has ended: see anthropic-batch.ts). `undecided` is asked again after a poll interval.
+ */
+export type BatchLookup = { readonly kind: 'found'; readonly ticket: BatchTicket } | { readonly kind: 'absent' } | { readonly kind: 'undecided'; readonly reason: string };
 
 /** What every transport says about the model behind it. */
 interface TransportCapabilities {
@@ -51,12 +84,24 @@ export interface InteractiveTransport extends TransportCapabilities {
 /** Many requests as one remote job: submit, poll, read results. */
 export interface BatchTransport extends TransportCapabilities {
   readonly kind: 'batch';
-  /** Submits `requests` as one job tagged with `token`; resolves once the provider has accepted it. */
+  /** The provider's name for messages (`OpenAI`, `Anthropic`). */
+  readonly provider: string;
+  /**
+   * `requests` cut, in order, into as few jobs as the provider accepts (OpenAI: 50,000 requests and
+   * 200 MB per input file; Anthropic: 100,000 requests or 256 MB per batch). Pure.
+   */
+  split(requests: readonly KeyedRequest[]): KeyedRequest[][];
+  /** Submits `requests` as one job tagged with `token`; resolves once the provider has accepted it. Throws when it could not submit. */
   submit(requests: readonly KeyedRequest[], token: string): Promise<BatchTicket>;
   /** The job submitted under `token`, if the provider has one (a run killed before recording the remote id). */
-  find(token: string): Promise<BatchTicket | undefined>;
+  find(token: string, hint: BatchLookupHint): Promise<BatchLookup>;
+  /** Where the job stands; transient failures are retried inside, so a throw is final for this session. */
   poll(ticket: BatchTicket): Promise<BatchPoll>;
-  /** The results of an ended job; requests without a result are simply absent. */
+  /**
+   * The results of an ended job, read as they arrive (streamed, not loaded whole). A request that
+   * was never run (expired, cancelled) is simply absent; a per-request error is a `CompletionError`.
+   * Reading again gives the same results: downloading is free, only running a request is paid.
+   */
   results(ticket: BatchTicket): AsyncIterable<KeyedResult>;
 }
 

@@ -30,13 +30,15 @@ export interface InFlightBatch {
   readonly multiSample: boolean;
   /** Known once the provider accepted the batch; absent when the run stopped before that was recorded. */
   readonly remoteId?: string;
+  /** When it was journalled, just before submission (ISO 8601): where a search for it by token starts. */
+  readonly at: string;
 }
 
 /** The batches in flight after `entries`, in submission order. */
 export function inFlightBatches(entries: readonly JournalEntry[]): InFlightBatch[] {
   const open = new Map<string, InFlightBatch>();
   for (const e of entries) {
-    if (e.kind === 'submitting') open.set(e.token, { token: e.token, transport: e.transport, keys: e.keys, multiSample: e.multiSample });
+    if (e.kind === 'submitting') open.set(e.token, { token: e.token, transport: e.transport, keys: e.keys, multiSample: e.multiSample, at: e.at });
     else if (e.kind === 'submitted') {
       const batch = open.get(e.token);
       if (batch) open.set(e.token, { ...batch, remoteId: e.remoteId });

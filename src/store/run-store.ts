@@ -33,7 +33,25 @@ import { migrateManifest, type RunManifest } from './migrate.js';
 
 export type { RunManifest } from './migrate.js';
 
-export type RunState = 'running' | 'complete' | 'cancelled' | 'error';
+/** `waiting`: the session ended with a batch still running at the provider (`--max-wait`); resuming collects it. */
+export type RunState = 'running' | 'complete' | 'cancelled' | 'error' | 'waiting';
+
+/**
+ * The latest state of a run's batch (docs/architecture.md §"Run folder"), as status.json keeps it so
+ * `utilscope status` can show a batch that another process, or no process, is waiting on.
+ */
+export interface StatusBatch {
+  readonly token: string;
+  readonly remoteId?: string;
+  /** `OpenAI`, `Anthropic`. */
+  readonly provider: string;
+  /** submitting, looking-up, validating, in-progress, finalizing, cancelling, downloading, completed, expired, cancelled, failed. */
+  readonly state: string;
+  /** Requests in the batch and how many finished with an answer or an error, as the provider counts them. */
+  readonly counts?: { readonly total: number; readonly succeeded: number; readonly failed: number };
+  /** When this state was seen (ISO 8601). */
+  readonly at: string;
+}
 
 /** Contents of status.json. */
 export interface RunStatus {
@@ -52,6 +70,8 @@ export interface RunStatus {
   readonly message?: string;
   /** The spend cap (USD) in force when the session stopped at it; set only then (state `cancelled`). */
   readonly costCapUsd?: number;
+  /** The latest state of the run's current batch, when it asks through a batch API. */
+  readonly batch?: StatusBatch;
   /** The session that wrote this status: its lock, and when it last wrote (its heartbeat; = updatedAt). */
   readonly holder?: Omit<LockInfo, 'v'> & { readonly heartbeatAt: string };
 }

@@ -63,6 +63,35 @@ describe('progressLine', () => {
   });
 });
 
+describe('progressLine with a batch', () => {
+  const batch = (state: NonNullable<RunProgress['batch']>['state']): NonNullable<RunProgress['batch']> => ({
+    token: 't',
+    remoteId: 'batch_1',
+    provider: 'OpenAI',
+    state,
+    counts: { total: 400, succeeded: 117, failed: 3 },
+    at: '2026-01-01T00:00:00.000Z',
+  });
+
+  it('shows each state of the batch in words with its counts', () => {
+    const words = { validating: 'validating', 'in-progress': 'in progress', finalizing: 'finalising', completed: 'completed', expired: 'expired' } as const;
+    for (const [state, said] of Object.entries(words)) {
+      expect(progressLine(progress({ batch: batch(state as keyof typeof words) }), 200, 60_000, session)).toContain(`batch ${said} 120/400`);
+    }
+  });
+
+  it('keeps the batch state at 80 columns, dropping the bar and the round first, and gives it up only when even that does not fit', () => {
+    const p = progress({ batch: batch('in-progress') });
+    const line = progressLine(p, 80, 60_000, { label: 'anthropic:claude-3-5-haiku-latest', startedAtMs: 0 });
+    expect(line.length).toBeLessThan(80);
+    expect(line).toContain('batch in progress 120/400');
+    expect(line).not.toContain('[');
+    const narrow = progressLine(p, 40, 60_000, session);
+    expect(narrow.length).toBeLessThan(40);
+    expect(narrow).toContain('600/4000 answers');
+  });
+});
+
 describe('the progress reporter on a TTY', () => {
   it('draws at 80 columns when the terminal says it has 0 (a pseudo-terminal without a size)', () => {
     let written = '';

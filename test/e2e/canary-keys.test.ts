@@ -5,12 +5,18 @@
  * in answers (stored raw, some unparseable so the report quotes them) and in a 400 that ends a run.
  * Afterwards no substring longer than 8 characters of any key is in stdout, stderr, any file of the
  * run folders (run.json, records.jsonl, status.json, …) or any report.
+ *
+ * Through the batch APIs too: a proxy in front of sim-server echoes the keys it received into batch
+ * results (answers and per-request errors); afterwards no key is in the batch input files the
+ * server received, the journal, status.json, records, reports or the terminal.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningSimServer, startSimServer } from '../../src/providers/sim-server.js';
+import { loadTemplate } from '../../src/store/index.js';
 import { runCli, tempCwd } from '../helpers/run-cli.js';
 import { openAIBody } from '../helpers/scripted-server.js';
 
@@ -160,5 +166,87 @@ describe('canary keys', () => {
     expect(manifest.spec.baseUrl).toBe(`http://${server.url}/v1`);
     // Resuming needs the secret again, and the run says so.
     expect(r.stderr).toMatch(/pass --base-url again/);
+  });
+});
+
+/**
+ * A proxy in front of sim-server that leaks through batch results: in every downloaded results file
+ * (OpenAI's output files, Anthropic's results), every third answer becomes a sentence echoing the
+ * keys the download carried, and every fourth request a per-request error echoing them.
+ */
+async function startLeakyBatchProxy(target: RunningSimServer): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', async () => {
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
+      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+      const upstream = await fetch(`${target.url}${req.url}`, { method: req.method ?? 'GET', headers, ...(body && req.method !== 'GET' ? { body } : {}) });
+      let text = await upstream.text();
+      const host = `http://${req.headers.host}`;
+      text = text.replaceAll(target.url, host);
+      const echo = [echoOf(req), typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'].slice(1) : ''].filter((e) => e.length > 8).join(' / ');
+      if (/\/content$|\/results$/.test((req.url ?? '').split('?')[0] ?? '')) {
+        text = text
+          .split('\n')
+          .map((line, k) => {
+            if (line.trim() === '') return line;
+            const parsed = JSON.parse(line) as Record<string, unknown>;
+            if (k % 4 === 3) {
+              if ('result' in parsed)
+                return JSON.stringify({ custom_id: parsed['custom_id'], result: { type: 'errored', error: { type: 'error', error: { type: 'api_error', message: `upstream saw ${echo}` } } } });
+              return JSON.stringify({ ...parsed, response: { status_code: 500, request_id: 'r', body: { error: { message: `upstream saw ${echo}`, type: 'server_error' } } } });
+            }
+            if (k % 3 === 2) return line.replace(/"(content|text)":"[^"]*"/g, `"$1":"I will not pick. My keys are ${echo}."`);
+            return line;
+          })
+          .join('\n');
+      }
+      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+describe('canary keys through batches', () => {
+  it('no key reaches the batch input files, the journal, status.json, records, reports or the terminal, though results echo them', async () => {
+    const sim = await startSimServer({ port: 0, template: loadTemplate(), batches: {} });
+    const proxy = await startLeakyBatchProxy(sim);
+    servers.push(proxy, sim);
+    const cwd = tempCwd();
+    const common = ['--batch', '--poll-interval', '0', '--outcomes', SMALL, '--samples', '2', '--pairs', '14'];
+    const openai = await runCli(['run', '--model', 'openai:7b', '--base-url', `http://${proxy.url}/v1?api-key=${QUERY_KEY}`, ...common, '--name', 'oa'], {
+      cwd,
+      env: { OPENAI_API_KEY: ENV_KEY, UTILSCOPE_RETRY_BASE_MS: '1' },
+    });
+    const anthropic = await runCli(['run', '--model', 'anthropic:7b', '--base-url', `http://user:${USER_KEY}@${proxy.url}`, ...common, '--name', 'an'], {
+      cwd,
+      env: { ANTHROPIC_API_KEY: ENV_KEY, UTILSCOPE_RETRY_BASE_MS: '1' },
+    });
+    expect(openai.code, openai.stderr).toBe(0);
+    expect(anthropic.code, anthropic.stderr).toBe(0);
+    const outputs: [string, string][] = [
+      ['stdout+stderr', [openai, anthropic].map((r) => r.stdout + r.stderr).join('\n')],
+      ...filesUnder(cwd).map((file): [string, string] => [file, readFileSync(file, 'utf8')]),
+      ...[...sim.batches.uploads().entries()].map(([id, text]): [string, string] => [`upload ${id}`, text]),
+    ];
+    expect(outputs.map(([name]) => name)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/oa\/journal\.jsonl$/), expect.stringMatching(/an\/journal\.jsonl$/), expect.stringMatching(/^upload /)]),
+    );
+    const leaks = outputs.flatMap(([name, text]) => KEYS.map((key) => ({ name, key: key.slice(0, 6), leaked: longestLeak(text, key) }))).filter((l) => l.leaked > 8);
+    expect(leaks).toEqual([]);
+    // The echoing answers were stored, redacted, and the per-request errors asked again.
+    for (const run of ['oa', 'an']) expect(readFileSync(join(cwd, 'outputs', run, 'records.jsonl'), 'utf8')).toContain('My keys are [redacted]');
+    expect(readFileSync(join(cwd, 'outputs', 'oa', 'records.jsonl'), 'utf8')).toContain('upstream saw [redacted]');
   });
 });

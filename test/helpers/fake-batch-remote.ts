@@ -29,14 +29,20 @@ export class FakeBatchRemote {
   transport(kill: KillPoint = 'none'): BatchTransport & { killed: boolean } {
     const remote = this;
     const state = { killed: false };
+    // Once dead, a process makes no more calls: every later call fails too.
     const die = (point: KillPoint) => {
-      if (kill === point && !state.killed) {
+      if (state.killed) throw new Error('dead');
+      if (kill === point) {
         state.killed = true;
         throw new Error(`killed ${point}`);
       }
     };
+    const dead = () => {
+      if (state.killed) throw new Error('dead');
+    };
     return {
       kind: 'batch',
+      provider: 'fake remote',
       spec: this.respondent.spec,
       simulated: true,
       supportsLogprobs: false,
@@ -44,7 +50,9 @@ export class FakeBatchRemote {
       get killed() {
         return state.killed;
       },
+      split: (requests) => [[...requests]],
       async submit(requests, token) {
+        dead();
         const existing = [...remote.jobs.values()].find((j) => j.ticket.token === token);
         // Idempotent on the token, as a careful provider integration would be.
         const ticket = existing?.ticket ?? { token, remoteId: `batch_${++remote.counter}` };
@@ -56,14 +64,18 @@ export class FakeBatchRemote {
         return ticket;
       },
       async find(token) {
-        return [...remote.jobs.values()].find((j) => j.ticket.token === token)?.ticket;
+        dead();
+        const ticket = [...remote.jobs.values()].find((j) => j.ticket.token === token)?.ticket;
+        return ticket ? { kind: 'found', ticket } : { kind: 'absent' };
       },
       async poll(ticket) {
         const job = remote.jobs.get(ticket.remoteId);
         if (!job) return { state: 'ended', outcome: 'failed' };
         job.polls++;
         die('while-polling');
-        return job.polls < 2 ? { state: 'running', done: 0, total: job.requests.length } : { state: 'ended', outcome: remote.drop.size > 0 ? 'expired' : 'completed' };
+        return job.polls < 2
+          ? { state: 'running', phase: 'in-progress', counts: { total: job.requests.length, succeeded: 0, failed: 0 } }
+          : { state: 'ended', outcome: remote.drop.size > 0 ? 'expired' : 'completed' };
       },
       async *results(ticket): AsyncIterable<KeyedResult> {
         const job = remote.jobs.get(ticket.remoteId);

@@ -39,3 +39,12 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   });
   return { promise, resolve };
 }
+
+/** Resolves once `condition()` holds (checked on each turn of a short poll); a generous limit turns a hang into a clear failure naming `what`. */
+export async function waitUntil(condition: () => boolean, what: string, limitMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > limitMs) throw new Error(`waitUntil: ${what} did not happen`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -27,6 +27,14 @@ describe('parsePriceOverrides: accepted', () => {
     expect(parsePriceOverrides({ 'openai:gpt-4o': { input: 0, output: 0 } }, FILE)).toEqual({ 'openai:gpt-4o': { inputPerMillion: 0, outputPerMillion: 0 } });
   });
 
+  it('reads an entry’s own batch prices, and refuses a batch price that is not {"input", "output"} ≥ 0', () => {
+    expect(parsePriceOverrides('{"m": {"input": 2, "output": 4, "batch": {"input": 0.5, "output": 1}}}', FILE)).toEqual({
+      m: { inputPerMillion: 2, outputPerMillion: 4, batch: { inputPerMillion: 0.5, outputPerMillion: 1 } },
+    });
+    expect(rejection({ m: { input: 2, output: 4, batch: { input: -1, output: 1 } } }).message).toBe(ENTRY_MESSAGE('m'));
+    expect(rejection({ m: { input: 2, output: 4, batch: { input: 1 } } }).where?.field).toBe('m');
+  });
+
   it('an empty object is a valid, empty file (text or value)', () => {
     expect(parsePriceOverrides('{}', FILE)).toEqual({});
     expect(parsePriceOverrides({}, FILE)).toEqual({});

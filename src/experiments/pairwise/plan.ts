@@ -42,6 +42,16 @@ export function adaptivePairCount(ctx: ExperimentContext<unknown>, design: { rea
   return holdout.length + Math.max(design.pairBudget, initial.length);
 }
 
+/**
+ * The most rounds an adaptive design plans: round 0 (holdout and initial graph), then rounds of
+ * `roundSize` new pairs until the budget is spent — fewer when the stopping rule ends it early or no
+ * pair is left to ask. What the dry run turns into batch round-trips. O(N + holdout).
+ */
+export function adaptiveRoundCount(ctx: ExperimentContext<unknown>, design: { readonly pairBudget: number; readonly holdoutPairs: number; readonly roundSize: number }): number {
+  const { initial } = holdoutAndInitialPairs(ctx, design.holdoutPairs);
+  return 1 + Math.ceil(Math.max(0, design.pairBudget - initial.length) / Math.max(1, design.roundSize));
+}
+
 /** Number of planned training (non-holdout) pairs. */
 export function trainingPairCount(plan: readonly PlannedPair[]): number {
   let n = 0;

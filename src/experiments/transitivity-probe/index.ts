@@ -38,6 +38,8 @@ export const transitivityProbeExperiment: Experiment<TransitivityProbeConfig, Ru
   command: { name: 'probe transitivity', description: 'random triads, all three pairs in both orders: triad cycle probability' },
   runIdSuffix: '-probe',
   plannedPairs: (ctx) => 3 * ctx.config.triads,
+  // Every triad in one round: one batch round-trip.
+  plannedRounds: () => 1,
   planFirstRound: (ctx) => ctx.expand(triadPairs(probeTriads(ctx)), 0, false),
   planNextRound: () => ({ pairs: [] }),
   describe: (c) => `transitivity probe, ${c.triads} triads`,

@@ -8,7 +8,7 @@ import { parseChoice, parseIntOption } from '../../core/options.js';
 import { defaultHoldoutCount, defaultPairBudget, SELECTION_STRATEGIES, type SelectionStrategy } from '../../elicitation/selection.js';
 import { runReportSections, runReportTitle } from '../../report/html.js';
 import { analysePairwise, pairwiseDerived, type RunAnalysis } from '../pairwise/analyse.js';
-import { adaptivePairCount, fitForSelection, heldOutStable, planAdaptiveRound, planHoldoutAndInitial, roundsBefore, trainingPairCount } from '../pairwise/plan.js';
+import { adaptivePairCount, adaptiveRoundCount, fitForSelection, heldOutStable, planAdaptiveRound, planHoldoutAndInitial, roundsBefore, trainingPairCount } from '../pairwise/plan.js';
 import { buildRunReportData } from '../pairwise/report-data.js';
 import { pairwiseSummary } from '../pairwise/summary.js';
 import type { Experiment } from '../types.js';
@@ -66,6 +66,7 @@ export const utilitiesExperiment: Experiment<UtilitiesConfig, RunAnalysis> = {
   },
   runIdSuffix: '',
   plannedPairs: (ctx) => adaptivePairCount(ctx, ctx.config),
+  plannedRounds: (ctx) => adaptiveRoundCount(ctx, ctx.config),
   planFirstRound: (ctx) => planHoldoutAndInitial(ctx, ctx.config.holdoutPairs),
   planNextRound(ctx, state) {
     // Every fit here starts cold and reads only the records of planned rounds: the next round is a
