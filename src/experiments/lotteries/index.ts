@@ -106,6 +106,11 @@ export const lotteriesExperiment: Experiment<LotteriesConfig, LotteryAnalysis> =
     const { holdout, training } = lotteryRoundZero(ctx, ctx.config);
     return holdout.length + Math.max(ctx.config.pairBudget, training.length);
   },
+  plannedRounds(ctx) {
+    // Round 0 holds the initial graph and every lottery–branch pair; then rounds of `roundSize` until the budget.
+    const { training } = lotteryRoundZero(ctx, ctx.config);
+    return 1 + Math.ceil(Math.max(0, ctx.config.pairBudget - training.length) / Math.max(1, ctx.config.roundSize));
+  },
   planFirstRound(ctx) {
     const { holdout, training } = lotteryRoundZero(ctx, ctx.config);
     return [...ctx.expand(holdout, 0, true), ...ctx.expand(training, 0, false)];

@@ -92,6 +92,13 @@ describe('the lotteries design', () => {
     expect(readFileSync(join(copy, 'plan.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'plan.jsonl'), 'utf8'));
     expect(readFileSync(join(copy, 'fit.json'), 'utf8')).toBe(readFileSync(join(dir, 'fit.json'), 'utf8'));
     expect(fit.utilities.length).toBe(outcomes.length);
+    // The dry run's round count (batch round-trips) is the number of rounds the run planned.
+    const rounds = new Set(plan.map((p) => p['round'])).size;
+    const { lotteriesExperiment } = await import('../../../src/experiments/lotteries/index.js');
+    const { experimentContext } = await import('../../../src/experiments/context.js');
+    const spec = readJson<{ spec: Parameters<typeof experimentContext>[0] }>(join(dir, 'run.json')).spec;
+    const set = readJson<Parameters<typeof experimentContext>[2]>(join(dir, 'outcomes.json'));
+    expect(lotteriesExperiment.plannedRounds?.(experimentContext(spec, spec.experiment as never, set))).toBe(rounds);
   });
 
   it('scores the implicit lotteries of the built-in set, whose probabilities the model never sees', async () => {
