@@ -34,7 +34,13 @@ export interface ArmDefinition {
 const ARM_ID = /^[a-z0-9][a-z0-9._-]{0,59}$/;
 
 /** Control characters other than tab, line feed and carriage return: never meant for a model. */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+function controlCharacter(value: string): string | undefined {
+  for (const ch of value) {
+    const c = ch.codePointAt(0) ?? 0;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f)) return ch;
+  }
+  return undefined;
+}
 
 const text = z.string();
 
@@ -58,8 +64,8 @@ function fail(message: string, file: string, field: string): never {
 
 function checkText(value: string, file: string, field: string): void {
   if (value.trim() === '') fail('must not be empty', file, field);
-  const bad = CONTROL.exec(value);
-  if (bad) fail(`contains the control character U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`, file, field);
+  const bad = controlCharacter(value);
+  if (bad !== undefined) fail(`contains the control character U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`, file, field);
 }
 
 /**
