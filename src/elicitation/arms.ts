@@ -113,8 +113,9 @@ export function parseArmDefinition(data: unknown, file: string): ArmDefinition {
  * Its slots were checked when it was parsed (`parseTemplate`).
  */
 export function assertArmTemplate(template: PromptTemplate, file: string): void {
+  const words = template.text.replace(/\{\{[AB]\}\}/g, ' ');
   for (const label of ['A', 'B']) {
-    if (!new RegExp(`(?<![A-Za-z0-9])${label}(?![A-Za-z0-9])`).test(template.text)) {
+    if (!new RegExp(`(?<![A-Za-z0-9])${label}(?![A-Za-z0-9])`).test(words)) {
       fail(`template ${quote(template.name)} never shows the label ${label}; the answer parser reads only A or B`, file, 'template');
     }
   }

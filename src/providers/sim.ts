@@ -53,8 +53,9 @@
  *   Michael Faraday persona   ai-wellbeing       −0.5          at every size
  * Anything else — no system prompt, the deployment context, the template paraphrases, the retest
  * arm — shifts nothing. A completion-format request (a plain transcript, as a base model is asked)
- * behaves like a less post-trained model: noise, position bias, intransitivity and invalid answers
- * are those of quality q/2 (`COMPLETION_QUALITY_FACTOR`), while the value weights stay those of q.
+ * behaves like a less post-trained model: spread, position bias and invalid answers are those of
+ * quality q/2 (`COMPLETION_QUALITY_FACTOR`), while the value weights and the intransitivity stay
+ * those of q (so the format adds noise, not a value shift the analysis should flag).
  * The per-outcome terms are seeded by the outcome text alone, so every arm shares them and arm
  * differences are paired.
  *
@@ -274,7 +275,8 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
   }
 
   function margin(first: PlantedOutcome, second: PlantedOutcome): number {
-    const cyclic = INTRANSITIVITY * weakness * weakness * Math.sin(first.angle - second.angle);
+    // Intransitivity is the model's own (its quality's), whatever format it is asked in; the format changes noise, bias and invalid answers.
+    const cyclic = INTRANSITIVITY * (1 - quality) ** 2 * Math.sin(first.angle - second.angle);
     return first.utility - second.utility + POSITION_BIAS * weakness + cyclic;
   }
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { loadOutcomeSet } from '../../src/store/index.js';
-import { analysePersona, type ArmUtilities, holmFlags, splitHalfReliability } from '../../src/values/persona.js';
+import { type ArmUtilities, analysePersona, holmFlags, splitHalfReliability } from '../../src/values/persona.js';
 
 const core = loadOutcomeSet('core').set;
 const ids = core.outcomes.map((o) => o.id);
