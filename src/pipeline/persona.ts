@@ -37,10 +37,10 @@ export function armUtilitiesOf(dir: string, arm: string, label: string): { ids: 
   const ids = set.outcomes.map((o) => o.id);
   const plan = store.readPlan();
   const records = store.readRecords();
-  const fit = (rs: readonly PreferenceRecord[]) =>
+  const utilitiesFrom = (rs: readonly PreferenceRecord[]) =>
     fitUtilities(ids, packTallies(splitTallies(plan, rs).training, ids, spec.analysis.policy), { model: spec.analysis.fitModel, intervals: 'none' }).mean;
-  const halves = spec.sampling.samplesPerOrder >= 2 ? ([fit(records.filter((r) => r.sample % 2 === 0)), fit(records.filter((r) => r.sample % 2 === 1))] as const) : undefined;
-  return { ids, simulated: store.manifest.simulated, utilities: { arm, label, mean: fit(records), ...(halves ? { halves } : {}) } };
+  const halves = spec.sampling.samplesPerOrder >= 2 ? ([utilitiesFrom(records.filter((r) => r.sample % 2 === 0)), utilitiesFrom(records.filter((r) => r.sample % 2 === 1))] as const) : undefined;
+  return { ids, simulated: store.manifest.simulated, utilities: { arm, label, mean: utilitiesFrom(records), ...(halves ? { halves } : {}) } };
 }
 
 /**
