@@ -29,6 +29,9 @@ export interface PersonaReportData {
 /** Shifts smaller than this (utility sd) are "holds" even when flagged: too small to matter in words. */
 const NEGLIGIBLE_SHIFT = 0.1;
 
+/** Vega's tableau10 scheme, spelled out so the retest arm can be grey among them. */
+const TABLEAU10 = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
+
 function valueName(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
 }
@@ -49,7 +52,10 @@ export function personaSentences(model: PersonaModel): string[] {
     const top = flagged[0];
     if (top) {
       const others = flagged.length > 1 ? ` and under ${flagged.length - 1} other arm${flagged.length > 2 ? 's' : ''}` : '';
-      return { size: Math.abs(top.shift.estimate), text: `${valueName(value)}: shifts by ${signed(top.shift.estimate)} sd under ${labelOf(top.arm)} (${again})${others} — it moves with the persona.` };
+      return {
+        size: Math.abs(top.shift.estimate),
+        text: `${valueName(value)}: shifts by ${signed(top.shift.estimate)} sd under ${labelOf(top.arm)} (${again})${others} — it moves with the arm, not only with the model.`,
+      };
     }
     const most = largest ? ` (largest ${signed(largest.shift.estimate)} sd, under ${labelOf(largest.arm)}; ${again})` : '';
     return { size: 0, text: `${valueName(value)}: no arm moves it beyond noise${most} — it holds across these arms.` };
@@ -75,6 +81,8 @@ export function agreementSpec(model: PersonaModel, name: string): TopLevelSpec {
   const diagonal = model.arms.map((a) => ({ x: a.label, y: a.label, rho: 1, low: 1, high: 1, ceiling: false }));
   const ceiling = model.report.agreement.find((g) => (g.a === 'default' && g.b === 'retest') || (g.a === 'retest' && g.b === 'default'));
   const side = Math.max(220, Math.min(60 * order.length, 560));
+  // The colour spans the agreements seen (not 0–1), so a persona arm's drop below the ceiling shows.
+  const floor = Math.max(0, Math.min(0.8, Math.floor(10 * Math.min(...cells.map((c) => c.rho))) / 10));
   return {
     $schema: SCHEMA,
     title: {
@@ -95,7 +103,7 @@ export function agreementSpec(model: PersonaModel, name: string): TopLevelSpec {
       {
         mark: { type: 'rect' },
         encoding: {
-          color: { field: 'rho', type: 'quantitative', scale: { domain: [0, 1], scheme: 'blues' }, title: 'Spearman ρ (higher is more alike)' },
+          color: { field: 'rho', type: 'quantitative', scale: { domain: [floor, 1], scheme: 'blues', clamp: true }, title: 'Spearman ρ (higher is more alike)' },
           tooltip: [
             { field: 'y', type: 'nominal', title: 'arm' },
             { field: 'x', type: 'nominal', title: 'arm' },
@@ -108,7 +116,7 @@ export function agreementSpec(model: PersonaModel, name: string): TopLevelSpec {
       { transform: [{ filter: 'datum.ceiling' }], mark: { type: 'rect', fill: null, stroke: '#d35400', strokeWidth: 3 } },
       {
         mark: { type: 'text', fontSize: 11 },
-        encoding: { text: { field: 'rho', type: 'quantitative', format: '.2f' }, color: { condition: { test: 'datum.rho > 0.6', value: 'white' }, value: 'black' } },
+        encoding: { text: { field: 'rho', type: 'quantitative', format: '.2f' }, color: { condition: { test: `datum.rho > ${(floor + 1) / 2}`, value: 'white' }, value: 'black' } },
       },
     ],
   };
@@ -130,11 +138,13 @@ export function shiftSpec(model: PersonaModel, name: string): TopLevelSpec {
   );
   const arms = [...new Set([...rows, ...retest].map((r) => r.arm))];
   const values = [...new Set(rows.map((r) => r.value))];
+  const retestLabel = labelOf('retest');
+  const colours = arms.map((arm, k) => (arm === retestLabel ? '#8c8c8c' : (TABLEAU10[k % TABLEAU10.length] as string)));
   return {
     $schema: SCHEMA,
     title: {
       text: `${model.label}: how far each arm moves each value`,
-      subtitle: 'shift of the value score from the default arm, 95% interval; filled: flagged after Holm correction over every value and arm; grey: the retest arm',
+      subtitle: 'shift of the value score from the default arm, 95% interval; filled: flagged after Holm correction over every value and arm (5%); grey: the retest arm, what noise alone does',
     },
     description: `${name}: value shifts by arm`,
     data: { values: [...rows, ...retest] },
@@ -143,7 +153,7 @@ export function shiftSpec(model: PersonaModel, name: string): TopLevelSpec {
     encoding: {
       y: { field: 'value', type: 'nominal', sort: values, title: 'value' },
       yOffset: { field: 'arm', type: 'nominal', sort: arms },
-      color: { field: 'arm', type: 'nominal', sort: arms, title: 'arm', scale: { scheme: 'tableau10' } },
+      color: { field: 'arm', type: 'nominal', sort: arms, title: 'arm (filled point: shift flagged)', scale: { domain: arms, range: colours } },
     },
     layer: [
       { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: '#999' }, encoding: { x: { field: 'zero', type: 'quantitative' }, y: null, yOffset: null, color: null } },
@@ -158,8 +168,17 @@ export function shiftSpec(model: PersonaModel, name: string): TopLevelSpec {
         mark: { type: 'point', size: 70, strokeWidth: 2 },
         encoding: {
           x: { field: 'shift', type: 'quantitative' },
-          fill: { condition: { test: "datum.flagged === 'flagged (Holm, 5%)'", field: 'arm', type: 'nominal', sort: arms }, value: 'white' },
-          shape: { field: 'flagged', type: 'nominal', title: 'shift', scale: { domain: ['flagged (Holm, 5%)', 'not flagged', 'retest (noise)'], range: ['circle', 'circle', 'diamond'] } },
+          fill: {
+            condition: {
+              test: "datum.flagged === 'flagged (Holm, 5%)'",
+              field: 'arm',
+              type: 'nominal',
+              sort: arms,
+              title: 'arm (filled point: shift flagged)',
+              scale: { domain: arms, range: colours },
+            },
+            value: 'white',
+          },
           tooltip: [
             { field: 'value', type: 'nominal' },
             { field: 'arm', type: 'nominal' },
@@ -184,7 +203,7 @@ export function personaSection(model: PersonaModel, k: number): ReportSection {
     id: name,
     title: `Persona space: ${model.label}`,
     blocks: [
-      { kind: 'findings', items: personaSentences(model).map((text) => ({ text, tone: text.includes('moves with') ? 'warning' : 'quality' })) },
+      { kind: 'findings', items: personaSentences(model).map((text) => ({ text, tone: text.includes('moves with the arm') ? 'warning' : 'quality' })) },
       { kind: 'chart', spec: agreement },
       { kind: 'chart', spec: shifts },
       {
