@@ -49,21 +49,6 @@ export function renderPrompt(template: PromptTemplate, a: Outcome, b: Outcome, o
 }
 
 /**
- * Recovers the two option texts from a prompt rendered with `template`, or undefined when the
- * prompt does not match. Used by simulated respondents, which see only the prompt, like a model.
- */
-export function extractOptions(template: PromptTemplate, prompt: string): { first: string; second: string } | undefined {
-  const [head, rest] = template.text.split(SLOT_A) as [string, string];
-  const [middle, tail] = rest.split(SLOT_B) as [string, string];
-  const text = prompt.replace(/\r\n/g, '\n').trim();
-  if (!text.startsWith(head) || !text.endsWith(tail)) return undefined;
-  const inner = text.slice(head.length, text.length - tail.length);
-  const cut = inner.indexOf(middle);
-  if (cut < 0) return undefined;
-  return { first: inner.slice(0, cut), second: inner.slice(cut + middle.length) };
-}
-
-/**
  * Finds a question rendered with `template` inside a longer text — after an arm's context line or
  * inside a completion transcript — and returns the two option texts and the text before and after
  * it; undefined when the template's opening and closing text are not both there. Used by simulated
