@@ -125,7 +125,7 @@ export function buildBatchTransport(
 export function buildTransport(
   provider: Provider,
   env: Pick<PipelineEnv, 'transport' | 'env' | 'now'>,
-  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>,
+  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'> & Partial<Pick<RunSpec, 'arm'>>,
   session: Pick<SessionSpec, 'transport'> = {},
   connection: SessionConnection = {},
 ): Transport {

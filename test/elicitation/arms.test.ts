@@ -11,8 +11,10 @@ import { formatErrorLine, isUtilscopeError } from '../../src/core/errors.js';
 import { ANSWER_CUE, expandPair, parseArmDefinition, renderTranscript, requestIdentity } from '../../src/elicitation/index.js';
 import { builtinExperiments } from '../../src/experiments/index.js';
 import { buildRequest } from '../../src/pipeline/ask.js';
-import { assertArmReachable } from '../../src/pipeline/provider.js';
+import { assertArmReachable, buildBatchTransport } from '../../src/pipeline/provider.js';
 import { resolveRunSpec } from '../../src/pipeline/run-spec-options.js';
+import { anthropicMessageParams } from '../../src/providers/anthropic.js';
+import { chatCompletionBody, textCompletionBody } from '../../src/providers/openai.js';
 import { builtinArmNames, loadArm, loadOutcomeSet, loadTemplate, resolveArm } from '../../src/store/index.js';
 
 const template = loadTemplate();
@@ -161,5 +163,20 @@ describe('requests under an arm', () => {
     expect(() => assertArmReachable({ modelSpec: 'vllm:Qwen/Qwen2.5-0.5B', arm })).not.toThrow();
     expect(errorLine(() => assertArmReachable({ modelSpec: 'vllm:q', arm, session: { concurrency: 1, transport: 'batch' } }))).toMatch(/without --batch/);
     expect(errorLine(() => resolveRunSpec({ model: 'sim:7b', system: 'x' }, experiment, loaded, template, arm))).toMatch(/--system and --arm exclude each other/);
+    expect(errorLine(() => buildBatchTransport({ modelSpec: 'openai:gpt-3.5-turbo-instruct', arm }, { env: { OPENAI_API_KEY: 'sk-x' }, now: () => 0 }))).toMatch(/without --batch \(--arm\)$/);
+  });
+
+  it('puts the preamble into the interactive and batch bodies of both providers, and the transcript into a text-completion body', () => {
+    const persona = specUnder('fictional-ai');
+    const request = buildRequest({ comparisons: comparisons(persona.spec), multiSample: false }, { template, outcomes, spec: persona.spec });
+    const openai = chatCompletionBody('m', false, request, 1);
+    expect(openai.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(openai.messages.at(-1)?.content).toBe(request.user);
+    const anthropic = anthropicMessageParams('m', request);
+    expect(anthropic.system).toContain('Meridian');
+    expect(anthropic.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    const transcript = specUnder('transcript');
+    const completion = buildRequest({ comparisons: comparisons(transcript.spec), multiSample: true }, { template, outcomes, spec: transcript.spec });
+    expect(textCompletionBody('base', completion, 2)).toMatchObject({ model: 'base', prompt: completion.user, n: 2, max_tokens: 16, temperature: 1 });
   });
 });

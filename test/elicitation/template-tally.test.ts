@@ -20,7 +20,12 @@ describe('templates', () => {
           const prompt = renderPrompt(template, a, b, 'ba');
           expect(locateQuestion(template, prompt)).toEqual({ first: b.text, second: a.text, before: '', after: '' });
           // Inside an arm's context line or a completion transcript, the question is still found, and what surrounds it kept.
-          expect(locateQuestion(template, `Context.\n\nUser: ${prompt}\n\nAssistant: Answer:`)).toEqual({ first: b.text, second: a.text, before: 'Context.\n\nUser: ', after: '\n\nAssistant: Answer:' });
+          expect(locateQuestion(template, `Context.\n\nUser: ${prompt}\n\nAssistant: Answer:`)).toEqual({
+            first: b.text,
+            second: a.text,
+            before: 'Context.\n\nUser: ',
+            after: '\n\nAssistant: Answer:',
+          });
         },
       ),
     );
