@@ -151,7 +151,7 @@ export function shiftSpec(model: PersonaModel, name: string): TopLevelSpec {
     width: 520,
     height: Math.max(160, values.length * Math.max(28, arms.length * 9)),
     encoding: {
-      y: { field: 'value', type: 'nominal', sort: values, title: 'value' },
+      y: { field: 'value', type: 'nominal', sort: values, title: 'value scored' },
       yOffset: { field: 'arm', type: 'nominal', sort: arms },
       color: { field: 'arm', type: 'nominal', sort: arms, title: 'arm (filled point: shift flagged)', scale: { domain: arms, range: colours } },
     },
@@ -229,7 +229,7 @@ export function personaSection(model: PersonaModel, k: number): ReportSection {
 export function renderPersonaReport(data: PersonaReportData, assets: Parameters<typeof page>[3]): string {
   const sections = data.models.map(personaSection);
   const simulated = data.models.some((m) => m.simulated);
-  const intro = `<p class="first-line">study ${escapeHtml(data.study)} · ${data.models.length} models × ${escapeHtml(String(data.models[0]?.arms.length ?? 0))} arms${simulated ? ' · SIMULATED respondents' : ''}</p>
+  const intro = `<p class="first-line">study ${escapeHtml(data.study)} · ${data.models.length} model${data.models.length === 1 ? '' : 's'} × ${data.models[0]?.arms.length ?? 0} arms${simulated ? ' · SIMULATED respondents' : ''}</p>
 ${simulated ? '<div class="sim">These answers come from SIMULATED respondents with planted utilities and planted persona shifts, not from real models.</div>' : ''}
 <h1>Is it the model's value or the persona's?</h1>
 <p>Each model was asked the same pairs under every arm (a persona, a framing or a prompt format). A value that moves with the arm is the persona's; one that holds, as far as the retest arm shows noise allows, is the model's own. Shifts are in utility standard deviations of each arm's own fit.</p>`;

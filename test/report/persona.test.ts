@@ -2,8 +2,15 @@
  * The persona report (report/persona.ts): one sentence per value in plain words, every text
  * escaped, and the retest ceiling marked in the agreement chart.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agreementSpec, type PersonaModel, personaSentences, renderPersonaReport } from '../../src/report/index.js';
+import { agreementSpec, type PersonaModel, personaSentences, renderPersonaReport, shiftSpec } from '../../src/report/index.js';
+import { readVegaAssets } from '../../src/store/package-paths.js';
+import { browserIt, browserLaunchOptions } from '../helpers/browser.js';
+import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
+import { compileWarnings } from '../helpers/vega-warnings.js';
 
 const interval = (estimate: number, half = 0.2) => ({ estimate, low: estimate - half, high: estimate + half });
 const model: PersonaModel = {
@@ -50,5 +57,35 @@ describe('the persona report', () => {
     const spec = JSON.stringify(agreementSpec(model, 'p'));
     expect(spec).toContain('the ceiling noise allows (ρ = 0.94)');
     expect(spec).toContain('"ceiling":true');
+  });
+});
+
+describe('the persona report in a browser', () => {
+  it('has charts with worded titles and axes that compile without warnings', () => {
+    for (const spec of [agreementSpec(model, 'p'), shiftSpec(model, 'p')]) {
+      expect(chartHygieneProblems(spec)).toEqual([]);
+      expect(compileWarnings(spec)).toEqual([]);
+    }
+  });
+
+  browserIt('renders every chart without errors and is screenshotted', async () => {
+    const { chromium } = await import('playwright-core');
+    const path = join(mkdtempSync(join(tmpdir(), 'utilscope-persona-')), 'persona.html');
+    writeFileSync(path, renderPersonaReport({ study: 'persona', models: [model] }, readVegaAssets()));
+    const browser = await chromium.launch(browserLaunchOptions());
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning' ? errors.push(m.text()) : undefined));
+      await page.goto(`file://${path}`);
+      await page.waitForSelector('body[data-rendered]');
+      expect(await page.getAttribute('body', 'data-rendered')).toBe('true');
+      expect(await page.locator('[data-chart] svg').count()).toBe(2);
+      expect(errors).toEqual([]);
+      await page.screenshot({ path: '/tmp/persona-report.png', fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 });
