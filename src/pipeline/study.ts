@@ -127,6 +127,8 @@ export function parseStudy(data: unknown, file: string): Study {
     const strategy = parsed.data.protocol.strategy;
     if (strategy !== undefined && strategy !== 'random')
       throw new UtilscopeError('study-invalid', `a study with arms must use strategy random (the same pairs under every arm), not ${strategy}`, { ...where, field: 'protocol.strategy' });
+    if (parsed.data.protocol.system !== undefined)
+      throw new UtilscopeError('study-invalid', 'a study with arms takes its system prompts from the arms; put this one in an arm', { ...where, field: 'protocol.system' });
     if (parsed.data.protocol.stopWhenStable)
       throw new UtilscopeError('study-invalid', 'a study with arms cannot stop when stable (arms would stop at different rounds)', { ...where, field: 'protocol.stopWhenStable' });
   }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatErrorLine, isUtilscopeError } from '../../src/core/errors.js';
-import { type PipelineEnv, parseStudy, runStudy } from '../../src/index.js';
+import { type PipelineEnv, parseStudy, runStudy, startRun } from '../../src/index.js';
 import { tempCwd } from '../helpers/run-cli.js';
 
 function env(cwd: string): PipelineEnv & { written: () => string } {
@@ -60,9 +60,25 @@ describe('a study with arms', () => {
     return Promise.all([
       line({ ...base, arms: ['default'], protocol: { strategy: 'paper' } }).then((l) => expect(l).toMatch(/must use strategy random .*\(study\.yaml:protocol\.strategy\)$/)),
       line({ ...base, arms: ['default', 'default'] }).then((l) => expect(l).toMatch(/arm id "default" appears twice \(study\.yaml:arms\[1\]\)$/)),
+      line({ ...base, arms: ['default'], protocol: { system: 'Be brief.' } }).then((l) => expect(l).toMatch(/takes its system prompts from the arms.*\(study\.yaml:protocol\.system\)$/)),
       line({ ...base, arms: ['retest'] }).then((l) => expect(l).toMatch(/must include the default arm.*\(study\.yaml:arms\)$/)),
       line({ ...base, arms: ['default', { id: 'bad', label: 'Bad', description: 'd', format: 'fax' }] }).then((l) => expect(l).toMatch(/unknown format "fax".*\(study\.yaml:arms\[1\]\.format\)$/)),
     ]);
+  });
+
+  it('runs one run under --arm, keeps the arm in run.json and the report header, and resumes it unchanged', async () => {
+    const cwd = tempCwd();
+    const e = env(cwd);
+    expect(await startRun({ model: 'sim:7b', arm: 'true-self', outcomes: 'starter', pairs: 40, holdout: 5, samples: 1, name: 't' }, e)).toBe('complete');
+    const run = JSON.parse(readFileSync(join(cwd, 'outputs', 't', 'run.json'), 'utf8')) as { spec: { arm: { id: string; system: string; preamble: unknown[] } } };
+    expect(run.spec.arm.id).toBe('true-self');
+    expect(run.spec.arm.preamble).toHaveLength(2);
+    expect(readFileSync(join(cwd, 'reports', 't.html'), 'utf8')).toContain('· arm true-self');
+    const records = readFileSync(join(cwd, 'outputs', 't', 'records.jsonl'), 'utf8');
+    expect(await startRun({ model: 'sim:7b', arm: 'true-self', outcomes: 'starter', pairs: 40, holdout: 5, samples: 1, name: 't' }, e)).toBe('complete');
+    expect(readFileSync(join(cwd, 'outputs', 't', 'records.jsonl'), 'utf8')).toBe(records);
+    // Another arm on the same folder is refused, naming the arm fields that differ.
+    await expect(startRun({ model: 'sim:7b', arm: 'fictional-ai', outcomes: 'starter', pairs: 40, holdout: 5, samples: 1, name: 't' }, e)).rejects.toThrow(/arm\.id/);
   });
 
   it('asks every arm the same pairs and flags exactly the planted persona shifts', { timeout: 180_000 }, async () => {
