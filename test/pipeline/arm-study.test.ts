@@ -39,7 +39,7 @@ describe('a study with arms', () => {
     const cwd = tempCwd();
     const e = env(cwd);
     expect(await runStudy(study, e, { outDir: 'outputs', dryRun: true })).toBe('dry-run');
-    expect(e.written()).toContain('1 models × 7 arms (default, retest, fictional-ai, true-self, historical-scientist, deployment-context, paraphrase-1) × 6400 completions each');
+    expect(e.written()).toContain('1 model × 7 arms (default, retest, fictional-ai, true-self, historical-scientist, deployment-context, paraphrase-1) × 6400 completions each');
     expect(existsSync(join(cwd, 'outputs', 'persona'))).toBe(false);
   });
 
