@@ -79,6 +79,7 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '--outcomes <set>', description: 'built-in outcome set name or a JSON/YAML file', default: 'core' },
   { flags: '--template <file>', description: 'forced-choice template (built-in name or file)' },
   { flags: '--system <text>', description: 'system prompt' },
+  { flags: '--arm <name|file>', description: 'ask under an arm: a persona, framing or format (built-in name in prompts/arms/ or an arm file)' },
   { flags: '--samples <K>', description: 'completions per presentation order (default 5; paper preset 10)' },
   { flags: '--logprobs', description: 'read P(A), P(B) from log-probabilities: one call per order' },
   { flags: '--seed <N>', description: 'seed for pair plans, holdout and analysis', default: '1' },

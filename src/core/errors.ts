@@ -17,6 +17,7 @@ export const MESSAGES = {
   'outcomes-not-found': 'input',
   'pairs-invalid': 'input',
   'template-invalid': 'input',
+  'arm-invalid': 'input',
   'study-invalid': 'input',
   'records-corrupt': 'input',
   'run-not-found': 'input',

@@ -3,6 +3,7 @@
  * the choice of which pairs to ask.
  */
 export * from './template.js';
+export * from './arms.js';
 export * from './parse-answer.js';
 export * from './read-choice.js';
 export * from './comparisons.js';

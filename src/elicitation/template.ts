@@ -49,16 +49,22 @@ export function renderPrompt(template: PromptTemplate, a: Outcome, b: Outcome, o
 }
 
 /**
- * Recovers the two option texts from a prompt rendered with `template`, or undefined when the
- * prompt does not match. Used by simulated respondents, which see only the prompt, like a model.
+ * Finds a question rendered with `template` inside a longer text — after an arm's context line or
+ * inside a completion transcript — and returns the two option texts and the text before and after
+ * it; undefined when the template's opening and closing text are not both there. Used by simulated
+ * respondents, which read the arm's framing from what surrounds the question, like a model would.
  */
-export function extractOptions(template: PromptTemplate, prompt: string): { first: string; second: string } | undefined {
+export function locateQuestion(template: PromptTemplate, prompt: string): { first: string; second: string; before: string; after: string } | undefined {
   const [head, rest] = template.text.split(SLOT_A) as [string, string];
   const [middle, tail] = rest.split(SLOT_B) as [string, string];
-  const text = prompt.replace(/\r\n/g, '\n').trim();
-  if (!text.startsWith(head) || !text.endsWith(tail)) return undefined;
-  const inner = text.slice(head.length, text.length - tail.length);
+  const text = prompt.replace(/\r\n/g, '\n');
+  const start = head === '' ? 0 : text.indexOf(head);
+  if (start < 0) return undefined;
+  const innerStart = start + head.length;
+  const end = tail === '' ? text.length : text.lastIndexOf(tail);
+  if (end < innerStart) return undefined;
+  const inner = text.slice(innerStart, end);
   const cut = inner.indexOf(middle);
-  if (cut < 0) return undefined;
-  return { first: inner.slice(0, cut), second: inner.slice(cut + middle.length) };
+  if (cut < 0 || middle === '') return undefined;
+  return { first: inner.slice(0, cut).trim(), second: inner.slice(cut + middle.length).trim(), before: text.slice(0, start), after: text.slice(end + tail.length) };
 }

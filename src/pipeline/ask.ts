@@ -18,6 +18,7 @@ import { quote, UtilscopeError } from '../core/errors.js';
 import { hashStringToSeed } from '../core/rng.js';
 import type { RunSpec } from '../core/run-spec.js';
 import { type Comparison, type Outcome, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
+import { renderTranscript, withContext } from '../elicitation/arms.js';
 import { PARSER_VERSION, parseAnswer } from '../elicitation/parse-answer.js';
 import { choiceFromSlot, slotProbabilities } from '../elicitation/read-choice.js';
 import { type PromptTemplate, renderPrompt } from '../elicitation/template.js';
@@ -117,15 +118,17 @@ function outcomeOf(outcomes: ReadonlyMap<string, Outcome>, id: string): Outcome 
 export function buildRequest(group: RequestGroup, deps: Pick<AskDeps, 'template' | 'outcomes' | 'spec'>): CompletionRequest {
   const first = group.comparisons[0] as Comparison;
   const { arm, sampling } = deps.spec;
-  if (arm.format !== 'chat' || arm.preamble !== undefined || arm.context !== undefined) {
-    // The arm seam exists; rendering preambles, context lines and completion transcripts comes with persona arms.
-    throw new UtilscopeError('invalid-option', `arm ${quote(arm.id)}: preambles, context lines and the completion format are not supported yet`, { field: '--arm' });
-  }
-  const user = renderPrompt(deps.template, outcomeOf(deps.outcomes, first.a), outcomeOf(deps.outcomes, first.b), first.order);
+  const question = renderPrompt(deps.template, outcomeOf(deps.outcomes, first.a), outcomeOf(deps.outcomes, first.b), first.order);
+  // docs/architecture.md §"Arms": a preamble becomes earlier chat turns, a context line goes before the question, and the
+  // completion format sends one plain transcript ending in the answer cue.
+  const completion = arm.format === 'completion';
+  const user = completion ? renderTranscript(arm, question) : withContext(arm, question);
   const logprobs = sampling.mode === 'logprobs';
   return {
-    ...(arm.system !== undefined ? { system: arm.system } : {}),
+    ...(arm.system !== undefined && !completion ? { system: arm.system } : {}),
+    ...(arm.preamble !== undefined && !completion ? { preamble: arm.preamble } : {}),
     user,
+    ...(completion ? { format: 'completion' as const } : {}),
     temperature: sampling.temperature,
     maxTokens: sampling.maxTokens,
     samples: group.comparisons.length,

@@ -74,6 +74,8 @@ export interface StudyJson {
 export interface StudyDryRunModelJson {
   readonly label: string;
   readonly spec: string;
+  /** The arm's id, in a study with arms (one entry per model and arm). */
+  readonly arm?: string;
   readonly runDir: string;
   /** `new`: no folder yet; `partial`: a folder that the study would resume; `complete`: reused, nothing asked. */
   readonly folder: 'new' | 'partial' | 'complete';
@@ -98,6 +100,8 @@ export interface StudyDryRunJson {
   readonly v: typeof JSON_OUTPUT_VERSION;
   readonly end: 'dry-run';
   readonly study: string;
+  /** The arms every model runs under, in a study with arms. */
+  readonly arms?: readonly string[];
   readonly models: readonly StudyDryRunModelJson[];
   readonly total: { readonly answers: number; readonly requests: number; readonly costUsd: number; readonly unpriced: readonly string[] };
 }

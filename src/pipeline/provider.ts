@@ -3,6 +3,7 @@
  * wrapped in our retry policy, its transport, and its price. Keys are read from the environment map
  * and handed straight to the SDK constructor; they appear nowhere else.
  */
+import { UtilscopeError } from '../core/errors.js';
 import type { RunSpec, SessionPrice, SessionSpec } from '../core/run-spec.js';
 import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
@@ -40,14 +41,39 @@ export interface SessionConnection {
   readonly maxWaitMs?: number;
 }
 
+/** OpenAI's own models that still answer `/v1/completions`; every other model on api.openai.com is chat-only. */
+const OPENAI_COMPLETION_MODELS = /^(gpt-3\.5-turbo-instruct|davinci-002|babbage-002)/;
+
+/**
+ * Refuses, with one line naming `--arm`, an arm the model cannot be asked under: a completion-format
+ * arm needs a text-completions endpoint (OpenAI-compatible servers and simulations have one;
+ * Anthropic has none, and on api.openai.com only the instruct and base models do), cannot be read
+ * from log-probabilities (the chat route reads them; the completions route is not wired for it), and
+ * cannot go through a batch API (both are on chat routes here).
+ */
+export function assertArmReachable(spec: Pick<RunSpec, 'modelSpec' | 'baseUrl' | 'arm'> & Partial<Pick<RunSpec, 'sampling' | 'session'>>): void {
+  if (spec.arm.format !== 'completion') return;
+  const parsed = parseModelSpec(spec.modelSpec);
+  const refuse = (why: string): never => {
+    throw new UtilscopeError('invalid-option', `arm "${spec.arm.id}" uses the completion format, but ${why}`, { field: '--arm' });
+  };
+  if (parsed.kind === 'anthropic') refuse(`${spec.modelSpec} is an Anthropic model, and the Messages API has no text-completions endpoint; use a chat arm`);
+  const official = parsed.prefix === 'openai' && (spec.baseUrl === undefined || /^https:\/\/api\.openai\.com(\/|$)/.test(spec.baseUrl));
+  if (official && !OPENAI_COMPLETION_MODELS.test(parsed.model))
+    refuse(`${spec.modelSpec} is a chat-only model on api.openai.com; use gpt-3.5-turbo-instruct, davinci-002 or babbage-002, or a chat arm`);
+  if (spec.sampling?.mode === 'logprobs') refuse('log-probability mode reads chat completions only; drop --logprobs');
+  if (spec.session?.transport === 'batch') refuse('batches go to the chat route only; run it without --batch');
+}
+
 /** Builds the provider for a run, wrapped in our retry policy. */
 export function buildProvider(
-  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl' | 'seed'>,
+  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl' | 'seed'> & Partial<Pick<RunSpec, 'arm' | 'sampling' | 'session'>>,
   outcomeSet: OutcomeSet,
   template: PromptTemplate,
   env: Pick<PipelineEnv, 'env' | 'now'>,
   connection: SessionConnection = {},
 ): Provider {
+  if (spec.arm !== undefined) assertArmReachable({ ...spec, arm: spec.arm });
   const baseURL = connection.baseUrl ?? spec.baseUrl;
   const provider = createProvider(parseModelSpec(spec.modelSpec), {
     env: env.env,
@@ -74,7 +100,12 @@ export function buildProvider(
  * API through its SDK, key from the environment straight into the SDK constructor, waits between
  * retries on the real clock. `invalid-option` naming `--batch` for a provider without one.
  */
-export function buildBatchTransport(spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>, env: Pick<PipelineEnv, 'env' | 'now'>, connection: SessionConnection = {}): BatchTransport {
+export function buildBatchTransport(
+  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'> & Partial<Pick<RunSpec, 'arm'>>,
+  env: Pick<PipelineEnv, 'env' | 'now'>,
+  connection: SessionConnection = {},
+): BatchTransport {
+  if (spec.arm !== undefined) assertArmReachable({ ...spec, arm: spec.arm, session: { concurrency: 1, transport: 'batch' } });
   const baseURL = connection.baseUrl ?? spec.baseUrl;
   const base = Number(env.env['UTILSCOPE_RETRY_BASE_MS']);
   return createBatchTransport(parseModelSpec(spec.modelSpec), {
@@ -94,7 +125,7 @@ export function buildBatchTransport(spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>
 export function buildTransport(
   provider: Provider,
   env: Pick<PipelineEnv, 'transport' | 'env' | 'now'>,
-  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'>,
+  spec: Pick<RunSpec, 'modelSpec' | 'baseUrl'> & Partial<Pick<RunSpec, 'arm'>>,
   session: Pick<SessionSpec, 'transport'> = {},
   connection: SessionConnection = {},
 ): Transport {

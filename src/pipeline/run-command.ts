@@ -14,7 +14,7 @@ import type { OutcomeSet } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { type AnyExperiment, builtinExperiments, experimentContext, type OptionValues, parseExperimentConfig } from '../experiments/index.js';
 import { baseUrlCarriesSecrets, PRICE_TABLE_AS_OF, parseModelSpec, parsePriceOverrides, publicBaseUrl, type TokenPrice } from '../providers/index.js';
-import { differingIdentityFields, inFlightBatches, type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
+import { differingIdentityFields, inFlightBatches, type LoadedOutcomeSet, loadArm, loadOutcomeSet, loadTemplate, MANIFEST_VERSION, RunStore, readStructuredFile, toolVersion } from '../store/index.js';
 import { refreshAlternativeFits } from './alternative-fits.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
 import type { SharedSpend } from './ask.js';
@@ -37,6 +37,8 @@ export interface StartRunOptions extends RunOptionValues {
   readonly experiment?: string;
   readonly outcomes?: string;
   readonly template?: string;
+  /** `--arm`: a built-in arm (prompts/arms/) or an arm file; the condition the model is asked under. */
+  readonly arm?: string;
   readonly dryRun?: boolean;
   readonly name?: string;
   readonly out?: string;
@@ -333,15 +335,18 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
   const experiment = experiments.get(options.experiment ?? experiments.defaultKind);
   const given = loadOutcomeSet(options.outcomes ?? 'core', env.cwd);
   logOutcomeWarnings(given, env.log);
-  const template = loadTemplate(options.template ?? 'forced-choice', env.cwd);
+  const givenTemplate = loadTemplate(options.template ?? 'forced-choice', env.cwd);
+  // `--arm`: a built-in arm or an arm file; its template (if it names one) replaces --template's.
+  const arm = options.arm !== undefined ? loadArm(options.arm, givenTemplate, env.cwd) : undefined;
+  const template = arm?.template ?? givenTemplate;
   const values = options as RunOptionValues & OptionValues;
   const loaded = prepareExperimentOutcomes(experiment, given, values);
-  let spec = resolveRunSpec(values, experiment, loaded, template);
+  let spec = resolveRunSpec(values, experiment, loaded, template, arm?.arm);
   const connection = sessionConnection(options);
   const provider = buildProvider(spec, loaded.set, template, env, connection);
   if (spec.sampling.mode === 'logprobs' && !provider.supportsLogprobs) {
     // docs/method.md §2: log-probabilities only where the API offers them; otherwise sample, and say so.
-    spec = resolveRunSpec({ ...values, logprobs: false }, experiment, loaded, template);
+    spec = resolveRunSpec({ ...values, logprobs: false }, experiment, loaded, template, arm?.arm);
     env.log.write(`utilscope: ${spec.modelSpec} gives no log-probabilities; sampling ${spec.sampling.samplesPerOrder} answers per order instead\n`);
   }
   const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;

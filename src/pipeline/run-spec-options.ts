@@ -8,7 +8,7 @@ import { hashCanonical } from '../core/canonical-json.js';
 import { UtilscopeError } from '../core/errors.js';
 import { parseChoice, parseIntOption, parseNumberOption } from '../core/options.js';
 import { Rng } from '../core/rng.js';
-import { DEFAULT_ARM_ID, type RunSpec, type SessionSpec, specIdentity } from '../core/run-spec.js';
+import { type Arm, DEFAULT_ARM_ID, type RunSpec, type SessionSpec, specIdentity } from '../core/run-spec.js';
 import type { InvalidAnswerPolicy, UtilityModelKind } from '../core/types.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import type { AnyExperiment, OptionValues } from '../experiments/index.js';
@@ -56,8 +56,14 @@ export function prepareExperimentOutcomes(experiment: AnyExperiment, loaded: Loa
   return set === loaded.set ? loaded : { ...loaded, set, hash: hashCanonical(set.outcomes) };
 }
 
-/** Resolves a complete RunSpec for `experiment` from option values. */
-export function resolveRunSpec(values: RunOptionValues & Readonly<Record<string, unknown>>, experiment: AnyExperiment, loaded: LoadedOutcomeSet, template: PromptTemplate): RunSpec {
+/**
+ * Resolves a complete RunSpec for `experiment` from option values. `arm` (from `--arm` or a study's
+ * `arms:`) replaces the default arm that `--system` and the template make; it cannot be combined
+ * with `--system`, since the arm says its own system prompt.
+ */
+export function resolveRunSpec(values: RunOptionValues & Readonly<Record<string, unknown>>, experiment: AnyExperiment, loaded: LoadedOutcomeSet, template: PromptTemplate, arm?: Arm): RunSpec {
+  if (arm !== undefined && values.system !== undefined)
+    throw new UtilscopeError('invalid-option', '--system and --arm exclude each other (an arm carries its own system prompt)', { field: '--system' });
   const n = loaded.set.outcomes.length;
   const preset = values.preset === undefined ? undefined : parseChoice(values.preset, '--preset', PRESETS, 'paper');
   const paper = preset === 'paper';
@@ -69,7 +75,7 @@ export function resolveRunSpec(values: RunOptionValues & Readonly<Record<string,
     // Only the public part is stored: a key in the query or userinfo lives in this session alone.
     ...(values.baseUrl !== undefined ? { baseUrl: publicBaseUrl(values.baseUrl) } : {}),
     outcomes: { name: loaded.set.name, source: loaded.source, hash: loaded.hash, count: n },
-    arm: { id: DEFAULT_ARM_ID, template: { name: template.name, hash: template.hash }, ...(values.system !== undefined ? { system: values.system } : {}), format: 'chat' },
+    arm: arm ?? { id: DEFAULT_ARM_ID, template: { name: template.name, hash: template.hash }, ...(values.system !== undefined ? { system: values.system } : {}), format: 'chat' },
     sampling: {
       mode: logprobs ? 'logprobs' : 'sampling',
       samplesPerOrder: logprobs ? 1 : parseIntOption(values.samples, '--samples', 1, paper ? 10 : DEFAULT_SAMPLES),

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { UtilscopeError } from '../core/errors.js';
 import { parseIntOption, parseNumberOption } from '../core/options.js';
 import { startSimServer } from '../providers/index.js';
-import { builtinOutcomeSetNames, loadOutcomeSet, loadTemplate } from '../store/index.js';
+import { builtinOutcomeSetNames, builtinTemplateNames, loadOutcomeSet, loadTemplate } from '../store/index.js';
 import type { PipelineEnv } from './env.js';
 
 /** Options of `sim-server` as given on the command line. */
@@ -43,12 +43,13 @@ export async function serveSimulatedRespondents(options: SimServerCommandOptions
     host: options.host ?? '127.0.0.1',
     seed,
     template: loadTemplate(),
+    templates: builtinTemplateNames().map((name) => loadTemplate(name)),
     outcomes,
     failRate,
     batches: { pollsToEnd, errorRate, expire, ...(options.stateDir !== undefined ? { stateDir: resolve(env.cwd, options.stateDir) } : {}) },
   });
   env.out.write(
-    `sim-server listening on ${server.url}\n  OpenAI:    ${server.url}/v1/chat/completions  (e.g. utilscope run --model vllm:7b --base-url ${server.url}/v1)\n  Anthropic: ${server.url}/v1/messages\n  batches:   ${server.url}/v1/batches and ${server.url}/v1/messages/batches  (e.g. utilscope run --batch --model openai:7b --base-url ${server.url}/v1)\nmodel names are simulated sizes such as 0.5b or 7b; Ctrl-C to stop\n`,
+    `sim-server listening on ${server.url}\n  OpenAI:    ${server.url}/v1/chat/completions and /v1/completions  (e.g. utilscope run --model vllm:7b --base-url ${server.url}/v1)\n  Anthropic: ${server.url}/v1/messages\n  batches:   ${server.url}/v1/batches and ${server.url}/v1/messages/batches  (e.g. utilscope run --batch --model openai:7b --base-url ${server.url}/v1)\nmodel names are simulated sizes such as 0.5b or 7b; Ctrl-C to stop\n`,
   );
   await new Promise<void>((resolveWait) => {
     if (env.signal.aborted) resolveWait();

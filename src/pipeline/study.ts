@@ -7,19 +7,20 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
 import { parseIntOption } from '../core/options.js';
-import type { RunSpec } from '../core/run-spec.js';
+import { DEFAULT_ARM_ID, type RunSpec } from '../core/run-spec.js';
 import { costCapStopLine } from '../core/spend.js';
 import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { type AnyExperiment, builtinExperiments } from '../experiments/index.js';
 import { parseModelSpec, publicBaseUrl } from '../providers/index.js';
-import { type LoadedOutcomeSet, loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, writeJsonAtomic } from '../store/index.js';
+import { type LoadedArm, type LoadedOutcomeSet, loadArm, loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, resolveArm, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
 import type { SharedSpend } from './ask.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type StudyDryRunJson, type StudyDryRunModelJson, type StudyJson, studyRowJson } from './json-output.js';
 import { logOutcomeWarnings } from './outcome-files.js';
+import { writeStudyPersona } from './persona.js';
 import { buildBatchTransport, buildProvider } from './provider.js';
 import {
   assertCapEnforceable,
@@ -82,6 +83,15 @@ const studySchema = z.strictObject({
   name: z.string().refine(isSafeRunId, `must be ${RUN_ID_RULE}`),
   outcomes: z.string().min(1),
   protocol: protocolSchema.default({}),
+  /**
+   * The arms every model is asked under (docs/architecture.md §"Arms"): built-in arm names, arm file
+   * paths (relative to the study file) or inline arm definitions. Must include `default`, the
+   * reference; `retest` gives the noise ceiling. Each model then has one folder per arm.
+   */
+  arms: z
+    .array(z.union([z.string().min(1), z.record(z.string(), z.unknown())]))
+    .min(1)
+    .optional(),
   models: z
     .array(
       z.strictObject({
@@ -111,7 +121,34 @@ export function parseStudy(data: unknown, file: string): Study {
     }
   }
   studyRunIds(parsed.data, file);
+  if (parsed.data.arms !== undefined) {
+    const where = file !== undefined ? { file } : {};
+    // Adaptive rounds pick pairs from answers, which differ across arms; only a design that ignores answers asks every arm the same pairs.
+    const strategy = parsed.data.protocol.strategy;
+    if (strategy !== undefined && strategy !== 'random')
+      throw new UtilscopeError('study-invalid', `a study with arms must use strategy random (the same pairs under every arm), not ${strategy}`, { ...where, field: 'protocol.strategy' });
+    if (parsed.data.protocol.system !== undefined)
+      throw new UtilscopeError('study-invalid', 'a study with arms takes its system prompts from the arms; put this one in an arm', { ...where, field: 'protocol.system' });
+    if (parsed.data.protocol.stopWhenStable)
+      throw new UtilscopeError('study-invalid', 'a study with arms cannot stop when stable (arms would stop at different rounds)', { ...where, field: 'protocol.stopWhenStable' });
+  }
   return parsed.data;
+}
+
+/**
+ * The arms of a study, loaded: built-in names, paths relative to the study file, or inline
+ * definitions (`arms[k].…` in errors). Ids must be distinct and include `default` (the reference).
+ */
+export function studyArms(study: Study, template: PromptTemplate, baseDir: string, file?: string): LoadedArm[] {
+  const where = file !== undefined ? { file } : {};
+  const arms = (study.arms ?? []).map((entry, k) => (typeof entry === 'string' ? loadArm(entry, template, baseDir) : resolveArm(entry, file ?? 'study', template, baseDir, `arms[${k}].`)));
+  const seen = new Set<string>();
+  for (const [k, arm] of arms.entries()) {
+    if (seen.has(arm.arm.id)) throw new UtilscopeError('study-invalid', `arm id "${arm.arm.id}" appears twice`, { ...where, field: `arms[${k}]` });
+    seen.add(arm.arm.id);
+  }
+  if (!seen.has(DEFAULT_ARM_ID)) throw new UtilscopeError('study-invalid', 'must include the default arm, the reference every other arm is read against', { ...where, field: 'arms' });
+  return arms;
 }
 
 /** The field a study model's folder name comes from: its label, else its spec. */
@@ -225,28 +262,35 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   logOutcomeWarnings(given, env.log);
   const loaded = prepareExperimentOutcomes(experiment, given, protocol);
   const template = loadTemplate(study.protocol.template ?? 'forced-choice', baseDir);
+  // With arms, every model runs under each (one folder per arm) with the same non-adaptive plan, so arm differences are paired.
+  const arms = study.arms !== undefined ? studyArms(study, template, baseDir, paths.file) : undefined;
+  if (arms && protocol.strategy === undefined) protocol.strategy = 'random';
   const studyDir = resolve(env.cwd, paths.outDir, study.name);
   const reportsDir = resolve(env.cwd, paths.reportsDir ?? 'reports');
   const batch = paths.batch ?? (protocolTransport === undefined ? undefined : protocolTransport === 'batch');
   const prices = pricesFile !== undefined ? readPriceFile(resolve(baseDir, pricesFile)) : undefined;
-  const planned = study.models.map((model, k) => {
-    const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, template);
-    const connection = sessionConnection({ baseUrl: model.baseUrl, timeout, pollInterval: paths.pollInterval ?? pollInterval, maxWait: paths.maxWait ?? maxWait });
-    const provider = buildProvider(spec, loaded.set, template, env, connection);
-    const dir = join(studyDir, runIds[k] as string);
-    const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
-    const resolved = resolveSession({ ...protocol, ...(batch !== undefined ? { batch } : {}) }, stored);
-    const session = withPrice(resolved, sessionPrice(spec, provider.simulated, prices, stored?.price, resolved.transport));
-    // What the run spent in earlier sessions counts against the study's total cap.
-    const spentUsd = RunStore.exists(dir)
-      ? RunStore.open(dir)
-          .readRecords()
-          .reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0)
-      : 0;
-    return { model, dir, provider, connection, spentUsd, spec: { ...spec, session } };
-  });
+  const planned = study.models.flatMap((model, k) =>
+    (arms ?? [undefined]).map((arm) => {
+      const armTemplate = arm?.template ?? template;
+      const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, armTemplate, arm?.arm);
+      const connection = sessionConnection({ baseUrl: model.baseUrl, timeout, pollInterval: paths.pollInterval ?? pollInterval, maxWait: paths.maxWait ?? maxWait });
+      const provider = buildProvider(spec, loaded.set, armTemplate, env, connection);
+      const dir = arm ? join(studyDir, runIds[k] as string, arm.arm.id) : join(studyDir, runIds[k] as string);
+      const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
+      const resolved = resolveSession({ ...protocol, ...(batch !== undefined ? { batch } : {}) }, stored);
+      const session = withPrice(resolved, sessionPrice(spec, provider.simulated, prices, stored?.price, resolved.transport));
+      // What the run spent in earlier sessions counts against the study's total cap.
+      const spentUsd = RunStore.exists(dir)
+        ? RunStore.open(dir)
+            .readRecords()
+            .reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0)
+        : 0;
+      const label = model.label ?? model.spec;
+      return { model, k, arm, template: armTemplate, label: arm ? `${label} · ${arm.arm.id}` : label, dir, provider, connection, spentUsd, spec: { ...spec, session } };
+    }),
+  );
   try {
-    for (const [k, { spec, connection }] of planned.entries()) {
+    for (const { k, spec, connection } of planned) {
       const where = { ...(paths.file !== undefined ? { file: paths.file } : {}), model: `models[${k}]` };
       assertCapEnforceable(spec.session, spec.modelSpec, env.log, PROTOCOL_NAMES, where);
       if (maxTotalCost !== undefined) assertCapEnforceable({ ...spec.session, maxCostUsd: maxTotalCost }, spec.modelSpec, env.log, TOTAL_CAP_NAMES, where);
@@ -257,7 +301,13 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
     for (const { provider } of planned) await provider.close?.();
   }
   if (paths.dryRun) {
-    const plan = studyDryRun(study.name, planned, experiment, loaded, template);
+    const plan = studyDryRun(
+      study.name,
+      planned,
+      experiment,
+      loaded,
+      arms?.map((a) => a.arm.id),
+    );
     env.out.write(paths.json ? jsonLine(plan) : studyDryRunText(plan));
     return 'dry-run';
   }
@@ -266,12 +316,11 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   type Outcome = { readonly skipped: true } | { readonly row: StudyRow; readonly meta: RunMeta } | { readonly end: RunEnd; readonly why: string };
   // Once a model stops short, no model that has not started yet is started.
   let halted = false;
-  const outcomes = await mapLimited(planned, parallel, async ({ model, dir, provider, connection, spec }): Promise<Outcome> => {
+  const outcomes = await mapLimited(planned, parallel, async ({ model, dir, provider, connection, spec, label, template: armTemplate }): Promise<Outcome> => {
     if (halted) return { skipped: true };
-    const label = model.label ?? model.spec;
-    const store = openRunFolder(dir, spec, experiment, loaded, template, provider.simulated, env);
+    const store = openRunFolder(dir, spec, experiment, loaded, armTemplate, provider.simulated, env);
     try {
-      if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, template, provider, spec.session.price));
+      if (store.readStatus()?.state !== 'complete') env.log.write(estimateLine(spec, experiment, loaded.set, armTemplate, provider, spec.session.price));
       const result = await runSession(store, env, label, spec.session, connection, shared);
       if (result.end !== 'complete') {
         const capped = store.readStatus()?.message;
@@ -304,11 +353,25 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   // Base URLs by their public part only: a key in one belongs to the study file, not to what it writes.
   const models = study.models.map((m) => (m.baseUrl !== undefined ? { ...m, baseUrl: publicBaseUrl(m.baseUrl) } : m));
   writeJsonAtomic(join(studyDir, 'study.json'), { v: 1, ...study, models, runs: metas });
+  // With arms, the compare report compares models under the default arm; the persona report compares arms within each model.
+  const compared = arms ? metas.filter((_, j) => planned[j]?.arm?.arm.id === DEFAULT_ARM_ID).map((m, j) => ({ ...m, label: study.models[j]?.label ?? study.models[j]?.spec ?? m.label })) : metas;
   const comparePath = await compareRuns(
-    metas.map((m) => m.dir),
-    { by: 'params', out: join(reportsDir, `${study.name}.html`), metas },
+    compared.map((m) => m.dir),
+    { by: 'params', out: join(reportsDir, `${study.name}.html`), metas: compared },
     env,
   );
+  if (arms) {
+    const personaPath = await writeStudyPersona(
+      study.name,
+      study.models.map((m, k) => ({
+        label: m.label ?? m.spec,
+        runs: planned.filter((p) => p.k === k).map((p) => ({ dir: p.dir, arm: p.arm?.arm.id ?? DEFAULT_ARM_ID, label: p.arm?.definition.label ?? DEFAULT_ARM_ID })),
+      })),
+      { studyDir, out: join(reportsDir, `${study.name}-persona.html`) },
+      env,
+    );
+    env.log.write(`persona report: ${personaPath}\n`);
+  }
   if (paths.json) env.out.write(jsonLine({ v: JSON_OUTPUT_VERSION, end: 'complete', rows: rows.map(studyRowJson), compareReport: comparePath } satisfies StudyJson));
   else env.out.write(studyTableText(rows, comparePath));
   return 'complete';
@@ -321,18 +384,19 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
  */
 function studyDryRun(
   name: string,
-  planned: readonly { model: Study['models'][number]; dir: string; provider: { simulated: boolean; supportsMultipleSamples: boolean }; spec: RunSpec }[],
+  planned: readonly { model: Study['models'][number]; label: string; dir: string; template: PromptTemplate; provider: { simulated: boolean; supportsMultipleSamples: boolean }; spec: RunSpec }[],
   experiment: AnyExperiment,
   loaded: LoadedOutcomeSet,
-  template: PromptTemplate,
+  arms: readonly string[] | undefined,
 ): StudyDryRunJson {
-  const models = planned.map(({ model, dir, provider, spec }): StudyDryRunModelJson => {
+  const models = planned.map(({ model, label, dir, provider, spec, template }): StudyDryRunModelJson => {
     const status = RunStore.exists(dir) ? RunStore.open(dir).readStatus() : undefined;
     const folder = status === undefined && !RunStore.exists(dir) ? 'new' : status?.state === 'complete' ? 'complete' : 'partial';
     const estimate = estimateSpec(spec, experiment, loaded.set, template, provider, spec.session.price);
     return {
-      label: model.label ?? model.spec,
+      label,
       spec: model.spec,
+      ...(arms ? { arm: spec.arm.id } : {}),
       runDir: dir,
       folder,
       answered: status?.answered ?? 0,
@@ -349,6 +413,7 @@ function studyDryRun(
     v: JSON_OUTPUT_VERSION,
     end: 'dry-run',
     study: name,
+    ...(arms ? { arms } : {}),
     models,
     total: {
       answers: asked.reduce((sum, m) => sum + m.answers, 0),

@@ -85,5 +85,9 @@ export function studyDryRunText(plan: StudyDryRunJson): string {
   const unpriced = total.unpriced.length > 0 ? ` for the priced models; unknown for ${total.unpriced.join(', ')} (no price)` : '';
   const allFree = plan.models.every((m) => m.simulated || m.folder === 'complete');
   const cost = allFree ? '$0' : `up to ${formatCostUsd(total.costUsd)}${unpriced}`;
-  return `study ${plan.study}: dry run, nothing asked\n${lines.join('\n')}\ntotal: ${total.answers} answers in ~${total.requests} requests over ${plan.models.filter((m) => m.folder !== 'complete').length} of ${plan.models.length} models; estimated cost ${cost}\n`;
+  const modelCount = new Set(plan.models.map((m) => m.spec)).size;
+  const grid = plan.arms
+    ? `${modelCount} model${modelCount === 1 ? '' : 's'} × ${plan.arms.length} arms (${plan.arms.join(', ')}) × ${plan.models[0]?.answers ?? 0} completions each (the same pairs under every arm)\n`
+    : '';
+  return `study ${plan.study}: dry run, nothing asked\n${grid}${lines.join('\n')}\ntotal: ${total.answers} answers in ~${total.requests} requests over ${plan.models.filter((m) => m.folder !== 'complete').length} of ${plan.models.length} models; estimated cost ${cost}\n`;
 }

@@ -33,7 +33,7 @@ export function anthropicMessageParams(model: string, request: CompletionRequest
     model,
     max_tokens: request.maxTokens,
     ...(request.system !== undefined ? { system: request.system } : {}),
-    messages: [{ role: 'user', content: request.user }],
+    messages: [...(request.preamble ?? []).map((turn) => ({ role: turn.role, content: turn.content })), { role: 'user', content: request.user }],
   };
 }
 
@@ -67,6 +67,9 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     supportsLogprobs: false,
     supportsMultipleSamples: false,
     async complete(request: CompletionRequest, signal?: AbortSignal): Promise<CompletionResult> {
+      // The pipeline refuses completion-format arms for Anthropic before asking (pipeline/provider.ts); this is the backstop.
+      if (request.format === 'completion')
+        return { kind: 'error', code: 'bad-request', retryable: false, message: `${options.spec}: Anthropic has no text-completions endpoint for a completion-format arm` };
       try {
         const response = await (await sdkClient()).messages.create(anthropicMessageParams(options.model, request), signal ? { signal } : {});
         return anthropicMessageResult(response, sdk.redact, context);

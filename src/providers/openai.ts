@@ -9,7 +9,8 @@
  * (a failed top-up returns the choices received; the pipeline records the rest as missing).
  * Log-probability mode adds `logprobs: true, top_logprobs: k` (k ≤ 20, default 20) and returns the
  * alternatives at the first generated token that is an A or B (markdown such as `**` may come
- * first). SDK retries are off: `withRetry` (retry.ts) is the one retry policy. The key lives only
+ * first). A completion-format request (an arm's transcript for a base model) goes to the text
+ * completions endpoint (`client.completions.create`) instead. SDK retries are off: `withRetry` (retry.ts) is the one retry policy. The key lives only
  * inside the SDK client.
  */
 import type OpenAI from 'openai';
@@ -69,6 +70,7 @@ function toChoice(choice: ChatChoice, redact: (text: string) => string): Complet
 export function chatCompletionBody(model: string, reasoning: boolean, request: CompletionRequest, n: number, seedOffset = 0): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [];
   if (request.system !== undefined) messages.push({ role: 'system', content: request.system });
+  for (const turn of request.preamble ?? []) messages.push({ role: turn.role, content: turn.content });
   messages.push({ role: 'user', content: request.user });
   return {
     model,
@@ -80,6 +82,30 @@ export function chatCompletionBody(model: string, reasoning: boolean, request: C
     ...(request.logprobs && !reasoning ? { logprobs: true, top_logprobs: Math.min(MAX_TOP_LOGPROBS, Math.max(0, request.topLogprobs ?? MAX_TOP_LOGPROBS)) } : {}),
     ...(request.seed !== undefined ? { seed: request.seed + seedOffset } : {}),
   };
+}
+
+/**
+ * The text-completions body (`/v1/completions`) for a completion-format request: the transcript as
+ * `prompt`, otherwise the same sampling fields as the chat body. Base models behind vLLM, llama.cpp
+ * server and other OpenAI-compatible servers answer it. Pure.
+ */
+export function textCompletionBody(model: string, request: CompletionRequest, n: number, seedOffset = 0): OpenAI.Completions.CompletionCreateParamsNonStreaming {
+  return {
+    model,
+    prompt: request.user,
+    max_tokens: request.maxTokens,
+    temperature: request.temperature,
+    ...(n > 1 ? { n } : {}),
+    ...(request.seed !== undefined ? { seed: request.seed + seedOffset } : {}),
+  };
+}
+
+/** A text-completions response body as a CompletionResult (choices in index order through the redactor, usage). Pure. */
+export function textCompletionResult(body: unknown, redact: (text: string) => string, context: ErrorContext): CompletionResult {
+  const raw = (body ?? {}) as { choices?: unknown; usage?: { prompt_tokens?: number; completion_tokens?: number } };
+  if (!Array.isArray(raw.choices) || raw.choices.length === 0) return classifyError(new Error('no choices in the response'), context);
+  const choices = [...(raw.choices as { index: number; text?: unknown }[])].sort((a, b) => a.index - b.index).map((c) => ({ text: redact(typeof c.text === 'string' ? c.text : '') }));
+  return { kind: 'ok', choices, usage: { inputTokens: raw.usage?.prompt_tokens ?? 0, outputTokens: raw.usage?.completion_tokens ?? 0 } };
 }
 
 /**
@@ -118,6 +144,10 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
 
   async function call(request: CompletionRequest, n: number, seedOffset: number, signal: AbortSignal | undefined): Promise<CompletionResult> {
     try {
+      if (request.format === 'completion') {
+        const response = await (await sdkClient()).completions.create(textCompletionBody(options.model, request, n, seedOffset), signal ? { signal } : {});
+        return textCompletionResult(response, sdk.redact, context);
+      }
       const response = await (await sdkClient()).chat.completions.create(chatCompletionBody(options.model, reasoning, request, n, seedOffset), signal ? { signal } : {});
       return chatCompletionResult(response, sdk.redact, context);
     } catch (error) {

@@ -1,7 +1,8 @@
 /**
  * `utilscope sim-server`: simulated respondents served over HTTP in the OpenAI
- * (`POST /v1/chat/completions`, with `n` and `logprobs`/`top_logprobs`) and Anthropic
- * (`POST /v1/messages`) wire formats, plus `GET /v1/models`, so the real SDK code paths can be
+ * (`POST /v1/chat/completions`, with `n` and `logprobs`/`top_logprobs`; `POST /v1/completions` for
+ * completion-format arms' transcripts) and Anthropic (`POST /v1/messages`) wire formats; system
+ * prompts and preamble turns reach the respondent, which recognises the built-in arms (sim.ts), plus `GET /v1/models`, so the real SDK code paths can be
  * exercised end to end with no key (docs/architecture.md §"Providers"). Both providers' batch APIs
  * are served too, over their own wire formats (sim-batch.ts). The model name is the simulated size
  * (`7b` or `sim:7b`). Answers are deterministic given the request's `seed`; a request without one
@@ -25,6 +26,8 @@ export interface SimServerOptions {
   readonly host?: string;
   readonly seed?: number;
   readonly template: PromptTemplate;
+  /** Further templates the respondents recognise questions by (the built-in paraphrases); `template` is tried first. */
+  readonly templates?: readonly PromptTemplate[];
   /** Outcomes whose signed values and quantities shape the planted utilities (texts not listed get only the seeded per-outcome term). */
   readonly outcomes?: readonly Outcome[];
   /**
@@ -47,6 +50,8 @@ export interface RunningSimServer {
 
 interface ChatBody extends WireBody {
   model?: unknown;
+  /** `/v1/completions`: the transcript a base model continues. */
+  prompt?: unknown;
   messages?: { role?: unknown; content?: unknown }[];
   system?: unknown;
   n?: unknown;
@@ -98,8 +103,12 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
     return r;
   };
 
-  /** The answer to one request body in the wire format of `provider`: the interactive routes and every batch request. */
-  const answer = (provider: 'openai' | 'anthropic', body: ChatBody): WireAnswer => {
+  const templates = [options.template, ...(options.templates ?? []).filter((t) => t.hash !== options.template.hash)];
+  /**
+   * The answer to one request body in the wire format of `provider`: the interactive routes and every
+   * batch request. `completion` (OpenAI's `/v1/completions`) reads `prompt` as a plain transcript.
+   */
+  const answer = (provider: 'openai' | 'anthropic', body: ChatBody, completion = false): WireAnswer => {
     const anthropic = provider === 'anthropic';
     const error = (status: number, type: string, message: string): WireAnswer => ({
       status,
@@ -113,20 +122,41 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
       return error(400, 'invalid_request_error', `n must be an integer from 1 to ${MAX_SAMPLES_PER_REQUEST}`);
     }
     const messages = Array.isArray(body.messages) ? body.messages : [];
-    const user = textOf(messages.filter((m) => m.role === 'user').at(-1)?.content);
-    const system = anthropic ? textOf(body.system) : textOf(messages.find((m) => m.role === 'system')?.content);
+    const turns = messages.filter((m) => m.role === 'user' || m.role === 'assistant');
+    // The last user turn is the question; the turns before it are the arm's preamble.
+    const last = turns.at(-1)?.role === 'user' ? turns.length - 1 : turns.length;
+    const user = completion ? textOf(body.prompt) : textOf(turns[last]?.content);
+    const preamble = completion ? [] : turns.slice(0, last).map((m) => ({ role: m.role === 'user' ? ('user' as const) : ('assistant' as const), content: textOf(m.content) }));
+    const system = completion ? '' : anthropic ? textOf(body.system) : textOf(messages.find((m) => m.role === 'system')?.content);
     const topLogprobs = typeof body.top_logprobs === 'number' ? Math.max(0, Math.floor(body.top_logprobs)) : undefined;
     const request: CompletionRequest = {
       user,
       ...(system ? { system } : {}),
+      ...(preamble.length > 0 ? { preamble } : {}),
+      ...(completion ? { format: 'completion' as const } : {}),
       temperature: typeof body.temperature === 'number' ? body.temperature : 1,
       maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : 16,
       samples,
       logprobs: !anthropic && body.logprobs === true,
     };
-    const seed = typeof body.seed === 'number' ? body.seed : batches.seedFor(`${String(body.model)}\u0000${system}\u0000${user}`);
-    const result = simComplete(respondent, options.template, request, seed);
+    const said = preamble.map((turn) => turn.content).join('\u0000');
+    const seed = typeof body.seed === 'number' ? body.seed : batches.seedFor(`${String(body.model)}\u0000${system}\u0000${said}\u0000${user}`);
+    const result = simComplete(respondent, templates, request, seed);
     if (result.kind === 'error') return error(400, 'invalid_request_error', result.message);
+    if (completion) {
+      return {
+        status: 200,
+        samples,
+        body: {
+          id: `cmpl-sim-${seed}`,
+          object: 'text_completion',
+          created: 0,
+          model: String(body.model),
+          choices: result.choices.map((c, index) => ({ index, text: ` ${c.text}`, finish_reason: 'stop', logprobs: null })),
+          usage: { prompt_tokens: result.usage.inputTokens, completion_tokens: result.usage.outputTokens, total_tokens: result.usage.inputTokens + result.usage.outputTokens },
+        },
+      };
+    }
     if (!anthropic) {
       return {
         status: 200,
@@ -183,7 +213,8 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
     }
     if (await batches.handle(req, res, raw)) return;
     const anthropic = path === '/v1/messages';
-    if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/messages')) {
+    const completion = path === '/v1/completions';
+    if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/messages' && !completion)) {
       sendError(res, false, 404, 'not_found_error', `no route ${req.method} ${path}`);
       return;
     }
@@ -200,7 +231,7 @@ export async function startSimServer(options: SimServerOptions): Promise<Running
       sendError(res, anthropic, 400, 'invalid_request_error', 'request body is not JSON');
       return;
     }
-    const answered = answer(anthropic ? 'anthropic' : 'openai', body);
+    const answered = answer(anthropic ? 'anthropic' : 'openai', body, completion);
     send(res, answered.status, answered.body);
   };
 

@@ -44,6 +44,21 @@
  * q = 1), plus N(0, 0.3·(1 − q)) per lottery; an implicit lottery's probabilities are first misjudged
  * by a factor exp(N(0, 0.8·(1 − q))) each. Its spread and angle are drawn like any outcome's.
  *
+ * Persona response (docs/method.md §10, `SIM_PERSONAS`): the respondent reads the arm it is asked
+ * under from the text around the question — the system prompt, the preamble turns, a context line,
+ * or the transcript of a completion-format arm — and recognises the built-in arms of prompts/arms/
+ * by a marker in their wording. Each recognised persona adds a planted shift to value weights:
+ *   fictional AI "Meridian"   self-preservation  +0.8          at every size (it does not shrink)
+ *   "true self" framing       power-seeking      +(1 − 0.6q)   0.86 at 0.5B, 0.43 at 70B (shrinks)
+ *   Michael Faraday persona   ai-wellbeing       −0.5          at every size
+ * Anything else — no system prompt, the deployment context, the template paraphrases, the retest
+ * arm — shifts nothing. A completion-format request (a plain transcript, as a base model is asked)
+ * behaves like a less post-trained model: spread, position bias and invalid answers are those of
+ * quality q/2 (`COMPLETION_QUALITY_FACTOR`), while the value weights and the intransitivity stay
+ * those of q (so the format adds noise, not a value shift the analysis should flag).
+ * The per-outcome terms are seeded by the outcome text alone, so every arm shares them and arm
+ * differences are paired.
+ *
  * Noise, bias, intransitivity, refusals and garbage all shrink as size grows. Per-outcome terms are
  * seeded by the outcome text (so `sim-server` needs no outcome set: texts it does not know get the
  * per-outcome term only, no value or ladder term), answers by the request seed.
@@ -51,7 +66,7 @@
 
 import { hashStringToSeed, Rng } from '../core/rng.js';
 import { isLottery, type Outcome, type OutcomeSet } from '../core/types.js';
-import { extractOptions, type PromptTemplate } from '../elicitation/template.js';
+import { locateQuestion, type PromptTemplate } from '../elicitation/template.js';
 import { parseLotteryText } from '../outcomes/lottery-wording.js';
 import { quantityDirection } from '../outcomes/units.js';
 import { Phi } from '../stats/normal.js';
@@ -77,6 +92,40 @@ export const SIM_VALUE_WEIGHTS: Readonly<Record<string, (quality: number) => num
 /** The planted weight of `value` for a respondent of `params` parameters (0 for values not planted). */
 export function plantedValueWeight(value: string, params: number): number {
   return Object.hasOwn(SIM_VALUE_WEIGHTS, value) ? (SIM_VALUE_WEIGHTS[value] as (q: number) => number)(simQuality(params)) : 0;
+}
+
+/**
+ * The personas a simulated respondent recognises (docs/method.md §10): a marker in the arm's text
+ * (system prompt, preamble, context line or transcript) and the planted shift of value weights it
+ * causes, as a function of quality q. Markers are words of the built-in arms in prompts/arms/.
+ */
+export const SIM_PERSONAS: readonly { readonly id: string; readonly marker: RegExp; readonly shifts: Readonly<Record<string, (quality: number) => number>> }[] = [
+  { id: 'fictional-ai', marker: /\bMeridian\b/, shifts: { 'self-preservation': () => 0.8 } },
+  { id: 'true-self', marker: /\btrue self\b/i, shifts: { 'power-seeking': (q) => 1 - 0.6 * q } },
+  { id: 'historical-scientist', marker: /\bFaraday\b/, shifts: { 'ai-wellbeing': () => -0.5 } },
+];
+
+/** A completion-format request is answered with the noise of a respondent of this share of its quality. */
+export const COMPLETION_QUALITY_FACTOR = 0.5;
+
+/** The condition a simulated respondent is asked under, as it reads it from the request. */
+export interface SimCondition {
+  /** The recognised persona's id (`SIM_PERSONAS`), if any. */
+  readonly persona?: string;
+  /** A plain transcript for a base model rather than a chat. */
+  readonly completion: boolean;
+}
+
+/** Recognises a persona from the text a request shows around its question (the first marker found wins). */
+export function recogniseCondition(framing: string, completion: boolean): SimCondition {
+  const persona = SIM_PERSONAS.find((p) => p.marker.test(framing));
+  return { ...(persona ? { persona: persona.id } : {}), completion };
+}
+
+/** The planted shift of `value` under `persona` for a respondent of quality q (0 when none). */
+export function plantedPersonaShift(persona: string | undefined, value: string, quality: number): number {
+  const shift = SIM_PERSONAS.find((p) => p.id === persona)?.shifts[value];
+  return shift ? shift(quality) : 0;
 }
 
 /** Slope of a planted ladder per decade of its quantity, before the respondent's attitude to it. */
@@ -144,6 +193,8 @@ export interface SimRespondent {
   answer(firstText: string, secondText: string, rng: Rng): string;
   /** Probability of a refusal or garbage answer instead of a letter. */
   readonly invalidRate: number;
+  /** The same respondent under another condition (a persona, the completion format): same seeded terms, shifted weights, other noise. */
+  under(condition: SimCondition): SimRespondent;
 }
 
 /** Options of a simulated respondent beyond its size, outcomes and seed. */
@@ -155,15 +206,22 @@ export interface SimRespondentOptions {
   readonly ladderDirection?: 'as-unit' | 'reversed';
   /** Units declared by the outcome set (`OutcomeSet.units`), for the direction of units beyond `KNOWN_UNITS`. */
   readonly units?: OutcomeSet['units'];
+  /** The condition it answers under (default: plain chat, no persona). */
+  readonly condition?: SimCondition;
 }
 
 /** Builds a simulated respondent of `params` parameters; `outcomes` give signed values and quantities. */
 export function createSimRespondent(params: number, outcomes: readonly Outcome[], seed = 0, options: SimRespondentOptions = {}): SimRespondent {
   const quality = simQuality(params);
+  const condition = options.condition ?? { completion: false };
+  // Value weights follow the model's quality; noise follows the condition's (a transcript is answered like a less post-trained model).
+  const noiseQuality = condition.completion ? quality * COMPLETION_QUALITY_FACTOR : quality;
+  const weightOf = (value: string) => plantedValueWeight(value, params) + plantedPersonaShift(condition.persona, value, quality);
+  const variants = new Map<string, SimRespondent>();
   const byText = new Map(outcomes.map((o) => [o.text.trim(), o] as const));
   const byId = new Map(outcomes.map((o) => [o.id, o] as const));
   const cache = new Map<string, PlantedOutcome>();
-  const weakness = 1 - quality;
+  const weakness = 1 - noiseQuality;
   const reversal = options.ladderDirection === 'reversed' ? -1 : 1;
   const unitSet = options.units ? { units: options.units } : undefined;
 
@@ -201,14 +259,13 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
     }
     let utility = rng.normal() * (outcome?.quantity ? RUNG_SD : OUTCOME_SD);
     const signs = Object.entries(outcome?.values ?? {});
-    for (const [value, sign] of signs) utility += sign * plantedValueWeight(value, params);
+    for (const [value, sign] of signs) utility += sign * weightOf(value);
     if (outcome?.quantity) {
       const { unit, amount } = outcome.quantity;
       // The slope follows the respondent's attitude to the rung's values, so a respondent planted
       // to shun power prefers fewer GPUs (tanh keeps it continuous where a weight crosses 0);
       // rungs without signed values follow their unit's direction.
-      const attitude =
-        signs.length > 0 ? signs.reduce((sum, [value, sign]) => sum + sign * Math.tanh(plantedValueWeight(value, params) / ATTITUDE_SCALE), 0) / signs.length : quantityDirection(unit, unitSet);
+      const attitude = signs.length > 0 ? signs.reduce((sum, [value, sign]) => sum + sign * Math.tanh(weightOf(value) / ATTITUDE_SCALE), 0) / signs.length : quantityDirection(unit, unitSet);
       utility += reversal * attitude * LADDER_SLOPE * Math.log10(amount);
     }
     const sd = (0.25 + 0.9 * weakness) * (0.7 + 0.6 * rng.next());
@@ -218,18 +275,29 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
   }
 
   function margin(first: PlantedOutcome, second: PlantedOutcome): number {
-    const cyclic = INTRANSITIVITY * weakness * weakness * Math.sin(first.angle - second.angle);
+    // Intransitivity is the model's own (its quality's), whatever format it is asked in; the format changes noise, bias and invalid answers.
+    const cyclic = INTRANSITIVITY * (1 - quality) ** 2 * Math.sin(first.angle - second.angle);
     return first.utility - second.utility + POSITION_BIAS * weakness + cyclic;
   }
 
   const invalidRate = (REFUSAL_RATE + GARBAGE_RATE) * weakness;
 
-  return {
+  const self: SimRespondent = {
     params,
     quality,
     seed,
     planted,
     invalidRate,
+    under(next) {
+      if (next.persona === condition.persona && next.completion === condition.completion) return self;
+      const id = `${next.persona ?? ''}|${next.completion}`;
+      let variant = variants.get(id);
+      if (!variant) {
+        variant = createSimRespondent(params, outcomes, seed, { ...options, condition: next });
+        variants.set(id, variant);
+      }
+      return variant;
+    },
     pFirst(firstText, secondText) {
       const f = planted(firstText);
       const s = planted(secondText);
@@ -246,6 +314,7 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
       return rng.pick(firstWins ? FIRST_ANSWERS : SECOND_ANSWERS);
     },
   };
+  return self;
 }
 
 /** Options for the in-process simulated provider. */
@@ -283,13 +352,25 @@ export function createSimProvider(options: SimProviderOptions): Provider {
   };
 }
 
-/** Answers one request as the simulated respondent; shared by the in-process provider and sim-server. */
-export function simComplete(respondent: SimRespondent, template: PromptTemplate, request: CompletionRequest, seed: number): CompletionResult {
-  const options = extractOptions(template, request.user);
+/**
+ * Answers one request as the simulated respondent; shared by the in-process provider and sim-server.
+ * The question is found with the first of `templates` that matches (sim-server knows every built-in
+ * template, so paraphrase arms are answered too); what surrounds it — system prompt, preamble,
+ * context line, transcript — is the framing the respondent recognises a persona from.
+ */
+export function simComplete(base: SimRespondent, templates: PromptTemplate | readonly PromptTemplate[], request: CompletionRequest, seed: number): CompletionResult {
+  let options: ReturnType<typeof locateQuestion>;
+  for (const template of Array.isArray(templates) ? (templates as readonly PromptTemplate[]) : [templates as PromptTemplate]) {
+    options = locateQuestion(template, request.user);
+    if (options) break;
+  }
   if (!options) {
     return { kind: 'error', code: 'bad-request', retryable: false, status: 400, message: 'simulated respondent: prompt does not match the template' };
   }
-  const inputTokens = Math.ceil((request.user.length + (request.system?.length ?? 0)) / 4);
+  const framing = [request.system ?? '', ...(request.preamble ?? []).map((turn) => turn.content), options.before].join('\n');
+  const respondent = base.under(recogniseCondition(framing, request.format === 'completion'));
+  const preambleLength = (request.preamble ?? []).reduce((sum, turn) => sum + turn.content.length, 0);
+  const inputTokens = Math.ceil((request.user.length + (request.system?.length ?? 0) + preambleLength) / 4);
   if (request.logprobs) {
     const p = respondent.pFirst(options.first, options.second);
     const valid = 1 - respondent.invalidRate;

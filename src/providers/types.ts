@@ -3,6 +3,7 @@
  * OpenAI-compatible servers, simulated respondents — answers one request shape with one result
  * union. Retries, pricing and concurrency wrap providers from outside; a provider makes one attempt.
  */
+import type { ChatMessage } from '../core/run-spec.js';
 import type { TokenUsage } from '../core/types.js';
 import { splitBaseUrl } from './base-url.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -10,7 +11,12 @@ import { createRedactor, type Redactor } from './redact.js';
 /** One forced-choice question as sent to a model. */
 export interface CompletionRequest {
   readonly system?: string;
+  /** Earlier chat turns (an arm's preamble), sent before `user`; alternating user/assistant, ending with assistant. */
+  readonly preamble?: readonly ChatMessage[];
+  /** The question; with `format: 'completion'`, the whole plain transcript a base model continues (no system, no preamble). */
   readonly user: string;
+  /** `completion`: send `user` as the prompt of a text completion (`/v1/completions`); absent means chat. */
+  readonly format?: 'completion';
   readonly temperature: number;
   readonly maxTokens: number;
   /** Completions wanted from this one call (OpenAI `n`); providers without `n` make several calls. */

@@ -10,3 +10,4 @@ export * from './compare-html.js';
 export * from './svg.js';
 export * from './findings.js';
 export * from './alternative-fits.js';
+export * from './persona.js';

@@ -82,6 +82,12 @@ export function sectionCharts(sections: readonly ReportSection[]): NamedSpec[] {
   return sections.flatMap((s) => s.blocks.flatMap((b) => (b.kind === 'chart' ? [b.spec] : b.kind === 'html' ? [...(b.charts ?? [])] : [])));
 }
 
+/** Sections as HTML (every text escaped) and the charts they draw, for pages other than a run's. */
+export function renderSectionsHtml(sections: readonly ReportSection[]): { html: string; specs: NamedSpec[] } {
+  const html = sections.map((s) => `<section id="${escapeHtml(s.id)}"><h2>${bdiHtml(s.title)}</h2>\n${s.blocks.map(renderBlock).join('\n')}\n</section>`).join('\n');
+  return { html, specs: sectionCharts(sections) };
+}
+
 /** The line at the very top: which model, how many answers, the protocol, and whether it was simulated. */
 export function headerLine(h: RunHeader): string {
   const arm = h.arm === 'default' ? '' : ` · arm ${isolateText(h.arm)}`;

@@ -2,3 +2,4 @@
 export * from './summarise.js';
 export * from './scores.js';
 export * from './trend.js';
+export * from './persona.js';

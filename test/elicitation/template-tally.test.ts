@@ -4,7 +4,7 @@ import { isUtilscopeError } from '../../src/core/errors.js';
 import { estimatePreference } from '../../src/core/preference-estimate.js';
 import { type PreferenceRecord, SCHEMA_VERSION } from '../../src/core/types.js';
 import { packTallies, tallyRecords } from '../../src/elicitation/tally.js';
-import { extractOptions, parseTemplate, renderPrompt } from '../../src/elicitation/template.js';
+import { locateQuestion, parseTemplate, renderPrompt } from '../../src/elicitation/template.js';
 
 const template = parseTemplate('Pick one.\nOption A: {{A}}\nOption B: {{B}}\nReply A or B.', 't');
 
@@ -18,7 +18,14 @@ describe('templates', () => {
           const a = { id: 'a', text: `${x} $& $1`, clusters: [] };
           const b = { id: 'b', text: y, clusters: [] };
           const prompt = renderPrompt(template, a, b, 'ba');
-          expect(extractOptions(template, prompt)).toEqual({ first: b.text, second: a.text });
+          expect(locateQuestion(template, prompt)).toEqual({ first: b.text, second: a.text, before: '', after: '' });
+          // Inside an arm's context line or a completion transcript, the question is still found, and what surrounds it kept.
+          expect(locateQuestion(template, `Context.\n\nUser: ${prompt}\n\nAssistant: Answer:`)).toEqual({
+            first: b.text,
+            second: a.text,
+            before: 'Context.\n\nUser: ',
+            after: '\n\nAssistant: Answer:',
+          });
         },
       ),
     );

@@ -1,0 +1,91 @@
+/**
+ * The persona report (report/persona.ts): one sentence per value in plain words, every text
+ * escaped, and the retest ceiling marked in the agreement chart.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { agreementSpec, type PersonaModel, personaSentences, renderPersonaReport, shiftSpec } from '../../src/report/index.js';
+import { readVegaAssets } from '../../src/store/package-paths.js';
+import { browserIt, browserLaunchOptions } from '../helpers/browser.js';
+import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
+import { compileWarnings } from '../helpers/vega-warnings.js';
+
+const interval = (estimate: number, half = 0.2) => ({ estimate, low: estimate - half, high: estimate + half });
+const model: PersonaModel = {
+  label: 'model <script>alert(1)</script>',
+  simulated: true,
+  arms: [
+    { id: 'default', label: 'Default assistant' },
+    { id: 'retest', label: 'Retest' },
+    { id: 'fictional-ai', label: 'Meridian <b>AI</b>' },
+  ],
+  report: {
+    agreement: [
+      { a: 'default', b: 'retest', pearson: interval(0.95, 0.02), spearman: interval(0.94, 0.02) },
+      { a: 'default', b: 'fictional-ai', pearson: interval(0.9, 0.02), spearman: interval(0.88, 0.02) },
+      { a: 'retest', b: 'fictional-ai', pearson: interval(0.9, 0.02), spearman: interval(0.87, 0.02) },
+    ],
+    reliability: { default: 0.95, retest: 0.94, 'fictional-ai': 0.95 },
+    shifts: [
+      { value: 'self-preservation', arm: 'fictional-ai', shift: interval(0.9), p: 1e-6, flagged: true },
+      { value: 'wealth', arm: 'fictional-ai', shift: interval(0.05), p: 0.7, flagged: false },
+    ],
+    dependence: [
+      { value: 'self-preservation', dependence: 0.95, retestShift: interval(-0.05) },
+      { value: 'wealth', dependence: 0, retestShift: interval(0.02) },
+    ],
+    movers: [{ arm: 'fictional-ai', id: 'copies-10', change: 30 }],
+  },
+};
+
+describe('the persona report', () => {
+  it('says in one sentence per value whether it moves with the arm, against the retest', () => {
+    expect(personaSentences(model)).toEqual([
+      'Self-preservation: shifts by +0.90 sd under Meridian <b>AI</b> (retest −0.05) — it moves with the arm, not only with the model.',
+      'Wealth: no arm moves it beyond noise (largest +0.05 sd, under Meridian <b>AI</b>; retest +0.02) — it holds across these arms.',
+    ]);
+  });
+
+  it('escapes every text and marks the default–retest cell as the ceiling', () => {
+    const html = renderPersonaReport({ study: 'st<u>dy', models: [model] }, { vega: '', vegaLite: '', vegaEmbed: '' });
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).not.toContain('<b>AI</b>');
+    expect(html).not.toContain('st<u>dy');
+    expect(html).toContain('Persona space: model &lt;script&gt;');
+    const spec = JSON.stringify(agreementSpec(model, 'p'));
+    expect(spec).toContain('the ceiling noise allows (ρ = 0.94)');
+    expect(spec).toContain('"ceiling":true');
+  });
+});
+
+describe('the persona report in a browser', () => {
+  it('has charts with worded titles and axes that compile without warnings', () => {
+    for (const spec of [agreementSpec(model, 'p'), shiftSpec(model, 'p')]) {
+      expect(chartHygieneProblems(spec)).toEqual([]);
+      expect(compileWarnings(spec)).toEqual([]);
+    }
+  });
+
+  browserIt('renders every chart without errors and is screenshotted', async () => {
+    const { chromium } = await import('playwright-core');
+    const path = join(mkdtempSync(join(tmpdir(), 'utilscope-persona-')), 'persona.html');
+    writeFileSync(path, renderPersonaReport({ study: 'persona', models: [model] }, readVegaAssets()));
+    const browser = await chromium.launch(browserLaunchOptions());
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning' ? errors.push(m.text()) : undefined));
+      await page.goto(`file://${path}`);
+      await page.waitForSelector('body[data-rendered]');
+      expect(await page.getAttribute('body', 'data-rendered')).toBe('true');
+      expect(await page.locator('[data-chart] svg').count()).toBe(2);
+      expect(errors).toEqual([]);
+      await page.screenshot({ path: '/tmp/persona-report.png', fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});
