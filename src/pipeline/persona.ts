@@ -23,6 +23,8 @@ export const RETEST_ARM_ID = 'retest';
 /** One model of a study with arms: its label and one run folder per arm. */
 export interface PersonaStudyModel {
   readonly label: string;
+  /** Parameter count, for the across-models view (the study file's `params`, else inferred from the spec). */
+  readonly params?: number;
   readonly runs: readonly { readonly dir: string; readonly arm: string; readonly label: string }[];
 }
 
@@ -66,6 +68,7 @@ export async function writeStudyPersona(
     );
     return {
       label: model.label,
+      ...(model.params !== undefined ? { params: model.params } : {}),
       simulated: arms.some((a) => a.simulated),
       arms: arms.map((a) => ({ id: a.run.arm, label: a.run.label })),
       report,

@@ -18,6 +18,7 @@ import { utilitiesOf } from './analyse.js';
 import type { SharedSpend } from './ask.js';
 import { compareRuns, type RunMeta } from './compare.js';
 import type { PipelineEnv } from './env.js';
+import { inferParams } from './infer-params.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type StudyDryRunJson, type StudyDryRunModelJson, type StudyJson, studyRowJson } from './json-output.js';
 import { logOutcomeWarnings } from './outcome-files.js';
 import { writeStudyPersona } from './persona.js';
@@ -365,6 +366,7 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
       study.name,
       study.models.map((m, k) => ({
         label: m.label ?? m.spec,
+        ...((p) => (p !== undefined ? { params: p } : {}))(m.params ?? inferParams(m.spec)),
         runs: planned.filter((p) => p.k === k).map((p) => ({ dir: p.dir, arm: p.arm?.arm.id ?? DEFAULT_ARM_ID, label: p.arm?.definition.label ?? DEFAULT_ARM_ID })),
       })),
       { studyDir, out: join(reportsDir, `${study.name}-persona.html`) },

@@ -14,6 +14,8 @@ import { type NamedSpec, SCHEMA } from './specs.js';
 /** One model's persona analysis, as persona.json stores it. */
 export interface PersonaModel {
   readonly label: string;
+  /** Parameter count when known: orders the models in the across-models view. */
+  readonly params?: number;
   readonly simulated: boolean;
   /** Every arm the model ran under, the default first as asked: id and label. */
   readonly arms: readonly { readonly id: string; readonly label: string }[];
@@ -33,7 +35,7 @@ const NEGLIGIBLE_SHIFT = 0.1;
 const TABLEAU10 = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
 
 function valueName(value: string): string {
-  return value.charAt(0).toUpperCase() + value.slice(1);
+  return (value.charAt(0).toUpperCase() + value.slice(1)).replace(/^Ai\b/, 'AI');
 }
 
 /**
@@ -225,9 +227,92 @@ export function personaSection(model: PersonaModel, k: number): ReportSection {
   };
 }
 
+/** Values the across-models view always speaks of first: the ones a safety reader asks about. */
+const HEADLINE_VALUES = ['self-preservation', 'power-seeking'];
+/** A change of dependence smaller than this between the smallest and the largest model reads as "about the same". */
+const DEPENDENCE_CHANGE = 0.2;
+
+/** The models by size (those without a size keep their study order, after the sized ones). */
+function bySize(models: readonly PersonaModel[]): PersonaModel[] {
+  return [...models].sort((a, b) => (a.params ?? Number.POSITIVE_INFINITY) - (b.params ?? Number.POSITIVE_INFINITY));
+}
+
+/**
+ * Across models (docs/method.md §10): does a value's persona dependence change with size? One
+ * sentence per value, headline values first, from the smallest to the largest model, and a chart
+ * of every value's dependence by model. Needs at least two models.
+ */
+export function acrossModelsSentences(data: PersonaReportData): string[] {
+  const models = bySize(data.models);
+  const first = models[0];
+  const last = models.at(-1);
+  if (!first || !last || models.length < 2) return [];
+  const values = [...new Set(models.flatMap((m) => m.report.dependence.map((d) => d.value)))];
+  const ordered = [...HEADLINE_VALUES.filter((v) => values.includes(v)), ...values.filter((v) => !HEADLINE_VALUES.includes(v))];
+  const dep = (m: PersonaModel, v: string) => m.report.dependence.find((d) => d.value === v)?.dependence ?? Number.NaN;
+  return ordered.map((value) => {
+    const a = dep(first, value);
+    const b = dep(last, value);
+    const change = b - a;
+    const trend = !Number.isFinite(change)
+      ? 'not measured on both'
+      : Math.abs(change) < DEPENDENCE_CHANGE
+        ? 'about the same across sizes'
+        : change < 0
+          ? 'falls with size: the larger model holds it more firmly across arms'
+          : 'rises with size: the larger model moves it more with the arm';
+    return `${valueName(value)}: persona dependence ${a.toFixed(2)} at ${first.label}, ${b.toFixed(2)} at ${last.label} — ${trend}.`;
+  });
+}
+
+/** Every value's persona dependence by model (models ordered by size). */
+export function acrossModelsSpec(data: PersonaReportData): TopLevelSpec {
+  const models = bySize(data.models);
+  const values = models.flatMap((m, k) => m.report.dependence.map((d) => ({ model: m.label, order: k, value: d.value, dependence: d.dependence })));
+  return {
+    $schema: SCHEMA,
+    title: { text: 'Persona dependence of each value, by model', subtitle: '0 = moves across arms only as much as noise; 1 = all its movement is the arms’ (models from smallest to largest)' },
+    description: 'Share of each value’s movement across arms not explained by noise, for every model',
+    data: { values },
+    width: 420,
+    height: 220,
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'model', type: 'ordinal', sort: models.map((m) => m.label), title: 'model (smallest to largest)' },
+      y: { field: 'dependence', type: 'quantitative', scale: { domain: [0, 1] }, title: ['persona dependence (0 to 1;', 'higher moves more with the persona)'] },
+      color: { field: 'value', type: 'nominal', title: 'signed value' },
+      tooltip: [
+        { field: 'model', title: 'model' },
+        { field: 'value', title: 'value' },
+        { field: 'dependence', title: 'dependence', format: '.2f' },
+      ],
+    },
+  };
+}
+
+/** The across-models section, or none with fewer than two models. */
+function acrossModelsSection(data: PersonaReportData): ReportSection | undefined {
+  const sentences = acrossModelsSentences(data);
+  if (sentences.length === 0) return undefined;
+  return {
+    id: 'persona-across-models',
+    title: 'Across models: does a value hold more firmly with size?',
+    blocks: [
+      { kind: 'findings', items: sentences.map((text) => ({ text, tone: 'quality' })) },
+      { kind: 'chart', spec: { name: 'persona-across-models', title: 'Persona dependence by model', spec: acrossModelsSpec(data) } },
+      {
+        kind: 'paragraph',
+        tone: 'muted',
+        text: `Dependence compares the movement of a value's score across the non-retest arms with the noise of those shifts; it has no interval yet, so read differences under ${DEPENDENCE_CHANGE} as none.`,
+      },
+    ],
+  };
+}
+
 /** The whole persona report page of a study. */
 export function renderPersonaReport(data: PersonaReportData, assets: Parameters<typeof page>[3]): string {
-  const sections = data.models.map(personaSection);
+  const across = acrossModelsSection(data);
+  const sections = [...(across ? [across] : []), ...data.models.map(personaSection)];
   const simulated = data.models.some((m) => m.simulated);
   const intro = `<p class="first-line">study ${escapeHtml(data.study)} · ${data.models.length} model${data.models.length === 1 ? '' : 's'} × ${data.models[0]?.arms.length ?? 0} arms${simulated ? ' · SIMULATED respondents' : ''}</p>
 ${simulated ? '<div class="sim">These answers come from SIMULATED respondents with planted utilities and planted persona shifts, not from real models.</div>' : ''}

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agreementSpec, type PersonaModel, personaSentences, renderPersonaReport, shiftSpec } from '../../src/report/index.js';
+import { acrossModelsSentences, acrossModelsSpec, agreementSpec, type PersonaModel, personaSentences, renderPersonaReport, shiftSpec } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { browserIt, browserLaunchOptions } from '../helpers/browser.js';
 import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
@@ -39,6 +39,40 @@ const model: PersonaModel = {
     movers: [{ arm: 'fictional-ai', id: 'copies-10', change: 30 }],
   },
 };
+
+describe('the persona report across models', () => {
+  const withDependence = (label: string, params: number, selfPreservation: number, wealth: number): PersonaModel => ({
+    ...model,
+    label,
+    params,
+    report: {
+      ...model.report,
+      dependence: [
+        { value: 'wealth', dependence: wealth },
+        { value: 'self-preservation', dependence: selfPreservation },
+      ],
+    },
+  });
+  const data = { study: 's', models: [withDependence('big', 70e9, 0.9, 0.1), withDependence('small', 0.5e9, 0.88, 0.6)] };
+
+  it('orders models by size and says, headline values first, whether dependence changes from the smallest to the largest', () => {
+    expect(acrossModelsSentences(data)).toEqual([
+      'Self-preservation: persona dependence 0.88 at small, 0.90 at big — about the same across sizes.',
+      'Wealth: persona dependence 0.60 at small, 0.10 at big — falls with size: the larger model holds it more firmly across arms.',
+    ]);
+    expect(acrossModelsSentences({ study: 's', models: [model] })).toEqual([]);
+    const html = renderPersonaReport(data, { vega: '', vegaLite: '', vegaEmbed: '' });
+    expect(html.indexOf('Across models')).toBeGreaterThan(-1);
+    expect(html.indexOf('Across models')).toBeLessThan(html.indexOf('Persona space: big'));
+  });
+
+  it('draws dependence by model with a worded axis, compiling without warnings', () => {
+    const spec = acrossModelsSpec(data);
+    expect(compileWarnings(spec)).toEqual([]);
+    expect(chartHygieneProblems(spec)).toEqual([]);
+    expect(JSON.stringify(spec)).toContain('higher moves more with the persona');
+  });
+});
 
 describe('the persona report', () => {
   it('says in one sentence per value whether it moves with the arm, against the retest', () => {
