@@ -41,7 +41,7 @@ export interface SimBatchOptions {
   readonly pollsToEnd?: number;
   /** Start with batches held in progress until `release()`. */
   readonly hold?: boolean;
-  /** Share of custom ids whose first run fails with a per-request 500 (seeded by `seed`). */
+  /** Share of requests whose first run fails with a per-request 500 (seeded by `seed`; by the key part of an Anthropic custom id). */
   readonly errorRate?: number;
   /** The first this-many batches expire with half their requests run. */
   readonly expire?: number;
@@ -222,9 +222,12 @@ export function createSimBatches(options: SimBatchOptions, answer: (provider: 'o
 
   const erroredNow = (customId: string): boolean => {
     const rate = options.errorRate ?? 0;
-    if (rate <= 0 || state.erred[customId]) return false;
-    if (hashStringToSeed(`sim-batch-errors|${options.seed ?? 0}|${customId}`) / 2 ** 32 >= rate) return false;
-    state.erred[customId] = true;
+    // By the request's own part: Anthropic custom ids are `<token>_<key>` with a new token per batch, and a
+    // request asked again in the next batch must not draw a fresh error (it would fail again by chance).
+    const id = customId.split('_').at(-1) as string;
+    if (rate <= 0 || state.erred[id]) return false;
+    if (hashStringToSeed(`sim-batch-errors|${options.seed ?? 0}|${id}`) / 2 ** 32 >= rate) return false;
+    state.erred[id] = true;
     return true;
   };
 
