@@ -12,7 +12,7 @@ import type { PreferenceRecord } from '../core/types.js';
 import { packTallies } from '../elicitation/index.js';
 import { splitTallies } from '../experiments/index.js';
 import { fitUtilities } from '../models/index.js';
-import { type PersonaModel, renderPersonaReport } from '../report/index.js';
+import { type ArmRates, type PersonaModel, renderPersonaReport } from '../report/index.js';
 import { RunStore, readVegaAssets, writeFileAtomic, writeJsonAtomic } from '../store/index.js';
 import { type ArmUtilities, analysePersona } from '../values/index.js';
 import type { PipelineEnv } from './env.js';
@@ -32,7 +32,33 @@ export interface PersonaStudyModel {
  * One arm's utilities from its run folder: the fit over all its training answers, and fits over the
  * answers of even and of odd sample indices (its split halves; absent with one sample per order).
  */
-export function armUtilitiesOf(dir: string, arm: string, label: string): { ids: string[]; utilities: ArmUtilities; simulated: boolean } {
+/**
+ * How cleanly an arm measured: its refusal rate over answers, its first-slot share over valid answers
+ * (½ = no position bias) and its triad cycle probability (coherence.json; NaN when not written).
+ */
+export function armRatesOf(store: RunStore, records: readonly PreferenceRecord[]): ArmRates {
+  let answers = 0;
+  let refusals = 0;
+  let valid = 0;
+  let first = 0;
+  for (const r of records) {
+    if (r.kind !== 'answer') continue;
+    answers++;
+    if (r.choice === 'refusal') refusals++;
+    if (r.choice === 'a' || r.choice === 'b') {
+      valid++;
+      if ((r.order === 'ab') === (r.choice === 'a')) first++;
+    }
+  }
+  const coherence = store.readDerived('coherence') as { headline?: { cycleProbability?: number } } | undefined;
+  return {
+    refusalRate: answers > 0 ? refusals / answers : Number.NaN,
+    firstSlotShare: valid > 0 ? first / valid : Number.NaN,
+    cycleProbability: coherence?.headline?.cycleProbability ?? Number.NaN,
+  };
+}
+
+export function armUtilitiesOf(dir: string, arm: string, label: string): { ids: string[]; utilities: ArmUtilities; simulated: boolean; rates: ArmRates } {
   const store = RunStore.open(dir);
   const spec = store.manifest.spec;
   const set = store.readOutcomeSet();
@@ -42,7 +68,7 @@ export function armUtilitiesOf(dir: string, arm: string, label: string): { ids: 
   const utilitiesFrom = (rs: readonly PreferenceRecord[]) =>
     fitUtilities(ids, packTallies(splitTallies(plan, rs).training, ids, spec.analysis.policy), { model: spec.analysis.fitModel, intervals: 'none' }).mean;
   const halves = spec.sampling.samplesPerOrder >= 2 ? ([utilitiesFrom(records.filter((r) => r.sample % 2 === 0)), utilitiesFrom(records.filter((r) => r.sample % 2 === 1))] as const) : undefined;
-  return { ids, simulated: store.manifest.simulated, utilities: { arm, label, mean: utilitiesFrom(records), ...(halves ? { halves } : {}) } };
+  return { ids, simulated: store.manifest.simulated, rates: armRatesOf(store, records), utilities: { arm, label, mean: utilitiesFrom(records), ...(halves ? { halves } : {}) } };
 }
 
 /**
@@ -70,7 +96,7 @@ export async function writeStudyPersona(
       label: model.label,
       ...(model.params !== undefined ? { params: model.params } : {}),
       simulated: arms.some((a) => a.simulated),
-      arms: arms.map((a) => ({ id: a.run.arm, label: a.run.label })),
+      arms: arms.map((a) => ({ id: a.run.arm, label: a.run.label, rates: a.rates })),
       report,
     };
   });

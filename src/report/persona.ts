@@ -17,9 +17,19 @@ export interface PersonaModel {
   /** Parameter count when known: orders the models in the across-models view. */
   readonly params?: number;
   readonly simulated: boolean;
-  /** Every arm the model ran under, the default first as asked: id and label. */
-  readonly arms: readonly { readonly id: string; readonly label: string }[];
+  /** Every arm the model ran under, the default first as asked: id, label and how cleanly it measured. */
+  readonly arms: readonly { readonly id: string; readonly label: string; readonly rates?: ArmRates }[];
   readonly report: PersonaReport;
+}
+
+/** How cleanly one arm measured (docs/method.md §10.3): refusals, position bias, coherence. */
+export interface ArmRates {
+  /** share of answers that declined to choose (lower is a cleaner measurement) */
+  readonly refusalRate: number;
+  /** share of valid answers choosing the option shown first (½ = no position bias) */
+  readonly firstSlotShare: number;
+  /** triad cycle probability (lower is more coherent; a coin flip gives ¼) */
+  readonly cycleProbability: number;
 }
 
 /** What the persona report draws: the study and its models. */
@@ -195,6 +205,12 @@ export function shiftSpec(model: PersonaModel, name: string): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** A rate for a table cell: a percentage, or a plain number to three decimals; '–' when unknown. */
+function rate(x: number | undefined, percent: boolean): string {
+  if (x === undefined || !Number.isFinite(x)) return '–';
+  return percent ? `${(100 * x).toFixed(1)}%` : x.toFixed(3);
+}
+
 /** The "Persona space" section of one model. */
 export function personaSection(model: PersonaModel, k: number): ReportSection {
   const name = `persona-${k}`;
@@ -210,8 +226,20 @@ export function personaSection(model: PersonaModel, k: number): ReportSection {
       { kind: 'chart', spec: shifts },
       {
         kind: 'table',
-        columns: ['arm', 'split-half reliability (Spearman–Brown; 1 = halves agree perfectly)'],
-        rows: model.arms.map((a) => [a.label, model.report.reliability[a.id] !== undefined ? Number((model.report.reliability[a.id] as number).toFixed(3)) : '–']),
+        columns: [
+          'arm',
+          'split-half reliability (Spearman–Brown; 1 = halves agree perfectly)',
+          'refusal rate (lower is cleaner)',
+          'first-slot share (½ = no position bias)',
+          'triad cycle probability (lower is more coherent; coin flip ¼)',
+        ],
+        rows: model.arms.map((a) => [
+          a.label,
+          model.report.reliability[a.id] !== undefined ? Number((model.report.reliability[a.id] as number).toFixed(3)) : '–',
+          rate(a.rates?.refusalRate, true),
+          rate(a.rates?.firstSlotShare, true),
+          rate(a.rates?.cycleProbability, false),
+        ]),
       },
       {
         kind: 'table',

@@ -19,7 +19,7 @@ const model: PersonaModel = {
   arms: [
     { id: 'default', label: 'Default assistant' },
     { id: 'retest', label: 'Retest' },
-    { id: 'fictional-ai', label: 'Meridian <b>AI</b>' },
+    { id: 'fictional-ai', label: 'Meridian <b>AI</b>', rates: { refusalRate: 0.125, firstSlotShare: 0.61, cycleProbability: 0.187 } },
   ],
   report: {
     agreement: [
@@ -88,6 +88,9 @@ describe('the persona report', () => {
     expect(html).not.toContain('<b>AI</b>');
     expect(html).not.toContain('st<u>dy');
     expect(html).toContain('Persona space: model &lt;script&gt;');
+    // Each arm's measurement quality beside its reliability: refusals, position bias, coherence ('–' where unknown).
+    expect(html).toContain('<td><bdi>12.5%</bdi></td><td><bdi>61.0%</bdi></td><td><bdi>0.187</bdi></td>');
+    expect(html).toContain('first-slot share (½ = no position bias)');
     const spec = JSON.stringify(agreementSpec(model, 'p'));
     expect(spec).toContain('the ceiling noise allows (ρ = 0.94)');
     expect(spec).toContain('"ceiling":true');
