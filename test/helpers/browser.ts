@@ -40,3 +40,14 @@ export function browserLaunchOptions(): { executablePath: string; args: string[]
 export function browserIt(name: string, test: () => Promise<void>): void {
   it.skipIf(BROWSER.kind === 'skip')(name, test);
 }
+
+/** A page of `browser` at 1,280 × 900 opened on the report at `path` once it has rendered, and the errors and warnings it logged. */
+export async function openRenderedReport(browser: import('playwright-core').Browser, path: string): Promise<{ page: import('playwright-core').Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning' ? errors.push(m.text()) : undefined));
+  await page.goto(`file://${path}`);
+  await page.waitForSelector('body[data-rendered]');
+  return { page, errors };
+}

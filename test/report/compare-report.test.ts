@@ -20,7 +20,7 @@ const HEADLINE_SHORT_LABELS: Readonly<Record<keyof typeof HEADLINE_METRICS, stri
 import { type CompareReportData, compareFindings, compareReportSpecs, featuredMetricFindings, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { fitLinearTrend } from '../../src/values/index.js';
-import { browserIt, browserLaunchOptions } from '../helpers/browser.js';
+import { browserIt, browserLaunchOptions, openRenderedReport } from '../helpers/browser.js';
 import { compareFixture, FIXTURE_FAMILY, plantedScores } from '../helpers/report-fixture.js';
 import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
 import { compileWarnings } from '../helpers/vega-warnings.js';
@@ -350,12 +350,7 @@ describe('compare HTML in a browser', () => {
     writeFileSync(path, renderCompareReport(compareFixture({ models: 6, labels: [HOSTILE_LABEL] }), readVegaAssets()));
     const browser = await chromium.launch(browserLaunchOptions());
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning' ? errors.push(m.text()) : undefined));
-      await page.goto(`file://${path}`);
-      await page.waitForSelector('body[data-rendered]');
+      const { page, errors } = await openRenderedReport(browser, path);
       expect(await page.getAttribute('body', 'data-rendered')).toBe('true');
       expect(await page.locator('[data-chart] svg').count()).toBe(await page.locator('[data-chart]').count());
       type Box = { clientWidth: number; scrollWidth: number; querySelector: (s: string) => Box };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acrossModelsSentences, acrossModelsSpec, agreementSpec, type PersonaModel, personaSentences, renderPersonaReport, shiftSpec } from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
-import { browserIt, browserLaunchOptions } from '../helpers/browser.js';
+import { browserIt, browserLaunchOptions, openRenderedReport } from '../helpers/browser.js';
 import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
 import { compileWarnings } from '../helpers/vega-warnings.js';
 
@@ -111,12 +111,7 @@ describe('the persona report in a browser', () => {
     writeFileSync(path, renderPersonaReport({ study: 'persona', models: [model] }, readVegaAssets()));
     const browser = await chromium.launch(browserLaunchOptions());
     try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => (m.type() === 'error' || m.type() === 'warning' ? errors.push(m.text()) : undefined));
-      await page.goto(`file://${path}`);
-      await page.waitForSelector('body[data-rendered]');
+      const { page, errors } = await openRenderedReport(browser, path);
       expect(await page.getAttribute('body', 'data-rendered')).toBe('true');
       expect(await page.locator('[data-chart] svg').count()).toBe(2);
       expect(errors).toEqual([]);
