@@ -405,6 +405,18 @@ function denseFactor(parts: MuHessianParts, first = 0): Float64Array | undefined
  */
 export type MuCovariance = { readonly method: 'laplace'; readonly factor: Float64Array } | { readonly method: 'laplace-diagonal'; readonly variances: Float64Array };
 
+/**
+ * The trailing μ×μ block (n × n) of the Cholesky factor of a (s, μ)-ordered 2n × 2n joint
+ * Thurstonian precision: the Cholesky factor of the Schur complement, i.e. of μ's precision with σ
+ * integrated out.
+ */
+function trailingFactor(factor: Float64Array, n: number): Float64Array {
+  const size = 2 * n;
+  const trailing = new Float64Array(n * n);
+  for (let row = 0; row < n; row++) trailing.set(factor.subarray((n + row) * size + n, (n + row) * size + n + row + 1), row * n);
+  return trailing;
+}
+
 /** See `MuCovariance`. O(n³) for the exact forms, O(n·degree²) for the diagonal one. Never throws. */
 export function laplaceCovariance(kind: UtilityModelKind, raw: RawUtilities, pairs: PackedPairs, prior: PriorOptions, limits: LaplaceLimits = {}): MuCovariance | undefined {
   const n = raw.mu.length;
@@ -412,14 +424,8 @@ export function laplaceCovariance(kind: UtilityModelKind, raw: RawUtilities, pai
   const denseMax = limits.denseMaxOutcomes ?? DENSE_LAPLACE_MAX_OUTCOMES;
   if (n === 0) return { method: 'laplace', factor: new Float64Array(0) };
   if (kind === 'thurstonian' && raw.sigma && n <= jointMax && n <= denseMax) {
-    const size = 2 * n;
-    const factor = choleskyFactor(jointThurstonianHessian(raw, pairs, prior), size);
-    if (factor) {
-      // The trailing μ×μ block of the (s, μ)-ordered factor is the Cholesky factor of the Schur complement.
-      const trailing = new Float64Array(n * n);
-      for (let row = 0; row < n; row++) trailing.set(factor.subarray((n + row) * size + n, (n + row) * size + n + row + 1), row * n);
-      return { method: 'laplace', factor: trailing };
-    }
+    const factor = choleskyFactor(jointThurstonianHessian(raw, pairs, prior), 2 * n);
+    if (factor) return { method: 'laplace', factor: trailingFactor(factor, n) };
   }
   const parts = buildParts(kind, raw, pairs, prior);
   if (!parts.marginaliseSigma && n <= denseMax) {
@@ -448,13 +454,8 @@ export function conditionalCovariance(kind: UtilityModelKind, raw: RawUtilities,
   const denseMax = limits.denseMaxOutcomes ?? DENSE_LAPLACE_MAX_OUTCOMES;
   if (free <= 0) return { method: 'laplace', factor: new Float64Array(0) };
   if (kind === 'thurstonian' && raw.sigma && free <= jointMax && free <= denseMax) {
-    const size = 2 * free;
-    const factor = choleskyFactor(jointThurstonianHessian(raw, pairs, prior, first), size);
-    if (factor) {
-      const trailing = new Float64Array(free * free);
-      for (let row = 0; row < free; row++) trailing.set(factor.subarray((free + row) * size + free, (free + row) * size + free + row + 1), row * free);
-      return { method: 'laplace', factor: trailing };
-    }
+    const factor = choleskyFactor(jointThurstonianHessian(raw, pairs, prior, first), 2 * free);
+    if (factor) return { method: 'laplace', factor: trailingFactor(factor, free) };
   }
   const parts = buildParts(kind, raw, pairs, prior);
   if (!parts.marginaliseSigma && free <= denseMax) {
