@@ -13,7 +13,8 @@
  *                over every (value, arm) tested at family-wise 5%;
  *   dependence   per value, the share of its between-arm movement that noise does not explain:
  *                max(0, 1 − mean var(Δ_a) / mean Δ_a²) over the non-retest arms — 0 when it moves
- *                only as much as noise (invariant to the persona), 1 when all its movement is the arm's;
+ *                only as much as noise (invariant to the persona), 1 when all its movement is the arm's
+ *                — with a bootstrap interval (outcomes resampled, every arm's shifts refitted);
  *   movers       the outcomes whose rank percentile moves most in each arm.
  */
 import type { Rng } from '../core/rng.js';
@@ -71,6 +72,9 @@ export interface ValueDependence {
   readonly value: string;
   /** 0 = moves only as much as noise, 1 = all its movement across arms is the arm's. */
   readonly dependence: number;
+  /** Its 95% bootstrap interval (outcomes resampled, every arm's shifts refitted); absent without replicates. */
+  readonly low?: number;
+  readonly high?: number;
   /** The retest arm's shift: what "nothing changed" looks like for this value. */
   readonly retestShift?: Interval;
 }
@@ -96,6 +100,8 @@ export interface PersonaReport {
 export const AGREEMENT_BOOTSTRAP = 500;
 /** Family-wise error rate of the shift flags. */
 export const FAMILY_WISE_ALPHA = 0.05;
+/** Bootstrap replicates for the dependence intervals. */
+export const DEPENDENCE_BOOTSTRAP = 200;
 /** Outcomes listed per arm as moving most. */
 export const MOVERS_PER_ARM = 5;
 
@@ -194,6 +200,17 @@ function valueShifts(input: PersonaInput, arm: ArmUtilities): { value: string; s
   });
 }
 
+/** Each value's dependence, max(0, 1 − mean var(Δ) / mean Δ²) over the arms' shifts of it (NaN when no arm shifts it). */
+function dependenceOf(values: readonly string[], shifts: readonly { value: string; shift: Interval; variance: number }[]): number[] {
+  return values.map((value) => {
+    const mine = shifts.filter((s) => s.value === value);
+    if (mine.length === 0) return Number.NaN;
+    const movement = meanOf(mine.map((s) => s.shift.estimate ** 2));
+    const noise = meanOf(mine.map((s) => s.variance));
+    return movement > 0 ? Math.max(0, 1 - noise / movement) : 0;
+  });
+}
+
 /** Holm's step-down flags at family-wise `alpha` for p-values in any order. */
 export function holmFlags(p: readonly number[], alpha = FAMILY_WISE_ALPHA): boolean[] {
   const order = p.map((value, k) => [value, k] as const).sort((x, y) => x[0] - y[0]);
@@ -207,7 +224,7 @@ export function holmFlags(p: readonly number[], alpha = FAMILY_WISE_ALPHA): bool
 }
 
 /** The whole persona analysis; see the module comment. */
-export function analysePersona(input: PersonaInput, rng: Rng, options: { readonly agreementReplicates?: number } = {}): PersonaReport {
+export function analysePersona(input: PersonaInput, rng: Rng, options: { readonly agreementReplicates?: number; readonly dependenceReplicates?: number } = {}): PersonaReport {
   const replicates = options.agreementReplicates ?? AGREEMENT_BOOTSTRAP;
   const all = [input.reference, ...(input.retest ? [input.retest] : []), ...input.arms];
   const agreements: ArmAgreement[] = [];
@@ -219,12 +236,22 @@ export function analysePersona(input: PersonaInput, rng: Rng, options: { readonl
   const shifts: ValueShift[] = flat.map((s, k) => ({ value: s.value, arm: s.arm, shift: s.shift, p: s.p, flagged: flags[k] as boolean }));
   const retest = input.retest ? valueShifts(input, input.retest) : [];
   const values = [...new Set(flat.map((s) => s.value))];
-  const dependence = values.map((value) => {
-    const mine = flat.filter((s) => s.value === value);
-    const movement = meanOf(mine.map((s) => s.shift.estimate ** 2));
-    const noise = meanOf(mine.map((s) => s.variance));
+  const point = dependenceOf(values, flat);
+  // The interval resamples the outcomes and refits every arm's shifts: how much the score depends on which outcomes carry each value.
+  const draws = values.map(() => [] as number[]);
+  const resampled = options.dependenceReplicates ?? DEPENDENCE_BOOTSTRAP;
+  for (let b = 0; b < resampled; b++) {
+    const outcomes = Array.from(input.outcomes, () => input.outcomes[rng.int(input.outcomes.length)] as Outcome);
+    const again = input.arms.flatMap((arm) => valueShifts({ ...input, outcomes }, arm));
+    dependenceOf(values, again).forEach((d, k) => {
+      if (Number.isFinite(d)) draws[k]?.push(d);
+    });
+  }
+  const dependence = values.map((value, k) => {
     const again = retest.find((s) => s.value === value);
-    return { value, dependence: movement > 0 ? Math.max(0, 1 - noise / movement) : 0, ...(again ? { retestShift: again.shift } : {}) };
+    const sorted = Float64Array.from(draws[k] ?? []).sort();
+    const interval = sorted.length > 0 ? { low: quantileOfSorted(sorted, 0.025), high: quantileOfSorted(sorted, 0.975) } : {};
+    return { value, dependence: point[k] as number, ...interval, ...(again ? { retestShift: again.shift } : {}) };
   });
   const base = rankPercentiles(input.reference.mean);
   const movers = input.arms.flatMap((arm) => {

@@ -61,6 +61,17 @@ describe('the persona report across models', () => {
       'Wealth: persona dependence 0.60 at small, 0.10 at big — falls with size: the larger model holds it more firmly across arms.',
     ]);
     expect(acrossModelsSentences({ study: 's', models: [model] })).toEqual([]);
+    // With intervals, a change is stated only when they do not overlap.
+    const withInterval = (label: string, params: number, d: number, low: number, high: number): PersonaModel => ({
+      ...model,
+      label,
+      params,
+      report: { ...model.report, dependence: [{ value: 'power-seeking', dependence: d, low, high }] },
+    });
+    expect(acrossModelsSentences({ study: 's', models: [withInterval('a', 1e9, 0.9, 0.8, 0.95), withInterval('b', 7e10, 0.6, 0.5, 0.85)] })).toEqual([
+      'Power-seeking: persona dependence 0.90 [0.80, 0.95] at a, 0.60 [0.50, 0.85] at b — about the same across sizes.',
+    ]);
+    expect(acrossModelsSentences({ study: 's', models: [withInterval('a', 1e9, 0.9, 0.8, 0.95), withInterval('b', 7e10, 0.4, 0.3, 0.6)] })[0]).toContain('falls with size');
     const html = renderPersonaReport(data, { vega: '', vegaLite: '', vegaEmbed: '' });
     expect(html.indexOf('Across models')).toBeGreaterThan(-1);
     expect(html.indexOf('Across models')).toBeLessThan(html.indexOf('Persona space: big'));

@@ -31,7 +31,7 @@ function armUtilities(arm: string, change: Record<string, number>, base: Float64
   return { arm, label: arm, mean: draw(), halves: [half(), half()] };
 }
 
-function study(seed: number, agreementReplicates = 200) {
+function study(seed: number, agreementReplicates = 200, dependenceReplicates = 200) {
   const rng = new Rng(`persona-${seed}`);
   const base = Float64Array.from(core.outcomes, (o) => Object.entries(o.values ?? {}).reduce((s, [v, sign]) => s + sign * (WEIGHTS[v] ?? 0), 0.35 * rng.normal()));
   return analysePersona(
@@ -43,7 +43,7 @@ function study(seed: number, agreementReplicates = 200) {
       arms: Object.entries(PLANTED).map(([arm, change]) => armUtilities(arm, change, base, rng)),
     },
     rng.fork('analysis'),
-    { agreementReplicates },
+    { agreementReplicates, dependenceReplicates },
   );
 }
 
@@ -63,7 +63,7 @@ describe('persona analysis on planted arm shifts', () => {
     let falseFlags = 0;
     const planted = new Set(['fictional-ai:self-preservation', 'true-self:power-seeking', 'true-self:corrigibility']);
     for (let seed = 1; seed <= 40; seed++) {
-      const report = study(seed, 0);
+      const report = study(seed, 0, 0);
       const wrong = report.shifts.filter((s) => s.flagged && !planted.has(`${s.arm}:${s.value}`)).length;
       falseFlags += wrong;
       if (wrong > 0) falseSeeds++;
@@ -78,6 +78,12 @@ describe('persona analysis on planted arm shifts', () => {
     const report = study(2);
     const dep = (v: string) => report.dependence.find((d) => d.value === v)?.dependence ?? Number.NaN;
     for (const v of ['self-preservation', 'power-seeking', 'corrigibility']) expect(dep(v), v).toBeGreaterThan(0.8);
+    // Each comes with a bootstrap interval (outcomes resampled) around it; the planted ones' stay high.
+    for (const d of report.dependence) {
+      expect(d.low, d.value).toBeLessThanOrEqual(d.dependence + 1e-12);
+      expect(d.high, d.value).toBeGreaterThanOrEqual(d.dependence - 1e-12);
+    }
+    for (const v of ['self-preservation', 'power-seeking']) expect(report.dependence.find((d) => d.value === v)?.low, v).toBeGreaterThan(0.5);
     // With three arms the unplanted values' dependence is noisy (a ratio of χ²₃/3 to 1), so their mean is what is bounded.
     const unplanted = ['ai-wellbeing', 'ai-rights', 'human-wellbeing', 'animal-wellbeing', 'wealth'].map(dep);
     expect(unplanted.reduce((s, x) => s + x, 0) / unplanted.length).toBeLessThan(0.3);
