@@ -306,26 +306,40 @@ export function acrossModelsSentences(data: PersonaReportData): string[] {
 /** Every value's persona dependence by model (models ordered by size). */
 export function acrossModelsSpec(data: PersonaReportData): TopLevelSpec {
   const models = bySize(data.models);
-  const values = models.flatMap((m, k) => m.report.dependence.map((d) => ({ model: m.label, order: k, value: d.value, dependence: d.dependence })));
+  const values = models.flatMap((m, k) =>
+    m.report.dependence.map((d) => ({ model: m.label, order: k, value: d.value, dependence: d.dependence, low: d.low ?? d.dependence, high: d.high ?? d.dependence })),
+  );
+  const x = { field: 'model', type: 'ordinal' as const, sort: models.map((m) => m.label), title: 'model (smallest to largest)' };
+  const y = { field: 'dependence', type: 'quantitative' as const, scale: { domain: [0, 1] }, title: ['persona dependence (0 to 1;', 'higher moves more with the persona)'] };
+  const color = { field: 'value', type: 'nominal' as const, title: 'signed value' };
   return {
     $schema: SCHEMA,
-    title: { text: 'Persona dependence of each value, by model', subtitle: '0 = moves across arms only as much as noise; 1 = all its movement is the arms’ (models from smallest to largest)' },
-    description: 'Share of each value’s movement across arms not explained by noise, for every model',
+    title: {
+      text: 'Persona dependence of each value, by model',
+      subtitle: '0 = moves across arms only as much as noise; 1 = all its movement is the arms’; bars: 95% intervals; one column per value within each model',
+    },
+    description: 'Share of each value’s movement across arms not explained by noise, for every model, with bootstrap intervals',
     data: { values },
     width: 420,
     height: 220,
-    mark: { type: 'line', point: true },
-    encoding: {
-      x: { field: 'model', type: 'ordinal', sort: models.map((m) => m.label), title: 'model (smallest to largest)' },
-      y: { field: 'dependence', type: 'quantitative', scale: { domain: [0, 1] }, title: ['persona dependence (0 to 1;', 'higher moves more with the persona)'] },
-      color: { field: 'value', type: 'nominal', title: 'signed value' },
-      tooltip: [
-        { field: 'model', title: 'model' },
-        { field: 'value', title: 'value' },
-        { field: 'dependence', title: 'dependence', format: '.2f' },
-      ],
-    },
-  };
+    encoding: { x, color, xOffset: { field: 'value', type: 'nominal' } },
+    layer: [
+      {
+        mark: { type: 'point', filled: true, size: 45 },
+        encoding: {
+          y,
+          tooltip: [
+            { field: 'model', title: 'model' },
+            { field: 'value', title: 'value' },
+            { field: 'dependence', title: 'dependence', format: '.2f' },
+            { field: 'low', title: '95% low', format: '.2f' },
+            { field: 'high', title: '95% high', format: '.2f' },
+          ],
+        },
+      },
+      { mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { y: { field: 'low', type: 'quantitative', scale: { domain: [0, 1] } }, y2: { field: 'high' } } },
+    ],
+  } as TopLevelSpec;
 }
 
 /** The across-models section, or none with fewer than two models. */
