@@ -544,13 +544,7 @@ export function contrastCovariance(
 ): { covariance: Float64Array; estimate: Float64Array; method: 'laplace' | 'laplace-diagonal' } {
   const n = mu.length;
   const k = weights.length;
-  let mean = 0;
-  for (const value of mu) mean += value;
-  mean /= n || 1;
-  let spread = 0;
-  for (const value of mu) spread += (value - mean) ** 2;
-  spread = Math.sqrt(spread / (n || 1));
-  const scale = spread > 1e-12 ? spread : 1;
+  const { shift: mean, scale } = meanAndSpread(mu);
   const m = mu.map((value) => (value - mean) / scale);
   const estimate = new Float64Array(k);
   const gradients = weights.map((w, a) => {
