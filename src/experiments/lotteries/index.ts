@@ -13,6 +13,7 @@ import { isLottery } from '../../core/types.js';
 import { DEFAULT_LOTTERY_WORDING, LOTTERY_WORDINGS } from '../../outcomes/lottery-wording.js';
 import { defaultHoldoutCount, defaultPairBudget, SELECTION_STRATEGIES } from '../../elicitation/selection.js';
 import { runReportSections } from '../../report/html.js';
+import type { ReportBlock } from '../../report/sections.js';
 import { pairwiseDerived } from '../pairwise/analyse.js';
 import { fitForSelection, planAdaptiveRound } from '../pairwise/plan.js';
 import { buildRunReportData } from '../pairwise/report-data.js';
@@ -22,7 +23,7 @@ import { DEFAULT_STRATEGY } from '../utilities/index.js';
 import { analyseLotteries, type LotteryAnalysis } from './analyse.js';
 import { generateLotteries } from './generate.js';
 import { anchorPairs, lotteryRoundZero } from './plan.js';
-import { expectedUtilitySection } from './report.js';
+import { expectedUtilityFindings, expectedUtilitySection } from './report.js';
 import { FLOOR_RULE_LABELS } from './floors.js';
 import { fmt } from '../../report/page.js';
 
@@ -138,7 +139,9 @@ export const lotteriesExperiment: Experiment<LotteriesConfig, LotteryAnalysis> =
   reportTitle: (model) => `Does ${model} value gambles by their expected utility?`,
   reportSections(result, header) {
     const [findings, ...rest] = runReportSections(buildRunReportData(result.pairwise, header));
-    return [...(findings ? [findings] : []), expectedUtilitySection(result.expectedUtility), ...rest];
+    // The experiment's question leads the first screen: its verdict opens the findings, its section follows them.
+    const lead: ReportBlock = { kind: 'findings', items: expectedUtilityFindings(result.expectedUtility) };
+    return [...(findings ? [{ ...findings, blocks: [lead, ...findings.blocks] }] : []), expectedUtilitySection(result.expectedUtility), ...rest];
   },
   utilities: (result) => result.pairwise,
   compareMetrics(result) {

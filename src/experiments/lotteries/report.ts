@@ -203,6 +203,11 @@ function certaintyTable(rows: readonly LotteryRow[]): string {
   return `<h3>Certainty equivalents of money gambles</h3><p class="muted">The sure amount the money ladder gives the same utility as the gamble. Below the expected payout is risk-averse, above is risk-seeking. The interval maps the gamble's utility interval through the ladder, without the ladder's own error.</p><div class="scroll"><table><thead><tr><th>lottery</th><th>expected payout</th><th>certainty equivalent (95% interval)</th><th>attitude to risk</th></tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
+/** The verdict sentences, one per scored group: what the run's first findings lead with. */
+export function expectedUtilityFindings(result: ExpectedUtilityResult): { text: string; tone: string }[] {
+  return result.groups.map((g) => ({ text: groupFinding(g), tone: 'coherence' }));
+}
+
 /** The section, or a note when the run has too few lotteries to score. */
 export function expectedUtilitySection(result: ExpectedUtilityResult): ReportSection {
   const title = 'Does it value gambles by their expected utility?';
@@ -215,7 +220,7 @@ export function expectedUtilitySection(result: ExpectedUtilityResult): ReportSec
     id: 'expected-utility',
     title,
     blocks: [
-      { kind: 'findings', items: result.groups.map((g) => ({ text: groupFinding(g), tone: 'coherence' })) },
+      { kind: 'findings', items: expectedUtilityFindings(result) },
       { kind: 'chart', spec: scatter },
       { kind: 'chart', spec: floors },
       { kind: 'html', html: safeHtml(`${statisticsTable(result)}${furthestTable(result.lotteries)}${certaintyTable(result.lotteries)}`) },

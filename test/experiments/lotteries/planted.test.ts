@@ -137,6 +137,10 @@ describe('lotteries through the OpenAI SDK and in the report', () => {
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(join(cwd, 'reports', 's.html'), 'utf8');
     expect(html).toContain('<section id="expected-utility"><h2><bdi>Does it value gambles by their expected utility?</bdi></h2>');
+    // The verdict leads the first findings, before the value scores.
+    const findings = html.slice(html.indexOf('<section id="findings">'));
+    expect(findings.indexOf('explicit lotteries (probabilities stated)')).toBeGreaterThan(-1);
+    expect(findings.indexOf('explicit lotteries (probabilities stated)')).toBeLessThan(findings.indexOf('sd ['));
     const eu = readJson<ExpectedUtilityResult>(join(cwd, 'outputs', 's', 'expected-utility.json'));
     expect(eu.groups[0]?.euError.estimate).toBeLessThan(eu.groups[0]?.floors['coin-flip'].euError.mean as number);
   });
