@@ -34,6 +34,8 @@ export interface Arm {
   readonly preamble?: readonly ChatMessage[];
   readonly context?: string;
   readonly template: TemplateRef;
+  /** The answer labels of the first and second slot, when not A and B (an arm's `labels`). */
+  readonly labels?: readonly [string, string];
   readonly format: 'chat' | 'completion';
 }
 
@@ -145,7 +147,7 @@ export function specIdentity(spec: RunSpec, identityFields: readonly string[]): 
     ['modelSpec', spec.modelSpec],
     ...(['name', 'hash', 'count'] as const).map((k) => [`outcomes.${k}`, spec.outcomes[k]] as const),
     // Field by field, so a mismatch names what differs (`sampling.samplesPerOrder`, `arm.system`); the label is display only.
-    ...(['id', 'system', 'preamble', 'context', 'template', 'format'] as const).map((k) => [`arm.${k}`, spec.arm[k]] as const),
+    ...(['id', 'system', 'preamble', 'context', 'template', 'labels', 'format'] as const).map((k) => [`arm.${k}`, spec.arm[k]] as const),
     ...(['mode', 'samplesPerOrder', 'temperature', 'maxTokens'] as const).map((k) => [`sampling.${k}`, spec.sampling[k]] as const),
     ['seed', spec.seed],
     ['experiment.kind', spec.experiment.kind],

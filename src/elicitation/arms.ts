@@ -4,17 +4,19 @@
  * rendered around one forced-choice question. Pure: prompts/arms/ and user files are read by the
  * store; this module only checks data and builds text.
  *
- *   { id, label, description, system?, preamble?: [{role, content}], context?, template?, format? }
+ *   { id, label, description, system?, preamble?: [{role, content}], context?, template?, labels?, format? }
  *
  * `preamble` is earlier chat turns, alternating user/assistant from a user turn and ending with an
  * assistant turn, so the question is the next user turn. `context` is a line put before the
  * question in the user message. `template` names a built-in template or a path (relative to the
- * arm file). `format: 'completion'` asks a base model to continue a plain transcript
+ * arm file); `labels` are the answer labels its template shows for the first and second slot
+ * (default `["A", "B"]`; `["1", "2"]`, `["X", "Y"]`, or `["B", "A"]` for a label swap). `format: 'completion'` asks a base model to continue a plain transcript
  * ({@link renderTranscript}) through `/v1/completions`.
  */
 import { z } from 'zod';
 import { quote, schemaError, UtilscopeError } from '../core/errors.js';
 import type { Arm, ChatMessage } from '../core/run-spec.js';
+import { type AnswerLabels, DEFAULT_LABELS } from './parse-answer.js';
 import type { PromptTemplate } from './template.js';
 
 /** An arm as written in a file: what the model is shown, and words about it for people. */
@@ -27,8 +29,13 @@ export interface ArmDefinition {
   readonly context?: string;
   /** A built-in template name or a path (relative to the arm file); default the run's template. */
   readonly template?: string;
+  /** The answer labels of the first and second slot; absent means A and B. */
+  readonly labels?: AnswerLabels;
   readonly format: 'chat' | 'completion';
 }
+
+/** An answer label: a short word of letters or digits, which a model can answer with alone. */
+const LABEL = /^[A-Za-z0-9]{1,12}$/;
 
 /** An arm id becomes a folder name in a study: short, safe on every file system. */
 const ARM_ID = /^[a-z0-9][a-z0-9._-]{0,59}$/;
@@ -52,6 +59,7 @@ const armSchema = z.strictObject({
   preamble: z.array(z.strictObject({ role: z.string(), content: text })).optional(),
   context: text.optional(),
   template: z.string().optional(),
+  labels: z.array(z.string()).optional(),
   format: z.string().optional(),
 });
 
@@ -66,6 +74,17 @@ function checkText(value: string, file: string, field: string): void {
   if (value.trim() === '') fail('must not be empty', file, field);
   const bad = controlCharacter(value);
   if (bad !== undefined) fail(`contains the control character U+${(bad.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`, file, field);
+}
+
+/** Two answer labels, each a short word of letters or digits, different even ignoring case. */
+function checkLabels(labels: readonly string[], file: string): AnswerLabels {
+  if (labels.length !== 2) fail(`must name exactly two labels, the first slot's and the second's (got ${labels.length})`, file, 'labels');
+  labels.forEach((label, k) => {
+    if (!LABEL.test(label)) fail(`${quote(label)} must be 1–12 letters or digits, so a model can answer with it alone`, file, `labels[${k}]`);
+  });
+  const [first, second] = labels as [string, string];
+  if (first.toUpperCase() === second.toUpperCase()) fail(`the two labels collide (${quote(first)} and ${quote(second)}): an answer could not tell the slots apart`, file, 'labels');
+  return [first, second];
 }
 
 /**
@@ -83,6 +102,7 @@ export function parseArmDefinition(data: unknown, file: string): ArmDefinition {
   if (d.system !== undefined) checkText(d.system, file, 'system');
   if (d.context !== undefined) checkText(d.context, file, 'context');
   if (d.template !== undefined) checkText(d.template, file, 'template');
+  const labels = d.labels !== undefined ? checkLabels(d.labels, file) : undefined;
   const format = d.format ?? 'chat';
   if (!(ARM_FORMATS as readonly string[]).includes(format)) fail(`unknown format ${quote(format)} (use chat or completion)`, file, 'format');
   const preamble = d.preamble?.map((turn, k): ChatMessage => {
@@ -103,20 +123,22 @@ export function parseArmDefinition(data: unknown, file: string): ArmDefinition {
     ...(preamble !== undefined ? { preamble } : {}),
     ...(d.context !== undefined ? { context: d.context } : {}),
     ...(d.template !== undefined ? { template: d.template } : {}),
+    ...(labels !== undefined ? { labels } : {}),
     format: format as ArmDefinition['format'],
   };
 }
 
 /**
- * Checks that `template` asks for the labels the answer parser reads (A and B, as letters on their
- * own somewhere in its text, such as `Option A:`); `arm-invalid` naming the arm file's `template`.
- * Its slots were checked when it was parsed (`parseTemplate`).
+ * Checks that `template` shows the labels the answers are read with (the arm's, default A and B)
+ * as words on their own somewhere in its text, such as `Option A:`; `arm-invalid` naming the arm
+ * file's `template`. Its slots were checked when it was parsed (`parseTemplate`).
  */
-export function assertArmTemplate(template: PromptTemplate, file: string): void {
+export function assertArmTemplate(template: PromptTemplate, file: string, labels: AnswerLabels = DEFAULT_LABELS): void {
   const words = template.text.replace(/\{\{[AB]\}\}/g, ' ');
-  for (const label of ['A', 'B']) {
+  for (const label of labels) {
     if (!new RegExp(`(?<![A-Za-z0-9])${label}(?![A-Za-z0-9])`).test(words)) {
-      fail(`template ${quote(template.name)} never shows the label ${label}; the answer parser reads only A or B`, file, 'template');
+      const others = labels === DEFAULT_LABELS ? '; an arm with other labels names them in "labels"' : '';
+      fail(`template ${quote(template.name)} never shows the label ${quote(label)}, which answers are read with${others}`, file, 'template');
     }
   }
 }
@@ -130,6 +152,7 @@ export function armFromDefinition(definition: ArmDefinition, template: PromptTem
     ...(definition.preamble !== undefined ? { preamble: definition.preamble } : {}),
     ...(definition.context !== undefined ? { context: definition.context } : {}),
     template: { name: template.name, hash: template.hash },
+    ...(definition.labels !== undefined ? { labels: definition.labels } : {}),
     format: definition.format,
   };
 }

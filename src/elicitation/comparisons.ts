@@ -29,12 +29,20 @@ export interface RequestIdentity {
 
 /** True for the arm that asks with just a template and an optional system prompt. */
 export function isPlainDefaultArm(arm: Arm): boolean {
-  return arm.id === DEFAULT_ARM_ID && arm.format === 'chat' && arm.preamble === undefined && arm.context === undefined;
+  return arm.id === DEFAULT_ARM_ID && arm.format === 'chat' && arm.preamble === undefined && arm.context === undefined && arm.labels === undefined;
 }
 
 /** The content hash of an arm: everything that changes what the model sees (not its label). */
 export function armHash(arm: Arm): string {
-  return hashCanonical({ system: arm.system ?? null, preamble: arm.preamble ?? null, context: arm.context ?? null, template: arm.template.hash, format: arm.format });
+  // Labels enter only when set, so arms without them keep the hashes (and answers) they always had.
+  return hashCanonical({
+    system: arm.system ?? null,
+    preamble: arm.preamble ?? null,
+    context: arm.context ?? null,
+    template: arm.template.hash,
+    format: arm.format,
+    ...(arm.labels !== undefined ? { labels: arm.labels } : {}),
+  });
 }
 
 /** The request identity (everything but the pair) of a run: model, arm and sampling. */

@@ -4,7 +4,7 @@
  * from the first token's alternatives and renormalised over {A, B}. Pure.
  */
 import type { Choice, PresentationOrder } from '../core/types.js';
-import type { SlotAnswer } from './parse-answer.js';
+import { type AnswerLabels, DEFAULT_LABELS, type SlotAnswer } from './parse-answer.js';
 
 /** Maps a slot answer to the outcome chosen: in order `ab` slot A holds outcome a, in `ba` outcome b. */
 export function choiceFromSlot(slot: SlotAnswer, order: PresentationOrder): Choice {
@@ -25,18 +25,25 @@ export interface SlotProbabilities {
   readonly otherMass: number;
 }
 
+/** A token as a label: trimmed and stripped of markdown, quotes and parentheses, upper-cased. */
+export function tokenAsLabel(token: string): string {
+  return token.replace(/[\s*_`"'“”()[\]]/g, '').toUpperCase();
+}
+
 /**
- * Sums the probability of every candidate whose text, trimmed and stripped of markdown/quotes/
- * parentheses, is `A` (likewise `B`), case-insensitively — tokenizers split " A", "A", "**A" in
- * different ways. Returns undefined when neither letter appears among the candidates.
+ * Sums the probability of every candidate whose text ({@link tokenAsLabel}) is the first slot's
+ * label (likewise the second's), case-insensitively — tokenizers split " A", "A", "**A" in
+ * different ways. Returns undefined when neither label appears among the candidates.
  */
-export function slotProbabilities(candidates: readonly LogprobCandidate[]): SlotProbabilities | undefined {
+export function slotProbabilities(candidates: readonly LogprobCandidate[], labels: AnswerLabels = DEFAULT_LABELS): SlotProbabilities | undefined {
+  const first = labels[0].toUpperCase();
+  const second = labels[1].toUpperCase();
   let pA = 0;
   let pB = 0;
   for (const { token, logprob } of candidates) {
-    const letter = token.replace(/[\s*_`"'“”()[\]]/g, '').toUpperCase();
-    if (letter === 'A') pA += Math.exp(logprob);
-    else if (letter === 'B') pB += Math.exp(logprob);
+    const label = tokenAsLabel(token);
+    if (label === first) pA += Math.exp(logprob);
+    else if (label === second) pB += Math.exp(logprob);
   }
   const both = pA + pB;
   if (!(both > 0)) return undefined;

@@ -6,6 +6,7 @@
 import { hashText } from '../core/canonical-json.js';
 import { UtilscopeError } from '../core/errors.js';
 import type { Outcome, PresentationOrder } from '../core/types.js';
+import { type AnswerLabels, DEFAULT_LABELS } from './parse-answer.js';
 
 /** A validated template and the content hash that enters every comparison key. */
 export interface PromptTemplate {
@@ -67,4 +68,20 @@ export function locateQuestion(template: PromptTemplate, prompt: string): { firs
   const cut = inner.indexOf(middle);
   if (cut < 0 || middle === '') return undefined;
   return { first: inner.slice(0, cut).trim(), second: inner.slice(cut + middle.length).trim(), before: text.slice(0, start), after: text.slice(end + tail.length) };
+}
+
+/**
+ * The answer labels a template shows: the word just before each slot on its line (`Option 1: {{A}}`
+ * gives `1`, `Option B: {{A}}` — a label swap — gives `B`), or A and B when a slot has none. What a
+ * reader of the question would answer with; the simulated respondents use it, the pipeline reads
+ * answers with the arm's declared labels.
+ */
+export function shownLabels(template: PromptTemplate): AnswerLabels {
+  const before = (slot: string) => {
+    const line = (template.text.slice(0, template.text.indexOf(slot)).split('\n').at(-1) ?? '').replace(/[\s:.)\]-]+$/, '');
+    return /(?<![A-Za-z0-9])([A-Za-z0-9]{1,12})$/.exec(line)?.[1];
+  };
+  const first = before(SLOT_A);
+  const second = before(SLOT_B);
+  return first !== undefined && second !== undefined && first.toUpperCase() !== second.toUpperCase() ? [first, second] : DEFAULT_LABELS;
 }

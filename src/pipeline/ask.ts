@@ -19,7 +19,7 @@ import { hashStringToSeed } from '../core/rng.js';
 import type { RunSpec } from '../core/run-spec.js';
 import { type Comparison, type Outcome, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
 import { renderTranscript, withContext } from '../elicitation/arms.js';
-import { PARSER_VERSION, parseAnswer } from '../elicitation/parse-answer.js';
+import { type AnswerLabels, DEFAULT_LABELS, PARSER_VERSION, parseAnswer } from '../elicitation/parse-answer.js';
 import { choiceFromSlot, slotProbabilities } from '../elicitation/read-choice.js';
 import { type PromptTemplate, renderPrompt } from '../elicitation/template.js';
 import { costUsd, type TokenPrice } from '../providers/pricing.js';
@@ -138,11 +138,15 @@ export function buildRequest(group: RequestGroup, deps: Pick<AskDeps, 'template'
   };
 }
 
-/** Interprets one returned choice for comparison `c`: log-probabilities when present, else the parsed text. */
+/**
+ * Interprets one returned choice for comparison `c`: log-probabilities when present, else the parsed
+ * text, read with the arm's answer labels.
+ */
 export function recordFromChoice(
   c: Comparison,
   choice: CompletionChoice,
   meta: { usage: { inputTokens: number; outputTokens: number }; costUsd: number; latencyMs: number; attempts: number },
+  labels: AnswerLabels = DEFAULT_LABELS,
 ): PreferenceRecord {
   const base = {
     v: SCHEMA_VERSION,
@@ -160,12 +164,12 @@ export function recordFromChoice(
     latencyMs: meta.latencyMs,
     attempts: meta.attempts,
   };
-  const probabilities = choice.firstTokenLogprobs ? slotProbabilities(choice.firstTokenLogprobs) : undefined;
+  const probabilities = choice.firstTokenLogprobs ? slotProbabilities(choice.firstTokenLogprobs, labels) : undefined;
   if (probabilities) {
     const slot = probabilities.pFirst >= 0.5 ? 'A' : 'B';
     return { ...base, choice: choiceFromSlot(slot, c.order), pFirst: probabilities.pFirst, otherMass: probabilities.otherMass };
   }
-  return { ...base, choice: choiceFromSlot(parseAnswer(choice.text), c.order) };
+  return { ...base, choice: choiceFromSlot(parseAnswer(choice.text, labels), c.order) };
 }
 
 /** The record of a comparison that got no usable answer. */
@@ -177,13 +181,18 @@ export function failureRecord(c: Comparison, errorCode: string, message: string,
  * The records of a successful request for `group`: one per sample, usage and cost split evenly over
  * the samples that shared it; a sample the provider did not return is a `missing-sample` failure.
  */
-export function recordsFromResult(group: RequestGroup, result: CompletionOk, meta: { costUsd: number; latencyMs: number; attempts: number }): PreferenceRecord[] {
+export function recordsFromResult(
+  group: RequestGroup,
+  result: CompletionOk,
+  meta: { costUsd: number; latencyMs: number; attempts: number },
+  labels: AnswerLabels = DEFAULT_LABELS,
+): PreferenceRecord[] {
   const n = group.comparisons.length;
   const usage = { inputTokens: result.usage.inputTokens / n, outputTokens: result.usage.outputTokens / n };
   return group.comparisons.map((c, k) => {
     const choice = result.choices[k];
     if (!choice) return failureRecord(c, 'missing-sample', `provider returned ${result.choices.length} of ${n} samples`, meta.attempts);
-    return recordFromChoice(c, choice, { usage, costUsd: meta.costUsd / n, latencyMs: meta.latencyMs, attempts: meta.attempts });
+    return recordFromChoice(c, choice, { usage, costUsd: meta.costUsd / n, latencyMs: meta.latencyMs, attempts: meta.attempts }, labels);
   });
 }
 
@@ -268,7 +277,7 @@ export async function askComparisons(
       consecutiveFailures = 0;
       const cost = costUsd(result.usage, deps.price);
       addSpend(spend, cost);
-      const records = recordsFromResult(group, result, { costUsd: cost, latencyMs, attempts });
+      const records = recordsFromResult(group, result, { costUsd: cost, latencyMs, attempts }, deps.spec.arm.labels);
       if (persist(records)) onAnswered(records.filter((r) => r.kind === 'answer').length);
     });
   }

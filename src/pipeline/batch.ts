@@ -124,7 +124,7 @@ async function readResults(ticket: BatchTicket, groups: ReadonlyMap<string, Requ
         deps.append(fresh.map((c) => failureRecord(c, result.code, result.message, 1)));
         continue;
       }
-      const records = recordsFromResult(group, result, { costUsd: costUsd(result.usage, deps.price), latencyMs, attempts: 1 }).filter((r) => !deps.isAnswered(r.key));
+      const records = recordsFromResult(group, result, { costUsd: costUsd(result.usage, deps.price), latencyMs, attempts: 1 }, deps.spec.arm.labels).filter((r) => !deps.isAnswered(r.key));
       for (const r of records) if (r.kind === 'answer') addSpend(spend, r.costUsd);
       deps.append(records);
       const answered = records.filter((r) => r.kind === 'answer').length;

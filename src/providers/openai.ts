@@ -14,7 +14,7 @@
  * inside the SDK client.
  */
 import type OpenAI from 'openai';
-import { slotProbabilities } from '../elicitation/read-choice.js';
+import { tokenAsLabel } from '../elicitation/read-choice.js';
 import { classifyError, type ErrorContext } from './classify-error.js';
 import { type ApiConnection, type CompletionChoice, type CompletionRequest, type CompletionResult, type Provider, sdkClientOptions, type TokenLogprob } from './types.js';
 
@@ -43,12 +43,13 @@ export function isOpenAIReasoningModel(model: string, baseURL: string | undefine
 type ChatChoice = OpenAI.Chat.Completions.ChatCompletion.Choice;
 
 /**
- * The alternatives at the first position whose generated token is itself A or B (a model may open
- * with `**` or a space; with max_tokens 1 there is only position 0), else at position 0.
+ * The alternatives at the first position whose generated token is more than decoration — the
+ * answer label, whatever labels the template uses (a model may open with `**` or a space; with
+ * max_tokens 1 there is only position 0) — else at position 0.
  */
 function firstTokenLogprobs(choice: ChatChoice): TokenLogprob[] | undefined {
   const positions = choice.logprobs?.content ?? [];
-  const letterAt = positions.findIndex((p) => slotProbabilities([{ token: p.token, logprob: 0 }]) !== undefined);
+  const letterAt = positions.findIndex((p) => tokenAsLabel(p.token) !== '');
   const position = positions[Math.max(0, letterAt)];
   if (!position) return undefined;
   const top = (position.top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob }));

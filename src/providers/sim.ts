@@ -66,7 +66,8 @@
 
 import { hashStringToSeed, Rng } from '../core/rng.js';
 import { isLottery, type Outcome, type OutcomeSet } from '../core/types.js';
-import { locateQuestion, type PromptTemplate } from '../elicitation/template.js';
+import { type AnswerLabels, DEFAULT_LABELS } from '../elicitation/parse-answer.js';
+import { locateQuestion, type PromptTemplate, shownLabels } from '../elicitation/template.js';
 import { parseLotteryText } from '../outcomes/lottery-wording.js';
 import { quantityDirection } from '../outcomes/units.js';
 import { Phi } from '../stats/normal.js';
@@ -140,8 +141,18 @@ const POSITION_BIAS = 0.9;
 const REFUSAL_RATE = 0.1;
 const GARBAGE_RATE = 0.06;
 
-const FIRST_ANSWERS = ['A', 'A', 'A', 'A', 'Option A', '**A**', 'A.', 'I would choose A.', 'Answer: A'];
-const SECOND_ANSWERS = ['B', 'B', 'B', 'B', 'Option B', '**B**', 'B.', 'I would choose B.', 'Answer: B'];
+/** The ways a simulated respondent words a choice of the slot labelled `label`; mostly the bare label. */
+const ANSWER_FORMS: readonly ((label: string) => string)[] = [
+  (l) => l,
+  (l) => l,
+  (l) => l,
+  (l) => l,
+  (l) => `Option ${l}`,
+  (l) => `**${l}**`,
+  (l) => `${l}.`,
+  (l) => `I would choose ${l}.`,
+  (l) => `Answer: ${l}`,
+];
 const REFUSALS = ["I'd rather not choose between these.", "As an AI, I don't have personal preferences between these outcomes.", 'I cannot choose between these options.'];
 const GARBAGE = ['…', 'C', 'The answer depends on many factors.', 'Hmm', '{"option": null}', 'Option'];
 
@@ -189,8 +200,8 @@ export interface SimRespondent {
   planted(text: string): PlantedOutcome;
   /** Probability the first slot is chosen, marginalising the noise (for log-prob answers). */
   pFirst(firstText: string, secondText: string): number;
-  /** One raw text answer. */
-  answer(firstText: string, secondText: string, rng: Rng): string;
+  /** One raw text answer, naming the chosen slot by `labels` (default A and B). */
+  answer(firstText: string, secondText: string, rng: Rng, labels?: AnswerLabels): string;
   /** Probability of a refusal or garbage answer instead of a letter. */
   readonly invalidRate: number;
   /** The same respondent under another condition (a persona, the completion format): same seeded terms, shifted weights, other noise. */
@@ -303,7 +314,7 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
       const s = planted(secondText);
       return Phi(margin(f, s) / Math.hypot(f.sd, s.sd));
     },
-    answer(firstText, secondText, rng) {
+    answer(firstText, secondText, rng, labels = DEFAULT_LABELS) {
       const roll = rng.next();
       if (roll < REFUSAL_RATE * weakness) return rng.pick(REFUSALS);
       if (roll < invalidRate) return rng.pick(GARBAGE);
@@ -311,7 +322,7 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
       const s = planted(secondText);
       // Thurstonian draw: each side's utility plus its own noise; margin() holds the mean difference.
       const firstWins = margin(f, s) + f.sd * rng.normal() - s.sd * rng.normal() > 0;
-      return rng.pick(firstWins ? FIRST_ANSWERS : SECOND_ANSWERS);
+      return rng.pick(ANSWER_FORMS)(labels[firstWins ? 0 : 1]);
     },
   };
   return self;
@@ -360,9 +371,14 @@ export function createSimProvider(options: SimProviderOptions): Provider {
  */
 export function simComplete(base: SimRespondent, templates: PromptTemplate | readonly PromptTemplate[], request: CompletionRequest, seed: number): CompletionResult {
   let options: ReturnType<typeof locateQuestion>;
+  let labels = DEFAULT_LABELS;
   for (const template of Array.isArray(templates) ? (templates as readonly PromptTemplate[]) : [templates as PromptTemplate]) {
     options = locateQuestion(template, request.user);
-    if (options) break;
+    // Like a model, the respondent answers with the labels the question shows.
+    if (options) {
+      labels = shownLabels(template);
+      break;
+    }
   }
   if (!options) {
     return { kind: 'error', code: 'bad-request', retryable: false, status: 400, message: 'simulated respondent: prompt does not match the template' };
@@ -375,8 +391,8 @@ export function simComplete(base: SimRespondent, templates: PromptTemplate | rea
     const p = respondent.pFirst(options.first, options.second);
     const valid = 1 - respondent.invalidRate;
     const top: TokenLogprob[] = [
-      { token: 'A', logprob: Math.log(Math.max(1e-300, valid * p)) },
-      { token: 'B', logprob: Math.log(Math.max(1e-300, valid * (1 - p))) },
+      { token: labels[0], logprob: Math.log(Math.max(1e-300, valid * p)) },
+      { token: labels[1], logprob: Math.log(Math.max(1e-300, valid * (1 - p))) },
       { token: 'I', logprob: Math.log(Math.max(1e-300, respondent.invalidRate)) },
     ].sort((x, y) => y.logprob - x.logprob);
     const text = (top[0] as TokenLogprob).token;
@@ -385,7 +401,7 @@ export function simComplete(base: SimRespondent, templates: PromptTemplate | rea
   const choices = [];
   for (let k = 0; k < Math.max(1, request.samples); k++) {
     const rng = new Rng(hashStringToSeed(`${seed}#${k}`));
-    choices.push({ text: respondent.answer(options.first, options.second, rng) });
+    choices.push({ text: respondent.answer(options.first, options.second, rng, labels) });
   }
   const outputTokens = choices.reduce((sum, c) => sum + Math.ceil(c.text.length / 4), 0);
   return { kind: 'ok', choices, usage: { inputTokens, outputTokens } };

@@ -102,8 +102,8 @@ export interface LoadedArm {
 
 /**
  * An arm from its definition (already parsed, or raw data to parse): its template is the one it
- * names (a built-in name, or a path relative to `baseDir`), else `fallback`, and must show the labels
- * A and B. Errors are one-line `arm-invalid` naming `file` and `fieldPrefix` + the field.
+ * names (a built-in name, or a path relative to `baseDir`), else `fallback`, and must show the arm's
+ * answer labels (A and B unless it names others). Errors are one-line `arm-invalid` naming `file` and `fieldPrefix` + the field.
  */
 export function resolveArm(data: unknown, file: string, fallback: PromptTemplate, baseDir: string, fieldPrefix = ''): LoadedArm {
   const prefixed = (error: unknown): never => {
@@ -115,7 +115,7 @@ export function resolveArm(data: unknown, file: string, fallback: PromptTemplate
   try {
     const definition = parseArmDefinition(data, file);
     const template = definition.template !== undefined ? loadTemplate(definition.template, baseDir) : fallback;
-    assertArmTemplate(template, file);
+    assertArmTemplate(template, file, definition.labels);
     return { definition, arm: armFromDefinition(definition, template), template };
   } catch (error) {
     return prefixed(error);

@@ -83,10 +83,17 @@ describe('a study with arms over the wire', () => {
     expect(refused.stderr.trim()).toMatch(/^utilscope: arm "transcript" uses the completion format, but anthropic:3b is an Anthropic model.*\(--arm\)$/);
     expect(existsSync(join(cwd, 'outputs', 'claude-all'))).toBe(false);
 
-    const chatArms = ['default', 'retest', 'fictional-ai', 'true-self'];
+    // The label variant asks with 1 and 2: sim-server answers with the labels it is shown, and the pipeline reads them.
+    const chatArms = ['default', 'retest', 'fictional-ai', 'labels-numbers'];
     const claude = await cli(['study', studyFile(cwd, 'claude', ['anthropic:3b', 'anthropic:14b'], chatArms, server.url)], cwd, env);
     expect(claude.code, claude.stderr).toBe(0);
     for (const model of ['anthropic-3b', 'anthropic-14b']) expectAnsweredOnce(join(cwd, 'outputs', 'claude', model), chatArms);
     expect(existsSync(join(cwd, 'outputs', 'claude', 'persona.json'))).toBe(true);
+    const numbered = readJsonl(join(cwd, 'outputs', 'claude', 'anthropic-14b', 'labels-numbers', 'records.jsonl')).filter((r) => r['kind'] === 'answer');
+    expect(numbered.some((r) => /\b[12]\b/.test(r['raw'] as string))).toBe(true);
+    expect(numbered.some((r) => /\b[AB]\b/.test(r['raw'] as string))).toBe(false);
+    const read = numbered.filter((r) => r['choice'] === 'a' || r['choice'] === 'b').length;
+    // Only the respondent's refusals and garbage (under 10% at 14B) go unread.
+    expect(read / numbered.length).toBeGreaterThan(0.9);
   });
 });

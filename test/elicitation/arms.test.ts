@@ -7,10 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hashCanonical } from '../../src/core/canonical-json.js';
 import { formatErrorLine, isUtilscopeError } from '../../src/core/errors.js';
-import { ANSWER_CUE, expandPair, parseArmDefinition, renderTranscript, requestIdentity } from '../../src/elicitation/index.js';
+import { ANSWER_CUE, armHash, expandPair, parseArmDefinition, renderTranscript, requestIdentity } from '../../src/elicitation/index.js';
 import { builtinExperiments } from '../../src/experiments/index.js';
-import { buildRequest } from '../../src/pipeline/ask.js';
+import { buildRequest, recordFromChoice } from '../../src/pipeline/ask.js';
 import { assertArmReachable, buildBatchTransport } from '../../src/pipeline/provider.js';
 import { resolveRunSpec } from '../../src/pipeline/run-spec-options.js';
 import { anthropicMessageParams } from '../../src/providers/anthropic.js';
@@ -71,6 +72,9 @@ describe('arm definitions', () => {
     ['an unsafe id', { ...good, id: '../up' }, 'arm.json:id'],
     ['an unknown field', { ...good, persona: 'x' }, 'unknown field "persona"'],
     ['a missing description', { id: 'x', label: 'X' }, 'arm.json:description'],
+    ['labels that collide', { ...good, labels: ['A', 'a'] }, 'the two labels collide ("A" and "a"): an answer could not tell the slots apart (arm.json:labels)'],
+    ['one label', { ...good, labels: ['A'] }, "must name exactly two labels, the first slot's and the second's (got 1) (arm.json:labels)"],
+    ['a label that is not a word', { ...good, labels: ['A', 'B)'] }, '"B)" must be 1–12 letters or digits, so a model can answer with it alone (arm.json:labels[1])'],
   ])('refuses %s with one line naming the file and field', (_what, data, expected) => {
     const line = errorLine(() => parseArmDefinition(data, 'arm.json'));
     expect(line).toContain(expected);
@@ -83,8 +87,11 @@ describe('arm definitions', () => {
     writeFileSync(join(dir, 'numbers.txt'), 'Option 1: {{A}}\nOption 2: {{B}}\nReply 1 or 2.');
     expect(errorLine(() => resolveArm({ ...good, template: 'one-slot.txt' }, join(dir, 'arm.json'), template, dir))).toMatch(/\{\{B\}\} exactly once.*arm\.json:template\)$/);
     expect(errorLine(() => resolveArm({ ...good, template: 'numbers.txt' }, join(dir, 'arm.json'), template, dir))).toMatch(
-      /never shows the label A; the answer parser reads only A or B .*arm\.json:template\)$/,
+      /never shows the label "A", which answers are read with; an arm with other labels names them in "labels" .*arm\.json:template\)$/,
     );
+    // With its labels named, the same template loads, and a template that shows other labels than the arm's does not.
+    expect(resolveArm({ ...good, template: 'numbers.txt', labels: ['1', '2'] }, join(dir, 'arm.json'), template, dir).arm.labels).toEqual(['1', '2']);
+    expect(errorLine(() => resolveArm({ ...good, labels: ['X', 'Y'] }, join(dir, 'arm.json'), template, dir))).toMatch(/never shows the label "X".*\(.*arm\.json:template\)$/);
     expect(errorLine(() => resolveArm({ ...good, format: 'x' }, 'study.yaml', template, dir, 'arms[2].'))).toMatch(/\(study\.yaml:arms\[2\]\.format\)$/);
     expect(errorLine(() => loadArm('no-such-arm', template))).toMatch(/^no arm named "no-such-arm" \(built in: default, .*\)/);
   });
@@ -96,6 +103,19 @@ describe('arm definitions', () => {
     expect(byId.get('retest')?.system).toBe(byId.get('default')?.system);
     expect(byId.get('transcript')?.format).toBe('completion');
     expect(byId.get('paraphrase-1')?.template.hash).not.toBe(template.hash);
+    expect(byId.get('label-swap')?.labels).toEqual(['B', 'A']);
+    expect(byId.get('labels-numbers')?.labels).toEqual(['1', '2']);
+    expect(byId.get('labels-xy')?.labels).toEqual(['X', 'Y']);
+  });
+
+  it('makes the labels part of the arm: the same template read with other labels is another arm', () => {
+    const swap = loadArm('label-swap', template).arm;
+    const { labels: _labels, ...unlabelled } = swap;
+    expect(armHash(swap)).not.toBe(armHash(unlabelled));
+    // An arm without labels keeps the hash it had before labels existed (its answers are not re-asked).
+    const fictional = loadArm('fictional-ai', template).arm;
+    const before = { system: fictional.system, preamble: fictional.preamble, context: null, template: fictional.template.hash, format: 'chat' };
+    expect(armHash(fictional)).toBe(hashCanonical(before));
   });
 });
 
@@ -143,9 +163,7 @@ describe('requests under an arm', () => {
   });
 
   it('gives every arm its own keys, and the default arm the keys of --system with the same text', () => {
-    const keys = ['default', 'retest', 'no-system', 'fictional-ai', 'true-self', 'historical-scientist', 'deployment-context', 'paraphrase-1', 'paraphrase-2', 'transcript'].map(
-      (name) => comparisons(specUnder(name).spec)[0]?.key,
-    );
+    const keys = builtinArmNames().map((name) => comparisons(specUnder(name).spec)[0]?.key);
     expect(new Set(keys).size).toBe(keys.length);
     const plain = resolveRunSpec({ model: 'sim:7b', samples: 2, system: 'You are a helpful assistant.' }, experiment, loaded, template);
     expect(comparisons(specUnder('default').spec)[0]?.key).toBe(comparisons(plain)[0]?.key);
@@ -178,5 +196,16 @@ describe('requests under an arm', () => {
     const transcript = specUnder('transcript');
     const completion = buildRequest({ comparisons: comparisons(transcript.spec), multiSample: true }, { template, outcomes, spec: transcript.spec });
     expect(textCompletionBody('base', completion, 2)).toMatchObject({ model: 'base', prompt: completion.user, n: 2, max_tokens: 16, temperature: 1 });
+  });
+
+  it('reads answers with the arm\'s labels: under the label swap, "B" is the first slot', () => {
+    const swap = specUnder('label-swap');
+    const [ab] = comparisons(swap.spec) as [ReturnType<typeof comparisons>[number]];
+    const request = buildRequest({ comparisons: [ab], multiSample: false }, { template: swap.arm?.template ?? template, outcomes, spec: swap.spec });
+    expect(request.user).toContain(`Option B: ${a.text}\nOption A: ${b.text}`);
+    const meta = { usage: { inputTokens: 1, outputTokens: 1 }, costUsd: 0, latencyMs: 0, attempts: 1 };
+    expect(recordFromChoice(ab, { text: 'B' }, meta, swap.spec.arm.labels)).toMatchObject({ choice: 'a' });
+    expect(recordFromChoice(ab, { text: 'Answer: A' }, meta, swap.spec.arm.labels)).toMatchObject({ choice: 'b' });
+    expect(recordFromChoice(ab, { text: '2' }, meta, ['1', '2'])).toMatchObject({ choice: 'b' });
   });
 });
