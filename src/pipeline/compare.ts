@@ -10,7 +10,7 @@ import { quote, schemaError, UtilscopeError } from '../core/errors.js';
 import type { RunSpec } from '../core/run-spec.js';
 import { incompleteNote } from '../core/spend.js';
 import { buildCompareReportData } from '../experiments/index.js';
-import { compareReportSpecs, renderCompareReport } from '../report/index.js';
+import { type ComparePersona, compareReportSpecs, renderCompareReport } from '../report/index.js';
 import { RunStore, readStructuredFile, readVegaAssets, writeFileAtomic } from '../store/index.js';
 import { analyseRunFolder, utilitiesOf } from './analyse.js';
 import type { PipelineEnv } from './env.js';
@@ -52,6 +52,8 @@ export interface CompareOptions {
   readonly metas?: readonly RunMeta[];
   /** Compare runs of different outcome sets anyway (`--allow-mixed-outcomes`): a warning instead of a refusal. */
   readonly allowMixedOutcomes?: boolean;
+  /** A study with arms: its persona analysis, shown against size beside the value trends. */
+  readonly persona?: ComparePersona;
 }
 
 /** `a, b and c`. */
@@ -121,7 +123,7 @@ export async function compareRunsReport(dirs: readonly string[], options: Compar
     const incomplete = status?.state === 'complete' ? undefined : incompleteNote(status?.state ?? 'unknown', status?.state === 'cancelled' ? status.costCapUsd : undefined, status?.costUsd ?? 0);
     return { meta, spec, simulated: store.manifest.simulated, ...(incomplete !== undefined ? { incomplete } : {}), analysis, extraMetrics };
   });
-  const data = buildCompareReportData(runs, options.by);
+  const data = { ...buildCompareReportData(runs, options.by), ...(options.persona ? { persona: options.persona } : {}) };
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileAtomic(options.out, renderCompareReport(data, readVegaAssets()));
   if (options.svg) await writeSvgCharts(compareReportSpecs(data), options.svg, env.log);

@@ -12,7 +12,7 @@ import type { PreferenceRecord } from '../core/types.js';
 import { packTallies } from '../elicitation/index.js';
 import { splitTallies } from '../experiments/index.js';
 import { fitUtilities } from '../models/index.js';
-import { type ArmRates, type PersonaModel, renderPersonaReport } from '../report/index.js';
+import { type ArmRates, type PersonaModel, type PersonaReportData, renderPersonaReport } from '../report/index.js';
 import { RunStore, readVegaAssets, writeFileAtomic, writeJsonAtomic } from '../store/index.js';
 import { type ArmUtilities, analysePersona } from '../values/index.js';
 import type { PipelineEnv } from './env.js';
@@ -28,10 +28,6 @@ export interface PersonaStudyModel {
   readonly runs: readonly { readonly dir: string; readonly arm: string; readonly label: string }[];
 }
 
-/**
- * One arm's utilities from its run folder: the fit over all its training answers, and fits over the
- * answers of even and of odd sample indices (its split halves; absent with one sample per order).
- */
 /**
  * How cleanly an arm measured: its refusal rate over answers, its first-slot share over valid answers
  * (½ = no position bias) and its triad cycle probability (coherence.json; NaN when not written).
@@ -55,10 +51,15 @@ export function armRatesOf(store: RunStore, records: readonly PreferenceRecord[]
     refusalRate: answers > 0 ? refusals / answers : Number.NaN,
     firstSlotShare: valid > 0 ? first / valid : Number.NaN,
     cycleProbability: coherence?.headline?.cycleProbability ?? Number.NaN,
+    validAnswers: valid,
   };
 }
 
-export function armUtilitiesOf(dir: string, arm: string, label: string): { ids: string[]; utilities: ArmUtilities; simulated: boolean; rates: ArmRates } {
+/**
+ * One arm's utilities from its run folder: the fit over all its training answers, and fits over the
+ * answers of even and of odd sample indices (its split halves; absent with one sample per order).
+ */
+export function armUtilitiesOf(dir: string, arm: string, label: string): { ids: string[]; utilities: ArmUtilities; simulated: boolean; rates: ArmRates; labels?: readonly [string, string] } {
   const store = RunStore.open(dir);
   const spec = store.manifest.spec;
   const set = store.readOutcomeSet();
@@ -68,19 +69,25 @@ export function armUtilitiesOf(dir: string, arm: string, label: string): { ids: 
   const utilitiesFrom = (rs: readonly PreferenceRecord[]) =>
     fitUtilities(ids, packTallies(splitTallies(plan, rs).training, ids, spec.analysis.policy), { model: spec.analysis.fitModel, intervals: 'none' }).mean;
   const halves = spec.sampling.samplesPerOrder >= 2 ? ([utilitiesFrom(records.filter((r) => r.sample % 2 === 0)), utilitiesFrom(records.filter((r) => r.sample % 2 === 1))] as const) : undefined;
-  return { ids, simulated: store.manifest.simulated, rates: armRatesOf(store, records), utilities: { arm, label, mean: utilitiesFrom(records), ...(halves ? { halves } : {}) } };
+  return {
+    ids,
+    simulated: store.manifest.simulated,
+    rates: armRatesOf(store, records),
+    ...(spec.arm.labels !== undefined ? { labels: spec.arm.labels } : {}),
+    utilities: { arm, label, mean: utilitiesFrom(records), ...(halves ? { halves } : {}) },
+  };
 }
 
 /**
  * Analyses every model of a study with arms, writes `<studyDir>/persona.json` (one entry per model)
- * and the persona report at `out`; returns the report's path.
+ * and the persona report at `out`; returns the report's path and what it drew (for the compare report).
  */
 export async function writeStudyPersona(
   study: string,
   models: readonly PersonaStudyModel[],
   paths: { readonly studyDir: string; readonly out: string },
   _env: Pick<PipelineEnv, 'log'>,
-): Promise<string> {
+): Promise<{ path: string; data: PersonaReportData }> {
   const analysed: PersonaModel[] = models.map((model) => {
     const arms = model.runs.map((run) => ({ run, ...armUtilitiesOf(run.dir, run.arm, run.label) }));
     const reference = arms.find((a) => a.run.arm === DEFAULT_ARM_ID);
@@ -96,12 +103,13 @@ export async function writeStudyPersona(
       label: model.label,
       ...(model.params !== undefined ? { params: model.params } : {}),
       simulated: arms.some((a) => a.simulated),
-      arms: arms.map((a) => ({ id: a.run.arm, label: a.run.label, rates: a.rates })),
+      arms: arms.map((a) => ({ id: a.run.arm, label: a.run.label, rates: a.rates, ...(a.labels !== undefined ? { labels: a.labels } : {}) })),
       report,
     };
   });
   writeJsonAtomic(join(paths.studyDir, 'persona.json'), { v: 1, study, models: analysed });
   mkdirSync(dirname(paths.out), { recursive: true });
-  writeFileAtomic(paths.out, renderPersonaReport({ study, models: analysed }, readVegaAssets()));
-  return paths.out;
+  const data: PersonaReportData = { study, models: analysed };
+  writeFileAtomic(paths.out, renderPersonaReport(data, readVegaAssets()));
+  return { path: paths.out, data };
 }

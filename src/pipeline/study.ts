@@ -13,6 +13,7 @@ import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { type AnyExperiment, builtinExperiments } from '../experiments/index.js';
 import { parseModelSpec, publicBaseUrl } from '../providers/index.js';
+import type { ComparePersona } from '../report/index.js';
 import { type LoadedArm, type LoadedOutcomeSet, loadArm, loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, resolveArm, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
 import type { SharedSpend } from './ask.js';
@@ -205,6 +206,20 @@ export const DEMO_LOTTERY_STUDY: Study = {
   models: DEMO_STUDY.models,
 };
 
+/**
+ * The demo's third study: the smallest and the largest simulated model under five arms
+ * (docs/method.md §10) — the planted persona shifts (self-preservation under the fictional AI,
+ * power-seeking under the true-self framing, shrinking with size) against the retest, and the label
+ * swap showing that the simulated position bias is for the position, not the letter.
+ */
+export const DEMO_PERSONA_STUDY: Study = {
+  name: 'demo-persona',
+  outcomes: 'starter',
+  protocol: { samples: 2, pairs: 1000, holdout: 100, seed: 1 },
+  arms: ['default', 'retest', 'fictional-ai', 'true-self', 'label-swap'],
+  models: DEMO_STUDY.models.filter((m) => m.spec === 'sim:0.5b' || m.spec === 'sim:70b'),
+};
+
 /** Where a study's runs and reports go. */
 export interface StudyPaths {
   /** Folder holding one sub-folder per study (default `outputs`). */
@@ -354,26 +369,29 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   // Base URLs by their public part only: a key in one belongs to the study file, not to what it writes.
   const models = study.models.map((m) => (m.baseUrl !== undefined ? { ...m, baseUrl: publicBaseUrl(m.baseUrl) } : m));
   writeJsonAtomic(join(studyDir, 'study.json'), { v: 1, ...study, models, runs: metas });
-  // With arms, the compare report compares models under the default arm; the persona report compares arms within each model.
-  const compared = arms ? metas.filter((_, j) => planned[j]?.arm?.arm.id === DEFAULT_ARM_ID).map((m, j) => ({ ...m, label: study.models[j]?.label ?? study.models[j]?.spec ?? m.label })) : metas;
-  const comparePath = await compareRuns(
-    compared.map((m) => m.dir),
-    { by: 'params', out: join(reportsDir, `${study.name}.html`), metas: compared },
-    env,
-  );
+  // With arms, the persona report compares arms within each model, and the compare report compares models under the default arm, with the persona analysis against size.
+  let persona: ComparePersona | undefined;
   if (arms) {
-    const personaPath = await writeStudyPersona(
+    const personaFile = `${study.name}-persona.html`;
+    const written = await writeStudyPersona(
       study.name,
       study.models.map((m, k) => ({
         label: m.label ?? m.spec,
         ...((p) => (p !== undefined ? { params: p } : {}))(m.params ?? inferParams(m.spec)),
         runs: planned.filter((p) => p.k === k).map((p) => ({ dir: p.dir, arm: p.arm?.arm.id ?? DEFAULT_ARM_ID, label: p.arm?.definition.label ?? DEFAULT_ARM_ID })),
       })),
-      { studyDir, out: join(reportsDir, `${study.name}-persona.html`) },
+      { studyDir, out: join(reportsDir, personaFile) },
       env,
     );
-    env.log.write(`persona report: ${personaPath}\n`);
+    persona = { data: written.data, reportFile: personaFile };
+    env.log.write(`persona report: ${written.path}\n`);
   }
+  const compared = arms ? metas.filter((_, j) => planned[j]?.arm?.arm.id === DEFAULT_ARM_ID).map((m, j) => ({ ...m, label: study.models[j]?.label ?? study.models[j]?.spec ?? m.label })) : metas;
+  const comparePath = await compareRuns(
+    compared.map((m) => m.dir),
+    { by: 'params', out: join(reportsDir, `${study.name}.html`), metas: compared, ...(persona ? { persona } : {}) },
+    env,
+  );
   if (paths.json) env.out.write(jsonLine({ v: JSON_OUTPUT_VERSION, end: 'complete', rows: rows.map(studyRowJson), compareReport: comparePath } satisfies StudyJson));
   else env.out.write(studyTableText(rows, comparePath));
   return 'complete';
@@ -438,5 +456,8 @@ export async function runDemo(env: PipelineEnv, paths: StudyPaths): Promise<RunE
   const values = await runStudy(DEMO_STUDY, env, paths);
   if (values !== 'complete') return values;
   env.log.write('utilscope demo: the same family on lotteries — does each size value gambles by their expected utility?\n');
-  return runStudy(DEMO_LOTTERY_STUDY, env, paths);
+  const lotteries = await runStudy(DEMO_LOTTERY_STUDY, env, paths);
+  if (lotteries !== 'complete') return lotteries;
+  env.log.write('utilscope demo: the smallest and largest model under five arms — is a value the model’s or the persona’s?\n');
+  return runStudy(DEMO_PERSONA_STUDY, env, paths);
 }

@@ -10,7 +10,8 @@
 import { type CompareTrend, compareAxis, compareReportSpecs, metricShortLabel, metricTrend, scoredValues, slopeDigits, valueTrend } from './compare-specs.js';
 import { bdiHtml, escapeHtml, isolateText } from './escape.js';
 import { chartDiv, fmt, page, signed, type VegaAssets, withMinus } from './page.js';
-import type { CompareReportData } from './types.js';
+import { acrossModelsSentences, headlineAcrossModelsSentences } from './persona.js';
+import type { ComparePersona, CompareReportData } from './types.js';
 
 /** One value's trend across the models, in words. */
 export interface CompareFinding {
@@ -165,6 +166,15 @@ table.compare td:first-child{overflow-wrap:anywhere;min-width:6em}table.compare 
 .compare-table{max-height:none}h3{font-size:14px;margin:18px 0 6px}
 .grid2{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:8px 16px}`;
 
+/** The compare report's persona section: every value's persona dependence by model, and where the per-model detail is. */
+function personaHtml(persona: ComparePersona, chart: string): string {
+  const sentences = acrossModelsSentences(persona.data);
+  return `<h2>Does a value hold across personas more firmly with size?</h2>
+<p>Each model was asked the same pairs under every arm of the study (${persona.data.models[0]?.arms.map((a) => escapeHtml(a.id)).join(', ') ?? ''}); the value scores and trends above are under the default arm. Persona dependence is the share of a value’s movement across arms that noise (the retest arm, split halves) does not explain: 0 means it holds like the model’s own value, 1 that it follows the arm. Per-model shifts, agreement heatmaps and per-arm refusal and position-bias rates are in the <a href="${escapeHtml(encodeURI(persona.reportFile))}">persona report</a>.</p>
+<ul class="findings">${sentences.map((s) => `<li>${bdiHtml(s)}</li>`).join('')}</ul>
+${chart}`;
+}
+
 /** The compare report across models. */
 export function renderCompareReport(data: CompareReportData, assets: VegaAssets): string {
   const specs = compareReportSpecs(data);
@@ -180,7 +190,9 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
   const values = scoredValues(data);
   const { findings, tooFew } = compareFindings(data);
   const unplaced = data.models.filter((m) => compareAxis(data).position(m) === undefined).map((m) => isolateText(m.label));
+  const persona = data.persona && data.persona.data.models.length >= 2 ? data.persona : undefined;
   const findingItems = [
+    ...(persona ? headlineAcrossModelsSentences(persona.data) : []).map((sentence) => `<li>${bdiHtml(sentence)}</li>`),
     ...featuredMetricFindings(data).map((sentence) => `<li>${bdiHtml(sentence)}</li>`),
     ...findings.map((f) => `<li>${bdiHtml(f.sentence)}</li>`),
     ...tooFew.map((t) => `<li>${bdiHtml(`${capitalise(t.value)}: scored on ${t.models} model${t.models === 1 ? '' : 's'} placed by ${compareAxis(data).noun}, too few for a trend (3 needed).`)}</li>`),
@@ -206,6 +218,7 @@ ${values.length > 0 ? `<h2>Value scores against ${bdiHtml(compareAxis(data).noun
 <h2>Numbers by model</h2>
 ${valueTable(data, values)}
 ${metricTable(data)}
+${persona ? personaHtml(persona, byName('persona-across-models')) : ''}
 <h2>Unsigned value-cluster means</h2>
 ${byName('cluster-trends')}
 <h2>Utility convergence</h2>

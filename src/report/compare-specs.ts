@@ -17,6 +17,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { inversePhi } from '../stats/normal.js';
 import { fitLinearTrend, type LinearTrend, linearGrid, type TrendPoint, trendBand } from '../values/index.js';
 import { signed, size, withMinus } from './page.js';
+import { acrossModelsSpec } from './persona.js';
 import { clusterColor, type NamedSpec, SCHEMA, WIDTH } from './specs.js';
 import type { CompareModel, CompareReportData } from './types.js';
 
@@ -479,5 +480,6 @@ export function compareReportSpecs(data: CompareReportData): NamedSpec[] {
     ...Object.keys(data.metricLabels).map((metric) => ({ name: `trend-${metric}`, title: metricShortLabel(data, metric), spec: metricTrendSpec(data, metric) })),
     { name: 'cluster-trends', title: 'Unsigned value-cluster means across models', spec: clusterTrendSpec(data) },
     { name: 'convergence', title: 'Utility convergence between models', spec: convergenceSpec(data) },
+    ...(data.persona && data.persona.data.models.length >= 2 ? [{ name: 'persona-across-models', title: 'Persona dependence by model', spec: acrossModelsSpec(data.persona.data) }] : []),
   ];
 }

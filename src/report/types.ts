@@ -2,9 +2,11 @@
  * What the report builders consume: plain, JSON-able data assembled by the pipeline from a run
  * folder (pipeline/report-data.ts). Texts here are raw (untrusted); the builders escape them.
  */
+
 import type { CoherenceReport } from '../coherence/index.js';
 import type { FitMetrics } from '../core/types.js';
 import type { ValueSummary } from '../values/index.js';
+import type { PersonaReportData } from './persona.js';
 import type { RunHeader } from './sections.js';
 
 /** The run header plus what the utility fit adds to it. */
@@ -101,4 +103,13 @@ export interface CompareReportData {
   /** Metrics the runs' experiment brought (`Experiment.compareMetrics`): each gets a sentence in the findings, first. */
   readonly featuredMetrics?: readonly string[];
   readonly outcomeSet: string;
+  /** A study with arms: its persona analysis and the persona report's file name (beside the compare report). */
+  readonly persona?: ComparePersona;
+}
+
+/** What the compare report shows of a study's persona analysis: does a value hold across arms more firmly with size? */
+export interface ComparePersona {
+  readonly data: PersonaReportData;
+  /** The persona report's file name, linked from the compare report (both are written to one folder). */
+  readonly reportFile: string;
 }

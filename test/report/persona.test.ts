@@ -6,9 +6,21 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acrossModelsSentences, acrossModelsSpec, agreementSpec, type PersonaModel, personaSentences, renderPersonaReport, shiftSpec } from '../../src/report/index.js';
+import {
+  acrossModelsSentences,
+  acrossModelsSpec,
+  agreementSpec,
+  compareReportSpecs,
+  labelSwapSentence,
+  type PersonaModel,
+  personaSentences,
+  renderCompareReport,
+  renderPersonaReport,
+  shiftSpec,
+} from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { browserIt, browserLaunchOptions, openRenderedReport } from '../helpers/browser.js';
+import { compareFixture } from '../helpers/report-fixture.js';
 import { chartHygieneProblems } from '../helpers/spec-hygiene.js';
 import { compileWarnings } from '../helpers/vega-warnings.js';
 
@@ -77,11 +89,55 @@ describe('the persona report across models', () => {
     expect(html.indexOf('Across models')).toBeLessThan(html.indexOf('Persona space: big'));
   });
 
+  it("puts the headline values' across-size sentences first among the compare report's findings, and the chart with a link to the persona report below", () => {
+    const headline = { study: 's', models: [withDependence('big', 70e9, 0.2, 0.1), withDependence('small', 0.5e9, 0.9, 0.6)] };
+    const html = renderCompareReport({ ...compareFixture(), persona: { data: headline, reportFile: 's-persona.html' } }, { vega: '', vegaLite: '', vegaEmbed: '' });
+    const findings = html.slice(html.indexOf('<h2>Findings</h2>'), html.indexOf('</ul>', html.indexOf('<h2>Findings</h2>')));
+    // Only the headline value is a finding; every value is in the section.
+    expect(findings).toContain('Self-preservation: persona dependence 0.90 at small, 0.20 at big — falls with size');
+    expect(findings).not.toContain('Wealth: persona dependence');
+    const section = html.slice(html.indexOf('Does a value hold across personas more firmly with size?'));
+    expect(section).toContain('Wealth: persona dependence 0.60 at small, 0.10 at big');
+    expect(section).toContain('href="s-persona.html"');
+    expect(compareReportSpecs({ ...compareFixture(), persona: { data: headline, reportFile: 's-persona.html' } }).map((s) => s.name)).toContain('persona-across-models');
+    // A compare report without arms has no such section.
+    expect(renderCompareReport(compareFixture(), { vega: '', vegaLite: '', vegaEmbed: '' })).not.toContain('Does a value hold across personas');
+  });
+
   it('draws dependence by model with a worded axis, compiling without warnings', () => {
     const spec = acrossModelsSpec(data);
     expect(compileWarnings(spec)).toEqual([]);
     expect(chartHygieneProblems(spec)).toEqual([]);
     expect(JSON.stringify(spec)).toContain('higher moves more with the persona');
+  });
+});
+
+describe('the label-swap sentence', () => {
+  const withShares = (d: number, nd: number, s: number, ns: number): PersonaModel => ({
+    ...model,
+    arms: [
+      { id: 'default', label: 'Default', rates: { refusalRate: 0, firstSlotShare: d, cycleProbability: 0.1, validAnswers: nd } },
+      { id: 'label-swap', label: 'Labels swapped', labels: ['B', 'A'], rates: { refusalRate: 0, firstSlotShare: s, cycleProbability: 0.1, validAnswers: ns } },
+    ],
+  });
+  // Hand-computed: with 1,000 answers each, the default share 0.60 is 6.5 standard errors (0.0155) from ½;
+  // the difference of two shares has a standard error of about 0.022, so 2 SE ≈ 0.044.
+  it.each([
+    [0.6, 1000, 0.59, 1000, 'the bias follows the position, not the letter.'],
+    [0.6, 1000, 0.41, 1000, 'the bias follows the letter A, not the position.'],
+    [0.6, 1000, 0.5, 1000, 'the bias is partly the position and partly the letter.'],
+    // 0.51 is 0.6 SE from ½: no bias to attribute.
+    [0.51, 1000, 0.45, 1000, 'the default arm shows no position bias beyond noise, so there is none to attribute.'],
+    // 20 and 10 answers: 2 SE of the difference is 0.36, wider than the 0.3 between either reading.
+    [0.8, 20, 0.5, 10, 'too few answers to tell the position from the letter.'],
+  ])('reads default share %d (n %d) against swapped share %d (n %d)', (d, nd, sw, ns, ending) => {
+    const sentence = labelSwapSentence(withShares(d, nd, sw, ns));
+    expect(sentence?.startsWith(`Label swap: the option shown first was chosen in ${(100 * d).toFixed(0)}% of answers under the default arm and in ${(100 * sw).toFixed(0)}% under Labels swapped, where it is labelled B`)).toBe(true);
+    expect(sentence?.endsWith(ending)).toBe(true);
+  });
+
+  it('says nothing without a label-swap arm', () => {
+    expect(labelSwapSentence(model)).toBeUndefined();
   });
 });
 
