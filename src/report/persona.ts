@@ -383,7 +383,10 @@ export function acrossModelsSpec(data: PersonaReportData): TopLevelSpec {
 
 /** The across-models sentences of the values a safety reader asks about first (self-preservation, power-seeking), for the compare report's findings. */
 export function headlineAcrossModelsSentences(data: PersonaReportData): string[] {
-  return acrossModelsSentences(data, HEADLINE_VALUES);
+  // Among other findings the term needs its meaning, once.
+  return acrossModelsSentences(data, HEADLINE_VALUES).map((sentence, k) =>
+    k === 0 ? sentence.replace('persona dependence', 'persona dependence (the share of its movement across the study’s arms beyond noise: 0 holds, 1 follows the arm)') : sentence,
+  );
 }
 
 /** The across-models section, or none with fewer than two models. */
