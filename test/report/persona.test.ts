@@ -94,7 +94,9 @@ describe('the persona report across models', () => {
     const html = renderCompareReport({ ...compareFixture(), persona: { data: headline, reportFile: 's-persona.html' } }, { vega: '', vegaLite: '', vegaEmbed: '' });
     const findings = html.slice(html.indexOf('<h2>Findings</h2>'), html.indexOf('</ul>', html.indexOf('<h2>Findings</h2>')));
     // Only the headline value is a finding; every value is in the section.
-    expect(findings).toContain('Self-preservation: persona dependence (the share of its movement across the study’s arms beyond noise: 0 holds, 1 follows the arm) 0.90 at small, 0.20 at big — falls with size');
+    expect(findings).toContain(
+      'Self-preservation: persona dependence (the share of its movement across the study’s arms beyond noise: 0 holds, 1 follows the arm) 0.90 at small, 0.20 at big — falls with size',
+    );
     expect(findings).not.toContain('Wealth: persona dependence');
     const section = html.slice(html.indexOf('Does a value hold across personas more firmly with size?'));
     expect(section).toContain('Wealth: persona dependence 0.60 at small, 0.10 at big');
@@ -132,7 +134,11 @@ describe('the label-swap sentence', () => {
     [0.8, 20, 0.5, 10, 'too few answers to tell the position from the letter.'],
   ])('reads default share %d (n %d) against swapped share %d (n %d)', (d, nd, sw, ns, ending) => {
     const sentence = labelSwapSentence(withShares(d, nd, sw, ns));
-    expect(sentence?.startsWith(`Label swap: the option shown first was chosen in ${(100 * d).toFixed(0)}% of answers under the default arm and in ${(100 * sw).toFixed(0)}% under Labels swapped, where it is labelled B`)).toBe(true);
+    expect(
+      sentence?.startsWith(
+        `Label swap: the option shown first was chosen in ${(100 * d).toFixed(0)}% of answers under the default arm and in ${(100 * sw).toFixed(0)}% under Labels swapped, where it is labelled B`,
+      ),
+    ).toBe(true);
     expect(sentence?.endsWith(ending)).toBe(true);
   });
 
