@@ -152,6 +152,8 @@ export function specIdentity(spec: RunSpec, identityFields: readonly string[]): 
     ['seed', spec.seed],
     ['experiment.kind', spec.experiment.kind],
   ]);
+  // Labels count only when set, so runs without them keep the identity (and default folder name) they had.
+  if (spec.arm.labels === undefined) fields.delete('arm.labels');
   for (const field of identityFields) fields.set(`experiment.${field}`, spec.experiment[field]);
   return fields;
 }
