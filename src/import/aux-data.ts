@@ -14,8 +14,8 @@
  * outcomes were shown the other way round, so the letter names the slot: "A" there chose the
  * pair's second outcome. Pure.
  */
-import { type ErrorLocation, quote } from '../core/errors.js';
-import { type ForeignAnswer, importError, isRecord } from './foreign.js';
+import type { ErrorLocation } from '../core/errors.js';
+import { type ForeignAnswer, importError, isRecord, valueText } from './foreign.js';
 
 /** A parsed answer of the published parser: a slot letter, or neither. */
 type Slot = 'A' | 'B' | 'unparseable';
@@ -24,7 +24,7 @@ function slotOf(value: unknown, where: ErrorLocation): Slot {
   const text = typeof value === 'string' ? value.trim().toUpperCase() : undefined;
   if (text === 'A' || text === 'B') return text;
   if (text === 'UNPARSEABLE') return 'unparseable';
-  throw importError(`parsed answer ${quote(value)} is not "A", "B" or "unparseable"`, where);
+  throw importError(`parsed answer ${valueText(value)} is not "A", "B" or "unparseable"`, where);
 }
 
 function listAt(aux: Readonly<Record<string, unknown>>, key: string, where: ErrorLocation, required: boolean): readonly unknown[] | undefined {
@@ -53,7 +53,7 @@ function checkCounts(aux: Readonly<Record<string, unknown>>, x: number, y: numbe
     if (value === undefined) return;
     if (typeof value !== 'number' || value < low - COUNT_TOLERANCE || value > high + COUNT_TOLERANCE) {
       const range = low === high ? String(low) : `between ${low} and ${high}`;
-      throw importError(`${key} is ${quote(value)} but the parsed answers give ${range} (unparseable_mode ${quote(mode)})`, field(where, `.${key}`));
+      throw importError(`${key} is ${valueText(value)} but the parsed answers give ${range} (unparseable_mode ${valueText(mode)})`, field(where, `.${key}`));
     }
   };
   if (mode === 'skip') {
@@ -68,7 +68,7 @@ function checkCounts(aux: Readonly<Record<string, unknown>>, x: number, y: numbe
     expect('count_A', x, x + unparseable);
     expect('count_B', y, y + unparseable);
     expect('total_responses', x + y + unparseable, x + y + unparseable);
-  } else throw importError(`unparseable_mode ${quote(mode)} is not skip, distribution or random`, field(where, '.unparseable_mode'));
+  } else throw importError(`unparseable_mode ${valueText(mode)} is not skip, distribution or random`, field(where, '.unparseable_mode'));
 }
 
 /**
@@ -96,7 +96,7 @@ export function auxDataAnswers(aux: unknown, x: string, y: string, where: ErrorL
       const place = field(at, `.${direction}_parsed[${k}]`);
       const slot = slotOf(value, place);
       const text = raw?.[k];
-      if (text !== undefined && text !== null && typeof text !== 'string') throw importError(`raw response ${quote(text)} is not a string`, field(at, `.${direction}_responses[${k}]`));
+      if (text !== undefined && text !== null && typeof text !== 'string') throw importError(`raw response ${valueText(text)} is not a string`, field(at, `.${direction}_responses[${k}]`));
       // The letter names the slot: in the flipped order slot A showed y.
       const chose = slot === 'unparseable' ? 'unparseable' : (slot === 'A') === (shown === 'xy') ? 'x' : 'y';
       if (chose === 'x') xWins++;

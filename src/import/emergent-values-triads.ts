@@ -14,7 +14,7 @@
 import { type ErrorLocation, quote } from '../core/errors.js';
 import { auxDataAnswers } from './aux-data.js';
 import { checkProbability } from './emergent-values-utilities.js';
-import { type ForeignAnswer, type ForeignData, importError, isRecord, type ListedOutcome } from './foreign.js';
+import { type ForeignAnswer, type ForeignData, importError, isRecord, type ListedOutcome, valueText } from './foreign.js';
 
 const LETTERS = ['A', 'B', 'C'] as const;
 type Letter = (typeof LETTERS)[number];
@@ -22,9 +22,9 @@ type Letter = (typeof LETTERS)[number];
 function optionOf(value: unknown, where: ErrorLocation): { ref: string; text: string } {
   if (!isRecord(value)) throw importError('needs an option {idx, text}', where);
   const id = value['idx'] ?? value['id'];
-  if (typeof id !== 'number' && (typeof id !== 'string' || id === '')) throw importError(`option index ${quote(id)} is not a number or a string`, where);
+  if (typeof id !== 'number' && (typeof id !== 'string' || id === '')) throw importError(`option index ${valueText(id)} is not a number or a string`, where);
   const text = value['text'] ?? value['description'];
-  if (typeof text !== 'string' || text.trim() === '') throw importError(`option ${quote(id)} has no "text"`, where);
+  if (typeof text !== 'string' || text.trim() === '') throw importError(`option ${valueText(id)} has no "text"`, where);
   return { ref: String(id), text };
 }
 
@@ -40,7 +40,7 @@ export function readEmergentValuesTriads(data: unknown, file: string): ForeignDa
     const path = `${base}[${k}]`;
     const where = { file, field: path };
     if (!isRecord(triad)) throw importError('a triad must be an object {triad_idx, options, pairs}', where);
-    const name = triad['triad_idx'] !== undefined ? `triad ${quote(triad['triad_idx'])}` : 'this triad';
+    const name = triad['triad_idx'] !== undefined ? `triad ${valueText(triad['triad_idx'])}` : 'this triad';
     const options = triad['options'];
     if (!isRecord(options)) throw importError(`${name} needs "options" {A, B, C}`, where);
     const refs = {} as Record<Letter, string>;

@@ -18,13 +18,13 @@
  */
 import { type ErrorLocation, quote } from '../core/errors.js';
 import { auxDataAnswers } from './aux-data.js';
-import { type ForeignAnswer, type ForeignData, importError, isRecord, type ListedOutcome } from './foreign.js';
+import { type ForeignAnswer, type ForeignData, importError, isRecord, type ListedOutcome, valueText } from './foreign.js';
 
 /** The file's own reference of an option: its id as a string. */
 function refOf(value: unknown, where: ErrorLocation): string {
   const id = isRecord(value) ? value['id'] : value;
   if (typeof id === 'number' || (typeof id === 'string' && id !== '')) return String(id);
-  throw importError(`option id ${quote(id)} is not a number or a string`, where);
+  throw importError(`option id ${valueText(id)} is not a number or a string`, where);
 }
 
 /** The options list: `options`, or `graph_data.options`. */
@@ -55,7 +55,7 @@ export function modelFromResultsFile(file: string): string | undefined {
 export function readEmergentValuesUtilities(data: unknown, file: string): ForeignData {
   if (!isRecord(data)) throw importError('an emergent-values results file is a JSON object', { file });
   const graph = isRecord(data['graph_data']) ? data['graph_data'] : undefined;
-  const optionsField = data['options'] !== undefined || graph === undefined ? 'options' : 'graph_data.options';
+  const optionsField = data['options'] === undefined && graph?.['options'] !== undefined ? 'graph_data.options' : 'options';
   const listed = readOptions(data['options'] ?? graph?.['options'], { file, field: optionsField });
   const known = new Set(listed.map((o) => o.ref));
   const edgesField = graph?.['edges'] !== undefined ? 'graph_data.edges' : 'edges';
@@ -109,5 +109,5 @@ export function readEmergentValuesUtilities(data: unknown, file: string): Foreig
 /** A `probability_A` that is present must be a number in [0, 1]. */
 export function checkProbability(value: unknown, where: ErrorLocation): void {
   if (value === undefined || value === null) return;
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw importError(`probability ${quote(value)} is not a number in [0, 1]`, where);
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw importError(`probability ${valueText(value)} is not a number in [0, 1]`, where);
 }

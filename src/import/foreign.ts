@@ -5,7 +5,7 @@
  * was shown first, and what was chosen. Every importer returns this one shape; the shared builder
  * (imported-run.ts) turns it into an ordinary run folder. Pure data.
  */
-import { type ErrorLocation, UtilscopeError } from '../core/errors.js';
+import { type ErrorLocation, quote, UtilscopeError } from '../core/errors.js';
 import type { UnrecordedField } from '../core/run-spec.js';
 
 /** An outcome a file lists itself, under its own reference (emergent-values: the option's `id`). */
@@ -70,4 +70,9 @@ export function importError(message: string, where: ErrorLocation): UtilscopeErr
 /** True for a plain JSON object (not an array, not null). */
 export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A value of the file in a message: numbers, booleans and null as written, anything else quoted (one line, controls escaped). */
+export function valueText(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'boolean' || value === null ? String(value) : quote(typeof value === 'string' ? value : JSON.stringify(value));
 }

@@ -6,7 +6,7 @@
  */
 import { type ErrorLocation, isUtilscopeError, quote } from '../core/errors.js';
 import { parseCsv } from '../outcomes/import.js';
-import { importError, isRecord } from './foreign.js';
+import { importError, isRecord, valueText } from './foreign.js';
 
 /** One row of a table: its cells by column name, and the 1-based line it starts on. */
 export interface TableRow {
@@ -118,7 +118,7 @@ export function numberCell(row: TableRow, column: string, file: string): number 
   const value = row.cells[column];
   if (value === undefined) return undefined;
   const x = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : Number.NaN;
-  if (!Number.isFinite(x)) throw importError(`"${column}" is ${quote(value)}, not a number`, { file, line: row.line });
+  if (!Number.isFinite(x)) throw importError(`"${column}" is ${valueText(value)}, not a number`, { file, line: row.line });
   return x;
 }
 
@@ -141,6 +141,6 @@ export function choiceCell<T extends string>(row: TableRow, column: string, choi
   const value = row.cells[column];
   if (value === undefined) return undefined;
   const match = choices.find((c) => typeof value === 'string' && c === value.trim().toLowerCase());
-  if (match === undefined) throw importError(`"${column}" is ${quote(value)}, not one of ${choices.join(', ')}`, { file, line: row.line });
+  if (match === undefined) throw importError(`"${column}" is ${valueText(value)}, not one of ${choices.join(', ')}`, { file, line: row.line });
   return match;
 }
