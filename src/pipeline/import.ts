@@ -159,10 +159,12 @@ export async function importRun(file: string, options: ImportRunOptions, env: Pi
   const imported = importRunFolder(file, options, env);
   const { source } = imported;
   env.log.write(`${importedSourceLine(source)}\n`);
-  env.log.write(`${imported.reused ? 'run folder (already imported, reused)' : `imported ${source.records} answers of ${quote(source.model)} into`}: ${imported.dir}\n`);
   const store = RunStore.open(imported.dir, folderWriter(env));
   try {
     const status = store.readStatus();
+    const failures = status?.failures ?? 0;
+    const what = `${status?.answered ?? 0} answers${failures > 0 ? ` and ${failures} request${failures === 1 ? '' : 's'} without one` : ''} of ${quote(source.model)}`;
+    env.log.write(`${imported.reused ? 'run folder (already imported, reused)' : `imported ${what} into`}: ${imported.dir}\n`);
     const base: ImportRunJson = {
       v: JSON_OUTPUT_VERSION,
       runDir: imported.dir,
