@@ -15,7 +15,7 @@
  * pair's second outcome. Pure.
  */
 import type { ErrorLocation } from '../core/errors.js';
-import { type ForeignAnswer, importError, isRecord, valueText } from './foreign.js';
+import { type ForeignAnswer, type ForeignResult, importError, isRecord, valueText } from './foreign.js';
 
 /** A parsed answer of the published parser: a slot letter, or neither. */
 type Slot = 'A' | 'B' | 'unparseable';
@@ -37,6 +37,14 @@ function listAt(aux: Readonly<Record<string, unknown>>, key: string, where: Erro
 function field(where: ErrorLocation, suffix: string): ErrorLocation {
   return { ...where, field: `${where.field ?? ''}${suffix}` };
 }
+
+/** The results an answer can have, shared by every answer (they are read-only). */
+const CHOICES: Readonly<Record<'x' | 'y' | 'unparseable', ForeignResult>> = {
+  x: { kind: 'choice', chose: 'x' },
+  y: { kind: 'choice', chose: 'y' },
+  unparseable: { kind: 'choice', chose: 'unparseable' },
+};
+const NO_RESPONSE: ForeignResult = { kind: 'failure', message: 'the source recorded no response' };
 
 /** Tolerance of the count checks: the published counts are sums of 0, ½ and 1. */
 const COUNT_TOLERANCE = 1e-9;
@@ -92,9 +100,9 @@ export function auxDataAnswers(aux: unknown, x: string, y: string, where: ErrorL
     const raw = listAt(aux, `${direction}_responses`, at, false);
     if (raw !== undefined && raw.length !== parsed.length)
       throw importError(`has ${raw.length} ${direction}_responses but ${parsed.length} ${direction}_parsed; they must align`, field(at, `.${direction}_responses`));
+    // Answers share the edge's location (errors about one answer name its edge); a bad value names its own index.
     parsed.forEach((value, k) => {
-      const place = field(at, `.${direction}_parsed[${k}]`);
-      const slot = slotOf(value, place);
+      const slot = slotOf(value, field(at, `.${direction}_parsed[${k}]`));
       const text = raw?.[k];
       if (text !== undefined && text !== null && typeof text !== 'string') throw importError(`raw response ${valueText(text)} is not a string`, field(at, `.${direction}_responses[${k}]`));
       // The letter names the slot: in the flipped order slot A showed y.
@@ -103,10 +111,10 @@ export function auxDataAnswers(aux: unknown, x: string, y: string, where: ErrorL
       else if (chose === 'y') yWins++;
       else unparseable++;
       if (text === null) {
-        out.push({ x, y, shown, result: { kind: 'failure', message: 'the source recorded no response' }, where: place });
+        out.push({ x, y, shown, result: NO_RESPONSE, where });
         return;
       }
-      out.push({ x, y, shown, result: { kind: 'choice', chose }, ...(text !== undefined ? { raw: text } : {}), where: place });
+      out.push({ x, y, shown, result: CHOICES[chose], ...(text !== undefined ? { raw: text } : {}), where });
     });
   }
   checkCounts(aux, xWins, yWins, unparseable, at);

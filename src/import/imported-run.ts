@@ -18,7 +18,7 @@ import { hashText } from '../core/canonical-json.js';
 import { quote } from '../core/errors.js';
 import { DEFAULT_ARM_ID, type ExperimentSpec, type ImportedSource, type RunSpec } from '../core/run-spec.js';
 import { type AnswerRecord, type Comparison, type OutcomeId, type OutcomeSet, type PreferenceRecord, type PresentationOrder, SCHEMA_VERSION } from '../core/types.js';
-import { comparisonKey, type PlannedPair, requestIdentity } from '../elicitation/comparisons.js';
+import { comparisonKeyer, type PlannedPair, requestIdentity } from '../elicitation/comparisons.js';
 import { choiceFromSlot } from '../elicitation/read-choice.js';
 import { pairKey } from '../elicitation/tally.js';
 import { type ForeignAnswer, type ForeignData, importError } from './foreign.js';
@@ -62,44 +62,64 @@ export function buildImportedRun(data: ForeignData, settings: ImportSettings): I
   const outcomes = resolveOutcomes(data, settings.given, file);
   const index = new Map(outcomes.set.outcomes.map((o, k) => [o.id, k] as const));
   const idOf = (ref: string) => outcomes.idOf.get(ref) as OutcomeId;
-  const canonical = (x: OutcomeId, y: OutcomeId): [OutcomeId, OutcomeId] => ((index.get(x) as number) < (index.get(y) as number) ? [x, y] : [y, x]);
-  const probabilities = data.answers.every((a) => a.result.kind === 'probability');
+  const earlier = (x: OutcomeId, y: OutcomeId) => (index.get(x) as number) < (index.get(y) as number);
   const templateText = IMPORTED_TEMPLATE_TEXT;
-  const holdout = new Set(data.holdout.map(([x, y]) => pairKey(...canonical(idOf(x), idOf(y)))));
+  const modelSpec = `imported:${settings.format.id}:${settings.model}`;
+  const arm = { id: DEFAULT_ARM_ID, template: { name: 'imported', hash: hashText(templateText) }, format: 'chat' as const };
+  // What the data is, not how to ask: 0 where the file does not record a setting.
+  const mode = data.answers.every((a) => a.result.kind === 'probability') ? ('logprobs' as const) : ('sampling' as const);
+  const temperature = data.settings?.temperature ?? 0;
+  const maxTokens = data.settings?.maxTokens ?? 0;
+  const keyOf = comparisonKeyer(requestIdentity({ modelSpec, arm, sampling: { mode, samplesPerOrder: 1, temperature, maxTokens } }));
+  const holdout = new Set(data.holdout.map(([x, y]) => (earlier(idOf(x), idOf(y)) ? pairKey(idOf(x), idOf(y)) : pairKey(idOf(y), idOf(x)))));
   const pairs = new Map<string, { a: OutcomeId; b: OutcomeId; comparisons: Comparison[] }>();
-  const used = new Map<string, Set<number>>();
-  const next = new Map<string, number>();
-  const placed: { answer: ForeignAnswer; c: Comparison }[] = [];
+  const slots = new Map<string, { taken: Set<number>; next: number }>();
+  const records: PreferenceRecord[] = [];
+  let answered = 0;
   let maxSample = 0;
+  // Answers of one pair and order come in runs (an edge's answer list): its lookups are made once per run.
+  type Run = { readonly x: string; readonly y: string; readonly shown: string; readonly a: OutcomeId; readonly b: OutcomeId; readonly xIsA: boolean; readonly order: PresentationOrder };
+  let last: (Run & { readonly pair: { comparisons: Comparison[] }; readonly slot: { taken: Set<number>; next: number } }) | undefined;
   for (const answer of data.answers) {
-    const x = idOf(answer.x);
-    const y = idOf(answer.y);
-    if (x === y) throw importError(`a pair must name two different outcomes (${quote(answer.x)} and ${quote(answer.y)} are both ${quote(x)})`, answer.where);
-    const [a, b] = canonical(x, y);
-    // x shown first is order ab exactly when x is the set's earlier outcome; unknown orders are stored as ab.
-    const order: PresentationOrder = answer.shown === 'unknown' ? 'ab' : (answer.shown === 'xy') === (x === a) ? 'ab' : 'ba';
-    const slot = `${pairKey(a, b)}\u0000${order}`;
-    const taken = used.get(slot) ?? new Set<number>();
-    used.set(slot, taken);
+    if (last === undefined || last.x !== answer.x || last.y !== answer.y || last.shown !== answer.shown) {
+      const x = idOf(answer.x);
+      const y = idOf(answer.y);
+      if (x === y) throw importError(`a pair must name two different outcomes (${quote(answer.x)} and ${quote(answer.y)} are both ${quote(x)})`, answer.where);
+      const xIsA = earlier(x, y);
+      const a = xIsA ? x : y;
+      const b = xIsA ? y : x;
+      // x shown first is order ab exactly when x is the set's earlier outcome; unknown orders are stored as ab.
+      const order: PresentationOrder = answer.shown === 'unknown' ? 'ab' : (answer.shown === 'xy') === xIsA ? 'ab' : 'ba';
+      const id = pairKey(a, b);
+      const pair = pairs.get(id) ?? { a, b, comparisons: [] };
+      pairs.set(id, pair);
+      const slot = slots.get(`${id}\u0000${order}`) ?? { taken: new Set<number>(), next: 0 };
+      slots.set(`${id}\u0000${order}`, slot);
+      last = { x: answer.x, y: answer.y, shown: answer.shown, a, b, xIsA, order, pair, slot };
+    }
+    const { a, b, xIsA, order, pair, slot } = last;
     for (let k = 0; k < (answer.count ?? 1); k++) {
       let sample = answer.sample;
       if (sample !== undefined) {
-        if (taken.has(sample)) throw importError(`sample ${sample} of this pair and order appears twice`, answer.where);
+        if (slot.taken.has(sample)) throw importError(`sample ${sample} of this pair and order appears twice`, answer.where);
       } else {
-        sample = next.get(slot) ?? 0;
-        while (taken.has(sample)) sample++;
-        next.set(slot, sample + 1);
+        sample = slot.next;
+        while (slot.taken.has(sample)) sample++;
+        slot.next = sample + 1;
       }
-      taken.add(sample);
-      maxSample = Math.max(maxSample, sample);
-      placed.push({ answer, c: { key: '', a, b, order, sample, round: 0 } });
+      slot.taken.add(sample);
+      if (sample > maxSample) maxSample = sample;
+      const comparison: Comparison = { key: keyOf(a, b, order, sample), a, b, order, sample, round: 0 };
+      pair.comparisons.push(comparison);
+      const record = recordOf(answer, comparison, xIsA);
+      if (record.kind === 'answer') answered++;
+      records.push(record);
     }
   }
-  if (!placed.some((p) => p.answer.result.kind !== 'failure'))
-    throw importError(`the file holds no answers to import${Object.keys(data.dropped).length > 0 ? ` (dropped: ${droppedWords(data.dropped)})` : ''}`, { file });
+  if (answered === 0) throw importError(`the file holds no answers to import${Object.keys(data.dropped).length > 0 ? ` (dropped: ${droppedWords(data.dropped)})` : ''}`, { file });
   const triads = data.triads?.map((t) => [idOf(t[0]), idOf(t[1]), idOf(t[2])].sort((u, v) => (index.get(u) as number) - (index.get(v) as number)) as [OutcomeId, OutcomeId, OutcomeId]);
-  const trainingPairs = new Set(placed.map((p) => pairKey(p.c.a, p.c.b)).filter((k) => !holdout.has(k))).size;
-  const heldOut = new Set(placed.map((p) => pairKey(p.c.a, p.c.b)).filter((k) => holdout.has(k))).size;
+  const heldOut = [...pairs.keys()].filter((k) => holdout.has(k)).length;
+  const trainingPairs = pairs.size - heldOut;
   const experiment: ExperimentSpec = triads
     ? { kind: 'transitivity-probe', triads: triads.length, given: triads }
     : { kind: 'utilities', pairBudget: Math.max(1, trainingPairs), roundSize: Math.max(1, trainingPairs), holdoutPairs: heldOut, strategy: settings.format.strategy };
@@ -109,57 +129,63 @@ export function buildImportedRun(data: ForeignData, settings: ImportSettings): I
     file,
     sha256: settings.sha256,
     model: settings.model,
-    records: placed.length,
+    records: records.length,
     unrecorded: data.unrecorded,
     dropped: data.dropped,
   };
   const spec: RunSpec = {
-    modelSpec: `imported:${settings.format.id}:${settings.model}`,
+    modelSpec,
     outcomes: { name: outcomes.set.name, source: outcomes.source, hash: outcomes.hash, count: outcomes.set.outcomes.length },
-    arm: { id: DEFAULT_ARM_ID, template: { name: 'imported', hash: hashText(templateText) }, format: 'chat' },
-    // What the data is, not how to ask: 0 where the file does not record a setting.
-    sampling: { mode: probabilities ? 'logprobs' : 'sampling', samplesPerOrder: maxSample + 1, temperature: data.settings?.temperature ?? 0, maxTokens: data.settings?.maxTokens ?? 0 },
+    arm,
+    sampling: { mode, samplesPerOrder: maxSample + 1, temperature, maxTokens },
     experiment,
     seed: settings.seed,
     analysis: { policy: 'exclude', fitModel: 'thurstonian' },
     session: { concurrency: 1, price: { inputPerMillion: 0, outputPerMillion: 0, source: 'free' } },
     imported,
   };
-  const identity = requestIdentity(spec);
-  const records: PreferenceRecord[] = placed.map(({ answer, c }) => {
-    const key = comparisonKey(identity, c.a, c.b, c.order, c.sample);
-    const comparison = { ...c, key };
-    const pair = pairs.get(pairKey(c.a, c.b)) ?? { a: c.a, b: c.b, comparisons: [] };
-    pairs.set(pairKey(c.a, c.b), pair);
-    pair.comparisons.push(comparison);
-    return recordOf(answer, comparison, idOf(answer.x) === c.a);
-  });
-  const plan: PlannedPair[] = [...pairs.values()].map((p) => ({ round: 0, a: p.a, b: p.b, holdout: holdout.has(pairKey(p.a, p.b)), comparisons: p.comparisons }));
+  const plan: PlannedPair[] = [...pairs.entries()].map(([id, p]) => ({ round: 0, a: p.a, b: p.b, holdout: holdout.has(id), comparisons: p.comparisons }));
   return { spec, outcomeSet: outcomes.set, templateText, plan, records };
 }
 
+/** Token usage of every imported record: no request was made. Shared, since records are read-only. */
+const NO_USAGE = Object.freeze({ inputTokens: 0, outputTokens: 0 });
+
 /** The record of one placed answer; `xIsA` says whether the file's x is the pair's outcome a. */
 function recordOf(answer: ForeignAnswer, c: Comparison, xIsA: boolean): PreferenceRecord {
-  const base = { v: SCHEMA_VERSION, key: c.key, a: c.a, b: c.b, order: c.order, sample: c.sample, round: c.round };
   const result = answer.result;
-  if (result.kind === 'failure') return { ...base, kind: 'failure', errorCode: 'no-response', message: result.message, attempts: 0 };
-  const answered: Omit<AnswerRecord, 'choice'> = {
-    ...base,
+  if (result.kind === 'failure')
+    return { v: SCHEMA_VERSION, kind: 'failure', key: c.key, a: c.a, b: c.b, order: c.order, sample: c.sample, round: c.round, errorCode: 'no-response', message: result.message, attempts: 0 };
+  let choice: AnswerRecord['choice'];
+  let pFirst: number | undefined;
+  if (result.kind === 'probability') {
+    const pA = xIsA ? result.pX : 1 - result.pX;
+    pFirst = c.order === 'ab' ? pA : 1 - pA;
+    choice = choiceFromSlot(pFirst >= 0.5 ? 'A' : 'B', c.order);
+  } else {
+    const chose = result.chose;
+    choice = chose === 'x' ? (xIsA ? 'a' : 'b') : chose === 'y' ? (xIsA ? 'b' : 'a') : chose;
+  }
+  const record: AnswerRecord = {
+    v: SCHEMA_VERSION,
     kind: 'answer',
+    key: c.key,
+    a: c.a,
+    b: c.b,
+    order: c.order,
+    sample: c.sample,
+    round: c.round,
     raw: answer.raw ?? '',
+    choice,
     parserVersion: 0,
-    usage: { inputTokens: 0, outputTokens: 0 },
+    ...(pFirst !== undefined ? { pFirst } : {}),
+    ...(result.kind === 'probability' && result.weight !== 1 ? { weight: result.weight } : {}),
+    usage: NO_USAGE,
     costUsd: 0,
     latencyMs: 0,
     attempts: 0,
   };
-  if (result.kind === 'probability') {
-    const pA = xIsA ? result.pX : 1 - result.pX;
-    const pFirst = c.order === 'ab' ? pA : 1 - pA;
-    return { ...answered, choice: choiceFromSlot(pFirst >= 0.5 ? 'A' : 'B', c.order), pFirst, ...(result.weight !== 1 ? { weight: result.weight } : {}) };
-  }
-  const chose = result.chose;
-  return { ...answered, choice: chose === 'x' ? (xIsA ? 'a' : 'b') : chose === 'y' ? (xIsA ? 'b' : 'a') : chose };
+  return record;
 }
 
 /** `12 pseudo-labels, 3 …`: what was dropped, in words. */
