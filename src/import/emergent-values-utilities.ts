@@ -58,9 +58,13 @@ export function readEmergentValuesUtilities(data: unknown, file: string): Foreig
   const optionsField = data['options'] === undefined && graph?.['options'] !== undefined ? 'graph_data.options' : 'options';
   const listed = readOptions(data['options'] ?? graph?.['options'], { file, field: optionsField });
   const known = new Set(listed.map((o) => o.ref));
-  const edgesField = graph?.['edges'] !== undefined ? 'graph_data.edges' : 'edges';
+  const edgesField = graph?.['edges'] === undefined && data['edges'] !== undefined ? 'edges' : 'graph_data.edges';
   const edges = graph?.['edges'] ?? data['edges'];
-  if (!isRecord(edges) && !Array.isArray(edges)) throw importError('needs "graph_data.edges", the asked pairs with their answers', { file, field: edgesField });
+  if (!isRecord(edges) && !Array.isArray(edges)) {
+    // results_utilities_<model>.json is the same document without graph_data: the fitted utilities, no answers.
+    const hint = data['utilities'] !== undefined ? ' (this looks like a results_utilities_<model>.json, which keeps the fitted utilities but not the answers; import results_<model>.json)' : '';
+    throw importError(`needs "graph_data.edges", the asked pairs with their answers${hint}`, { file, field: edgesField });
+  }
   const entries: [string, unknown][] = Array.isArray(edges) ? edges.map((e, k) => [`${edgesField}[${k}]`, e]) : Object.entries(edges).map(([key, e]) => [`${edgesField}[${JSON.stringify(key)}]`, e]);
   const answers: ForeignAnswer[] = [];
   let pseudoLabels = 0;

@@ -36,6 +36,15 @@ describe('a malformed file is one line naming the file and the record', () => {
     expect(existsSync(join(cwd, 'outputs'))).toBe(false);
   });
 
+  it('the utilities-only results file, which keeps no answers', () => {
+    const { graph_data: _answers, ...utilitiesOnly } = fixture('results_fixture-7b.json');
+    const { error } = importError('results_utilities_m.json', JSON.stringify(utilitiesOnly), { from: 'emergent-values-utilities' });
+    expect([error.message, error.where?.field]).toEqual([
+      'needs "graph_data.edges", the asked pairs with their answers (this looks like a results_utilities_<model>.json, which keeps the fitted utilities but not the answers; import results_<model>.json)',
+      'graph_data.edges',
+    ]);
+  });
+
   it('an edge whose aux_data lacks the parsed answers of one order', () => {
     const data = fixture('results_fixture-7b.json');
     delete data.graph_data.edges['(1, 3)'].aux_data.flipped_parsed;
