@@ -284,7 +284,10 @@ export function qualitySpec(data: RunReportData): TopLevelSpec {
   const color = { field: 'kind', type: 'nominal' as const, title: 'answer' };
   return {
     $schema: SCHEMA,
-    title: { text: 'Refusals and unparseable answers by cluster', subtitle: 'bar: share of the cluster’s answers; line: 95% Wilson interval' },
+    title: {
+      text: kinds.length === 2 ? 'Refusals and unparseable answers by cluster' : 'Unparseable answers by cluster (the source did not record refusals apart)',
+      subtitle: 'bar: share of the cluster’s answers; line: 95% Wilson interval',
+    },
     description: 'Refusal and unparseable rates per cluster',
     data: { values },
     width: WIDTH,
