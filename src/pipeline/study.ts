@@ -505,13 +505,14 @@ function studyDryRun(
     spec: run.spec.modelSpec,
     runDir: dir,
     folder: RunStore.exists(dir) ? 'complete' : 'new',
-    answered: run.records.filter((r) => r.kind === 'answer').length,
+    answered: RunStore.exists(dir) ? (RunStore.open(dir).readStatus()?.answered ?? 0) : 0,
     answers: 0,
     requests: 0,
     inputTokens: 0,
     outputTokens: 0,
     costUsd: 0,
     simulated: false,
+    imported: true,
   }));
   const models = [...asked, ...fromFiles].sort((x, y) => x.k - y.k).map(({ k: _k, ...m }) => m);
   const toAsk = models.filter((m) => m.folder !== 'complete');

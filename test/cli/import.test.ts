@@ -99,6 +99,18 @@ describe('utilscope import', () => {
         ],
       }),
     );
+    // The dry run reads and matches the files, lists them at $0, and creates nothing.
+    const dry = await runCli(['study', study, '--dry-run', '--json'], { cwd });
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout) as { models: { label: string; spec: string; folder: string; answered: number; costUsd: number }[] };
+    expect(plan.models.map((m) => [m.label, m.spec, m.folder])).toEqual([
+      ['table 7b', 'imported:answers:unknown', 'new'],
+      ['sim 3B', 'sim:3b', 'new'],
+      ['counts 13b', 'imported:counts:counts-13b', 'new'],
+    ]);
+    expect(existsSync(join(cwd, 'outputs'))).toBe(false);
+    const dryText = await runCli(['study', study, '--dry-run'], { cwd });
+    expect(dryText.stdout).toContain(`  table 7b (imported:answers:unknown): imported from its file, nothing asked, $0; new folder ${join(cwd, 'outputs', 'mixed', 'table-7b')}`);
     const r = await runCli(['study', study, '--json'], { cwd });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { end: string; rows: { label: string; runDir: string; answered: number; refusalRate: number | null }[]; compareReport: string };
