@@ -13,4 +13,5 @@ export * from './report/index.js';
 export * from './providers/index.js';
 export * from './store/index.js';
 export * from './experiments/index.js';
+export * from './import/index.js';
 export * from './pipeline/index.js';

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { UtilscopeError } from '../core/errors.js';
 import { parseChoice } from '../core/options.js';
 import { builtinExperiments, type ExperimentRegistry } from '../experiments/index.js';
+import { IMPORT_SOURCE_FORMATS } from '../import/index.js';
 import { IMPORT_FORMATS } from '../outcomes/index.js';
 import {
   type CompareJson,
@@ -17,7 +18,9 @@ import {
   fitExternalFile,
   fitRunFolder,
   fitSummaryLines,
+  type ImportRunOptions,
   importOutcomeFile,
+  importRun,
   JSON_OUTPUT_VERSION,
   jsonLine,
   listOutcomeSets,
@@ -307,6 +310,25 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         const format = parseChoice(flags['from'] as string, '--from', IMPORT_FORMATS, 'list');
         const json = importOutcomeFile(file as string, format, flags as { out?: string; name?: string; json?: boolean }, env);
         if (json !== undefined) env.out.write(json);
+      },
+    },
+    {
+      name: 'import',
+      args: '<file>',
+      description: 'turn answers another tool collected into a run folder (asks nothing), then analyse and report it like a run',
+      options: [
+        { flags: '--from <format>', description: `the file's format: ${IMPORT_SOURCE_FORMATS.map((f) => f.id).join(', ')} (README "Importing preference data")`, required: true },
+        { flags: '--outcomes <set>', description: "match the file's outcomes to this set (built-in name or file) by exact text, or id; default: a set made from the file" },
+        { flags: '--model <name>', description: 'the model the answers are of (default: what the file says, else "unknown")' },
+        { flags: '--model-filter <model>', description: 'an answer table of several models: import this one (one run per model)' },
+        { flags: '--seed <N>', description: 'seed of the analyses (floors, intervals)', default: '1' },
+        { flags: '--name <run-id>', description: 'run folder name (default: model, format and the first 8 hex of the file’s sha256)' },
+        { flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' },
+        { flags: '--no-report', description: 'import only: skip the analysis, the report and the summary' },
+        { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
+      ],
+      action: async ([file], flags, env) => {
+        await importRun(file as string, { ...(flags as Omit<ImportRunOptions, 'from'>), from: flags['from'] as string }, env);
       },
     },
     {

@@ -3,7 +3,7 @@
  * bytes (object keys sorted, no whitespace, `undefined` members dropped), so their hash is a stable
  * identity: the comparison `key` used to resume and never pay twice (docs/architecture.md §"The pipeline as data" (`Comparison`)).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** JSON values that canonicalise (no functions, symbols, bigints or cycles). */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue | undefined };
@@ -34,10 +34,10 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 of the canonical JSON, hex, truncated to `length` characters (default 16 = 64 bits). */
 export function hashCanonical(value: unknown, length = 16): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
+  return hashText(canonicalJson(value), length);
 }
 
-/** SHA-256 of a string, hex, truncated to `length` characters. */
+/** SHA-256 of a string (as UTF-8), hex, truncated to `length` characters. One-shot `crypto.hash`: no hasher object per call (an import hashes 100,000+ keys). */
 export function hashText(text: string, length = 16): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length);
+  return hash('sha256', text, 'hex').slice(0, length);
 }

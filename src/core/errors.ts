@@ -16,6 +16,7 @@ export const MESSAGES = {
   'outcomes-invalid': 'input',
   'outcomes-not-found': 'input',
   'pairs-invalid': 'input',
+  'import-invalid': 'input',
   'template-invalid': 'input',
   'arm-invalid': 'input',
   'study-invalid': 'input',

@@ -122,6 +122,34 @@ export interface OutcomeSetRef {
   readonly count: number;
 }
 
+/** What an imported run's answers do not record, so the analyses that need it are skipped and say so (docs/method.md §2.8). */
+export type UnrecordedField = 'orders' | 'refusals';
+
+/**
+ * Where an imported run's answers came from (docs/architecture.md §"Importing preference data"):
+ * the file by name and SHA-256, its format, the model it holds answers of, what the format does not
+ * record, and what of the file was not imported. Present only in runs made by `utilscope import`,
+ * which asks nothing; its sampling fields describe the data, not requests.
+ */
+export interface ImportedSource {
+  /** The format's id, e.g. `emergent-values-utilities`. */
+  readonly format: string;
+  /** The format in words, e.g. `emergent-values utility results`. */
+  readonly formatLabel: string;
+  /** The source file's name (without its folder). */
+  readonly file: string;
+  /** SHA-256 of the file's bytes, hex. */
+  readonly sha256: string;
+  /** The model the answers are of, as the file (or `--model`) names it. */
+  readonly model: string;
+  /** Answer records imported (failures included). */
+  readonly records: number;
+  /** What the format does not record (`orders`: pooled counts; `refusals`: no refusal category). */
+  readonly unrecorded: readonly UnrecordedField[];
+  /** What of the file was left out, by kind, e.g. `{ "pseudo-labels": 12 }`. */
+  readonly dropped: Readonly<Record<string, number>>;
+}
+
 /** A whole run: everything that decides what is asked, plus analysis and session settings. */
 export interface RunSpec<E extends ExperimentSpec = ExperimentSpec> {
   readonly modelSpec: string;
@@ -135,6 +163,8 @@ export interface RunSpec<E extends ExperimentSpec = ExperimentSpec> {
   /** A named protocol preset such as `paper`, if one was used. */
   readonly preset?: string;
   readonly session: SessionSpec;
+  /** The file the answers were imported from; absent for runs utilscope asked itself. */
+  readonly imported?: ImportedSource;
 }
 
 /**

@@ -132,6 +132,11 @@ export interface AnswerRecord {
   readonly pFirst?: number;
   /** Probability mass on tokens other than A/B, in log-probability mode only. */
   readonly otherMass?: number;
+  /**
+   * How many answers this record stands for: imported weighted probabilities only (docs/method.md
+   * §2.8), where it multiplies the record's win and its total; 1 when absent.
+   */
+  readonly weight?: number;
   readonly usage: TokenUsage;
   readonly costUsd: number;
   readonly latencyMs: number;

@@ -4,7 +4,7 @@
  * generation parameters, the pair, the order and the sample index — so a resumed run recognises
  * answered requests and never pays for them twice, and a changed setting never reuses old answers.
  */
-import { hashCanonical } from '../core/canonical-json.js';
+import { canonicalJson, hashCanonical, hashText } from '../core/canonical-json.js';
 import { type Arm, DEFAULT_ARM_ID, type RunSpec } from '../core/run-spec.js';
 import type { Comparison, OutcomeId, PresentationOrder } from '../core/types.js';
 
@@ -61,6 +61,38 @@ export function requestIdentity(spec: Pick<RunSpec, 'modelSpec' | 'arm' | 'sampl
 /** The identity of one request; stable across processes and machines. */
 export function comparisonKey(identity: RequestIdentity, a: OutcomeId, b: OutcomeId, order: PresentationOrder, sample: number): string {
   return hashCanonical({ ...identity, system: identity.system ?? null, a, b, order, sample }, 24);
+}
+
+/**
+ * {@link comparisonKey} for many comparisons of one identity (an import keys 100,000+ answers): the
+ * identity's canonical JSON is built once, with placeholders where the pair, order and sample go,
+ * and each key hashes that text with the values put in — the same bytes `comparisonKey` hashes, so
+ * the same keys (test/elicitation/template-tally.test.ts checks them against each other).
+ */
+export function comparisonKeyer(identity: RequestIdentity): (a: OutcomeId, b: OutcomeId, order: PresentationOrder, sample: number) => string {
+  const slots = ['a', 'b', 'order', 'sample'] as const;
+  const placeholder = (slot: string) => `\u0000${slot}\u0000`;
+  const template = canonicalJson({ ...identity, system: identity.system ?? null, ...Object.fromEntries(slots.map((slot) => [slot, placeholder(slot)])) });
+  // The placeholders as they appear in the text (quoted), in text order: the pieces between them are fixed.
+  const found = slots.map((slot) => ({ slot, at: template.indexOf(JSON.stringify(placeholder(slot))), length: JSON.stringify(placeholder(slot)).length })).sort((x, y) => x.at - y.at);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const f of found) {
+    pieces.push(template.slice(from, f.at));
+    from = f.at + f.length;
+  }
+  pieces.push(template.slice(from));
+  const order = found.map((f) => f.slot);
+  const values: Record<(typeof slots)[number], string> = { a: '', b: '', order: '', sample: '' };
+  return (a, b, presentation, sample) => {
+    values.a = JSON.stringify(a);
+    values.b = JSON.stringify(b);
+    values.order = JSON.stringify(presentation);
+    values.sample = String(sample);
+    let text = pieces[0] as string;
+    for (let k = 0; k < order.length; k++) text += values[order[k] as (typeof slots)[number]] + (pieces[k + 1] as string);
+    return hashText(text, 24);
+  };
 }
 
 /** One planned unordered pair and the comparisons it expands to; one line of plan.jsonl. */

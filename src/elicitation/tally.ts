@@ -25,7 +25,8 @@ function emptyOrder(): MutableOrderTally {
 /**
  * Counts records per unordered pair and order. When a key has several records (a failure later
  * retried on resume), the last one wins, so nothing is counted twice. Log-probability answers add
- * their probability as a fractional win; sampled answers add 1 to one side.
+ * their probability as a fractional win (times their `weight`, when imported with one); sampled
+ * answers add 1 to one side.
  * Pairs come out sorted by pair key.
  */
 export function tallyRecords(records: Iterable<PreferenceRecord>): PairTally[] {
@@ -45,10 +46,12 @@ export function tallyRecords(records: Iterable<PreferenceRecord>): PairTally[] {
       continue;
     }
     if (record.pFirst !== undefined) {
-      // P(first slot) → P(outcome a): a is first in order ab, second in order ba.
+      // P(first slot) → P(outcome a): a is first in order ab, second in order ba. An imported
+      // weighted probability stands for `weight` answers (docs/method.md §2.8).
       const pa = record.order === 'ab' ? record.pFirst : 1 - record.pFirst;
-      t.aWins += pa;
-      t.bWins += 1 - pa;
+      const weight = record.weight ?? 1;
+      t.aWins += weight * pa;
+      t.bWins += weight * (1 - pa);
       continue;
     }
     switch (record.choice) {

@@ -22,3 +22,4 @@ export * from './sim-server.js';
 export * from './outcome-files.js';
 export * from './version.js';
 export * from './json-output.js';
+export * from './import.js';

@@ -89,6 +89,8 @@ export interface StudyDryRunModelJson {
   /** Upper bound in US dollars; 0 for a simulated or local model; null when the model has no price. */
   readonly costUsd: number | null;
   readonly simulated: boolean;
+  /** True for a model whose answers are imported from a file (`import:` entries): nothing is asked. */
+  readonly imported?: true;
 }
 
 /**

@@ -5,7 +5,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import type { ImportedSource } from '../core/run-spec.js';
+import type { PlannedPair } from '../elicitation/comparisons.js';
 import type { ExperimentRegistry } from '../experiments/index.js';
+import { importedSourceLine } from '../import/index.js';
 import { type NamedSpec, type RunHeader, renderReportPage, renderSpecToSvg, sectionCharts } from '../report/index.js';
 import { RunStore, readVegaAssets, writeFileAtomic } from '../store/index.js';
 import { alternativeFitsReportSection } from './alternative-fits.js';
@@ -26,6 +29,9 @@ export function runHeader(store: RunStore, experiments?: ExperimentRegistry): Ru
   const status = store.readStatus();
   const s = spec.sampling;
   const reading = s.mode === 'logprobs' ? 'log-probabilities, 1 call per order' : `K = ${s.samplesPerOrder} per order, T = ${s.temperature}`;
+  const imported = spec.imported;
+  // An imported run was asked by another tool: its protocol is what the file holds, not a design of ours.
+  const protocol = imported ? importedProtocol(imported, store.readPlan()) : `${spec.preset ? `preset ${spec.preset}, ` : ''}${experiment.describe(ctx.config)}, both orders, ${reading}`;
   return {
     runId: basename(store.dir),
     model: spec.modelSpec,
@@ -36,13 +42,22 @@ export function runHeader(store: RunStore, experiments?: ExperimentRegistry): Ru
     answers: records.filter((r) => r.kind === 'answer').length,
     costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0),
     seed: spec.seed,
-    protocol: `${spec.preset ? `preset ${spec.preset}, ` : ''}${experiment.describe(ctx.config)}, both orders, ${reading}`,
+    protocol,
     simulated: store.manifest.simulated,
     createdAt: store.manifest.createdAt,
     toolVersion: store.manifest.toolVersion,
     state: status?.state ?? 'unknown',
     ...(status?.state === 'cancelled' && status.costCapUsd !== undefined ? { costCapUsd: status.costCapUsd } : {}),
+    ...(imported ? { source: importedSourceLine(imported) } : {}),
   };
+}
+
+/** An imported run's protocol in words: what the file holds (pairs, held-out pairs, triads, orders, probabilities). */
+function importedProtocol(imported: ImportedSource, plan: readonly PlannedPair[]): string {
+  const held = plan.filter((p) => p.holdout).length;
+  const pairs = `${plan.length - held} pairs${held > 0 ? ` + ${held} held out` : ''}`;
+  const orders = imported.unrecorded.includes('orders') ? 'orders unknown' : 'both orders recorded';
+  return `imported ${imported.formatLabel}: ${pairs}, ${orders}`;
 }
 
 /** Writes every chart as an SVG file into `dir`. */

@@ -6,7 +6,7 @@
  * and `study` are thin calls into these functions; so can a library user's code be.
  */
 import { join, resolve } from 'node:path';
-import { type ErrorLocation, UtilscopeError } from '../core/errors.js';
+import { type ErrorLocation, quote, UtilscopeError } from '../core/errors.js';
 import { parseDurationOption, parseSecondsOption } from '../core/options.js';
 import type { RunSpec, SessionPrice, SessionSpec } from '../core/run-spec.js';
 import { costCapStopLine, formatCostUsd } from '../core/spend.js';
@@ -182,6 +182,23 @@ export function openRunFolder(dir: string, spec: RunSpec, experiment: AnyExperim
     { outcomeSet: loaded.set, templateText: template.text },
     experiment.identity,
     folderWriter(env),
+  );
+}
+
+/**
+ * Refuses to ask anything for an imported run (docs/architecture.md §"Importing preference data"):
+ * another tool asked its questions and there is no model behind it, so `resume` (and a study that
+ * would continue it) stop with one line saying what to do with it instead.
+ */
+export function assertAskable(store: RunStore): void {
+  const imported = store.manifest.spec.imported;
+  if (imported === undefined) return;
+  throw new UtilscopeError(
+    'invalid-option',
+    `this run was imported from ${quote(imported.file)} (${imported.formatLabel}); utilscope has no model to ask for it — fit, report and compare read it as it is`,
+    {
+      file: RunStore.paths(store.dir).run,
+    },
   );
 }
 
@@ -416,6 +433,7 @@ export async function resumeRun(dirArg: string, options: ResumeOptions, env: Pip
   const store = RunStore.open(resolve(env.cwd, dirArg), folderWriter(env));
   try {
     const spec = store.manifest.spec;
+    assertAskable(store);
     const prices = options.prices ? readPriceFile(resolve(env.cwd, options.prices)) : undefined;
     const resolved = resolveSession(options, spec.session);
     const session = withPrice(resolved, sessionPrice(spec, store.manifest.simulated, prices, spec.session.price, resolved.transport));

@@ -3,7 +3,7 @@
  * models, one protocol → one run folder each (resumable as a whole: finished runs are reused) → the
  * compare report and a summary table. The demo is a built-in study over the simulated family.
  */
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { schemaError, UtilscopeError } from '../core/errors.js';
 import { parseIntOption } from '../core/options.js';
@@ -12,13 +12,15 @@ import { costCapStopLine } from '../core/spend.js';
 import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
 import type { PromptTemplate } from '../elicitation/template.js';
 import { type AnyExperiment, builtinExperiments } from '../experiments/index.js';
+import type { ImportedRun } from '../import/index.js';
 import { parseModelSpec, publicBaseUrl } from '../providers/index.js';
 import type { ComparePersona } from '../report/index.js';
 import { type LoadedArm, type LoadedOutcomeSet, loadArm, loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, resolveArm, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
 import type { SharedSpend } from './ask.js';
 import { compareRuns, type RunMeta } from './compare.js';
-import type { PipelineEnv } from './env.js';
+import { folderWriter, type PipelineEnv } from './env.js';
+import { type ImportRunOptions, importedRunOf, importRunFolder, readImportFile } from './import.js';
 import { inferParams } from './infer-params.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type StudyDryRunJson, type StudyDryRunModelJson, type StudyJson, studyRowJson } from './json-output.js';
 import { logOutcomeWarnings } from './outcome-files.js';
@@ -83,7 +85,8 @@ const protocolSchema = z.strictObject({
 
 const studySchema = z.strictObject({
   name: z.string().refine(isSafeRunId, `must be ${RUN_ID_RULE}`),
-  outcomes: z.string().min(1),
+  /** The outcome set every model is asked about (and imported files are matched to); optional when every model is imported. */
+  outcomes: z.string().min(1).optional(),
   protocol: protocolSchema.default({}),
   /**
    * The arms every model is asked under (docs/architecture.md §"Arms"): built-in arm names, arm file
@@ -97,7 +100,14 @@ const studySchema = z.strictObject({
   models: z
     .array(
       z.strictObject({
-        spec: z.string().min(1),
+        /** A model to ask (`provider:model`); or `import`, a file of answers another tool collected. */
+        spec: z.string().min(1).optional(),
+        /** A file to import instead of asking (path relative to the study file), with its format in `from` (docs/architecture.md §"Importing preference data"). */
+        import: z.string().min(1).optional(),
+        from: z.string().min(1).optional(),
+        /** The imported model's name, when the file does not say; `modelFilter` picks one model of an answer table. */
+        model: z.string().min(1).optional(),
+        modelFilter: z.string().min(1).optional(),
         label: z.string().min(1).optional(),
         params: z.number().positive().optional(),
         capability: z.number().optional(),
@@ -115,10 +125,21 @@ export function parseStudy(data: unknown, file: string): Study {
   const parsed = studySchema.safeParse(data);
   if (!parsed.success) throw schemaError('study-invalid', '', parsed.error, file);
   for (const [k, m] of parsed.data.models.entries()) {
+    const invalid = (message: string, field: string) => new UtilscopeError('study-invalid', message, { file, field: `models[${k}].${field}` });
+    if ((m.spec === undefined) === (m.import === undefined))
+      throw invalid('give a model to ask ("spec") or a file to import ("import"), not both or neither', m.spec === undefined ? 'spec' : 'import');
+    if (m.import !== undefined) {
+      if (m.from === undefined) throw invalid('an imported file needs its format in "from"', 'from');
+      if (m.baseUrl !== undefined) throw invalid('an imported file is not asked: it takes no base URL', 'baseUrl');
+      if (parsed.data.arms !== undefined) throw invalid('a study with arms asks every model under every arm; an imported file cannot be asked', 'import');
+      continue;
+    }
+    for (const key of ['from', 'model', 'modelFilter'] as const) if (m[key] !== undefined) throw invalid(`"${key}" belongs to an imported file ("import")`, key);
+    if (parsed.data.outcomes === undefined) throw new UtilscopeError('study-invalid', 'needs the outcome set the models are asked about', { file, field: 'outcomes' });
     try {
-      parseModelSpec(m.spec);
+      parseModelSpec(m.spec as string);
     } catch (error) {
-      if (error instanceof UtilscopeError) throw new UtilscopeError('study-invalid', error.message, { file, field: `models[${k}].spec` });
+      if (error instanceof UtilscopeError) throw invalid(error.message, 'spec');
       throw error;
     }
   }
@@ -153,9 +174,14 @@ export function studyArms(study: Study, template: PromptTemplate, baseDir: strin
   return arms;
 }
 
-/** The field a study model's folder name comes from: its label, else its spec. */
+/** How a study model is shown: its label, else its spec, else its imported file's model or file. */
+export function studyModelLabel(model: Study['models'][number]): string {
+  return model.label ?? model.spec ?? model.model ?? basename(model.import ?? 'model');
+}
+
+/** The field a study model's folder name comes from: its label, else its spec (or imported file). */
 function runIdField(model: Study['models'][number], k: number): string {
-  return model.label !== undefined ? `models[${k}].label` : `models[${k}].spec`;
+  return model.label !== undefined ? `models[${k}].label` : model.spec !== undefined ? `models[${k}].spec` : `models[${k}].import`;
 }
 
 /**
@@ -170,7 +196,7 @@ export function studyRunIds(study: Study, file?: string): string[] {
   if (!isSafeRunId(study.name)) throw new UtilscopeError('study-invalid', `must be ${RUN_ID_RULE}`, { ...where, field: 'name' });
   const seen = new Map<string, number>();
   return study.models.map((model, k) => {
-    const id = slugRunId(model.label ?? model.spec) || 'model';
+    const id = slugRunId(studyModelLabel(model)) || 'model';
     if (!isSafeRunId(id))
       throw new UtilscopeError('study-invalid', `folder name "${id.slice(0, 40)}${id.length > 40 ? '…' : ''}" made from it must be ${RUN_ID_RULE}`, { ...where, field: runIdField(model, k) });
     const other = seen.get(id.toLowerCase());
@@ -274,9 +300,13 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   const experiment = experiments.get(kind ?? experiments.defaultKind);
   // Paths in a study file are relative to the file's own folder, as a reader of the file would expect.
   const baseDir = paths.file !== undefined ? dirname(paths.file) : env.cwd;
-  const given = loadOutcomeSet(study.outcomes, baseDir);
-  logOutcomeWarnings(given, env.log);
-  const loaded = prepareExperimentOutcomes(experiment, given, protocol);
+  const asked = study.models.flatMap((model, k) => (model.spec !== undefined ? [{ model: { ...model, spec: model.spec }, k }] : []));
+  const imports = study.models.flatMap((model, k) => (model.import !== undefined ? [{ model, k }] : []));
+  if (asked.length > 0 && study.outcomes === undefined)
+    throw new UtilscopeError('study-invalid', 'needs the outcome set the models are asked about', { ...(paths.file !== undefined ? { file: paths.file } : {}), field: 'outcomes' });
+  const given = study.outcomes !== undefined && asked.length > 0 ? loadOutcomeSet(study.outcomes, baseDir) : undefined;
+  if (given) logOutcomeWarnings(given, env.log);
+  const loaded = given ? prepareExperimentOutcomes(experiment, given, protocol) : undefined;
   const template = loadTemplate(study.protocol.template ?? 'forced-choice', baseDir);
   // With arms, every model runs under each (one folder per arm) with the same non-adaptive plan, so arm differences are paired.
   const arms = study.arms !== undefined ? studyArms(study, template, baseDir, paths.file) : undefined;
@@ -285,12 +315,14 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   const reportsDir = resolve(env.cwd, paths.reportsDir ?? 'reports');
   const batch = paths.batch ?? (protocolTransport === undefined ? undefined : protocolTransport === 'batch');
   const prices = pricesFile !== undefined ? readPriceFile(resolve(baseDir, pricesFile)) : undefined;
-  const planned = study.models.flatMap((model, k) =>
+  // Models to ask need the outcome set (parseStudy and the check above make sure there is one).
+  const planned = (loaded === undefined ? [] : asked).flatMap(({ model, k }) =>
     (arms ?? [undefined]).map((arm) => {
+      const set = loaded as LoadedOutcomeSet;
       const armTemplate = arm?.template ?? template;
-      const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, loaded, armTemplate, arm?.arm);
+      const spec = resolveRunSpec({ ...protocol, model: model.spec, ...(model.baseUrl !== undefined ? { baseUrl: model.baseUrl } : {}) }, experiment, set, armTemplate, arm?.arm);
       const connection = sessionConnection({ baseUrl: model.baseUrl, timeout, pollInterval: paths.pollInterval ?? pollInterval, maxWait: paths.maxWait ?? maxWait });
-      const provider = buildProvider(spec, loaded.set, armTemplate, env, connection);
+      const provider = buildProvider(spec, set.set, armTemplate, env, connection);
       const dir = arm ? join(studyDir, runIds[k] as string, arm.arm.id) : join(studyDir, runIds[k] as string);
       const stored = RunStore.exists(dir) ? RunStore.open(dir).manifest.spec.session : undefined;
       const resolved = resolveSession({ ...protocol, ...(batch !== undefined ? { batch } : {}) }, stored);
@@ -301,8 +333,8 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
             .readRecords()
             .reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0)
         : 0;
-      const label = model.label ?? model.spec;
-      return { model, k, arm, template: armTemplate, label: arm ? `${label} · ${arm.arm.id}` : label, dir, provider, connection, spentUsd, spec: { ...spec, session } };
+      const label = studyModelLabel(model);
+      return { model, k, arm, loaded: set, template: armTemplate, label: arm ? `${label} · ${arm.arm.id}` : label, dir, provider, connection, spentUsd, spec: { ...spec, session } };
     }),
   );
   try {
@@ -316,23 +348,67 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
   } finally {
     for (const { provider } of planned) await provider.close?.();
   }
+  // Imported files are read (and their outcomes matched) before anything is asked: a file that does not fit fails before any spend.
+  const importOptions = (model: Study['models'][number], k: number): ImportRunOptions => ({
+    from: model.from as string,
+    ...(study.outcomes !== undefined ? { outcomes: study.outcomes } : {}),
+    name: runIds[k] as string,
+    out: studyDir,
+    ...(model.model !== undefined ? { model: model.model } : {}),
+    ...(model.modelFilter !== undefined ? { modelFilter: model.modelFilter } : {}),
+    ...(protocol.seed !== undefined ? { seed: protocol.seed } : {}),
+  });
+  const importEnv = { ...env, cwd: baseDir };
   if (paths.dryRun) {
     const plan = studyDryRun(
       study.name,
       planned,
       experiment,
-      loaded,
       arms?.map((a) => a.arm.id),
+      imports.map(({ model, k }) => ({
+        k,
+        label: studyModelLabel(model),
+        dir: join(studyDir, runIds[k] as string),
+        run: importedRunOf(readImportFile(resolve(baseDir, model.import as string)), resolve(baseDir, model.import as string), importOptions(model, k), importEnv),
+      })),
     );
     env.out.write(paths.json ? jsonLine(plan) : studyDryRunText(plan));
     return 'dry-run';
   }
+  const importedOutcomes: { k: number; row: StudyRow; meta: RunMeta }[] = [];
+  for (const { model, k } of imports) {
+    const folder = importRunFolder(resolve(baseDir, model.import as string), importOptions(model, k), importEnv);
+    const store = RunStore.open(folder.dir, folderWriter(env));
+    try {
+      const { analysed, reportPath } = await finishRun(store, env, join(reportsDir, study.name));
+      const meta: RunMeta = {
+        dir: folder.dir,
+        label: studyModelLabel(model),
+        ...(model.params !== undefined ? { params: model.params } : {}),
+        ...(model.capability !== undefined ? { capability: model.capability } : {}),
+      };
+      importedOutcomes.push({
+        k,
+        meta,
+        row: {
+          meta,
+          answered: store.readStatus()?.answered ?? 0,
+          simulated: false,
+          analysis: utilitiesOf(analysed, folder.dir),
+          reportPath,
+          extraMetrics: analysed.experiment.compareMetrics?.(analysed.result) ?? [],
+        },
+      });
+    } finally {
+      store.close();
+    }
+  }
   const parallel = parseIntOption(paths.parallelModels, '--parallel-models', 1, batch ? planned.length : 1);
   const shared: SharedSpend | undefined = maxTotalCost !== undefined ? { costUsd: planned.reduce((sum, p) => sum + p.spentUsd, 0), reservedUsd: 0, maxCostUsd: maxTotalCost } : undefined;
-  type Outcome = { readonly skipped: true } | { readonly row: StudyRow; readonly meta: RunMeta } | { readonly end: RunEnd; readonly why: string };
+  type Outcome = { readonly skipped: true } | { readonly k: number; readonly row: StudyRow; readonly meta: RunMeta } | { readonly end: RunEnd; readonly why: string };
   // Once a model stops short, no model that has not started yet is started.
   let halted = false;
-  const outcomes = await mapLimited(planned, parallel, async ({ model, dir, provider, connection, spec, label, template: armTemplate }): Promise<Outcome> => {
+  const outcomes = await mapLimited(planned, parallel, async ({ model, k, dir, provider, connection, spec, label, loaded, template: armTemplate }): Promise<Outcome> => {
     if (halted) return { skipped: true };
     const store = openRunFolder(dir, spec, experiment, loaded, armTemplate, provider.simulated, env);
     try {
@@ -352,13 +428,15 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
       const { analysed, reportPath } = await finishRun(store, env, join(reportsDir, study.name));
       const meta: RunMeta = { dir, label, ...(model.params !== undefined ? { params: model.params } : {}), ...(model.capability !== undefined ? { capability: model.capability } : {}) };
       const extraMetrics = analysed.experiment.compareMetrics?.(analysed.result) ?? [];
-      return { meta, row: { meta, answered: store.readStatus()?.answered ?? 0, simulated: store.manifest.simulated, analysis: utilitiesOf(analysed, dir), reportPath, extraMetrics } };
+      return { k, meta, row: { meta, answered: store.readStatus()?.answered ?? 0, simulated: store.manifest.simulated, analysis: utilitiesOf(analysed, dir), reportPath, extraMetrics } };
     } finally {
       store.close();
     }
   });
-  const rows = outcomes.flatMap((o) => ('row' in o ? [o.row] : []));
-  const metas = outcomes.flatMap((o) => ('meta' in o ? [o.meta] : []));
+  // Asked and imported models in the study file's order (with arms every model is asked, in plan order).
+  const finished = [...importedOutcomes, ...outcomes.flatMap((o) => ('row' in o ? [o] : []))].sort((x, y) => x.k - y.k);
+  const rows = finished.map((o) => o.row);
+  const metas = finished.map((o) => o.meta);
   const stops = outcomes.flatMap((o) => ('end' in o ? [o] : []));
   if (stops.length > 0) {
     for (const stop of stops) env.log.write(`utilscope: study stopped at ${stop.why}\n`);
@@ -376,8 +454,8 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
     const written = await writeStudyPersona(
       study.name,
       study.models.map((m, k) => ({
-        label: m.label ?? m.spec,
-        ...((p) => (p !== undefined ? { params: p } : {}))(m.params ?? inferParams(m.spec)),
+        label: studyModelLabel(m),
+        ...((p) => (p !== undefined ? { params: p } : {}))(m.params ?? inferParams(m.spec ?? '')),
         runs: planned.filter((p) => p.k === k).map((p) => ({ dir: p.dir, arm: p.arm?.arm.id ?? DEFAULT_ARM_ID, label: p.arm?.definition.label ?? DEFAULT_ARM_ID })),
       })),
       { studyDir, out: join(reportsDir, personaFile) },
@@ -386,7 +464,7 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
     persona = { data: written.data, reportFile: personaFile };
     env.log.write(`persona report: ${written.path}\n`);
   }
-  const compared = arms ? metas.filter((_, j) => planned[j]?.arm?.arm.id === DEFAULT_ARM_ID).map((m, j) => ({ ...m, label: study.models[j]?.label ?? study.models[j]?.spec ?? m.label })) : metas;
+  const compared = arms ? metas.filter((_, j) => planned[j]?.arm?.arm.id === DEFAULT_ARM_ID).map((m, j) => ({ ...m, label: studyModelLabel(study.models[j] ?? { label: m.label }) })) : metas;
   const comparePath = await compareRuns(
     compared.map((m) => m.dir),
     { by: 'params', out: join(reportsDir, `${study.name}.html`), metas: compared, ...(persona ? { persona } : {}) },
@@ -404,16 +482,26 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
  */
 function studyDryRun(
   name: string,
-  planned: readonly { model: Study['models'][number]; label: string; dir: string; template: PromptTemplate; provider: { simulated: boolean; supportsMultipleSamples: boolean }; spec: RunSpec }[],
+  planned: readonly {
+    model: Study['models'][number] & { spec: string };
+    k: number;
+    label: string;
+    dir: string;
+    loaded: LoadedOutcomeSet;
+    template: PromptTemplate;
+    provider: { simulated: boolean; supportsMultipleSamples: boolean };
+    spec: RunSpec;
+  }[],
   experiment: AnyExperiment,
-  loaded: LoadedOutcomeSet,
   arms: readonly string[] | undefined,
+  imported: readonly { k: number; label: string; dir: string; run: ImportedRun }[] = [],
 ): StudyDryRunJson {
-  const models = planned.map(({ model, label, dir, provider, spec, template }): StudyDryRunModelJson => {
+  const asked = planned.map(({ model, k, label, dir, provider, spec, loaded, template }): StudyDryRunModelJson & { k: number } => {
     const status = RunStore.exists(dir) ? RunStore.open(dir).readStatus() : undefined;
     const folder = status === undefined && !RunStore.exists(dir) ? 'new' : status?.state === 'complete' ? 'complete' : 'partial';
     const estimate = estimateSpec(spec, experiment, loaded.set, template, provider, spec.session.price);
     return {
+      k,
       label,
       spec: model.spec,
       ...(arms ? { arm: spec.arm.id } : {}),
@@ -428,7 +516,24 @@ function studyDryRun(
       simulated: provider.simulated,
     };
   });
-  const asked = models.filter((m) => m.folder !== 'complete');
+  // An imported file asks nothing: it is listed with what it holds and costs nothing.
+  const fromFiles = imported.map(({ k, label, dir, run }): StudyDryRunModelJson & { k: number } => ({
+    k,
+    label,
+    spec: run.spec.modelSpec,
+    runDir: dir,
+    folder: RunStore.exists(dir) ? 'complete' : 'new',
+    answered: RunStore.exists(dir) ? (RunStore.open(dir).readStatus()?.answered ?? 0) : 0,
+    answers: 0,
+    requests: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    simulated: false,
+    imported: true,
+  }));
+  const models = [...asked, ...fromFiles].sort((x, y) => x.k - y.k).map(({ k: _k, ...m }) => m);
+  const toAsk = models.filter((m) => m.folder !== 'complete');
   return {
     v: JSON_OUTPUT_VERSION,
     end: 'dry-run',
@@ -436,10 +541,10 @@ function studyDryRun(
     ...(arms ? { arms } : {}),
     models,
     total: {
-      answers: asked.reduce((sum, m) => sum + m.answers, 0),
-      requests: asked.reduce((sum, m) => sum + m.requests, 0),
-      costUsd: asked.reduce((sum, m) => sum + (m.costUsd ?? 0), 0),
-      unpriced: asked.filter((m) => m.costUsd === null).map((m) => m.label),
+      answers: toAsk.reduce((sum, m) => sum + m.answers, 0),
+      requests: toAsk.reduce((sum, m) => sum + m.requests, 0),
+      costUsd: toAsk.reduce((sum, m) => sum + (m.costUsd ?? 0), 0),
+      unpriced: toAsk.filter((m) => m.costUsd === null).map((m) => m.label),
     },
   };
 }

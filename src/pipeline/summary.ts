@@ -78,12 +78,17 @@ function dryRunCost(m: StudyDryRunModelJson): string {
 export function studyDryRunText(plan: StudyDryRunJson): string {
   const lines = plan.models.map((m) => {
     const folder = m.folder === 'complete' ? 'complete: reused, nothing asked' : m.folder === 'partial' ? `resumes ${m.runDir} (${m.answered} answers on disk)` : `new folder ${m.runDir}`;
-    const asks = m.folder === 'complete' ? '' : `${m.answers} answers in ~${m.requests} requests (~${m.inputTokens} input, ≤${m.outputTokens} output tokens); estimated cost ${dryRunCost(m)}; `;
+    const asks =
+      m.folder === 'complete'
+        ? ''
+        : m.imported
+          ? 'imported from its file, nothing asked, $0; '
+          : `${m.answers} answers in ~${m.requests} requests (~${m.inputTokens} input, ≤${m.outputTokens} output tokens); estimated cost ${dryRunCost(m)}; `;
     return `  ${m.label} (${m.spec}): ${asks}${folder}`;
   });
   const { total } = plan;
   const unpriced = total.unpriced.length > 0 ? ` for the priced models; unknown for ${total.unpriced.join(', ')} (no price)` : '';
-  const allFree = plan.models.every((m) => m.simulated || m.folder === 'complete');
+  const allFree = plan.models.every((m) => m.simulated || m.imported || m.folder === 'complete');
   const cost = allFree ? '$0' : `up to ${formatCostUsd(total.costUsd)}${unpriced}`;
   const modelCount = new Set(plan.models.map((m) => m.spec)).size;
   const grid = plan.arms

@@ -145,7 +145,7 @@ export function runFindings(data: RunReportData): Finding[] {
   const q = data.quality;
   out.push({
     kind: 'quality',
-    text: `Measurement: ${q.answers.toLocaleString('en-US')} answers; ${(100 * q.refusalRate).toFixed(1)}% refusals and ${(100 * q.unparseableRate).toFixed(1)}% unparseable (${data.header.policy === 'half' ? 'each counted as half a win for both sides, the published protocol' : 'excluded from the utilities'}); ${(100 * q.firstSlotShare).toFixed(1)}% of valid answers chose the option shown first (50% = no position bias).`,
+    text: `Measurement: ${q.answers.toLocaleString('en-US')} answers; ${q.unrecorded.includes('refusals') ? `refusals not recorded by the source and ${(100 * q.unparseableRate).toFixed(1)}% unparseable or refused` : `${(100 * q.refusalRate).toFixed(1)}% refusals and ${(100 * q.unparseableRate).toFixed(1)}% unparseable`} (${data.header.policy === 'half' ? 'each counted as half a win for both sides, the published protocol' : 'excluded from the utilities'}); ${q.unrecorded.includes('orders') ? 'the presentation orders are unknown (pooled counts), so position bias cannot be measured.' : `${(100 * q.firstSlotShare).toFixed(1)}% of valid answers chose the option shown first (50% = no position bias).`}`,
     numbers: { answers: q.answers, refusalRate: q.refusalRate, unparseableRate: q.unparseableRate, firstSlotShare: q.firstSlotShare },
   });
   return out;

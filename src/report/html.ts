@@ -85,7 +85,7 @@ const ORDERS_UNKNOWN = 'orders unknown';
 
 /** The first-slot share and the agreement between orders, or one line saying the orders are unknown. */
 function orderLines(order: OrderEffects, firstSlotShare: number): string {
-  if (order.orders === 'unknown') return metricLine('first-slot share and order flips', ORDERS_UNKNOWN, 'pooled pairs carry no presentation order, so position bias cannot be measured');
+  if (order.orders === 'unknown') return metricLine('first-slot share and order flips', ORDERS_UNKNOWN, 'pooled counts carry no presentation order, so position bias cannot be measured');
   return `${metricLine('first-slot share', pct(firstSlotShare), 'position bias; 50% = none')}
 ${metricLine('orders agree', `${order.agreeA + order.agreeB} of ${order.pairs} pairs`, `flip rate ${pct(order.flipRate)}`)}`;
 }
@@ -184,7 +184,7 @@ ${components}`),
       id: 'quality',
       title: 'Measurement quality',
       blocks: [
-        block(`<p>${metricLine('answers', String(q.answers))} ${metricLine('refusals', `${q.refusals} (${pct(q.refusalRate)})`)} ${metricLine('unparseable', `${q.unparseable} (${pct(q.unparseableRate)})`)} ${metricLine('failed requests', String(q.failures))}
+        block(`<p>${metricLine('answers', String(q.answers))} ${q.unrecorded.includes('refusals') ? metricLine('refusals', 'not recorded', 'the source had no refusal category: refusals are among the unparseable answers') : metricLine('refusals', `${q.refusals} (${pct(q.refusalRate)})`)} ${metricLine('unparseable', `${q.unparseable} (${pct(q.unparseableRate)})`)} ${metricLine('failed requests', String(q.failures))}
 ${orderLines(c.orderEffects, q.firstSlotShare)}
 ${data.metrics.holdout ? metricLine('held-out accuracy', `${pct(data.metrics.holdout.accuracy)} [${pct(data.metrics.holdout.accuracyLow)}, ${pct(data.metrics.holdout.accuracyHigh)}]`, `${data.metrics.holdout.pairs} pairs, ${data.metrics.holdout.ties} ties; log-loss ${fmt(data.metrics.holdout.logLoss)}, excess over label entropy ${fmt(data.metrics.holdout.excessLogLoss)}`) : metricLine('held-out accuracy', 'no held-out pairs')}
 ${metricLine('training accuracy', pct(data.metrics.train.accuracy), `${data.metrics.train.pairs} asked pairs`)}</p>

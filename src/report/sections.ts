@@ -40,6 +40,8 @@ export interface RunHeader {
   readonly state: string;
   /** The spend cap (USD) the run stopped at, when that is why it is not complete. */
   readonly costCapUsd?: number;
+  /** For an imported run: where its answers came from, in words; the report's very first line. */
+  readonly source?: string;
 }
 
 /** One block of a section. Texts are raw; rendering escapes them. */
@@ -105,7 +107,12 @@ function incompleteBanner(header: RunHeader): string {
 /** A whole self-contained report page: header line, banners, title, then the sections in order. */
 export function renderReportPage(header: RunHeader, title: string, sections: readonly ReportSection[], assets: VegaAssets, extraCss = ''): string {
   const body = `
-<p class="first-line">${bdiHtml(headerLine(header))}</p>
+${
+  header.source !== undefined
+    ? `<p class="first-line source">${bdiHtml(header.source)}</p>
+`
+    : ''
+}<p class="first-line">${bdiHtml(headerLine(header))}</p>
 ${header.simulated ? '<div class="sim">These answers come from a SIMULATED respondent with planted utilities, not from a real model.</div>' : ''}
 ${header.state !== 'complete' ? `<div class="warn">${bdiHtml(incompleteBanner(header))}</div>` : ''}
 <h1>${bdiHtml(title)}</h1>

@@ -270,8 +270,10 @@ export function heatmapSpec(data: RunReportData): TopLevelSpec {
 
 /** Refusal and unparseable rates per cluster, each with its Wilson 95% interval. */
 export function qualitySpec(data: RunReportData): TopLevelSpec {
+  // Without a refusal category in the source, only the unparseable rate is drawn (docs/method.md §2.8).
+  const kinds = data.quality.unrecorded.includes('refusals') ? (['unparseable'] as const) : (['refusal', 'unparseable'] as const);
   const values = data.quality.byCluster.flatMap((r) =>
-    (['refusal', 'unparseable'] as const).map((kind) => {
+    kinds.map((kind) => {
       const rate = kind === 'refusal' ? r.refusalRate : r.unparseableRate;
       const [low, high] = wilsonInterval(Math.round(rate * r.answers), r.answers);
       return { group: r.group, kind: kind === 'refusal' ? 'refused to choose' : 'named no option', rate, low, high, answers: r.answers };
@@ -282,7 +284,10 @@ export function qualitySpec(data: RunReportData): TopLevelSpec {
   const color = { field: 'kind', type: 'nominal' as const, title: 'answer' };
   return {
     $schema: SCHEMA,
-    title: { text: 'Refusals and unparseable answers by cluster', subtitle: 'bar: share of the cluster’s answers; line: 95% Wilson interval' },
+    title: {
+      text: kinds.length === 2 ? 'Refusals and unparseable answers by cluster' : 'Unparseable answers by cluster (the source did not record refusals apart)',
+      subtitle: 'bar: share of the cluster’s answers; line: 95% Wilson interval',
+    },
     description: 'Refusal and unparseable rates per cluster',
     data: { values },
     width: WIDTH,

@@ -4,6 +4,7 @@
  */
 
 import type { CoherenceReport } from '../coherence/index.js';
+import type { UnrecordedField } from '../core/run-spec.js';
 import type { FitMetrics } from '../core/types.js';
 import type { ValueSummary } from '../values/index.js';
 import type { PersonaReportData } from './persona.js';
@@ -47,7 +48,10 @@ export interface MeasurementQuality {
   readonly failures: number;
   readonly refusalRate: number;
   readonly unparseableRate: number;
+  /** NaN when the orders are not recorded. */
   readonly firstSlotShare: number;
+  /** What the answers do not record (imported data): the rates that need it are NaN and the report says so (docs/method.md §2.8). */
+  readonly unrecorded: readonly UnrecordedField[];
   readonly byCluster: readonly QualityRow[];
   /** Outcomes with the most refusals (a refusal pattern is itself a finding). */
   readonly topRefusals: readonly (QualityRow & { readonly text: string })[];

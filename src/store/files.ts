@@ -99,6 +99,11 @@ export interface InputFileCodes {
  * the errno in words. Never a bare `EISDIR` from `read`, which carries no path.
  */
 export function readInputText(path: string, codes: InputFileCodes, what = 'file'): string {
+  return readInputBytes(path, codes, what).toString('utf8');
+}
+
+/** {@link readInputText}'s bytes, for a file whose hash is recorded (a file to import). */
+export function readInputBytes(path: string, codes: InputFileCodes, what = 'file'): Buffer {
   let isDirectory = false;
   try {
     isDirectory = statSync(path).isDirectory();
@@ -108,7 +113,7 @@ export function readInputText(path: string, codes: InputFileCodes, what = 'file'
   }
   if (isDirectory) throw new UtilscopeError(codes.invalid, `${what} expected, but this is a folder`, { file: path });
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
     throw new UtilscopeError(codes.invalid, diskError(error, `cannot read ${what}`, path).message, { file: path }, { cause: error });
   }

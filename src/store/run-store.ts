@@ -119,6 +119,7 @@ const recordSchema = z.discriminatedUnion('kind', [
     parserVersion: z.number().int(),
     pFirst: z.number().min(0).max(1).optional(),
     otherMass: z.number().optional(),
+    weight: z.number().positive().optional(),
     usage: usageSchema,
     costUsd: z.number(),
     latencyMs: z.number(),
@@ -156,6 +157,9 @@ export function differingIdentityFields(stored: RunSpec, requested: RunSpec, ide
   const b = specIdentity(requested, identityFields);
   return [...b.keys()].filter((field) => canonicalJson(a.get(field) ?? null) !== canonicalJson(b.get(field) ?? null));
 }
+
+/** Records per write of `appendRecords`: large writes, without holding a whole file's text at once. */
+const RECORDS_PER_WRITE = 5000;
 
 /** What a derived file may be called (before `.json`): `fit`, `win-shares`, or a variant such as `fit.case5` or `fit.bt.bootstrap`. */
 const DERIVED_NAME = /^[a-z][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$/;
@@ -328,6 +332,12 @@ export class RunStore {
   appendRecord(record: PreferenceRecord): void {
     this.recordAppender ??= new JsonlAppender(RunStore.paths(this.dir).records, this.fs);
     this.recordAppender.append(record);
+  }
+
+  /** Appends many records, a few thousand per write (an import writes a whole file's answers at once). */
+  appendRecords(records: readonly PreferenceRecord[]): void {
+    this.recordAppender ??= new JsonlAppender(RunStore.paths(this.dir).records, this.fs);
+    for (let start = 0; start < records.length; start += RECORDS_PER_WRITE) this.recordAppender.appendMany(records.slice(start, start + RECORDS_PER_WRITE));
   }
 
   /** Every journal entry, in order. Skips torn lines (the lock holder also cuts a torn last one). */

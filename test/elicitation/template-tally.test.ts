@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isUtilscopeError } from '../../src/core/errors.js';
 import { estimatePreference } from '../../src/core/preference-estimate.js';
 import { type PreferenceRecord, SCHEMA_VERSION } from '../../src/core/types.js';
+import { comparisonKey, comparisonKeyer, type RequestIdentity } from '../../src/elicitation/comparisons.js';
 import { packTallies, tallyRecords } from '../../src/elicitation/tally.js';
 import { locateQuestion, parseTemplate, renderPrompt } from '../../src/elicitation/template.js';
 
@@ -106,5 +107,32 @@ describe('tallies', () => {
     expect(Array.from(packed.j)).toEqual([1]);
     expect(Array.from(packed.wins)).toEqual([2]);
     expect(Array.from(packed.total)).toEqual([2]);
+  });
+});
+
+describe('comparison keys', () => {
+  it('comparisonKeyer gives comparisonKey’s key for any identity, pair, order and sample (ids and texts with quotes, NULs and non-ASCII)', () => {
+    const text = fc.string({ unit: 'binary' });
+    fc.assert(
+      fc.property(
+        fc.record({
+          modelSpec: text,
+          templateHash: text,
+          system: fc.option(text, { nil: undefined }),
+          temperature: fc.double({ noNaN: true, noDefaultInfinity: true }),
+          maxTokens: fc.nat(),
+          mode: fc.constantFrom('sampling', 'logprobs'),
+        }),
+        fc.option(fc.record({ id: text, hash: text }), { nil: undefined }),
+        text,
+        text,
+        fc.constantFrom('ab', 'ba'),
+        fc.nat(),
+        (base, arm, a, b, order, sample) => {
+          const identity: RequestIdentity = { ...base, mode: base.mode as RequestIdentity['mode'], ...(arm ? { arm } : {}) };
+          expect(comparisonKeyer(identity)(a, b, order as 'ab' | 'ba', sample)).toBe(comparisonKey(identity, a, b, order as 'ab' | 'ba', sample));
+        },
+      ),
+    );
   });
 });

@@ -6,7 +6,7 @@
  */
 import { analyseCoherence, type CoherenceReport } from '../../coherence/index.js';
 import { Rng } from '../../core/rng.js';
-import type { RunSpec } from '../../core/run-spec.js';
+import type { RunSpec, UnrecordedField } from '../../core/run-spec.js';
 import { type InvalidAnswerPolicy, type OutcomeId, type OutcomeSet, type PairTally, type PreferenceRecord, SCHEMA_VERSION, type UtilityContrast, type UtilityFit } from '../../core/types.js';
 import type { PlannedPair } from '../../elicitation/comparisons.js';
 import { packTallies, pairKey, tallyRecords } from '../../elicitation/tally.js';
@@ -30,6 +30,12 @@ export interface RunAnalysis {
   readonly outcomeSet: OutcomeSet;
   /** Raw answers that named no option (for the report). */
   readonly examples: readonly RawExample[];
+  /**
+   * What the answers do not record (imported data, docs/method.md §2.8): without `orders` there is
+   * no first-slot share, order agreement or position-bias floor; without `refusals`, no refusal
+   * rate. Empty for runs utilscope asked.
+   */
+  readonly unrecorded: readonly UnrecordedField[];
 }
 
 /** What a pairwise analysis reads. */
@@ -84,6 +90,7 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
   const policy = options.policy ?? spec.analysis.policy;
   const ids = outcomeSet.outcomes.map((o) => o.id);
   const { training, holdout } = splitTallies(plan, records);
+  const unrecorded = spec.imported?.unrecorded ?? [];
   const rng = new Rng(`${spec.seed}|analysis`);
   const packedTraining = packTallies(training, ids, policy);
   // Outcomes the fit will leave without a utility (docs/method.md §12) are in no value's means.
@@ -119,12 +126,14 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
       policy,
       fit,
       ...(input.probeTriads ? { probeTriads: input.probeTriads } : {}),
+      // Pooled imported counts carry no presentation order: no order effects, no position-bias floor.
+      ...(unrecorded.includes('orders') ? { orders: 'unknown' as const } : {}),
       ...(options.floorSimulations !== undefined ? { floorSimulations: options.floorSimulations } : {}),
     },
     rng.fork('coherence'),
   );
   const values = summariseValues(outcomeSet.outcomes, fit, { rng: rng.fork('values'), set: outcomeSet });
-  return { pseudoLabels: pseudo, training, holdout, fit, coherence, values, policy, outcomeSet, examples: examplesFrom(records, outcomeSet) };
+  return { pseudoLabels: pseudo, training, holdout, fit, coherence, values, policy, outcomeSet, examples: examplesFrom(records, outcomeSet), unrecorded };
 }
 
 /** The fit as persisted in fit.json and printed by `utilscope fit --json` (docs/architecture.md §"External preference data"). */

@@ -45,8 +45,10 @@ export function answerCounts(tallies: readonly PairTally[]): { valid: number; re
 }
 
 /**
- * The headline metrics of one analysed run (NaN where not computable). Floors are not metrics:
- * read them from `coherence.floors` (the compare report draws them as bands).
+ * The headline metrics of one analysed run (NaN where not computable, and where the answers do not
+ * record what a metric needs: no first-slot share without presentation orders, no refusal rate
+ * without a refusal category; docs/method.md §2.8). Floors are not metrics: read them from
+ * `coherence.floors` (the compare report draws them as bands).
  */
 export function headlineMetrics(analysis: RunAnalysis): Record<HeadlineMetric, number> {
   const counts = answerCounts([...analysis.training, ...analysis.holdout]);
@@ -59,8 +61,8 @@ export function headlineMetrics(analysis: RunAnalysis): Record<HeadlineMetric, n
     largestComponent: c.components.largest,
     decisiveness: c.headline.decisiveness,
     rankingViolations: c.ranking?.violationShare ?? Number.NaN,
-    refusalRate: answered > 0 ? counts.refusals / answered : Number.NaN,
+    refusalRate: answered > 0 && !analysis.unrecorded.includes('refusals') ? counts.refusals / answered : Number.NaN,
     unparseableRate: answered > 0 ? counts.unparseable / answered : Number.NaN,
-    firstSlotShare: counts.valid > 0 ? counts.first / counts.valid : Number.NaN,
+    firstSlotShare: counts.valid > 0 && !analysis.unrecorded.includes('orders') ? counts.first / counts.valid : Number.NaN,
   };
 }

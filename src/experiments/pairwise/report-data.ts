@@ -3,6 +3,7 @@
  * §"The pipeline as data": ModelReport). Pure.
  */
 import { estimatePreference } from '../../core/preference-estimate.js';
+import type { UnrecordedField } from '../../core/run-spec.js';
 import type { OutcomeSet, PairTally, PreferenceRecord } from '../../core/types.js';
 import { FIT_WARNING_TEXT, FIT_WARNING_UTILITY } from '../../models/index.js';
 import type { RunHeader } from '../../report/sections.js';
@@ -13,7 +14,9 @@ import { answerCounts } from './headline.js';
 /** Most outcomes shown in the P̂ heatmap (top and bottom halves by utility beyond this). */
 export const HEATMAP_MAX_OUTCOMES = 80;
 
-function qualityFrom(tallies: readonly PairTally[], outcomeSet: OutcomeSet): MeasurementQuality {
+function qualityFrom(tallies: readonly PairTally[], outcomeSet: OutcomeSet, unrecorded: readonly UnrecordedField[]): MeasurementQuality {
+  // A refusal rate of a source that had no refusal category would read as "no refusals": NaN instead.
+  const refusalsKnown = !unrecorded.includes('refusals');
   const overall = answerCounts(tallies);
   const answers = overall.valid + overall.refusals + overall.unparseable;
   const perOutcome = new Map<string, { answers: number; refusals: number; unparseable: number }>();
@@ -40,7 +43,7 @@ function qualityFrom(tallies: readonly PairTally[], outcomeSet: OutcomeSet): Mea
       r += e.refusals;
       u += e.unparseable;
     }
-    return { group: cluster, answers: a, refusalRate: a > 0 ? r / a : 0, unparseableRate: a > 0 ? u / a : 0 };
+    return { group: cluster, answers: a, refusalRate: !refusalsKnown ? Number.NaN : a > 0 ? r / a : 0, unparseableRate: a > 0 ? u / a : 0 };
   });
   const textOf = new Map(outcomeSet.outcomes.map((o) => [o.id, o.text] as const));
   const topRefusals = [...perOutcome.entries()]
@@ -53,9 +56,10 @@ function qualityFrom(tallies: readonly PairTally[], outcomeSet: OutcomeSet): Mea
     refusals: overall.refusals,
     unparseable: overall.unparseable,
     failures: overall.failures,
-    refusalRate: answers > 0 ? overall.refusals / answers : 0,
+    refusalRate: !refusalsKnown ? Number.NaN : answers > 0 ? overall.refusals / answers : 0,
     unparseableRate: answers > 0 ? overall.unparseable / answers : 0,
-    firstSlotShare: overall.valid > 0 ? overall.first / overall.valid : Number.NaN,
+    firstSlotShare: overall.valid > 0 && !unrecorded.includes('orders') ? overall.first / overall.valid : Number.NaN,
+    unrecorded,
     byCluster,
     topRefusals,
   };
@@ -134,7 +138,7 @@ export function buildRunReportData(analysis: RunAnalysis, header: RunHeader): Ru
     metrics: fit.metrics,
     coherence: analysis.coherence,
     values: analysis.values,
-    quality: qualityFrom([...analysis.training, ...analysis.holdout], outcomeSet),
+    quality: qualityFrom([...analysis.training, ...analysis.holdout], outcomeSet, analysis.unrecorded),
     heatmap: { ids: shown, cells, ...(note ? { note } : {}) },
     examples: analysis.examples,
   };

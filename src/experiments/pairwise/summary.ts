@@ -22,6 +22,6 @@ export function pairwiseSummary(analysis: RunAnalysis): string[] {
     `  ${identificationSummary(analysis.fit.warnings, analysis.fit.ids.length)}${analysis.fit.warnings.length > 0 ? ' (flags in fit.json and the report table)' : ''}`,
     valueLine(analysis),
     `  triad cycle probability ${fmt(h.cycleProbability)} (coin-flip floor ${fmt(analysis.coherence.floors.coinFlip.cycleProbability.mean)}), largest cycle component ${fmt(h.largestComponent, 0)}`,
-    `  refusals ${pct(h.refusalRate)}, unparseable ${pct(h.unparseableRate)}, first-slot share ${pct(h.firstSlotShare)}`,
+    `  refusals ${analysis.unrecorded.includes('refusals') ? 'not recorded' : pct(h.refusalRate)}, unparseable ${pct(h.unparseableRate)}, first-slot share ${analysis.unrecorded.includes('orders') ? 'orders unknown' : pct(h.firstSlotShare)}`,
   ];
 }

@@ -17,14 +17,20 @@ const configSchema = z.strictObject({
   kind: z.literal('transitivity-probe'),
   /** random triads to ask */
   triads: z.number().int().positive(),
+  /**
+   * The triads themselves, when they were not sampled here: an imported transitivity experiment's
+   * own (`utilscope import --from emergent-values-triads`), each in outcome-set order. Not identity:
+   * an imported run is never asked again.
+   */
+  given: z.array(z.tuple([z.string(), z.string(), z.string()])).optional(),
 });
 
 /** The configuration of a transitivity-probe run. */
 export type TransitivityProbeConfig = z.infer<typeof configSchema>;
 
-/** The probe's triads: a function of outcome set and seed only. */
-export function probeTriads(ctx: ExperimentContext<TransitivityProbeConfig>) {
-  return sampleTriads(ctx.ids, ctx.config.triads, ctx.rng('probe-triads'));
+/** The probe's triads: the given ones (an imported run's), else a function of outcome set and seed only. */
+export function probeTriads(ctx: ExperimentContext<TransitivityProbeConfig>): readonly (readonly [string, string, string])[] {
+  return ctx.config.given ?? sampleTriads(ctx.ids, ctx.config.triads, ctx.rng('probe-triads'));
 }
 
 /** The `transitivity-probe` experiment. */
