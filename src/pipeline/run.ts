@@ -32,6 +32,7 @@ import { inFlightBatches } from '../store/journal.js';
 import { type RunState, RunStore } from '../store/run-store.js';
 import { type AskStop, askComparisons, type SharedSpend, type SpendState } from './ask.js';
 import { askBatch, type BatchDeps, type BatchState, collectInFlight } from './batch.js';
+import { batchStateWords } from './batch-words.js';
 import { plannedAnswers } from './cost.js';
 
 /** status.json is brought up to date at least this often (ms on the run's clock) while answers arrive… */
@@ -305,24 +306,6 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
   }
   status('complete');
   return { end: 'complete', costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: planned.size };
-}
-
-/** A batch state in words: `in progress`, `finalising`, … (British spelling, as the rest of the output); an unknown name as it is. */
-export function batchStateWords(state: string): string {
-  const words: Readonly<Record<BatchState['state'], string>> = {
-    submitting: 'being submitted',
-    'looking-up': 'being looked up',
-    validating: 'validating',
-    'in-progress': 'in progress',
-    finalizing: 'finalising',
-    cancelling: 'cancelling',
-    downloading: 'downloading',
-    completed: 'completed',
-    expired: 'expired',
-    failed: 'failed',
-    cancelled: 'cancelled',
-  };
-  return Object.hasOwn(words, state) ? words[state as BatchState['state']] : state;
 }
 
 /** The line status.json keeps for a failure: what the CLI prints for it, without `utilscope: `. */

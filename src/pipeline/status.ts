@@ -8,8 +8,9 @@
  * folder without status.json (created, never run).
  */
 import { heartbeatIn, inspectRunLock, type RunState, RunStore, type StatusBatch } from '../store/index.js';
+import { batchStateWords } from './batch-words.js';
 import type { PipelineEnv } from './env.js';
-import { batchStateWords, unansweredFailures } from './run.js';
+import { unansweredFailures } from './run.js';
 
 /** What `status` says a run is doing. */
 export type RunStatusState = RunState | 'crashed' | 'not-started';
