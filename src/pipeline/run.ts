@@ -146,21 +146,36 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
   const { experiment, ctx } = openExperiment(store, outcomeSet, deps.experiments, spec);
   const outcomesById = new Map(outcomeSet.outcomes.map((o) => [o.id, o] as const));
   const records = store.readRecords();
-  const answered = new Set<string>();
-  for (const r of records) if (r.kind === 'answer') answered.add(r.key);
   let plan: PlannedPair[] = store.readPlan();
   for (const [file, lines] of Object.entries(store.skippedLines())) {
     if (lines.length > 0) deps.events.notice(`${file}: skipped ${lines.length} torn line${lines.length > 1 ? 's' : ''} (line ${lines.join(', ')}) left by an interrupted write`);
   }
-  // Kept up to date as rounds are added, so progress costs O(1) per answer however large the plan.
+  // The counts progress and status show, kept up to date as records arrive and rounds are added, so
+  // their cost per answer is O(1) however large the plan and the records grow (issue #21).
   const planned = new Map<string, Comparison>();
+  /** Planned comparisons without an answer, in plan order: what the next pass asks. */
+  const unanswered = new Map<string, Comparison>();
+  const answered = new Set<string>();
+  /** Keys with a failure record and no answer (status.json's `failures`). */
+  const failedUnanswered = new Set<string>();
   let round = 0;
+  const count = (record: PreferenceRecord) => {
+    if (record.kind === 'answer') {
+      answered.add(record.key);
+      unanswered.delete(record.key);
+      failedUnanswered.delete(record.key);
+    } else if (!answered.has(record.key)) failedUnanswered.add(record.key);
+  };
   const addToPlan = (pairs: readonly PlannedPair[]) => {
     for (const p of pairs) {
       round = Math.max(round, p.round);
-      for (const c of p.comparisons) planned.set(c.key, c);
+      for (const c of p.comparisons) {
+        planned.set(c.key, c);
+        if (!answered.has(c.key)) unanswered.set(c.key, c);
+      }
     }
   };
+  for (const r of records) count(r);
   const spend: SpendState = {
     costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0),
     maxCostUsd: spec.session.maxCostUsd,
@@ -178,7 +193,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
       updatedAt: deps.isoNow(),
       planned: planned.size,
       answered: answered.size,
-      failures: unansweredFailures(records, answered),
+      failures: failedUnanswered.size,
       costUsd: spend.costUsd,
       round,
       ...(message ? { message } : {}),
@@ -216,7 +231,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
       if (spec.sampling.mode === 'logprobs' && record.kind === 'answer' && record.pFirst === undefined) withoutLogprobs++;
       store.appendRecord(record);
       records.push(record);
-      if (record.kind === 'answer') answered.add(record.key);
+      count(record);
     }
     if (deps.now() - statusAt >= STATUS_EVERY_MS || answered.size - answeredAtStatus >= STATUS_EVERY_ANSWERS) status('running');
   };
@@ -287,7 +302,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
     let stop: AskStop = 'done';
     // Up to three passes: the second and third retry short multi-sample responses one sample at a time.
     for (let pass = 0; pass < 3 && stop === 'done'; pass++) {
-      const pending = [...planned.values()].filter((c) => !answered.has(c.key));
+      const pending = [...unanswered.values()];
       if (pending.length === 0) break;
       progress();
       stop = await ask(pending, pass > 0);
