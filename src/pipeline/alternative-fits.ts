@@ -79,7 +79,9 @@ export interface StoredAlternativeFit {
 
 /** Answers in a run folder now: what an alternative fit is fresh against. */
 function answersIn(store: RunStore): number {
-  return store.readRecords().filter((r) => r.kind === 'answer').length;
+  let answers = 0;
+  for (const r of store.streamRecords()) if (r.kind === 'answer') answers++;
+  return answers;
 }
 
 /** `fit.<variant>.json`: fit.json's shape (`fitToJson`), the settings and the answers fitted on. */

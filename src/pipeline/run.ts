@@ -327,10 +327,3 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
 export function failureLine(error: unknown): string {
   return isUtilscopeError(error) ? formatErrorLine(error) : `internal error: ${error instanceof Error ? error.message : String(error)}`;
 }
-
-/** Distinct comparison keys with a failure record and no answer: what the next pass or resume asks again. */
-export function unansweredFailures(records: readonly PreferenceRecord[], answered: ReadonlySet<string>): number {
-  const keys = new Set<string>();
-  for (const r of records) if (r.kind === 'failure' && !answered.has(r.key)) keys.add(r.key);
-  return keys.size;
-}
