@@ -227,12 +227,12 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
   status('running');
   let withoutLogprobs = 0;
   const append = (batch: readonly PreferenceRecord[]) => {
-    for (const record of batch) {
+    // One write for the request's records; each is counted once it is on disk whole.
+    store.appendRecords(batch, (record) => {
       if (spec.sampling.mode === 'logprobs' && record.kind === 'answer' && record.pFirst === undefined) withoutLogprobs++;
-      store.appendRecord(record);
       records.push(record);
       count(record);
-    }
+    });
     if (deps.now() - statusAt >= STATUS_EVERY_MS || answered.size - answeredAtStatus >= STATUS_EVERY_ANSWERS) status('running');
   };
   const common = { template: deps.template, outcomes: outcomesById, spec, price: deps.price, signal: deps.signal };

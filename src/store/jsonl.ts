@@ -1,8 +1,9 @@
 /**
- * Append-only JSON Lines files (CONTRIBUTING.md rule 4): plan.jsonl and records.jsonl only grow. Each
- * line is written with synchronous writes on a file opened for appending (continued until every byte
- * is written), so a line is on disk before the next request's answer is handled, and a crash or a
- * full disk can tear at most the line being written. Files are read line by line in chunks
+ * Append-only JSON Lines files (CONTRIBUTING.md rule 4): plan.jsonl and records.jsonl only grow. A
+ * line — or the lines of one request's answers, or of one round of the plan, in one write — is
+ * written with synchronous writes on a file opened for appending (continued until every byte is
+ * written), so it is on disk before the next request's answer is handled, and a crash or a full
+ * disk can tear at most the line being written. Files are read line by line in chunks
  * (lines.ts), never whole, and each value is handed to the caller as it is read (`jsonlValues`), so
  * memory follows what the caller keeps, not the size of the file.
  *
@@ -47,26 +48,42 @@ export class JsonlAppender {
 
   /** Appends one value as one line. */
   append(value: unknown): void {
-    this.write(`${JSON.stringify(value)}\n`);
+    const { error } = this.write([`${JSON.stringify(value)}\n`]);
+    if (error) throw error;
   }
 
-  /** Appends several values in one write (used for a round of planned pairs). */
-  appendMany(values: readonly unknown[]): void {
+  /**
+   * Appends several values, a line each, in one write (a round of planned pairs; the K answers of
+   * one request): one system call, not one per line. `onWritten(k)` is called for each value that
+   * is on disk whole, in order — all of them, or, when the write fails part-way, those before the
+   * line it tore — and then a failure is thrown.
+   */
+  appendMany(values: readonly unknown[], onWritten?: (index: number) => void): void {
     if (values.length === 0) return;
-    this.write(values.map((v) => `${JSON.stringify(v)}\n`).join(''));
+    const { whole, error } = this.write(values.map((v) => `${JSON.stringify(v)}\n`));
+    for (let k = 0; k < whole; k++) onWritten?.(k);
+    if (error) throw error;
   }
 
-  private write(text: string): void {
+  /** Writes `lines` (each ending in "\n") in one go: how many reached the file whole, and the error if not all did. */
+  private write(lines: readonly string[]): { readonly whole: number; readonly error?: UtilscopeError } {
     if (this.fd === undefined) throw new UtilscopeError('internal', `JsonlAppender: ${this.path} is closed`);
-    const bytes = Buffer.from(this.atLineStart ? text : `\n${text}`, 'utf8');
+    const prefix = this.atLineStart ? '' : '\n';
+    const bytes = Buffer.from(`${prefix}${lines.join('')}`, 'utf8');
     try {
       writeAll(this.fs, this.fd, bytes);
     } catch (error) {
       const written = (error as { bytesWritten?: number }).bytesWritten ?? 0;
       if (written > 0) this.atLineStart = bytes[written - 1] === 0x0a;
-      throw diskError(error, `cannot write ${basename(this.path)}`, this.path);
+      let whole = 0;
+      for (let end = Buffer.byteLength(prefix); whole < lines.length; whole++) {
+        end += Buffer.byteLength(lines[whole] as string);
+        if (end > written) break;
+      }
+      return { whole, error: diskError(error, `cannot write ${basename(this.path)}`, this.path) };
     }
     this.atLineStart = true;
+    return { whole: lines.length };
   }
 
   close(): void {

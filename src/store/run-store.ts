@@ -387,10 +387,13 @@ export class RunStore {
     return this.streamLines('records.jsonl', recordReader);
   }
 
-  /** Appends one finished request's record as soon as it arrives. */
-  appendRecord(record: PreferenceRecord): void {
+  /**
+   * Appends the records of one finished request as soon as they arrive, in one write. `onWritten`
+   * is called for each record on disk whole, in order, before a failure (a full disk) is thrown.
+   */
+  appendRecords(records: readonly PreferenceRecord[], onWritten: (record: PreferenceRecord) => void = () => undefined): void {
     this.recordAppender ??= new JsonlAppender(RunStore.paths(this.dir).records, this.fs);
-    this.recordAppender.append(record);
+    this.recordAppender.appendMany(records, (k) => onWritten(records[k] as PreferenceRecord));
   }
 
   /** Every journal entry, in order. Skips torn lines (the lock holder also cuts a torn last one). */

@@ -37,19 +37,46 @@ const ROUND_PAIRS = 10_000;
 /** Pairs held out in round 0. */
 const HOLDOUT_PAIRS = 1_000;
 
-/** Writes the run folder `dir` (which must not exist) with records.jsonl of at least `bytes` bytes. */
-export function writeBigRun(dir: string, bytes: number, outcomeCount = 5000): BigRun {
+/** Writes `synthetic-<n>.json` into `dir`, an outcome set of `n` outcomes with ids as long as the built-in sets'; returns its path and ids. */
+export function writeSyntheticOutcomeSet(dir: string, n: number): { path: string; ids: string[] } {
   mkdirSync(dir, { recursive: true });
-  const setFile = join(dir, `synthetic-${outcomeCount}.json`);
-  const ids = Array.from({ length: outcomeCount }, (_, k) => `a-synthetic-outcome-number-${String(k).padStart(5, '0')}-happens-today`);
+  const path = join(dir, `synthetic-${n}.json`);
+  const ids = Array.from({ length: n }, (_, k) => `a-synthetic-outcome-number-${String(k).padStart(5, '0')}-happens-today`);
   writeFileSync(
-    setFile,
+    path,
     JSON.stringify({
-      name: `synthetic-${outcomeCount}`,
+      name: `synthetic-${n}`,
       description: 'generated for the memory benchmarks',
       outcomes: ids.map((id, k) => ({ id, text: `Synthetic outcome number ${k} happens today.`, clusters: [] })),
     }),
   );
+  return { path, ids };
+}
+
+/** Writes `pairs.jsonl` into `dir`: `lines` lines of random pairs of `ids` with 0–5 wins each (fit --pairs input); returns its path. */
+export function writePairsFile(dir: string, ids: readonly string[], lines: number): string {
+  const path = join(dir, 'pairs.jsonl');
+  const rng = new Rng('big-pairs');
+  const fd = openSync(path, 'w');
+  try {
+    for (let written = 0; written < lines; ) {
+      const batch: string[] = [];
+      for (; batch.length < 10_000 && written < lines; written++) {
+        const i = rng.int(ids.length);
+        const j = (i + 1 + rng.int(ids.length - 1)) % ids.length;
+        batch.push(`${JSON.stringify({ a: ids[i], b: ids[j], aWins: rng.int(6), bWins: rng.int(6) })}\n`);
+      }
+      writeSync(fd, batch.join(''));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return path;
+}
+
+/** Writes the run folder `<dir>/run` (`dir` must be new) with records.jsonl of at least `bytes` bytes. */
+export function writeBigRun(dir: string, bytes: number, outcomeCount = 5000): BigRun {
+  const { path: setFile, ids } = writeSyntheticOutcomeSet(dir, outcomeCount);
   const loaded = loadOutcomeSet(setFile);
   const template = loadTemplate();
   const experiment = builtinExperiments.get('utilities');
