@@ -151,8 +151,11 @@ export function readAlternativeFits(store: RunStore, log: PipelineEnv['log']): S
  * Returns the names refreshed.
  */
 export function refreshAlternativeFits(store: RunStore, experiments: ExperimentRegistry | undefined, log: PipelineEnv['log']): string[] {
+  const alternatives = readAlternativeFits(store, log);
+  // Counting the answers reads every record: only worth it when there is a fit to check against them.
+  if (alternatives.length === 0) return [];
   const answers = answersIn(store);
-  const stale = readAlternativeFits(store, log).filter((a) => a.answers !== answers);
+  const stale = alternatives.filter((a) => a.answers !== answers);
   for (const a of stale) {
     const options: AnalysisOptions = { fitModel: a.settings.fitModel, policy: a.settings.policy, intervals: a.settings.intervals, pseudoLabels: a.settings.pseudoLabels };
     writeAlternativeFit(store, a.name, a.settings, analyseRunFolder(store, options, experiments));

@@ -4,8 +4,8 @@
  *   - start-up: `utilscope --help` and `utilscope outcomes list` as processes (median of 11 after a
  *     warm-up; wall, which a busy machine inflates, and CPU time);
  *   - the pipeline's own time per request in every round of a `core` run at K = 10 against the
- *     in-process simulated provider (scale/per-round.ts), wall and CPU, first and last round and the
- *     worst;
+ *     in-process simulated provider (scale/per-round.ts), wall and CPU (CPU counts V8's background
+ *     GC threads too), each round's median of three runs; first and last round and the worst;
  *   - `utilscope fit` on a generated run whose records.jsonl is 1 GiB (5,000 outcomes, K = 10, about
  *     3.4 million answers; scale/big-run.ts): wall time and peak resident memory of the process;
  *   - `fit --pairs`'s reading of a 1,000,000-line pairs file: line by line as the CLI reads it, and
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBigRun, writePairsFile, writeSyntheticOutcomeSet } from './scale/big-run.js';
 import { distUrl, medianStartUp, runNodeModule, runUtilscope } from './scale/commands.js';
-import { perRoundTimes } from './scale/per-round.js';
+import { perRoundTimes, type RoundTiming } from './scale/per-round.js';
 
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 const perRequest = (x: number) => `${x.toFixed(3)} ms`;
@@ -47,12 +47,15 @@ export default async function benchScale(): Promise<void> {
   rows.push(['`utilscope outcomes list`, wall (CPU)', '< 150 ms', `${ms(list.wallMs)} (${ms(list.cpuMs)}; fastest ${ms(list.minWallMs)})`]);
   rows.push(['node itself, doing nothing (CPU)', '', `${ms(bare.wallMs)} (${ms(bare.cpuMs)})`]);
 
-  const rounds = await perRoundTimes(10);
-  console.log('core at K = 10, sim:7b in process, concurrency 64: round, requests, answers, ms/request wall, CPU');
-  for (const r of rounds.rounds) console.log(`  ${r.round}\t${r.requests}\t${r.answers}\t${perRequest(r.askMs / r.requests)}\t${perRequest(r.cpuMs / r.requests)}`);
-  console.log(`  ${rounds.answers} answers in ${(rounds.totalMs / 1000).toFixed(1)} s, of which ${(rounds.betweenRoundsMs / 1000).toFixed(1)} s planning and refitting between rounds`);
-  const wall = rounds.rounds.map((r) => r.askMs / r.requests);
-  const cpu = rounds.rounds.map((r) => r.cpuMs / r.requests);
+  // Three runs, each round's median: a shared machine's other load lands in one round of one run.
+  const runs = [await perRoundTimes(10), await perRoundTimes(10), await perRoundTimes(10)];
+  const rounds = runs[0] as Awaited<ReturnType<typeof perRoundTimes>>;
+  const medianOf = (k: number, of: (r: RoundTiming) => number) => runs.map((run) => of(run.rounds[k] as RoundTiming)).sort((a, b) => a - b)[1] as number;
+  const wall = rounds.rounds.map((_, k) => medianOf(k, (r) => r.askMs / r.requests));
+  const cpu = rounds.rounds.map((_, k) => medianOf(k, (r) => r.cpuMs / r.requests));
+  console.log('core at K = 10, sim:7b in process, concurrency 64, median of 3 runs: round, requests, answers, ms/request wall, CPU');
+  for (const [k, r] of rounds.rounds.entries()) console.log(`  ${r.round}\t${r.requests}\t${r.answers}\t${perRequest(wall[k] as number)}\t${perRequest(cpu[k] as number)}`);
+  console.log(`  ${rounds.answers} answers in ${(rounds.totalMs / 1000).toFixed(1)} s, of which ${(rounds.betweenRoundsMs / 1000).toFixed(1)} s planning and refitting between rounds (first run)`);
   const first = 0;
   const last = rounds.rounds.length - 1;
   rows.push([
