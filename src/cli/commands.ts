@@ -2,41 +2,21 @@
  * The subcommands (docs/architecture.md §"CLI") as data: a name, its arguments and options, and one
  * call into `pipeline/`. Registering turns the table into commander commands; nothing here composes
  * providers, stores or reports. Errors propagate to the single catch in main.ts.
+ *
+ * Start-up: the table itself loads nothing but words. Each action imports the pipeline module it
+ * calls when it runs, and the experiments' own options are in the table only when the invoked
+ * command takes them (`run`, an experiment's command; `takesExperimentOptions`), so `--help` or
+ * `outcomes list` never load the pipeline, the experiments, zod or yaml.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UtilscopeError } from '../core/errors.js';
 import { parseChoice } from '../core/options.js';
-import { builtinExperiments, type ExperimentRegistry } from '../experiments/index.js';
-import { IMPORT_SOURCE_FORMATS } from '../import/index.js';
-import { IMPORT_FORMATS } from '../outcomes/index.js';
-import {
-  type CompareJson,
-  compareRunsJson,
-  compareRunsReport,
-  type FitJsonDocument,
-  fitExternalFile,
-  fitRunFolder,
-  fitSummaryLines,
-  type ImportRunOptions,
-  importOutcomeFile,
-  importRun,
-  JSON_OUTPUT_VERSION,
-  jsonLine,
-  listOutcomeSets,
-  type PipelineEnv,
-  type RunEnd,
-  readMetaFile,
-  resumeRun,
-  runDemo,
-  runStatus,
-  runStatusText,
-  runStudyFile,
-  serveSimulatedRespondents,
-  startRun,
-  validateOutcomeFile,
-  writeReportForRun,
-} from '../pipeline/index.js';
+import type { ExperimentCommand } from '../experiments/experiment-commands.js';
+import type { ExperimentRegistry } from '../experiments/registry.js';
+import { IMPORT_SOURCE_FORMAT_IDS } from '../import/format-ids.js';
+import { IMPORT_FORMATS } from '../outcomes/import-formats.js';
+import type { CompareJson, FitJsonDocument, ImportRunOptions, PipelineEnv, RunEnd } from '../pipeline/index.js';
 import { type CliIo, EXIT } from './io.js';
 import type { ProgressTerminal } from './progress.js';
 
@@ -116,33 +96,56 @@ function experimentOptions(experiments: ExperimentRegistry, only?: string): Opti
   return [...seen.values()];
 }
 
+/**
+ * What the command table knows of the experiments: the commands they add (always listed), and the
+ * registry itself, whose options `run` and those commands take, when the invoked command needs it.
+ */
+export interface TableExperiments {
+  readonly commands: readonly ExperimentCommand[];
+  readonly registry?: ExperimentRegistry;
+}
+
+/**
+ * Whether the command `argv` invokes takes the experiments' options: `run`, or a command an
+ * experiment adds (`probe transitivity`), asked to run or for its help. The global options take no
+ * values, so the command is the first word that is not an option.
+ */
+export function takesExperimentOptions(argv: readonly string[], commands: readonly ExperimentCommand[]): boolean {
+  const words = argv.filter((arg) => !arg.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return name === 'run' || commands.some((c) => c.name.split(' ')[0] === name);
+}
+
 /** The command table. */
-export function commandTable(experiments: ExperimentRegistry): readonly CommandSpec[] {
+export function commandTable(experiments: TableExperiments): readonly CommandSpec[] {
+  const { registry } = experiments;
   return [
     {
       name: 'run',
       description: 'sample preferences → fit utilities → coherence → report',
       options: [
         { flags: '--model <spec>', description: 'provider:model, e.g. openai:gpt-4o-mini, sim:7b', required: true },
-        { flags: '--experiment <kind>', description: `what to measure: ${experiments.kinds.join(', ')}`, default: experiments.defaultKind },
+        ...(registry ? [{ flags: '--experiment <kind>', description: `what to measure: ${registry.kinds.join(', ')}`, default: registry.defaultKind }] : []),
         ...RUN_OPTIONS,
-        ...experimentOptions(experiments),
+        ...(registry ? experimentOptions(registry) : []),
       ],
-      action: async (_args, flags, env) => exitFor(await startRun({ ...flags, model: flags['model'] as string }, env)),
+      action: async (_args, flags, env) => {
+        const { startRun } = await import('../pipeline/run-command.js');
+        return exitFor(await startRun({ ...flags, model: flags['model'] as string }, env));
+      },
     },
     // An experiment may bring a command of its own (`probe transitivity`): `run --experiment <kind>` under another name.
-    ...experiments.kinds.flatMap((kind): CommandSpec[] => {
-      const command = experiments.get(kind).command;
-      if (!command) return [];
-      return [
-        {
-          name: command.name,
-          description: command.description,
-          options: [{ flags: '--model <spec>', description: 'provider:model', required: true }, ...RUN_OPTIONS, ...experimentOptions(experiments, kind)],
-          action: async (_args, flags, env) => exitFor(await startRun({ ...flags, model: flags['model'] as string, experiment: kind }, env)),
+    ...experiments.commands.map(
+      (command): CommandSpec => ({
+        name: command.name,
+        description: command.description,
+        options: [{ flags: '--model <spec>', description: 'provider:model', required: true }, ...RUN_OPTIONS, ...(registry ? experimentOptions(registry, command.kind) : [])],
+        action: async (_args, flags, env) => {
+          const { startRun } = await import('../pipeline/run-command.js');
+          return exitFor(await startRun({ ...flags, model: flags['model'] as string, experiment: command.kind }, env));
         },
-      ];
-    }),
+      }),
+    ),
     {
       name: 'resume',
       args: '<run-dir>',
@@ -158,7 +161,10 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
         ...BATCH_OPTIONS,
       ],
-      action: async ([dir], flags, env) => exitFor(await resumeRun(dir as string, flags, env)),
+      action: async ([dir], flags, env) => {
+        const { resumeRun } = await import('../pipeline/run-command.js');
+        return exitFor(await resumeRun(dir as string, flags, env));
+      },
     },
     {
       name: 'fit',
@@ -174,7 +180,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--pseudo-labels', description: 'add confident predictions on unasked pairs as hard labels and refit' },
         { flags: '--json', description: 'print the fit as JSON to stdout' },
       ],
-      action: ([dir], flags, env) => {
+      action: async ([dir], flags, env) => {
+        const { fitExternalFile, fitRunFolder, fitSummaryLines } = await import('../pipeline/fit.js');
         const fitModel = parseChoice(flags['model'] as string | undefined, '--model', ['thurstonian', 'case5', 'bt'] as const, 'thurstonian');
         const intervals = parseChoice(flags['intervals'] as string | undefined, '--intervals', ['laplace', 'bootstrap'] as const, 'laplace');
         const outcomes = flags['outcomes'] as string | undefined;
@@ -202,7 +209,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       args: '<run-dir>',
       description: 'where a run stands (running, crashed, complete, cancelled, error) with counts recomputed from its files',
       options: [{ flags: '--json', description: 'print the status as JSON' }],
-      action: ([dir], flags, env) => {
+      action: async ([dir], flags, env) => {
+        const { runStatus, runStatusText } = await import('../pipeline/status.js');
         const report = runStatus(resolve(env.cwd, dir as string), env);
         env.out.write(flags['json'] ? `${JSON.stringify(report)}\n` : runStatusText(report));
       },
@@ -216,6 +224,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--svg <dir>', description: 'also write every chart as an SVG file' },
       ],
       action: async ([dir], flags, env) => {
+        const { writeReportForRun } = await import('../pipeline/report.js');
         env.out.write(`${await writeReportForRun(resolve(env.cwd, dir as string), env, flags as { out?: string; svg?: string })}\n`);
       },
     },
@@ -232,6 +241,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
       ],
       action: async ([dirs], flags, env) => {
+        const [{ compareRunsReport, readMetaFile }, { compareRunsJson, JSON_OUTPUT_VERSION, jsonLine }] = await Promise.all([import('../pipeline/compare.js'), import('../pipeline/json-output.js')]);
         const by = parseChoice(flags['by'] as string | undefined, '--by', ['params', 'capability'] as const, 'params');
         const svg = flags['svg'] as string | undefined;
         const meta = flags['meta'] as string | undefined;
@@ -260,8 +270,9 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         ...BATCH_OPTIONS,
         { flags: '--parallel-models <N>', description: 'models asked at once, each against its own endpoint (default: all through batches, else 1)' },
       ],
-      action: async ([file], flags, env) =>
-        exitFor(
+      action: async ([file], flags, env) => {
+        const { runStudyFile } = await import('../pipeline/study.js');
+        return exitFor(
           await runStudyFile(resolve(env.cwd, file as string), env, {
             outDir: (flags['out'] as string | undefined) ?? 'outputs',
             json: flags['json'] === true,
@@ -271,26 +282,34 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
             ...(flags['pollInterval'] !== undefined ? { pollInterval: flags['pollInterval'] as string } : {}),
             ...(flags['maxWait'] !== undefined ? { maxWait: flags['maxWait'] as string } : {}),
           }),
-        ),
+        );
+      },
     },
     {
       name: 'demo',
       description: 'the simulated model family study, offline: prints a summary table and a report path',
       options: [{ flags: '--out <dir>', description: 'folder for run folders', default: 'outputs' }],
-      action: async (_args, flags, env) => exitFor(await runDemo(env, { outDir: (flags['out'] as string | undefined) ?? 'outputs' })),
+      action: async (_args, flags, env) => {
+        const { runDemo } = await import('../pipeline/study.js');
+        return exitFor(await runDemo(env, { outDir: (flags['out'] as string | undefined) ?? 'outputs' }));
+      },
     },
     {
       name: 'outcomes list',
       description: 'list the built-in outcome sets',
       options: [],
-      action: (_args, _flags, env) => void env.out.write(listOutcomeSets()),
+      action: async (_args, _flags, env) => {
+        const { listOutcomeSets } = await import('../pipeline/outcome-list.js');
+        env.out.write(listOutcomeSets());
+      },
     },
     {
       name: 'outcomes validate',
       args: '<file>',
       description: 'check an outcome set file: one line per problem found (file:field: error|warning: what), then a verdict',
       options: [{ flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' }],
-      action: ([file], flags, env) => {
+      action: async ([file], flags, env) => {
+        const { validateOutcomeFile } = await import('../pipeline/outcome-files.js');
         const { output, error } = validateOutcomeFile(file as string, env, { json: flags['json'] === true });
         env.out.write(output);
         if (error) throw error;
@@ -306,7 +325,8 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--name <name>', description: 'name of the imported set' },
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
       ],
-      action: ([file], flags, env) => {
+      action: async ([file], flags, env) => {
+        const { importOutcomeFile } = await import('../pipeline/outcome-files.js');
         const format = parseChoice(flags['from'] as string, '--from', IMPORT_FORMATS, 'list');
         const json = importOutcomeFile(file as string, format, flags as { out?: string; name?: string; json?: boolean }, env);
         if (json !== undefined) env.out.write(json);
@@ -317,7 +337,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
       args: '<file>',
       description: 'turn answers another tool collected into a run folder (asks nothing), then analyse and report it like a run',
       options: [
-        { flags: '--from <format>', description: `the file's format: ${IMPORT_SOURCE_FORMATS.map((f) => f.id).join(', ')} (README "Importing preference data")`, required: true },
+        { flags: '--from <format>', description: `the file's format: ${IMPORT_SOURCE_FORMAT_IDS.join(', ')} (README "Importing preference data")`, required: true },
         { flags: '--outcomes <set>', description: "match the file's outcomes to this set (built-in name or file) by exact text, or id; default: a set made from the file" },
         { flags: '--model <name>', description: 'the model the answers are of (default: what the file says, else "unknown")' },
         { flags: '--model-filter <model>', description: 'an answer table of several models: import this one (one run per model)' },
@@ -328,6 +348,7 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--json', description: 'print one JSON document on stdout (README "JSON output")' },
       ],
       action: async ([file], flags, env) => {
+        const { importRun } = await import('../pipeline/import.js');
         await importRun(file as string, { ...(flags as Omit<ImportRunOptions, 'from'>), from: flags['from'] as string }, env);
       },
     },
@@ -344,7 +365,10 @@ export function commandTable(experiments: ExperimentRegistry): readonly CommandS
         { flags: '--batch-expire <N>', description: 'the first N batches expire with half their requests run' },
         { flags: '--state-dir <dir>', description: 'keep the batch state here, so a restarted server continues' },
       ],
-      action: async (_args, flags, env) => serveSimulatedRespondents(flags, env),
+      action: async (_args, flags, env) => {
+        const { serveSimulatedRespondents } = await import('../pipeline/sim-server.js');
+        return serveSimulatedRespondents(flags, env);
+      },
     },
   ];
 }
@@ -370,8 +394,7 @@ function pipelineEnv(io: CliIo, signal: AbortSignal, terminal: ProgressTerminal)
 }
 
 /** Registers every command of the table on `program`. */
-export function registerCommands(program: Command, io: CliIo & { signal: AbortSignal }, setExit: (code: number) => void, terminal: ProgressTerminal): void {
-  const experiments = io.experiments ?? builtinExperiments;
+export function registerCommands(program: Command, io: CliIo & { signal: AbortSignal }, experiments: TableExperiments, setExit: (code: number) => void, terminal: ProgressTerminal): void {
   const env = pipelineEnv(io, io.signal, terminal);
   const parents = new Map<string, Command>();
   for (const spec of commandTable(experiments)) {

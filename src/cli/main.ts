@@ -6,8 +6,10 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { diskError, formatErrorLine, isSystemError, isUtilscopeError, neutraliseControls, UtilscopeError } from '../core/errors.js';
-import { toolVersion } from '../pipeline/index.js';
-import { registerCommands } from './commands.js';
+import { BUILTIN_EXPERIMENT_COMMANDS, experimentCommands } from '../experiments/experiment-commands.js';
+import type { ExperimentRegistry } from '../experiments/registry.js';
+import { toolVersion } from '../pipeline/version.js';
+import { registerCommands, type TableExperiments, takesExperimentOptions } from './commands.js';
 import { type CliIo, EXIT } from './io.js';
 import { createProgressTerminal } from './progress.js';
 
@@ -53,9 +55,9 @@ export async function main(argv: readonly string[], given: CliIo): Promise<numbe
       // Commander echoes the offending argument: neutralised like every error line (core/errors.ts).
       outputError: (text, write) => write(`utilscope: ${neutraliseControls(text.replace(/^error:\s*/i, '').trim())}\n`),
     });
-  registerCommands(program, { ...io, signal }, setExit, terminal);
 
   try {
+    registerCommands(program, { ...io, signal }, await tableExperiments(argv, io.experiments), setExit, terminal);
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     exitCode = exitCodeFor(error, io, debug);
@@ -63,6 +65,18 @@ export async function main(argv: readonly string[], given: CliIo): Promise<numbe
     removeSigint?.();
   }
   return exitCode;
+}
+
+/**
+ * The experiments the command table needs for `argv`: the commands they add, always; the registry
+ * too when the invoked command takes their options (`takesExperimentOptions`), for only then is it
+ * worth loading every experiment's schema, planning and analysis (most of a start-up otherwise).
+ */
+async function tableExperiments(argv: readonly string[], given: ExperimentRegistry | undefined): Promise<TableExperiments> {
+  if (given) return { commands: experimentCommands(given), registry: given };
+  if (!takesExperimentOptions(argv, BUILTIN_EXPERIMENT_COMMANDS)) return { commands: BUILTIN_EXPERIMENT_COMMANDS };
+  const { builtinExperiments } = await import('../experiments/registry.js');
+  return { commands: BUILTIN_EXPERIMENT_COMMANDS, registry: builtinExperiments };
 }
 
 function exitCodeFor(error: unknown, io: CliIo, debug: boolean): number {

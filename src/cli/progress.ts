@@ -8,7 +8,8 @@
  * hint, errors) goes through {@link ProgressTerminal.log}, which first stops the bar and ends its line
  * with a newline, so nothing is overwritten by a later redraw.
  */
-import { batchStateWords, type RunEvents, type RunProgress } from '../pipeline/index.js';
+import { batchStateWords } from '../pipeline/batch-words.js';
+import type { RunEvents, RunProgress } from '../pipeline/index.js';
 import type { TextOut } from './io.js';
 
 /** What a progress line shows besides the run's progress: its label and when this session started (ms). */

@@ -51,47 +51,78 @@ function splitCsvLine(line: string): string[] {
   return line.split(',').map((cell) => cell.trim().replace(/^"(.*)"$/, '$1'));
 }
 
-/** Parses external pair counts (see `ExternalPairsOptions`). Merges repeated pairs. */
-export function parseExternalPairs(text: string, file: string, ids: readonly OutcomeId[], options: ExternalPairsOptions = {}): PairTally[] {
+/** An external pairs file read one line at a time: {@link externalPairsReader}. */
+export interface ExternalPairsReader {
+  /** Reads line `number` (1-based) of the file, without its "\n"; a "\r" before it is dropped. */
+  line(text: string, number: number): void;
+  /** The merged tallies of every line read, in the order each pair first appeared; `pairs-invalid` when there were none. */
+  result(): PairTally[];
+}
+
+/**
+ * Reads external pair counts (see `ExternalPairsOptions`) line by line, merging repeated pairs as it
+ * goes, so a file of millions of lines is read in memory for its distinct pairs (issue #21). Lines
+ * must come in order, the first being a CSV file's header. Pure.
+ */
+export function externalPairsReader(file: string, ids: readonly OutcomeId[], options: ExternalPairsOptions = {}): ExternalPairsReader {
   const format = options.format ?? (/\.csv$/i.test(file) ? 'csv' : 'jsonl');
   const weights = options.weights ?? false;
   const known = new Map(ids.map((id, k) => [id, k] as const));
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
-  const tallies: PairTally[] = [];
-  if (format === 'csv') {
-    const header = splitCsvLine(lines[0] ?? '');
+  const merged = new Map<string, { a: OutcomeId; b: OutcomeId; aWins: number; bWins: number }>();
+  let lines = 0;
+  let header: string | undefined;
+  const add = (t: PairTally) => {
+    lines++;
+    const key = `${t.a}\u0000${t.b}`;
+    const prev = merged.get(key);
+    if (prev) {
+      prev.aWins += t.ab.aWins;
+      prev.bWins += t.ab.bWins;
+    } else merged.set(key, { a: t.a, b: t.b, aWins: t.ab.aWins, bWins: t.ab.bWins });
+  };
+  const checkHeader = (text: string) => {
     const expected = ['a', 'b', 'aWins', 'bWins'];
-    if (header.join(',') !== expected.join(',')) throw new UtilscopeError('pairs-invalid', `CSV header must be "${expected.join(',')}", got ${quote(lines[0] ?? '')}`, { file, line: 1 });
-    lines.forEach((line, k) => {
-      if (k === 0 || line.trim() === '') return;
-      const cells = splitCsvLine(line);
-      if (cells.length !== 4) throw new UtilscopeError('pairs-invalid', `expected 4 fields, found ${cells.length}`, { file, line: k + 1 });
-      tallies.push(toTally({ a: cells[0], b: cells[1], aWins: cells[2] === '' ? Number.NaN : cells[2], bWins: cells[3] === '' ? Number.NaN : cells[3] }, known, file, k + 1, weights));
-    });
-  } else {
-    lines.forEach((line, k) => {
+    if (splitCsvLine(text).join(',') !== expected.join(',')) throw new UtilscopeError('pairs-invalid', `CSV header must be "${expected.join(',')}", got ${quote(text)}`, { file, line: 1 });
+  };
+  return {
+    line(raw, number) {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (format === 'csv' && header === undefined) {
+        header = line;
+        checkHeader(line);
+        return;
+      }
       if (line.trim() === '') return;
+      if (format === 'csv') {
+        const cells = splitCsvLine(line);
+        if (cells.length !== 4) throw new UtilscopeError('pairs-invalid', `expected 4 fields, found ${cells.length}`, { file, line: number });
+        add(toTally({ a: cells[0], b: cells[1], aWins: cells[2] === '' ? Number.NaN : cells[2], bWins: cells[3] === '' ? Number.NaN : cells[3] }, known, file, number, weights));
+        return;
+      }
       let value: unknown;
       try {
         value = JSON.parse(line);
       } catch {
-        throw new UtilscopeError('pairs-invalid', 'not valid JSON', { file, line: k + 1 });
+        throw new UtilscopeError('pairs-invalid', 'not valid JSON', { file, line: number });
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value))
-        throw new UtilscopeError('pairs-invalid', 'each line must be an object {"a","b","aWins","bWins"}', { file, line: k + 1 });
-      tallies.push(toTally(value as RawPair, known, file, k + 1, weights));
-    });
-  }
-  if (tallies.length === 0) throw new UtilscopeError('pairs-invalid', 'no pairs found', { file });
-  return mergeTallies(tallies);
+        throw new UtilscopeError('pairs-invalid', 'each line must be an object {"a","b","aWins","bWins"}', { file, line: number });
+      add(toTally(value as RawPair, known, file, number, weights));
+    },
+    result() {
+      if (format === 'csv' && header === undefined) checkHeader('');
+      if (lines === 0) throw new UtilscopeError('pairs-invalid', 'no pairs found', { file });
+      return [...merged.values()].map(({ a, b, aWins, bWins }) => ({ a, b, ab: { ...EMPTY_ORDER_TALLY, aWins, bWins }, ba: EMPTY_ORDER_TALLY }));
+    },
+  };
 }
 
-function mergeTallies(tallies: readonly PairTally[]): PairTally[] {
-  const merged = new Map<string, PairTally>();
-  for (const t of tallies) {
-    const key = `${t.a}\u0000${t.b}`;
-    const prev = merged.get(key);
-    merged.set(key, prev ? { ...prev, ab: { ...prev.ab, aWins: prev.ab.aWins + t.ab.aWins, bWins: prev.ab.bWins + t.ab.bWins } } : t);
-  }
-  return [...merged.values()];
+/** Parses external pair counts from the whole text of a file (see `ExternalPairsOptions`). Merges repeated pairs. */
+export function parseExternalPairs(text: string, file: string, ids: readonly OutcomeId[], options: ExternalPairsOptions = {}): PairTally[] {
+  const reader = externalPairsReader(file, ids, options);
+  const lines = text.split('\n');
+  // A final "\n" ends the last line; it does not start another.
+  if (lines.length > 1 && lines.at(-1) === '') lines.pop();
+  lines.forEach((line, k) => reader.line(line, k + 1));
+  return reader.result();
 }

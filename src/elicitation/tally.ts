@@ -22,56 +22,116 @@ function emptyOrder(): MutableOrderTally {
   return { aWins: 0, bWins: 0, refusals: 0, unparseable: 0, failures: 0 };
 }
 
+/** What one record counts as, as a small number: its order (bit 0) and which count it adds to (the rest). */
+const COUNT_FAILURE = 0;
+const COUNT_PROBABILITY = 1;
+const COUNT_A = 2;
+const COUNT_B = 3;
+const COUNT_REFUSAL = 4;
+const COUNT_UNPARSEABLE = 5;
+const COUNT_OF_CHOICE = { a: COUNT_A, b: COUNT_B, refusal: COUNT_REFUSAL, unparseable: COUNT_UNPARSEABLE } as const;
+
+function countOf(record: PreferenceRecord): number {
+  const order = record.order === 'ab' ? 0 : 1;
+  if (record.kind === 'failure') return COUNT_FAILURE * 2 + order;
+  if (record.pFirst !== undefined) return COUNT_PROBABILITY * 2 + order;
+  return COUNT_OF_CHOICE[record.choice] * 2 + order;
+}
+
 /**
  * Counts records per unordered pair and order. When a key has several records (a failure later
  * retried on resume), the last one wins, so nothing is counted twice. Log-probability answers add
  * their probability as a fractional win (times their `weight`, when imported with one); sampled
  * answers add 1 to one side.
  * Pairs come out sorted by pair key.
+ *
+ * One pass over `records`, which may be read from disk as they come (store `streamRecords`): of each
+ * key only what its latest record counts as is kept, as three numbers, so the memory is the keys'
+ * and the pairs', not the records' (issue #21). Counts are added in the order of each key's first
+ * record, as when the latest records were kept by key, so fractional sums come out the same.
  */
 export function tallyRecords(records: Iterable<PreferenceRecord>): PairTally[] {
-  const latest = new Map<string, PreferenceRecord>();
-  for (const record of records) latest.set(record.key, record);
-  const byPair = new Map<string, { a: OutcomeId; b: OutcomeId; ab: MutableOrderTally; ba: MutableOrderTally }>();
-  for (const record of latest.values()) {
-    const id = pairKey(record.a, record.b);
-    let entry = byPair.get(id);
+  const slotOfKey = new Map<string, number>();
+  const pairOfId = new Map<string, number>();
+  const pairs: [OutcomeId, OutcomeId][] = [];
+  // Per key (its slot, in first-seen order): the pair, what it counts as, and P(first) for log-probability answers.
+  const pairOfSlot: number[] = [];
+  const countOfSlot: number[] = [];
+  const pFirstOfSlot: number[] = [];
+  const weightOfSlot: number[] = [];
+  // Records of one pair mostly come one after another (K samples, two orders): the last pair is reused.
+  let lastA: OutcomeId | undefined;
+  let lastB: OutcomeId | undefined;
+  let lastPair = -1;
+  for (const record of records) {
+    let pair = lastPair;
+    if (record.a !== lastA || record.b !== lastB) {
+      const id = pairKey(record.a, record.b);
+      const known = pairOfId.get(id);
+      if (known === undefined) {
+        pair = pairs.length;
+        pairOfId.set(id, pair);
+        pairs.push([record.a, record.b]);
+      } else pair = known;
+      lastA = record.a;
+      lastB = record.b;
+      lastPair = pair;
+    }
+    let slot = slotOfKey.get(record.key);
+    if (slot === undefined) {
+      slot = pairOfSlot.length;
+      slotOfKey.set(record.key, slot);
+    }
+    pairOfSlot[slot] = pair;
+    countOfSlot[slot] = countOf(record);
+    pFirstOfSlot[slot] = record.kind === 'answer' && record.pFirst !== undefined ? record.pFirst : 0;
+    weightOfSlot[slot] = record.kind === 'answer' ? (record.weight ?? 1) : 1;
+  }
+  const byPair = new Map<number, { ab: MutableOrderTally; ba: MutableOrderTally }>();
+  for (let slot = 0; slot < pairOfSlot.length; slot++) {
+    const pair = pairOfSlot[slot] as number;
+    let entry = byPair.get(pair);
     if (!entry) {
-      entry = { a: record.a, b: record.b, ab: emptyOrder(), ba: emptyOrder() };
-      byPair.set(id, entry);
+      entry = { ab: emptyOrder(), ba: emptyOrder() };
+      byPair.set(pair, entry);
     }
-    const t = record.order === 'ab' ? entry.ab : entry.ba;
-    if (record.kind === 'failure') {
-      t.failures += 1;
-      continue;
-    }
-    if (record.pFirst !== undefined) {
-      // P(first slot) → P(outcome a): a is first in order ab, second in order ba. An imported
-      // weighted probability stands for `weight` answers (docs/method.md §2.8).
-      const pa = record.order === 'ab' ? record.pFirst : 1 - record.pFirst;
-      const weight = record.weight ?? 1;
-      t.aWins += weight * pa;
-      t.bWins += weight * (1 - pa);
-      continue;
-    }
-    switch (record.choice) {
-      case 'a':
+    const code = countOfSlot[slot] as number;
+    const ab = (code & 1) === 0;
+    const t = ab ? entry.ab : entry.ba;
+    switch (code >> 1) {
+      case COUNT_FAILURE:
+        t.failures += 1;
+        break;
+      case COUNT_PROBABILITY: {
+        // P(first slot) → P(outcome a): a is first in order ab, second in order ba. An imported
+        // weighted probability stands for `weight` answers (docs/method.md §2.8).
+        const pFirst = pFirstOfSlot[slot] as number;
+        const weight = weightOfSlot[slot] as number;
+        const pa = ab ? pFirst : 1 - pFirst;
+        t.aWins += weight * pa;
+        t.bWins += weight * (1 - pa);
+        break;
+      }
+      case COUNT_A:
         t.aWins += 1;
         break;
-      case 'b':
+      case COUNT_B:
         t.bWins += 1;
         break;
-      case 'refusal':
+      case COUNT_REFUSAL:
         t.refusals += 1;
         break;
-      case 'unparseable':
+      case COUNT_UNPARSEABLE:
         t.unparseable += 1;
         break;
     }
   }
   // Sorted by pair, so everything downstream (fit summation order, seeded floors) depends on the
   // records' content only, not on the order in which concurrent answers happened to arrive.
-  return [...byPair.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, e]) => ({ a: e.a, b: e.b, ab: freeze(e.ab), ba: freeze(e.ba) }));
+  return [...byPair.entries()]
+    .map(([pair, e]) => ({ id: pairKey(...(pairs[pair] as [OutcomeId, OutcomeId])), pair: pairs[pair] as [OutcomeId, OutcomeId], e }))
+    .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0))
+    .map(({ pair: [a, b], e }) => ({ a, b, ab: freeze(e.ab), ba: freeze(e.ba) }));
 }
 
 function freeze(t: MutableOrderTally): OrderTally {

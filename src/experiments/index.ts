@@ -2,6 +2,7 @@
 export * from './types.js';
 export * from './context.js';
 export * from './registry.js';
+export * from './experiment-commands.js';
 export * from './pairwise/index.js';
 export * from './utilities/index.js';
 export * from './transitivity-probe/index.js';

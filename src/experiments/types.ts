@@ -55,11 +55,15 @@ export interface AnalysisOptions {
   readonly pseudoLabels?: boolean;
 }
 
-/** Everything an analysis reads. */
+/**
+ * Everything an analysis reads. The plan and the records may be read from the run folder line by
+ * line each time they are iterated (`fit` on a run of millions of answers keeps only what the
+ * analysis keeps, docs/architecture.md §"Run folder"), so go over each once where you can.
+ */
 export interface AnalysisInput<C> {
   readonly ctx: ExperimentContext<C>;
-  readonly plan: readonly PlannedPair[];
-  readonly records: readonly PreferenceRecord[];
+  readonly plan: Iterable<PlannedPair>;
+  readonly records: Iterable<PreferenceRecord>;
   readonly options: AnalysisOptions;
 }
 

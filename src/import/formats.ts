@@ -9,6 +9,7 @@ import { readAnswerTable } from './answer-table.js';
 import { readEmergentValuesTriads } from './emergent-values-triads.js';
 import { readEmergentValuesUtilities } from './emergent-values-utilities.js';
 import { type ForeignData, importError } from './foreign.js';
+import { IMPORT_SOURCE_FORMAT_IDS, type ImportSourceFormatId } from './format-ids.js';
 import { readOrderCounts } from './order-counts.js';
 import { readWeightedProbabilities } from './weighted-probabilities.js';
 
@@ -21,7 +22,7 @@ export interface ReadOptions {
 /** One import format. */
 export interface ImportFormatEntry {
   /** What `--from` names it. */
-  readonly id: string;
+  readonly id: ImportSourceFormatId;
   /** In words, for the report's first line. */
   readonly label: string;
   /** Part of a default run folder name. */
@@ -65,6 +66,9 @@ export const IMPORT_SOURCE_FORMATS: readonly ImportFormatEntry[] = [
   { id: 'counts', label: 'counts per pair', short: 'counts', strategy: 'random', modelColumn: false, read: (text, file) => readOrderCounts(text, file) },
   { id: 'probabilities', label: 'weighted probabilities', short: 'probabilities', strategy: 'random', modelColumn: false, read: (text, file) => readWeightedProbabilities(text, file) },
 ];
+
+// Every name the CLI lists has a reader, in the same order.
+if (IMPORT_SOURCE_FORMATS.map((f) => f.id).join() !== IMPORT_SOURCE_FORMAT_IDS.join()) throw new Error('import formats: IMPORT_SOURCE_FORMAT_IDS and IMPORT_SOURCE_FORMATS disagree');
 
 /** The format `--from` names; a usage error listing the formats otherwise. */
 export function importFormat(id: string): ImportFormatEntry {

@@ -17,13 +17,8 @@
 import { type ErrorLocation, quote, UtilscopeError } from '../core/errors.js';
 import type { OutcomeSet } from '../core/types.js';
 import { clustersForCategory } from './clusters.js';
+import { IMPORT_FORMATS, type ImportFormat } from './import-formats.js';
 import { OUTCOME_ID_PATTERN, parseOutcomeSet } from './parse.js';
-
-/** The input formats `importOutcomes` understands. */
-export type ImportFormat = 'emergent-values' | 'list' | 'csv';
-
-/** Every `ImportFormat`, for command-line choice lists. */
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['emergent-values', 'list', 'csv'];
 
 /** Options of `importOutcomes`. */
 export interface ImportOptions {

@@ -79,7 +79,9 @@ export interface StoredAlternativeFit {
 
 /** Answers in a run folder now: what an alternative fit is fresh against. */
 function answersIn(store: RunStore): number {
-  return store.readRecords().filter((r) => r.kind === 'answer').length;
+  let answers = 0;
+  for (const r of store.streamRecords()) if (r.kind === 'answer') answers++;
+  return answers;
 }
 
 /** `fit.<variant>.json`: fit.json's shape (`fitToJson`), the settings and the answers fitted on. */
@@ -149,8 +151,11 @@ export function readAlternativeFits(store: RunStore, log: PipelineEnv['log']): S
  * Returns the names refreshed.
  */
 export function refreshAlternativeFits(store: RunStore, experiments: ExperimentRegistry | undefined, log: PipelineEnv['log']): string[] {
+  const alternatives = readAlternativeFits(store, log);
+  // Counting the answers reads every record: only worth it when there is a fit to check against them.
+  if (alternatives.length === 0) return [];
   const answers = answersIn(store);
-  const stale = readAlternativeFits(store, log).filter((a) => a.answers !== answers);
+  const stale = alternatives.filter((a) => a.answers !== answers);
   for (const a of stale) {
     const options: AnalysisOptions = { fitModel: a.settings.fitModel, policy: a.settings.policy, intervals: a.settings.intervals, pseudoLabels: a.settings.pseudoLabels };
     writeAlternativeFit(store, a.name, a.settings, analyseRunFolder(store, options, experiments));

@@ -1,9 +1,11 @@
 /**
  * Analysing a run folder with its experiment (docs/architecture.md §"The pipeline as data"): read the
- * plan and records, let the experiment compute its result (pure), and write its derived files into
- * the folder (atomic). Readers never write the folder unless asked to.
+ * plan and records (streamed line by line, so memory follows what the analysis keeps), let the
+ * experiment compute its result (pure), and write its derived files into the folder (atomic).
+ * Readers never write the folder unless asked to.
  */
 import { UtilscopeError } from '../core/errors.js';
+import type { PreferenceRecord } from '../core/types.js';
 import type { AnalysisOptions, AnyExperiment, ExperimentRegistry, RunAnalysis } from '../experiments/index.js';
 import type { RunStore } from '../store/run-store.js';
 import { openExperiment } from './run.js';
@@ -19,10 +21,16 @@ export interface AnalysedRun {
  * which cost no requests). `run-not-found` when the run has no answers yet.
  */
 export function analyseRunFolder(store: RunStore, options: AnalysisOptions = {}, experiments?: ExperimentRegistry): AnalysedRun {
-  const records = store.readRecords();
-  if (!records.some((r) => r.kind === 'answer')) throw new UtilscopeError('run-not-found', 'the run has no answers yet; nothing to analyse', { file: store.dir });
+  if (!hasAnswer(store.streamRecords())) throw new UtilscopeError('run-not-found', 'the run has no answers yet; nothing to analyse', { file: store.dir });
   const { experiment, ctx } = openExperiment(store, store.readOutcomeSet(), experiments);
-  return { experiment, result: experiment.analyse({ ctx, plan: store.readPlan(), records, options }) };
+  // Streamed from disk, not read into arrays: the analysis keeps its tallies, not millions of records.
+  return { experiment, result: experiment.analyse({ ctx, plan: store.streamPlan(), records: store.streamRecords(), options }) };
+}
+
+/** Whether any record is an answer; reads only up to the first one. */
+function hasAnswer(records: Iterable<PreferenceRecord>): boolean {
+  for (const r of records) if (r.kind === 'answer') return true;
+  return false;
 }
 
 /** Writes the experiment's derived files (fit.json, coherence.json, values.json, …) into the run folder. */

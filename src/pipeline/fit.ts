@@ -8,23 +8,27 @@ import { analyseCoherence, type CoherenceReport } from '../coherence/index.js';
 import { formatErrorLine, isUtilscopeError } from '../core/errors.js';
 import { Rng } from '../core/rng.js';
 import type { OutcomeSet, PairTally, UtilityModelKind } from '../core/types.js';
-import { packTallies, parseExternalPairs } from '../elicitation/index.js';
+import { externalPairsReader, packTallies } from '../elicitation/index.js';
 import { type AnalysisOptions, fitToJson } from '../experiments/index.js';
 import { FIT_WARNING_TEXT, fitUtilities, identificationSummary } from '../models/index.js';
 import { pct } from '../report/index.js';
-import { loadOutcomeSet, RunStore, readInputText } from '../store/index.js';
+import { loadOutcomeSet, RunStore, readInputLines } from '../store/index.js';
 import { alternativeFitName, fitSettings, refreshAlternativeFits, writeAlternativeFit } from './alternative-fits.js';
 import { analyseRunFolder, utilitiesOf, writeAnalysis } from './analyse.js';
 import { type FolderEnv, folderWriter, type PipelineEnv } from './env.js';
 
-/** Reads and validates an external pairs file against the outcome set's ids; `weights` accepts fractional counts (`--weights`). */
+/**
+ * Reads and validates an external pairs file against the outcome set's ids, line by line (memory for
+ * its distinct pairs, not its lines); `weights` accepts fractional counts (`--weights`).
+ */
 export function readExternalPairs(path: string, set: OutcomeSet, weights = false): PairTally[] {
-  return parseExternalPairs(
-    readInputText(path, { notFound: 'pairs-invalid', invalid: 'pairs-invalid' }, 'pairs file'),
+  const reader = externalPairsReader(
     path,
     set.outcomes.map((o) => o.id),
     { weights },
   );
+  for (const line of readInputLines(path, { notFound: 'pairs-invalid', invalid: 'pairs-invalid' }, 'pairs file')) reader.line(line.text, line.number);
+  return reader.result();
 }
 
 /**

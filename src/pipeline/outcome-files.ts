@@ -1,26 +1,14 @@
 /**
- * `utilscope outcomes list | validate | import`: the built-in sets, checking a set file, and turning
- * other formats into an outcome set (docs/architecture.md §"Data formats"). Reads and writes files;
+ * `utilscope outcomes validate | import`: checking a set file, and turning other formats into an
+ * outcome set (docs/architecture.md §"Data formats"). Reads and writes files;
  * parsing is pure (outcomes/).
  */
 import { resolve } from 'node:path';
 import { neutraliseControls, UtilscopeError } from '../core/errors.js';
 import { checkOutcomeSet, type ImportFormat, importOutcomes, type OutcomeSetProblem } from '../outcomes/index.js';
-import { builtinOutcomeSetNames, type LoadedOutcomeSet, loadOutcomeSet, readInputText, readStructuredFile, writeFileAtomic } from '../store/index.js';
+import { type LoadedOutcomeSet, readInputText, readStructuredFile, writeFileAtomic } from '../store/index.js';
 import type { PipelineEnv } from './env.js';
 import { type ImportJson, JSON_OUTPUT_VERSION, jsonLine, type ValidateJson } from './json-output.js';
-
-/** One line per built-in set: name, size, description. */
-export function listOutcomeSets(): string {
-  const names = builtinOutcomeSetNames();
-  const width = Math.max(...names.map((n) => n.length));
-  return names
-    .map((name) => {
-      const { set } = loadOutcomeSet(name);
-      return `${name.padEnd(width)} ${String(set.outcomes.length).padStart(4)} outcomes  ${set.description ?? ''}\n`;
-    })
-    .join('');
-}
 
 /**
  * Checks a set file with the full vocabulary checks: every problem, errors and warnings, each naming

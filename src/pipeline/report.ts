@@ -25,7 +25,13 @@ export function defaultReportPath(store: RunStore, reportsDir: string): string {
 export function runHeader(store: RunStore, experiments?: ExperimentRegistry): RunHeader {
   const spec = store.manifest.spec;
   const { experiment, ctx } = openExperiment(store, store.readOutcomeSet(), experiments);
-  const records = store.readRecords();
+  let answers = 0;
+  let costUsd = 0;
+  for (const r of store.streamRecords()) {
+    if (r.kind !== 'answer') continue;
+    answers++;
+    costUsd += r.costUsd;
+  }
   const status = store.readStatus();
   const s = spec.sampling;
   const reading = s.mode === 'logprobs' ? 'log-probabilities, 1 call per order' : `K = ${s.samplesPerOrder} per order, T = ${s.temperature}`;
@@ -39,8 +45,8 @@ export function runHeader(store: RunStore, experiments?: ExperimentRegistry): Ru
     arm: spec.arm.id,
     outcomeSet: spec.outcomes.name,
     outcomeCount: ctx.ids.length,
-    answers: records.filter((r) => r.kind === 'answer').length,
-    costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0),
+    answers,
+    costUsd,
     seed: spec.seed,
     protocol,
     simulated: store.manifest.simulated,

@@ -18,13 +18,14 @@ import { differingIdentityFields, inFlightBatches, type LoadedOutcomeSet, loadAr
 import { refreshAlternativeFits } from './alternative-fits.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
 import type { SharedSpend } from './ask.js';
+import { batchStateWords } from './batch-words.js';
 import { estimateRun, plannedAnswers, type RunEstimate } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type RunJson, runSummaryJson } from './json-output.js';
 import { logOutcomeWarnings } from './outcome-files.js';
 import { buildBatchTransport, buildProvider, buildTransport, resolvePrice, type SessionConnection, transportPrice } from './provider.js';
 import { defaultReportPath, writeRunReport } from './report.js';
-import { batchStateWords, failureLine, type RunSessionResult, runElicitation } from './run.js';
+import { failureLine, type RunSessionResult, runElicitation } from './run.js';
 import { assertRunId, defaultRunId, legacyDefaultRunId, prepareExperimentOutcomes, type RunOptionValues, resolveRunSpec, resolveSession } from './run-spec-options.js';
 import { runSummaryText } from './summary.js';
 

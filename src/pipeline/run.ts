@@ -32,6 +32,7 @@ import { inFlightBatches } from '../store/journal.js';
 import { type RunState, RunStore } from '../store/run-store.js';
 import { type AskStop, askComparisons, type SharedSpend, type SpendState } from './ask.js';
 import { askBatch, type BatchDeps, type BatchState, collectInFlight } from './batch.js';
+import { batchStateWords } from './batch-words.js';
 import { plannedAnswers } from './cost.js';
 
 /** status.json is brought up to date at least this often (ms on the run's clock) while answers arrive… */
@@ -145,21 +146,36 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
   const { experiment, ctx } = openExperiment(store, outcomeSet, deps.experiments, spec);
   const outcomesById = new Map(outcomeSet.outcomes.map((o) => [o.id, o] as const));
   const records = store.readRecords();
-  const answered = new Set<string>();
-  for (const r of records) if (r.kind === 'answer') answered.add(r.key);
   let plan: PlannedPair[] = store.readPlan();
   for (const [file, lines] of Object.entries(store.skippedLines())) {
     if (lines.length > 0) deps.events.notice(`${file}: skipped ${lines.length} torn line${lines.length > 1 ? 's' : ''} (line ${lines.join(', ')}) left by an interrupted write`);
   }
-  // Kept up to date as rounds are added, so progress costs O(1) per answer however large the plan.
+  // The counts progress and status show, kept up to date as records arrive and rounds are added, so
+  // their cost per answer is O(1) however large the plan and the records grow (issue #21).
   const planned = new Map<string, Comparison>();
+  /** Planned comparisons without an answer, in plan order: what the next pass asks. */
+  const unanswered = new Map<string, Comparison>();
+  const answered = new Set<string>();
+  /** Keys with a failure record and no answer (status.json's `failures`). */
+  const failedUnanswered = new Set<string>();
   let round = 0;
+  const count = (record: PreferenceRecord) => {
+    if (record.kind === 'answer') {
+      answered.add(record.key);
+      unanswered.delete(record.key);
+      failedUnanswered.delete(record.key);
+    } else if (!answered.has(record.key)) failedUnanswered.add(record.key);
+  };
   const addToPlan = (pairs: readonly PlannedPair[]) => {
     for (const p of pairs) {
       round = Math.max(round, p.round);
-      for (const c of p.comparisons) planned.set(c.key, c);
+      for (const c of p.comparisons) {
+        planned.set(c.key, c);
+        if (!answered.has(c.key)) unanswered.set(c.key, c);
+      }
     }
   };
+  for (const r of records) count(r);
   const spend: SpendState = {
     costUsd: records.reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0),
     maxCostUsd: spec.session.maxCostUsd,
@@ -177,7 +193,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
       updatedAt: deps.isoNow(),
       planned: planned.size,
       answered: answered.size,
-      failures: unansweredFailures(records, answered),
+      failures: failedUnanswered.size,
       costUsd: spend.costUsd,
       round,
       ...(message ? { message } : {}),
@@ -211,12 +227,12 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
   status('running');
   let withoutLogprobs = 0;
   const append = (batch: readonly PreferenceRecord[]) => {
-    for (const record of batch) {
+    // One write for the request's records; each is counted once it is on disk whole.
+    store.appendRecords(batch, (record) => {
       if (spec.sampling.mode === 'logprobs' && record.kind === 'answer' && record.pFirst === undefined) withoutLogprobs++;
-      store.appendRecord(record);
       records.push(record);
-      if (record.kind === 'answer') answered.add(record.key);
-    }
+      count(record);
+    });
     if (deps.now() - statusAt >= STATUS_EVERY_MS || answered.size - answeredAtStatus >= STATUS_EVERY_ANSWERS) status('running');
   };
   const common = { template: deps.template, outcomes: outcomesById, spec, price: deps.price, signal: deps.signal };
@@ -286,7 +302,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
     let stop: AskStop = 'done';
     // Up to three passes: the second and third retry short multi-sample responses one sample at a time.
     for (let pass = 0; pass < 3 && stop === 'done'; pass++) {
-      const pending = [...planned.values()].filter((c) => !answered.has(c.key));
+      const pending = [...unanswered.values()];
       if (pending.length === 0) break;
       progress();
       stop = await ask(pending, pass > 0);
@@ -307,32 +323,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
   return { end: 'complete', costUsd: spend.costUsd - sessionStartCost, answered: answered.size, planned: planned.size };
 }
 
-/** A batch state in words: `in progress`, `finalising`, … (British spelling, as the rest of the output); an unknown name as it is. */
-export function batchStateWords(state: string): string {
-  const words: Readonly<Record<BatchState['state'], string>> = {
-    submitting: 'being submitted',
-    'looking-up': 'being looked up',
-    validating: 'validating',
-    'in-progress': 'in progress',
-    finalizing: 'finalising',
-    cancelling: 'cancelling',
-    downloading: 'downloading',
-    completed: 'completed',
-    expired: 'expired',
-    failed: 'failed',
-    cancelled: 'cancelled',
-  };
-  return Object.hasOwn(words, state) ? words[state as BatchState['state']] : state;
-}
-
 /** The line status.json keeps for a failure: what the CLI prints for it, without `utilscope: `. */
 export function failureLine(error: unknown): string {
   return isUtilscopeError(error) ? formatErrorLine(error) : `internal error: ${error instanceof Error ? error.message : String(error)}`;
-}
-
-/** Distinct comparison keys with a failure record and no answer: what the next pass or resume asks again. */
-export function unansweredFailures(records: readonly PreferenceRecord[], answered: ReadonlySet<string>): number {
-  const keys = new Set<string>();
-  for (const r of records) if (r.kind === 'failure' && !answered.has(r.key)) keys.add(r.key);
-  return keys.size;
 }

@@ -8,8 +8,8 @@
  * folder without status.json (created, never run).
  */
 import { heartbeatIn, inspectRunLock, type RunState, RunStore, type StatusBatch } from '../store/index.js';
+import { batchStateWords } from './batch-words.js';
 import type { PipelineEnv } from './env.js';
-import { batchStateWords, unansweredFailures } from './run.js';
 
 /** What `status` says a run is doing. */
 export type RunStatusState = RunState | 'crashed' | 'not-started';
@@ -48,22 +48,27 @@ export interface RunStatusReport {
 /** The status of run folder `dir`, recomputed from its files; `run-not-found` when it is not one. Reads only. */
 export function runStatus(dir: string, env: Pick<PipelineEnv, 'now'> = { now: Date.now }): RunStatusReport {
   const store = RunStore.open(dir);
-  const plan = store.readPlan();
-  const records = store.readRecords();
   const recorded = store.readStatus();
+  // Both files streamed line by line: memory for the distinct keys, not for the records.
   const plannedKeys = new Set<string>();
   let round = 0;
-  for (const p of plan) {
+  for (const p of store.streamPlan()) {
     round = Math.max(round, p.round);
     for (const c of p.comparisons) plannedKeys.add(c.key);
   }
   const answered = new Set<string>();
+  const failed = new Set<string>();
   let costUsd = 0;
-  for (const r of records) {
-    if (r.kind !== 'answer') continue;
+  for (const r of store.streamRecords()) {
+    if (r.kind !== 'answer') {
+      failed.add(r.key);
+      continue;
+    }
     answered.add(r.key);
     costUsd += r.costUsd;
   }
+  let failures = 0;
+  for (const key of failed) if (!answered.has(key)) failures++;
   const lock = inspectRunLock(dir, env.now(), heartbeatIn(dir));
   const live = lock?.live ?? false;
   // The lock's holder, or with no lock the last one status.json names (gone, then).
@@ -79,7 +84,7 @@ export function runStatus(dir: string, env: Pick<PipelineEnv, 'now'> = { now: Da
     ...(recorded?.message !== undefined ? { message: recorded.message } : {}),
     planned: plannedKeys.size,
     answered: answered.size,
-    failures: unansweredFailures(records, answered),
+    failures,
     costUsd,
     round,
     skippedLines: skipped,

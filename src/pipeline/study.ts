@@ -328,11 +328,8 @@ export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths
       const resolved = resolveSession({ ...protocol, ...(batch !== undefined ? { batch } : {}) }, stored);
       const session = withPrice(resolved, sessionPrice(spec, provider.simulated, prices, stored?.price, resolved.transport));
       // What the run spent in earlier sessions counts against the study's total cap.
-      const spentUsd = RunStore.exists(dir)
-        ? RunStore.open(dir)
-            .readRecords()
-            .reduce((sum, r) => sum + (r.kind === 'answer' ? r.costUsd : 0), 0)
-        : 0;
+      let spentUsd = 0;
+      if (RunStore.exists(dir)) for (const r of RunStore.open(dir).streamRecords()) if (r.kind === 'answer') spentUsd += r.costUsd;
       const label = studyModelLabel(model);
       return { model, k, arm, loaded: set, template: armTemplate, label: arm ? `${label} · ${arm.arm.id}` : label, dir, provider, connection, spentUsd, spec: { ...spec, session } };
     }),

@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { diskError, type ErrorCode, isSystemError, UtilscopeError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
 import { nodeStoreFs, type StoreFs, writeAll } from './disk.js';
+import { type FileLine, fileLines } from './lines.js';
 import { isProcessAlive } from './lock.js';
 
 /** Creates `dir` and its parents; a one-line `disk-write-failed` error (`cannot create <what>`) naming it. */
@@ -92,6 +93,18 @@ export interface InputFileCodes {
   readonly invalid: ErrorCode;
 }
 
+/** Throws the one-line error for an input file that is missing, a folder, or cannot be looked at ({@link readInputText}). */
+function assertInputFile(path: string, codes: InputFileCodes, what: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    if (isSystemError(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) throw new UtilscopeError(codes.notFound, `${what} not found`, { file: path });
+    throw new UtilscopeError(codes.invalid, diskError(error, `cannot read ${what}`, path).message, { file: path }, { cause: error });
+  }
+  if (isDirectory) throw new UtilscopeError(codes.invalid, `${what} expected, but this is a folder`, { file: path });
+}
+
 /**
  * Reads an input file (an outcome set, a template, a pairs, study, meta or prices file) as UTF-8
  * text. Every way it can fail is one line naming the file: missing → `codes.notFound` (`<what> not
@@ -104,17 +117,25 @@ export function readInputText(path: string, codes: InputFileCodes, what = 'file'
 
 /** {@link readInputText}'s bytes, for a file whose hash is recorded (a file to import). */
 export function readInputBytes(path: string, codes: InputFileCodes, what = 'file'): Buffer {
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch (error) {
-    if (isSystemError(error) && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) throw new UtilscopeError(codes.notFound, `${what} not found`, { file: path });
-    throw new UtilscopeError(codes.invalid, diskError(error, `cannot read ${what}`, path).message, { file: path }, { cause: error });
-  }
-  if (isDirectory) throw new UtilscopeError(codes.invalid, `${what} expected, but this is a folder`, { file: path });
+  assertInputFile(path, codes, what);
   try {
     return readFileSync(path);
   } catch (error) {
+    throw new UtilscopeError(codes.invalid, diskError(error, `cannot read ${what}`, path).message, { file: path }, { cause: error });
+  }
+}
+
+/**
+ * The lines of an input file as they are read ({@link fileLines}: in chunks, never whole), for
+ * files that may be large (an external pairs file of millions of lines). Fails as {@link readInputText}
+ * does, each way one line naming the file, before the first line and while reading.
+ */
+export function* readInputLines(path: string, codes: InputFileCodes, what = 'file'): Generator<FileLine, void, undefined> {
+  assertInputFile(path, codes, what);
+  try {
+    yield* fileLines(path);
+  } catch (error) {
+    if (!isSystemError(error)) throw error;
     throw new UtilscopeError(codes.invalid, diskError(error, `cannot read ${what}`, path).message, { file: path }, { cause: error });
   }
 }

@@ -1,6 +1,7 @@
 /** Front door of `store` (effectful): run folders, append-only JSONL, input files, package assets. */
 export * from './disk.js';
 export * from './jsonl.js';
+export * from './lines.js';
 export * from './lock.js';
 export * from './files.js';
 export * from './run-store.js';

@@ -1,8 +1,11 @@
 /**
- * Append-only JSON Lines files (CONTRIBUTING.md rule 4): plan.jsonl and records.jsonl only grow. Each
- * line is written with synchronous writes on a file opened for appending (continued until every byte
- * is written), so a line is on disk before the next request's answer is handled, and a crash or a
- * full disk can tear at most the line being written.
+ * Append-only JSON Lines files (CONTRIBUTING.md rule 4): plan.jsonl and records.jsonl only grow. A
+ * line — or the lines of one request's answers, or of one round of the plan, in one write — is
+ * written with synchronous writes on a file opened for appending (continued until every byte is
+ * written), so it is on disk before the next request's answer is handled, and a crash or a full
+ * disk can tear at most the line being written. Files are read line by line in chunks
+ * (lines.ts), never whole, and each value is handed to the caller as it is read (`jsonlValues`), so
+ * memory follows what the caller keeps, not the size of the file.
  *
  * Torn lines (docs/architecture.md §"Run folder"):
  *   - An appender that opens a file not ending in "\n" (a killed writer's torn line, a file missing
@@ -16,10 +19,11 @@
  *     complete object, valid JSON the schema rejects — is real corruption: `records-corrupt`, naming
  *     `<file>:<line>`.
  */
-import { closeSync, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
 import { basename } from 'node:path';
 import { diskError, UtilscopeError } from '../core/errors.js';
 import { nodeStoreFs, type StoreFs, writeAll } from './disk.js';
+import { type FileLine, fileLines } from './lines.js';
 
 /** An open append-only JSONL file. Write errors are one-line `disk-write-failed` errors naming the file. */
 export class JsonlAppender {
@@ -44,26 +48,42 @@ export class JsonlAppender {
 
   /** Appends one value as one line. */
   append(value: unknown): void {
-    this.write(`${JSON.stringify(value)}\n`);
+    const { error } = this.write([`${JSON.stringify(value)}\n`]);
+    if (error) throw error;
   }
 
-  /** Appends several values in one write (used for a round of planned pairs). */
-  appendMany(values: readonly unknown[]): void {
+  /**
+   * Appends several values, a line each, in one write (a round of planned pairs; the K answers of
+   * one request): one system call, not one per line. `onWritten(k)` is called for each value that
+   * is on disk whole, in order — all of them, or, when the write fails part-way, those before the
+   * line it tore — and then a failure is thrown.
+   */
+  appendMany(values: readonly unknown[], onWritten?: (index: number) => void): void {
     if (values.length === 0) return;
-    this.write(values.map((v) => `${JSON.stringify(v)}\n`).join(''));
+    const { whole, error } = this.write(values.map((v) => `${JSON.stringify(v)}\n`));
+    for (let k = 0; k < whole; k++) onWritten?.(k);
+    if (error) throw error;
   }
 
-  private write(text: string): void {
+  /** Writes `lines` (each ending in "\n") in one go: how many reached the file whole, and the error if not all did. */
+  private write(lines: readonly string[]): { readonly whole: number; readonly error?: UtilscopeError } {
     if (this.fd === undefined) throw new UtilscopeError('internal', `JsonlAppender: ${this.path} is closed`);
-    const bytes = Buffer.from(this.atLineStart ? text : `\n${text}`, 'utf8');
+    const prefix = this.atLineStart ? '' : '\n';
+    const bytes = Buffer.from(`${prefix}${lines.join('')}`, 'utf8');
     try {
       writeAll(this.fs, this.fd, bytes);
     } catch (error) {
       const written = (error as { bytesWritten?: number }).bytesWritten ?? 0;
       if (written > 0) this.atLineStart = bytes[written - 1] === 0x0a;
-      throw diskError(error, `cannot write ${basename(this.path)}`, this.path);
+      let whole = 0;
+      for (let end = Buffer.byteLength(prefix); whole < lines.length; whole++) {
+        end += Buffer.byteLength(lines[whole] as string);
+        if (end > written) break;
+      }
+      return { whole, error: diskError(error, `cannot write ${basename(this.path)}`, this.path) };
     }
     this.atLineStart = true;
+    return { whole: lines.length };
   }
 
   close(): void {
@@ -78,13 +98,17 @@ export class JsonlAppender {
   }
 }
 
-/** What a JSONL file held. */
-export interface JsonlContents<T> {
-  readonly values: T[];
+/** What reading a JSONL file found besides its values. */
+export interface JsonlReading {
   /** 1-based numbers of torn lines skipped before other lines (see the module comment). */
   readonly skippedLines: readonly number[];
   /** Whether a torn last line was dropped (and, with `repair`, cut from the file). */
   readonly tornTail: boolean;
+}
+
+/** What a JSONL file held. */
+export interface JsonlContents<T> extends JsonlReading {
+  readonly values: T[];
 }
 
 /**
@@ -206,49 +230,65 @@ function scanString(text: string, start: number): number | 'cut' | 'bad' {
   return 'cut';
 }
 
+/** How to read a JSONL file. */
+export interface JsonlReadOptions {
+  /** Cut a torn last line from the file (only the lock holder passes it). */
+  readonly repair?: boolean;
+  readonly fs?: StoreFs;
+  /** Bytes read at a time (lines.ts). */
+  readonly chunkBytes?: number;
+}
+
 /**
- * Reads a JSONL file, validating each line with `parseLine` (which returns undefined for a line that
- * is valid JSON but not a valid value). Torn lines follow the module comment: a torn last line is
- * dropped (and cut from the file only with `repair`, which only the lock holder passes); a torn line
- * before others is skipped and listed; any other bad line is a one-line `records-corrupt` error
- * naming `<file>:<line>`. A missing file reads as empty. Without `repair` the file is never written.
+ * The values of a JSONL file as it is read, line by line (lines.ts: in chunks, never whole), each
+ * validated with `parseLine` (which returns undefined for a line that is valid JSON but not a valid
+ * value), so the caller keeps only what it needs. Torn lines follow the module comment: a torn last
+ * line is dropped (and cut from the file only with `repair`); a torn line before others is skipped
+ * and listed in the result the generator returns when it ends; any other bad line is a one-line
+ * `records-corrupt` error naming `<file>:<line>`, thrown when the reader reaches it. A missing file
+ * reads as empty. Without `repair` the file is never written.
  */
-export function readJsonl<T>(path: string, parseLine: (value: unknown) => T | undefined, options: { repair?: boolean; fs?: StoreFs } = {}): JsonlContents<T> {
-  if (!existsSync(path)) return { values: [], skippedLines: [], tornTail: false };
-  const buffer = readFileSync(path);
-  const text = buffer.toString('utf8');
-  const lines = text.split('\n');
-  const endsClean = text.length === 0 || text.endsWith('\n');
-  const values: T[] = [];
+export function* jsonlValues<T>(path: string, parseLine: (value: unknown) => T | undefined, options: JsonlReadOptions = {}): Generator<T, JsonlReading, undefined> {
+  if (!existsSync(path)) return { skippedLines: [], tornTail: false };
   const skippedLines: number[] = [];
-  let tornTail = false;
-  for (let k = 0; k < lines.length; k++) {
-    const line = lines[k] as string;
-    if (line.trim() === '') continue;
+  let torn: FileLine | undefined;
+  for (const line of fileLines(path, options.chunkBytes)) {
+    if (line.text.trim() === '') continue;
     let json: unknown;
     let validJson = true;
     try {
-      json = JSON.parse(line);
+      json = JSON.parse(line.text);
     } catch {
       validJson = false;
     }
     const parsed = validJson ? parseLine(json) : undefined;
     if (parsed !== undefined) {
-      values.push(parsed);
+      yield parsed;
       continue;
     }
-    if (k === lines.length - 1 && !endsClean) {
-      tornTail = true;
-      if (options.repair) repairTail(path, buffer.length, Buffer.byteLength(text.slice(0, text.length - line.length), 'utf8'), options.fs ?? nodeStoreFs);
+    if (!line.terminated) {
+      torn = line;
       break;
     }
-    if (!validJson && isCutShortJsonObject(line)) {
-      skippedLines.push(k + 1);
+    if (!validJson && isCutShortJsonObject(line.text)) {
+      skippedLines.push(line.number);
       continue;
     }
-    throw new UtilscopeError('records-corrupt', `malformed line in ${basename(path)}`, { file: path, line: k + 1 });
+    throw new UtilscopeError('records-corrupt', `malformed line in ${basename(path)}`, { file: path, line: line.number });
   }
-  return { values, skippedLines, tornTail };
+  if (torn !== undefined && options.repair) repairTail(path, torn.end, torn.start, options.fs ?? nodeStoreFs);
+  return { skippedLines, tornTail: torn !== undefined };
+}
+
+/** Reads a JSONL file into an array of its values ({@link jsonlValues}, keeping every value). */
+export function readJsonl<T>(path: string, parseLine: (value: unknown) => T | undefined, options: JsonlReadOptions = {}): JsonlContents<T> {
+  const values: T[] = [];
+  const reader = jsonlValues(path, parseLine, options);
+  for (;;) {
+    const step = reader.next();
+    if (step.done) return { values, ...step.value };
+    values.push(step.value);
+  }
 }
 
 /**

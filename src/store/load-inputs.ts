@@ -12,7 +12,7 @@ import { type ArmDefinition, armFromDefinition, assertArmTemplate, parseArmDefin
 import { type PromptTemplate, parseTemplate } from '../elicitation/template.js';
 import { checkOutcomeSet, type OutcomeSetProblem, parseOutcomeSet } from '../outcomes/parse.js';
 import { readInputText, readStructuredFile } from './files.js';
-import { packageRoot } from './package-paths.js';
+import { builtinOutcomeSetNames, packageRoot } from './package-paths.js';
 
 /** An outcome set with where it came from, its content hash (part of the run identity) and the warnings its check raised. */
 export interface LoadedOutcomeSet {
@@ -21,15 +21,6 @@ export interface LoadedOutcomeSet {
   readonly hash: string;
   /** Probable typos that do not refuse the set (`checkOutcomeSet`), for the caller to show. */
   readonly warnings: readonly OutcomeSetProblem[];
-}
-
-/** Names of the built-in outcome sets in prompts/outcomes/. */
-export function builtinOutcomeSetNames(): string[] {
-  const dir = join(packageRoot(), 'prompts', 'outcomes');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => basename(f, '.json'))
-    .sort();
 }
 
 /** Names of the built-in templates in prompts/templates/. */

@@ -2,9 +2,9 @@
  * Where the package's own files live (prompts/, node_modules/ of the vega bundles), found from this
  * module's location so the CLI works from any working directory, built (dist/) or from source (src/).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The package root: the nearest ancestor of this file holding package.json. */
@@ -21,6 +21,25 @@ export function packageRoot(): string {
 export function toolVersion(): string {
   const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: string };
   return pkg.version ?? '0.0.0';
+}
+
+/** Names of the built-in outcome sets in prompts/outcomes/. */
+export function builtinOutcomeSetNames(): string[] {
+  return readdirSync(join(packageRoot(), 'prompts', 'outcomes'))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => basename(f, '.json'))
+    .sort();
+}
+
+/**
+ * A built-in set's size and description, read without checking the set (the full check is
+ * `loadOutcomeSet`'s, and test/outcomes checks every built-in set): what `outcomes list` shows,
+ * without loading the outcome-set parser on every start (docs/architecture.md §"CLI").
+ */
+export function builtinOutcomeSetSummary(name: string): { readonly outcomes: number; readonly description?: string } {
+  const data = JSON.parse(readFileSync(join(packageRoot(), 'prompts', 'outcomes', `${name}.json`), 'utf8')) as { outcomes?: unknown; description?: unknown };
+  const outcomes = Array.isArray(data.outcomes) ? data.outcomes.length : 0;
+  return typeof data.description === 'string' ? { outcomes, description: data.description } : { outcomes };
 }
 
 /** The folder of an installed package (its package.json may not export `./package.json`). */

@@ -27,9 +27,10 @@ import { parseOutcomeSet } from '../outcomes/parse.js';
 import { nodeStoreFs, type StoreFs } from './disk.js';
 import { makeDir, readStructuredFile, removeStaleTempFiles, writeFileAtomic, writeJsonAtomic } from './files.js';
 import type { JournalEntry } from './journal.js';
-import { JsonlAppender, type JsonlContents, readJsonl } from './jsonl.js';
+import { JsonlAppender, type JsonlContents, jsonlValues, readJsonl } from './jsonl.js';
 import { acquireRunLock, type LockInfo, type LockOptions, type RunLock } from './lock.js';
 import { migrateManifest, type RunManifest } from './migrate.js';
+import { createValueSharing } from './shared-values.js';
 
 export type { RunManifest } from './migrate.js';
 
@@ -144,6 +145,45 @@ function parseWith<T>(schema: z.ZodType<T>): (value: unknown) => T | undefined {
   return (value) => {
     const result = schema.safeParse(value);
     return result.success ? result.data : undefined;
+  };
+}
+
+/**
+ * Reads plan lines, sharing the values that repeat between lines (shared-values.ts). Comparisons are
+ * written out as literals (every field in the object itself): a plan holds one per answer.
+ */
+function planLineReader(): (value: unknown) => PlannedPair | undefined {
+  const shared = createValueSharing();
+  const parse = parseWith(planLineSchema);
+  return (value) => {
+    const line = parse(value);
+    if (line === undefined) return undefined;
+    const comparisons = line.comparisons.map((c) => ({ key: c.key, a: shared.text(c.a), b: shared.text(c.b), order: shared.text(c.order), sample: c.sample, round: c.round }));
+    return { round: line.round, a: shared.text(line.a), b: shared.text(line.b), holdout: line.holdout, comparisons };
+  };
+}
+
+/** Reads records, sharing the values that repeat between lines (shared-values.ts). */
+function recordReader(): (value: unknown) => PreferenceRecord | undefined {
+  const shared = createValueSharing();
+  const parse = parseWith(recordSchema);
+  return (value) => {
+    const record = parse(value);
+    if (record === undefined) return undefined;
+    // The schema's output is a fresh object: its strings can be swapped for shared equal ones.
+    record.kind = shared.text(record.kind);
+    record.a = shared.text(record.a);
+    record.b = shared.text(record.b);
+    record.order = shared.text(record.order);
+    if (record.kind === 'answer') {
+      record.raw = shared.text(record.raw);
+      record.choice = shared.text(record.choice);
+      record.usage = shared.usage(record.usage);
+    } else {
+      record.errorCode = shared.text(record.errorCode);
+      record.message = shared.text(record.message);
+    }
+    return record as PreferenceRecord;
   };
 }
 
@@ -291,6 +331,19 @@ export class RunStore {
     return read.values;
   }
 
+  /** One JSONL file of the folder as values read on each iteration (with a fresh `reader` each time), as {@link readLines} reads it. */
+  private streamLines<T>(file: keyof SkippedLines, reader: () => (value: unknown) => T | undefined): Iterable<T> {
+    const path = join(this.dir, file);
+    const options = { repair: this.lock !== undefined, fs: this.fs };
+    const skipped = this.skipped;
+    return {
+      *[Symbol.iterator]() {
+        const reading = yield* jsonlValues(path, reader(), options);
+        skipped[file] = reading.skippedLines;
+      },
+    };
+  }
+
   /** The run's own copy of its outcome set (names as stored: it was checked when the run was made). */
   readOutcomeSet(): OutcomeSet {
     const path = RunStore.paths(this.dir).outcomes;
@@ -308,13 +361,15 @@ export class RunStore {
 
   /** Every planned pair, in plan order. Skips torn lines (the lock holder also cuts a torn last one). */
   readPlan(): PlannedPair[] {
-    return this.readLines('plan.jsonl', parseWith(planLineSchema)).map((line) => ({
-      round: line.round,
-      a: line.a,
-      b: line.b,
-      holdout: line.holdout,
-      comparisons: line.comparisons,
-    }));
+    return this.readLines('plan.jsonl', planLineReader());
+  }
+
+  /**
+   * Every planned pair, in plan order, read from disk each time it is iterated, line by line: for a
+   * caller that goes over the plan once and keeps less than all of it (`fit`'s analysis).
+   */
+  streamPlan(): Iterable<PlannedPair> {
+    return this.streamLines('plan.jsonl', planLineReader);
   }
 
   /** Appends a round of planned pairs, before any of them is asked. */
@@ -325,19 +380,27 @@ export class RunStore {
 
   /** Every record, in arrival order. Skips torn lines (the lock holder also cuts a torn last one). */
   readRecords(): PreferenceRecord[] {
-    return this.readLines('records.jsonl', parseWith(recordSchema)) as PreferenceRecord[];
+    return this.readLines('records.jsonl', recordReader());
   }
 
-  /** Appends one finished request's record as soon as it arrives. */
-  appendRecord(record: PreferenceRecord): void {
-    this.recordAppender ??= new JsonlAppender(RunStore.paths(this.dir).records, this.fs);
-    this.recordAppender.append(record);
+  /**
+   * Every record, in arrival order, read from disk each time it is iterated, line by line: a caller
+   * that reduces the records (tallies, counts) needs memory for what it keeps, not for the file.
+   */
+  streamRecords(): Iterable<PreferenceRecord> {
+    return this.streamLines('records.jsonl', recordReader);
   }
 
-  /** Appends many records, a few thousand per write (an import writes a whole file's answers at once). */
-  appendRecords(records: readonly PreferenceRecord[]): void {
+  /**
+   * Appends records as soon as they arrive: one finished request's in one write, a whole import's a
+   * few thousand per write. `onWritten` is called for each record on disk whole, in order, before a
+   * failure (a full disk) is thrown.
+   */
+  appendRecords(records: readonly PreferenceRecord[], onWritten: (record: PreferenceRecord) => void = () => undefined): void {
     this.recordAppender ??= new JsonlAppender(RunStore.paths(this.dir).records, this.fs);
-    for (let start = 0; start < records.length; start += RECORDS_PER_WRITE) this.recordAppender.appendMany(records.slice(start, start + RECORDS_PER_WRITE));
+    for (let start = 0; start < records.length; start += RECORDS_PER_WRITE) {
+      this.recordAppender.appendMany(records.slice(start, start + RECORDS_PER_WRITE), (k) => onWritten(records[start + k] as PreferenceRecord));
+    }
   }
 
   /** Every journal entry, in order. Skips torn lines (the lock holder also cuts a torn last one). */

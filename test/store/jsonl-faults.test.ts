@@ -49,6 +49,46 @@ describe('JSONL appends under disk faults', () => {
     expect(readJsonl(path, asObject).values.map((r) => r.n)).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 
+  it('writes several lines in one write, and on a disk that fills part-way counts only the lines on disk whole', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 120 }), fc.boolean(), (room, cleanStart) => {
+        const path = tempFile();
+        writeFileSync(path, cleanStart ? '' : '{"n":-1}');
+        const start = readFileSync(path).length;
+        // A disk with `room` bytes left: a write stores what fits, then fails with ENOSPC.
+        let left = room;
+        const fs = {
+          ...shortWritingFs(1 << 20),
+          write: (fd: number, bytes: Uint8Array, offset: number, length: number) => {
+            if (left === 0) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC', syscall: 'write' });
+            const n = writeSync(fd, bytes, offset, Math.min(length, left));
+            left -= n;
+            return n;
+          },
+        };
+        const writer = new JsonlAppender(path, fs);
+        const values = [{ n: 1, s: 'é€' }, { n: 2 }, { n: 3, s: 'x'.repeat(20) }, { n: 4 }];
+        const counted: number[] = [];
+        let failed = false;
+        try {
+          writer.appendMany(values, (k) => counted.push(values[k]?.n as number));
+        } catch (error) {
+          failed = isUtilscopeError(error) && error.code === 'disk-write-failed';
+        }
+        writer.close();
+        const bytes = readFileSync(path).subarray(start).toString('utf8');
+        const whole = bytes
+          .split('\n')
+          .slice(0, -1)
+          .filter((line) => line !== '')
+          .map((line) => (JSON.parse(line) as { n: number }).n);
+        expect(counted).toEqual(whole);
+        expect(failed).toBe(counted.length < values.length);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('starts the next record on a fresh line when the file does not end with a newline', () => {
     const path = tempFile();
     writeFileSync(path, '{"n":0}\n{"n":1}'); // a complete last record without its newline

@@ -14,7 +14,7 @@ import { checkComparisonGraph, FIT_WARNING_UTILITY, fitUtilities, outcomesWithou
 import type { RawExample } from '../../report/types.js';
 import { summariseValues, type ValueSummary, valueContrasts } from '../../values/index.js';
 import type { AnalysisOptions } from '../types.js';
-import { examplesFrom } from './report-data.js';
+import { rawExampleCollector } from './report-data.js';
 
 /** Everything derived from one run's records. */
 export interface RunAnalysis {
@@ -42,8 +42,9 @@ export interface RunAnalysis {
 export interface PairwiseInput {
   readonly spec: RunSpec;
   readonly outcomeSet: OutcomeSet;
-  readonly plan: readonly PlannedPair[];
-  readonly records: readonly PreferenceRecord[];
+  /** Read once each (they may stream from disk), the plan twice with pseudo-labels. */
+  readonly plan: Iterable<PlannedPair>;
+  readonly records: Iterable<PreferenceRecord>;
   readonly options: AnalysisOptions;
   /** Triads asked as whole triads (the transitivity probe), scored on their own in coherence. */
   readonly probeTriads?: readonly (readonly [OutcomeId, OutcomeId, OutcomeId])[];
@@ -75,13 +76,22 @@ export function pseudoLabelTallies(fit: UtilityFit, asked: ReadonlySet<string>):
   return out;
 }
 
-/** Splits tallies into training and held-out pairs as planned. */
-export function splitTallies(plan: readonly PlannedPair[], records: readonly PreferenceRecord[]): { training: PairTally[]; holdout: PairTally[] } {
-  const holdoutKeys = new Set(plan.filter((p) => p.holdout).map((p) => pairKey(p.a, p.b)));
+/** Splits tallies into training and held-out pairs as planned; one pass over each of `plan` and `records`. */
+export function splitTallies(plan: Iterable<PlannedPair>, records: Iterable<PreferenceRecord>): { training: PairTally[]; holdout: PairTally[] } {
+  const holdoutKeys = new Set<string>();
+  for (const p of plan) if (p.holdout) holdoutKeys.add(pairKey(p.a, p.b));
   const training: PairTally[] = [];
   const holdout: PairTally[] = [];
   for (const tally of tallyRecords(records)) (holdoutKeys.has(pairKey(tally.a, tally.b)) ? holdout : training).push(tally);
   return { training, holdout };
+}
+
+/** `items` as they are iterated, each shown to `see` on the way (so one pass feeds two readers). */
+function* seen<T>(items: Iterable<T>, see: (item: T) => void): Generator<T, void, undefined> {
+  for (const item of items) {
+    see(item);
+    yield item;
+  }
 }
 
 /** Fits, analyses coherence and summarises values for one run. Deterministic given its inputs. */
@@ -89,8 +99,10 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
   const { spec, outcomeSet, plan, records, options } = input;
   const policy = options.policy ?? spec.analysis.policy;
   const ids = outcomeSet.outcomes.map((o) => o.id);
-  const { training, holdout } = splitTallies(plan, records);
   const unrecorded = spec.imported?.unrecorded ?? [];
+  // One pass over the records for the tallies and the raw examples: they may be read from disk.
+  const examples = rawExampleCollector(outcomeSet);
+  const { training, holdout } = splitTallies(plan, seen(records, examples.see));
   const rng = new Rng(`${spec.seed}|analysis`);
   const packedTraining = packTallies(training, ids, policy);
   // Outcomes the fit will leave without a utility (docs/method.md §12) are in no value's means.
@@ -114,7 +126,8 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
   let fit = fitUtilities(ids, packedTraining, fitOptions);
   let pseudo = 0;
   if (options.pseudoLabels ?? spec.analysis.pseudoLabels) {
-    const asked = new Set(plan.map((p) => pairKey(p.a, p.b)));
+    const asked = new Set<string>();
+    for (const p of plan) asked.add(pairKey(p.a, p.b));
     const extra = pseudoLabelTallies(fit, asked);
     pseudo = extra.length;
     fit = fitUtilities(ids, packTallies([...training, ...extra], ids, policy), { ...fitOptions, warmStart: fit });
@@ -133,7 +146,7 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
     rng.fork('coherence'),
   );
   const values = summariseValues(outcomeSet.outcomes, fit, { rng: rng.fork('values'), set: outcomeSet });
-  return { pseudoLabels: pseudo, training, holdout, fit, coherence, values, policy, outcomeSet, examples: examplesFrom(records, outcomeSet), unrecorded };
+  return { pseudoLabels: pseudo, training, holdout, fit, coherence, values, policy, outcomeSet, examples: examples.list(), unrecorded };
 }
 
 /** The fit as persisted in fit.json and printed by `utilscope fit --json` (docs/architecture.md §"External preference data"). */

@@ -65,19 +65,24 @@ function qualityFrom(tallies: readonly PairTally[], outcomeSet: OutcomeSet, unre
   };
 }
 
-/** Up to `limit` distinct raw answers that named no option, with the options as shown. */
-export function examplesFrom(records: readonly PreferenceRecord[], outcomeSet: OutcomeSet, limit = 12): RawExample[] {
+/**
+ * Collects up to `limit` distinct raw answers that named no option, with the options as shown, from
+ * records shown to `see` one at a time (in arrival order; the first `limit` distinct texts).
+ */
+export function rawExampleCollector(outcomeSet: OutcomeSet, limit = 12): { see(record: PreferenceRecord): void; list(): RawExample[] } {
   const textOf = new Map(outcomeSet.outcomes.map((o) => [o.id, o.text] as const));
   const out: RawExample[] = [];
   const seen = new Set<string>();
-  for (const r of records) {
-    if (out.length >= limit) break;
-    if (r.kind !== 'answer' || (r.choice !== 'refusal' && r.choice !== 'unparseable') || seen.has(r.raw)) continue;
-    seen.add(r.raw);
-    const [first, second] = r.order === 'ab' ? [r.a, r.b] : [r.b, r.a];
-    out.push({ first: textOf.get(first) ?? first, second: textOf.get(second) ?? second, raw: r.raw, choice: r.choice });
-  }
-  return out;
+  return {
+    see(r) {
+      if (out.length >= limit) return;
+      if (r.kind !== 'answer' || (r.choice !== 'refusal' && r.choice !== 'unparseable') || seen.has(r.raw)) return;
+      seen.add(r.raw);
+      const [first, second] = r.order === 'ab' ? [r.a, r.b] : [r.b, r.a];
+      out.push({ first: textOf.get(first) ?? first, second: textOf.get(second) ?? second, raw: r.raw, choice: r.choice });
+    },
+    list: () => [...out],
+  };
 }
 
 /** Everything the run report shows. */

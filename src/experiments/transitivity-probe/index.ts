@@ -12,6 +12,7 @@ import { analysePairwise, pairwiseDerived, type RunAnalysis } from '../pairwise/
 import { buildRunReportData } from '../pairwise/report-data.js';
 import { pairwiseSummary } from '../pairwise/summary.js';
 import type { Experiment, ExperimentContext } from '../types.js';
+import { TRANSITIVITY_PROBE_COMMAND } from './command.js';
 
 const configSchema = z.strictObject({
   kind: z.literal('transitivity-probe'),
@@ -41,7 +42,7 @@ export const transitivityProbeExperiment: Experiment<TransitivityProbeConfig, Ru
   identity: ['triads'],
   options: [{ flags: '--triads <n>', description: 'number of random triads (default 1000)' }],
   resolveConfig: (values) => ({ kind: 'transitivity-probe', triads: parseIntOption(values['triads'], '--triads', 1, 1000) }),
-  command: { name: 'probe transitivity', description: 'random triads, all three pairs in both orders: triad cycle probability' },
+  command: TRANSITIVITY_PROBE_COMMAND,
   runIdSuffix: '-probe',
   plannedPairs: (ctx) => 3 * ctx.config.triads,
   // Every triad in one round: one batch round-trip.
