@@ -185,6 +185,67 @@ export function triadMetricsOf(p: ArrayLike<number>, compiled: CompiledTriangles
   };
 }
 
+/** The state of a P̂ against ½: 0 below, 1 at, 2 above. */
+function stateOf(p: number): number {
+  return p < 0.5 ? 0 : p === 0.5 ? 1 : 2;
+}
+
+/**
+ * What `triadMetricsOf` decides about one triangle depends only on whether each of p_xy, p_yz, p_xz
+ * lies below, at or above ½: per state 9·s_xy + 3·s_yz + s_xz (0 below, 1 at, 2 above), whether it
+ * is a majority 3-cycle, whether stochastic transitivity is checked on it, and whether the check
+ * finds a weak violation. Read off `triadMetricsOf` itself, one triangle per state, so the two never
+ * disagree; the exact floors and the replicate sweep use these tables.
+ */
+export const TRIAD_STATE_VERDICTS = (() => {
+  const cyclic = new Uint8Array(27);
+  const check = new Uint8Array(27);
+  const weak = new Uint8Array(27);
+  const value = [0.25, 0.5, 0.75];
+  const one: CompiledTriangles = { count: 1, pair: Int32Array.of(0, 1, 2), flip: new Uint8Array(3) };
+  for (let s = 0; s < 27; s++) {
+    const metrics = triadMetricsOf(Float64Array.of(value[Math.floor(s / 9)] as number, value[Math.floor(s / 3) % 3] as number, value[s % 3] as number), one);
+    cyclic[s] = metrics.cyclicTriangles;
+    check[s] = metrics.transitivityChecks;
+    weak[s] = metrics.transitivityChecks > 0 && metrics.weakViolationRate > 0 ? 1 : 0;
+  }
+  return { cyclic, check, weak };
+})();
+
+/**
+ * The replicate form of `triadMetricsOf` (docs/method.md §5.2–5.4): into `out` the sum of cycle
+ * probabilities, the majority 3-cycles, the transitivity checks and the weak violations, with the
+ * same arithmetic and verdicts, and none of the moderate/strong rates. O(triangles); allocates nothing.
+ */
+export function sweepTriads(p: ArrayLike<number>, compiled: CompiledTriangles, out: Float64Array): void {
+  const { count, pair, flip } = compiled;
+  const { cyclic, check, weak } = TRIAD_STATE_VERDICTS;
+  let sum = 0;
+  let cycles = 0;
+  let checks = 0;
+  let violations = 0;
+  for (let t = 0; t < count; t++) {
+    const kxy = pair[3 * t] as number;
+    const kyz = pair[3 * t + 1] as number;
+    const kxz = pair[3 * t + 2] as number;
+    const vxy = kxy < 0 ? 0.5 : (p[kxy] as number);
+    const vyz = kyz < 0 ? 0.5 : (p[kyz] as number);
+    const vxz = kxz < 0 ? 0.5 : (p[kxz] as number);
+    const pxy = kxy >= 0 && flip[3 * t] === 1 ? 1 - vxy : vxy;
+    const pyz = kyz >= 0 && flip[3 * t + 1] === 1 ? 1 - vyz : vyz;
+    const pxz = kxz >= 0 && flip[3 * t + 2] === 1 ? 1 - vxz : vxz;
+    sum += triadCycleProbability(pxy, pyz, pxz);
+    const state = 9 * stateOf(pxy) + 3 * stateOf(pyz) + stateOf(pxz);
+    cycles += cyclic[state] as number;
+    checks += check[state] as number;
+    violations += weak[state] as number;
+  }
+  out[0] = sum;
+  out[1] = cycles;
+  out[2] = checks;
+  out[3] = violations;
+}
+
 /**
  * Triads whose three pairs are all asked and untied (P̂ ≠ ½), and how many of those are circular
  * (their majority preferences form a directed 3-cycle): the Kendall–Babington Smith count restricted
@@ -391,14 +452,15 @@ export function coefficientOfConsistence(d: number, n: number): number {
   return 1 - (24 * d) / (n % 2 === 1 ? n ** 3 - n : n ** 3 - 4 * n);
 }
 
-/** Mean |P̂ − ½| and mean max(P̂, 1 − P̂) over asked pairs. */
-export function decisiveness(estimates: readonly PairEstimate[]): { meanAbsDeviation: number; meanMajorityShare: number } {
-  if (estimates.length === 0) return { meanAbsDeviation: Number.NaN, meanMajorityShare: Number.NaN };
+/** Mean |P̂ − ½| and mean max(P̂, 1 − P̂) over asked pairs (`p`: P̂ per pair). O(pairs). */
+export function decisiveness(p: ArrayLike<number>): { meanAbsDeviation: number; meanMajorityShare: number } {
+  if (p.length === 0) return { meanAbsDeviation: Number.NaN, meanMajorityShare: Number.NaN };
   let dev = 0;
   let major = 0;
-  for (const e of estimates) {
-    dev += Math.abs(e.p - 0.5);
-    major += Math.max(e.p, 1 - e.p);
+  for (let k = 0; k < p.length; k++) {
+    const value = p[k] as number;
+    dev += Math.abs(value - 0.5);
+    major += Math.max(value, 1 - value);
   }
-  return { meanAbsDeviation: dev / estimates.length, meanMajorityShare: major / estimates.length };
+  return { meanAbsDeviation: dev / p.length, meanMajorityShare: major / p.length };
 }

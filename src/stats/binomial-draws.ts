@@ -1,0 +1,168 @@
+/**
+ * Repeated binomial draws for a fixed list of (trials, probability) slots: the answers of every
+ * pair of a design, redrawn once per simulation or bootstrap replicate (docs/method.md §5.11–5.12).
+ * The per-slot work that does not depend on the uniforms is done once, by `prepareBinomialDraws`,
+ * so a replicate costs O(1) expected time per slot whatever the number of trials (10 or 10⁹) and
+ * allocates nothing.
+ *
+ * Per slot, with p ≤ ½ (for p > ½ the failures are drawn and subtracted from n):
+ * - n = 0, p = 0 or p = 1: a constant, no uniform;
+ * - npq ≤ INVERSION_VARIANCE_MAX: inversion of the CDF by a search that starts at the mode
+ *   (Kemp 1986, "A modal method for generating binomial variables", Commun. Statist. 15): one
+ *   uniform, and about 0.8·√(npq) + 1 steps of the PMF recurrence, from P(X = m) and P(X ≤ m) computed
+ *   once (`binomialPmf`);
+ * - larger: BTRS, transformed rejection with squeeze (W. Hörmann, "The generation of binomial
+ *   random variates", J. Statist. Comput. Simul. 46, 1993): two uniforms per try, about 1.15 tries,
+ *   the log-density ratio through Stirling remainders so it stays accurate at n = 10⁹.
+ * Both are exact in distribution (up to rounding of the PMF); neither draws the same stream as
+ * `sampleBinomial` (one uniform per trial below 65 trials), which stays for the callers that pin it.
+ * Units: counts of successes. Failure modes: a slot with n not a non-negative integer or p outside
+ * [0, 1] throws RangeError at preparation.
+ */
+import type { RandomSource } from './binomial.js';
+import { binomialPmf, stirlingRemainder } from './binomial-pmf.js';
+
+/** Slots whose variance npq is at most this are drawn by modal inversion, the rest by BTRS (Hörmann recommends BTRS from npq ≈ 10 on). */
+export const INVERSION_VARIANCE_MAX = 16;
+
+const CONSTANT = 0;
+const INVERSION = 1;
+const REJECTION = 2;
+
+/** What `drawBinomials` needs per slot, computed once. */
+export interface PreparedBinomialDraws {
+  readonly slots: number;
+  readonly kind: Uint8Array;
+  /** 1 when the slot draws failures (p > ½): the result is n − draw. */
+  readonly flipped: Uint8Array;
+  readonly trials: Float64Array;
+  /** min(p, 1 − p). */
+  readonly prob: Float64Array;
+  /** The constant value (CONSTANT slots) or the mode m (INVERSION slots) or m = ⌊(n + 1)p⌋ (REJECTION slots). */
+  readonly mode: Float64Array;
+  /** INVERSION: P(X = m); REJECTION: the constant part of the log acceptance bound. */
+  readonly atMode: Float64Array;
+  /** INVERSION: P(X ≤ m); REJECTION: unused. */
+  readonly belowMode: Float64Array;
+}
+
+/** Prepares slots k = 0 … n.length − 1 drawing Binomial(n[k], p[k]). O(slots · (1 + √(npq))) once. */
+export function prepareBinomialDraws(n: ArrayLike<number>, p: ArrayLike<number>): PreparedBinomialDraws {
+  const slots = n.length;
+  const kind = new Uint8Array(slots);
+  const flipped = new Uint8Array(slots);
+  const trials = new Float64Array(slots);
+  const prob = new Float64Array(slots);
+  const mode = new Float64Array(slots);
+  const atMode = new Float64Array(slots);
+  const belowMode = new Float64Array(slots);
+  for (let s = 0; s < slots; s++) {
+    const count = n[s] as number;
+    const chance = p[s] as number;
+    if (!(count >= 0) || !Number.isInteger(count)) throw new RangeError(`prepareBinomialDraws: trials must be a non-negative integer, got ${count}`);
+    if (!(chance >= 0 && chance <= 1)) throw new RangeError(`prepareBinomialDraws: probability must be in [0, 1], got ${chance}`);
+    trials[s] = count;
+    if (count === 0 || chance === 0 || chance === 1) {
+      kind[s] = CONSTANT;
+      mode[s] = chance === 1 ? count : 0;
+      continue;
+    }
+    const flip = chance > 0.5;
+    const small = flip ? 1 - chance : chance;
+    flipped[s] = flip ? 1 : 0;
+    prob[s] = small;
+    const variance = count * small * (1 - small);
+    if (variance <= INVERSION_VARIANCE_MAX) {
+      kind[s] = INVERSION;
+      const m = Math.floor((count + 1) * small);
+      const f = binomialPmf(m, count, small);
+      // P(X ≤ m) by summing down from the mode with the recurrence P(k − 1) = P(k)·k·q/((n − k + 1)·p); the terms fall geometrically.
+      let below = 0;
+      let term = f;
+      for (let k = m; k >= 0 && term > 0; k--) {
+        below += term;
+        if (term < below * 1e-17) break;
+        term *= (k * (1 - small)) / ((count - k + 1) * small);
+      }
+      mode[s] = m;
+      atMode[s] = f;
+      belowMode[s] = Math.min(1, below);
+    } else {
+      kind[s] = REJECTION;
+      const m = Math.floor((count + 1) * small);
+      const r = small / (1 - small);
+      mode[s] = m;
+      // The part of log P(k)/P(m) that does not depend on k (see drawRejection).
+      atMode[s] = (m + 0.5) * Math.log((m + 1) / (r * (count - m + 1))) + stirlingRemainder(m + 1) + stirlingRemainder(count - m + 1);
+    }
+  }
+  return { slots, kind, flipped, trials, prob, mode, atMode, belowMode };
+}
+
+/** One draw per slot into `out` (length ≥ slots). O(slots) expected; allocates nothing. */
+export function drawBinomials(prepared: PreparedBinomialDraws, source: RandomSource, out: Float64Array): void {
+  const { slots, kind, flipped, trials, mode } = prepared;
+  for (let s = 0; s < slots; s++) {
+    const k = kind[s];
+    if (k === CONSTANT) {
+      out[s] = mode[s] as number;
+      continue;
+    }
+    const draw = k === INVERSION ? drawInversion(prepared, s, source.next()) : drawRejection(prepared, s, source);
+    out[s] = flipped[s] === 1 ? (trials[s] as number) - draw : draw;
+  }
+}
+
+/** The smallest k with P(X ≤ k) > u, searching from the mode. */
+function drawInversion(prepared: PreparedBinomialDraws, s: number, u: number): number {
+  const n = prepared.trials[s] as number;
+  const p = prepared.prob[s] as number;
+  const ratio = p / (1 - p);
+  let k = prepared.mode[s] as number;
+  let f = prepared.atMode[s] as number;
+  let cdf = prepared.belowMode[s] as number;
+  if (cdf > u) {
+    // Down: while P(X ≤ k − 1) = cdf − f still exceeds u.
+    while (k > 0 && cdf - f > u) {
+      cdf -= f;
+      f *= k / ((n - k + 1) * ratio);
+      k--;
+    }
+    return k;
+  }
+  // Up: until P(X ≤ k) exceeds u (rounding may leave the last few ulps short of 1: stop at n).
+  while (cdf <= u && k < n) {
+    f *= ((n - k) * ratio) / (k + 1);
+    k++;
+    cdf += f;
+  }
+  return k;
+}
+
+/** BTRS (Hörmann 1993, algorithm BTRS) for p ≤ ½ and npq > INVERSION_VARIANCE_MAX. */
+function drawRejection(prepared: PreparedBinomialDraws, s: number, source: RandomSource): number {
+  const n = prepared.trials[s] as number;
+  const p = prepared.prob[s] as number;
+  const m = prepared.mode[s] as number;
+  const constant = prepared.atMode[s] as number;
+  const spq = Math.sqrt(n * p * (1 - p));
+  const b = 1.15 + 2.53 * spq;
+  const a = -0.0873 + 0.0248 * b + 0.01 * p;
+  const c = n * p + 0.5;
+  const vr = 0.92 - 4.2 / b;
+  const alpha = (2.83 + 5.1 / b) * spq;
+  const r = p / (1 - p);
+  for (;;) {
+    const u = source.next() - 0.5;
+    const v = source.next();
+    const us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + c);
+    // The squeeze: inside this box every k is accepted without evaluating the density.
+    if (us >= 0.07 && v <= vr) return k;
+    if (k < 0 || k > n) continue;
+    // log P(X = k) − log P(X = m) through ln j! = (j + ½)·ln(j + 1) − (j + 1) + ½·ln 2π + δ(j + 1): every
+    // logarithm is of a ratio near 1 or of O(1) size, so nothing of size n·ln n cancels.
+    const bound = constant + (n + 1) * Math.log((n - m + 1) / (n - k + 1)) + (k + 0.5) * Math.log((r * (n - k + 1)) / (k + 1)) - stirlingRemainder(k + 1) - stirlingRemainder(n - k + 1);
+    if (Math.log((v * alpha) / (a / (us * us) + b)) <= bound) return k;
+  }
+}
