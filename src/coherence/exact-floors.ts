@@ -92,7 +92,7 @@ export function floorAnswerMoments(design: CoherenceDesign, firstSlot: number): 
   const variance = new Float64Array(pairs);
   const state = new Float64Array(3 * pairs);
   const absDeviation = new Float64Array(pairs);
-  const profiles = new Map<string, AnswerProfile | undefined>();
+  const profiles = new Map<number, Map<number, AnswerProfile | undefined>>();
   let answered = 0;
   let complete = true;
   for (let k = 0; k < pairs; k++) {
@@ -108,9 +108,13 @@ export function floorAnswerMoments(design: CoherenceDesign, firstSlot: number): 
     answered++;
     mean[k] = (nAB * firstSlot + nBA * (1 - firstSlot)) / n;
     variance[k] = (firstSlot * (1 - firstSlot)) / n;
-    const key = `${nAB}|${nBA}`;
-    if (!profiles.has(key)) profiles.set(key, answerProfile(nAB, nBA, firstSlot));
-    const profile = profiles.get(key);
+    let byBA = profiles.get(nAB);
+    if (byBA === undefined) {
+      byBA = new Map();
+      profiles.set(nAB, byBA);
+    }
+    if (!byBA.has(nBA)) byBA.set(nBA, answerProfile(nAB, nBA, firstSlot));
+    const profile = byBA.get(nBA);
     if (profile === undefined) {
       complete = false;
       continue;
