@@ -98,6 +98,12 @@ export interface TournamentConsistence {
   readonly untiedCircularTriads: number;
 }
 
+/** What stands in for the coherence report when it was not computed (`fit --pairs --no-coherence`). */
+export interface CoherenceSkipped {
+  readonly v: typeof SCHEMA_VERSION;
+  readonly skipped: 'no-coherence';
+}
+
 export interface CoherenceReport {
   readonly v: typeof SCHEMA_VERSION;
   readonly definitions: Readonly<Record<string, string>>;

@@ -120,6 +120,7 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
       fit,
       ...(input.probeTriads ? { probeTriads: input.probeTriads } : {}),
       ...(options.floorSimulations !== undefined ? { floorSimulations: options.floorSimulations } : {}),
+      ...(options.floorCache ? { floorCache: options.floorCache } : {}),
     },
     rng.fork('coherence'),
   );
