@@ -21,7 +21,7 @@ import type { Rng } from '../core/rng.js';
 import { type InvalidAnswerPolicy, type Outcome, type OutcomeId, type PairTally, SCHEMA_VERSION, type UtilityFit } from '../core/types.js';
 import { quantileOfSorted } from '../stats/quantile.js';
 import { type CoherenceDesign, designFromTallies, designGraph, subDesign } from './design.js';
-import { type CoherenceHeadline, cachedCoherenceFloors, type FloorCache, type Floors, GRAPH_SIMULATIONS, sortedFinite } from './floors.js';
+import { type CoherenceHeadline, cachedCoherenceFloors, type FloorCache, type FloorMethod, type Floors, GRAPH_SIMULATIONS, sortedFinite } from './floors.js';
 import { cycleComponentsOf, feedbackArcs, majorityScratch, shortestCycleFrom } from './majority-graph.js';
 import { circularTriadCount, coefficientOfConsistence, decisiveness, type TriadMetrics, triadMetrics, triadMetricsOf, untiedTriadCounts } from './metrics.js';
 import { type CoherenceSetup, simulateHeadlines } from './replicates.js';
@@ -130,6 +130,16 @@ export interface CoherenceReport {
   readonly clusters: readonly ClusterCoherence[];
 }
 
+/** How each floor is obtained when every answer distribution can be tabulated (always for a coin flip). */
+const TYPICAL_FLOOR_METHODS: Readonly<Record<keyof CoherenceHeadline, FloorMethod>> = {
+  cycleProbability: 'exact',
+  cyclicTriangleShare: 'exact',
+  weakTransitivityViolations: 'ratio-of-expectations',
+  largestComponent: 'simulated',
+  feedbackArcShare: 'simulated',
+  decisiveness: 'exact',
+};
+
 /** The words for `definitions.intervals`, with the replicate counts used. */
 export function intervalsDefinition(replicates: number): string {
   return (
@@ -148,12 +158,26 @@ export const COHERENCE_DEFINITIONS: Readonly<Record<string, string>> = {
   largestComponent: 'outcomes in the largest strongly connected component of the majority graph (1 = no cycles)',
   feedbackArcShare: 'share of asked pairs whose majority must flip to make the graph acyclic (Eades–Lin–Smyth greedy, an upper bound on the minimum)',
   decisiveness: 'mean |P̂ − ½| over asked pairs',
-  floors:
-    'the same metric for respondents without preferences on the same pairs and answer counts: a fair coin, and a coin biased to the first slot at the observed rate. ' +
-    'cycleProbability, cyclicTriangleShare and decisiveness are exact (mean and variance in closed form, range mean ± 1.645 sd); weakTransitivityViolations is the ratio of the exact expected violations and checks (delta-method range); ' +
-    `largestComponent and feedbackArcShare are simulated (mean and 5th–95th percentiles of the first ${GRAPH_SIMULATIONS} simulations); each floor's method says which`,
+  floors: floorsDefinition([], GRAPH_SIMULATIONS),
   intervals: intervalsDefinition(200),
 };
+
+/**
+ * The words for `definitions.floors`: the respondents, and which floors are exact, which a ratio of
+ * exact expectations and which simulated — `simulated` when any of `floors` simulated it, the
+ * typical method without floors; `simulations` is the count the simulated ones used.
+ */
+export function floorsDefinition(floors: readonly Floors[], simulations: number): string {
+  const keys = Object.keys(TYPICAL_FLOOR_METHODS) as (keyof CoherenceHeadline)[];
+  const methodOf = (key: keyof CoherenceHeadline): FloorMethod => (floors.some((f) => f[key].method === 'simulated') ? 'simulated' : (floors[0]?.[key].method ?? TYPICAL_FLOOR_METHODS[key]));
+  const named = (method: FloorMethod) => keys.filter((k) => methodOf(k) === method).join(', ');
+  const parts = [
+    named('exact') && `${named('exact')} exact (mean and variance in closed form, range mean ± 1.645 sd)`,
+    named('ratio-of-expectations') && `${named('ratio-of-expectations')} the ratio of the exact expected violations and checks (delta-method range)`,
+    named('simulated') && `${named('simulated')} simulated (mean and 5th–95th percentiles of ${simulations} seeded simulations)`,
+  ].filter(Boolean);
+  return `the same metric for respondents without preferences on the same pairs and answer counts: a fair coin, and a coin biased to the first slot at the observed rate; ${parts.join('; ')}`;
+}
 
 /** The words for `definitions.triangles`: every triangle, or the sample. */
 export function trianglesDefinition(total: number, used: number): string {
@@ -378,9 +402,16 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     ];
   });
 
+  const coinFlip = floorsOf(setup, 0.5, simulations, floorsRng.fork('coin'));
+  const positionBias = ordersKnown ? floorsOf(setup, biasRate, simulations, floorsRng.fork('bias')) : undefined;
   return {
     v: SCHEMA_VERSION,
-    definitions: { ...COHERENCE_DEFINITIONS, intervals: intervalsDefinition(replicates), triangles: trianglesDefinition(setup.triangles.total, setup.triangles.count) },
+    definitions: {
+      ...COHERENCE_DEFINITIONS,
+      floors: floorsDefinition(positionBias ? [coinFlip, positionBias] : [coinFlip], Math.min(simulations, GRAPH_SIMULATIONS)),
+      intervals: intervalsDefinition(replicates),
+      triangles: trianglesDefinition(setup.triangles.total, setup.triangles.count),
+    },
     pairs: design.pairs,
     ties,
     headline: main.headline,
@@ -394,11 +425,7 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     ...(n >= 3 && design.pairs === (n * (n - 1)) / 2 ? { tournament: tournamentConsistence(setup, ties) } : {}),
     decisiveness: decisiveness(design.estimate),
     orderEffects: order,
-    floors: {
-      simulations,
-      coinFlip: floorsOf(setup, 0.5, simulations, floorsRng.fork('coin')),
-      ...(ordersKnown ? { positionBias: floorsOf(setup, biasRate, simulations, floorsRng.fork('bias')), positionBiasRate: biasRate } : {}),
-    },
+    floors: { simulations, coinFlip, ...(positionBias ? { positionBias, positionBiasRate: biasRate } : {}) },
     clusters,
   };
 }

@@ -54,7 +54,8 @@ describe('FloorCache', () => {
 
   it('keeps at most its capacity, dropping the oldest', () => {
     const cache = createFloorCache(2);
-    for (let extra = 0; extra < 3; extra++) analyseCoherence({ ...input, outcomes: outcomes.map((o) => ({ ...o, clusters: [] })), tallies: tallies(() => 2, 4 + extra), floorCache: cache }, new Rng(5));
+    for (let extra = 0; extra < 3; extra++)
+      analyseCoherence({ ...input, outcomes: outcomes.map((o) => ({ ...o, clusters: [] })), tallies: tallies(() => 2, 4 + extra), floorCache: cache }, new Rng(5));
     expect(cache.entries.size).toBe(2);
   });
 });
