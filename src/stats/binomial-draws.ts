@@ -1,36 +1,44 @@
 /**
  * Repeated binomial draws for a fixed list of (trials, probability) slots: the answers of every
  * pair of a design, redrawn once per simulation or bootstrap replicate (docs/method.md §5.11–5.12).
- * The per-slot work that does not depend on the uniforms is done once, by `prepareBinomialDraws`,
- * so a replicate costs O(1) expected time per slot whatever the number of trials (10 or 10⁹) and
- * allocates nothing.
+ * The per-slot work that does not depend on the uniforms is done once, by `prepareBinomialDraws`
+ * (once per distinct (n, p): a design repeats them a great deal), so a replicate costs O(1)
+ * expected time per slot whatever the number of trials (10 or 10⁹) and allocates nothing.
  *
  * Per slot, with p ≤ ½ (for p > ½ the failures are drawn and subtracted from n):
  * - n = 0, p = 0 or p = 1: a constant, no uniform;
  * - npq ≤ INVERSION_VARIANCE_MAX: inversion of the CDF by a search that starts at the mode
  *   (Kemp 1986, "A modal method for generating binomial variables", Commun. Statist. 15): one
- *   uniform, and about 0.8·√(npq) + 1 steps of the PMF recurrence, from P(X = m) and P(X ≤ m) computed
- *   once (`binomialPmf`);
+ *   uniform and about 0.8·√(npq) + 1 steps, over a PMF table (`binomialPmf`) for n ≤ 256 and by the
+ *   PMF recurrence above;
  * - larger: BTRS, transformed rejection with squeeze (W. Hörmann, "The generation of binomial
  *   random variates", J. Statist. Comput. Simul. 46, 1993): two uniforms per try, about 1.15 tries,
  *   the log-density ratio through Stirling remainders so it stays accurate at n = 10⁹.
- * Both are exact in distribution (up to rounding of the PMF and the inversion's 32-bit uniform); neither draws the same stream as
- * `sampleBinomial` (one uniform per trial below 65 trials), which stays for the callers that pin it.
- * Units: counts of successes. Failure modes: a slot with n not a non-negative integer or p outside
- * [0, 1] throws RangeError at preparation.
+ * Both read 32-bit uniforms and are exact in distribution up to the rounding of the PMF and the 2⁻³²
+ * grid of the uniforms (each outcome's probability within about 2·10⁻¹⁰, far below any simulation
+ * error here). Neither draws the same stream as `sampleBinomial` (one uniform per trial below 65
+ * trials), which stays for the callers that pin it. Units: counts of successes. Failure modes: a
+ * slot with n not a non-negative integer or p outside [0, 1] throws RangeError at preparation.
  */
-import type { RandomSource } from './binomial.js';
 import { binomialPmf, stirlingRemainder } from './binomial-pmf.js';
 
 /** Slots whose variance npq is at most this are drawn by modal inversion, the rest by BTRS (Hörmann recommends BTRS from npq ≈ 10 on). */
 export const INVERSION_VARIANCE_MAX = 16;
 
+/**
+ * Inversion slots of at most this many trials read their PMF from a table shared by every slot with
+ * the same (n, p), up to TABLE_ENTRIES_MAX entries in all, so the search adds and compares without
+ * dividing; the others step the PMF recurrence.
+ */
+const TABULATED_TRIALS_MAX = 256;
+const TABLE_ENTRIES_MAX = 1 << 22;
+
 const CONSTANT = 0;
 const INVERSION = 1;
 const REJECTION = 2;
 
-/** What the draws read: 53-bit uniforms in [0, 1) for the rejection method, 32-bit words for the inversion (utilscope's `Rng` fits). */
-export interface UniformSource extends RandomSource {
+/** What the draws read: uniform 32-bit words (utilscope's `Rng` fits). */
+export interface UniformSource {
   nextUint32(): number;
 }
 
@@ -52,6 +60,12 @@ export interface PreparedBinomialDraws {
   readonly atMode: Float64Array;
   /** INVERSION: P(X ≤ m); REJECTION: unused. */
   readonly belowMode: Float64Array;
+  /**
+   * INVERSION: where the slot's P(X = 0 … n) start in `table`, or −1 without a table; REJECTION:
+   * where its BTRS constants (b, a, c, v_r, α) start there.
+   */
+  readonly tableStart: Int32Array;
+  readonly table: Float64Array;
 }
 
 /** Prepares slots k = 0 … n.length − 1 drawing Binomial(n[k], p[k]). O(slots · (1 + √(npq))) once. */
@@ -65,6 +79,8 @@ export function prepareBinomialDraws(n: ArrayLike<number>, p: ArrayLike<number>)
   const mode = new Float64Array(slots);
   const atMode = new Float64Array(slots);
   const belowMode = new Float64Array(slots);
+  const tableStart = new Int32Array(slots).fill(-1);
+  const table: number[] = [];
   // Designs repeat (trials, probability) a great deal (every coin-flip slot of a design is the same): prepare each once.
   const seen = new Map<number, Map<number, number>>();
   const random: number[] = [];
@@ -94,6 +110,7 @@ export function prepareBinomialDraws(n: ArrayLike<number>, p: ArrayLike<number>)
       mode[s] = mode[same] as number;
       atMode[s] = atMode[same] as number;
       belowMode[s] = belowMode[same] as number;
+      tableStart[s] = tableStart[same] as number;
       continue;
     }
     byChance.set(chance, s);
@@ -118,6 +135,17 @@ export function prepareBinomialDraws(n: ArrayLike<number>, p: ArrayLike<number>)
       mode[s] = m;
       atMode[s] = f;
       belowMode[s] = Math.min(1, below);
+      if (count <= TABULATED_TRIALS_MAX && table.length + count + 1 <= TABLE_ENTRIES_MAX) {
+        tableStart[s] = table.length;
+        let cdf = 0;
+        for (let k = 0; k <= count; k++) {
+          const value = binomialPmf(k, count, small);
+          table.push(value);
+          if (k <= m) cdf += value;
+        }
+        // The table's own sum, so the search's steps and its start agree to the last ulp.
+        belowMode[s] = Math.min(1, cdf);
+      }
     } else {
       kind[s] = REJECTION;
       const m = Math.floor((count + 1) * small);
@@ -125,22 +153,22 @@ export function prepareBinomialDraws(n: ArrayLike<number>, p: ArrayLike<number>)
       mode[s] = m;
       // The part of log P(k)/P(m) that does not depend on k (see drawRejection).
       atMode[s] = (m + 0.5) * Math.log((m + 1) / (r * (count - m + 1))) + stirlingRemainder(m + 1) + stirlingRemainder(count - m + 1);
+      // Hörmann's constants: the hat's spread b, its shape a, its centre c, the squeeze v_r and the scale α.
+      const spq = Math.sqrt(variance);
+      const b = 1.15 + 2.53 * spq;
+      tableStart[s] = table.length;
+      table.push(b, -0.0873 + 0.0248 * b + 0.01 * small, count * small + 0.5, 0.92 - 4.2 / b, (2.83 + 5.1 / b) * spq);
     }
   }
-  return { slots, random: Int32Array.from(random), kind, flipped, trials, prob, odds, mode, atMode, belowMode };
+  return { slots, random: Int32Array.from(random), kind, flipped, trials, prob, odds, mode, atMode, belowMode, tableStart, table: Float64Array.from(table) };
 }
 
 /** 2⁻³²: a 32-bit word times this is a uniform on a grid of 2³² points in [0, 1). */
 const WORD = 2 ** -32;
 
-/**
- * One draw per slot into `out` (length ≥ slots): constants are written, every other slot drawn.
- * The inversion reads one 32-bit uniform, so each outcome's probability is exact to within 2⁻³²
- * (2·10⁻¹⁰), far below any simulation error here, at half the cost of a 53-bit one. O(slots)
- * expected; allocates nothing.
- */
+/** One draw per slot into `out` (length ≥ slots): constants are written, every other slot drawn. O(slots) expected; allocates nothing. */
 export function drawBinomials(prepared: PreparedBinomialDraws, source: UniformSource, out: Float64Array): void {
-  const { slots, random, kind, flipped, trials, odds, mode, atMode, belowMode } = prepared;
+  const { slots, random, kind, flipped, trials, odds, mode, atMode, belowMode, tableStart, table } = prepared;
   for (let s = 0; s < slots; s++) if (kind[s] === CONSTANT) out[s] = mode[s] as number;
   for (let j = 0; j < random.length; j++) {
     const s = random[j] as number;
@@ -149,6 +177,18 @@ export function drawBinomials(prepared: PreparedBinomialDraws, source: UniformSo
       // The smallest k with P(X ≤ k) > u, searching from the mode with P(k ± 1) from P(k).
       const u = source.nextUint32() * WORD;
       const n = trials[s] as number;
+      const start = tableStart[s] as number;
+      if (start >= 0) {
+        let k = mode[s] as number;
+        let cdf = belowMode[s] as number;
+        if (cdf > u) {
+          while (k > 0 && cdf - (table[start + k] as number) > u) cdf -= table[start + k--] as number;
+        } else {
+          while (cdf <= u && k < n) cdf += table[start + ++k] as number;
+        }
+        out[s] = flipped[s] === 1 ? n - k : k;
+        continue;
+      }
       const ratio = odds[s] as number;
       let k = mode[s] as number;
       let f = atMode[s] as number;
@@ -173,22 +213,22 @@ export function drawBinomials(prepared: PreparedBinomialDraws, source: UniformSo
   }
 }
 
-/** BTRS (Hörmann 1993, algorithm BTRS) for p ≤ ½ and npq > INVERSION_VARIANCE_MAX. */
-function drawRejection(prepared: PreparedBinomialDraws, s: number, source: RandomSource): number {
+/** BTRS (Hörmann 1993, algorithm BTRS) for p ≤ ½ and npq > INVERSION_VARIANCE_MAX, from 32-bit uniforms like the inversion. */
+function drawRejection(prepared: PreparedBinomialDraws, s: number, source: UniformSource): number {
   const n = prepared.trials[s] as number;
-  const p = prepared.prob[s] as number;
+  const r = prepared.odds[s] as number;
   const m = prepared.mode[s] as number;
   const constant = prepared.atMode[s] as number;
-  const spq = Math.sqrt(n * p * (1 - p));
-  const b = 1.15 + 2.53 * spq;
-  const a = -0.0873 + 0.0248 * b + 0.01 * p;
-  const c = n * p + 0.5;
-  const vr = 0.92 - 4.2 / b;
-  const alpha = (2.83 + 5.1 / b) * spq;
-  const r = p / (1 - p);
+  const at = prepared.tableStart[s] as number;
+  const table = prepared.table;
+  const b = table[at] as number;
+  const a = table[at + 1] as number;
+  const c = table[at + 2] as number;
+  const vr = table[at + 3] as number;
+  const alpha = table[at + 4] as number;
   for (;;) {
-    const u = source.next() - 0.5;
-    const v = source.next();
+    const u = source.nextUint32() * WORD - 0.5;
+    const v = source.nextUint32() * WORD;
     const us = 0.5 - Math.abs(u);
     const k = Math.floor(((2 * a) / us + b) * u + c);
     // The squeeze: inside this box every k is accepted without evaluating the density.
