@@ -380,6 +380,11 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
   const floorsRng = rng.fork('floors');
   const intervalsRng = rng.fork('intervals');
   const floorsOf = (on: CoherenceSetup, firstSlot: number, count: number, stream: Rng) => cachedCoherenceFloors(input.floorCache, on, firstSlot, count, stream);
+  // The whole set before the clusters: each stream is its own fork, so the order changes no number, and the big
+  // design's loops get the simulation code optimised before the many small cluster designs run it.
+  const intervals = bootstrapIntervals(setup, replicates, main.headline, intervalsRng.fork('all'));
+  const coinFlip = floorsOf(setup, 0.5, simulations, floorsRng.fork('coin'));
+  const positionBias = ordersKnown ? floorsOf(setup, biasRate, simulations, floorsRng.fork('bias')) : undefined;
   const clusterNames = [...new Set(input.outcomes.flatMap((o) => o.clusters))].sort();
   const clusters = clusterNames.flatMap((cluster): ClusterCoherence[] => {
     const members = input.outcomes.map((o, k) => (o.clusters.includes(cluster) ? k : -1)).filter((k) => k >= 0);
@@ -402,8 +407,6 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     ];
   });
 
-  const coinFlip = floorsOf(setup, 0.5, simulations, floorsRng.fork('coin'));
-  const positionBias = ordersKnown ? floorsOf(setup, biasRate, simulations, floorsRng.fork('bias')) : undefined;
   return {
     v: SCHEMA_VERSION,
     definitions: {
@@ -415,7 +418,7 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     pairs: design.pairs,
     ties,
     headline: main.headline,
-    intervals: bootstrapIntervals(setup, replicates, main.headline, intervalsRng.fork('all')),
+    intervals,
     triads: { asked: main.triads, ...(probe ? { probe } : {}) },
     triangles: { total: setup.triangles.total, used: setup.triangles.count },
     components: { count: main.components.length, largest: main.headline.largestComponent, members: main.components.map((c) => c.map((k) => ids[k] as OutcomeId)) },
