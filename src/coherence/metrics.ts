@@ -182,6 +182,7 @@ export const TRIAD_STATE_VERDICTS = (() => {
 export function sweepTriads(p: ArrayLike<number>, compiled: CompiledTriangles, out: Float64Array): void {
   const { count, pair, flip } = compiled;
   const { cyclic, check, weak } = TRIAD_STATE_VERDICTS;
+  out.fill(0);
   let sum = 0;
   let cycles = 0;
   let checks = 0;
@@ -201,11 +202,13 @@ export function sweepTriads(p: ArrayLike<number>, compiled: CompiledTriangles, o
     cycles += cyclic[state] as number;
     checks += check[state] as number;
     violations += weak[state] as number;
+    // Stored inside the loop: V8 compiles it while the first call runs and reuses that code on every
+    // later call, so a store after the loop would fall back to the interpreter on each call.
+    out[0] = sum;
+    out[1] = cycles;
+    out[2] = checks;
+    out[3] = violations;
   }
-  out[0] = sum;
-  out[1] = cycles;
-  out[2] = checks;
-  out[3] = violations;
 }
 
 /**

@@ -10,7 +10,7 @@
  * typed adjacency. Cost per replicate O(pairs + triangles), plus O(pairs + outcomes²) for a graph one.
  */
 import type { Rng } from '../core/rng.js';
-import { drawBinomials, prepareBinomialDraws } from '../stats/binomial-draws.js';
+import { drawBinomials, prepareBinomialDraws, writeConstantDraws } from '../stats/binomial-draws.js';
 import type { CoherenceDesign, DesignGraph } from './design.js';
 import { feedbackArcs, largestComponentSize, type MajorityScratch } from './majority-graph.js';
 import { sweepTriads } from './metrics.js';
@@ -73,26 +73,22 @@ export function simulateHeadlines(setup: CoherenceSetup, respondent: Respondent,
   chance.set(respondent.chanceBA, pairs);
   const prepared = prepareBinomialDraws(trials, chance);
   const wins = new Float64Array(2 * pairs);
+  writeConstantDraws(prepared, wins);
+  // Per pair, a's wins among the answers kept fixed, and all its answers (0: none, P̂ reads ½). A division, not a
+  // product with 1/total: P̂ = ½ exactly must stay a tie.
+  const fixedWins = new Float64Array(pairs);
+  const totals = new Float64Array(pairs);
+  for (let k = 0; k < pairs; k++) {
+    totals[k] = (design.validAB[k] as number) + (design.validBA[k] as number) + (respondent.keepInvalid ? (design.fixedTotal[k] as number) : 0);
+    fixedWins[k] = respondent.keepInvalid ? (design.fixedWins[k] as number) : 0;
+  }
   const p = new Float64Array(pairs);
   const sweep = new Float64Array(4);
+  const tally = new Float64Array(1);
   const triangleCount = triangles.count;
   for (let r = 0; r < replicates; r++) {
     drawBinomials(prepared, rng, wins);
-    let answered = 0;
-    let deviation = 0;
-    for (let k = 0; k < pairs; k++) {
-      const fixedTotal = respondent.keepInvalid ? (design.fixedTotal[k] as number) : 0;
-      const total = (design.validAB[k] as number) + (design.validBA[k] as number) + fixedTotal;
-      if (total === 0) {
-        // No answers: P̂ reads ½ in triangles and the pair has no majority edge.
-        p[k] = 0.5;
-        continue;
-      }
-      const value = ((wins[k] as number) + (wins[pairs + k] as number) + (respondent.keepInvalid ? (design.fixedWins[k] as number) : 0)) / total;
-      p[k] = value;
-      answered++;
-      deviation += Math.abs(value - 0.5);
-    }
+    const answered = estimatesFromWins(wins, fixedWins, totals, p, tally);
     if (r < triadCount) {
       // The same numbers as triadMetricsOf's mean cycle probability, cyclic share and weak-violation rate.
       sweepTriads(p, triangles, sweep);
@@ -100,7 +96,7 @@ export function simulateHeadlines(setup: CoherenceSetup, respondent: Respondent,
       draws.cycleProbability[r] = triangleCount > 0 ? (sweep[0] as number) / triangleCount : Number.NaN;
       draws.cyclicTriangleShare[r] = triangleCount > 0 ? (sweep[1] as number) / triangleCount : Number.NaN;
       draws.weakTransitivityViolations[r] = checks > 0 ? (sweep[3] as number) / checks : Number.NaN;
-      draws.decisiveness[r] = answered > 0 ? deviation / answered : Number.NaN;
+      draws.decisiveness[r] = answered > 0 ? (tally[0] as number) / answered : Number.NaN;
     }
     if (r < graphCount) {
       draws.largestComponent[r] = graph.outcomeCount > 0 ? largestComponentSize(design, graph, p, scratch) : 0;
@@ -108,4 +104,29 @@ export function simulateHeadlines(setup: CoherenceSetup, respondent: Respondent,
     }
   }
   return draws;
+}
+
+/**
+ * P̂ per pair from the drawn wins in both orders (slots k and pairs + k) and the fixed ones; a pair
+ * without answers reads ½ (no majority edge). Returns the answered pairs; Σ|P̂ − ½| goes into
+ * `deviation[0]`, updated inside the loop: V8 compiles this loop while the first call runs it and
+ * reuses that code on every later call, so a store after the loop would fall back to the
+ * interpreter on each call.
+ */
+function estimatesFromWins(wins: Float64Array, fixedWins: Float64Array, totals: Float64Array, p: Float64Array, deviation: Float64Array): number {
+  const pairs = p.length;
+  let answered = 0;
+  let sum = 0;
+  deviation[0] = 0;
+  for (let k = 0; k < pairs; k++) {
+    const total = totals[k] as number;
+    const value = total > 0 ? ((wins[k] as number) + (wins[pairs + k] as number) + (fixedWins[k] as number)) / total : 0.5;
+    p[k] = value;
+    if (total > 0) {
+      answered++;
+      sum += Math.abs(value - 0.5);
+      deviation[0] = sum;
+    }
+  }
+  return answered;
 }

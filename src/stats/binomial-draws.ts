@@ -166,10 +166,19 @@ export function prepareBinomialDraws(n: ArrayLike<number>, p: ArrayLike<number>)
 /** 2⁻³²: a 32-bit word times this is a uniform on a grid of 2³² points in [0, 1). */
 const WORD = 2 ** -32;
 
-/** One draw per slot into `out` (length ≥ slots): constants are written, every other slot drawn. O(slots) expected; allocates nothing. */
-export function drawBinomials(prepared: PreparedBinomialDraws, source: UniformSource, out: Float64Array): void {
-  const { slots, random, kind, flipped, trials, odds, mode, atMode, belowMode, tableStart, table } = prepared;
+/** Writes the constant slots' values into `out`, which `drawBinomials` then leaves alone: once per array of draws. */
+export function writeConstantDraws(prepared: PreparedBinomialDraws, out: Float64Array): void {
+  const { slots, kind, mode } = prepared;
   for (let s = 0; s < slots; s++) if (kind[s] === CONSTANT) out[s] = mode[s] as number;
+}
+
+/**
+ * One draw per random slot into `out` (length ≥ slots; the constant slots come from
+ * `writeConstantDraws`). O(random slots) expected; allocates nothing. One loop and nothing after
+ * it, so the code V8 compiles while the loop runs has seen everything the function does.
+ */
+export function drawBinomials(prepared: PreparedBinomialDraws, source: UniformSource, out: Float64Array): void {
+  const { random, kind, flipped, trials, odds, mode, atMode, belowMode, tableStart, table } = prepared;
   for (let j = 0; j < random.length; j++) {
     const s = random[j] as number;
     let draw: number;

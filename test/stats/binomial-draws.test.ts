@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { drawBinomials, INVERSION_VARIANCE_MAX, prepareBinomialDraws } from '../../src/stats/binomial-draws.js';
+import { drawBinomials, INVERSION_VARIANCE_MAX, prepareBinomialDraws, writeConstantDraws } from '../../src/stats/binomial-draws.js';
 import { binomialPmf } from '../../src/stats/binomial-pmf.js';
 
 /** `replicates` draws of `slots` identical slots (n, p). */
@@ -74,7 +74,7 @@ describe('drawBinomials', () => {
     }
   });
 
-  it('draws whole numbers within 0 … n, constants where there is nothing to draw, and the same values for the same seed (property)', () => {
+  it('draws whole numbers within 0 … n, writes constants where there is nothing to draw, and the same values for the same seed (property)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.oneof(fc.integer({ min: 0, max: 80 }), fc.integer({ min: 0, max: 1e7 })), fc.oneof(fc.constantFrom(0, 1, 0.5), fc.double({ min: 0, max: 1, noNaN: true }))), {
@@ -89,6 +89,8 @@ describe('drawBinomials', () => {
           );
           const first = new Float64Array(slots.length);
           const second = new Float64Array(slots.length);
+          writeConstantDraws(prepared, first);
+          writeConstantDraws(prepared, second);
           drawBinomials(prepared, new Rng(seed), first);
           drawBinomials(prepared, new Rng(seed), second);
           expect(second).toEqual(first);
