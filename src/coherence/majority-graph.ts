@@ -31,6 +31,9 @@ export interface MajorityScratch {
   readonly inDegree: Int32Array;
   readonly delta: Float64Array;
   readonly alive: Uint8Array;
+  /** The live outcomes as a list in index order (next[n] is the head), so the largest-difference scan skips removed ones. */
+  readonly nextAlive: Int32Array;
+  readonly previousAlive: Int32Array;
   readonly order: Int32Array;
   readonly position: Int32Array;
   readonly sinks: Int32Array;
@@ -56,6 +59,8 @@ export function majorityScratch(outcomeCount: number, pairs: number): MajoritySc
     inDegree: new Int32Array(n),
     delta: new Float64Array(n),
     alive: new Uint8Array(n),
+    nextAlive: new Int32Array(n + 1),
+    previousAlive: new Int32Array(n + 1),
     order: new Int32Array(n),
     position: new Int32Array(n),
     // Degrees only fall, so a node becomes a sink (a source) at most once: n slots each suffice.
@@ -181,7 +186,7 @@ export function shortestCycleFrom(design: CoherenceDesign, graph: DesignGraph, p
  */
 export function feedbackArcs(design: CoherenceDesign, graph: DesignGraph, p: ArrayLike<number>, scratch: MajorityScratch): { arcs: number; weight: number } {
   const n = graph.outcomeCount;
-  const { outDegree, inDegree, delta, alive, order, position, sinks, sources, edgeFrom, edgeWeight } = scratch;
+  const { outDegree, inDegree, delta, alive, nextAlive, previousAlive, order, position, sinks, sources, edgeFrom, edgeWeight } = scratch;
   const { start, byPairNeighbour, byPairPair } = graph;
   outDegree.fill(0);
   inDegree.fill(0);
@@ -203,6 +208,12 @@ export function feedbackArcs(design: CoherenceDesign, graph: DesignGraph, p: Arr
     delta[to] = (delta[to] as number) - w;
   }
   alive.fill(1);
+  // A circular list through the sentinel n: n → 0 → 1 → … → n − 1 → n.
+  for (let v = 0; v <= n; v++) {
+    nextAlive[v] = v === n ? (n > 0 ? 0 : n) : v + 1;
+    previousAlive[v] = v === 0 ? n : v - 1;
+  }
+  previousAlive[n] = n > 0 ? n - 1 : n;
   let remaining = n;
   let front = 0;
   let back = n;
@@ -214,6 +225,10 @@ export function feedbackArcs(design: CoherenceDesign, graph: DesignGraph, p: Arr
   }
   const remove = (v: number): void => {
     alive[v] = 0;
+    const before = previousAlive[v] as number;
+    const after = nextAlive[v] as number;
+    nextAlive[before] = after;
+    previousAlive[after] = before;
     remaining--;
     // Out-edges first, then in-edges, each in pair order.
     const end = start[v + 1] as number;
@@ -256,8 +271,9 @@ export function feedbackArcs(design: CoherenceDesign, graph: DesignGraph, p: Arr
     if (remaining === 0) break;
     let best = -1;
     let bestDelta = Number.NEGATIVE_INFINITY;
-    for (let v = 0; v < n; v++) {
-      if (alive[v] && (delta[v] as number) > bestDelta) {
+    // In index order over the live outcomes only: the first of equal differences wins, as it always has.
+    for (let v = nextAlive[n] as number; v !== n; v = nextAlive[v] as number) {
+      if ((delta[v] as number) > bestDelta) {
         best = v;
         bestDelta = delta[v] as number;
       }
