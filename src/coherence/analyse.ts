@@ -2,17 +2,19 @@
  * The coherence report of a run (docs/method.md §5), with a floor beside every headline number: the
  * value a respondent *without* preferences would get under the same design (same pairs, same
  * answer counts per order) — a coin flip, and a respondent that only has a position bias equal to
- * the observed first-slot rate — by seeded simulation. Critics showed coherence can look high on
- * meaningless outcomes; the floors make that visible.
+ * the observed first-slot rate — exact where a closed form exists and by seeded simulation where
+ * not (`floors.ts`). Critics showed coherence can look high on meaningless outcomes; the floors make
+ * that visible.
  *
  * Every headline number also gets a 95% interval from a seeded parametric bootstrap: the answers of
  * each asked pair are redrawn from its own P̂ per presentation order on the same design, which is
  * the floor simulation with P̂ in place of ½ — how far the numbers move with the sampling noise of
  * the answers alone.
  *
- * Phases: tallies → P̂ per asked pair → majority graph → triads, components, cycles, feedback
- * arcs, decisiveness, order effects → ranking distance from the fit → floors and intervals → per
- * cluster (headline, both floors, intervals).
+ * Phases: tallies → the design (P̂ and answers per order per asked pair, typed arrays) → its
+ * adjacency and triangles (all, or a sample on a dense design) → triads, components, cycles,
+ * feedback arcs, decisiveness, order effects → ranking distance from the fit → intervals and floors
+ * of the whole set → per cluster (headline, both floors, intervals).
  * Pure and deterministic given the Rng. Output is plain JSON (written to coherence.json).
  */
 
