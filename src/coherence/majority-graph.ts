@@ -210,10 +210,9 @@ export function feedbackArcs(design: CoherenceDesign, graph: DesignGraph, p: Arr
   alive.fill(1);
   // A circular list through the sentinel n: n → 0 → 1 → … → n − 1 → n.
   for (let v = 0; v <= n; v++) {
-    nextAlive[v] = v === n ? (n > 0 ? 0 : n) : v + 1;
-    previousAlive[v] = v === 0 ? n : v - 1;
+    nextAlive[v] = (v + 1) % (n + 1);
+    previousAlive[v] = (v + n) % (n + 1);
   }
-  previousAlive[n] = n > 0 ? n - 1 : n;
   let remaining = n;
   let front = 0;
   let back = n;

@@ -64,17 +64,17 @@ function timeProcess(args: readonly string[], runs: number): { seconds: number; 
 
 export default async function benchFitPairs(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'utilscope-fit-pairs-'));
-  const fit = (files: { outcomes: string; pairs: string }, ...extra: string[]) => ['fit', '--outcomes', files.outcomes, '--pairs', files.pairs, '--json', ...extra];
+  const fitArgs = (files: { outcomes: string; pairs: string }, ...extra: string[]) => ['fit', '--outcomes', files.outcomes, '--pairs', files.pairs, '--json', ...extra];
   console.log('| case | wall s (median) | peak RSS MB |');
   console.log('|---|---:|---:|');
   const row = (label: string, t: { seconds: number; peakMB: number }) => console.log(`| ${label} | ${t.seconds.toFixed(2)} | ${t.peakMB.toFixed(0)} |`);
   const mid = writeDesign(dir, 'mid', 510, 10_000, 20, 8);
-  row('510 outcomes × 10,000 pairs × 20 answers, coherence with floors and intervals', timeProcess(fit(mid), 5));
-  row('the same, --no-coherence (the fit alone)', timeProcess(fit(mid, '--no-coherence'), 5));
+  row('510 outcomes × 10,000 pairs × 20 answers, coherence with floors and intervals', timeProcess(fitArgs(mid), 5));
+  row('the same, --no-coherence (the fit alone)', timeProcess(fitArgs(mid, '--no-coherence'), 5));
   const ten = writeDesign(dir, 'ten', 510, 10_000, 10, 8);
   const billion = writeDesign(dir, 'billion', 510, 10_000, 1e9, 8);
-  row('510 × 10,000, 10 answers per pair', timeProcess(fit(ten), 3));
-  row('510 × 10,000, 10⁹ answers per pair', timeProcess(fit(billion), 3));
+  row('510 × 10,000, 10 answers per pair', timeProcess(fitArgs(ten), 3));
+  row('510 × 10,000, 10⁹ answers per pair', timeProcess(fitArgs(billion), 3));
   const dense = writeDesign(dir, 'dense', 2000, 1_000_000, 20, 8);
-  row('2,000 outcomes × 1,000,000 pairs × 20 answers (triangles sampled)', timeProcess(fit(dense), 1));
+  row('2,000 outcomes × 1,000,000 pairs × 20 answers (triangles sampled)', timeProcess(fitArgs(dense), 1));
 }
