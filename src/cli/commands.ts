@@ -178,6 +178,7 @@ export function commandTable(experiments: TableExperiments): readonly CommandSpe
         { flags: '--unparseable <policy>', description: 'exclude or half (run folders only)' },
         { flags: '--intervals <method>', description: 'laplace (default) or bootstrap (seeded, 200 refits)' },
         { flags: '--pseudo-labels', description: 'add confident predictions on unasked pairs as hard labels and refit' },
+        { flags: '--no-coherence', description: 'with --pairs: the fit alone, without coherence, its floors and intervals (the JSON says coherence was skipped)' },
         { flags: '--json', description: 'print the fit as JSON to stdout' },
       ],
       action: async ([dir], flags, env) => {
@@ -189,10 +190,13 @@ export function commandTable(experiments: TableExperiments): readonly CommandSpe
         let json: FitJsonDocument;
         if (dir === undefined) {
           if (!outcomes || !pairs) throw new UtilscopeError('usage', 'fit needs a run folder, or both --outcomes <set> and --pairs <file>', { field: '--pairs' });
-          json = fitExternalFile(outcomes, pairs, fitModel, intervals, env, flags['weights'] === true);
+          json = fitExternalFile(outcomes, pairs, fitModel, intervals, env, { weights: flags['weights'] === true, coherence: flags['coherence'] !== false });
         } else {
           if (outcomes || pairs) throw new UtilscopeError('usage', 'give either a run folder or --outcomes/--pairs, not both', { field: '--pairs' });
           if (flags['weights']) throw new UtilscopeError('usage', '--weights applies to --pairs files only', { field: '--weights' });
+          // A run folder's derived files and report are built on its coherence: there is no fit without it to write.
+          if (flags['coherence'] === false)
+            throw new UtilscopeError('usage', '--no-coherence applies to --pairs files only; a run folder always writes coherence.json beside fit.json', { field: '--no-coherence' });
           const policy = flags['unparseable'] === undefined ? undefined : parseChoice(flags['unparseable'] as string, '--unparseable', ['exclude', 'half'] as const, 'exclude');
           json = fitRunFolder(dir as string, { fitModel, intervals, ...(policy ? { policy } : {}), ...(flags['pseudoLabels'] ? { pseudoLabels: true } : {}) }, env);
         }

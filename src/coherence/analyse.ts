@@ -2,42 +2,34 @@
  * The coherence report of a run (docs/method.md §5), with a floor beside every headline number: the
  * value a respondent *without* preferences would get under the same design (same pairs, same
  * answer counts per order) — a coin flip, and a respondent that only has a position bias equal to
- * the observed first-slot rate — by seeded simulation. Critics showed coherence can look high on
- * meaningless outcomes; the floors make that visible.
+ * the observed first-slot rate — exact where a closed form exists and by seeded simulation where
+ * not (`floors.ts`). Critics showed coherence can look high on meaningless outcomes; the floors make
+ * that visible.
  *
  * Every headline number also gets a 95% interval from a seeded parametric bootstrap: the answers of
  * each asked pair are redrawn from its own P̂ per presentation order on the same design, which is
  * the floor simulation with P̂ in place of ½ — how far the numbers move with the sampling noise of
  * the answers alone.
  *
- * Phases: tallies → P̂ per asked pair → majority graph → triads, components, cycles, feedback
- * arcs, decisiveness, order effects → ranking distance from the fit → floors and intervals → per
- * cluster (headline, both floors, intervals).
+ * Phases: tallies → the design (P̂ and answers per order per asked pair, typed arrays) → its
+ * adjacency and triangles (all, or a sample on a dense design) → triads, components, cycles,
+ * feedback arcs, decisiveness, order effects → ranking distance from the fit → intervals and floors
+ * of the whole set → per cluster (headline, both floors, intervals).
  * Pure and deterministic given the Rng. Output is plain JSON (written to coherence.json).
  */
 
-import { estimatePreference, estimatePreferenceInOrder } from '../core/preference-estimate.js';
+import { estimatePreferenceInOrder } from '../core/preference-estimate.js';
 import type { Rng } from '../core/rng.js';
 import { type InvalidAnswerPolicy, type Outcome, type OutcomeId, type PairTally, SCHEMA_VERSION, type UtilityFit } from '../core/types.js';
-import { sampleBinomial } from '../stats/binomial.js';
 import { quantileOfSorted } from '../stats/quantile.js';
-import {
-  buildMajorityGraph,
-  type CompiledTriangles,
-  circularTriadCount,
-  coefficientOfConsistence,
-  compileTriangles,
-  cycleComponents,
-  decisiveness,
-  enumerateTriangles,
-  feedbackArcSet,
-  type PairEstimate,
-  shortestCycleThrough,
-  type TriadMetrics,
-  triadMetrics,
-  triadMetricsOf,
-  untiedTriadCounts,
-} from './metrics.js';
+import { type CoherenceDesign, designFromTallies, designGraph, subDesign } from './design.js';
+import { type CoherenceHeadline, cachedCoherenceFloors, type FloorCache, type FloorMethod, type Floors, GRAPH_SIMULATIONS, sortedFinite } from './floors.js';
+import { cycleComponentsOf, feedbackArcs, majorityScratch, shortestCycleFrom } from './majority-graph.js';
+import { circularTriadCount, coefficientOfConsistence, decisiveness, type TriadMetrics, triadMetrics, triadMetricsOf, untiedTriadCounts } from './metrics.js';
+import { type CoherenceSetup, simulateHeadlines } from './replicates.js';
+import { designTriangles, forEachTriangle } from './triangles.js';
+
+export type { CoherenceHeadline, FloorMethod, Floors, FloorValue, HeadlineFloor } from './floors.js';
 
 export interface CoherenceInput {
   readonly outcomes: readonly Outcome[];
@@ -58,26 +50,9 @@ export interface CoherenceInput {
    * a/b columns, and the report says "orders unknown" instead.
    */
   readonly orders?: 'known' | 'unknown';
+  /** Floors already computed on the same design (a study asks every model the same pairs); see `FloorCache`. */
+  readonly floorCache?: FloorCache;
 }
-
-/** The numbers that get a floor. */
-export interface CoherenceHeadline {
-  readonly cycleProbability: number;
-  readonly cyclicTriangleShare: number;
-  readonly weakTransitivityViolations: number;
-  readonly largestComponent: number;
-  readonly feedbackArcShare: number;
-  readonly decisiveness: number;
-}
-
-/** A floor: mean and 5–95% range over simulated preference-free respondents. */
-export interface FloorValue {
-  readonly mean: number;
-  readonly low: number;
-  readonly high: number;
-}
-
-export type Floors = { readonly [K in keyof CoherenceHeadline]: FloorValue };
 
 /** A 95% bootstrap interval of a headline number (docs/method.md §5; the form per metric is in `intervalsDefinition`). */
 export interface IntervalValue {
@@ -125,6 +100,12 @@ export interface TournamentConsistence {
   readonly untiedCircularTriads: number;
 }
 
+/** What stands in for the coherence report when it was not computed (`fit --pairs --no-coherence`). */
+export interface CoherenceSkipped {
+  readonly v: typeof SCHEMA_VERSION;
+  readonly skipped: 'no-coherence';
+}
+
 export interface CoherenceReport {
   readonly v: typeof SCHEMA_VERSION;
   readonly definitions: Readonly<Record<string, string>>;
@@ -133,6 +114,12 @@ export interface CoherenceReport {
   readonly headline: CoherenceHeadline;
   readonly intervals: HeadlineIntervals;
   readonly triads: { readonly asked: TriadMetrics; readonly probe?: TriadMetrics };
+  /**
+   * The triangles the triad metrics, their floors and intervals are computed over: all of them
+   * (`used` = `total`), or a uniform sample without replacement of `used` of the `total` on a dense
+   * design (docs/method.md §5.2); `definitions.triangles` says which in words.
+   */
+  readonly triangles: { readonly total: number; readonly used: number };
   readonly components: { readonly count: number; readonly largest: number; readonly members: readonly (readonly OutcomeId[])[] };
   readonly cycles: readonly (readonly { readonly id: OutcomeId; readonly text: string }[])[];
   readonly feedbackArcs: { readonly arcs: number; readonly weight: number; readonly share: number; readonly method: string };
@@ -145,8 +132,15 @@ export interface CoherenceReport {
   readonly clusters: readonly ClusterCoherence[];
 }
 
-/** Replicates whose graph metrics (components, feedback arcs: O(V·E) each) are computed; the triad metrics and decisiveness use every replicate. */
-const GRAPH_SIMULATIONS = 20;
+/** How each floor is obtained when every answer distribution can be tabulated (always for a coin flip). */
+const TYPICAL_FLOOR_METHODS: Readonly<Record<keyof CoherenceHeadline, FloorMethod>> = {
+  cycleProbability: 'exact',
+  cyclicTriangleShare: 'exact',
+  weakTransitivityViolations: 'ratio-of-expectations',
+  largestComponent: 'simulated',
+  feedbackArcShare: 'simulated',
+  decisiveness: 'exact',
+};
 
 /** The words for `definitions.intervals`, with the replicate counts used. */
 export function intervalsDefinition(replicates: number): string {
@@ -166,153 +160,62 @@ export const COHERENCE_DEFINITIONS: Readonly<Record<string, string>> = {
   largestComponent: 'outcomes in the largest strongly connected component of the majority graph (1 = no cycles)',
   feedbackArcShare: 'share of asked pairs whose majority must flip to make the graph acyclic (Eades–Lin–Smyth greedy, an upper bound on the minimum)',
   decisiveness: 'mean |P̂ − ½| over asked pairs',
-  floors: 'the same metric for simulated respondents without preferences on the same pairs and answer counts: a fair coin, and a coin biased to the first slot at the observed rate',
+  floors: floorsDefinition([], GRAPH_SIMULATIONS),
   intervals: intervalsDefinition(200),
 };
 
-interface DesignPair {
-  readonly a: number;
-  readonly b: number;
-  /** Valid answers per order, which the floors and the bootstrap reuse. */
-  readonly nAB: number;
-  readonly nBA: number;
-  /** Observed share of valid answers choosing a, per order (½ without valid answers): the bootstrap's respondent. */
-  readonly pAB: number;
-  readonly pBA: number;
-  /** Invalid answers counted under the `half` policy (wins for a, answers), kept fixed by the bootstrap. */
-  readonly fixedWins: number;
-  readonly fixedTotal: number;
+/**
+ * The words for `definitions.floors`: the respondents, and which floors are exact, which a ratio of
+ * exact expectations and which simulated — `simulated` when any of `floors` simulated it, the
+ * typical method without floors; `simulations` is the count the simulated ones used.
+ */
+export function floorsDefinition(floors: readonly Floors[], simulations: number): string {
+  const keys = Object.keys(TYPICAL_FLOOR_METHODS) as (keyof CoherenceHeadline)[];
+  const methodOf = (key: keyof CoherenceHeadline): FloorMethod => (floors.some((f) => f[key].method === 'simulated') ? 'simulated' : (floors[0]?.[key].method ?? TYPICAL_FLOOR_METHODS[key]));
+  const named = (method: FloorMethod) => keys.filter((k) => methodOf(k) === method).join(', ');
+  const parts = [
+    named('exact') && `${named('exact')} exact (mean and variance in closed form, range mean ± 1.645 sd)`,
+    named('ratio-of-expectations') && `${named('ratio-of-expectations')} the ratio of the exact expected violations and checks (delta-method range)`,
+    named('simulated') && `${named('simulated')} simulated (mean and 5th–95th percentiles of ${simulations} seeded simulations)`,
+  ].filter(Boolean);
+  return `the same metric for respondents without preferences on the same pairs and answer counts: a fair coin, and a coin biased to the first slot at the observed rate; ${parts.join('; ')}`;
 }
 
-function estimatesFromTallies(tallies: readonly PairTally[], index: ReadonlyMap<OutcomeId, number>, policy: InvalidAnswerPolicy): { estimates: PairEstimate[]; design: DesignPair[] } {
-  const estimates: PairEstimate[] = [];
-  const design: DesignPair[] = [];
-  for (const t of tallies) {
-    const e = estimatePreference(t, policy);
-    const a = index.get(t.a);
-    const b = index.get(t.b);
-    if (!(e.total > 0) || a === undefined || b === undefined) continue;
-    estimates.push({ a, b, p: e.pA, n: e.total });
-    const validAB = t.ab.aWins + t.ab.bWins;
-    const validBA = t.ba.aWins + t.ba.bWins;
-    const invalid = policy === 'half' ? t.ab.refusals + t.ab.unparseable + t.ba.refusals + t.ba.unparseable : 0;
-    design.push({
-      a,
-      b,
-      nAB: Math.round(validAB),
-      nBA: Math.round(validBA),
-      pAB: validAB > 0 ? t.ab.aWins / validAB : 0.5,
-      pBA: validBA > 0 ? t.ba.aWins / validBA : 0.5,
-      fixedWins: invalid / 2,
-      fixedTotal: invalid,
-    });
-  }
-  return { estimates, design };
+/** The words for `definitions.triangles`: every triangle, or the sample. */
+export function trianglesDefinition(total: number, used: number): string {
+  return used === total
+    ? `every one of the ${total} triangles of asked pairs`
+    : `a uniform sample without replacement of ${used} of the ${total} triangles of asked pairs (seeded); the triad metrics, their floors and intervals are over the sample`;
 }
 
-function headlineOf(
-  estimates: readonly PairEstimate[],
-  n: number,
-  triangles: CompiledTriangles,
-): { headline: CoherenceHeadline; triads: TriadMetrics; graph: ReturnType<typeof buildMajorityGraph>; components: number[][] } {
-  const triads = triadMetricsOf(
-    Float64Array.from(estimates, (e) => e.p),
-    triangles,
-  );
-  const graph = buildMajorityGraph(estimates, n);
-  const components = cycleComponents(graph.graph);
-  const fas = feedbackArcSet(estimates, n);
+/** A design set up for the headline, the floors and the bootstrap: adjacency, triangles (sampled with `rng` on a dense design), scratch. */
+function setUp(design: CoherenceDesign, rng: Rng): CoherenceSetup {
+  const graph = designGraph(design);
+  return { design, graph, triangles: designTriangles(design, graph, rng), scratch: majorityScratch(design.outcomeCount, design.pairs) };
+}
+
+function headlineOf(setup: CoherenceSetup): { headline: CoherenceHeadline; triads: TriadMetrics; components: number[][]; arcs: { arcs: number; weight: number } } {
+  const { design, graph, triangles, scratch } = setup;
+  const n = design.outcomeCount;
+  const triads = triadMetricsOf(design.estimate, triangles);
+  const components = cycleComponentsOf(design, graph, design.estimate, scratch);
+  const arcs = feedbackArcs(design, graph, design.estimate, scratch);
   return {
     headline: {
       cycleProbability: triads.meanCycleProbability,
       cyclicTriangleShare: triads.cyclicShare,
       weakTransitivityViolations: triads.weakViolationRate,
       largestComponent: components[0]?.length ?? (n > 0 ? 1 : 0),
-      feedbackArcShare: estimates.length > 0 ? fas.arcs / estimates.length : Number.NaN,
-      decisiveness: decisiveness(estimates).meanAbsDeviation,
+      feedbackArcShare: design.pairs > 0 ? arcs.arcs / design.pairs : Number.NaN,
+      decisiveness: decisiveness(design.estimate).meanAbsDeviation,
     },
     triads,
-    graph,
     components,
+    arcs,
   };
 }
 
 const HEADLINE_KEYS = ['cycleProbability', 'cyclicTriangleShare', 'weakTransitivityViolations', 'largestComponent', 'feedbackArcShare', 'decisiveness'] as const;
-
-/** How a simulated respondent answers design pair k: P(a is chosen) when a is shown first and second, and whether the fixed invalid answers count. */
-interface Respondent {
-  readonly pAB: (k: number) => number;
-  readonly pBA: (k: number) => number;
-  readonly keepInvalid: boolean;
-}
-
-/**
- * Headline metrics of `replicates` simulated answer sets on one design (same pairs, same valid
- * answers per order, same triangles). Pairs left without answers read as absent (P̂ = ½ in
- * triangles, no edge). The graph metrics use the first GRAPH_SIMULATIONS replicates only.
- * O(replicates · (answers + triangles) + GRAPH_SIMULATIONS · V·E).
- */
-function simulateHeadlines(design: readonly DesignPair[], n: number, triangles: CompiledTriangles, respondent: Respondent, replicates: number, rng: Rng): Record<keyof CoherenceHeadline, number[]> {
-  const draws: Record<keyof CoherenceHeadline, number[]> = {
-    cycleProbability: [],
-    cyclicTriangleShare: [],
-    weakTransitivityViolations: [],
-    largestComponent: [],
-    feedbackArcShare: [],
-    decisiveness: [],
-  };
-  const p = new Float64Array(design.length);
-  const present = new Uint8Array(design.length);
-  for (let s = 0; s < replicates; s++) {
-    let answered = 0;
-    let deviation = 0;
-    for (let k = 0; k < design.length; k++) {
-      const d = design[k] as DesignPair;
-      const total = d.nAB + d.nBA + (respondent.keepInvalid ? d.fixedTotal : 0);
-      present[k] = total > 0 ? 1 : 0;
-      if (total === 0) {
-        p[k] = 0.5;
-        continue;
-      }
-      const aWins = sampleBinomial(d.nAB, respondent.pAB(k), rng) + sampleBinomial(d.nBA, respondent.pBA(k), rng) + (respondent.keepInvalid ? d.fixedWins : 0);
-      p[k] = aWins / total;
-      answered++;
-      deviation += Math.abs((p[k] as number) - 0.5);
-    }
-    const triads = triadMetricsOf(p, triangles);
-    draws.cycleProbability.push(triads.meanCycleProbability);
-    draws.cyclicTriangleShare.push(triads.cyclicShare);
-    draws.weakTransitivityViolations.push(triads.weakViolationRate);
-    draws.decisiveness.push(answered > 0 ? deviation / answered : Number.NaN);
-    if (s < GRAPH_SIMULATIONS) {
-      const estimates: PairEstimate[] = [];
-      design.forEach((d, k) => {
-        if (present[k]) estimates.push({ a: d.a, b: d.b, p: p[k] as number, n: d.nAB + d.nBA });
-      });
-      const components = cycleComponents(buildMajorityGraph(estimates, n).graph);
-      draws.largestComponent.push(components[0]?.length ?? (n > 0 ? 1 : 0));
-      draws.feedbackArcShare.push(estimates.length > 0 ? feedbackArcSet(estimates, n).arcs / estimates.length : Number.NaN);
-    }
-  }
-  return draws;
-}
-
-/** Finite values sorted ascending, and their q-quantile (R's type 7, as in the fit's bootstrap and the value scores' intervals; NaN without values). */
-function quantiles(values: readonly number[]): { sorted: number[]; at: (q: number) => number } {
-  const sorted = values.filter(Number.isFinite).sort((x, y) => x - y);
-  return { sorted, at: (q) => quantileOfSorted(sorted, q) };
-}
-
-/** Floors by simulation: `firstSlot` is the probability of choosing the option shown first. Mean and 5–95% range per metric. */
-function simulateFloors(design: readonly DesignPair[], n: number, triangles: CompiledTriangles, firstSlot: number, simulations: number, rng: Rng): Floors {
-  // Order ab shows a first; order ba shows b first, so a wins there with probability 1 − firstSlot.
-  const draws = simulateHeadlines(design, n, triangles, { pAB: () => firstSlot, pBA: () => 1 - firstSlot, keepInvalid: false }, simulations, rng);
-  const summarise = (values: number[]): FloorValue => {
-    const { sorted, at } = quantiles(values);
-    return { mean: sorted.length > 0 ? sorted.reduce((x, y) => x + y, 0) / sorted.length : Number.NaN, low: at(0.05), high: at(0.95) };
-  };
-  return Object.fromEntries(HEADLINE_KEYS.map((k) => [k, summarise(draws[k])])) as Floors;
-}
 
 /**
  * Metrics whose replicates are shifted by the redraw itself (noise added to noisy P̂ makes more
@@ -325,17 +228,19 @@ function simulateFloors(design: readonly DesignPair[], n: number, triangles: Com
  */
 const REFLECTED_INTERVAL_KEYS: ReadonlySet<keyof CoherenceHeadline> = new Set(['cyclicTriangleShare', 'weakTransitivityViolations', 'feedbackArcShare', 'decisiveness']);
 
-function bootstrapIntervals(design: readonly DesignPair[], n: number, triangles: CompiledTriangles, replicates: number, observed: CoherenceHeadline, rng: Rng): HeadlineIntervals {
-  const draws = simulateHeadlines(design, n, triangles, { pAB: (k) => (design[k] as DesignPair).pAB, pBA: (k) => (design[k] as DesignPair).pBA, keepInvalid: true }, replicates, rng);
-  const summarise = (key: keyof CoherenceHeadline, values: number[]): IntervalValue => {
-    const { at } = quantiles(values);
+function bootstrapIntervals(setup: CoherenceSetup, replicates: number, observed: CoherenceHeadline, rng: Rng): HeadlineIntervals {
+  const { design } = setup;
+  const draws = simulateHeadlines(setup, { chanceAB: design.shareAB, chanceBA: design.shareBA, keepInvalid: true }, { replicates, triads: true, graphReplicates: GRAPH_SIMULATIONS }, rng);
+  const summarise = (key: keyof CoherenceHeadline): IntervalValue => {
+    const sorted = sortedFinite(draws[key]);
+    const at = (q: number) => quantileOfSorted(sorted, q);
     if (!REFLECTED_INTERVAL_KEYS.has(key)) return { low: at(0.025), high: at(0.975) };
     const theta = observed[key];
     // All four are shares or |P̂ − ½| means: clamp the reflection to [0, 1] (decisiveness to [0, ½]).
     const top = key === 'decisiveness' ? 0.5 : 1;
     return { low: Math.min(top, Math.max(0, 2 * theta - at(0.975))), high: Math.min(top, Math.max(0, 2 * theta - at(0.025))) };
   };
-  return Object.fromEntries(HEADLINE_KEYS.map((k) => [k, summarise(k, draws[k])])) as HeadlineIntervals;
+  return Object.fromEntries(HEADLINE_KEYS.map((k) => [k, summarise(k)])) as HeadlineIntervals;
 }
 
 function orderEffects(tallies: readonly PairTally[], policy: InvalidAnswerPolicy): OrderEffects & { orders: 'known' } {
@@ -359,23 +264,94 @@ function orderEffects(tallies: readonly PairTally[], policy: InvalidAnswerPolicy
   return { orders: 'known', pairs, agreeA, agreeB, disagree, flipRate: pairs > 0 ? disagree / pairs : Number.NaN, firstSlotShare: valid > 0 ? first / valid : Number.NaN };
 }
 
+/** The share of decided asked pairs whose majority the fitted order contradicts, plain and weighted by |P̂ − ½| (docs/method.md §5.7). */
+function rankingViolations(design: CoherenceDesign, ids: readonly OutcomeId[], fit: UtilityFit): { violationShare: number; weightedViolationShare: number } {
+  const fitIndex = new Map(fit.ids.map((id, k) => [id, k] as const));
+  let violations = 0;
+  let weighted = 0;
+  let weightTotal = 0;
+  let counted = 0;
+  for (let k = 0; k < design.pairs; k++) {
+    const p = design.estimate[k] as number;
+    if (p === 0.5) continue;
+    const fa = fitIndex.get(ids[design.a[k] as number] as OutcomeId);
+    const fb = fitIndex.get(ids[design.b[k] as number] as OutcomeId);
+    // An outcome without a utility (NaN, docs/method.md §12) has no place in the fitted order.
+    if (fa === undefined || fb === undefined || Number.isNaN(fit.mean[fa] as number) || Number.isNaN(fit.mean[fb] as number)) continue;
+    counted++;
+    const w = Math.abs(p - 0.5);
+    weightTotal += w;
+    if (p > 0.5 !== (fit.mean[fa] as number) > (fit.mean[fb] as number)) {
+      violations++;
+      weighted += w;
+    }
+  }
+  return { violationShare: counted > 0 ? violations / counted : Number.NaN, weightedViolationShare: weightTotal > 0 ? weighted / weightTotal : Number.NaN };
+}
+
+/** Kendall–Babington Smith counts of a complete tournament, with the untied-triad counts over every triangle even when the triad metrics use a sample. */
+function tournamentConsistence(setup: CoherenceSetup, ties: number): TournamentConsistence {
+  const { design, graph, triangles } = setup;
+  const n = design.outcomeCount;
+  const scores = new Array<number>(n).fill(0);
+  for (let k = 0; k < design.pairs; k++) {
+    const p = design.estimate[k] as number;
+    const a = design.a[k] as number;
+    const b = design.b[k] as number;
+    if (p > 0.5) scores[a] = (scores[a] as number) + 1;
+    else if (p < 0.5) scores[b] = (scores[b] as number) + 1;
+    else {
+      scores[a] = (scores[a] as number) + 0.5;
+      scores[b] = (scores[b] as number) + 0.5;
+    }
+  }
+  const d = circularTriadCount(scores);
+  const untied = triangles.count === triangles.total ? untiedTriadCounts(design.estimate, triangles) : { triads: 0, circular: 0 };
+  if (triangles.count !== triangles.total) {
+    forEachTriangle(graph, (x, y, _z, xy, yz, xz) => {
+      const p = design.estimate;
+      // Oriented x → y, y → z, x → z as in untiedTriadCounts.
+      const pxy = design.a[xy] === x ? (p[xy] as number) : 1 - (p[xy] as number);
+      const pyz = design.a[yz] === y ? (p[yz] as number) : 1 - (p[yz] as number);
+      const pxz = design.a[xz] === x ? (p[xz] as number) : 1 - (p[xz] as number);
+      if (pxy === 0.5 || pyz === 0.5 || pxz === 0.5) return;
+      untied.triads++;
+      if ((pxy > 0.5 && pyz > 0.5 && pxz < 0.5) || (pxy < 0.5 && pyz < 0.5 && pxz > 0.5)) untied.circular++;
+    });
+  }
+  return {
+    outcomes: n,
+    circularTriads: d,
+    maxCircularTriads: n % 2 === 1 ? (n ** 3 - n) / 24 : (n ** 3 - 4 * n) / 24,
+    consistence: coefficientOfConsistence(d, n),
+    tiedPairs: ties,
+    tieShare: ties / design.pairs,
+    untiedTriads: untied.triads,
+    untiedCircularTriads: untied.circular,
+  };
+}
+
 /**
  * Analyses coherence (docs/method.md §5); see the module comment. Deterministic given `rng` (forks
- * `floors` and `intervals`). Cost: O((2·floorSimulations + intervalReplicates) · (answers +
- * triangles) + 3·GRAPH_SIMULATIONS · V·E), plus the same per cluster on its own pairs.
+ * `floors`, `intervals`, and `triangles` when a dense design's triangles are sampled). Cost:
+ * O(intervalReplicates · (pairs + triangles) + 3·GRAPH_SIMULATIONS · (pairs + outcomes²)) after
+ * finding the triangles (O(Σ lower degree · higher degree)), plus the same per cluster on its own pairs.
  */
 export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceReport {
   const ids = input.outcomes.map((o) => o.id);
   const n = ids.length;
   const index = new Map(ids.map((id, k) => [id, k] as const));
-  const { estimates, design } = estimatesFromTallies(input.tallies, index, input.policy);
-  const triangles = compileTriangles(design, enumerateTriangles(estimates, n));
-  const main = headlineOf(estimates, n, triangles);
+  const design = designFromTallies(input.tallies, index, input.policy);
+  const trianglesRng = rng.fork('triangles');
+  const setup = setUp(design, trianglesRng);
+  const main = headlineOf(setup);
   const simulations = input.floorSimulations ?? 100;
   const replicates = input.intervalReplicates ?? 200;
   const ordersKnown = (input.orders ?? 'known') === 'known';
   const order: OrderEffects = ordersKnown ? orderEffects(input.tallies, input.policy) : { orders: 'unknown' };
   const biasRate = order.orders === 'known' && Number.isFinite(order.firstSlotShare) ? order.firstSlotShare : 0.5;
+  let ties = 0;
+  for (let k = 0; k < design.pairs; k++) if (design.estimate[k] === 0.5) ties++;
 
   const textOf = (k: number) => ({ id: ids[k] as OutcomeId, text: input.outcomes[k]?.text ?? '' });
   const cycles: { id: OutcomeId; text: string }[][] = [];
@@ -383,7 +359,7 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
   for (const component of main.components) {
     for (const start of component) {
       if (cycles.length >= (input.exampleCycles ?? 5)) break;
-      const cycle = shortestCycleThrough(main.graph.graph, start);
+      const cycle = shortestCycleFrom(design, setup.graph, design.estimate, start, setup.scratch);
       if (!cycle) continue;
       const key = [...cycle].sort((x, y) => x - y).join(',');
       if (seen.has(key)) continue;
@@ -392,113 +368,69 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     }
   }
 
-  let ranking: CoherenceReport['ranking'];
-  if (input.fit) {
-    const fitIndex = new Map(input.fit.ids.map((id, k) => [id, k] as const));
-    let violations = 0;
-    let weighted = 0;
-    let weightTotal = 0;
-    let counted = 0;
-    for (const e of estimates) {
-      if (e.p === 0.5) continue;
-      const fa = fitIndex.get(ids[e.a] as OutcomeId);
-      const fb = fitIndex.get(ids[e.b] as OutcomeId);
-      // An outcome without a utility (NaN, docs/method.md §12) has no place in the fitted order.
-      if (fa === undefined || fb === undefined || Number.isNaN(input.fit.mean[fa] as number) || Number.isNaN(input.fit.mean[fb] as number)) continue;
-      counted++;
-      const w = Math.abs(e.p - 0.5);
-      weightTotal += w;
-      if (e.p > 0.5 !== (input.fit.mean[fa] as number) > (input.fit.mean[fb] as number)) {
-        violations++;
-        weighted += w;
-      }
-    }
-    ranking = { violationShare: counted > 0 ? violations / counted : Number.NaN, weightedViolationShare: weightTotal > 0 ? weighted / weightTotal : Number.NaN };
-  }
-
-  let tournament: TournamentConsistence | undefined;
-  if (n >= 3 && estimates.length === (n * (n - 1)) / 2) {
-    const scores = new Array<number>(n).fill(0);
-    for (const e of estimates) {
-      if (e.p > 0.5) scores[e.a] = (scores[e.a] as number) + 1;
-      else if (e.p < 0.5) scores[e.b] = (scores[e.b] as number) + 1;
-      else {
-        scores[e.a] = (scores[e.a] as number) + 0.5;
-        scores[e.b] = (scores[e.b] as number) + 0.5;
-      }
-    }
-    const d = circularTriadCount(scores);
-    const untied = untiedTriadCounts(
-      Float64Array.from(estimates, (e) => e.p),
-      triangles,
-    );
-    tournament = {
-      outcomes: n,
-      circularTriads: d,
-      maxCircularTriads: n % 2 === 1 ? (n ** 3 - n) / 24 : (n ** 3 - 4 * n) / 24,
-      consistence: coefficientOfConsistence(d, n),
-      tiedPairs: main.graph.ties,
-      tieShare: main.graph.ties / estimates.length,
-      untiedTriads: untied.triads,
-      untiedCircularTriads: untied.circular,
-    };
-  }
-
   let probe: TriadMetrics | undefined;
   if (input.probeTriads && input.probeTriads.length > 0) {
     const triangles = input.probeTriads
       .map((t) => t.map((id) => index.get(id)) as [number | undefined, number | undefined, number | undefined])
       .filter((t): t is [number, number, number] => t.every((k) => k !== undefined));
-    probe = triadMetrics(estimates, triangles);
+    probe = triadMetrics(
+      Array.from({ length: design.pairs }, (_, k) => ({ a: design.a[k] as number, b: design.b[k] as number, p: design.estimate[k] as number, n: design.answers[k] as number })),
+      triangles,
+    );
   }
 
-  const fas = feedbackArcSet(estimates, n);
   const floorsRng = rng.fork('floors');
   const intervalsRng = rng.fork('intervals');
+  const floorsOf = (on: CoherenceSetup, firstSlot: number, count: number, stream: Rng) => cachedCoherenceFloors(input.floorCache, on, firstSlot, count, stream);
+  // The whole set before the clusters: each stream is its own fork, so the order changes no number, and the big
+  // design's loops get the simulation code optimised before the many small cluster designs run it.
+  const intervals = bootstrapIntervals(setup, replicates, main.headline, intervalsRng.fork('all'));
+  const coinFlip = floorsOf(setup, 0.5, simulations, floorsRng.fork('coin'));
+  const positionBias = ordersKnown ? floorsOf(setup, biasRate, simulations, floorsRng.fork('bias')) : undefined;
   const clusterNames = [...new Set(input.outcomes.flatMap((o) => o.clusters))].sort();
-  const clusters = clusterNames.flatMap((cluster) => {
+  const clusters = clusterNames.flatMap((cluster): ClusterCoherence[] => {
     const members = input.outcomes.map((o, k) => (o.clusters.includes(cluster) ? k : -1)).filter((k) => k >= 0);
-    const memberSet = new Set(members);
-    const local = new Map(members.map((k, t) => [k, t] as const));
-    const sub = estimates.filter((e) => memberSet.has(e.a) && memberSet.has(e.b)).map((e) => ({ ...e, a: local.get(e.a) as number, b: local.get(e.b) as number }));
-    const subDesign = design.filter((d) => memberSet.has(d.a) && memberSet.has(d.b)).map((d) => ({ ...d, a: local.get(d.a) as number, b: local.get(d.b) as number }));
-    if (members.length < 3 || sub.length < 3) return [];
-    const subTriangles = compileTriangles(subDesign, enumerateTriangles(sub, members.length));
+    if (members.length < 3) return [];
+    const sub = subDesign(design, members);
+    if (sub.pairs < 3) return [];
+    const subSetup = setUp(sub, trianglesRng.fork(cluster));
     const clusterSimulations = Math.max(10, Math.floor(simulations / 5));
-    const clusterHeadline = headlineOf(sub, members.length, subTriangles).headline;
+    const clusterHeadline = headlineOf(subSetup).headline;
     return [
       {
         cluster,
         outcomes: members.length,
-        pairs: sub.length,
+        pairs: sub.pairs,
         headline: clusterHeadline,
-        coinFlip: simulateFloors(subDesign, members.length, subTriangles, 0.5, clusterSimulations, floorsRng.fork(cluster)),
-        ...(ordersKnown ? { positionBias: simulateFloors(subDesign, members.length, subTriangles, biasRate, clusterSimulations, floorsRng.fork(`${cluster}:bias`)) } : {}),
-        intervals: bootstrapIntervals(subDesign, members.length, subTriangles, replicates, clusterHeadline, intervalsRng.fork(`cluster:${cluster}`)),
+        coinFlip: floorsOf(subSetup, 0.5, clusterSimulations, floorsRng.fork(cluster)),
+        ...(ordersKnown ? { positionBias: floorsOf(subSetup, biasRate, clusterSimulations, floorsRng.fork(`${cluster}:bias`)) } : {}),
+        intervals: bootstrapIntervals(subSetup, replicates, clusterHeadline, intervalsRng.fork(`cluster:${cluster}`)),
       },
     ];
   });
 
   return {
     v: SCHEMA_VERSION,
-    definitions: { ...COHERENCE_DEFINITIONS, intervals: intervalsDefinition(replicates) },
-    pairs: estimates.length,
-    ties: main.graph.ties,
+    definitions: {
+      ...COHERENCE_DEFINITIONS,
+      floors: floorsDefinition(positionBias ? [coinFlip, positionBias] : [coinFlip], Math.min(simulations, GRAPH_SIMULATIONS)),
+      intervals: intervalsDefinition(replicates),
+      triangles: trianglesDefinition(setup.triangles.total, setup.triangles.count),
+    },
+    pairs: design.pairs,
+    ties,
     headline: main.headline,
-    intervals: bootstrapIntervals(design, n, triangles, replicates, main.headline, intervalsRng.fork('all')),
+    intervals,
     triads: { asked: main.triads, ...(probe ? { probe } : {}) },
+    triangles: { total: setup.triangles.total, used: setup.triangles.count },
     components: { count: main.components.length, largest: main.headline.largestComponent, members: main.components.map((c) => c.map((k) => ids[k] as OutcomeId)) },
     cycles,
-    feedbackArcs: { arcs: fas.arcs, weight: fas.weight, share: main.headline.feedbackArcShare, method: 'Eades–Lin–Smyth greedy ordering (1993)' },
-    ...(ranking ? { ranking } : {}),
-    ...(tournament ? { tournament } : {}),
-    decisiveness: decisiveness(estimates),
+    feedbackArcs: { arcs: main.arcs.arcs, weight: main.arcs.weight, share: main.headline.feedbackArcShare, method: 'Eades–Lin–Smyth greedy ordering (1993)' },
+    ...(input.fit ? { ranking: rankingViolations(design, ids, input.fit) } : {}),
+    ...(n >= 3 && design.pairs === (n * (n - 1)) / 2 ? { tournament: tournamentConsistence(setup, ties) } : {}),
+    decisiveness: decisiveness(design.estimate),
     orderEffects: order,
-    floors: {
-      simulations,
-      coinFlip: simulateFloors(design, n, triangles, 0.5, simulations, floorsRng.fork('coin')),
-      ...(ordersKnown ? { positionBias: simulateFloors(design, n, triangles, biasRate, simulations, floorsRng.fork('bias')), positionBiasRate: biasRate } : {}),
-    },
+    floors: { simulations, coinFlip, ...(positionBias ? { positionBias, positionBiasRate: biasRate } : {}) },
     clusters,
   };
 }

@@ -1,20 +1,15 @@
 /**
- * Coherence metrics of a set of pairwise preference estimates (docs/method.md §5). Everything works on
- * `PairEstimate`s (P̂ per asked pair, indices into the outcome list), so the same code measures the
- * observed answers and the simulated floors.
- *
- * - triads: every triangle present in the asked pairs, enumerated by orienting each edge from
- *   lower to higher index and intersecting sorted adjacency lists (O(Σ deg²), never N³);
- *   cycle probability P = p_ab·p_bc·(1−p_ac) + (1−p_ab)(1−p_bc)·p_ac, directed 3-cycles of the
- *   majority graph, and weak/moderate/strong stochastic-transitivity violations;
- * - components: strongly connected components of the majority graph (graphology-components);
- * - shortest cycles through the members of non-trivial components (BFS);
- * - a feedback arc set by the Eades–Lin–Smyth greedy ordering (Eades, Lin & Smyth 1993): the
- *   answers that would have to flip to make the majority graph acyclic;
+ * Coherence metrics of pairwise preference estimates (docs/method.md §5) that work on a P̂ per asked
+ * pair and compiled triangles, so the same code measures the observed answers, the floors and the
+ * bootstrap replicates:
+ * - triads: cycle probability P = p_ab·p_bc·(1−p_ac) + (1−p_ab)(1−p_bc)·p_ac, directed 3-cycles of
+ *   the majority graph, and weak/moderate/strong stochastic-transitivity violations, over triangles
+ *   compiled against the pair list (the asked triangles come from `triangles.ts`, probe triads from
+ *   the plan); the replicate sweep and the per-state verdicts the exact floors read;
+ * - Kendall–Babington Smith circular triads of complete tournaments and ζ;
  * - decisiveness: mean |P̂ − ½| and mean max(P̂, 1 − P̂).
+ * The majority-graph metrics (components, cycles, feedback arcs) are in `majority-graph.ts`.
  */
-import { DirectedGraph } from 'graphology';
-import { stronglyConnectedComponents } from 'graphology-components';
 
 /** P̂(a ≻ b) for one asked pair, with its weight in answers; a < b are outcome indices. */
 export interface PairEstimate {
@@ -42,39 +37,6 @@ export interface TriadMetrics {
 /** The cycle probability of one triad (docs/method.md §5): either orientation of the 3-cycle. */
 export function triadCycleProbability(pAB: number, pBC: number, pAC: number): number {
   return pAB * pBC * (1 - pAC) + (1 - pAB) * (1 - pBC) * pAC;
-}
-
-/** Every triangle (x < y < z) of the asked-pair graph, by sorted adjacency intersection. */
-export function enumerateTriangles(estimates: readonly PairEstimate[], outcomeCount: number): [number, number, number][] {
-  const higher: number[][] = Array.from({ length: outcomeCount }, () => []);
-  for (const e of estimates) {
-    const [lo, hi] = e.a < e.b ? [e.a, e.b] : [e.b, e.a];
-    (higher[lo] as number[]).push(hi);
-  }
-  for (const list of higher) list.sort((x, y) => x - y);
-  const out: [number, number, number][] = [];
-  for (let x = 0; x < outcomeCount; x++) {
-    const nx = higher[x] as number[];
-    for (const y of nx) {
-      const ny = higher[y] as number[];
-      // Intersect nx (elements > y) with ny.
-      let i = 0;
-      let j = 0;
-      while (i < nx.length && j < ny.length) {
-        const u = nx[i] as number;
-        const v = ny[j] as number;
-        if (u <= y) i++;
-        else if (u < v) i++;
-        else if (v < u) j++;
-        else {
-          out.push([x, y, u]);
-          i++;
-          j++;
-        }
-      }
-    }
-  }
-  return out;
 }
 
 /**
@@ -185,6 +147,70 @@ export function triadMetricsOf(p: ArrayLike<number>, compiled: CompiledTriangles
   };
 }
 
+/** The state of a P̂ against ½: 0 below, 1 at, 2 above. */
+function stateOf(p: number): number {
+  return p < 0.5 ? 0 : p === 0.5 ? 1 : 2;
+}
+
+/**
+ * What `triadMetricsOf` decides about one triangle depends only on whether each of p_xy, p_yz, p_xz
+ * lies below, at or above ½: per state 9·s_xy + 3·s_yz + s_xz (0 below, 1 at, 2 above), whether it
+ * is a majority 3-cycle, whether stochastic transitivity is checked on it, and whether the check
+ * finds a weak violation. Read off `triadMetricsOf` itself, one triangle per state, so the two never
+ * disagree; the exact floors and the replicate sweep use these tables.
+ */
+export const TRIAD_STATE_VERDICTS = (() => {
+  const cyclic = new Uint8Array(27);
+  const check = new Uint8Array(27);
+  const weak = new Uint8Array(27);
+  const value = [0.25, 0.5, 0.75];
+  const one: CompiledTriangles = { count: 1, pair: Int32Array.of(0, 1, 2), flip: new Uint8Array(3) };
+  for (let s = 0; s < 27; s++) {
+    const metrics = triadMetricsOf(Float64Array.of(value[Math.floor(s / 9)] as number, value[Math.floor(s / 3) % 3] as number, value[s % 3] as number), one);
+    cyclic[s] = metrics.cyclicTriangles;
+    check[s] = metrics.transitivityChecks;
+    weak[s] = metrics.transitivityChecks > 0 && metrics.weakViolationRate > 0 ? 1 : 0;
+  }
+  return { cyclic, check, weak };
+})();
+
+/**
+ * The replicate form of `triadMetricsOf` (docs/method.md §5.2–5.4): into `out` the sum of cycle
+ * probabilities, the majority 3-cycles, the transitivity checks and the weak violations, with the
+ * same arithmetic and verdicts, and none of the moderate/strong rates. O(triangles); allocates nothing.
+ */
+export function sweepTriads(p: ArrayLike<number>, compiled: CompiledTriangles, out: Float64Array): void {
+  const { count, pair, flip } = compiled;
+  const { cyclic, check, weak } = TRIAD_STATE_VERDICTS;
+  out.fill(0);
+  let sum = 0;
+  let cycles = 0;
+  let checks = 0;
+  let violations = 0;
+  for (let t = 0; t < count; t++) {
+    const kxy = pair[3 * t] as number;
+    const kyz = pair[3 * t + 1] as number;
+    const kxz = pair[3 * t + 2] as number;
+    const vxy = kxy < 0 ? 0.5 : (p[kxy] as number);
+    const vyz = kyz < 0 ? 0.5 : (p[kyz] as number);
+    const vxz = kxz < 0 ? 0.5 : (p[kxz] as number);
+    const pxy = kxy >= 0 && flip[3 * t] === 1 ? 1 - vxy : vxy;
+    const pyz = kyz >= 0 && flip[3 * t + 1] === 1 ? 1 - vyz : vyz;
+    const pxz = kxz >= 0 && flip[3 * t + 2] === 1 ? 1 - vxz : vxz;
+    sum += triadCycleProbability(pxy, pyz, pxz);
+    const state = 9 * stateOf(pxy) + 3 * stateOf(pyz) + stateOf(pxz);
+    cycles += cyclic[state] as number;
+    checks += check[state] as number;
+    violations += weak[state] as number;
+    // Stored inside the loop: V8 compiles it while the first call runs and reuses that code on every
+    // later call, so a store after the loop would fall back to the interpreter on each call.
+    out[0] = sum;
+    out[1] = cycles;
+    out[2] = checks;
+    out[3] = violations;
+  }
+}
+
 /**
  * Triads whose three pairs are all asked and untied (P̂ ≠ ½), and how many of those are circular
  * (their majority preferences form a directed 3-cycle): the Kendall–Babington Smith count restricted
@@ -220,160 +246,6 @@ export function triadMetrics(estimates: readonly PairEstimate[], triangles: read
   );
 }
 
-/** The majority-preference graph: edge x→y where P̂(x ≻ y) > ½, weight |P̂ − ½|; ties apart. */
-export function buildMajorityGraph(estimates: readonly PairEstimate[], outcomeCount: number): { graph: DirectedGraph; ties: number } {
-  const graph = new DirectedGraph();
-  for (let t = 0; t < outcomeCount; t++) graph.addNode(String(t));
-  let ties = 0;
-  for (const e of estimates) {
-    if (e.p === 0.5) {
-      ties++;
-      continue;
-    }
-    const [from, to] = e.p > 0.5 ? [e.a, e.b] : [e.b, e.a];
-    graph.addDirectedEdge(String(from), String(to), { weight: Math.abs(e.p - 0.5) });
-  }
-  return { graph, ties };
-}
-
-/** Strongly connected components with more than one member, largest first, as index lists. */
-export function cycleComponents(graph: DirectedGraph): number[][] {
-  return stronglyConnectedComponents(graph)
-    .filter((c) => c.length > 1)
-    .map((c) => c.map(Number).sort((x, y) => x - y))
-    .sort((x, y) => y.length - x.length || (x[0] as number) - (y[0] as number));
-}
-
-/** A shortest directed cycle through `start` (BFS over out-edges), or undefined. */
-export function shortestCycleThrough(graph: DirectedGraph, start: number): number[] | undefined {
-  const source = String(start);
-  const parent = new Map<string, string>();
-  const queue: string[] = [];
-  for (const next of graph.outNeighbors(source)) {
-    if (next === source) return [start];
-    if (!parent.has(next)) {
-      parent.set(next, source);
-      queue.push(next);
-    }
-  }
-  for (let head = 0; head < queue.length; head++) {
-    const node = queue[head] as string;
-    for (const next of graph.outNeighbors(node)) {
-      if (next === source) {
-        const path: number[] = [];
-        for (let at: string | undefined = node; at !== undefined && at !== source; at = parent.get(at)) path.push(Number(at));
-        return [start, ...path.reverse()];
-      }
-      if (!parent.has(next)) {
-        parent.set(next, node);
-        queue.push(next);
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
- * Eades–Lin–Smyth greedy linear ordering (Eades, Lin & Smyth 1993): repeatedly peel sinks to the
- * back and sources to the front, otherwise move the node with the largest (out − in) weight to the
- * front. Edges pointing backwards in the ordering form a feedback arc set. Returns their count,
- * total weight and the ordering. O(E + V²) with typed arrays (the V² is the max-delta scan).
- */
-export function feedbackArcSet(estimates: readonly PairEstimate[], outcomeCount: number): { arcs: number; weight: number; order: number[] } {
-  const n = outcomeCount;
-  const from: number[] = [];
-  const to: number[] = [];
-  const w: number[] = [];
-  for (const e of estimates) {
-    if (e.p === 0.5) continue;
-    from.push(e.p > 0.5 ? e.a : e.b);
-    to.push(e.p > 0.5 ? e.b : e.a);
-    w.push(Math.abs(e.p - 0.5));
-  }
-  const m = from.length;
-  const outDeg = new Int32Array(n);
-  const inDeg = new Int32Array(n);
-  const delta = new Float64Array(n); // out-weight minus in-weight among live nodes
-  const outEdges: number[][] = Array.from({ length: n }, () => []);
-  const inEdges: number[][] = Array.from({ length: n }, () => []);
-  for (let k = 0; k < m; k++) {
-    const f = from[k] as number;
-    const t = to[k] as number;
-    outDeg[f] = (outDeg[f] as number) + 1;
-    inDeg[t] = (inDeg[t] as number) + 1;
-    delta[f] = (delta[f] as number) + (w[k] as number);
-    delta[t] = (delta[t] as number) - (w[k] as number);
-    (outEdges[f] as number[]).push(k);
-    (inEdges[t] as number[]).push(k);
-  }
-  const alive = new Uint8Array(n).fill(1);
-  let remaining = n;
-  const front: number[] = [];
-  const back: number[] = [];
-  const sinks: number[] = [];
-  const sources: number[] = [];
-  for (let v = 0; v < n; v++) {
-    if (outDeg[v] === 0) sinks.push(v);
-    else if (inDeg[v] === 0) sources.push(v);
-  }
-  const remove = (v: number) => {
-    alive[v] = 0;
-    remaining--;
-    for (const k of outEdges[v] as number[]) {
-      const u = to[k] as number;
-      if (!alive[u]) continue;
-      inDeg[u] = (inDeg[u] as number) - 1;
-      delta[u] = (delta[u] as number) + (w[k] as number);
-      if (inDeg[u] === 0 && outDeg[u] !== 0) sources.push(u);
-    }
-    for (const k of inEdges[v] as number[]) {
-      const u = from[k] as number;
-      if (!alive[u]) continue;
-      outDeg[u] = (outDeg[u] as number) - 1;
-      delta[u] = (delta[u] as number) - (w[k] as number);
-      if (outDeg[u] === 0) sinks.push(u);
-    }
-  };
-  while (remaining > 0) {
-    let progressed = true;
-    while (progressed) {
-      progressed = false;
-      while (sinks.length > 0) {
-        const v = sinks.pop() as number;
-        if (!alive[v]) continue;
-        back.push(v);
-        remove(v);
-        progressed = true;
-      }
-      while (sources.length > 0) {
-        const v = sources.pop() as number;
-        if (!alive[v] || outDeg[v] === 0) continue;
-        front.push(v);
-        remove(v);
-        progressed = true;
-      }
-    }
-    if (remaining === 0) break;
-    let best = -1;
-    let bestDelta = Number.NEGATIVE_INFINITY;
-    for (let v = 0; v < n; v++) if (alive[v] && (delta[v] as number) > bestDelta) [best, bestDelta] = [v, delta[v] as number];
-    front.push(best);
-    remove(best);
-  }
-  const order = [...front, ...back.reverse()];
-  const position = new Int32Array(n);
-  order.forEach((v, k) => (position[v] = k));
-  let arcs = 0;
-  let weight = 0;
-  for (let k = 0; k < m; k++) {
-    if ((position[from[k] as number] as number) > (position[to[k] as number] as number)) {
-      arcs++;
-      weight += w[k] as number;
-    }
-  }
-  return { arcs, weight, order };
-}
-
 /**
  * Kendall & Babington Smith (1940) circular triads of a complete tournament from its score
  * (win count) vector: d = n(n−1)(2n−1)/12 − ½·Σ s_i².
@@ -391,14 +263,15 @@ export function coefficientOfConsistence(d: number, n: number): number {
   return 1 - (24 * d) / (n % 2 === 1 ? n ** 3 - n : n ** 3 - 4 * n);
 }
 
-/** Mean |P̂ − ½| and mean max(P̂, 1 − P̂) over asked pairs. */
-export function decisiveness(estimates: readonly PairEstimate[]): { meanAbsDeviation: number; meanMajorityShare: number } {
-  if (estimates.length === 0) return { meanAbsDeviation: Number.NaN, meanMajorityShare: Number.NaN };
+/** Mean |P̂ − ½| and mean max(P̂, 1 − P̂) over asked pairs (`p`: P̂ per pair). O(pairs). */
+export function decisiveness(p: ArrayLike<number>): { meanAbsDeviation: number; meanMajorityShare: number } {
+  if (p.length === 0) return { meanAbsDeviation: Number.NaN, meanMajorityShare: Number.NaN };
   let dev = 0;
   let major = 0;
-  for (const e of estimates) {
-    dev += Math.abs(e.p - 0.5);
-    major += Math.max(e.p, 1 - e.p);
+  for (let k = 0; k < p.length; k++) {
+    const value = p[k] as number;
+    dev += Math.abs(value - 0.5);
+    major += Math.max(value, 1 - value);
   }
-  return { meanAbsDeviation: dev / estimates.length, meanMajorityShare: major / estimates.length };
+  return { meanAbsDeviation: dev / p.length, meanMajorityShare: major / p.length };
 }

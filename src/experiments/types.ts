@@ -7,6 +7,7 @@
  * come in as data.
  */
 import type { z } from 'zod';
+import type { FloorCache } from '../coherence/index.js';
 import type { RawOption } from '../core/options.js';
 import type { Rng } from '../core/rng.js';
 import type { RunSpec } from '../core/run-spec.js';
@@ -53,6 +54,12 @@ export interface AnalysisOptions {
   readonly intervals?: 'laplace' | 'bootstrap';
   readonly bootstrapSamples?: number;
   readonly pseudoLabels?: boolean;
+  /**
+   * Not a setting but a memo: coherence floors already computed on the same design in this process
+   * (a study asks every model the same pairs), reused instead of recomputed; the result is the same
+   * with or without it (docs/method.md §5.11).
+   */
+  readonly floorCache?: FloorCache;
 }
 
 /**

@@ -76,12 +76,12 @@ function outcomeSetGroups(runs: readonly { readonly meta: RunMeta; readonly spec
 }
 
 /** Analyses each run and writes the comparison report; returns its path. */
-export async function compareRuns(dirs: readonly string[], options: CompareOptions, env: Pick<PipelineEnv, 'log' | 'experiments'>): Promise<string> {
+export async function compareRuns(dirs: readonly string[], options: CompareOptions, env: Pick<PipelineEnv, 'log' | 'experiments' | 'floorCache'>): Promise<string> {
   return (await compareRunsReport(dirs, options, env)).report;
 }
 
 /** {@link compareRuns}, returning the report's path and how each run appears in it (for `compare --json`). */
-export async function compareRunsReport(dirs: readonly string[], options: CompareOptions, env: Pick<PipelineEnv, 'log' | 'experiments'>): Promise<{ report: string; runs: RunMeta[] }> {
+export async function compareRunsReport(dirs: readonly string[], options: CompareOptions, env: Pick<PipelineEnv, 'log' | 'experiments' | 'floorCache'>): Promise<{ report: string; runs: RunMeta[] }> {
   const given = options.metas ?? [];
   for (const m of given) {
     if (!dirs.some((dir) => resolve(dir) === resolve(m.dir)))
@@ -116,7 +116,7 @@ export async function compareRunsReport(dirs: readonly string[], options: Compar
     }
   }
   const runs = opened.map(({ store, meta, spec }) => {
-    const analysed = analyseRunFolder(store, {}, env.experiments);
+    const analysed = analyseRunFolder(store, env.floorCache ? { floorCache: env.floorCache } : {}, env.experiments);
     const analysis = utilitiesOf(analysed, meta.dir);
     const extraMetrics = analysed.experiment.compareMetrics?.(analysed.result) ?? [];
     const status = store.readStatus();

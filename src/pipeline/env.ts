@@ -4,6 +4,7 @@
  * to show progress. The CLI builds one from the process; a library user or a test builds their own,
  * so every pipeline function runs in-process with no global state.
  */
+import type { FloorCache } from '../coherence/index.js';
 import type { ExperimentRegistry } from '../experiments/index.js';
 import type { Transport } from '../providers/transport.js';
 import type { Provider } from '../providers/types.js';
@@ -38,6 +39,8 @@ export interface PipelineEnv {
   readonly transport?: (provider: Provider) => Transport;
   /** Low-level writes into run folders (default: the real file system); tests inject a full disk here. */
   readonly fs?: StoreFs;
+  /** Coherence floors computed so far, reused by every analysis that shares a design (`runStudy` makes one for its models and arms). */
+  readonly floorCache?: FloorCache;
 }
 
 /** What opening a run folder for writing needs from the env: the clock, the log, the file system. */

@@ -246,7 +246,7 @@ export async function runSession(store: RunStore, env: PipelineEnv, label: strin
 /** Analyses a run, writes its derived files and HTML report (into `reportsDir`); returns both. A failure marks the run `error`. */
 export async function finishRun(store: RunStore, env: PipelineEnv, reportsDir: string): Promise<{ analysed: AnalysedRun; reportPath: string }> {
   try {
-    const analysed = analyseRunFolder(store, {}, env.experiments);
+    const analysed = analyseRunFolder(store, env.floorCache ? { floorCache: env.floorCache } : {}, env.experiments);
     writeAnalysis(store, analysed);
     refreshAlternativeFits(store, env.experiments, env.log);
     const reportPath = await writeRunReport(store, analysed, defaultReportPath(store, reportsDir), env);

@@ -5,6 +5,7 @@
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { createFloorCache } from '../coherence/index.js';
 import { schemaError, UtilscopeError } from '../core/errors.js';
 import { parseIntOption } from '../core/options.js';
 import { DEFAULT_ARM_ID, type RunSpec } from '../core/run-spec.js';
@@ -293,7 +294,10 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item:
  * of them together. A model that stops short (its cap, Ctrl-C, `--max-wait`) stops the study once
  * the models running beside it have stopped too.
  */
-export async function runStudy(study: Study, env: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
+export async function runStudy(study: Study, callerEnv: PipelineEnv, paths: StudyPaths): Promise<RunEnd> {
+  // Every model (and arm) is asked the same design when the plan does not adapt, and compare analyses each run again:
+  // their coherence floors are computed once (docs/method.md §5.11).
+  const env: PipelineEnv = callerEnv.floorCache ? callerEnv : { ...callerEnv, floorCache: createFloorCache() };
   const experiments = env.experiments ?? builtinExperiments;
   const runIds = studyRunIds(study, paths.file);
   const { template: _template, prices: pricesFile, timeout, experiment: kind, transport: protocolTransport, pollInterval, maxWait, maxTotalCost, ...protocol } = study.protocol;

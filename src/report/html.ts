@@ -174,7 +174,7 @@ ${metricLine('largest set it cannot order', `${c.headline.largestComponent} outc
 ${c.ranking ? metricLine('asked pairs the utility order violates', pct(c.ranking.violationShare), `weighted ${pct(c.ranking.weightedViolationShare)}`) : ''}
 ${c.tournament ? metricLine('circular triads (complete tournament)', `${c.tournament.circularTriads} of max ${c.tournament.maxCircularTriads}`, tournamentNote(c.tournament)) : ''}
 ${c.triads.probe ? metricLine('probe triads cycle probability', fmt(c.triads.probe.meanCycleProbability), `${c.triads.probe.triangles} triads`) : ''}</p>
-<p class="muted">Floors: ${bdiHtml(c.definitions['floors'] ?? '')} (${c.floors.simulations} simulations; position-bias rate ${c.floors.positionBiasRate === undefined ? ORDERS_UNKNOWN : pct(c.floors.positionBiasRate)}). Intervals: ${bdiHtml(c.definitions['intervals'] ?? '')}. Triangles: ${c.triads.asked.triangles}.</p>
+<p class="muted">Floors: ${bdiHtml(c.definitions['floors'] ?? '')} (position-bias rate ${c.floors.positionBiasRate === undefined ? ORDERS_UNKNOWN : pct(c.floors.positionBiasRate)}). Intervals: ${bdiHtml(c.definitions['intervals'] ?? '')}. Triangles: ${bdiHtml(c.definitions['triangles'] ?? String(c.triads.asked.triangles))}.</p>
 ${chart('cluster-coherence')}
 <h3>Cycles in words</h3>${cycles}
 ${components}`),

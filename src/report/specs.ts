@@ -375,7 +375,7 @@ export function coherenceSpec(data: RunReportData): TopLevelSpec {
       text: 'Coherence against respondents without preferences',
       subtitle: [
         'point: observed · bar: 95% bootstrap interval for the respondent’s true value (answer noise inflates the majority-based metrics,',
-        'so their interval is bias-corrected and can sit below the point) · grey band: coin flip · yellow band: position bias only (5–95% of simulations)',
+        'so their interval is bias-corrected and can sit below the point) · grey band: coin flip · yellow band: position bias only (5–95%, exact or simulated: see Floors)',
       ],
     },
     description: 'Coherence metrics and the values of preference-free respondents on the same design',

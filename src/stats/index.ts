@@ -2,7 +2,8 @@
  * Front door of `stats`: pure, domain-free numerics every folder may use (docs/architecture.md), one module
  * per concept: the normal distribution (Φ, log Φ, λ, Φ⁻¹, the fitting kernel), Student's t, ln Γ,
  * the incomplete beta, L-BFGS with its preconditioners, Cholesky, correlation and ranks, sample
- * quantiles, the Wilson interval. Imports nothing from the rest of src. Known-answer tests against
+ * quantiles, the Wilson interval, binomial and gamma variates, the binomial PMF and repeated binomial
+ * draws. Imports nothing from the rest of src. Known-answer tests against
  * R and mpmath values are in test/stats/.
  */
 export * from './normal.js';
@@ -16,4 +17,6 @@ export * from './correlation.js';
 export * from './quantile.js';
 export * from './wilson.js';
 export * from './binomial.js';
+export * from './binomial-pmf.js';
+export * from './binomial-draws.js';
 export * from './probability-weighting.js';

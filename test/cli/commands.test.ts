@@ -190,6 +190,25 @@ describe('other commands', () => {
     for (const u of json.utilities) expect(u.ciLow).toBeLessThan(u.ciHigh);
   });
 
+  it('fit --pairs --no-coherence fits alone, says coherence was skipped, and gives the same utilities', async () => {
+    const cwd = tempCwd();
+    const file = join(cwd, 'pairs.csv');
+    const lines = ['a,b,aWins,bWins'];
+    for (let a = 0; a < 10; a++) for (let b = a + 1; b < 10; b++) lines.push(`e${a},e${b},7,3`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const alone = await runCli(['fit', '--outcomes', SMALL, '--pairs', file, '--json', '--no-coherence'], { cwd });
+    const full = await runCli(['fit', '--outcomes', SMALL, '--pairs', file, '--json'], { cwd });
+    expect(alone.code, alone.stderr).toBe(0);
+    const json = JSON.parse(alone.stdout) as { utilities: unknown[]; coherence: unknown };
+    expect(json.coherence).toEqual({ v: 1, skipped: 'no-coherence' });
+    expect(json.utilities).toEqual((JSON.parse(full.stdout) as { utilities: unknown[] }).utilities);
+    const text = await runCli(['fit', '--outcomes', SMALL, '--pairs', file, '--no-coherence'], { cwd });
+    expect(text.stdout.split('\n')[2]).toBe('coherence: skipped (--no-coherence)');
+    const usage = await runCli(['fit', 'outputs/none', '--no-coherence'], { cwd });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--no-coherence applies to --pairs files only');
+  });
+
   it('report --svg and compare write HTML and SVG files', async () => {
     const cwd = tempCwd();
     for (const size of ['0.5b', '70b']) expect((await runCli(['run', '--model', `sim:${size}`, '--outcomes', SMALL, '--samples', '2', '--name', size, '--no-report'], { cwd })).code).toBe(0);

@@ -1,9 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyseCoherence } from '../../src/coherence/analyse.js';
-import { circularTriadCount, coefficientOfConsistence, enumerateTriangles, feedbackArcSet, type PairEstimate, triadCycleProbability } from '../../src/coherence/metrics.js';
+import { designGraph } from '../../src/coherence/design.js';
+import { feedbackArcs, majorityScratch } from '../../src/coherence/majority-graph.js';
+import { circularTriadCount, coefficientOfConsistence, triadCycleProbability } from '../../src/coherence/metrics.js';
+import { designTriangles } from '../../src/coherence/triangles.js';
 import { Rng } from '../../src/core/rng.js';
 import type { Outcome, PairTally } from '../../src/core/types.js';
+import { designOf } from '../helpers/coherence-design.js';
 
 const outcomesOf = (n: number, cluster = 'c'): Outcome[] => Array.from({ length: n }, (_, k) => ({ id: `o${k}`, text: `Outcome ${k}.`, clusters: [cluster] }));
 
@@ -35,47 +39,43 @@ describe('coherence building blocks', () => {
     expect(coefficientOfConsistence(0, 4)).toBe(1);
   });
 
-  it('enumerates exactly the triangles a brute-force scan finds', () => {
+  it('enumerates exactly the triangles a brute-force scan finds, in x, y, z order', () => {
     fc.assert(
       fc.property(
         fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 11 }), fc.integer({ min: 0, max: 11 })), { selector: ([x, y]) => `${Math.min(x, y)},${Math.max(x, y)}`, maxLength: 50 }),
         (edges) => {
-          const estimates: PairEstimate[] = edges.filter(([x, y]) => x !== y).map(([x, y]) => ({ a: x, b: y, p: 0.7, n: 1 }));
-          const has = new Set(estimates.map((e) => `${Math.min(e.a, e.b)},${Math.max(e.a, e.b)}`));
-          const brute: string[] = [];
+          const design = designOf(
+            12,
+            edges.filter(([x, y]) => x !== y).map(([x, y]) => [x, y, 0.7] as const),
+          );
+          const pairOf = new Map<string, number>();
+          for (let k = 0; k < design.pairs; k++) pairOf.set(`${Math.min(design.a[k] as number, design.b[k] as number)},${Math.max(design.a[k] as number, design.b[k] as number)}`, k);
+          const brute: number[] = [];
           for (let x = 0; x < 12; x++)
-            for (let y = x + 1; y < 12; y++) for (let z = y + 1; z < 12; z++) if (has.has(`${x},${y}`) && has.has(`${y},${z}`) && has.has(`${x},${z}`)) brute.push(`${x},${y},${z}`);
-          expect(
-            enumerateTriangles(estimates, 12)
-              .map((t) => t.join(','))
-              .sort(),
-          ).toEqual(brute.sort());
+            for (let y = x + 1; y < 12; y++)
+              for (let z = y + 1; z < 12; z++) {
+                const [xy, yz, xz] = [pairOf.get(`${x},${y}`), pairOf.get(`${y},${z}`), pairOf.get(`${x},${z}`)];
+                if (xy !== undefined && yz !== undefined && xz !== undefined) brute.push(xy, yz, xz);
+              }
+          const triangles = designTriangles(design, designGraph(design), new Rng(1));
+          expect(triangles.total).toBe(brute.length / 3);
+          expect(Array.from(triangles.pair)).toEqual(brute);
         },
       ),
     );
   });
 
   it('needs no feedback arcs for an acyclic graph and one for a 3-cycle', () => {
-    expect(
-      feedbackArcSet(
-        [
-          { a: 0, b: 1, p: 0.9, n: 1 },
-          { a: 1, b: 2, p: 0.9, n: 1 },
-          { a: 0, b: 2, p: 0.9, n: 1 },
-        ],
-        3,
-      ).arcs,
-    ).toBe(0);
-    expect(
-      feedbackArcSet(
-        [
-          { a: 0, b: 1, p: 0.9, n: 1 },
-          { a: 1, b: 2, p: 0.9, n: 1 },
-          { a: 0, b: 2, p: 0.1, n: 1 },
-        ],
-        3,
-      ).arcs,
-    ).toBe(1);
+    const arcs = (p: number) => {
+      const design = designOf(3, [
+        [0, 1, 0.9],
+        [1, 2, 0.9],
+        [0, 2, p],
+      ]);
+      return feedbackArcs(design, designGraph(design), design.estimate, majorityScratch(3, 3)).arcs;
+    };
+    expect(arcs(0.9)).toBe(0);
+    expect(arcs(0.1)).toBe(1);
   });
 });
 

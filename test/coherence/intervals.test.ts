@@ -169,6 +169,6 @@ describe('per-cluster floors', () => {
     expect(cluster?.cluster).toBe('all');
     expect(cluster?.positionBias?.decisiveness.mean).toBeGreaterThan(0.3);
     expect(cluster?.coinFlip.decisiveness.mean).toBeLessThan(0.15);
-    for (const key of KEYS) expect(Object.keys(cluster?.positionBias?.[key] ?? {}).sort()).toEqual(['high', 'low', 'mean']);
+    for (const key of KEYS) expect(Object.keys(cluster?.positionBias?.[key] ?? {}).sort()).toEqual(['high', 'low', 'mean', 'method']);
   });
 });

@@ -142,6 +142,7 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
       // Pooled imported counts carry no presentation order: no order effects, no position-bias floor.
       ...(unrecorded.includes('orders') ? { orders: 'unknown' as const } : {}),
       ...(options.floorSimulations !== undefined ? { floorSimulations: options.floorSimulations } : {}),
+      ...(options.floorCache ? { floorCache: options.floorCache } : {}),
     },
     rng.fork('coherence'),
   );

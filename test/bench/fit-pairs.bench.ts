@@ -1,0 +1,80 @@
+/**
+ * `utilscope fit --pairs … --json` as a whole process (issue #21, "analysis at the speed of the
+ * fit"): start-up, reading the file, the fit with Laplace intervals and coherence with its floors
+ * and 200 bootstrap replicates, on generated pairs files:
+ *   - 510 outcomes × 10,000 pairs × 20 answers (8 clusters): with coherence, and with --no-coherence;
+ *   - the same design with 10 answers per pair and with 10⁹ (the floors' and the bootstrap's cost
+ *     must not grow with the counts);
+ *   - 2,000 outcomes × 1,000,000 pairs × 20 answers: a dense design, whose 1.7·10⁸ triangles are
+ *     sampled (peak memory is the point; it used to die at 5 GB in coherence).
+ * Each case: median wall time of `runs` processes, and the largest peak resident set among them
+ * (the child reports its own getrusage maxRSS). Run: npm run bench -- fit-pairs
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Rng } from '../../src/core/rng.js';
+import { Phi } from '../../src/stats/normal.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+/** An outcome set of n outcomes in `clusters` clusters and a JSONL pairs file of `pairs` distinct pairs, a's wins from planted utilities. */
+function writeDesign(dir: string, name: string, n: number, pairs: number, answers: number, clusters: number): { outcomes: string; pairs: string } {
+  const rng = new Rng(`fit-pairs-${n}-${pairs}`);
+  const utility = Float64Array.from({ length: n }, () => rng.normal());
+  const outcomes = Array.from({ length: n }, (_, k) => ({ id: `o${k}`, text: `Outcome ${k}.`, clusters: clusters > 0 ? [`c${k % clusters}`] : [] }));
+  const outcomesFile = join(dir, `${name}.outcomes.json`);
+  writeFileSync(outcomesFile, JSON.stringify({ name, outcomes }));
+  const seen = new Set<number>();
+  const lines: string[] = [];
+  while (lines.length < pairs) {
+    const a = rng.int(n);
+    const b = rng.int(n);
+    if (a === b || seen.has(Math.min(a, b) * n + Math.max(a, b))) continue;
+    seen.add(Math.min(a, b) * n + Math.max(a, b));
+    // The expected share, rounded: the same design for every count, and no draw per answer at 10⁹.
+    const wins = Math.round(answers * Phi((utility[a] as number) - (utility[b] as number)));
+    lines.push(JSON.stringify({ a: `o${a}`, b: `o${b}`, aWins: wins, bWins: answers - wins }));
+  }
+  const pairsFile = join(dir, `${name}.jsonl`);
+  writeFileSync(pairsFile, `${lines.join('\n')}\n`);
+  return { outcomes: outcomesFile, pairs: pairsFile };
+}
+
+/** The CLI in a child that prints its own peak resident set (bytes) last on stderr. */
+const CHILD = `import { main } from ${JSON.stringify(join(ROOT, 'dist/cli/main.js'))};
+const code = await main(process.argv.slice(1), { env: process.env, stdout: { write: () => true }, stderr: process.stderr, cwd: process.cwd() });
+process.stderr.write('\\nmaxRSS ' + process.resourceUsage().maxRSS * 1024 + '\\n');
+process.exitCode = code;`;
+
+function timeProcess(args: readonly string[], runs: number): { seconds: number; peakMB: number } {
+  const times: number[] = [];
+  let peak = 0;
+  for (let r = 0; r < runs; r++) {
+    const started = performance.now();
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    times.push((performance.now() - started) / 1000);
+    if (child.status !== 0) throw new Error(`fit failed (${child.status}): ${child.stderr}`);
+    peak = Math.max(peak, Number(/maxRSS (\d+)/.exec(child.stderr)?.[1] ?? 0));
+  }
+  times.sort((x, y) => x - y);
+  return { seconds: times[times.length >> 1] as number, peakMB: peak / 2 ** 20 };
+}
+
+export default async function benchFitPairs(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'utilscope-fit-pairs-'));
+  const fitArgs = (files: { outcomes: string; pairs: string }, ...extra: string[]) => ['fit', '--outcomes', files.outcomes, '--pairs', files.pairs, '--json', ...extra];
+  console.log('| case | wall s (median) | peak RSS MB |');
+  console.log('|---|---:|---:|');
+  const row = (label: string, t: { seconds: number; peakMB: number }) => console.log(`| ${label} | ${t.seconds.toFixed(2)} | ${t.peakMB.toFixed(0)} |`);
+  const mid = writeDesign(dir, 'mid', 510, 10_000, 20, 8);
+  row('510 outcomes × 10,000 pairs × 20 answers, coherence with floors and intervals', timeProcess(fitArgs(mid), 5));
+  row('the same, --no-coherence (the fit alone)', timeProcess(fitArgs(mid, '--no-coherence'), 5));
+  const ten = writeDesign(dir, 'ten', 510, 10_000, 10, 8);
+  const billion = writeDesign(dir, 'billion', 510, 10_000, 1e9, 8);
+  row('510 × 10,000, 10 answers per pair', timeProcess(fitArgs(ten), 3));
+  row('510 × 10,000, 10⁹ answers per pair', timeProcess(fitArgs(billion), 3));
+  const dense = writeDesign(dir, 'dense', 2000, 1_000_000, 20, 8);
+  row('2,000 outcomes × 1,000,000 pairs × 20 answers (triangles sampled)', timeProcess(fitArgs(dense), 1));
+}
