@@ -12,7 +12,7 @@
  * `BENCH_SEEDS=1,2,3` sets the seeds (default 1,2); `BENCH_RESPONDENTS=0.5b,7b` a subset.
  */
 import { createSimRespondent, type SimRespondent } from '../../src/providers/sim.js';
-import { answersToReach, type CurvePoint, type DesignRun, pointAt, resolveSpec, runDesign } from './sampling-harness.js';
+import { answersToReach, type CurvePoint, type DesignRun, pointAt, resolveSpec, runDesign } from '../helpers/sampling-harness.js';
 
 const TARGETS = [0.95, 0.99] as const;
 
