@@ -1,5 +1,5 @@
 /**
- * How much an answer tells about a pair's utility gap (docs/method.md §4.7), the ingredients of the
+ * How much an answer tells about a pair's utility gap (docs/method.md §4.11), the ingredients of the
  * adaptive design's value of a sample:
  *
  * - `probitAnswerInformation(z)`: the Fisher information of one forced-choice answer with

@@ -209,7 +209,7 @@ export interface SimRespondentOptions {
   /** The condition it answers under (default: plain chat, no persona). */
   readonly condition?: SimCondition;
   /**
-   * A respondent that answers by position more than by preference (docs/method.md §4.7, the adaptive
+   * A respondent that answers by position more than by preference (docs/method.md §4.11, the adaptive
    * design's hard case): `positionBias` replaces the margin 0.9(1 − q) added in favour of the first
    * slot, and `utilityScale` multiplies the planted utility differences in the margin (below 1: closer
    * to indifference). `planted` still returns the unscaled utilities, whose order is unchanged.

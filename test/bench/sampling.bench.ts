@@ -1,5 +1,5 @@
 /**
- * Adaptive sampling per pair against the published protocol (docs/method.md §4.7; issue #21): on
+ * Adaptive sampling per pair against the published protocol (docs/method.md §4.11; issue #21): on
  * the `core` set (390 outcomes) and simulated respondents of three sizes plus one that answers mostly
  * by position near indifference, how many training completions each design needs before its fitted
  * utilities reach Spearman 0.95 and 0.99 with the planted ones, and the held-out log-loss and
@@ -83,8 +83,11 @@ export default async function benchSampling(): Promise<void> {
       const roundsTo = (run: DesignRun, answers: number | undefined) => (answers === undefined ? run.rounds : run.boundaries.findIndex((b) => b >= answers) + 1);
       published.push({ reach: paperReach, atBudget: budgets.map((b) => pointAt(paper.run, set, truth, Math.round(b))), rounds: roundsTo(paper.run, paperReach[1]), pairs: paper.run.pairs });
       adaptive.push({ reach: oursReach, atBudget: budgets.map((b) => pointAt(ours.run, set, truth, Math.round(b))), rounds: roundsTo(ours.run, oursReach[1]), pairs: ours.run.pairs });
+      // Requests where a provider takes K samples per request (OpenAI's n, the simulator): the published
+      // protocol's 10 samples of a pair and order share one, the adaptive design's units cannot.
+      const requests = (run: DesignRun, answers: number | undefined) => (answers === undefined ? undefined : run === paper.run ? answers / run.spec.sampling.samplesPerOrder : answers);
       detail.push(
-        `| ${c.label} | ${seed} | ${paperReach.map((r) => fmt(r)).join(' / ')} | ${oursReach.map((r) => fmt(r)).join(' / ')} | ${published.at(-1)?.rounds} / ${adaptive.at(-1)?.rounds} | ${fmt(paperFull.at(-1)?.rho, 4)} | ${Math.round((Date.now() - started) / 1000)} s |`,
+        `| ${c.label} | ${seed} | ${paperReach.map((r) => fmt(r)).join(' / ')} | ${oursReach.map((r) => fmt(r)).join(' / ')} | ${published.at(-1)?.rounds} / ${adaptive.at(-1)?.rounds} | ${fmt(requests(paper.run, paperReach[1]))} / ${fmt(requests(ours.run, oursReach[1]))} | ${paper.run.pairs.toLocaleString('en-GB')} / ${ours.run.pairs.toLocaleString('en-GB')} | ${fmt(paperFull.at(-1)?.rho, 4)} | ${Math.round((Date.now() - started) / 1000)} s |`,
       );
     }
     const ratio = (k: number) => {
@@ -120,7 +123,9 @@ export default async function benchSampling(): Promise<void> {
   );
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) console.log(row);
-  console.log('\n| respondent | seed | published to 0.95 / 0.99 | adaptive to 0.95 / 0.99 | rounds to 0.99 (published / adaptive) | published final ρ | time |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '\n| respondent | seed | published to 0.95 / 0.99 | adaptive to 0.95 / 0.99 | rounds to 0.99 (published / adaptive) | requests to 0.99, K samples per request allowed | distinct pairs asked | published final ρ | time |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of detail) console.log(row);
 }

@@ -154,6 +154,26 @@ describe('planAdaptiveSamples', () => {
     expect(planAdaptiveSamples(stateWith(mean, capped), { units: 6, maxSamplesPerOrder: 3 }, new Rng(1)).units).toHaveLength(0);
   });
 
+  it('gives the exploration share of a round to new pairs whatever their value, and the rest by value', () => {
+    // Every pair among outcomes 0–5 asked once; 6–11 unasked. By value alone the round goes to the asked
+    // pairs of the uncertain outcome 0; with exploration, a share goes to new pairs first.
+    const n = 12;
+    const mean = Array.from({ length: n }, (_, k) => k * 0.01);
+    const matrix = new Float64Array(n * n);
+    for (let k = 0; k < n; k++) matrix[k * n + k] = k === 0 ? 3 : 0.01;
+    const rng = new Rng(8);
+    const asked: AskedPairSamples[] = [];
+    for (let a = 0; a < 6; a++) for (let b = a + 1; b < 6; b++) asked.push(askedPair(a, b, 1, 0, 0, rng));
+    const state = { ...stateWith(mean, asked, { covariance: { kind: 'dense', matrix } }), parameters: 0 };
+    const byValue = planAdaptiveSamples(state, { units: 4, maxSamplesPerOrder: 5, explorationShare: 0 }, new Rng(1));
+    const explored = planAdaptiveSamples(state, { units: 4, maxSamplesPerOrder: 5, explorationShare: 0.5 }, new Rng(1));
+    const elsewhere = (units: readonly { a: string; b: string }[]) => units.filter((u) => u.a !== 'o0' && u.b !== 'o0').length;
+    expect(elsewhere(byValue.units)).toBe(0);
+    // Two random new pairs: drawn from the unasked ones, whose value does not enter.
+    expect(elsewhere(explored.units)).toBeGreaterThanOrEqual(1);
+    expect(planAdaptiveSamples(state, { units: 10, maxSamplesPerOrder: 5, explorationShare: 1 }, new Rng(1)).repeats).toBe(0);
+  });
+
   it('gives fewer further samples when answers to a pair are correlated (a planted pair effect) than when they are independent', () => {
     // 40 outcomes, every pair of a 4-regular graph asked 3 times per order; a pair effect of sd 1.5 on the probit in one respondent, none in the other.
     const n = 40;
@@ -170,7 +190,7 @@ describe('planAdaptiveSamples', () => {
         }
       }
       const state = { ...stateWith(mean, asked), parameters: 0 };
-      const plan = planAdaptiveSamples(state, { units: 60, maxSamplesPerOrder: 10 }, new Rng(5));
+      const plan = planAdaptiveSamples(state, { units: 60, maxSamplesPerOrder: 10, explorationShare: 0 }, new Rng(5));
       return { repeats: plan.repeats, rho: plan.overdispersion };
     };
     const independent = repeatsWith(0);

@@ -3,7 +3,7 @@
  * planNextRound on a spec resolved from command-line options — against a simulated respondent
  * answering in process (no store, no provider: records are made here), and measures what the
  * benchmarks compare: Spearman with the planted utilities and held-out log-loss and calibration as
- * a function of training answers (docs/method.md §4.7).
+ * a function of training answers (docs/method.md §4.11).
  *
  * Answers are drawn from the respondent with a generator seeded by the comparison key, so the held-out
  * pairs — the same keys under every design with the same seed — get the same answers under every

@@ -213,7 +213,7 @@ export function adaptiveSamplingBound(
 }
 
 /**
- * The next round of the adaptive design (docs/method.md §4.7) after `plan`, given the planning fit
+ * The next round of the adaptive design (docs/method.md §4.11) after `plan`, given the planning fit
  * (with its covariance where {@link fitForSelection} computed one), or [] when the answer budget is
  * spent or nothing is left to ask. Each unit becomes a plan line of one sample per order, with sample
  * indices continuing the pair's earlier ones. Deterministic in (design, plan, records, fit, seed).

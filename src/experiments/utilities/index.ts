@@ -27,7 +27,7 @@ import type { Experiment, ExperimentContext } from '../types.js';
 
 /**
  * The utilities experiment's `--strategy` values: the fixed-K pair-selection rules (every pair gets K
- * samples per order), and `adaptive` (docs/method.md §4.7), which chooses pairs and how many samples
+ * samples per order), and `adaptive` (docs/method.md §4.11), which chooses pairs and how many samples
  * each gets, one ab/ba sample at a time.
  */
 export const UTILITIES_STRATEGIES = [...SELECTION_STRATEGIES, 'adaptive'] as const;
