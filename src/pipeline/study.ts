@@ -9,9 +9,8 @@ import { schemaError, UtilscopeError } from '../core/errors.js';
 import { parseIntOption } from '../core/options.js';
 import { DEFAULT_ARM_ID, type RunSpec } from '../core/run-spec.js';
 import { costCapStopLine } from '../core/spend.js';
-import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import { type AnyExperiment, builtinExperiments } from '../experiments/index.js';
+import { type AnyExperiment, builtinExperiments, UTILITIES_STRATEGIES } from '../experiments/index.js';
 import { parseModelSpec, publicBaseUrl } from '../providers/index.js';
 import { type LoadedArm, type LoadedOutcomeSet, loadArm, loadOutcomeSet, loadTemplate, RunStore, readStructuredFile, resolveArm, writeJsonAtomic } from '../store/index.js';
 import { utilitiesOf } from './analyse.js';
@@ -52,7 +51,7 @@ const protocolSchema = z.strictObject({
   pairs: z.union([z.literal('auto'), z.number().int().positive()]).optional(),
   holdout: z.number().int().nonnegative().optional(),
   roundSize: z.number().int().positive().optional(),
-  strategy: z.enum(SELECTION_STRATEGIES).optional(),
+  strategy: z.enum(UTILITIES_STRATEGIES).optional(),
   stopWhenStable: z.boolean().optional(),
   pseudoLabels: z.boolean().optional(),
   seed: z.number().int().nonnegative().optional(),

@@ -9,6 +9,7 @@
  * same budget, K and held-out pairs; 1 to 10 samples per order per pair). Same seeds, respondents and
  * held-out answers for both; the ratios (adaptive / published) are measured in this one run.
  *
+ * A second table puts every strategy on the same footing at sim:7b (`BENCH_STRATEGIES=none` skips it).
  * `BENCH_SEEDS=1,2,3` sets the seeds (default 1,2); `BENCH_RESPONDENTS=0.5b,7b` a subset.
  */
 import { createSimRespondent, type SimRespondent } from '../../src/providers/sim.js';
@@ -66,6 +67,8 @@ export default async function benchSampling(): Promise<void> {
   console.log(`core (${set.outcomes.length} outcomes); seeds ${seeds.join(', ')}; training completions (held-out pairs asked alike by both: 1,000 × 20)`);
   const rows: string[] = [];
   const detail: string[] = [];
+  // Answers to each target by `${respondent}|${strategy}|${seed}`, so the strategies table reuses the runs above.
+  const reachOf = new Map<string, readonly (number | undefined)[]>();
   for (const c of cases) {
     const published: Measured[] = [];
     const adaptive: Measured[] = [];
@@ -80,6 +83,8 @@ export default async function benchSampling(): Promise<void> {
       const budgets = paperReach.map((r) => r ?? paper.run.trainingLog.length);
       const ours = measure({ preset: 'paper', strategy: 'adaptive', seed }, respondent, c.model, truth, budgets);
       const oursReach = TARGETS.map((t) => answersToReach(ours.run, set, truth, ours.curve, t));
+      reachOf.set(`${c.key}|paper|${seed}`, paperReach);
+      reachOf.set(`${c.key}|adaptive|${seed}`, oursReach);
       const roundsTo = (run: DesignRun, answers: number | undefined) => (answers === undefined ? run.rounds : run.boundaries.findIndex((b) => b >= answers) + 1);
       published.push({ reach: paperReach, atBudget: budgets.map((b) => pointAt(paper.run, set, truth, Math.round(b))), rounds: roundsTo(paper.run, paperReach[1]), pairs: paper.run.pairs });
       adaptive.push({ reach: oursReach, atBudget: budgets.map((b) => pointAt(ours.run, set, truth, Math.round(b))), rounds: roundsTo(ours.run, oursReach[1]), pairs: ours.run.pairs });
@@ -128,4 +133,28 @@ export default async function benchSampling(): Promise<void> {
   );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of detail) console.log(row);
+
+  // Every strategy on one footing (README, "Choosing pairs"): sim:7b, the published protocol's K, rounds and budget.
+  if (process.env['BENCH_STRATEGIES'] === 'none') return;
+  const strategies = ['random', 'paper', 'uncertainty', 'adaptive'] as const;
+  const seven = RESPONDENTS.find((c) => c.key === '7b') as RespondentCase;
+  const reached = strategies.map(() => TARGETS.map(() => [] as (number | undefined)[]));
+  for (const seed of seeds) {
+    const respondent = seven.make(set.outcomes, seed);
+    const truth = Float64Array.from(set.outcomes, (o) => respondent.planted(o.text).utility);
+    strategies.forEach((strategy, k) => {
+      const known = reachOf.get(`${seven.key}|${strategy}|${seed}`);
+      const measured =
+        known ??
+        (() => {
+          const { run, curve } = measure({ preset: 'paper', strategy, seed }, respondent, seven.model, truth, []);
+          return TARGETS.map((t) => answersToReach(run, set, truth, curve, t));
+        })();
+      TARGETS.forEach((_, j) => reached[k]?.[j]?.push(measured[j]));
+    });
+  }
+  console.log(`\nsim:7b, every strategy under the published protocol's K = 10, rounds and budget (seeds ${seeds.join(', ')}): mean training completions`);
+  console.log(`| strategy | ${TARGETS.map((t) => `ρ ≥ ${t}`).join(' | ')} |`);
+  console.log(`|---|${TARGETS.map(() => '---:').join('|')}|`);
+  strategies.forEach((strategy, k) => console.log(`| ${strategy} | ${TARGETS.map((_, j) => fmt(mean(reached[k]?.[j] ?? []))).join(' | ')} |`));
 }
