@@ -34,6 +34,18 @@ function offsetOf(run: DesignRun, ids: readonly string[]): number {
   return positionBiasOffset(answers);
 }
 
+describe('the published protocol the adaptive design is measured against', () => {
+  it('is what --preset paper resolves whatever the default strategy: K = 10, rounds of 500, the paper rule, 2·N·log₂N pairs, unparseable = ½; --strategy changes only the strategy', () => {
+    const { spec, set } = resolveSpec({ preset: 'paper' }, 'core', 'sim:7b');
+    const n = set.outcomes.length;
+    expect(spec.sampling.samplesPerOrder).toBe(10);
+    expect(spec.experiment).toMatchObject({ strategy: 'paper', roundSize: 500, pairBudget: Math.ceil(2 * n * Math.log2(n)) });
+    expect(spec.analysis.policy).toBe('half');
+    const adaptive = resolveSpec({ preset: 'paper', strategy: 'adaptive' }, 'core', 'sim:7b').spec;
+    expect(adaptive).toEqual({ ...spec, experiment: { ...spec.experiment, strategy: 'adaptive' } });
+  });
+});
+
 describe('the adaptive design on simulated respondents', () => {
   const { set } = resolveSpec({}, 'starter', 'sim:70b');
   const ids = set.outcomes.map((o) => o.id);
