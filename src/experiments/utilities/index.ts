@@ -52,7 +52,11 @@ const configSchema = z.strictObject({
 /** The configuration of a `utilities` run. */
 export type UtilitiesConfig = z.infer<typeof configSchema>;
 
-/** The strategy used when --strategy is not given: the published rule, which needed the fewest completions in the selection benchmark (README, "Choosing pairs"). */
+/**
+ * The strategy used when --strategy is not given: the published rule. `adaptive` needs fewer
+ * completions, but not at most half of this rule's at every size for Spearman 0.95 and 0.99, the bar
+ * for a new default (README, "Choosing pairs"; docs/method.md §4.11).
+ */
 export const DEFAULT_STRATEGY: UtilitiesStrategy = 'paper';
 
 /** The fixed-K strategy the lotteries experiment uses when --strategy is not given (it has no adaptive sampling). */
