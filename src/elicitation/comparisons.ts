@@ -106,13 +106,15 @@ export interface PlannedPair {
 }
 
 /**
- * Expands a pair into its comparisons: both orders (docs/method.md §2), `samplesPerOrder` each.
- * `a` must precede `b` in the outcome set's order (callers pass index-sorted pairs).
+ * Expands a pair into its comparisons: both orders (docs/method.md §2), `samplesPerOrder` each, with
+ * sample indices from `firstSample` on (an adaptive design's further samples of a pair continue where
+ * its earlier rounds stopped, so their keys are new). `a` must precede `b` in the outcome set's order
+ * (callers pass index-sorted pairs).
  */
-export function expandPair(identity: RequestIdentity, a: OutcomeId, b: OutcomeId, round: number, samplesPerOrder: number, holdout: boolean): PlannedPair {
+export function expandPair(identity: RequestIdentity, a: OutcomeId, b: OutcomeId, round: number, samplesPerOrder: number, holdout: boolean, firstSample = 0): PlannedPair {
   const comparisons: Comparison[] = [];
   for (const order of ['ab', 'ba'] as const) {
-    for (let sample = 0; sample < samplesPerOrder; sample++) {
+    for (let sample = firstSample; sample < firstSample + samplesPerOrder; sample++) {
       comparisons.push({ key: comparisonKey(identity, a, b, order, sample), a, b, order, sample, round });
     }
   }

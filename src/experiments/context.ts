@@ -28,10 +28,10 @@ export function experimentContext<C>(spec: RunSpec, config: C, outcomeSet: Outco
     outcomeSet,
     ids,
     rng: (purpose) => purposeRng(spec, purpose),
-    expand: (pairs, round, holdout): PlannedPair[] =>
+    expand: (pairs, round, holdout, samples): PlannedPair[] =>
       pairs.map(([x, y]) => {
         const [a, b] = canonical(x, y);
-        return expandPair(identity, a, b, round, spec.sampling.samplesPerOrder, holdout);
+        return expandPair(identity, a, b, round, samples?.count ?? spec.sampling.samplesPerOrder, holdout, samples?.first ?? 0);
       }),
   };
 }

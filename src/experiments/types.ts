@@ -25,8 +25,17 @@ export interface ExperimentContext<C> {
   readonly ids: readonly OutcomeId[];
   /** A seeded rng for `purpose`: a function of the seed, the outcome set and the purpose only. */
   rng(purpose: string): Rng;
-  /** Expands unordered pairs into keyed, planned pairs (both orders, K samples each) for `round`. */
-  expand(pairs: readonly (readonly [OutcomeId, OutcomeId])[], round: number, holdout: boolean): PlannedPair[];
+  /**
+   * Expands unordered pairs into keyed, planned pairs for `round`: both orders, K samples each, or
+   * `samples.count` each from sample index `samples.first` on (an adaptive design's samples of a pair).
+   */
+  expand(pairs: readonly (readonly [OutcomeId, OutcomeId])[], round: number, holdout: boolean, samples?: SampleRange): PlannedPair[];
+}
+
+/** Which samples of a pair a plan line asks in each order: indices `first` … `first + count − 1`. */
+export interface SampleRange {
+  readonly first: number;
+  readonly count: number;
 }
 
 /**
@@ -111,6 +120,11 @@ export interface Experiment<C, R> {
   /** The most unordered pairs the whole plan will ask (the cost estimate's basis). */
   plannedPairs(ctx: ExperimentContext<C>): number;
   /**
+   * The most answers the plan asks, when that is not `plannedPairs` × 2 orders × K (an adaptive
+   * design gives pairs between 1 and K samples per order): the cost estimate's upper bound.
+   */
+  plannedAnswers?(ctx: ExperimentContext<C>): PlannedAnswers;
+  /**
    * The most rounds the plan asks, each of which waits for the answers of the one before: through a
    * batch API, one batch round-trip each (the dry run says how many). Absent: not known in advance.
    */
@@ -139,6 +153,16 @@ export interface Experiment<C, R> {
   prepareOutcomes?(set: OutcomeSet, values: OptionValues, rng: Rng): OutcomeSet;
   /** Headline metrics of its own that compare puts beside the shared ones, against model size. */
   compareMetrics?(result: R): readonly CompareMetric[];
+}
+
+/** The most answers a plan asks, and how many of them can share a request (docs/architecture.md §"Providers"). */
+export interface PlannedAnswers {
+  readonly answers: number;
+  /**
+   * Answers that come K to a (pair, order), which one request carries where the provider allows
+   * several samples per request; every other answer is a request of its own.
+   */
+  readonly sharedAnswers: number;
 }
 
 /** One experiment-specific headline metric of a run, as compare shows it. */

@@ -19,7 +19,7 @@ import { refreshAlternativeFits } from './alternative-fits.js';
 import { type AnalysedRun, analyseRunFolder, writeAnalysis } from './analyse.js';
 import type { SharedSpend } from './ask.js';
 import { batchStateWords } from './batch-words.js';
-import { estimateRun, plannedAnswers, type RunEstimate } from './cost.js';
+import { estimateRun, planSize, type RunEstimate } from './cost.js';
 import { type FolderEnv, folderWriter, noticesOnly, type PipelineEnv } from './env.js';
 import { JSON_OUTPUT_VERSION, jsonLine, type RunJson, runSummaryJson } from './json-output.js';
 import { logOutcomeWarnings } from './outcome-files.js';
@@ -132,7 +132,7 @@ export function estimateSpec(
   price: SessionPrice | undefined,
 ): RunEstimate {
   const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), outcomeSet);
-  return estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, price);
+  return estimateRun(spec, planSize(experiment, ctx, spec.sampling), outcomeSet, template, transport.supportsMultipleSamples, price);
 }
 
 /**
@@ -151,14 +151,18 @@ export function estimateLine(
 ): string {
   const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), outcomeSet);
   const session = { ...spec.session, ...(price ? { price } : {}) };
-  const estimate = estimateRun(spec, experiment.plannedPairs(ctx), outcomeSet, template, transport.supportsMultipleSamples, transportPrice(session, spec.modelSpec));
+  const estimate = estimateRun(spec, planSize(experiment, ctx, spec.sampling), outcomeSet, template, transport.supportsMultipleSamples, transportPrice(session, spec.modelSpec));
   const batch = spec.session.transport === 'batch';
   const cost = transport.simulated
     ? '$0 (simulated respondent)'
     : estimate.costUsd === undefined
       ? `unknown (no price for ${spec.modelSpec}; pass --prices <file> to set one)`
       : `up to ${formatCostUsd(estimate.costUsd)} (${batch ? 'batch prices, ' : ''}list prices as of ${PRICE_TABLE_AS_OF} unless --prices says otherwise)`;
-  const line = `plan: ${estimate.pairs} pairs × 2 orders × ${spec.sampling.samplesPerOrder} = ${estimate.comparisons} answers in ~${estimate.requests} requests (~${estimate.inputTokens} input, ≤${estimate.outputTokens} output tokens); estimated cost ${cost}\n`;
+  const what =
+    estimate.samplesPerPair === 'fixed'
+      ? `${estimate.pairs} pairs × 2 orders × ${spec.sampling.samplesPerOrder} = ${estimate.comparisons} answers in ~${estimate.requests} requests`
+      : `at most ${estimate.comparisons} answers over at most ${estimate.pairs} pairs (1 to ${spec.sampling.samplesPerOrder} per order each, chosen as answers come in) in at most ${estimate.requests} requests`;
+  const line = `plan: ${what} (~${estimate.inputTokens} input, ≤${estimate.outputTokens} output tokens); estimated cost ${cost}\n`;
   if (!batch) return line;
   const rounds = experiment.plannedRounds?.(ctx);
   const trips =
@@ -393,7 +397,7 @@ export async function startRun(options: StartRunOptions, env: PipelineEnv): Prom
     env.log.write(`run folder: ${dir} (${stored ? 'exists; the same command without --dry-run continues it' : 'not created by a dry run'})\n`);
     if (options.json) {
       const ctx = experimentContext(spec, parseExperimentConfig(experiment, spec.experiment), loaded.set);
-      const planned = plannedAnswers(experiment.plannedPairs(ctx), spec.sampling);
+      const planned = planSize(experiment, ctx, spec.sampling).answers;
       env.out.write(jsonLine({ v: JSON_OUTPUT_VERSION, runDir: dir, end: 'dry-run', answered: 0, planned, costUsd: 0 } satisfies RunJson));
     }
     return 'dry-run';

@@ -33,7 +33,7 @@ import { type RunState, RunStore } from '../store/run-store.js';
 import { type AskStop, askComparisons, type SharedSpend, type SpendState } from './ask.js';
 import { askBatch, type BatchDeps, type BatchState, collectInFlight } from './batch.js';
 import { batchStateWords } from './batch-words.js';
-import { plannedAnswers } from './cost.js';
+import { planSize } from './cost.js';
 
 /** status.json is brought up to date at least this often (ms on the run's clock) while answers arrive… */
 export const STATUS_EVERY_MS = 1000;
@@ -51,8 +51,9 @@ export interface RunProgress {
   /** Answers in the rounds planned so far. */
   readonly planned: number;
   /**
-   * Answers the whole run is expected to need: the experiment's `plannedPairs` × 2 orders × K
-   * samples, never below `planned` (an adaptive run may stop before it; then `complete` says so).
+   * Answers the whole run is expected to need: the experiment's planned answers (`plannedPairs` × 2
+   * orders × K samples for a fixed design), never below `planned` (an adaptive run may stop before it;
+   * then `complete` says so).
    */
   readonly expectedTotal: number;
   /** Answers that were already on disk when this session started (they say nothing about its rate). */
@@ -210,7 +211,7 @@ async function elicit(deps: RunDeps, session: { markError?: (message: string) =>
   }
   addToPlan(plan);
   // The whole run's expected size, once: later rounds fill it in rather than move it (docs/architecture.md §"CLI").
-  const expectedAnswers = plannedAnswers(experiment.plannedPairs(ctx), spec.sampling);
+  const expectedAnswers = planSize(experiment, ctx, spec.sampling).answers;
   const answeredAtStart = answered.size;
   const progress = (complete = false) =>
     deps.events.progress({

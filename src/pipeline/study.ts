@@ -10,9 +10,8 @@ import { schemaError, UtilscopeError } from '../core/errors.js';
 import { parseIntOption } from '../core/options.js';
 import { DEFAULT_ARM_ID, type RunSpec } from '../core/run-spec.js';
 import { costCapStopLine } from '../core/spend.js';
-import { SELECTION_STRATEGIES } from '../elicitation/selection.js';
 import type { PromptTemplate } from '../elicitation/template.js';
-import { type AnyExperiment, builtinExperiments } from '../experiments/index.js';
+import { type AnyExperiment, builtinExperiments, UTILITIES_STRATEGIES } from '../experiments/index.js';
 import type { ImportedRun } from '../import/index.js';
 import { parseModelSpec, publicBaseUrl } from '../providers/index.js';
 import type { ComparePersona } from '../report/index.js';
@@ -56,7 +55,7 @@ const protocolSchema = z.strictObject({
   pairs: z.union([z.literal('auto'), z.number().int().positive()]).optional(),
   holdout: z.number().int().nonnegative().optional(),
   roundSize: z.number().int().positive().optional(),
-  strategy: z.enum(SELECTION_STRATEGIES).optional(),
+  strategy: z.enum(UTILITIES_STRATEGIES).optional(),
   stopWhenStable: z.boolean().optional(),
   pseudoLabels: z.boolean().optional(),
   seed: z.number().int().nonnegative().optional(),

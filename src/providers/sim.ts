@@ -219,6 +219,13 @@ export interface SimRespondentOptions {
   readonly units?: OutcomeSet['units'];
   /** The condition it answers under (default: plain chat, no persona). */
   readonly condition?: SimCondition;
+  /**
+   * A respondent that answers by position more than by preference (docs/method.md §4.11, the adaptive
+   * design's hard case): `positionBias` replaces the margin 0.9(1 − q) added in favour of the first
+   * slot, and `utilityScale` multiplies the planted utility differences in the margin (below 1: closer
+   * to indifference). `planted` still returns the unscaled utilities, whose order is unchanged.
+   */
+  readonly answering?: { readonly positionBias?: number; readonly utilityScale?: number };
 }
 
 /** Builds a simulated respondent of `params` parameters; `outcomes` give signed values and quantities. */
@@ -285,10 +292,12 @@ export function createSimRespondent(params: number, outcomes: readonly Outcome[]
     return result;
   }
 
+  const positionBias = options.answering?.positionBias ?? POSITION_BIAS * weakness;
+  const utilityScale = options.answering?.utilityScale ?? 1;
   function margin(first: PlantedOutcome, second: PlantedOutcome): number {
     // Intransitivity is the model's own (its quality's), whatever format it is asked in; the format changes noise, bias and invalid answers.
     const cyclic = INTRANSITIVITY * (1 - quality) ** 2 * Math.sin(first.angle - second.angle);
-    return first.utility - second.utility + POSITION_BIAS * weakness + cyclic;
+    return utilityScale * (first.utility - second.utility) + positionBias + cyclic;
   }
 
   const invalidRate = (REFUSAL_RATE + GARBAGE_RATE) * weakness;

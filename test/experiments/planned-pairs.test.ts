@@ -39,3 +39,52 @@ describe('the estimate of a utilities run', () => {
     expect(announced).toBe(plannedComparisons(join(cwd, 'outputs', 'r')));
   });
 });
+
+describe('the estimate of an adaptive-sampling run', () => {
+  it.each([
+    // [outcomes, --pairs, --holdout, --samples]
+    [12, 'auto', undefined, '3'],
+    [10, '3', '2', '4'], // budget below the initial round: round 0 is still asked whole
+    [8, '40', '0', '2'], // budget above every pair: each pair ends at K per order
+    [20, '15', '10', '5'],
+  ] as const)(
+    'with %i outcomes, --pairs %s, --holdout %s and --samples %s announces at most the answers and requests of the complete run, and exactly its answers when the budget can be spent',
+    async (n, pairs, holdout, samples) => {
+      const cwd = tempCwd();
+      const file = join(cwd, 'set.json');
+      writeFileSync(file, JSON.stringify(tinyOutcomeSet(n)));
+      const args = [
+        'run',
+        '--model',
+        'sim:7b',
+        '--outcomes',
+        file,
+        '--strategy',
+        'adaptive',
+        '--samples',
+        samples,
+        '--pairs',
+        pairs,
+        ...(holdout !== undefined ? ['--holdout', holdout] : []),
+        '--name',
+        'r',
+        '--no-report',
+      ];
+      const r = await runCli(args, { cwd });
+      expect(r.code, r.stderr).toBe(0);
+      const line = /plan: at most (\d+) answers over at most (\d+) pairs .* in at most (\d+) requests/.exec(r.stderr);
+      expect(line, r.stderr).not.toBeNull();
+      const [announcedAnswers, announcedPairs, announcedRequests] = [Number(line?.[1]), Number(line?.[2]), Number(line?.[3])];
+      const plan = readFileSync(join(cwd, 'outputs', 'r', 'plan.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { a: string; b: string; holdout: boolean; comparisons: { order: string }[] });
+      const answers = plannedComparisons(join(cwd, 'outputs', 'r'));
+      expect(answers).toBe(announcedAnswers);
+      expect(new Set(plan.map((p) => `${p.a}|${p.b}`)).size).toBeLessThanOrEqual(announcedPairs);
+      // The simulated provider takes several samples per request: a plan line's samples of one order share one.
+      const requests = plan.reduce((sum, p) => sum + new Set(p.comparisons.map((c) => c.order)).size, 0);
+      expect(requests).toBeLessThanOrEqual(announcedRequests);
+    },
+  );
+});

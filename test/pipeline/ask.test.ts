@@ -58,11 +58,12 @@ describe('asking', () => {
     const spec = tinySpec(set, { pairBudget: 20, holdoutPairs: 5, samplesPerOrder: 3 });
     const pairs = utilitiesExperiment.plannedPairs(experimentContext(spec, spec.experiment, set));
     expect(pairs).toBe(25);
-    const estimate = estimateRun(spec, pairs, set, TINY_TEMPLATE, true, { inputPerMillion: 1, outputPerMillion: 2 });
+    const size = { pairs, answers: pairs * 2 * 3, sharedAnswers: pairs * 2 * 3 };
+    const estimate = estimateRun(spec, size, set, TINY_TEMPLATE, true, { inputPerMillion: 1, outputPerMillion: 2 });
     expect(estimate.comparisons).toBe(25 * 2 * 3);
     expect(estimate.requests).toBe(25 * 2);
     expect(estimate.outputTokens).toBe(150 * 16);
     expect(estimate.costUsd).toBeCloseTo((estimate.inputTokens * 1 + estimate.outputTokens * 2) / 1e6, 12);
-    expect(estimateRun(spec, pairs, set, TINY_TEMPLATE, false, undefined)).toMatchObject({ requests: 150, costUsd: undefined });
+    expect(estimateRun(spec, size, set, TINY_TEMPLATE, false, undefined)).toMatchObject({ requests: 150, costUsd: undefined });
   });
 });

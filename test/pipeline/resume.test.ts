@@ -78,6 +78,37 @@ describe('resume', () => {
     );
   });
 
+  it('an adaptive-sampling run cut after any request resumes to the uninterrupted plan, asking nothing twice', async () => {
+    const set = tinyOutcomeSet();
+    const config = tinySpec(set, { strategy: 'adaptive', samplesPerOrder: 3, pairBudget: 20, roundSize: 4 });
+    const full = createTinyStore(tempRunDir(), set, config);
+    await session(full, countingSimProvider(set), new AbortController().signal);
+    const fullKeys = full.readPlan().flatMap((p) => p.comparisons.map((c) => c.key));
+    full.close();
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 100 }), async (cutAfterRequests) => {
+        const dir = tempRunDir();
+        const controller = new AbortController();
+        let requests = 0;
+        const first = countingSimProvider(set, () => {
+          requests += 1;
+          if (requests > cutAfterRequests) controller.abort();
+        });
+        const store = createTinyStore(dir, set, config);
+        await session(store, first, controller.signal);
+        store.close();
+        const reopened = RunStore.open(dir);
+        const second = countingSimProvider(set);
+        expect((await session(reopened, second, new AbortController().signal)).end).toBe('complete');
+        const planned = reopened.readPlan().flatMap((p) => p.comparisons.map((c) => c.key));
+        expect(planned).toEqual(fullKeys);
+        expect(first.requestedSamples.length + second.requestedSamples.length).toBe(planned.length);
+        reopened.close();
+      }),
+      { numRuns: 12, seed: 43 },
+    );
+  });
+
   it('the plan of an interrupted run is the plan of an uninterrupted one', async () => {
     const set = tinyOutcomeSet();
     const config = tinySpec(set);
@@ -221,6 +252,33 @@ describe('resume is plan-identical', () => {
       const store = createTinyStore(tempRunDir(), set, spec(set));
       expect((await sessionUntil(store, boundary)).end).toBe('cancelled');
       expect(store.readRecords()).toHaveLength(boundary);
+      store.close();
+      const resumed = RunStore.open(store.dir);
+      expect((await sessionUntil(resumed, undefined)).end).toBe('complete');
+      expect(
+        resumed.readPlan().flatMap((p) => p.comparisons.map((c) => c.key)),
+        `stopped after ${boundary} answers`,
+      ).toEqual(keys);
+      resumed.close();
+    }
+    reference.close();
+  });
+
+  it('an adaptive-sampling run stopped at every round boundary and resumed plans the same units, sample index for sample index', async () => {
+    const set = loadOutcomeSet('starter').set;
+    const adaptive = { ...tinySpec(set, { pairBudget: 300, roundSize: 20, holdoutPairs: 20, samplesPerOrder: 3, strategy: 'adaptive' }), modelSpec: 'sim:7b' } as ReturnType<typeof tinySpec>;
+    const reference = createTinyStore(tempRunDir(), set, adaptive);
+    expect((await sessionUntil(reference, undefined)).end).toBe('complete');
+    const plan = reference.readPlan();
+    const keys = plan.flatMap((p) => p.comparisons.map((c) => c.key));
+    const rounds = [...new Set(plan.map((p) => p.round))].sort((a, b) => a - b);
+    expect(rounds.length).toBeGreaterThanOrEqual(5);
+    // Some pairs got further samples in later rounds: what makes this design's plan depend on the answers.
+    expect(plan.some((p) => !p.holdout && p.comparisons.some((c) => c.sample > 0))).toBe(true);
+    const boundaries = rounds.slice(0, -1).map((r) => plan.filter((p) => p.round <= r).reduce((n, p) => n + p.comparisons.length, 0));
+    for (const boundary of boundaries) {
+      const store = createTinyStore(tempRunDir(), set, adaptive);
+      expect((await sessionUntil(store, boundary)).end).toBe('cancelled');
       store.close();
       const resumed = RunStore.open(store.dir);
       expect((await sessionUntil(resumed, undefined)).end).toBe('complete');

@@ -19,7 +19,7 @@ import { fitForSelection, planAdaptiveRound } from '../pairwise/plan.js';
 import { buildRunReportData } from '../pairwise/report-data.js';
 import { pairwiseSummary } from '../pairwise/summary.js';
 import type { Experiment, OptionValues } from '../types.js';
-import { DEFAULT_STRATEGY } from '../utilities/index.js';
+import { DEFAULT_SELECTION_STRATEGY } from '../utilities/index.js';
 import { analyseLotteries, type LotteryAnalysis } from './analyse.js';
 import { generateLotteries } from './generate.js';
 import { anchorPairs, lotteryRoundZero } from './plan.js';
@@ -99,7 +99,7 @@ export const lotteriesExperiment: Experiment<LotteriesConfig, LotteryAnalysis> =
       pairBudget,
       roundSize: parseIntOption(values['roundSize'], '--round-size', 1, roundDefault),
       holdoutPairs,
-      strategy: parseChoice(values['strategy'], '--strategy', SELECTION_STRATEGIES, DEFAULT_STRATEGY),
+      strategy: parseChoice(values['strategy'], '--strategy', SELECTION_STRATEGIES, DEFAULT_SELECTION_STRATEGY),
     };
   },
   runIdSuffix: '-lotteries',
