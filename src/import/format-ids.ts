@@ -1,6 +1,6 @@
 /**
  * The names `utilscope import --from` takes, in the order help texts list them: a module of its own
- * so the CLI's help loads no reader (docs/architecture.md §"Start-up"); formats.ts gives each its reader.
+ * so the CLI's help loads no reader (docs/architecture.md §"CLI", start-up); formats.ts gives each its reader.
  */
 export const IMPORT_SOURCE_FORMAT_IDS = ['emergent-values-utilities', 'emergent-values-triads', 'answers', 'counts', 'probabilities'] as const;
 
