@@ -142,6 +142,16 @@ const TYPICAL_FLOOR_METHODS: Readonly<Record<keyof CoherenceHeadline, FloorMetho
   decisiveness: 'exact',
 };
 
+/** Each headline metric in the words the report's chart uses, for sentences about all of them. */
+const METRIC_WORDS: Readonly<Record<keyof CoherenceHeadline, string>> = {
+  cycleProbability: 'the triad cycle probability',
+  cyclicTriangleShare: 'the share of triangles that are cycles',
+  weakTransitivityViolations: 'weak transitivity violations',
+  largestComponent: 'the largest set it cannot order',
+  feedbackArcShare: 'the answers to flip for a ranking',
+  decisiveness: 'decisiveness',
+};
+
 /** The words for `definitions.intervals`, with the replicate counts used. */
 export function intervalsDefinition(replicates: number): string {
   return (
@@ -172,11 +182,15 @@ export const COHERENCE_DEFINITIONS: Readonly<Record<string, string>> = {
 export function floorsDefinition(floors: readonly Floors[], simulations: number): string {
   const keys = Object.keys(TYPICAL_FLOOR_METHODS) as (keyof CoherenceHeadline)[];
   const methodOf = (key: keyof CoherenceHeadline): FloorMethod => (floors.some((f) => f[key].method === 'simulated') ? 'simulated' : (floors[0]?.[key].method ?? TYPICAL_FLOOR_METHODS[key]));
-  const named = (method: FloorMethod) => keys.filter((k) => methodOf(k) === method).join(', ');
+  const named = (method: FloorMethod) =>
+    keys
+      .filter((k) => methodOf(k) === method)
+      .map((k) => METRIC_WORDS[k])
+      .join(', ');
   const parts = [
-    named('exact') && `${named('exact')} exact (mean and variance in closed form, range mean ± 1.645 sd)`,
-    named('ratio-of-expectations') && `${named('ratio-of-expectations')} the ratio of the exact expected violations and checks (delta-method range)`,
-    named('simulated') && `${named('simulated')} simulated (mean and 5th–95th percentiles of ${simulations} seeded simulations)`,
+    named('exact') && `exact for ${named('exact')} (mean and variance in closed form, range mean ± 1.645 sd)`,
+    named('ratio-of-expectations') && `for ${named('ratio-of-expectations')} the ratio of the exact expected violations and checks (delta-method range)`,
+    named('simulated') && `simulated for ${named('simulated')} (mean and 5th–95th percentiles of ${simulations} seeded simulations)`,
   ].filter(Boolean);
   return `the same metric for respondents without preferences on the same pairs and answer counts: a fair coin, and a coin biased to the first slot at the observed rate; ${parts.join('; ')}`;
 }
