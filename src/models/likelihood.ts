@@ -55,6 +55,21 @@ export function curvaturePreconditioner(kind: UtilityModelKind, n: number): Prec
 }
 
 /**
+ * Per pair, the largest log-likelihood any model could reach: w·log(w/t) + l·log(l/t) (0·log 0 = 0).
+ * The objective subtracts it pair by pair, so it is the deviance's half plus the priors: near an
+ * optimum its value is of the order of the pairs, not of the answers, and a double still resolves its
+ * decreases when the counts are 10⁹ (summed raw, f ~ 5·10¹² and its last bit is ~10⁻³ nats, which
+ * stopped such fits 0.01 from their optimum). Same minimiser and gradient.
+ */
+function saturatedLogLikelihoods(wins: Float64Array, total: Float64Array): Float64Array {
+  return Float64Array.from(wins, (w, k) => {
+    const l = (total[k] as number) - w;
+    const t = w + l;
+    return (w > 0 ? w * Math.log(w / t) : 0) + (l > 0 ? l * Math.log(l / t) : 0);
+  });
+}
+
+/**
  * The objective (negative log-posterior) and its gradient for `kind` on `pairs`; with a curvature
  * buffer, also the Gauss–Newton curvature in the layout of `curvaturePreconditioner(kind, n)`.
  */
@@ -65,6 +80,7 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
   const invTau2 = 1 / (prior.logSdScale * prior.logSdScale);
   const terms = new Float64Array(4);
   const variance = new Float64Array(n);
+  const saturated = saturatedLogLikelihoods(wins, total);
 
   if (kind === 'thurstonian') {
     return (theta, gradient, curvature) => {
@@ -94,7 +110,7 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
         const r = Math.sqrt(v);
         const z = ((theta[i] as number) - (theta[j] as number)) / r;
         normalPairTerms(z, terms);
-        f -= w * (terms[0] as number) + l * (terms[1] as number);
+        f += (saturated[k] as number) - (w * (terms[0] as number) + l * (terms[1] as number));
         const dLdz = w * (terms[2] as number) - l * (terms[3] as number);
         gradient[i] = (gradient[i] as number) - dLdz / r;
         gradient[j] = (gradient[j] as number) + dLdz / r;
@@ -148,12 +164,12 @@ export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prio
         const logLower = -Math.abs(d) - softplus;
         const upper = 1 / (1 + e); // logistic(|d|)
         const p = d >= 0 ? upper : e * upper; // logistic(−|d|) = e/(1 + e), no cancellation
-        f -= d >= 0 ? w * logUpper + l * logLower : w * logLower + l * logUpper;
+        f += (saturated[k] as number) - (d >= 0 ? w * logUpper + l * logLower : w * logLower + l * logUpper);
         dLdd = w - (w + l) * p;
         if (curvature) c = (w + l) * upper * (1 - upper);
       } else {
         normalPairTerms(d, terms);
-        f -= w * (terms[0] as number) + l * (terms[1] as number);
+        f += (saturated[k] as number) - (w * (terms[0] as number) + l * (terms[1] as number));
         const a = terms[2] as number;
         const b = terms[3] as number;
         dLdd = w * a - l * b;
