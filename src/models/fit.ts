@@ -61,7 +61,7 @@ export interface FitOptions {
    * the data grow (the old 1e-7·|f| gradient rule left errors of 0.2 at 10,000 outcomes).
    */
   readonly stepTolerance?: number;
-  /** Also stop when ‖∇f‖∞ ≤ gradientTolerance·max(1, |f|) (default 0: off; f is in nats over all answers). */
+  /** Also stop when ‖∇f‖∞ ≤ gradientTolerance·max(1, |f|) (default 0: off; f is in nats: half the deviance over all answers plus the priors, see likelihood.ts). */
   readonly gradientTolerance?: number;
   /** Prior strengths; default `DEFAULT_PRIOR` (ridge 0.01 on μ, sd 1 on log σ). */
   readonly prior?: PriorOptions;

@@ -70,7 +70,7 @@ function saturatedLogLikelihoods(wins: Float64Array, total: Float64Array): Float
 }
 
 /**
- * The objective (negative log-posterior) and its gradient for `kind` on `pairs`; with a curvature
+ * The objective (negative log-posterior, less each pair's saturated log-likelihood) and its gradient for `kind` on `pairs`; with a curvature
  * buffer, also the Gauss–Newton curvature in the layout of `curvaturePreconditioner(kind, n)`.
  */
 export function createObjective(kind: UtilityModelKind, pairs: PackedPairs, prior: PriorOptions = DEFAULT_PRIOR): Objective {

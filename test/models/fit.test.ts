@@ -174,7 +174,14 @@ describe('fitUtilities: gauge, symmetry and data edge cases', () => {
             : model === 'case5'
               ? fit.mean.map((m, t) => m / ((fit.sd[t] as number) * Math.SQRT2))
               : fit.mean.map((m) => m * fit.logisticScale!);
-        const negLogLik = createObjective(model, packed, noPrior)(theta, new Float64Array(theta.length));
+        // The objective is −log L minus each pair's saturated log-likelihood w·ln(w/t) + l·ln(l/t).
+        let saturated = 0;
+        packed.wins.forEach((w, k) => {
+          const l = (packed.total[k] as number) - w;
+          const t = w + l;
+          saturated += (w > 0 ? w * Math.log(w / t) : 0) + (l > 0 ? l * Math.log(l / t) : 0);
+        });
+        const negLogLik = createObjective(model, packed, noPrior)(theta, new Float64Array(theta.length)) - saturated;
         const answers = packed.total.reduce((a, b) => a + b, 0);
         expect(fit.metrics.train.logLoss).toBeCloseTo(negLogLik / answers, 10);
         expect(n).toBe(6);

@@ -27,13 +27,16 @@ describe('likelihood on counts', () => {
 
   it('matches a hand-worked 3-outcome case, value and gradient', () => {
     // z = 0.5/√2 = 0.353553 for both pairs; Φ(z) = 0.638163, Φ(−z) = 0.361837;
-    // f = −[3·ln Φ(z) + ln Φ(−z) + ln Φ(z) + ln Φ(−z)] = 3.8297689146; λ(z) = 0.587595, λ(−z) = 1.036324;
+    // −log L = −[3·ln Φ(z) + ln Φ(−z) + ln Φ(z) + ln Φ(−z)] = 3.8297689146; the objective subtracts
+    // the saturated log-likelihood 3·ln ¾ + ln ¼ + 2·ln ½ = −3.6356349396: f = 0.1941339750;
+    // λ(z) = 0.587595, λ(−z) = 1.036324;
     // ∂f/∂μ0 = −(3λ(z) − λ(−z))/√2, ∂f/∂log σ_i = Σ (wλ(z) − lλ(−z))·z·½ over i's pairs.
     // Reference numbers computed independently with Python's math.erfc.
     const f = createObjective('thurstonian', pairs, noPrior);
     const g = new Float64Array(6);
     const value = f(Float64Array.of(0.5, 0, -0.5, 0, 0, 0), g);
-    expect(value).toBeCloseTo(3.829768914621373, 12);
+    expect(value).toBeCloseTo(3.829768914621373 + 3 * Math.log(3 / 4) + Math.log(1 / 4) + 2 * Math.log(1 / 2), 12);
+    expect(value).toBeCloseTo(0.194133975026249, 12);
     const expected = [-0.5133953278548751, 0.8305196363105758, -0.3171243084557008, 0.12834883196371877, 0.04906775484979359, -0.07928107711392518];
     expected.forEach((e, k) => expect(g[k]).toBeCloseTo(e, 12));
   });
