@@ -182,7 +182,8 @@ export function commandTable(experiments: TableExperiments): readonly CommandSpe
         { flags: '--json', description: 'print the fit as JSON to stdout' },
       ],
       action: async ([dir], flags, env) => {
-        const { fitExternalFile, fitRunFolder, fitSummaryLines } = await import('../pipeline/fit.js');
+        // Each form loads only its own modules: a pairs file needs no run-folder machinery (start-up).
+        const { fitExternalFile, fitSummaryLines } = await import('../pipeline/fit-pairs.js');
         const fitModel = parseChoice(flags['model'] as string | undefined, '--model', ['thurstonian', 'case5', 'bt'] as const, 'thurstonian');
         const intervals = parseChoice(flags['intervals'] as string | undefined, '--intervals', ['laplace', 'bootstrap'] as const, 'laplace');
         const outcomes = flags['outcomes'] as string | undefined;
@@ -190,7 +191,7 @@ export function commandTable(experiments: TableExperiments): readonly CommandSpe
         let json: FitJsonDocument;
         if (dir === undefined) {
           if (!outcomes || !pairs) throw new UtilscopeError('usage', 'fit needs a run folder, or both --outcomes <set> and --pairs <file>', { field: '--pairs' });
-          json = fitExternalFile(outcomes, pairs, fitModel, intervals, env, { weights: flags['weights'] === true, coherence: flags['coherence'] !== false });
+          json = await fitExternalFile(outcomes, pairs, fitModel, intervals, env, { weights: flags['weights'] === true, coherence: flags['coherence'] !== false });
         } else {
           if (outcomes || pairs) throw new UtilscopeError('usage', 'give either a run folder or --outcomes/--pairs, not both', { field: '--pairs' });
           if (flags['weights']) throw new UtilscopeError('usage', '--weights applies to --pairs files only', { field: '--weights' });
@@ -198,6 +199,7 @@ export function commandTable(experiments: TableExperiments): readonly CommandSpe
           if (flags['coherence'] === false)
             throw new UtilscopeError('usage', '--no-coherence applies to --pairs files only; a run folder always writes coherence.json beside fit.json', { field: '--no-coherence' });
           const policy = flags['unparseable'] === undefined ? undefined : parseChoice(flags['unparseable'] as string, '--unparseable', ['exclude', 'half'] as const, 'exclude');
+          const { fitRunFolder } = await import('../pipeline/fit.js');
           json = fitRunFolder(dir as string, { fitModel, intervals, ...(policy ? { policy } : {}), ...(flags['pseudoLabels'] ? { pseudoLabels: true } : {}) }, env);
         }
         if (flags['json']) env.out.write(`${JSON.stringify(json)}\n`);

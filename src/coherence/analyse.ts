@@ -303,6 +303,22 @@ function rankingViolations(design: CoherenceDesign, ids: readonly OutcomeId[], f
   return { violationShare: counted > 0 ? violations / counted : Number.NaN, weightedViolationShare: weightTotal > 0 ? weighted / weightTotal : Number.NaN };
 }
 
+/**
+ * `report` (computed without a fit) with the ranking distance of `fit` in its place, exactly as
+ * `analyseCoherence` with that fit would have given it: the only part of the report that reads the
+ * fit, so the rest can be computed while the fit runs (src/pipeline/coherence-aside.ts). O(pairs).
+ */
+export function withRanking(report: CoherenceReport, input: Pick<CoherenceInput, 'outcomes' | 'tallies' | 'policy'>, fit: UtilityFit): CoherenceReport {
+  const ids = input.outcomes.map((o) => o.id);
+  const design = designFromTallies(input.tallies, new Map(ids.map((id, k) => [id, k] as const)), input.policy);
+  const ranking = rankingViolations(design, ids, fit);
+  // Keys in the order analyseCoherence writes them: ranking follows feedbackArcs.
+  const entries = Object.entries(report).filter(([key]) => key !== 'ranking');
+  const at = entries.findIndex(([key]) => key === 'feedbackArcs') + 1;
+  entries.splice(at, 0, ['ranking', ranking]);
+  return Object.fromEntries(entries) as unknown as CoherenceReport;
+}
+
 /** Kendall–Babington Smith counts of a complete tournament, with the untied-triad counts over every triangle even when the triad metrics use a sample. */
 function tournamentConsistence(setup: CoherenceSetup, ties: number): TournamentConsistence {
   const { design, graph, triangles } = setup;

@@ -5,3 +5,4 @@ export * from './connectivity.js';
 export * from './metrics.js';
 export * from './fit.js';
 export * from './pairs.js';
+export * from './fit-json.js';

@@ -39,7 +39,8 @@ export function nearestName(name: string, candidates: readonly string[]): string
 export function isNearMiss(name: string, known: string): boolean {
   if (name === known) return false;
   const fold = (s: string) => s.toLowerCase().replace(/[-_ ]+/g, '');
-  return fold(name) === fold(known) || editDistance(name, known) <= 2;
+  // The distance is at least the difference in length: most pairs need no table.
+  return fold(name) === fold(known) || (Math.abs(name.length - known.length) <= 2 && editDistance(name, known) <= 2);
 }
 
 /**
@@ -69,5 +70,6 @@ export function looksLikeSameTag(a: string, b: string): boolean {
   if (fold(a) === fold(b)) return true;
   if (Math.min(a.length, b.length) < 6) return false;
   if (a.replace(/\d+/g, '#') === b.replace(/\d+/g, '#')) return false;
+  if (Math.abs(a.length - b.length) > 2) return false;
   return editDistance(a.toLowerCase(), b.toLowerCase()) <= 2;
 }

@@ -209,6 +209,7 @@ function collectProblems(data: unknown, options: ParseOptions): { readonly found
   const knownValues = declaredValues.success && !spoilt(['values']) ? valueNames({ ...(declaredValues.data ? { values: declaredValues.data } : {}) }) : undefined;
   const knownUnits = units.success && !spoilt(['units']) ? [...Object.keys(KNOWN_UNITS), ...Object.keys(units.data ?? {})] : undefined;
   const knownClusters = Object.keys(KNOWN_CLUSTERS);
+  const nearMissOf = new Map<string, string | undefined>();
   if (checkNames) {
     for (const name of Object.keys((declaredValues.success && declaredValues.data) || {})) {
       const near = Object.hasOwn(KNOWN_VALUES, name) ? undefined : closeName(name, Object.keys(KNOWN_VALUES));
@@ -241,7 +242,13 @@ function collectProblems(data: unknown, options: ParseOptions): { readonly found
         add('error', ['outcomes', index, 'values', value], unknownName('value', value, knownValues, 'or declare it in the set\'s "values"'));
     }
     for (const [k, cluster] of (o.clusters ?? []).entries()) {
-      const near = knownClusters.find((known) => isNearMiss(cluster, known));
+      // Sets repeat a handful of tags over hundreds of outcomes: each tag is compared with the known ones once.
+      if (!nearMissOf.has(cluster))
+        nearMissOf.set(
+          cluster,
+          knownClusters.find((known) => isNearMiss(cluster, known)),
+        );
+      const near = nearMissOf.get(cluster);
       if (near !== undefined) add('error', ['outcomes', index, 'clusters', k], `cluster ${quote(cluster)} looks like a misspelling of ${quote(near)}`);
       else if (!Object.hasOwn(KNOWN_CLUSTERS, cluster)) {
         const tag = freeTags.get(cluster);

@@ -10,7 +10,8 @@
 import { z } from 'zod';
 import type { AnalysisSpec } from '../core/run-spec.js';
 import type { InvalidAnswerPolicy, UtilityFit, UtilityModelKind } from '../core/types.js';
-import { type AnalysisOptions, type ExperimentRegistry, fitToJson } from '../experiments/index.js';
+import type { AnalysisOptions, ExperimentRegistry } from '../experiments/index.js';
+import { fitToJson } from '../models/fit-json.js';
 import { type AlternativeFitView, alternativeFitsSection, type FitForComparison, type ReportSection } from '../report/index.js';
 import type { RunStore } from '../store/index.js';
 import { type AnalysedRun, analyseRunFolder } from './analyse.js';

@@ -17,6 +17,7 @@ export * from './summary.js';
 export * from './run-command.js';
 export * from './study.js';
 export * from './fit.js';
+export * from './fit-pairs.js';
 export * from './status.js';
 export * from './infer-params.js';
 export * from './sim-server.js';

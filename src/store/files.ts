@@ -4,13 +4,23 @@
  * input with one-line errors. Write errors are one-line `disk-write-failed` errors naming the file.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { diskError, type ErrorCode, isSystemError, UtilscopeError } from '../core/errors.js';
 import { toJson } from '../core/json.js';
 import { nodeStoreFs, type StoreFs, writeAll } from './disk.js';
 import { type FileLine, fileLines } from './lines.js';
 import { isProcessAlive } from './lock.js';
+
+/**
+ * The YAML parser, loaded on first use: most commands read only JSON, and loading `yaml` costs
+ * ~50 ms of start-up (docs/architecture.md §"CLI"). `require`, because the read is synchronous.
+ */
+let yamlParse: ((text: string) => unknown) | undefined;
+function parseYaml(text: string): unknown {
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof import('yaml')).parse;
+  return yamlParse(text);
+}
 
 /** Creates `dir` and its parents; a one-line `disk-write-failed` error (`cannot create <what>`) naming it. */
 export function makeDir(dir: string, what = basename(dir)): void {

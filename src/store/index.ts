@@ -6,6 +6,7 @@ export * from './lock.js';
 export * from './files.js';
 export * from './run-store.js';
 export * from './load-inputs.js';
+export * from './outcome-set-file.js';
 export * from './package-paths.js';
 export * from './migrate.js';
 export * from './journal.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSimRespondent } from '../../src/providers/sim.js';
-import { loadOutcomeSet } from '../../src/store/load-inputs.js';
+import { loadOutcomeSet } from '../../src/store/outcome-set-file.js';
 import { fitLogLadder, quantityForUtility, type ValueSummary } from '../../src/values/index.js';
 import { runCli, tempCwd } from '../helpers/run-cli.js';
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { isUtilscopeError } from '../../src/core/errors.js';
 import type { OutcomeSet } from '../../src/core/types.js';
 import { parseExternalPairs } from '../../src/elicitation/external-pairs.js';
-import { readExternalPairs } from '../../src/pipeline/fit.js';
+import { readExternalPairs } from '../../src/pipeline/fit-pairs.js';
 
 const IDS = ['x', 'y', 'z', 'w'];
 const SET: OutcomeSet = { name: 't', outcomes: IDS.map((id) => ({ id, text: `Outcome ${id}.`, clusters: [] })) };

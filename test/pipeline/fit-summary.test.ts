@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FitJsonDocument, fitSummaryLines } from '../../src/pipeline/fit.js';
+import { type FitJsonDocument, fitSummaryLines } from '../../src/pipeline/fit-pairs.js';
 
 describe('fitSummaryLines', () => {
   it('lists utilities most preferred first and every outcome without a utility last, whatever their order in the file', () => {

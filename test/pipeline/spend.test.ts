@@ -12,7 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSimProvider } from '../../src/providers/sim.js';
 import { interactiveTransport, type Transport } from '../../src/providers/transport.js';
 import type { Provider } from '../../src/providers/types.js';
-import { loadOutcomeSet, loadTemplate } from '../../src/store/load-inputs.js';
+import { loadTemplate } from '../../src/store/load-inputs.js';
+import { loadOutcomeSet } from '../../src/store/outcome-set-file.js';
 import { type FakeOpenAIServer, openAIOk, startFakeOpenAIServer } from '../helpers/fake-openai-server.js';
 import { runCli, tempCwd } from '../helpers/run-cli.js';
 

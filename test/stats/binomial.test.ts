@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { fitExternalPairs } from '../../src/pipeline/fit.js';
+import { fitExternalPairs } from '../../src/pipeline/fit-pairs.js';
 import { DIRECT_BINOMIAL_MAX, sampleBinomial, sampleGamma } from '../../src/stats/binomial.js';
 import { logGamma } from '../../src/stats/log-gamma.js';
 
@@ -97,7 +97,7 @@ describe('sampleBinomial', () => {
     expect(() => sampleBinomial(-1, 0.5, rng)).toThrow(RangeError);
   });
 
-  it('lets coherence floors run on pooled counts of ten million answers per pair (a loop per answer never finished)', () => {
+  it('lets coherence floors run on pooled counts of ten million answers per pair (a loop per answer never finished)', async () => {
     const set = { name: 'big', outcomes: ['a', 'b', 'c', 'd'].map((id) => ({ id, text: `Outcome ${id}.`, clusters: [] })) };
     const tallies = [
       ['a', 'b', 6e6, 4e6],
@@ -110,7 +110,7 @@ describe('sampleBinomial', () => {
       ab: { aWins: aWins as number, bWins: bWins as number, refusals: 0, unparseable: 0, failures: 0 },
       ba: { aWins: 0, bWins: 0, refusals: 0, unparseable: 0, failures: 0 },
     }));
-    const { coherence } = fitExternalPairs(set, tallies, 'thurstonian');
+    const { coherence } = await fitExternalPairs(set, tallies, 'thurstonian');
     if ('skipped' in coherence) throw new Error('coherence was skipped');
     expect(coherence.floors.coinFlip.cycleProbability.mean).toBeGreaterThan(0);
     expect(coherence.headline.cycleProbability).toBeLessThan(coherence.floors.coinFlip.cycleProbability.mean);

@@ -7,10 +7,10 @@
 import { analyseCoherence, type CoherenceReport } from '../../coherence/index.js';
 import { Rng } from '../../core/rng.js';
 import type { RunSpec, UnrecordedField } from '../../core/run-spec.js';
-import { type InvalidAnswerPolicy, type OutcomeId, type OutcomeSet, type PairTally, type PreferenceRecord, SCHEMA_VERSION, type UtilityContrast, type UtilityFit } from '../../core/types.js';
+import type { InvalidAnswerPolicy, OutcomeId, OutcomeSet, PairTally, PreferenceRecord, UtilityContrast, UtilityFit } from '../../core/types.js';
 import type { PlannedPair } from '../../elicitation/comparisons.js';
 import { packTallies, pairKey, tallyRecords } from '../../elicitation/tally.js';
-import { checkComparisonGraph, FIT_WARNING_UTILITY, fitUtilities, outcomesWithoutUtility, predictPreference } from '../../models/index.js';
+import { checkComparisonGraph, fitToJson, fitUtilities, outcomesWithoutUtility, predictPreference } from '../../models/index.js';
 import type { RawExample } from '../../report/types.js';
 import { summariseValues, type ValueSummary, valueContrasts } from '../../values/index.js';
 import type { AnalysisOptions } from '../types.js';
@@ -148,40 +148,6 @@ export function analysePairwise(input: PairwiseInput): RunAnalysis {
   );
   const values = summariseValues(outcomeSet.outcomes, fit, { rng: rng.fork('values'), set: outcomeSet });
   return { pseudoLabels: pseudo, training, holdout, fit, coherence, values, policy, outcomeSet, examples: examples.list(), unrecorded };
-}
-
-/** The fit as persisted in fit.json and printed by `utilscope fit --json` (docs/architecture.md §"External preference data"). */
-export function fitToJson(fit: UtilityFit) {
-  const warningOf = new Map(fit.warnings.map((w) => [w.id, w.reason] as const));
-  return {
-    v: SCHEMA_VERSION,
-    model: fit.model,
-    // mean, sd, ciLow and ciHigh are null for an outcome without a utility (NaN in memory); a
-    // flagged outcome's row says so in `flag` (absent on rows without a warning, so fit.json of a
-    // well-identified design is unchanged).
-    utilities: fit.ids.map((id, k) => {
-      const warning = warningOf.get(id);
-      return {
-        id,
-        mean: finiteOrNull(fit.mean[k] as number),
-        sd: finiteOrNull(fit.sd[k] as number),
-        ciLow: fit.ci ? finiteOrNull(fit.ci.low[k] as number) : null,
-        ciHigh: fit.ci ? finiteOrNull(fit.ci.high[k] as number) : null,
-        ...(warning ? { flag: FIT_WARNING_UTILITY[warning] === 'none' ? ('no-utility' as const) : ('prior-driven' as const) } : {}),
-      };
-    }),
-    interval: fit.ci ? { level: fit.ci.level, method: fit.ci.method } : { level: null, method: 'none' },
-    metrics: fit.metrics,
-    converged: fit.converged,
-    iterations: fit.iterations,
-    reason: fit.reason,
-    warnings: fit.warnings,
-  };
-}
-
-/** A non-finite number (no utility, an unbounded interval) as null, as the JSON codec writes it. */
-function finiteOrNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
 }
 
 /** The derived files of a pairwise analysis: fit.json (the `fit --json` shape), coherence.json, values.json. */
