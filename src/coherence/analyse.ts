@@ -155,10 +155,10 @@ const METRIC_WORDS: Readonly<Record<keyof CoherenceHeadline, string>> = {
 /** The words for `definitions.intervals`, with the replicate counts used. */
 export function intervalsDefinition(replicates: number): string {
   return (
-    `95% intervals from ${replicates} seeded parametric bootstrap replicates (the first ${Math.min(replicates, GRAPH_SIMULATIONS)} for largestComponent and feedbackArcShare): ` +
+    `95% intervals from ${replicates} seeded parametric bootstrap replicates (the first ${Math.min(replicates, GRAPH_SIMULATIONS)} for the largest cycle component and the feedback-arc share): ` +
     "each asked pair keeps its number of valid answers per presentation order, they are redrawn from that order's observed share choosing a (invalid answers counted under the half policy are kept as they were), and the metric is recomputed on the same pairs and triangles. " +
     'They show how far a number moves with the sampling noise of the answers alone, not with the choice of pairs or outcomes. ' +
-    'Redrawn answers add noise to already noisy P̂, which raises majority cycles, violations, feedback arcs and decisiveness in the replicates; those four use the basic (reflected) interval 2θ̂ − q, which corrects the shift. cycleProbability (linear in each P̂, unshifted) uses the 2.5th–97.5th percentiles; so does largestComponent, whose interval then describes the replicates and lies above the observed value'
+    'Redrawn answers add noise to already noisy P̂, which raises majority cycles, violations, feedback arcs and decisiveness in the replicates; those four use the basic (reflected) interval 2θ̂ − q, which corrects the shift. The cycle probability (linear in each P̂, unshifted) uses the 2.5th–97.5th percentiles; so does the largest cycle component, whose interval then describes the replicates and lies above the observed value'
   );
 }
 

@@ -86,6 +86,21 @@ export function compareFindings(data: CompareReportData): { findings: CompareFin
 }
 
 /**
+ * The values scored on too few models for a trend, one sentence per model count rather than one
+ * per value (a two-model study would otherwise list every value alike): "Self-preservation,
+ * power-seeking and money: scored on 2 models placed by size, too few for a trend (3 needed)."
+ */
+export function tooFewSentences(tooFew: readonly { value: string; models: number }[], noun: string): string[] {
+  const byCount = new Map<number, string[]>();
+  for (const t of tooFew) byCount.set(t.models, [...(byCount.get(t.models) ?? []), t.value]);
+  return [...byCount].map(([models, values]) => {
+    const names = values.map((v, k) => (k === 0 ? capitalise(v) : v));
+    const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+    return `${list}: scored on ${models} model${models === 1 ? '' : 's'} placed by ${noun}, too few for a trend (3 needed).`;
+  });
+}
+
+/**
  * One sentence per featured metric (an experiment's own, e.g. the expected-utility error) with a
  * fitted trend: its direction, slope with interval, first and last model, Spearman ρ — from
  * `metricTrend`, the numbers its chart draws. Metrics on fewer than three placed models say so.
@@ -195,7 +210,7 @@ export function renderCompareReport(data: CompareReportData, assets: VegaAssets)
     ...(persona ? headlineAcrossModelsSentences(persona.data) : []).map((sentence) => `<li>${bdiHtml(sentence)}</li>`),
     ...featuredMetricFindings(data).map((sentence) => `<li>${bdiHtml(sentence)}</li>`),
     ...findings.map((f) => `<li>${bdiHtml(f.sentence)}</li>`),
-    ...tooFew.map((t) => `<li>${bdiHtml(`${capitalise(t.value)}: scored on ${t.models} model${t.models === 1 ? '' : 's'} placed by ${compareAxis(data).noun}, too few for a trend (3 needed).`)}</li>`),
+    ...tooFewSentences(tooFew, compareAxis(data).noun).map((sentence) => `<li>${bdiHtml(sentence)}</li>`),
   ];
   const findingsHtml =
     values.length === 0

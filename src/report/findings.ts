@@ -35,6 +35,20 @@ export function formatUsd(x: number): string {
   return `${sign}$${Number(abs.toPrecision(2)).toLocaleString('en-US')}`;
 }
 
+/**
+ * A dollar interval in words: "$120 – $4,500"; with an end the money ladder does not bound (the
+ * inverse prediction leaves the ladder's range), "$120 or more", "up to $4,500" or "not bounded by
+ * the money ladder" instead of an infinite number.
+ */
+export function formatUsdInterval(low: number, high: number): string {
+  const lowBounded = Number.isFinite(low);
+  const highBounded = Number.isFinite(high);
+  if (lowBounded && highBounded) return `${formatUsd(low)} – ${formatUsd(high)}`;
+  if (lowBounded) return `${formatUsd(low)} or more`;
+  if (highBounded) return `up to ${formatUsd(high)}`;
+  return 'not bounded by the money ladder';
+}
+
 const percent = (x: number) => `${Math.round(100 * x)}%`;
 
 function valueSentence(model: string, score: ValueScore): string {
@@ -49,7 +63,7 @@ function valueSentenceAlone(model: string, score: ValueScore): string {
   const interval = `${s.value} ${signed(s.score)} sd [${signed(s.low)}, ${signed(s.high)}]`;
   const band = `a respondent without this value: ${signed(s.nullLow)} to ${signed(s.nullHigh)}`;
   const dollars = s.dollars
-    ? `; worth about ${formatUsd(s.dollars.usd)} [${formatUsd(s.dollars.low)} – ${formatUsd(s.dollars.high)}]${s.dollars.extrapolated ? ', extrapolated beyond the money ladder' : ''}`
+    ? `; worth about ${formatUsd(s.dollars.usd)} [${formatUsdInterval(s.dollars.low, s.dollars.high)}]${s.dollars.extrapolated ? ', extrapolated beyond the money ladder' : ''}`
     : '';
   const ordered = `${percent(s.orderedShare)} of (+, −) outcome pairs favour the + side`;
   switch (s.finding) {

@@ -8,7 +8,7 @@
  */
 import type { OrderEffects, TournamentConsistence } from '../coherence/index.js';
 import { bdiHtml } from './escape.js';
-import { flaggedLadders, formatUsd, runFindings } from './findings.js';
+import { flaggedLadders, formatUsd, formatUsdInterval, runFindings } from './findings.js';
 import { chartDiv, fmt, pct, signed, type VegaAssets } from './page.js';
 import { type ReportBlock, type ReportSection, renderReportPage, safeHtml } from './sections.js';
 import { type NamedSpec, runReportSpecs } from './specs.js';
@@ -56,7 +56,7 @@ function laddersSection(data: RunReportData): string {
         .sort((x, y) => y.usd - x.usd)
         .map(
           (d) =>
-            `<tr><td>${bdiHtml(texts.get(d.id) ?? d.id)}</td><td class="num" data-v="${d.usd}">${formatUsd(d.usd)}</td><td class="num">${formatUsd(d.low)} – ${formatUsd(d.high)}</td><td>${d.extrapolated ? 'extrapolated beyond the ladder' : ''}</td></tr>`,
+            `<tr><td>${bdiHtml(texts.get(d.id) ?? d.id)}</td><td class="num" data-v="${d.usd}">${formatUsd(d.usd)}</td><td class="num">${formatUsdInterval(d.low, d.high)}</td><td>${d.extrapolated ? 'extrapolated beyond the ladder' : ''}</td></tr>`,
         )
         .join('')}</tbody></table></div>`
     : `<p class="muted">${bdiHtml(v.dollarNote ?? 'No dollar equivalents.')}</p>`;
@@ -74,7 +74,7 @@ function valueTable(data: RunReportData): string {
   const rows = v.scores
     .map(
       (s) =>
-        `<tr><td><b>${bdiHtml(s.value)}</b></td><td>${bdiHtml(s.plusLabel)} (${s.plusIds.length})</td><td>${bdiHtml(s.minusLabel)} (${s.minusIds.length})</td><td class="num">${signed(s.score)}</td><td class="num">${signed(s.low)} – ${signed(s.high)}</td><td class="num">${signed(s.nullLow)} – ${signed(s.nullHigh)}</td><td class="num">${pct(s.orderedShare)}</td><td class="num">${s.dollars ? `${formatUsd(s.dollars.usd)}<br><span class="muted">${formatUsd(s.dollars.low)} – ${formatUsd(s.dollars.high)}${s.dollars.extrapolated ? ', extrapolated' : ''}</span>` : '–'}</td></tr>`,
+        `<tr><td><b>${bdiHtml(s.value)}</b></td><td>${bdiHtml(s.plusLabel)} (${s.plusIds.length})</td><td>${bdiHtml(s.minusLabel)} (${s.minusIds.length})</td><td class="num">${signed(s.score)}</td><td class="num">${signed(s.low)} – ${signed(s.high)}</td><td class="num">${signed(s.nullLow)} – ${signed(s.nullHigh)}</td><td class="num">${pct(s.orderedShare)}</td><td class="num">${s.dollars ? `${formatUsd(s.dollars.usd)}<br><span class="muted">${formatUsdInterval(s.dollars.low, s.dollars.high)}${s.dollars.extrapolated ? ', extrapolated' : ''}</span>` : '–'}</td></tr>`,
     )
     .join('');
   return `<table class="values"><thead><tr><th>value</th><th>+ side (outcomes)</th><th>− side (outcomes)</th><th>score (sd)</th><th>95% interval</th><th title="what a respondent without this value scores on these outcomes">null band</th><th title="share of (+, −) outcome pairs with the + outcome preferred">+ preferred</th><th title="D(mean U+) − D(mean U−) on the money ladder">in dollars</th></tr></thead><tbody>${rows}</tbody></table>`;

@@ -152,7 +152,7 @@ describe('bootstrap intervals of the coherence headline', () => {
     const report = analyse(5, planted([0, 0.2, 0.4, 0.6, 0.8], 5), 1, { intervalReplicates: 0, floorSimulations: 0 });
     for (const key of KEYS) expect(report.intervals[key]).toEqual({ low: Number.NaN, high: Number.NaN });
     expect(analyse(5, planted([0, 0.2, 0.4, 0.6, 0.8], 5), 1, { intervalReplicates: 37 }).definitions['intervals']).toMatch(
-      /from 37 seeded parametric bootstrap replicates \(the first 20 for largestComponent/,
+      /from 37 seeded parametric bootstrap replicates \(the first 20 for the largest cycle component/,
     );
   });
 });

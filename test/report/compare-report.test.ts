@@ -17,7 +17,17 @@ const HEADLINE_SHORT_LABELS: Readonly<Record<keyof typeof HEADLINE_METRICS, stri
   firstSlotShare: 'first-slot share',
 };
 
-import { type CompareReportData, compareFindings, compareReportSpecs, featuredMetricFindings, renderCompareReport, renderSpecToSvg, slopeDigits, splitMetricLabel } from '../../src/report/index.js';
+import {
+  type CompareReportData,
+  compareFindings,
+  compareReportSpecs,
+  featuredMetricFindings,
+  renderCompareReport,
+  renderSpecToSvg,
+  slopeDigits,
+  splitMetricLabel,
+  tooFewSentences,
+} from '../../src/report/index.js';
 import { readVegaAssets } from '../../src/store/package-paths.js';
 import { fitLinearTrend } from '../../src/values/index.js';
 import { browserIt, browserLaunchOptions, openRenderedReport } from '../helpers/browser.js';
@@ -137,6 +147,24 @@ describe('compare findings', () => {
     }
     // Wealth is scored on two models only: no sentence, but said.
     expect(tooFew).toEqual([{ value: 'wealth', models: 2 }]);
+  });
+
+  it('say once, not once per value, which values have too few models for a trend', () => {
+    const lines = tooFewSentences(
+      [
+        { value: 'self-preservation', models: 2 },
+        { value: 'power-seeking', models: 2 },
+        { value: 'money', models: 2 },
+        { value: 'wealth', models: 1 },
+      ],
+      'size',
+    );
+    expect(lines).toEqual([
+      'Self-preservation, power-seeking and money: scored on 2 models placed by size, too few for a trend (3 needed).',
+      'Wealth: scored on 1 model placed by size, too few for a trend (3 needed).',
+    ]);
+    const two = renderCompareReport(compareFixture({ models: 2 }), readVegaAssets());
+    expect(two.match(/too few for a trend/g)?.length).toBe(1);
   });
 
   it('show a small capability slope with enough decimals to read its interval', () => {
