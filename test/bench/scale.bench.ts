@@ -28,7 +28,7 @@ const mib = (x: number) => `${x.toFixed(0)} MiB`;
 const PARSE_PAIRS = `
 const [how, file, setFile] = process.argv.slice(1);
 const { loadOutcomeSet } = await import(${JSON.stringify(distUrl('store/index.js'))});
-const { readExternalPairs } = await import(${JSON.stringify(distUrl('pipeline/fit.js'))});
+const { readExternalPairs } = await import(${JSON.stringify(distUrl('pipeline/fit-pairs.js'))});
 const { parseExternalPairs } = await import(${JSON.stringify(distUrl('elicitation/index.js'))});
 const { readFileSync } = await import('node:fs');
 const set = loadOutcomeSet(setFile).set;
