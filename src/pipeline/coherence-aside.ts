@@ -1,15 +1,16 @@
 /**
- * Coherence on the second core while the fit runs (docs/architecture.md §"CLI", start-up and
- * analysis time). Everything in a coherence report but the ranking distance is independent of the
- * fit, and its floors and bootstrap take as long as the fit itself (510 outcomes × 10,000 pairs:
- * ~0.8 s each on a slow core), so `fit --pairs` starts it in a worker thread before fitting and adds
- * the ranking distance after (`withRanking`). The numbers are those of `analyseCoherence` with the
- * fit, bit for bit: the same pure function on the same inputs and the same seeded stream.
+ * Coherence on the second core while the fit runs (docs/architecture.md §"CLI", `fit --pairs`).
+ * Everything in a coherence report but the ranking distance is independent of the fit, and its
+ * floors and bootstrap take about as long as the fit itself (510 outcomes × 10,000 pairs: ~0.8 s
+ * each on a slow core), so `fit --pairs` opens a worker thread first (it boots while the files are
+ * read), hands it the tallies before fitting, and adds the fit's ranking distance after
+ * (`withRanking`). The numbers are those of `analyseCoherence` with the fit, bit for bit: the same
+ * pure function on the same inputs and the same seeded stream.
  *
  * The worker runs the compiled `coherence-worker.js` beside this module. Where there is none (the
  * sources run through a TypeScript loader, as in the tests), or a worker cannot start, the same
  * computation runs in this thread when its result is asked for. A worker that fails rejects with
- * its error. Effects: one thread per call, ended when it has answered.
+ * its error. Effects: one thread per `openCoherenceAside`, ended when it has answered or on `close`.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +25,15 @@ export interface CoherenceTask {
   readonly seed: number;
 }
 
-/** A coherence report being computed; `finish` adds the fit's ranking distance, `cancel` stops it (the fit failed). */
+/** A thread for one coherence analysis: `start` hands it its task; `close` ends it unused (a file failed to read, or the fit failed). */
+export interface CoherenceAside {
+  start(input: CoherenceTask['input'], rng: Rng): PendingCoherence;
+  close(): void;
+}
+
+/** A coherence report being computed; `finish` adds the fit's ranking distance. */
 export interface PendingCoherence {
   finish(fit: UtilityFit): Promise<CoherenceReport>;
-  cancel(): void;
 }
 
 const WORKER_FILE = fileURLToPath(new URL('./coherence-worker.js', import.meta.url));
@@ -37,23 +43,36 @@ export function coherenceWithoutFit(task: CoherenceTask): CoherenceReport {
   return analyseCoherence(task.input, new Rng(task.seed));
 }
 
-/** Starts the fit-independent part of `analyseCoherence(input, rng)` (see the module comment). */
-export function startCoherence(input: CoherenceTask['input'], rng: Rng): PendingCoherence {
-  const task: CoherenceTask = { input, seed: rng.seed };
-  const inline: PendingCoherence = { finish: (fit) => Promise.resolve(withRanking(coherenceWithoutFit(task), input, fit)), cancel: () => {} };
-  if (!existsSync(WORKER_FILE)) return inline;
+/** Computes in this thread, when the result is asked for. */
+export const INLINE_COHERENCE: CoherenceAside = {
+  start(input, rng) {
+    const task: CoherenceTask = { input, seed: rng.seed };
+    return { finish: (fit) => Promise.resolve(withRanking(coherenceWithoutFit(task), input, fit)) };
+  },
+  close() {},
+};
+
+/** Opens the worker thread now, so that it boots while this one reads its inputs (see the module comment). */
+export function openCoherenceAside(): CoherenceAside {
+  if (!existsSync(WORKER_FILE)) return INLINE_COHERENCE;
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_FILE, { workerData: task });
+    worker = new Worker(WORKER_FILE);
   } catch {
-    return inline;
+    return INLINE_COHERENCE;
   }
   const report = new Promise<CoherenceReport>((resolve, reject) => {
     worker.once('message', (message: CoherenceReport) => resolve(message));
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the coherence worker stopped (exit code ${code}) before it answered`)));
   });
-  // Handled here so that a worker failing after a cancel is not an unhandled rejection; `finish` still throws it.
+  // Handled here so that a worker ended by `close` is not an unhandled rejection; `finish` still throws a failure.
   report.catch(() => {});
-  return { finish: async (fit) => withRanking(await report, input, fit), cancel: () => void worker.terminate() };
+  return {
+    start(input, rng) {
+      worker.postMessage({ input, seed: rng.seed } satisfies CoherenceTask);
+      return { finish: async (fit) => withRanking(await report, input, fit) };
+    },
+    close: () => void worker.terminate(),
+  };
 }

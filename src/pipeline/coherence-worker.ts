@@ -1,8 +1,8 @@
 /**
- * The worker thread of coherence-aside.ts: computes the report without the fit's ranking distance
- * from its `workerData` and posts it back once.
+ * The worker thread of coherence-aside.ts: waits for its one task, computes the report without the
+ * fit's ranking distance and posts it back.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { type CoherenceTask, coherenceWithoutFit } from './coherence-aside.js';
 
-parentPort?.postMessage(coherenceWithoutFit(workerData as CoherenceTask));
+parentPort?.once('message', (task: CoherenceTask) => parentPort?.postMessage(coherenceWithoutFit(task)));

@@ -17,7 +17,7 @@ import { fitToJson } from '../models/fit-json.js';
 import { pct } from '../report/page.js';
 import { readInputLines } from '../store/files.js';
 import { loadOutcomeSet } from '../store/outcome-set-file.js';
-import { startCoherence } from './coherence-aside.js';
+import { type CoherenceAside, INLINE_COHERENCE, openCoherenceAside } from './coherence-aside.js';
 import type { PipelineEnv } from './env.js';
 
 /**
@@ -39,6 +39,8 @@ export interface ExternalFitOptions {
   readonly weights?: boolean;
   /** False for `--no-coherence`: the fit alone, and `coherence: { skipped: 'no-coherence' }` in its place. */
   readonly coherence?: boolean;
+  /** Where coherence is computed while the fit runs (default: in this thread, after the fit; `fitExternalFile` opens a worker). */
+  readonly aside?: CoherenceAside;
 }
 
 /**
@@ -50,13 +52,14 @@ export interface ExternalFitOptions {
 export async function fitExternalPairs(set: OutcomeSet, tallies: readonly PairTally[], model: UtilityModelKind, intervals: 'laplace' | 'bootstrap' = 'laplace', options: ExternalFitOptions = {}) {
   const ids = set.outcomes.map((o) => o.id);
   const rng = new Rng('external-fit');
-  // Coherence (all but its ranking distance) runs on another core while this one fits.
-  const pending = options.coherence === false ? undefined : startCoherence({ outcomes: set.outcomes, tallies, policy: 'exclude', orders: 'unknown' }, rng.fork('coherence'));
+  // Coherence (all but its ranking distance) is handed to the other core before this one fits.
+  const aside = options.aside ?? INLINE_COHERENCE;
+  const pending = options.coherence === false ? undefined : aside.start({ outcomes: set.outcomes, tallies, policy: 'exclude', orders: 'unknown' }, rng.fork('coherence'));
   let fit: UtilityFit;
   try {
     fit = fitUtilities(ids, packTallies(tallies, ids, 'exclude'), { model, intervals, rng: rng.fork('fit') });
   } catch (error) {
-    pending?.cancel();
+    aside.close();
     throw error;
   }
   const coherence: CoherenceReport | CoherenceSkipped = pending ? await pending.finish(fit) : { v: SCHEMA_VERSION, skipped: 'no-coherence' };
@@ -70,10 +73,18 @@ export async function fitExternalFile(
   model: UtilityModelKind,
   intervals: 'laplace' | 'bootstrap',
   env: Pick<PipelineEnv, 'cwd'>,
-  options: ExternalFitOptions = {},
+  options: Omit<ExternalFitOptions, 'aside'> = {},
 ) {
-  const loaded = loadOutcomeSet(outcomes, env.cwd);
-  return fitExternalPairs(loaded.set, readExternalPairs(resolve(env.cwd, pairsFile), loaded.set, options.weights ?? false), model, intervals, options);
+  // Opened first, so the worker boots while the files are read.
+  const aside = options.coherence === false ? undefined : openCoherenceAside();
+  try {
+    const loaded = loadOutcomeSet(outcomes, env.cwd);
+    const tallies = readExternalPairs(resolve(env.cwd, pairsFile), loaded.set, options.weights ?? false);
+    return await fitExternalPairs(loaded.set, tallies, model, intervals, { ...options, ...(aside ? { aside } : {}) });
+  } catch (error) {
+    aside?.close();
+    throw error;
+  }
 }
 
 /** What `fit --json` prints, for a run folder or external pairs (`--no-coherence`: coherence skipped). */

@@ -50,4 +50,14 @@ describe('fit --pairs with coherence on a worker thread', () => {
     expect(existsSync(join(ROOT, 'src/pipeline/coherence-worker.js'))).toBe(false);
     expect(child.stdout).toBe(`${JSON.stringify(inline)}\n`);
   });
+
+  it('ends the worker it opened when a file cannot be read: the one-line error, exit 1, no wait', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'utilscope-aside-'));
+    const files = writeDesign(dir);
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"a":"o1","b":"nope","aWins":1,"bWins":2}\n');
+    const child = spawnSync(process.execPath, [BIN, 'fit', '--outcomes', files.outcomes, '--pairs', bad, '--json'], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.status).toBe(1);
+    expect(child.stderr.trim()).toBe(`utilscope: unknown outcome id "nope" (${bad}:1)`);
+  });
 });
