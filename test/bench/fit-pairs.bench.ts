@@ -1,7 +1,7 @@
 /**
  * `utilscope fit --pairs … --json` as a whole process (issue #21, "analysis at the speed of the
  * fit"): start-up, reading the file, the fit with Laplace intervals and coherence with its floors
- * and 200 bootstrap replicates, on generated pairs files:
+ * and 200 bootstrap replicates (on a worker thread while the fit runs), on generated pairs files:
  *   - 510 outcomes × 10,000 pairs × 20 answers (8 clusters): with coherence, and with --no-coherence;
  *   - the same design with 10 answers per pair and with 10⁹ (the floors' and the bootstrap's cost
  *     must not grow with the counts);
@@ -69,8 +69,12 @@ export default async function benchFitPairs(): Promise<void> {
   console.log('|---|---:|---:|');
   const row = (label: string, t: { seconds: number; peakMB: number }) => console.log(`| ${label} | ${t.seconds.toFixed(2)} | ${t.peakMB.toFixed(0)} |`);
   const mid = writeDesign(dir, 'mid', 510, 10_000, 20, 8);
-  row('510 outcomes × 10,000 pairs × 20 answers, coherence with floors and intervals', timeProcess(fitArgs(mid), 5));
-  row('the same, --no-coherence (the fit alone)', timeProcess(fitArgs(mid, '--no-coherence'), 5));
+  const withCoherence = timeProcess(fitArgs(mid), 5);
+  const fitAlone = timeProcess(fitArgs(mid, '--no-coherence'), 5);
+  row('510 outcomes × 10,000 pairs × 20 answers, coherence with floors and intervals', withCoherence);
+  row('the same, --no-coherence (the fit alone)', fitAlone);
+  // Machine-independent: what coherence (on its worker thread) adds to the fit alone, in one run.
+  console.log(`| ratio: with coherence / fit alone | ${(withCoherence.seconds / fitAlone.seconds).toFixed(2)} | ${(withCoherence.peakMB / fitAlone.peakMB).toFixed(2)} |`);
   const ten = writeDesign(dir, 'ten', 510, 10_000, 10, 8);
   const billion = writeDesign(dir, 'billion', 510, 10_000, 1e9, 8);
   row('510 × 10,000, 10 answers per pair', timeProcess(fitArgs(ten), 3));
