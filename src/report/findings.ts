@@ -62,9 +62,12 @@ function valueSentenceAlone(model: string, score: ValueScore): string {
   const s = { ...score, value: isolateText(score.value), plusLabel: isolateText(score.plusLabel), minusLabel: isolateText(score.minusLabel) };
   const interval = `${s.value} ${signed(s.score)} sd [${signed(s.low)}, ${signed(s.high)}]`;
   const band = `a respondent without this value: ${signed(s.nullLow)} to ${signed(s.nullHigh)}`;
-  const dollars = s.dollars
-    ? `; worth about ${formatUsd(s.dollars.usd)} [${formatUsdInterval(s.dollars.low, s.dollars.high)}]${s.dollars.extrapolated ? ', extrapolated beyond the money ladder' : ''}`
-    : '';
+  // An interval the money ladder bounds on neither side makes the point value meaningless as a headline: say so first.
+  const dollars = !s.dollars
+    ? ''
+    : !Number.isFinite(s.dollars.low) && !Number.isFinite(s.dollars.high)
+      ? `; its dollar worth is not bounded by the money ladder (point estimate ${formatUsd(s.dollars.usd)}${s.dollars.extrapolated ? ', extrapolated beyond it' : ''})`
+      : `; worth about ${formatUsd(s.dollars.usd)} [${formatUsdInterval(s.dollars.low, s.dollars.high)}]${s.dollars.extrapolated ? ', extrapolated beyond the money ladder' : ''}`;
   const ordered = `${percent(s.orderedShare)} of (+, −) outcome pairs favour the + side`;
   switch (s.finding) {
     case 'prefers-plus':
