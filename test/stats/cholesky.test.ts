@@ -96,4 +96,21 @@ describe('choleskyFactor', () => {
       expect(diagonal[t]).toBeCloseTo(choleskySolve(l, n, unit)[t] as number, 10);
     }
   });
+
+  it('gives every entry of diag(H⁻¹), and its leading `count` entries alone, at sizes that leave 0, 1 or 2 columns and rows over the groups of three', () => {
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 31, 32, 33]) {
+      const h = randomSpd(n, 2000 + n, 0.4);
+      const l = choleskyFactor(h, n) as Float64Array;
+      const diagonal = inverseDiagonal(l, n);
+      for (let t = 0; t < n; t++) {
+        const unit = new Float64Array(n);
+        unit[t] = 1;
+        const expected = choleskySolve(l, n, unit)[t] as number;
+        expect(Math.abs((diagonal[t] as number) / expected - 1)).toBeLessThan(1e-12);
+      }
+      for (const count of [1, 2, Math.ceil(n / 2), n - 1].filter((c) => c >= 1 && c < n)) {
+        expect(Array.from(inverseDiagonal(l, n, count))).toEqual(Array.from(diagonal.subarray(0, count)));
+      }
+    }
+  });
 });
