@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
-import { choleskyFactor, choleskySolve, inverseDiagonal } from '../../src/stats/cholesky.js';
+import { choleskyFactor, choleskyFactorInPlace, choleskySolve, inverseDiagonal } from '../../src/stats/cholesky.js';
 
 /** A = MᵀM/n + shift·I for a seeded random M: symmetric, positive definite when shift > 0. */
 function randomSpd(n: number, seed: number, shift: number): Float64Array {
@@ -55,6 +55,29 @@ describe('choleskyFactor', () => {
     expect(choleskyFactor(h, 60)).toBeUndefined();
   });
 
+  it('in place, gives the same L to the last bit, reads only the lower triangle and leaves the upper one as it was', () => {
+    // Sizes around the 48-row block and the four-row kernel: 0–3 rows left over, odd and even counts.
+    for (const n of [1, 2, 3, 4, 5, 47, 48, 49, 50, 51, 52, 53, 97, 101]) {
+      const h = randomSpd(n, 1000 + n, 0.5);
+      const expected = choleskyFactor(h, n) as Float64Array;
+      const a = Float64Array.from(h);
+      for (let r = 0; r < n; r++) for (let c = r + 1; c < n; c++) a[r * n + c] = Number.NaN; // never read
+      expect(choleskyFactorInPlace(a, n)).toBe(true);
+      for (let r = 0; r < n; r++)
+        for (let c = 0; c < n; c++) {
+          if (c > r) expect(a[r * n + c]).toBeNaN();
+          else expect(a[r * n + c]).toBe(expected[r * n + c]);
+        }
+    }
+  });
+
+  it('in place, reports a matrix that is not positive definite', () => {
+    for (const n of [1, 2, 49, 97]) expect(choleskyFactorInPlace(randomSpd(n, n, -2), n)).toBe(false);
+    const a = Float64Array.of(4, 12, -16, 12, 37, -43, -16, -43, 98);
+    expect(choleskyFactorInPlace(a, 3)).toBe(true);
+    expect(Array.from(a)).toEqual([2, 12, -16, 6, 1, -43, -8, 5, 3]); // the worked example; the upper triangle untouched
+  });
+
   it('solves H·x = b and gives diag(H⁻¹) that agrees with solving for unit vectors', () => {
     const n = 70;
     const h = randomSpd(n, 11, 0.3);
@@ -71,6 +94,23 @@ describe('choleskyFactor', () => {
       const unit = new Float64Array(n);
       unit[t] = 1;
       expect(diagonal[t]).toBeCloseTo(choleskySolve(l, n, unit)[t] as number, 10);
+    }
+  });
+
+  it('gives every entry of diag(H⁻¹), and its leading `count` entries alone, at sizes that leave 0, 1 or 2 columns and rows over the groups of three', () => {
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 31, 32, 33]) {
+      const h = randomSpd(n, 2000 + n, 0.4);
+      const l = choleskyFactor(h, n) as Float64Array;
+      const diagonal = inverseDiagonal(l, n);
+      for (let t = 0; t < n; t++) {
+        const unit = new Float64Array(n);
+        unit[t] = 1;
+        const expected = choleskySolve(l, n, unit)[t] as number;
+        expect(Math.abs((diagonal[t] as number) / expected - 1)).toBeLessThan(1e-12);
+      }
+      for (const count of [1, 2, Math.ceil(n / 2), n - 1].filter((c) => c >= 1 && c < n)) {
+        expect(Array.from(inverseDiagonal(l, n, count))).toEqual(Array.from(diagonal.subarray(0, count)));
+      }
     }
   });
 });
