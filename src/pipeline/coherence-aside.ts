@@ -9,8 +9,8 @@
  *
  * The worker runs the compiled `coherence-worker.js` beside this module. Where there is none (the
  * sources run through a TypeScript loader, as in the tests), or a worker cannot start, the same
- * computation runs in this thread when its result is asked for. A worker that fails rejects with
- * its error. Effects: one thread per `openCoherenceAside`, ended when it has answered or on `close`.
+ * computation runs in this thread when its result is asked for; so it does when the worker fails.
+ * Effects: one thread per `openCoherenceAside`, ended when it has answered or on `close`.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -52,12 +52,31 @@ export const INLINE_COHERENCE: CoherenceAside = {
   close() {},
 };
 
+/**
+ * The parent's Node options for the worker, without those that describe the parent's own entry
+ * point (`-e`/`--eval`, `-p`/`--print` with their code, `--input-type`), which a worker started from
+ * a file refuses.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < execArgv.length; k++) {
+    const arg = execArgv[k] as string;
+    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print') {
+      k++; // and its code
+      continue;
+    }
+    if (arg.startsWith('--eval=') || arg.startsWith('--print=') || arg.startsWith('--input-type')) continue;
+    out.push(arg);
+  }
+  return out;
+}
+
 /** Opens the worker thread now, so that it boots while this one reads its inputs (see the module comment). */
 export function openCoherenceAside(): CoherenceAside {
   if (!existsSync(WORKER_FILE)) return INLINE_COHERENCE;
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_FILE);
+    worker = new Worker(WORKER_FILE, { execArgv: workerExecArgv(process.execArgv) });
   } catch {
     return INLINE_COHERENCE;
   }
@@ -71,7 +90,16 @@ export function openCoherenceAside(): CoherenceAside {
   return {
     start(input, rng) {
       worker.postMessage({ input, seed: rng.seed } satisfies CoherenceTask);
-      return { finish: async (fit) => withRanking(await report, input, fit) };
+      // A worker that could not run (a thread limit, an odd host) costs time, never the report:
+      // the same computation then runs here, and an error of its own surfaces from it.
+      const inline = INLINE_COHERENCE.start(input, rng);
+      return {
+        finish: (fit) =>
+          report.then(
+            (done) => withRanking(done, input, fit),
+            () => inline.finish(fit),
+          ),
+      };
     },
     close: () => void worker.terminate(),
   };

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
+import { workerExecArgv } from '../../src/pipeline/coherence-aside.js';
 import { fitExternalFile } from '../../src/pipeline/fit-pairs.js';
 import { Phi } from '../../src/stats/normal.js';
 
@@ -59,5 +60,21 @@ describe('fit --pairs with coherence on a worker thread', () => {
     const child = spawnSync(process.execPath, [BIN, 'fit', '--outcomes', files.outcomes, '--pairs', bad, '--json'], { encoding: 'utf8', timeout: 60_000 });
     expect(child.status).toBe(1);
     expect(child.stderr.trim()).toBe(`utilscope: unknown outcome id "nope" (${bad}:1)`);
+  });
+
+  it("starts the worker from a parent run with -e (as the benches do), without the parent's entry-point options", () => {
+    expect(workerExecArgv(['--input-type=module', '-e', 'code', '--max-old-space-size=4096', '--print=x', '--eval', 'more', '--expose-gc'])).toEqual(['--max-old-space-size=4096', '--expose-gc']);
+    const dir = mkdtempSync(join(tmpdir(), 'utilscope-aside-'));
+    const files = writeDesign(dir);
+    const entry = `import { main } from ${JSON.stringify(join(ROOT, 'dist/cli/main.js'))}; process.exitCode = await main(process.argv.slice(1), { env: process.env, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() });`;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', entry, 'fit', '--outcomes', files.outcomes, '--pairs', files.pairs, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_DEBUG: 'worker' },
+    });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stderr).toMatch(/WORKER \d+: .*coherence-worker\.js/);
+    expect(child.stderr).not.toMatch(/utilscope:/);
+    const direct = spawnSync(process.execPath, [BIN, 'fit', '--outcomes', files.outcomes, '--pairs', files.pairs, '--json'], { encoding: 'utf8' });
+    expect(child.stdout).toBe(direct.stdout);
   });
 });
