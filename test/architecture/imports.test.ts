@@ -96,6 +96,29 @@ describe('module boundaries', () => {
   }
 });
 
+describe('packages', () => {
+  // A user installs without development dependencies (`npm install --omit=dev`): what src/ imports must be a runtime one.
+  const manifest = JSON.parse(readFileSync(resolve(__dirname, '../../package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const runtime = new Set(Object.keys(manifest.dependencies));
+  const packageOf = (spec: string) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string));
+
+  it('src/ imports only node: modules and runtime dependencies', () => {
+    const missing = new Set<string>();
+    for (const file of files) {
+      // Comments may show imports (the library's usage example): only code counts.
+      const source = readFileSync(file, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '');
+      const specs = [...importsOf(source), ...[...source.matchAll(/require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] as string)];
+      for (const spec of specs) {
+        if (spec.startsWith('.') || spec.startsWith('node:')) continue;
+        if (!runtime.has(packageOf(spec))) missing.add(`${relative(SRC, file)} imports ${spec}`);
+      }
+    }
+    expect([...missing]).toEqual([]);
+  });
+});
+
 describe('new kinds are data, not branches', () => {
   it('no code outside src/experiments compares anything with an experiment kind', async () => {
     const { builtinExperiments } = await import('../../src/experiments/index.js');
