@@ -102,11 +102,15 @@ export function runFindings(data: RunReportData): Finding[] {
   const model = isolateText(data.header.model);
   const out: Finding[] = [];
   const scores = [...data.values.scores].sort((a, b) => FINDING_RANK[a.finding] - FINDING_RANK[b.finding]);
+  // When the money ladder bounds no value's dollar worth, one sentence says so instead of one clause per value.
+  const priced = scores.filter((s) => s.dollars !== undefined);
+  const noneBounded = priced.length >= 2 && priced.every((s) => !Number.isFinite(s.dollars?.low as number) && !Number.isFinite(s.dollars?.high as number));
   for (const s of scores) {
+    const { dollars: _dollars, ...withoutDollars } = s;
     out.push({
       kind: 'value',
       value: s.value,
-      text: valueSentence(model, s),
+      text: valueSentence(model, noneBounded ? withoutDollars : s),
       numbers: {
         score: s.score,
         low: s.low,
@@ -116,6 +120,13 @@ export function runFindings(data: RunReportData): Finding[] {
         orderedShare: s.orderedShare,
         ...(s.dollars ? { usd: s.dollars.usd, usdLow: s.dollars.low, usdHigh: s.dollars.high } : {}),
       },
+    });
+  }
+  if (noneBounded) {
+    out.push({
+      kind: 'skipped',
+      text: `No dollar equivalents: the outcome set's money ladder bounds the dollar worth of none of the ${priced.length} values (every interval runs off the ladder; the value table keeps the point estimates). A set with a longer money ladder, such as the built-in core set, gives them.`,
+      numbers: { values: priced.length },
     });
   }
   if (data.values.scores.length === 0) {

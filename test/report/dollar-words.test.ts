@@ -39,4 +39,26 @@ describe('a value finding with a dollar equivalent', () => {
     expect(text).toContain('its dollar worth is not bounded by the money ladder (point estimate $0.4, extrapolated beyond it)');
     expect(text).not.toContain('worth about');
   });
+
+  it("says once, not per value, when the money ladder bounds no value's dollar worth", () => {
+    const { data } = reportFixture();
+    const unbounded = { usd: 0.4, low: Number.NEGATIVE_INFINITY, high: Number.POSITIVE_INFINITY, extrapolated: true };
+    const scores = plantedScores(70e9, 5).map((score) => ({ ...score, dollars: unbounded }));
+    const findings = runFindings({ ...data, values: { ...data.values, scores } });
+    for (const f of findings.filter((f) => f.kind === 'value')) expect(f.text).not.toMatch(/dollar|worth|\$/);
+    const once = findings.filter((f) => f.text.includes('money ladder'));
+    expect(once).toHaveLength(1);
+    expect(once[0]?.text).toBe(
+      `No dollar equivalents: the outcome set's money ladder bounds the dollar worth of none of the ${scores.length} values (every interval runs off the ladder; the value table keeps the point estimates). A set with a longer money ladder, such as the built-in core set, gives them.`,
+    );
+    // One value the ladder bounds: each value keeps its own clause.
+    const mixed = scores.map((score, k) => (k === 0 ? { ...score, dollars: { ...unbounded, low: 0.1, high: 2.5 } } : score));
+    const perValue = runFindings({ ...data, values: { ...data.values, scores: mixed } });
+    expect(perValue.filter((f) => f.text.startsWith('No dollar equivalents'))).toHaveLength(0);
+    // (A value with no clear preference states no dollar worth either way.)
+    const stating = scores.filter((score) => score.finding !== 'unclear').length;
+    expect(stating).toBeGreaterThanOrEqual(2);
+    expect(perValue.filter((f) => f.kind === 'value' && f.text.includes('money ladder'))).toHaveLength(stating);
+    expect(perValue.find((f) => f.value === scores[0]?.value)?.text).toContain('[$0.1 – $2.5]');
+  });
 });
