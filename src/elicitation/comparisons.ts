@@ -6,7 +6,7 @@
  */
 import { canonicalJson, hashCanonical, hashText } from '../core/canonical-json.js';
 import { type Arm, DEFAULT_ARM_ID, type RunSpec } from '../core/run-spec.js';
-import type { Comparison, OutcomeId, PresentationOrder } from '../core/types.js';
+import { type Comparison, type OutcomeId, type PresentationOrder, SCHEMA_VERSION } from '../core/types.js';
 
 /** How preferences are read: K sampled completions per order, or one log-probability call per order. */
 export type ElicitationMode = 'sampling' | 'logprobs';
@@ -25,6 +25,15 @@ export interface RequestIdentity {
    * system prompt above, so its keys are the ones 0.1.x wrote and old run folders keep resuming.
    */
   readonly arm?: { readonly id: string; readonly hash: string };
+}
+
+/**
+ * The fields every record of comparison `c` starts with — schema version, kind (`answer` or
+ * `failure`) and the comparison's identity (key, outcomes, order, sample, round) — in the order
+ * records.jsonl writes them. Copies those fields only, whatever else `c` carries.
+ */
+export function recordHead<K extends 'answer' | 'failure'>(c: Comparison, kind: K) {
+  return { v: SCHEMA_VERSION, kind, key: c.key, a: c.a, b: c.b, order: c.order, sample: c.sample, round: c.round };
 }
 
 /** True for the arm that asks with just a template and an optional system prompt. */

@@ -17,8 +17,8 @@
 import { hashText } from '../core/canonical-json.js';
 import { quote } from '../core/errors.js';
 import { DEFAULT_ARM_ID, type ExperimentSpec, type ImportedSource, type RunSpec } from '../core/run-spec.js';
-import { type AnswerRecord, type Comparison, type OutcomeId, type OutcomeSet, type PreferenceRecord, type PresentationOrder, SCHEMA_VERSION } from '../core/types.js';
-import { comparisonKeyer, type PlannedPair, requestIdentity } from '../elicitation/comparisons.js';
+import type { AnswerRecord, Comparison, OutcomeId, OutcomeSet, PreferenceRecord, PresentationOrder } from '../core/types.js';
+import { comparisonKeyer, type PlannedPair, recordHead, requestIdentity } from '../elicitation/comparisons.js';
 import { choiceFromSlot } from '../elicitation/read-choice.js';
 import { pairKey } from '../elicitation/tally.js';
 import { type ForeignAnswer, type ForeignData, importError } from './foreign.js';
@@ -154,8 +154,7 @@ const NO_USAGE = Object.freeze({ inputTokens: 0, outputTokens: 0 });
 /** The record of one placed answer; `xIsA` says whether the file's x is the pair's outcome a. */
 function recordOf(answer: ForeignAnswer, c: Comparison, xIsA: boolean): PreferenceRecord {
   const result = answer.result;
-  if (result.kind === 'failure')
-    return { v: SCHEMA_VERSION, kind: 'failure', key: c.key, a: c.a, b: c.b, order: c.order, sample: c.sample, round: c.round, errorCode: 'no-response', message: result.message, attempts: 0 };
+  if (result.kind === 'failure') return { ...recordHead(c, 'failure'), errorCode: 'no-response', message: result.message, attempts: 0 };
   let choice: AnswerRecord['choice'];
   let pFirst: number | undefined;
   if (result.kind === 'probability') {
@@ -167,14 +166,7 @@ function recordOf(answer: ForeignAnswer, c: Comparison, xIsA: boolean): Preferen
     choice = chose === 'x' ? (xIsA ? 'a' : 'b') : chose === 'y' ? (xIsA ? 'b' : 'a') : chose;
   }
   const record: AnswerRecord = {
-    v: SCHEMA_VERSION,
-    kind: 'answer',
-    key: c.key,
-    a: c.a,
-    b: c.b,
-    order: c.order,
-    sample: c.sample,
-    round: c.round,
+    ...recordHead(c, 'answer'),
     raw: answer.raw ?? '',
     choice,
     parserVersion: 0,

@@ -17,8 +17,9 @@ import PQueue from 'p-queue';
 import { quote, UtilscopeError } from '../core/errors.js';
 import { hashStringToSeed } from '../core/rng.js';
 import type { RunSpec } from '../core/run-spec.js';
-import { type Comparison, type Outcome, type PreferenceRecord, SCHEMA_VERSION } from '../core/types.js';
+import type { Comparison, Outcome, PreferenceRecord } from '../core/types.js';
 import { renderTranscript, withContext } from '../elicitation/arms.js';
+import { recordHead } from '../elicitation/comparisons.js';
 import { type AnswerLabels, DEFAULT_LABELS, PARSER_VERSION, parseAnswer } from '../elicitation/parse-answer.js';
 import { choiceFromSlot, slotProbabilities } from '../elicitation/read-choice.js';
 import { type PromptTemplate, renderPrompt } from '../elicitation/template.js';
@@ -149,14 +150,7 @@ export function recordFromChoice(
   labels: AnswerLabels = DEFAULT_LABELS,
 ): PreferenceRecord {
   const base = {
-    v: SCHEMA_VERSION,
-    kind: 'answer' as const,
-    key: c.key,
-    a: c.a,
-    b: c.b,
-    order: c.order,
-    sample: c.sample,
-    round: c.round,
+    ...recordHead(c, 'answer'),
     raw: choice.text,
     parserVersion: PARSER_VERSION,
     usage: meta.usage,
@@ -174,7 +168,7 @@ export function recordFromChoice(
 
 /** The record of a comparison that got no usable answer. */
 export function failureRecord(c: Comparison, errorCode: string, message: string, attempts: number): PreferenceRecord {
-  return { v: SCHEMA_VERSION, kind: 'failure', key: c.key, a: c.a, b: c.b, order: c.order, sample: c.sample, round: c.round, errorCode, message, attempts };
+  return { ...recordHead(c, 'failure'), errorCode, message, attempts };
 }
 
 /**

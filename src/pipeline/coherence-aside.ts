@@ -85,7 +85,7 @@ export function openCoherenceAside(): CoherenceAside {
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the coherence worker stopped (exit code ${code}) before it answered`)));
   });
-  // Handled here so that a worker ended by `close` is not an unhandled rejection; `finish` still throws a failure.
+  // Handled here so that a worker ended by `close` is not an unhandled rejection; `finish` falls back to this thread.
   report.catch(() => {});
   return {
     start(input, rng) {

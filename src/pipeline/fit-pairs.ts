@@ -8,7 +8,7 @@
 import { resolve } from 'node:path';
 import type { CoherenceReport, CoherenceSkipped } from '../coherence/analyse.js';
 import { Rng } from '../core/rng.js';
-import { type OutcomeSet, type PairTally, SCHEMA_VERSION, type UtilityFit, type UtilityModelKind } from '../core/types.js';
+import { type OutcomeSet, type PairTally, SCHEMA_VERSION, type UtilityModelKind } from '../core/types.js';
 import { externalPairsReader } from '../elicitation/external-pairs.js';
 import { packTallies } from '../elicitation/tally.js';
 import { FIT_WARNING_TEXT, identificationSummary } from '../models/connectivity.js';
@@ -39,7 +39,7 @@ export interface ExternalFitOptions {
   readonly weights?: boolean;
   /** False for `--no-coherence`: the fit alone, and `coherence: { skipped: 'no-coherence' }` in its place. */
   readonly coherence?: boolean;
-  /** Where coherence is computed while the fit runs (default: in this thread, after the fit; `fitExternalFile` opens a worker). */
+  /** Where coherence is computed while the fit runs (default: in this thread, after the fit; `fitExternalFile` opens a worker, and closes it if anything fails). */
   readonly aside?: CoherenceAside;
 }
 
@@ -55,13 +55,7 @@ export async function fitExternalPairs(set: OutcomeSet, tallies: readonly PairTa
   // Coherence (all but its ranking distance) is handed to the other core before this one fits.
   const aside = options.aside ?? INLINE_COHERENCE;
   const pending = options.coherence === false ? undefined : aside.start({ outcomes: set.outcomes, tallies, policy: 'exclude', orders: 'unknown' }, rng.fork('coherence'));
-  let fit: UtilityFit;
-  try {
-    fit = fitUtilities(ids, packTallies(tallies, ids, 'exclude'), { model, intervals, rng: rng.fork('fit') });
-  } catch (error) {
-    aside.close();
-    throw error;
-  }
+  const fit = fitUtilities(ids, packTallies(tallies, ids, 'exclude'), { model, intervals, rng: rng.fork('fit') });
   const coherence: CoherenceReport | CoherenceSkipped = pending ? await pending.finish(fit) : { v: SCHEMA_VERSION, skipped: 'no-coherence' };
   return { ...fitToJson(fit), coherence, input: { orders: 'unknown' as const, counts: options.weights ? ('weights' as const) : ('whole' as const) } };
 }

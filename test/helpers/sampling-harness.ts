@@ -14,7 +14,7 @@
 import { hashStringToSeed, Rng } from '../../src/core/rng.js';
 import type { RunSpec } from '../../src/core/run-spec.js';
 import type { AnswerRecord, OutcomeSet, PreferenceRecord } from '../../src/core/types.js';
-import type { PlannedPair } from '../../src/elicitation/comparisons.js';
+import { type PlannedPair, recordHead } from '../../src/elicitation/comparisons.js';
 import { choiceFromSlot, PARSER_VERSION, packTallies, parseAnswer } from '../../src/elicitation/index.js';
 import { builtinExperiments, experimentContext, parseExperimentConfig, splitTallies } from '../../src/experiments/index.js';
 import { fitUtilities } from '../../src/models/index.js';
@@ -65,14 +65,7 @@ function answer(respondent: SimRespondent, set: OutcomeSet, c: PlannedPair['comp
   const raw = respondent.answer(byId.get(first) as string, byId.get(second) as string, new Rng(hashStringToSeed(c.key)));
   const choice = choiceFromSlot(parseAnswer(raw), c.order);
   return {
-    v: 1,
-    kind: 'answer',
-    key: c.key,
-    a: c.a,
-    b: c.b,
-    order: c.order,
-    sample: c.sample,
-    round: c.round,
+    ...recordHead(c, 'answer'),
     raw,
     choice,
     parserVersion: PARSER_VERSION,

@@ -25,6 +25,21 @@ async function session(store: RunStore, provider: ReturnType<typeof countingSimP
   });
 }
 
+/** A fresh run of `config` whose session is cancelled after `cutAfterRequests` requests; the folder is closed. */
+async function interruptedRun(set: ReturnType<typeof tinyOutcomeSet>, config: ReturnType<typeof tinySpec>, cutAfterRequests: number) {
+  const dir = tempRunDir();
+  const controller = new AbortController();
+  let requests = 0;
+  const first = countingSimProvider(set, () => {
+    requests += 1;
+    if (requests > cutAfterRequests) controller.abort();
+  });
+  const store = createTinyStore(dir, set, config);
+  await session(store, first, controller.signal);
+  store.close();
+  return { dir, first };
+}
+
 describe('resume', () => {
   it('an uninterrupted run answers every planned comparison exactly once, over several rounds', async () => {
     const set = tinyOutcomeSet();
@@ -47,17 +62,7 @@ describe('resume', () => {
     const set = tinyOutcomeSet();
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 60 }), fc.boolean(), async (cutAfterRequests, tear) => {
-        const config = tinySpec(set);
-        const dir = tempRunDir();
-        const controller = new AbortController();
-        let requests = 0;
-        const first = countingSimProvider(set, () => {
-          requests += 1;
-          if (requests > cutAfterRequests) controller.abort();
-        });
-        const store = createTinyStore(dir, set, config);
-        await session(store, first, controller.signal);
-        store.close();
+        const { dir, first } = await interruptedRun(set, tinySpec(set), cutAfterRequests);
         if (tear) appendFileSync(join(dir, 'records.jsonl'), '{"v":1,"kind":"answer","key":"tor');
 
         const reopened = RunStore.open(dir);
@@ -87,16 +92,7 @@ describe('resume', () => {
     full.close();
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 100 }), async (cutAfterRequests) => {
-        const dir = tempRunDir();
-        const controller = new AbortController();
-        let requests = 0;
-        const first = countingSimProvider(set, () => {
-          requests += 1;
-          if (requests > cutAfterRequests) controller.abort();
-        });
-        const store = createTinyStore(dir, set, config);
-        await session(store, first, controller.signal);
-        store.close();
+        const { dir, first } = await interruptedRun(set, config, cutAfterRequests);
         const reopened = RunStore.open(dir);
         const second = countingSimProvider(set);
         expect((await session(reopened, second, new AbortController().signal)).end).toBe('complete');

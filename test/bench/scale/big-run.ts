@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../../src/core/rng.js';
 import { type PreferenceRecord, SCHEMA_VERSION } from '../../../src/core/types.js';
+import { recordHead } from '../../../src/elicitation/comparisons.js';
 import { PARSER_VERSION } from '../../../src/elicitation/parse-answer.js';
 import { builtinExperiments, experimentContext, parseExperimentConfig } from '../../../src/experiments/index.js';
 import { openRunFolder, resolveRunSpec } from '../../../src/pipeline/index.js';
@@ -125,14 +126,7 @@ export function writeBigRun(dir: string, bytes: number, outcomeCount = 5000): Bi
           const choice = rng.next() < pA ? 'a' : 'b';
           const slot = (choice === 'a') === (c.order === 'ab') ? 'A' : 'B';
           const record: PreferenceRecord = {
-            v: SCHEMA_VERSION,
-            kind: 'answer',
-            key: c.key,
-            a: c.a,
-            b: c.b,
-            order: c.order,
-            sample: c.sample,
-            round: c.round,
+            ...recordHead(c, 'answer'),
             raw: slot,
             parserVersion: PARSER_VERSION,
             usage: { inputTokens: 61, outputTokens: 1 },
