@@ -234,6 +234,21 @@ describe('resume is plan-identical', () => {
     });
   }
 
+  /** A fresh run stopped once `boundary` answers are on disk, then resumed, plans exactly `keys`. */
+  async function expectResumeAt(create: () => RunStore, boundary: number, keys: readonly string[]) {
+    const store = create();
+    expect((await sessionUntil(store, boundary)).end).toBe('cancelled');
+    expect(store.readRecords()).toHaveLength(boundary);
+    store.close();
+    const resumed = RunStore.open(store.dir);
+    expect((await sessionUntil(resumed, undefined)).end).toBe('complete');
+    expect(
+      resumed.readPlan().flatMap((p) => p.comparisons.map((c) => c.key)),
+      `stopped after ${boundary} answers`,
+    ).toEqual(keys);
+    resumed.close();
+  }
+
   it('a run stopped at every round boundary and resumed plans exactly the uninterrupted run’s pairs, key for key', async () => {
     const set = starter();
     const reference = createTinyStore(tempRunDir(), set, spec(set));
@@ -244,19 +259,7 @@ describe('resume is plan-identical', () => {
     expect(rounds.length).toBeGreaterThanOrEqual(5);
     // The answers on disk at the end of each round but the last: where a kill between rounds leaves the folder.
     const boundaries = rounds.slice(0, -1).map((r) => plan.filter((p) => p.round <= r).reduce((n, p) => n + p.comparisons.length, 0));
-    for (const boundary of boundaries) {
-      const store = createTinyStore(tempRunDir(), set, spec(set));
-      expect((await sessionUntil(store, boundary)).end).toBe('cancelled');
-      expect(store.readRecords()).toHaveLength(boundary);
-      store.close();
-      const resumed = RunStore.open(store.dir);
-      expect((await sessionUntil(resumed, undefined)).end).toBe('complete');
-      expect(
-        resumed.readPlan().flatMap((p) => p.comparisons.map((c) => c.key)),
-        `stopped after ${boundary} answers`,
-      ).toEqual(keys);
-      resumed.close();
-    }
+    for (const boundary of boundaries) await expectResumeAt(() => createTinyStore(tempRunDir(), set, spec(set)), boundary, keys);
     reference.close();
   });
 
@@ -272,18 +275,7 @@ describe('resume is plan-identical', () => {
     // Some pairs got further samples in later rounds: what makes this design's plan depend on the answers.
     expect(plan.some((p) => !p.holdout && p.comparisons.some((c) => c.sample > 0))).toBe(true);
     const boundaries = rounds.slice(0, -1).map((r) => plan.filter((p) => p.round <= r).reduce((n, p) => n + p.comparisons.length, 0));
-    for (const boundary of boundaries) {
-      const store = createTinyStore(tempRunDir(), set, adaptive);
-      expect((await sessionUntil(store, boundary)).end).toBe('cancelled');
-      store.close();
-      const resumed = RunStore.open(store.dir);
-      expect((await sessionUntil(resumed, undefined)).end).toBe('complete');
-      expect(
-        resumed.readPlan().flatMap((p) => p.comparisons.map((c) => c.key)),
-        `stopped after ${boundary} answers`,
-      ).toEqual(keys);
-      resumed.close();
-    }
+    for (const boundary of boundaries) await expectResumeAt(() => createTinyStore(tempRunDir(), set, adaptive), boundary, keys);
     reference.close();
   });
 });
