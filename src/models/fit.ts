@@ -27,7 +27,8 @@ import { inversePhi } from '../stats/normal.js';
 import { quantileOfSorted } from '../stats/quantile.js';
 import { type ComparisonGraphCheck, checkComparisonGraph } from './connectivity.js';
 import { centredVariances, conditionalCovariance, conditionalVariances, contrastCovariance, type LaplaceLimits, laplaceCovariance } from './laplace.js';
-import { createObjective, curvaturePreconditioner, DEFAULT_PRIOR, gaugeProfiledObjective, type PriorOptions, parameterCount, priorOptimalGauge } from './likelihood.js';
+import { leastSquaresStart } from './least-squares-start.js';
+import { createObjective, curvaturePreconditioner, DEFAULT_PRIOR, gaugeProfiledObjective, objectiveRoundingError, type PriorOptions, parameterCount, priorOptimalGauge } from './likelihood.js';
 import { evaluateFit } from './metrics.js';
 
 /** Options of `fitUtilities`; every field is optional and the defaults are stated per field. */
@@ -142,6 +143,7 @@ function solve(kind: UtilityModelKind, n: number, pairs: PackedPairs, start: Flo
     preconditioner: curvaturePreconditioner(kind, n),
     stepTolerance: options.stepTolerance ?? DEFAULT_STEP_TOLERANCE,
     gradientTolerance: options.gradientTolerance ?? 0,
+    objectiveNoise: objectiveRoundingError(pairs),
     ...(options.maxIterations !== undefined ? { maxIterations: options.maxIterations } : {}),
   });
   const theta = priorOptimalGauge(kind, result.x, n, prior);
@@ -323,7 +325,9 @@ export function fitUtilities(ids: readonly OutcomeId[], train: PackedPairs, opti
   const design = splitDesign(ids, train, checkComparisonGraph(ids, train));
   const { members, gaugeCount } = design;
   const separatedCount = members.length - gaugeCount;
-  const raw = solve(kind, gaugeCount, design.gaugePairs, startingPoint(kind, design.gaugeIds, options.warmStart), options);
+  // Without a warm start, Mosteller's least-squares utilities (least-squares-start.ts), not all zeros.
+  const start = options.warmStart ? startingPoint(kind, design.gaugeIds, options.warmStart) : leastSquaresStart(kind, design.gaugePairs);
+  const raw = solve(kind, gaugeCount, design.gaugePairs, start, options);
   const { shift, scale } = gauge(raw.mu);
   const separated =
     separatedCount > 0 ? solveSeparated(kind, gaugeCount, design.outerPairs, raw.theta, separatedStart(kind, design.separatedIds, options.warmStart, shift, scale), options) : undefined;

@@ -27,7 +27,7 @@ export type LbfgsStopReason = 'step' | 'gradient' | 'objective' | 'max-iteration
  */
 export type Objective = (x: Float64Array, gradient: Float64Array, curvature?: Float64Array) => number;
 
-/** Tuning of `minimizeLbfgs`; defaults: memory 10, 500 iterations, gradient 1e-7, objective 1e-13, no preconditioner, step tolerance off. */
+/** Tuning of `minimizeLbfgs`; defaults: memory 10, 500 iterations, gradient 1e-7, objective 1e-13, no noise floor, no preconditioner, step tolerance off. */
 export interface LbfgsOptions {
   /** Correction pairs kept (m). */
   readonly memory?: number;
@@ -36,6 +36,12 @@ export interface LbfgsOptions {
   readonly gradientTolerance?: number;
   /** Stop when the relative decrease of f over one iteration is below this. */
   readonly objectiveTolerance?: number;
+  /**
+   * The absolute rounding error of f (default 0): a decrease smaller than this is no decrease, so
+   * the run stops (after its one restart) instead of line-searching in rounding noise. A sum of
+   * large terms has an error far above its own |f| times machine precision (see likelihood.ts).
+   */
+  readonly objectiveNoise?: number;
   /**
    * Initial inverse Hessian of each two-loop recursion: absent (default), γ·I (N&W eq. 7.20);
    * given, γ·M⁻¹ with M built from the objective's curvature estimate at the current point, so
@@ -59,7 +65,7 @@ export interface LbfgsResult {
   readonly reason: LbfgsStopReason;
 }
 
-const DEFAULTS = { memory: 10, maxIterations: 500, gradientTolerance: 1e-7, objectiveTolerance: 1e-13, stepTolerance: 0 } as const;
+const DEFAULTS = { memory: 10, maxIterations: 500, gradientTolerance: 1e-7, objectiveTolerance: 1e-13, objectiveNoise: 0, stepTolerance: 0 } as const;
 /** Sufficient-decrease constant c₁ and curvature constant c₂ (Nocedal & Wright §3.1: 1e-4 and 0.9 for quasi-Newton). */
 const ARMIJO = 1e-4;
 const CURVATURE = 0.9;
@@ -84,7 +90,7 @@ function maxAbs(a: Float64Array): number {
  * value counts as a failed line-search trial, and every stop is reported in `reason`.
  */
 export function minimizeLbfgs(objective: Objective, start: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
-  const { memory, maxIterations, gradientTolerance, objectiveTolerance, stepTolerance } = { ...DEFAULTS, ...options };
+  const { memory, maxIterations, gradientTolerance, objectiveTolerance, objectiveNoise, stepTolerance } = { ...DEFAULTS, ...options };
   const preconditioner = options.preconditioner;
   const n = start.length;
   const x = Float64Array.from(start);
@@ -224,7 +230,7 @@ export function minimizeLbfgs(objective: Objective, start: Float64Array, options
     x.set(xNew);
     g.set(gNew);
     f = fNew;
-    if (decrease <= objectiveTolerance * Math.max(1, Math.abs(f))) {
+    if (decrease <= Math.max(objectiveTolerance * Math.max(1, Math.abs(f)), objectiveNoise)) {
       // One poor direction can stall an iteration far from the optimum: before concluding that f
       // no longer decreases, forget the curvature pairs and try once more from (preconditioned)
       // steepest descent.

@@ -207,6 +207,43 @@ describe('minimizeLbfgs', () => {
   });
 });
 
+describe('minimizeLbfgs with a rounding floor (objectiveNoise)', () => {
+  /**
+   * ½(x₀² + 10⁻⁸·x₁²) whose value carries a deterministic wobble of ±10⁻⁹ (as a sum of large terms
+   * carries rounding error) and whose gradient is exact; from (1, 1) the flat coordinate keeps
+   * offering decreases of ~10⁻⁹ and less, which are noise.
+   */
+  const noisy =
+    (evaluations: { count: number }): Objective =>
+    (x, g) => {
+      evaluations.count++;
+      const a = x[0] as number;
+      const b = x[1] as number;
+      g[0] = a;
+      g[1] = 1e-8 * b;
+      return 0.5 * (a * a + 1e-8 * b * b) + 1e-9 * Math.sin(1e7 * (a + b));
+    };
+
+  it('stops once a decrease is below the floor, at the well-determined minimum, in fewer evaluations than without it', () => {
+    const floored = { count: 0 };
+    const plain = { count: 0 };
+    const withFloor = minimizeLbfgs(noisy(floored), Float64Array.of(1, 1), { gradientTolerance: 0, objectiveNoise: 1e-8 });
+    const without = minimizeLbfgs(noisy(plain), Float64Array.of(1, 1), { gradientTolerance: 0 });
+    // Without the floor it halves its step in the wobble until the line search gives up.
+    expect(without.reason).toBe('line-search-failed');
+    expect(withFloor.reason).toBe('objective');
+    expect(Math.abs(withFloor.x[0] as number)).toBeLessThan(1e-3);
+    expect(floored.count).toBeLessThan(plain.count);
+  });
+
+  it('changes nothing when the decreases stay above it', () => {
+    const a = minimizeLbfgs(rosenbrock, Float64Array.of(-1.2, 1));
+    const b = minimizeLbfgs(rosenbrock, Float64Array.of(-1.2, 1), { objectiveNoise: 1e-30 });
+    expect(Array.from(b.x)).toEqual(Array.from(a.x));
+    expect(b.iterations).toBe(a.iterations);
+  });
+});
+
 describe('LbfgsStopReason', () => {
   it("is the same set of strings as core's ConvergenceReason (stats declares its own, importing nothing)", () => {
     expectTypeOf<LbfgsStopReason>().toEqualTypeOf<ConvergenceReason>();
