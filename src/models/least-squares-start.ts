@@ -36,15 +36,16 @@ function phi(z: number): number {
 
 /**
  * Φ⁻¹(p) for 0 < p < 1, fast enough for one call per pair (`inversePhi` bisects, for interval
- * levels): the rational approximation of Abramowitz & Stegun 26.2.23 (|error| < 4.5·10⁻⁴), then two
- * Newton steps on Φ in the lower tail (Φ has full relative accuracy there), which leave an error
- * far below what a start needs (< 10⁻⁹ for p ≥ 10⁻¹²).
+ * levels): the rational approximation of Abramowitz & Stegun 26.2.23 (|error| < 4.5·10⁻⁴), then one
+ * Newton step on Φ in the lower tail (Φ has full relative accuracy there). That squares the error
+ * (times |z|/2): below 10⁻⁶ for p ≥ 10⁻¹², far below what a start needs, and at half the cost of a
+ * second step (the start is ~5% of a fit of 200,000 pairs).
  */
 export function startProbit(p: number): number {
   const lower = Math.min(p, 1 - p);
   const t = Math.sqrt(-2 * Math.log(lower));
   let z = -(t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t));
-  for (let step = 0; step < 2; step++) z -= (Phi(z) - lower) / phi(z);
+  z -= (Phi(z) - lower) / phi(z);
   return p < 0.5 ? z : -z;
 }
 
