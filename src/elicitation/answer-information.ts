@@ -17,15 +17,13 @@
  *
  * Pure; O(pairs) per call. Never throws: degenerate input gives b = 0 and ρ = 0.
  */
-import { inverseMillsRatio, Phi } from '../stats/normal.js';
-
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+import { inverseMillsRatio, normalDensity, Phi } from '../stats/normal.js';
 
 /** φ(z)² / (Φ(z)·Φ(−z)): Fisher information of one answer with P = Φ(z) about z. Stable in both tails. */
 export function probitAnswerInformation(z: number): number {
   if (!Number.isFinite(z)) return 0;
   const x = Math.abs(z);
-  const density = INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+  const density = normalDensity(x);
   // φ(x)/Φ(−x) is the inverse Mills ratio at −x, finite where Φ(−x) underflows.
   return (density * inverseMillsRatio(-x)) / Phi(x);
 }

@@ -18,7 +18,7 @@
  * at the same optimum within its step tolerance. Pure; O(CG iterations · (pairs + outcomes)).
  */
 import type { PackedPairs, UtilityModelKind } from '../core/types.js';
-import { Phi } from '../stats/normal.js';
+import { normalDensity, quickInversePhi } from '../stats/normal.js';
 import { parameterCount } from './likelihood.js';
 
 /** The observed differences are clamped to ± this (Φ(6) = 1 − 10⁻⁹): a start, not an estimate. */
@@ -29,26 +29,6 @@ const MAX_CG_ITERATIONS = 200;
 /** Ridge as a share of the mean diagonal: makes the system positive definite without moving the solution visibly. */
 const RIDGE_SHARE = 1e-8;
 
-/** Standard normal density. */
-function phi(z: number): number {
-  return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-}
-
-/**
- * Φ⁻¹(p) for 0 < p < 1, fast enough for one call per pair (`inversePhi` bisects, for interval
- * levels): the rational approximation of Abramowitz & Stegun 26.2.23 (|error| < 4.5·10⁻⁴), then one
- * Newton step on Φ in the lower tail (Φ has full relative accuracy there). That squares the error
- * (times |z|/2): below 10⁻⁶ for p ≥ 10⁻¹², far below what a start needs, and at half the cost of a
- * second step (the start is ~5% of a fit of 200,000 pairs).
- */
-export function startProbit(p: number): number {
-  const lower = Math.min(p, 1 - p);
-  const t = Math.sqrt(-2 * Math.log(lower));
-  let z = -(t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t));
-  z -= (Phi(z) - lower) / phi(z);
-  return p < 0.5 ? z : -z;
-}
-
 /**
  * The least-squares utilities on the model's difference scale (see the module comment): one per
  * outcome of `pairs`, 0 for outcomes without answers. Deterministic.
@@ -57,7 +37,6 @@ export function leastSquaresUtilities(pairs: PackedPairs, scale: 'probit' | 'log
   const n = pairs.outcomeCount;
   const m = pairs.i.length;
   const weight = new Float64Array(m);
-  const difference = new Float64Array(m);
   const diagonal = new Float64Array(n);
   const rhs = new Float64Array(n);
   for (let k = 0; k < m; k++) {
@@ -67,8 +46,8 @@ export function leastSquaresUtilities(pairs: PackedPairs, scale: 'probit' | 'log
     let d: number;
     let w: number;
     if (scale === 'probit') {
-      d = Math.max(-MAX_DIFFERENCE, Math.min(MAX_DIFFERENCE, startProbit(share)));
-      const density = phi(d);
+      d = Math.max(-MAX_DIFFERENCE, Math.min(MAX_DIFFERENCE, quickInversePhi(share)));
+      const density = normalDensity(d);
       w = (total * density * density) / (share * (1 - share));
     } else {
       d = Math.max(-MAX_DIFFERENCE, Math.min(MAX_DIFFERENCE, Math.log(share / (1 - share))));
@@ -78,7 +57,6 @@ export function leastSquaresUtilities(pairs: PackedPairs, scale: 'probit' | 'log
     const i = pairs.i[k] as number;
     const j = pairs.j[k] as number;
     weight[k] = w;
-    difference[k] = d;
     diagonal[i] = (diagonal[i] as number) + w;
     diagonal[j] = (diagonal[j] as number) + w;
     rhs[i] = (rhs[i] as number) + w * d;

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import type { PackedPairs, UtilityFit } from '../../src/core/types.js';
 import { fitUtilities } from '../../src/models/fit.js';
-import { leastSquaresStart, leastSquaresUtilities, startProbit } from '../../src/models/least-squares-start.js';
+import { leastSquaresStart, leastSquaresUtilities } from '../../src/models/least-squares-start.js';
 import { inversePhi, Phi } from '../../src/stats/normal.js';
 
 const packed = (n: number, rows: [number, number, number, number][]): PackedPairs => ({
@@ -30,19 +30,6 @@ function centred(x: ArrayLike<number>): number[] {
   const mean = Array.from(x).reduce((s, v) => s + v, 0) / x.length;
   return Array.from(x, (v) => v - mean);
 }
-
-describe('startProbit', () => {
-  it('agrees with the bisection Φ⁻¹ to 1e-6 from p = 1e-12 to 1 − 1e-6', () => {
-    fc.assert(
-      fc.property(fc.double({ min: -12, max: Math.log10(1 - 1e-6), noNaN: true }), (exponent) => {
-        const p = 10 ** exponent;
-        expect(Math.abs(startProbit(p) - inversePhi(p))).toBeLessThan(1e-6);
-        // The upper half mirrors the lower, down to 1 − 10⁻⁶ (nearer 1, 1 − p itself has lost the digits).
-        if (p >= 1e-6) expect(Math.abs(startProbit(1 - p) - inversePhi(1 - p))).toBeLessThan(1e-6);
-      }),
-    );
-  });
-});
 
 describe('leastSquaresUtilities', () => {
   it('solves a triangle of equally weighted pairs as by hand: μ_A = (d₁ + d₃)/3, μ_B = (d₂ − d₁)/3, μ_C = −(d₂ + d₃)/3', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { inverseMillsRatio, inversePhi, logPhi, normalPairTerms, Phi } from '../../src/stats/normal.js';
+import { inverseMillsRatio, inversePhi, logPhi, normalDensity, normalPairTerms, Phi, quickInversePhi } from '../../src/stats/normal.js';
 
 describe('normal distribution', () => {
   // Reference values: R 4.x `pnorm(z)` / `pnorm(z, log.p = TRUE)`, which agree with
@@ -195,5 +195,24 @@ describe('the fitting kernel', () => {
       const above = logPhi(-x * Math.SQRT2 * (1 + 1e-12));
       expect(Math.abs(below - above) / Math.abs(below)).toBeLessThan(1e-10);
     }
+  });
+});
+
+describe('quickInversePhi and normalDensity', () => {
+  it('has φ(0) = 1/√(2π) and φ(1.96) = 0.0584409443334515 (R: dnorm(1.96))', () => {
+    expect(normalDensity(0)).toBeCloseTo(1 / Math.sqrt(2 * Math.PI), 15);
+    expect(normalDensity(1.96)).toBeCloseTo(0.0584409443334515, 14);
+    expect(normalDensity(-1.96)).toBe(normalDensity(1.96));
+  });
+
+  it('agrees with the bisection Φ⁻¹ to 1e-6 from p = 1e-12 to 1 − 1e-6', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -12, max: Math.log10(1 - 1e-6), noNaN: true }), (exponent) => {
+        const p = 10 ** exponent;
+        expect(Math.abs(quickInversePhi(p) - inversePhi(p))).toBeLessThan(1e-6);
+        // The upper half mirrors the lower, down to 1 − 10⁻⁶ (nearer 1, 1 − p itself has lost the digits).
+        if (p >= 1e-6) expect(Math.abs(quickInversePhi(1 - p) - inversePhi(1 - p))).toBeLessThan(1e-6);
+      }),
+    );
   });
 });
