@@ -18,11 +18,15 @@
  * Pure and deterministic given the Rng. Output is plain JSON (written to coherence.json).
  */
 
+import { quote } from '../core/errors.js';
 import { estimatePreferenceInOrder } from '../core/preference-estimate.js';
 import type { Rng } from '../core/rng.js';
 import { type InvalidAnswerPolicy, type Outcome, type OutcomeId, type PairTally, SCHEMA_VERSION, type UtilityFit } from '../core/types.js';
+import { inversePhi } from '../stats/normal.js';
 import { quantileOfSorted } from '../stats/quantile.js';
 import { type CoherenceDesign, designFromTallies, designGraph, subDesign } from './design.js';
+import { bootstrapAnswerMoments, EXACT_INTERVAL_TRIANGLES_MIN } from './exact-bootstrap.js';
+import { type ExactMoment, exactCycleProbability, exactDecisiveness, exactStateFloors } from './exact-floors.js';
 import { type CoherenceHeadline, cachedCoherenceFloors, type FloorCache, type FloorMethod, type Floors, GRAPH_SIMULATIONS, sortedFinite } from './floors.js';
 import { cycleComponentsOf, feedbackArcs, majorityScratch, shortestCycleFrom } from './majority-graph.js';
 import { circularTriadCount, coefficientOfConsistence, decisiveness, type TriadMetrics, triadMetrics, triadMetricsOf, untiedTriadCounts } from './metrics.js';
@@ -41,6 +45,11 @@ export interface CoherenceInput {
   readonly floorSimulations?: number;
   /** Bootstrap replicates per interval (default 200); the graph metrics use at most GRAPH_SIMULATIONS (20) of them. */
   readonly intervalReplicates?: number;
+  /**
+   * Triangles from which a design's triangle metrics and decisiveness take exact bootstrap moments
+   * instead of replicates (default EXACT_INTERVAL_TRIANGLES_MIN, 1,000; Infinity: always replicates).
+   */
+  readonly exactIntervalTriangles?: number;
   /** Shortest cycles to write out in words (default 5). */
   readonly exampleCycles?: number;
   /**
@@ -152,13 +161,35 @@ const METRIC_WORDS: Readonly<Record<keyof CoherenceHeadline, string>> = {
   decisiveness: 'decisiveness',
 };
 
-/** The words for `definitions.intervals`, with the replicate counts used. */
-export function intervalsDefinition(replicates: number): string {
+/** Which designs of a report took exact bootstrap moments for their triangle metrics and decisiveness (see `bootstrapIntervals`). */
+export interface ExactIntervalUse {
+  readonly whole: boolean;
+  readonly clusters: readonly string[];
+  /** The triangle count from which a design does. */
+  readonly from: number;
+  /** Pairs whose redrawn P̂ was taken as normal (more answers than can be tabulated). */
+  readonly normalApproximated: number;
+}
+
+/** The words for `definitions.intervals`, with the replicate counts used and where exact moments replaced them. */
+export function intervalsDefinition(replicates: number, exact?: ExactIntervalUse): string {
+  const where = exact
+    ? [...(exact.whole ? ['the whole set'] : []), ...(exact.clusters.length > 0 ? [`the cluster${exact.clusters.length > 1 ? 's' : ''} ${exact.clusters.map(quote).join(', ')}`] : [])]
+    : [];
+  const exactWords =
+    where.length > 0
+      ? ` On designs with at least ${(exact as ExactIntervalUse).from.toLocaleString('en-US')} triangles (here ${where.join(' and ')}) the cycle probability, the share of triangles that are cycles, weak transitivity violations and decisiveness need no replicates: the answers of different pairs are redrawn independently, so these metrics' bootstrap distribution has a mean and variance in closed form, as the floors' have, and its 2.5th and 97.5th percentiles are read as mean ∓ 1.96 sd (the normal approximation, sound over that many triangles)` +
+        ((exact as ExactIntervalUse).normalApproximated > 0
+          ? `; ${(exact as ExactIntervalUse).normalApproximated} pairs had too many answers to tabulate and their redrawn share was taken as normal`
+          : '') +
+        '; the largest cycle component and the feedback-arc share always use the replicates.'
+      : '';
   return (
     `95% intervals from ${replicates} seeded parametric bootstrap replicates (the first ${Math.min(replicates, GRAPH_SIMULATIONS)} for the largest cycle component and the feedback-arc share): ` +
     "each asked pair keeps its number of valid answers per presentation order, they are redrawn from that order's observed share choosing a (invalid answers counted under the half policy are kept as they were), and the metric is recomputed on the same pairs and triangles. " +
     'They show how far a number moves with the sampling noise of the answers alone, not with the choice of pairs or outcomes. ' +
-    'Redrawn answers add noise to already noisy P̂, which raises majority cycles, violations, feedback arcs and decisiveness in the replicates; those four use the basic (reflected) interval 2θ̂ − q, which corrects the shift. The cycle probability (linear in each P̂, unshifted) uses the 2.5th–97.5th percentiles; so does the largest cycle component, whose interval then describes the replicates and lies above the observed value'
+    'Redrawn answers add noise to already noisy P̂, which raises majority cycles, violations, feedback arcs and decisiveness in the replicates; those four use the basic (reflected) interval 2θ̂ − q, which corrects the shift. The cycle probability (linear in each P̂, unshifted) uses the 2.5th–97.5th percentiles; so does the largest cycle component, whose interval then describes the replicates and lies above the observed value' +
+    (exactWords ? `.${exactWords}` : '')
   );
 }
 
@@ -242,19 +273,51 @@ const HEADLINE_KEYS = ['cycleProbability', 'cyclicTriangleShare', 'weakTransitiv
  */
 const REFLECTED_INTERVAL_KEYS: ReadonlySet<keyof CoherenceHeadline> = new Set(['cyclicTriangleShare', 'weakTransitivityViolations', 'feedbackArcShare', 'decisiveness']);
 
-function bootstrapIntervals(setup: CoherenceSetup, replicates: number, observed: CoherenceHeadline, rng: Rng): HeadlineIntervals {
-  const { design } = setup;
-  const draws = simulateHeadlines(setup, { chanceAB: design.shareAB, chanceBA: design.shareBA, keepInvalid: true }, { replicates, triads: true, graphReplicates: GRAPH_SIMULATIONS }, rng);
+/** z₀.₉₇₅: exact-moment intervals read the bootstrap distribution's 2.5th and 97.5th percentiles as mean ∓ this many sd. */
+const Z_975 = inversePhi(0.975);
+
+/** A headline's intervals, and whether its triangle metrics and decisiveness came from exact bootstrap moments (exact-bootstrap.ts). */
+interface BootstrapResult {
+  readonly intervals: HeadlineIntervals;
+  readonly exact: boolean;
+  readonly normalApproximated: number;
+}
+
+/**
+ * The bootstrap intervals of a design's headline (docs/method.md §5.12). On a design with at least
+ * `exactFrom` triangles the triangle metrics and decisiveness take the bootstrap distribution's
+ * exact mean and sd (exact-bootstrap.ts) and only the graph metrics' GRAPH_SIMULATIONS replicates
+ * are drawn; they are the first replicates of the same stream, so those two intervals do not depend
+ * on which way the others were obtained.
+ */
+function bootstrapIntervals(setup: CoherenceSetup, replicates: number, observed: CoherenceHeadline, rng: Rng, exactFrom: number): BootstrapResult {
+  const { design, triangles } = setup;
+  const moments = triangles.count >= exactFrom && replicates > 0 ? bootstrapAnswerMoments(design) : undefined;
+  const draws = simulateHeadlines(setup, { chanceAB: design.shareAB, chanceBA: design.shareBA, keepInvalid: true }, { replicates, triads: !moments, graphReplicates: GRAPH_SIMULATIONS }, rng);
+  const exactMoments: Partial<Record<keyof CoherenceHeadline, ExactMoment>> = {};
+  if (moments) {
+    const state = exactStateFloors(moments, triangles);
+    exactMoments.cycleProbability = exactCycleProbability(moments, triangles);
+    exactMoments.cyclicTriangleShare = state.cyclicTriangleShare;
+    exactMoments.weakTransitivityViolations = state.weakTransitivityViolations;
+    exactMoments.decisiveness = exactDecisiveness(moments);
+  }
   const summarise = (key: keyof CoherenceHeadline): IntervalValue => {
-    const sorted = sortedFinite(draws[key]);
-    const at = (q: number) => quantileOfSorted(sorted, q);
-    if (!REFLECTED_INTERVAL_KEYS.has(key)) return { low: at(0.025), high: at(0.975) };
-    const theta = observed[key];
-    // All four are shares or |P̂ − ½| means: clamp the reflection to [0, 1] (decisiveness to [0, ½]).
+    const exact = exactMoments[key];
+    let at: (q: number) => number;
+    if (exact) at = (q: number) => exact.mean + (q < 0.5 ? -Z_975 : Z_975) * exact.sd;
+    else {
+      const sorted = sortedFinite(draws[key]);
+      at = (q: number) => quantileOfSorted(sorted, q);
+    }
+    // All are shares or |P̂ − ½| means: clamp to [0, 1] (decisiveness to [0, ½]).
     const top = key === 'decisiveness' ? 0.5 : 1;
-    return { low: Math.min(top, Math.max(0, 2 * theta - at(0.975))), high: Math.min(top, Math.max(0, 2 * theta - at(0.025))) };
+    const clamp = (x: number) => (Number.isNaN(x) ? x : Math.min(top, Math.max(0, x)));
+    if (!REFLECTED_INTERVAL_KEYS.has(key)) return exact ? { low: clamp(at(0.025)), high: clamp(at(0.975)) } : { low: at(0.025), high: at(0.975) };
+    const theta = observed[key];
+    return { low: clamp(2 * theta - at(0.975)), high: clamp(2 * theta - at(0.025)) };
   };
-  return Object.fromEntries(HEADLINE_KEYS.map((k) => [k, summarise(k)])) as HeadlineIntervals;
+  return { intervals: Object.fromEntries(HEADLINE_KEYS.map((k) => [k, summarise(k)])) as HeadlineIntervals, exact: moments !== undefined, normalApproximated: moments?.normalApproximated ?? 0 };
 }
 
 function orderEffects(tallies: readonly PairTally[], policy: InvalidAnswerPolicy): OrderEffects & { orders: 'known' } {
@@ -414,7 +477,11 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
   const floorsOf = (on: CoherenceSetup, firstSlot: number, count: number, stream: Rng) => cachedCoherenceFloors(input.floorCache, on, firstSlot, count, stream);
   // The whole set before the clusters: each stream is its own fork, so the order changes no number, and the big
   // design's loops get the simulation code optimised before the many small cluster designs run it.
-  const intervals = bootstrapIntervals(setup, replicates, main.headline, intervalsRng.fork('all'));
+  const exactFrom = input.exactIntervalTriangles ?? EXACT_INTERVAL_TRIANGLES_MIN;
+  const whole = bootstrapIntervals(setup, replicates, main.headline, intervalsRng.fork('all'), exactFrom);
+  const intervals = whole.intervals;
+  const exactClusters: string[] = [];
+  let normalApproximated = whole.normalApproximated;
   const coinFlip = floorsOf(setup, 0.5, simulations, floorsRng.fork('coin'));
   const positionBias = ordersKnown ? floorsOf(setup, biasRate, simulations, floorsRng.fork('bias')) : undefined;
   const clusterNames = [...new Set(input.outcomes.flatMap((o) => o.clusters))].sort();
@@ -426,6 +493,9 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     const subSetup = setUp(sub, trianglesRng.fork(cluster));
     const clusterSimulations = Math.max(10, Math.floor(simulations / 5));
     const clusterHeadline = headlineOf(subSetup).headline;
+    const clusterIntervals = bootstrapIntervals(subSetup, replicates, clusterHeadline, intervalsRng.fork(`cluster:${cluster}`), exactFrom);
+    if (clusterIntervals.exact) exactClusters.push(cluster);
+    normalApproximated += clusterIntervals.normalApproximated;
     return [
       {
         cluster,
@@ -434,7 +504,7 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
         headline: clusterHeadline,
         coinFlip: floorsOf(subSetup, 0.5, clusterSimulations, floorsRng.fork(cluster)),
         ...(ordersKnown ? { positionBias: floorsOf(subSetup, biasRate, clusterSimulations, floorsRng.fork(`${cluster}:bias`)) } : {}),
-        intervals: bootstrapIntervals(subSetup, replicates, clusterHeadline, intervalsRng.fork(`cluster:${cluster}`)),
+        intervals: clusterIntervals.intervals,
       },
     ];
   });
@@ -444,7 +514,7 @@ export function analyseCoherence(input: CoherenceInput, rng: Rng): CoherenceRepo
     definitions: {
       ...COHERENCE_DEFINITIONS,
       floors: floorsDefinition(positionBias ? [coinFlip, positionBias] : [coinFlip], Math.min(simulations, GRAPH_SIMULATIONS)),
-      intervals: intervalsDefinition(replicates),
+      intervals: intervalsDefinition(replicates, { whole: whole.exact, clusters: exactClusters, from: exactFrom, normalApproximated }),
       triangles: trianglesDefinition(setup.triangles.total, setup.triangles.count),
     },
     pairs: design.pairs,

@@ -33,14 +33,14 @@ import type { CoherenceDesign } from './design.js';
 import { type CompiledTriangles, TRIAD_STATE_VERDICTS } from './metrics.js';
 
 /** Answers per pair up to which a position bias's P̂ distribution is tabulated, and the convolution work allowed per answer-count profile. */
-const TABULATED_ANSWERS_MAX = 1 << 16;
+export const TABULATED_ANSWERS_MAX = 1 << 16;
 const CONVOLUTION_WORK_MAX = 1 << 20;
 
 /** z₀.₉₅: the floors' 5–95% range is mean ± this many standard deviations. */
 const Z_95 = inversePhi(0.95);
 
-/** Per pair, what the exact floors read of P̂'s distribution under the respondent. */
-export interface FloorAnswerMoments {
+/** Per pair, what the exact floors and the exact bootstrap moments read of P̂'s distribution under a respondent (a floor's, or the bootstrap's P̂ per order). */
+export interface AnswerMoments {
   readonly mean: Float64Array;
   readonly variance: Float64Array;
   /** P(P̂ < ½), P(P̂ = ½), P(P̂ > ½), as states 0, 1, 2 at 3k … 3k + 2. */
@@ -52,7 +52,8 @@ export interface FloorAnswerMoments {
   readonly complete: boolean;
 }
 
-interface AnswerProfile {
+/** P(P̂ < ½), P(P̂ = ½), P(P̂ > ½) and E|P̂ − ½| of one pair. */
+export interface AnswerProfile {
   readonly below: number;
   readonly tie: number;
   readonly above: number;
@@ -66,9 +67,21 @@ function answerProfile(nAB: number, nBA: number, r: number): AnswerProfile | und
     const tie = n % 2 === 0 ? binomialPmf(n / 2, n, 0.5) : 0;
     return { below: (1 - tie) / 2, tie, above: (1 - tie) / 2, absDeviation: binomialMeanAbsoluteDeviation(n, 0.5) / n };
   }
+  return convolvedProfile(nAB, r, nBA, 1 - r, 0, n);
+}
+
+/**
+ * The distribution features of P̂ = (X + Y + fixedWins)/total with X ~ Binomial(nAB, pAB) and
+ * Y ~ Binomial(nBA, pBA) independent, from their convolution, or undefined when that is too large
+ * to tabulate. P̂ is computed and compared with ½ exactly as a simulated replicate computes it, so
+ * the states are the replicates' states. Used by the floors (fixedWins 0) and the bootstrap
+ * (exact-bootstrap.ts). O((nAB + 1)·(nBA + 1)).
+ */
+export function convolvedProfile(nAB: number, pAB: number, nBA: number, pBA: number, fixedWins: number, total: number): AnswerProfile | undefined {
+  const n = nAB + nBA;
   if (n > TABULATED_ANSWERS_MAX || (nAB + 1) * (nBA + 1) > CONVOLUTION_WORK_MAX) return undefined;
-  const first = Float64Array.from({ length: nAB + 1 }, (_, x) => binomialPmf(x, nAB, r));
-  const second = Float64Array.from({ length: nBA + 1 }, (_, x) => binomialPmf(x, nBA, 1 - r));
+  const first = Float64Array.from({ length: nAB + 1 }, (_, x) => binomialPmf(x, nAB, pAB));
+  const second = Float64Array.from({ length: nBA + 1 }, (_, x) => binomialPmf(x, nBA, pBA));
   const pmf = new Float64Array(n + 1);
   for (let x = 0; x <= nAB; x++) for (let y = 0; y <= nBA; y++) pmf[x + y] = (pmf[x + y] as number) + (first[x] as number) * (second[y] as number);
   let below = 0;
@@ -77,16 +90,17 @@ function answerProfile(nAB: number, nBA: number, r: number): AnswerProfile | und
   let absDeviation = 0;
   for (let x = 0; x <= n; x++) {
     const f = pmf[x] as number;
-    if (2 * x < n) below += f;
-    else if (2 * x === n) tie += f;
+    const value = (x + fixedWins) / total;
+    if (value < 0.5) below += f;
+    else if (value === 0.5) tie += f;
     else above += f;
-    absDeviation += f * Math.abs(x / n - 0.5);
+    absDeviation += f * Math.abs(value - 0.5);
   }
   return { below, tie, above, absDeviation };
 }
 
 /** The per-pair moments of a respondent that picks the first slot with chance `firstSlot` (valid answers only, as the floors redraw them). */
-export function floorAnswerMoments(design: CoherenceDesign, firstSlot: number): FloorAnswerMoments {
+export function floorAnswerMoments(design: CoherenceDesign, firstSlot: number): AnswerMoments {
   const pairs = design.pairs;
   const mean = new Float64Array(pairs);
   const variance = new Float64Array(pairs);
@@ -134,7 +148,7 @@ export interface ExactMoment {
 }
 
 /** Mean and sd of the mean cycle probability over `triangles` (see the module comment). O(pairs + triangles). */
-export function exactCycleProbability(moments: FloorAnswerMoments, triangles: CompiledTriangles): ExactMoment {
+export function exactCycleProbability(moments: AnswerMoments, triangles: CompiledTriangles): ExactMoment {
   const { count, pair, flip } = triangles;
   if (count === 0) return { mean: Number.NaN, sd: Number.NaN };
   const slope = new Float64Array(moments.mean.length);
@@ -188,7 +202,7 @@ const INDICATORS = (() => {
 })();
 
 /** The state-indicator sums over `triangles` (see the module comment). Needs complete moments. O(81 · triangles + pairs); allocates O(pairs) once. */
-function stateSums(moments: FloorAnswerMoments, triangles: CompiledTriangles): StateSums {
+function stateSums(moments: AnswerMoments, triangles: CompiledTriangles): StateSums {
   const { count, pair, flip } = triangles;
   const pairs = moments.mean.length;
   const state = moments.state;
@@ -293,7 +307,7 @@ function stateSums(moments: FloorAnswerMoments, triangles: CompiledTriangles): S
 }
 
 /** The exact floors of the triangle metrics: the cyclic share and the weak-transitivity rate (ratio of expectations). */
-export function exactStateFloors(moments: FloorAnswerMoments, triangles: CompiledTriangles): { cyclicTriangleShare: ExactMoment; weakTransitivityViolations: ExactMoment } {
+export function exactStateFloors(moments: AnswerMoments, triangles: CompiledTriangles): { cyclicTriangleShare: ExactMoment; weakTransitivityViolations: ExactMoment } {
   const count = triangles.count;
   if (count === 0) return { cyclicTriangleShare: { mean: Number.NaN, sd: Number.NaN }, weakTransitivityViolations: { mean: Number.NaN, sd: Number.NaN } };
   const sums = stateSums(moments, triangles);
@@ -308,7 +322,7 @@ export function exactStateFloors(moments: FloorAnswerMoments, triangles: Compile
 }
 
 /** Mean and sd of decisiveness, the mean |P̂ − ½| over answered pairs. Needs complete moments. O(pairs). */
-export function exactDecisiveness(moments: FloorAnswerMoments): ExactMoment {
+export function exactDecisiveness(moments: AnswerMoments): ExactMoment {
   const m = moments.answered;
   if (m === 0) return { mean: Number.NaN, sd: Number.NaN };
   let sum = 0;
