@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI lives in dist/cli/main.js (built from src/cli/main.ts by `npm run build`).
-import { main } from '../dist/cli/main.js';
+// Thin launcher: the CLI is dist/bundle/main.js, src/cli/main.ts compiled by tsc and bundled by scripts/bundle-cli.mjs (`npm run build`).
+import { main } from '../dist/bundle/main.js';
 
 process.exitCode = await main(process.argv.slice(2), {
   env: process.env,

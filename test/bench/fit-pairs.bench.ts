@@ -42,8 +42,8 @@ function writeDesign(dir: string, name: string, n: number, pairs: number, answer
   return { outcomes: outcomesFile, pairs: pairsFile };
 }
 
-/** The CLI in a child that prints its own peak resident set (bytes) last on stderr. */
-const CHILD = `import { main } from ${JSON.stringify(join(ROOT, 'dist/cli/main.js'))};
+/** The CLI as bin/ runs it (the bundle), in a child that prints its own peak resident set (bytes) last on stderr. */
+const CHILD = `import { main } from ${JSON.stringify(join(ROOT, 'dist/bundle/main.js'))};
 const code = await main(process.argv.slice(1), { env: process.env, stdout: { write: () => true }, stderr: process.stderr, cwd: process.cwd() });
 process.stderr.write('\\nmaxRSS ' + process.resourceUsage().maxRSS * 1024 + '\\n');
 process.exitCode = code;`;
