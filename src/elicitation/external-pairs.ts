@@ -25,25 +25,32 @@ export interface ExternalPairsOptions {
   readonly weights?: boolean;
 }
 
-function toTally(raw: RawPair, known: ReadonlyMap<OutcomeId, number>, file: string, line: number, weights: boolean): PairTally {
+/** One line's pair as outcome indices in the set's order (so pairs from either direction merge), with the wins swapped to match. */
+interface IndexedPair {
+  readonly a: number;
+  readonly b: number;
+  readonly aWins: number;
+  readonly bWins: number;
+}
+
+function checkedPair(raw: RawPair, known: ReadonlyMap<OutcomeId, number>, file: string, line: number, weights: boolean): IndexedPair {
   const fail = (what: string, field?: string) => new UtilscopeError('pairs-invalid', what, { file, line, ...(field ? { field } : {}) });
   if (typeof raw.a !== 'string' || typeof raw.b !== 'string') throw fail('"a" and "b" must be outcome ids');
-  for (const id of [raw.a, raw.b]) if (!known.has(id)) throw fail(`unknown outcome id ${quote(id)}`);
-  if (raw.a === raw.b) throw fail(`a pair must name two different outcomes (${quote(raw.a)})`);
+  const a = known.get(raw.a);
+  const b = known.get(raw.b);
+  if (a === undefined) throw fail(`unknown outcome id ${quote(raw.a)}`);
+  if (b === undefined) throw fail(`unknown outcome id ${quote(raw.b)}`);
+  if (a === b) throw fail(`a pair must name two different outcomes (${quote(raw.a)})`);
   const aWins = Number(raw.aWins);
   const bWins = Number(raw.bWins);
-  for (const [name, value] of [
-    ['aWins', aWins],
-    ['bWins', bWins],
-  ] as const) {
-    if (!Number.isFinite(value) || value < 0) throw fail(`${name} must be a number ≥ 0`, name);
-    if (!weights && !Number.isInteger(value)) throw fail(`${name} is ${value}, not a whole number of answers; pass --weights to read fractional counts as weights`, name);
-  }
-  // Store in the outcome set's order so pairs from either direction merge.
-  const swap = (known.get(raw.a) as number) > (known.get(raw.b) as number);
-  const a = swap ? raw.b : raw.a;
-  const b = swap ? raw.a : raw.b;
-  return { a, b, ab: { ...EMPTY_ORDER_TALLY, aWins: swap ? bWins : aWins, bWins: swap ? aWins : bWins }, ba: EMPTY_ORDER_TALLY };
+  checkCount('aWins', aWins, weights, fail);
+  checkCount('bWins', bWins, weights, fail);
+  return a < b ? { a, b, aWins, bWins } : { a: b, b: a, aWins: bWins, bWins: aWins };
+}
+
+function checkCount(name: 'aWins' | 'bWins', value: number, weights: boolean, fail: (what: string, field?: string) => UtilscopeError): void {
+  if (!Number.isFinite(value) || value < 0) throw fail(`${name} must be a number ≥ 0`, name);
+  if (!weights && !Number.isInteger(value)) throw fail(`${name} is ${value}, not a whole number of answers; pass --weights to read fractional counts as weights`, name);
 }
 
 function splitCsvLine(line: string): string[] {
@@ -68,17 +75,18 @@ export function externalPairsReader(file: string, ids: readonly OutcomeId[], opt
   const format = options.format ?? (/\.csv$/i.test(file) ? 'csv' : 'jsonl');
   const weights = options.weights ?? false;
   const known = new Map(ids.map((id, k) => [id, k] as const));
-  const merged = new Map<string, { a: OutcomeId; b: OutcomeId; aWins: number; bWins: number }>();
+  // Keyed by a·N + b (a < b): one number per pair, in the order pairs first appear.
+  const merged = new Map<number, { a: number; b: number; aWins: number; bWins: number }>();
   let lines = 0;
   let header: string | undefined;
-  const add = (t: PairTally) => {
+  const add = (pair: IndexedPair) => {
     lines++;
-    const key = `${t.a}\u0000${t.b}`;
+    const key = pair.a * ids.length + pair.b;
     const prev = merged.get(key);
     if (prev) {
-      prev.aWins += t.ab.aWins;
-      prev.bWins += t.ab.bWins;
-    } else merged.set(key, { a: t.a, b: t.b, aWins: t.ab.aWins, bWins: t.ab.bWins });
+      prev.aWins += pair.aWins;
+      prev.bWins += pair.bWins;
+    } else merged.set(key, { a: pair.a, b: pair.b, aWins: pair.aWins, bWins: pair.bWins });
   };
   const checkHeader = (text: string) => {
     const expected = ['a', 'b', 'aWins', 'bWins'];
@@ -96,7 +104,7 @@ export function externalPairsReader(file: string, ids: readonly OutcomeId[], opt
       if (format === 'csv') {
         const cells = splitCsvLine(line);
         if (cells.length !== 4) throw new UtilscopeError('pairs-invalid', `expected 4 fields, found ${cells.length}`, { file, line: number });
-        add(toTally({ a: cells[0], b: cells[1], aWins: cells[2] === '' ? Number.NaN : cells[2], bWins: cells[3] === '' ? Number.NaN : cells[3] }, known, file, number, weights));
+        add(checkedPair({ a: cells[0], b: cells[1], aWins: cells[2] === '' ? Number.NaN : cells[2], bWins: cells[3] === '' ? Number.NaN : cells[3] }, known, file, number, weights));
         return;
       }
       let value: unknown;
@@ -107,12 +115,12 @@ export function externalPairsReader(file: string, ids: readonly OutcomeId[], opt
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value))
         throw new UtilscopeError('pairs-invalid', 'each line must be an object {"a","b","aWins","bWins"}', { file, line: number });
-      add(toTally(value as RawPair, known, file, number, weights));
+      add(checkedPair(value as RawPair, known, file, number, weights));
     },
     result() {
       if (format === 'csv' && header === undefined) checkHeader('');
       if (lines === 0) throw new UtilscopeError('pairs-invalid', 'no pairs found', { file });
-      return [...merged.values()].map(({ a, b, aWins, bWins }) => ({ a, b, ab: { ...EMPTY_ORDER_TALLY, aWins, bWins }, ba: EMPTY_ORDER_TALLY }));
+      return Array.from(merged.values(), ({ a, b, aWins, bWins }) => ({ a: ids[a] as OutcomeId, b: ids[b] as OutcomeId, ab: { ...EMPTY_ORDER_TALLY, aWins, bWins }, ba: EMPTY_ORDER_TALLY }));
     },
   };
 }

@@ -53,5 +53,15 @@ export function loadOutcomeSet(ref: string, baseDir?: string): LoadedOutcomeSet 
   const checked = checkOutcomeSet(data);
   // An invalid set: parseOutcomeSet throws its first error, with the count of the others.
   const set = checked.ok ? checked.set : parseOutcomeSet(data, path);
-  return { set, source: file ?? `builtin:${ref}`, hash: hashCanonical(set.outcomes), warnings: checked.problems };
+  let hash: string | undefined;
+  return {
+    set,
+    source: file ?? `builtin:${ref}`,
+    // On first read: a run's identity needs it, `fit --pairs` never reads it (canonical JSON of 510 outcomes: ~20 ms cold).
+    get hash() {
+      hash ??= hashCanonical(set.outcomes);
+      return hash;
+    },
+    warnings: checked.problems,
+  };
 }
