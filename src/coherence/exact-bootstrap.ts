@@ -88,15 +88,22 @@ export function bootstrapAnswerMoments(design: CoherenceDesign): BootstrapMoment
     const varianceSum = nAB * pAB * (1 - pAB) + nBA * pBA * (1 - pBA);
     mean[k] = meanSum / total;
     variance[k] = varianceSum / (total * total);
-    const key = `${nAB},${pAB},${nBA},${pBA},${fixedWins},${total}`;
-    let entry = profiles.get(key);
-    if (entry === undefined) {
-      const tabulated = nAB + nBA <= TABULATED_ANSWERS_MAX ? convolvedProfile(nAB, pAB, nBA, pBA, fixedWins, total) : undefined;
-      entry = { profile: tabulated ?? normalProfile(meanSum, Math.sqrt(varianceSum), fixedWins, total), normal: tabulated === undefined };
-      profiles.set(key, entry);
+    let profile: AnswerProfile;
+    if (nAB + nBA > TABULATED_ANSWERS_MAX) {
+      // Every such pair has a profile of its own (10⁹ answers: no two shares alike), and the normal one is O(1): no cache.
+      profile = normalProfile(meanSum, Math.sqrt(varianceSum), fixedWins, total);
+      normalApproximated++;
+    } else {
+      const key = `${nAB},${pAB},${nBA},${pBA},${fixedWins},${total}`;
+      let entry = profiles.get(key);
+      if (entry === undefined) {
+        const tabulated = convolvedProfile(nAB, pAB, nBA, pBA, fixedWins, total);
+        entry = { profile: tabulated ?? normalProfile(meanSum, Math.sqrt(varianceSum), fixedWins, total), normal: tabulated === undefined };
+        profiles.set(key, entry);
+      }
+      if (entry.normal) normalApproximated++;
+      profile = entry.profile;
     }
-    if (entry.normal) normalApproximated++;
-    const profile = entry.profile;
     state[3 * k] = profile.below;
     state[3 * k + 1] = profile.tie;
     state[3 * k + 2] = profile.above;

@@ -7,6 +7,10 @@
  *     must not grow with the counts);
  *   - 2,000 outcomes × 1,000,000 pairs × 20 answers: a dense design, whose 1.7·10⁸ triangles are
  *     sampled (peak memory is the point; it used to die at 5 GB in coherence).
+ * Beside them, where Python 3 with scipy is installed (Debian: python3-scipy), the issue's own
+ * yardstick: a plain scipy L-BFGS Thurstonian fit of the same 510 × 10,000 file as a whole Python
+ * process (reference/thurstonian-scipy.py), run in turn with ours, and the ratios ours / scipy,
+ * which do not depend on the machine the way seconds do.
  * Each case: median wall time of `runs` processes, and the largest peak resident set among them
  * (the child reports its own getrusage maxRSS). Run: npm run bench -- fit-pairs
  */
@@ -48,12 +52,12 @@ const code = await main(process.argv.slice(1), { env: process.env, stdout: { wri
 process.stderr.write('\\nmaxRSS ' + process.resourceUsage().maxRSS * 1024 + '\\n');
 process.exitCode = code;`;
 
-function timeProcess(args: readonly string[], runs: number): { seconds: number; peakMB: number } {
+function timeProcess(args: readonly string[], runs: number, command: readonly string[] = [process.execPath, '--input-type=module', '-e', CHILD]): { seconds: number; peakMB: number } {
   const times: number[] = [];
   let peak = 0;
   for (let r = 0; r < runs; r++) {
     const started = performance.now();
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', CHILD, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const child = spawnSync(command[0] as string, [...command.slice(1), ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
     times.push((performance.now() - started) / 1000);
     if (child.status !== 0) throw new Error(`fit failed (${child.status}): ${child.stderr}`);
     peak = Math.max(peak, Number(/maxRSS (\d+)/.exec(child.stderr)?.[1] ?? 0));
@@ -86,6 +90,22 @@ export default async function benchFitPairs(): Promise<void> {
   // The issue's "10⁹ as fast as 10", machine-independent: the whole command, and the fit alone.
   console.log(`| ratio: 10⁹ / 10 answers per pair, whole command | ${(billionWhole.seconds / tenWhole.seconds).toFixed(2)} | |`);
   console.log(`| ratio: 10⁹ / 10 answers per pair, --no-coherence (the fit alone) | ${(billionFit.seconds / tenFit.seconds).toFixed(2)} | |`);
+  const python = ['/usr/bin/python3', 'python3'].find((py) => spawnSync(py, ['-c', 'import scipy'], { encoding: 'utf8' }).status === 0);
+  if (python) {
+    // In turn, so a drift of the machine's speed moves both: ours with coherence, scipy, ours without.
+    const ours: number[] = [];
+    const alone: number[] = [];
+    const scipy: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      ours.push(timeProcess(fitArgs(mid), 1).seconds);
+      scipy.push(timeProcess([join(import.meta.dirname, 'reference/thurstonian-scipy.py'), mid.outcomes, mid.pairs], 1, [python]).seconds);
+      alone.push(timeProcess(fitArgs(mid, '--no-coherence'), 1).seconds);
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1] as number;
+    console.log(`| yardstick: plain scipy L-BFGS Thurstonian fit, whole Python process (no intervals, no coherence) | ${median(scipy).toFixed(2)} | |`);
+    console.log(`| ratio: ours with coherence, floors and intervals / scipy | ${(median(ours) / median(scipy)).toFixed(2)} | |`);
+    console.log(`| ratio: ours --no-coherence (fit and Laplace intervals) / scipy | ${(median(alone) / median(scipy)).toFixed(2)} | |`);
+  } else console.log('| yardstick: scipy not installed (apt-get install python3-scipy), skipped | | |');
   const dense = writeDesign(dir, 'dense', 2000, 1_000_000, 20, 8);
   row('2,000 outcomes × 1,000,000 pairs × 20 answers (triangles sampled)', timeProcess(fitArgs(dense), 1));
 }
