@@ -174,7 +174,7 @@ export interface ExactIntervalUse {
 /** The words for `definitions.intervals`, with the replicate counts used and where exact moments replaced them. */
 export function intervalsDefinition(replicates: number, exact?: ExactIntervalUse): string {
   const where = exact
-    ? [...(exact.whole ? ['the whole set'] : []), ...(exact.clusters.length > 0 ? [`the cluster${exact.clusters.length > 1 ? 's' : ''} ${exact.clusters.map(quote).join(', ')}`] : [])]
+    ? [...(exact.whole ? ['the whole set'] : []), ...(exact.clusters.length > 0 ? [`the cluster${exact.clusters.length > 1 ? 's' : ''} ${exact.clusters.map((name) => quote(name)).join(', ')}`] : [])]
     : [];
   const exactWords =
     where.length > 0
@@ -182,7 +182,7 @@ export function intervalsDefinition(replicates: number, exact?: ExactIntervalUse
         ((exact as ExactIntervalUse).normalApproximated > 0
           ? `; ${(exact as ExactIntervalUse).normalApproximated} pairs had too many answers to tabulate and their redrawn share was taken as normal`
           : '') +
-        '; the largest cycle component and the feedback-arc share always use the replicates.'
+        '; the largest cycle component and the feedback-arc share always use the replicates'
       : '';
   return (
     `95% intervals from ${replicates} seeded parametric bootstrap replicates (the first ${Math.min(replicates, GRAPH_SIMULATIONS)} for the largest cycle component and the feedback-arc share): ` +
