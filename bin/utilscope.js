@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is dist/bundle/main.js, src/cli/main.ts compiled by tsc and bundled by scripts/bundle-cli.mjs (`npm run build`).
+// Thin launcher: the CLI is dist/bundle/main.js, src/cli/main.ts compiled by tsc and bundled by scripts/bundle-cli.ts (`npm run build`).
 import { main } from '../dist/bundle/main.js';
 
 process.exitCode = await main(process.argv.slice(2), {

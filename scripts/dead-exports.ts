@@ -17,6 +17,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { BUNDLE_ENTRIES } from './bundle-cli.js';
 
 const started = performance.now();
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -130,7 +131,7 @@ for (const sf of program.getSourceFiles()) {
   visit(sf);
 }
 
-// 3. bin/ launchers are plain JS importing the build (`../dist/x.js`); map them back onto src/x.ts.
+// 3. bin/ launchers are plain JS importing the build (`../dist/x.js`, or the bundle's `../dist/bundle/<entry>.js`); map them back onto src/x.ts.
 for (const name of existsSync(BIN) ? readdirSync(BIN) : []) {
   const binFile = join(BIN, name);
   const text = readFileSync(binFile, 'utf8');
@@ -139,7 +140,9 @@ for (const name of existsSync(BIN) ? readdirSync(BIN) : []) {
     if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier)) continue;
     const match = /(?:^|\/)dist\/(.+)\.js$/.exec(statement.moduleSpecifier.text);
     if (!match) continue;
-    const srcModule = program.getSourceFile(join(ROOT, 'src', `${match[1]}.ts`));
+    const bundled = /^bundle\/(.+)$/.exec(match[1] as string);
+    const module = bundled ? BUNDLE_ENTRIES[bundled[1] as string] : match[1];
+    const srcModule = module && program.getSourceFile(join(ROOT, 'src', `${module}.ts`));
     const moduleSymbol = srcModule && checker.getSymbolAtLocation(srcModule);
     if (!moduleSymbol) continue;
     const exports = new Map(checker.getExportsOfModule(moduleSymbol).map((s) => [s.getName(), s] as const));
