@@ -17,6 +17,7 @@ import type { ExperimentRegistry } from '../experiments/registry.js';
 import { IMPORT_SOURCE_FORMAT_IDS } from '../import/format-ids.js';
 import { IMPORT_FORMATS } from '../outcomes/import-formats.js';
 import type { CompareJson, FitJsonDocument, ImportRunOptions, PipelineEnv, RunEnd } from '../pipeline/index.js';
+import { compileOnThisThreadWhenCoresAreFew } from './compile-on-this-thread.js';
 import { type CliIo, EXIT } from './io.js';
 import type { ProgressTerminal } from './progress.js';
 
@@ -191,6 +192,8 @@ export function commandTable(experiments: TableExperiments): readonly CommandSpe
         let json: FitJsonDocument;
         if (dir === undefined) {
           if (!outcomes || !pairs) throw new UtilscopeError('usage', 'fit needs a run folder, or both --outcomes <set> and --pairs <file>', { field: '--pairs' });
+          // The fit and the coherence worker then fill both cores of a 2-core machine (compile-on-this-thread.ts).
+          if (flags['coherence'] !== false) compileOnThisThreadWhenCoresAreFew();
           json = await fitExternalFile(outcomes, pairs, fitModel, intervals, env, { weights: flags['weights'] === true, coherence: flags['coherence'] !== false });
         } else {
           if (outcomes || pairs) throw new UtilscopeError('usage', 'give either a run folder or --outcomes/--pairs, not both', { field: '--pairs' });
