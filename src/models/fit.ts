@@ -200,20 +200,27 @@ interface Design {
 
 /** The pairs whose two outcomes both have a local index (≥ 0) and pass `keep`, re-indexed; order kept. */
 function restrictPairs(pairs: PackedPairs, local: Int32Array, count: number, keep: (a: number, b: number) => boolean): PackedPairs {
-  const rows: number[] = [];
+  const rows = new Int32Array(pairs.i.length);
+  let kept = 0;
   for (let k = 0; k < pairs.i.length; k++) {
     const a = local[pairs.i[k] as number] as number;
     const b = local[pairs.j[k] as number] as number;
-    if (a >= 0 && b >= 0 && keep(a, b)) rows.push(k);
+    if (a >= 0 && b >= 0 && keep(a, b)) rows[kept++] = k;
   }
-  return {
-    outcomeCount: count,
-    i: Int32Array.from(rows, (k) => local[pairs.i[k] as number] as number),
-    j: Int32Array.from(rows, (k) => local[pairs.j[k] as number] as number),
-    wins: Float64Array.from(rows, (k) => pairs.wins[k] as number),
-    total: Float64Array.from(rows, (k) => pairs.total[k] as number),
-  };
+  // Plain loops: TypedArray.from with a mapping function calls it per element through a slow generic path.
+  const out = { outcomeCount: count, i: new Int32Array(kept), j: new Int32Array(kept), wins: new Float64Array(kept), total: new Float64Array(kept) };
+  for (let r = 0; r < kept; r++) {
+    const k = rows[r] as number;
+    out.i[r] = local[pairs.i[k] as number] as number;
+    out.j[r] = local[pairs.j[k] as number] as number;
+    out.wins[r] = pairs.wins[k] as number;
+    out.total[r] = pairs.total[k] as number;
+  }
+  return out;
 }
+
+/** No pairs among no outcomes: the separated outcomes' pairs when every outcome is in the gauge. */
+const NO_PAIRS: PackedPairs = { outcomeCount: 0, i: new Int32Array(0), j: new Int32Array(0), wins: new Float64Array(0), total: new Float64Array(0) };
 
 function splitDesign(ids: readonly OutcomeId[], train: PackedPairs, check: ComparisonGraphCheck): Design {
   const n = ids.length;
@@ -221,7 +228,7 @@ function splitDesign(ids: readonly OutcomeId[], train: PackedPairs, check: Compa
   const members = Int32Array.from([...check.gauge, ...check.conditional]);
   const gaugeIds = Array.from(check.gauge, (t) => ids[t] as OutcomeId);
   const separatedIds = Array.from(check.conditional, (t) => ids[t] as OutcomeId);
-  if (c === n) return { check, members, gaugeCount: n, gaugeIds: ids, separatedIds, gaugePairs: train, outerPairs: restrictPairs(train, new Int32Array(n).fill(-1), 0, () => false) };
+  if (c === n) return { check, members, gaugeCount: n, gaugeIds: ids, separatedIds, gaugePairs: train, outerPairs: NO_PAIRS };
   const local = new Int32Array(n).fill(-1);
   members.forEach((t, k) => (local[t] = k));
   return {
