@@ -6,7 +6,7 @@
  * keeps both cores busy (the fit here, coherence in its worker), those background threads wait for
  * a core, so each thread runs the interpreter's slow code for longer and the compiles that were
  * queued for it burn CPU late. Compiling in place removes the wait: on 510 outcomes × 10,000 pairs
- * the whole command took 0.87 of its wall time and 0.83 of its CPU (paired runs; README
+ * the whole command took 0.86–0.89 of its wall time and 0.84–0.86 of its CPU (paired runs; README
  * "Performance"), with the same output to the byte. The flags are process-wide, so the worker
  * thread gets them too. Where a core is left idle the background compile is free, and compiling in
  * place only costs: `fit --pairs --no-coherence` gained nothing in wall time and a run folder's

@@ -173,23 +173,31 @@ export interface ExactIntervalUse {
 
 /** The words for `definitions.intervals`, with the replicate counts used and where exact moments replaced them. */
 export function intervalsDefinition(replicates: number, exact?: ExactIntervalUse): string {
-  const where = exact
-    ? [...(exact.whole ? ['the whole set'] : []), ...(exact.clusters.length > 0 ? [`the cluster${exact.clusters.length > 1 ? 's' : ''} ${exact.clusters.map((name) => quote(name)).join(', ')}`] : [])]
-    : [];
-  const exactWords =
-    where.length > 0
-      ? ` On designs with at least ${(exact as ExactIntervalUse).from.toLocaleString('en-US')} triangles (here ${where.join(' and ')}) the cycle probability, the share of triangles that are cycles, weak transitivity violations and decisiveness need no replicates: the answers of different pairs are redrawn independently, so these metrics' bootstrap distribution has a mean and variance in closed form, as the floors' have, and its 2.5th and 97.5th percentiles are read as mean ∓ 1.96 sd (the normal approximation, sound over that many triangles)` +
-        ((exact as ExactIntervalUse).normalApproximated > 0
-          ? `; ${(exact as ExactIntervalUse).normalApproximated} pairs had too many answers to tabulate and their redrawn share was taken as normal`
-          : '') +
-        '; the largest cycle component and the feedback-arc share always use the replicates'
-      : '';
+  return replicateIntervalWords(replicates) + (exact ? exactIntervalWords(exact) : '');
+}
+
+/** The exact-moment sentence of `definitions.intervals` (starting with its full stop), or '' where no design used them. */
+function exactIntervalWords(exact: ExactIntervalUse): string {
+  const where = [
+    ...(exact.whole ? ['the whole set'] : []),
+    ...(exact.clusters.length > 0 ? [`the cluster${exact.clusters.length > 1 ? 's' : ''} ${exact.clusters.map((name) => quote(name)).join(', ')}`] : []),
+  ];
+  if (where.length === 0) return '';
+  const normal = exact.normalApproximated > 0 ? `; ${exact.normalApproximated} pairs had too many answers to tabulate and their redrawn share was taken as normal` : '';
+  return (
+    `. On designs with at least ${exact.from.toLocaleString('en-US')} triangles (here ${where.join(' and ')}) the cycle probability, the share of triangles that are cycles, weak transitivity violations and decisiveness need no replicates: ` +
+    "the answers of different pairs are redrawn independently, so these metrics' bootstrap distribution has a mean and variance in closed form, as the floors' have, and its 2.5th and 97.5th percentiles are read as mean ∓ 1.96 sd (the normal approximation, sound over that many triangles)" +
+    `${normal}; the largest cycle component and the feedback-arc share always use the replicates`
+  );
+}
+
+/** The replicate bootstrap's words, as every report has them. */
+function replicateIntervalWords(replicates: number): string {
   return (
     `95% intervals from ${replicates} seeded parametric bootstrap replicates (the first ${Math.min(replicates, GRAPH_SIMULATIONS)} for the largest cycle component and the feedback-arc share): ` +
     "each asked pair keeps its number of valid answers per presentation order, they are redrawn from that order's observed share choosing a (invalid answers counted under the half policy are kept as they were), and the metric is recomputed on the same pairs and triangles. " +
     'They show how far a number moves with the sampling noise of the answers alone, not with the choice of pairs or outcomes. ' +
-    'Redrawn answers add noise to already noisy P̂, which raises majority cycles, violations, feedback arcs and decisiveness in the replicates; those four use the basic (reflected) interval 2θ̂ − q, which corrects the shift. The cycle probability (linear in each P̂, unshifted) uses the 2.5th–97.5th percentiles; so does the largest cycle component, whose interval then describes the replicates and lies above the observed value' +
-    (exactWords ? `.${exactWords}` : '')
+    'Redrawn answers add noise to already noisy P̂, which raises majority cycles, violations, feedback arcs and decisiveness in the replicates; those four use the basic (reflected) interval 2θ̂ − q, which corrects the shift. The cycle probability (linear in each P̂, unshifted) uses the 2.5th–97.5th percentiles; so does the largest cycle component, whose interval then describes the replicates and lies above the observed value'
   );
 }
 

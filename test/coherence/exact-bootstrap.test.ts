@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyseCoherence, type CoherenceHeadline } from '../../src/coherence/analyse.js';
+import { analyseCoherence, type CoherenceHeadline, intervalsDefinition } from '../../src/coherence/analyse.js';
 import { type CoherenceDesign, designFromTallies, designGraph } from '../../src/coherence/design.js';
 import { bootstrapAnswerMoments } from '../../src/coherence/exact-bootstrap.js';
 import { exactCycleProbability, exactDecisiveness, exactStateFloors } from '../../src/coherence/exact-floors.js';
@@ -202,5 +202,15 @@ describe('exact bootstrap moments of the metrics', () => {
     const { outcomes, tallies } = plantedTallies(12, 3, 4);
     const input = { outcomes, tallies, policy: 'exclude' as const, floorSimulations: 10, intervalReplicates: 100 };
     expect(analyseCoherence(input, new Rng(2))).toEqual(analyseCoherence({ ...input, exactIntervalTriangles: Number.POSITIVE_INFINITY }, new Rng(2)));
+  });
+
+  it('are named in the intervals’ words: which designs, clusters quoted whole, and the pairs taken as normal', () => {
+    const plain = intervalsDefinition(200);
+    expect(intervalsDefinition(200, { whole: false, clusters: [], from: 1000, normalApproximated: 0 })).toBe(plain);
+    const words = intervalsDefinition(200, { whole: true, clusters: ['human-wellbeing', 'ai-rights'], from: 1000, normalApproximated: 3 });
+    expect(words.startsWith(`${plain}. On designs with at least 1,000 triangles (here the whole set and the clusters "human-wellbeing", "ai-rights")`)).toBe(true);
+    expect(words).toContain('; 3 pairs had too many answers to tabulate');
+    // The report adds its own full stop after the definition.
+    expect(words.endsWith('always use the replicates')).toBe(true);
   });
 });
