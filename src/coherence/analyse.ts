@@ -185,10 +185,19 @@ function exactIntervalWords(exact: ExactIntervalUse): string {
   if (where.length === 0) return '';
   const normal = exact.normalApproximated > 0 ? `; ${exact.normalApproximated} pairs had too many answers to tabulate and their redrawn share was taken as normal` : '';
   return (
-    `. On designs with at least ${exact.from.toLocaleString('en-US')} triangles (here ${where.join(' and ')}) the cycle probability, the share of triangles that are cycles, weak transitivity violations and decisiveness need no replicates: ` +
+    `. On designs with at least ${groupDigits(exact.from)} triangles (here ${where.join(' and ')}) the cycle probability, the share of triangles that are cycles, weak transitivity violations and decisiveness need no replicates: ` +
     "the answers of different pairs are redrawn independently, so these metrics' bootstrap distribution has a mean and variance in closed form, as the floors' have, and its 2.5th and 97.5th percentiles are read as mean ∓ 1.96 sd (the normal approximation, sound over that many triangles)" +
     `${normal}; the largest cycle component and the feedback-arc share always use the replicates`
   );
+}
+
+/**
+ * A whole number with commas between groups of three digits (1000 → "1,000"), as
+ * `toLocaleString('en-US')` writes it without its first call's ~15 ms of loading locale data, which
+ * sat on the coherence worker's path in `fit --pairs`.
+ */
+function groupDigits(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /** The replicate bootstrap's words, as every report has them. */

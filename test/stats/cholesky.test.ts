@@ -45,6 +45,40 @@ describe('choleskyFactor', () => {
     );
   });
 
+  it('agrees with the textbook row-by-row factor (Golub & Van Loan 4.2.1, written out here) to rounding, at 2 to 150 rows (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 150 }), fc.integer({ min: 1, max: 1e6 }), (n, seed) => {
+        const h = randomSpd(n, seed, 0.1);
+        const textbook = new Float64Array(n * n);
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j <= i; j++) {
+            let sum = h[i * n + j] as number;
+            for (let k = 0; k < j; k++) sum -= (textbook[i * n + k] as number) * (textbook[j * n + k] as number);
+            textbook[i * n + j] = i === j ? Math.sqrt(sum) : sum / (textbook[j * n + j] as number);
+          }
+        const l = choleskyFactor(h, n) as Float64Array;
+        for (let k = 0; k < n * n; k++) expect(Math.abs((l[k] as number) - (textbook[k] as number))).toBeLessThan(1e-11 * (1 + Math.abs(textbook[k] as number)));
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('gives the same answers before and after its WebAssembly memory has grown for a larger matrix, and for NaN or an empty matrix', () => {
+    const small = randomSpd(7, 3, 0.5);
+    const first = choleskyFactor(small, 7) as Float64Array;
+    const firstDiagonal = inverseDiagonal(first, 7);
+    const large = randomSpd(400, 4, 0.5); // 1.3 MB: more than the module's memory held before
+    expect(choleskyFactor(large, 400)).toBeDefined();
+    expect(inverseDiagonal(choleskyFactor(large, 400) as Float64Array, 400, 5)).toHaveLength(5);
+    expect(Array.from(choleskyFactor(small, 7) as Float64Array)).toEqual(Array.from(first));
+    expect(Array.from(inverseDiagonal(first, 7))).toEqual(Array.from(firstDiagonal));
+    const nan = randomSpd(5, 1, 0.5);
+    nan[0] = Number.NaN;
+    expect(choleskyFactor(nan, 5)).toBeUndefined();
+    expect(choleskyFactorInPlace(new Float64Array(0), 0)).toBe(true);
+    expect(inverseDiagonal(new Float64Array(0), 0)).toHaveLength(0);
+  });
+
   it('reports a matrix that is not positive definite, wherever the failing pivot is', () => {
     for (const n of [2, 49, 97]) {
       // MᵀM/n has eigenvalues near 0 when M is square; shifting by −2 makes some negative.
