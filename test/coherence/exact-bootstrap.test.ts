@@ -209,6 +209,9 @@ describe('exact bootstrap moments of the metrics', () => {
     expect(intervalsDefinition(200, { whole: false, clusters: [], from: 1000, normalApproximated: 0 })).toBe(plain);
     const words = intervalsDefinition(200, { whole: true, clusters: ['human-wellbeing', 'ai-rights'], from: 1000, normalApproximated: 3 });
     expect(words.startsWith(`${plain}. On designs with at least 1,000 triangles (here the whole set and the clusters "human-wellbeing", "ai-rights")`)).toBe(true);
+    // The threshold is grouped in threes as toLocaleString('en-US') would write it.
+    expect(intervalsDefinition(200, { whole: true, clusters: [], from: 1234567, normalApproximated: 0 })).toContain('at least 1,234,567 triangles (here the whole set)');
+    expect(intervalsDefinition(200, { whole: true, clusters: [], from: 999, normalApproximated: 0 })).toContain('at least 999 triangles');
     expect(words).toContain('; 3 pairs had too many answers to tabulate');
     // The report adds its own full stop after the definition.
     expect(words.endsWith('always use the replicates')).toBe(true);
