@@ -13,8 +13,9 @@ const KERNELS = ['cholesky'] as const;
 for (const name of KERNELS) {
   let binary: Uint8Array | undefined;
   const { error, stderr } = await asc.main(
-    // SIMD (f64x2) is in every Node ≥ 16; no assertions, no abort import, no runtime (the kernels allocate nothing).
-    [`kernels/${name}.ts`, '--outFile', `${name}.wasm`, '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd'],
+    // SIMD (f64x2) is in every Node ≥ 16; no assertions, no abort import, no runtime (the kernels allocate
+    // nothing); the memory is the caller's (env.memory), so that it is never grown (src/stats/cholesky.ts).
+    [`kernels/${name}.ts`, '--outFile', `${name}.wasm`, '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--importMemory'],
     {
       writeFile(file: string, contents: Uint8Array | string) {
         if (file.endsWith('.wasm') && typeof contents !== 'string') binary = contents;

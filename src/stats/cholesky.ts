@@ -22,40 +22,49 @@ import { CHOLESKY_WASM } from './cholesky-kernel.generated.js';
 /** The part of Node's WebAssembly API used here (TypeScript declares it only in its DOM library). */
 declare const WebAssembly: {
   readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => { readonly exports: unknown };
+  readonly Instance: new (module: object, imports: { readonly env: { readonly memory: WasmMemory } }) => { readonly exports: unknown };
+  readonly Memory: new (descriptor: { readonly initial: number }) => WasmMemory;
 };
 
-/** The exports of kernels/cholesky.ts (byte addresses into `memory`; booleans as 0/1). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+
+/** The exports of kernels/cholesky.ts (byte addresses into the memory it imports; booleans as 0/1). */
 interface CholeskyKernel {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
   heapBase(): number;
   factor(a: number, n: number, sums: number): number;
   inverseDiagonal(l: number, n: number, count: number, x: number, sums: number, diag: number): void;
 }
 
-let kernel: CholeskyKernel | undefined;
-
-/** The kernel module, compiled on first use (about a millisecond; 3 KB). */
-function choleskyKernel(): CholeskyKernel {
-  kernel ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(CHOLESKY_WASM, 'base64'))).exports as unknown as CholeskyKernel;
-  return kernel;
-}
-
 const BYTES_PER_DOUBLE = 8;
 const PAGE_BYTES = 65_536;
+/** Room left below the caller's arrays for the module's own static data (it has none today; heapBase is checked). */
+const STATIC_DATA_BYTES = PAGE_BYTES;
+
+let compiled: object | undefined;
+let instance: { readonly kernel: CholeskyKernel; readonly memory: WasmMemory } | undefined;
 
 /**
- * The kernel and `doubles` f64 of its memory from its heap base on (byte address `base`), the
- * memory grown to fit. Memory never shrinks: it stays at the largest matrix factored so far
- * (8 MB after a 1,020-parameter Laplace factor).
+ * The kernel and `doubles` f64 of its memory from its heap base on (byte address `base`).
+ *
+ * The module imports its memory, and a request larger than the memory holds gets a new instance
+ * with a new, larger memory (about a millisecond) instead of `memory.grow`: growing detaches the old
+ * ArrayBuffer, and the first detached ArrayBuffer of a process makes V8 recheck every typed-array
+ * access of code it optimises afterwards, which made a fresh process's coherence analysis 5–8 %
+ * slower (paired; docs/architecture.md §"Kernels"). The largest memory so far is kept (8 MB after a
+ * 1,020-parameter Laplace factor).
  */
 function kernelWorkspace(doubles: number): { readonly kernel: CholeskyKernel; readonly base: number; readonly view: Float64Array } {
-  const k = choleskyKernel();
-  const base = Math.ceil(k.heapBase() / 16) * 16;
-  const needed = base + doubles * BYTES_PER_DOUBLE;
-  const have = k.memory.buffer.byteLength;
-  if (needed > have) k.memory.grow(Math.ceil((needed - have) / PAGE_BYTES));
-  return { kernel: k, base, view: new Float64Array(k.memory.buffer, base, doubles) };
+  const bytes = doubles * BYTES_PER_DOUBLE;
+  if (!instance || instance.memory.buffer.byteLength < STATIC_DATA_BYTES + bytes) {
+    compiled ??= new WebAssembly.Module(Buffer.from(CHOLESKY_WASM, 'base64'));
+    const memory = new WebAssembly.Memory({ initial: Math.ceil((STATIC_DATA_BYTES + bytes) / PAGE_BYTES) });
+    instance = { kernel: new WebAssembly.Instance(compiled, { env: { memory } }).exports as CholeskyKernel, memory };
+    if (instance.kernel.heapBase() > STATIC_DATA_BYTES) throw new Error('kernels/cholesky.ts has more static data than cholesky.ts leaves room for');
+  }
+  const base = STATIC_DATA_BYTES;
+  return { kernel: instance.kernel, base, view: new Float64Array(instance.memory.buffer, base, doubles) };
 }
 
 /**
