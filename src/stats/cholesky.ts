@@ -18,53 +18,23 @@
  */
 
 import { CHOLESKY_WASM } from './cholesky-kernel.generated.js';
+import { type KernelExports, kernelLoader } from './wasm-kernel.js';
 
-/** The part of Node's WebAssembly API used here (TypeScript declares it only in its DOM library). */
-declare const WebAssembly: {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: { readonly env: { readonly memory: WasmMemory } }) => { readonly exports: unknown };
-  readonly Memory: new (descriptor: { readonly initial: number }) => WasmMemory;
-};
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-
-/** The exports of kernels/cholesky.ts (byte addresses into the memory it imports; booleans as 0/1). */
-interface CholeskyKernel {
-  heapBase(): number;
+/** The exports of kernels/cholesky.ts (byte addresses into its memory; booleans as 0/1). */
+interface CholeskyKernel extends KernelExports {
   factor(a: number, n: number, sums: number): number;
   inverseDiagonal(l: number, n: number, count: number, x: number, sums: number, diag: number): void;
 }
 
 const BYTES_PER_DOUBLE = 8;
-const PAGE_BYTES = 65_536;
-/** Room left below the caller's arrays for the module's own static data (it has none today; heapBase is checked). */
-const STATIC_DATA_BYTES = PAGE_BYTES;
 
-let compiled: object | undefined;
-let instance: { readonly kernel: CholeskyKernel; readonly memory: WasmMemory } | undefined;
+/** The instance for a call (the largest memory so far is kept: 8 MB after a 1,020-parameter Laplace factor). */
+const choleskyKernel = kernelLoader<CholeskyKernel>(CHOLESKY_WASM, 'cholesky');
 
-/**
- * The kernel and `doubles` f64 of its memory from its heap base on (byte address `base`).
- *
- * The module imports its memory, and a request larger than the memory holds gets a new instance
- * with a new, larger memory (about a millisecond) instead of `memory.grow`: growing detaches the old
- * ArrayBuffer, and the first detached ArrayBuffer of a process makes V8 recheck every typed-array
- * access of code it optimises afterwards, which made a fresh process's coherence analysis 5–8 %
- * slower (paired; docs/architecture.md §"Kernels"). The largest memory so far is kept (8 MB after a
- * 1,020-parameter Laplace factor).
- */
+/** The kernel and `doubles` f64 of its memory from byte address `base` on. */
 function kernelWorkspace(doubles: number): { readonly kernel: CholeskyKernel; readonly base: number; readonly view: Float64Array } {
-  const bytes = doubles * BYTES_PER_DOUBLE;
-  if (!instance || instance.memory.buffer.byteLength < STATIC_DATA_BYTES + bytes) {
-    compiled ??= new WebAssembly.Module(Buffer.from(CHOLESKY_WASM, 'base64'));
-    const memory = new WebAssembly.Memory({ initial: Math.ceil((STATIC_DATA_BYTES + bytes) / PAGE_BYTES) });
-    instance = { kernel: new WebAssembly.Instance(compiled, { env: { memory } }).exports as CholeskyKernel, memory };
-    if (instance.kernel.heapBase() > STATIC_DATA_BYTES) throw new Error('kernels/cholesky.ts has more static data than cholesky.ts leaves room for');
-  }
-  const base = STATIC_DATA_BYTES;
-  return { kernel: instance.kernel, base, view: new Float64Array(instance.memory.buffer, base, doubles) };
+  const { kernel, memory, base } = choleskyKernel(doubles * BYTES_PER_DOUBLE);
+  return { kernel, base, view: new Float64Array(memory, base, doubles) };
 }
 
 /**
