@@ -4,7 +4,8 @@
 // rows, groups of three columns), with the dot products two lanes wide (f64x2). Why WebAssembly:
 // this code runs once per fit, so V8 spent most of its time interpreting it or compiling it; the
 // module is compiled in about a millisecond and runs at full speed from its first call.
-// Matrices are row-major n×n f64 at byte addresses the caller chose in this module's memory.
+// Matrices are row-major n×n f64 at byte addresses the caller chose in the memory it gives the
+// module (env.memory; src/stats/wasm-kernel.ts).
 
 /** Byte address of f64 element (i, j) of the n×n matrix at `m`. */
 @inline function at(m: usize, n: i32, i: i32, j: i32): usize {
@@ -230,7 +231,7 @@ export function inverseDiagonal(l: usize, n: i32, count: i32, x: usize, sums: us
   }
 }
 
-/** The first byte address free for the caller's matrices (past the module's own static data). */
+/** The first byte past the module's own static data (the loader checks its arrays start above it). */
 export function heapBase(): usize {
   return __heap_base;
 }

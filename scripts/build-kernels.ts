@@ -1,7 +1,8 @@
 /**
  * Compiles the AssemblyScript kernels in kernels/ to WebAssembly and writes each as base64 into
- * src/stats/<name>-kernel.generated.ts (git-ignored; stats/ imports nothing outside itself), which the TypeScript build compiles and the CLI
- * bundle inlines, so no .wasm file has to be found at run time (docs/architecture.md §"Kernels").
+ * src/stats/<name>-kernel.generated.ts (git-ignored; there because stats/ imports nothing outside
+ * itself), which the TypeScript build compiles and the CLI bundle inlines, so no .wasm file has to
+ * be found at run time (docs/architecture.md §"Kernels").
  * Run by `npm run build` (and `prepare`, so `npm ci` leaves a tree the tests can import) before tsc.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ for (const name of KERNELS) {
   let binary: Uint8Array | undefined;
   const { error, stderr } = await asc.main(
     // SIMD (f64x2) is in every Node ≥ 16; no assertions, no abort import, no runtime (the kernels allocate
-    // nothing); the memory is the caller's (env.memory), so that it is never grown (src/stats/cholesky.ts).
+    // nothing); the memory is the caller's (env.memory), so that it is never grown (src/stats/wasm-kernel.ts).
     [`kernels/${name}.ts`, '--outFile', `${name}.wasm`, '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--importMemory'],
     {
       writeFile(file: string, contents: Uint8Array | string) {
